@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Params } from 'nestjs-pino';
+import { AppConfig } from '@app/domain';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request id Nginx sends (X-Request-Id) when it is sane, else a fresh one. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** pino JSON logs, one line per request, carrying the request id and this instance's id. */
+export function loggerParams(config: AppConfig): Params {
+  return {
+    pinoHttp: {
+      level: config.logLevel,
+      base: { instance: config.instanceId, app: config.role },
+      genReqId: (req: IncomingMessage) => requestIdOf(req),
+      // secrets never reach the logs
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
+        censor: '[redacted]',
+      },
+      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' },
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { AppConfig } from '@app/domain';
+import { createApiApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  const app = await createApiApp();
+  const config = app.get(AppConfig);
+  // SIGTERM: stop accepting, let in-flight requests finish, then close pools; a hard stop
+  // after SHUTDOWN_TIMEOUT_MS so a stuck request cannot hold a deploy forever
+  process.once('SIGTERM', () => {
+    setTimeout(() => process.exit(1), config.http.shutdownTimeoutMs).unref();
+  });
+  await app.listen(config.http.port, config.http.host);
+  console.log(JSON.stringify({ msg: 'api listening', url: await app.getUrl(), stage: config.stage, instance: config.instanceId }));
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+import { STAGES, Stage } from './stage';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  if (value === true || value === 'true' || value === '1') return true;
+  if (value === false || value === 'false' || value === '0') return false;
+  return value; // left as is so IsBoolean reports it by name
+};
+const staged = (o: EnvironmentVariables) => o.CASTAD_STAGE !== 'embedded';
+
+/**
+ * Every variable the apps read. Each is documented in .env.example; a bad value stops the
+ * process with a message naming the variable (validateEnvironment below).
+ */
+export class EnvironmentVariables {
+  @IsIn(STAGES as unknown as string[], {
+    message: 'CASTAD_STAGE must be one of: embedded, 1, 2, 3',
+  })
+  CASTAD_STAGE: Stage = 'embedded';
+
+  @IsOptional() @IsString() INSTANCE_ID?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsString() HOST = '0.0.0.0';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 3000;
+
+  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(65535) SCHEDULER_HEALTH_PORT?: number;
+
+  @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  // --- database ---
+  @IsString() DB_SQLITE_PATH = './data/castad.sqlite';
+
+  @ValidateIf(staged) @IsString() @MinLength(1) DB_HOST?: string;
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535) DB_PORT = 3306;
+  @ValidateIf(staged) @IsString() @MinLength(1) DB_USER?: string;
+  @IsOptional() @IsString() DB_PASSWORD?: string;
+  @ValidateIf(staged) @IsString() @MinLength(1) DB_NAME?: string;
+
+  /** host:port list; same user, password and schema as the primary */
+  @ValidateIf((o: EnvironmentVariables) => o.CASTAD_STAGE === '2' || o.CASTAD_STAGE === '3')
+  @Matches(/^[^\s,:]+(:\d{1,5})?(,[^\s,:]+(:\d{1,5})?)*$/, {
+    message:
+      'DB_REPLICAS must be a comma-separated list of host[:port] (stages 2 and 3 need at least one replica)',
+  })
+  DB_REPLICAS?: string;
+
+  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(1000) DB_POOL_MAX?: number;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(1000) DB_POOL_IDLE?: number;
+  @Transform(toInt) @IsInt() @Min(1000) DB_IDLE_TIMEOUT_MS = 270_000;
+  @Transform(toInt) @IsInt() @Min(0) DB_KEEPALIVE_INITIAL_DELAY_MS = 10_000;
+  @Transform(toInt) @IsInt() @Min(100) DB_CONNECT_TIMEOUT_MS = 5_000;
+  @Transform(toInt) @IsInt() @Min(100) DB_NODE_RESTORE_MS = 2_000;
+  @Transform(toBool) @IsOptional() @IsBoolean() DB_MIGRATE_ON_START?: boolean;
+
+  // --- redis (stage 3) ---
+  @ValidateIf((o: EnvironmentVariables) => o.CASTAD_STAGE === '3')
+  @Matches(/^rediss?:\/\/.+/, {
+    message: 'REDIS_URL must be a redis:// or rediss:// URL (required at stage 3)',
+  })
+  REDIS_URL?: string;
+}
+
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const got = raw[e.property];
+      const shown =
+        got === undefined
+          ? 'missing'
+          : /PASSWORD|SECRET|KEY/.test(e.property)
+            ? 'set (hidden)'
+            : JSON.stringify(got);
+      return `  ${e.property} (${shown}): ${Object.values(e.constraints ?? {}).join('; ')}`;
+    });
+    throw new Error(
+      `Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every variable.`,
+    );
+  }
+  if (
+    env.DB_POOL_MAX !== undefined &&
+    env.DB_POOL_IDLE !== undefined &&
+    env.DB_POOL_IDLE > env.DB_POOL_MAX
+  ) {
+    throw new Error('Invalid configuration:\n  DB_POOL_IDLE must not exceed DB_POOL_MAX');
+  }
+  return env;
+}

@@ -1,0 +1,5 @@
+export * from './stage';
+export * from './pool-sizing';
+export * from './environment';
+export * from './app-config';
+export * from './config.module';

@@ -1,0 +1,37 @@
+/** Errors that mean "this pooled connection is dead", not "the query is wrong". */
+const DEAD_CONNECTION_CODES = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNRESET',
+  'EPIPE',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+  'PROTOCOL_ENQUEUE_AFTER_QUIT',
+  'ER_CONNECTION_KILLED', // ours was KILLed on the server
+  'ER_SERVER_SHUTDOWN',
+]);
+
+/** Errors that mean "this node cannot be reached now" (try another node). */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'POOL_NONEONLINE',
+  'POOL_NOEXIST',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+]);
+
+function codeOf(err: unknown): string | undefined {
+  const e = err as { code?: string; driverError?: { code?: string } } | undefined;
+  return e?.code ?? e?.driverError?.code;
+}
+
+export function isDeadConnectionError(err: unknown): boolean {
+  const code = codeOf(err);
+  return code !== undefined && DEAD_CONNECTION_CODES.has(code);
+}
+
+export function isUnreachableError(err: unknown): boolean {
+  const code = codeOf(err);
+  return code !== undefined && UNREACHABLE_CODES.has(code);
+}

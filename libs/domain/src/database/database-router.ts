@@ -1,0 +1,79 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DatabaseContext } from './database-context';
+import { isDeadConnectionError, isUnreachableError } from './connection-errors';
+
+export type ReadConsistency = 'replica' | 'primary';
+
+/**
+ * The one place that decides which node a query runs on.
+ * - write() and transaction() run on the primary and mark the request as having written.
+ * - read() runs on a replica when replicas exist, unless the request already wrote
+ *   (read-your-writes) or the caller asks for the primary. A replica that cannot be reached
+ *   is skipped and the primary serves the read; mysql2 brings the node back after
+ *   DB_NODE_RESTORE_MS.
+ * - A read is idempotent, so one that fails on a dead pooled connection (killed server-side,
+ *   idle past wait_timeout) is retried once on another connection: mysql2 has no pre-ping.
+ */
+@Injectable()
+export class DatabaseRouter {
+  private readonly logger = new Logger(DatabaseRouter.name);
+  private readonly hasReplicas: boolean;
+
+  constructor(@InjectDataSource() readonly dataSource: DataSource) {
+    this.hasReplicas = Boolean((dataSource.options as { replication?: unknown }).replication);
+  }
+
+  async read<T>(fn: (em: EntityManager) => Promise<T>, consistency: ReadConsistency = 'replica'): Promise<T> {
+    const useReplica = this.hasReplicas && consistency === 'replica' && !DatabaseContext.hasWritten();
+    try {
+      return await this.runOn(useReplica, fn);
+    } catch (err) {
+      if (!isDeadConnectionError(err)) throw err;
+      this.logger.warn(`read hit a dead connection (${(err as { code?: string }).code}); retrying once`);
+      return this.runOn(useReplica, fn);
+    }
+  }
+
+  /** A read that must see this process's latest writes, whatever the request did before. */
+  readPrimary<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.read(fn, 'primary');
+  }
+
+  async write<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    DatabaseContext.markWrote();
+    return fn(this.dataSource.manager);
+  }
+
+  async transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    DatabaseContext.markWrote();
+    return this.dataSource.transaction(fn);
+  }
+
+  private async runOn<T>(replica: boolean, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    const runner = await this.connect(replica);
+    try {
+      return await fn(runner.manager);
+    } finally {
+      await runner.release().catch(() => undefined);
+    }
+  }
+
+  private async connect(replica: boolean): Promise<QueryRunner> {
+    if (replica) {
+      const runner = this.dataSource.createQueryRunner('slave');
+      try {
+        await runner.connect();
+        return runner;
+      } catch (err) {
+        await runner.release().catch(() => undefined);
+        if (!isUnreachableError(err)) throw err;
+        this.logger.warn(`no replica reachable (${(err as { code?: string }).code}); reading from the primary`);
+      }
+    }
+    const runner = this.dataSource.createQueryRunner('master');
+    await runner.connect();
+    return runner;
+  }
+}

@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSourceOptions } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { dataSourceOptions } from './data-source-options';
+import { DatabaseRouter } from './database-router';
+import { DatabaseHealth } from './database-health';
+import { TimestampSubscriber } from './timestamp.subscriber';
+
+export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
+  const db = config.database;
+  if (db.kind === 'sqlite' && db.path !== ':memory:') {
+    mkdirSync(dirname(resolve(db.path)), { recursive: true });
+  }
+  return {
+    ...dataSourceOptions(db),
+    subscribers: [TimestampSubscriber],
+    migrationsRun: db.migrateOnStart,
+  } as DataSourceOptions;
+}
+
+/** The database for whichever app imports it: SQLite embedded, MySQL pools from stage 1. */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        ...buildDataSourceOptions(config),
+        // fail fast at boot with the driver's message instead of retrying silently
+        retryAttempts: 0,
+      }),
+    }),
+  ],
+  providers: [DatabaseRouter, DatabaseHealth],
+  exports: [DatabaseRouter, DatabaseHealth],
+})
+export class DatabaseModule {}

@@ -1,0 +1,39 @@
+import { BlobObjectEntity } from './blob-object.entity';
+import { LyricsEntity, SongEntity, VideoEntity } from './content.entity';
+import { ApiKeyEntity, PartnerEntity } from './partner.entity';
+import { ProjectEntity } from './project.entity';
+import { RefreshTokenEntity } from './refresh-token.entity';
+import { SchedulerLeaseEntity } from './scheduler-lease.entity';
+import { SnsUploadEntity, SocialAccountEntity } from './social.entity';
+import { StoreEntity, StorePhotoEntity } from './store.entity';
+import { UsageRecordEntity } from './usage.entity';
+import { UserEntity } from './user.entity';
+
+export * from './blob-object.entity';
+export * from './content.entity';
+export * from './partner.entity';
+export * from './project.entity';
+export * from './refresh-token.entity';
+export * from './scheduler-lease.entity';
+export * from './social.entity';
+export * from './store.entity';
+export * from './usage.entity';
+export * from './user.entity';
+
+export const ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  PartnerEntity,
+  ApiKeyEntity,
+  StoreEntity,
+  StorePhotoEntity,
+  ProjectEntity,
+  LyricsEntity,
+  SongEntity,
+  VideoEntity,
+  SocialAccountEntity,
+  SnsUploadEntity,
+  UsageRecordEntity,
+  BlobObjectEntity,
+  SchedulerLeaseEntity,
+];

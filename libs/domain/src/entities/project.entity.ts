@@ -1,0 +1,43 @@
+import { Entity, Index } from 'typeorm';
+import { Bool, CreatedAt, Id, Int, Json, Ref, Str, Text, Time, UpdatedAt } from './columns';
+
+export interface ProjectOptions {
+  mood?: string;
+  genre?: string;
+  lengthSec?: number;
+  keywords?: string[];
+  videoEngine?: string;
+}
+
+/**
+ * The pipeline row. The scheduler's due-work query reads (next_run_at, lease_until):
+ * finished rows have next_run_at NULL, so the index range never visits them.
+ */
+@Entity('projects')
+@Index('ix_projects_due', ['nextRunAt', 'leaseUntil'])
+@Index('ix_projects_owner_created', ['ownerUserId', 'createdAt'])
+@Index('ix_projects_partner_created', ['partnerId', 'createdAt'])
+@Index('ix_projects_state_updated', ['state', 'updatedAt'])
+export class ProjectEntity {
+  @Id() id: string;
+  @Ref({ nullable: true }) ownerUserId: string | null;
+  @Ref({ nullable: true }) partnerId: string | null;
+  @Ref() storeId: string;
+  @Str(32) state: string;
+  @Str(32, { nullable: true }) step: string | null;
+  @Int({ default: 0 }) stepAttempts: number;
+  @Bool({ default: false }) autopilot: boolean;
+  @Json() options: ProjectOptions;
+  @Time({ nullable: true }) nextRunAt: Date | null;
+  @Str(100, { nullable: true }) leaseOwner: string | null;
+  @Time({ nullable: true }) leaseUntil: Date | null;
+  @Text({ nullable: true }) lastError: string | null;
+  @Text({ nullable: true }) lastProviderError: string | null;
+  @Time({ nullable: true }) stepStartedAt: Date | null;
+  @Str(200, { nullable: true }) songTaskId: string | null;
+  @Str(200, { nullable: true }) videoTaskId: string | null;
+  /** unguessable token in provider callback URLs (Suno and Creatomate sign nothing) */
+  @Str(64) callbackToken: string;
+  @CreatedAt() createdAt: Date;
+  @UpdatedAt() updatedAt: Date;
+}

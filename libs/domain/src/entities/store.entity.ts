@@ -1,0 +1,42 @@
+import { Entity, Index } from 'typeorm';
+import { CreatedAt, Id, Int, Json, Num, Ref, Str, Text, UpdatedAt } from './columns';
+
+export type StoreSource = 'naver' | 'manual' | 'sample';
+
+@Entity('stores')
+@Index('ix_stores_owner_created', ['ownerUserId', 'createdAt'])
+@Index('ix_stores_partner_created', ['partnerId', 'createdAt'])
+export class StoreEntity {
+  @Id() id: string;
+  @Ref({ nullable: true }) ownerUserId: string | null;
+  @Ref({ nullable: true }) partnerId: string | null;
+  @Str(200) name: string;
+  @Str(200, { nullable: true }) category: string | null;
+  @Str(300, { nullable: true }) address: string | null;
+  @Str(300, { nullable: true }) roadAddress: string | null;
+  @Str(40, { nullable: true }) phone: string | null;
+  @Num({ nullable: true }) latitude: number | null;
+  @Num({ nullable: true }) longitude: number | null;
+  @Text({ nullable: true }) description: string | null;
+  @Json({ nullable: true }) menu: { name: string; price?: string }[] | null;
+  @Str(300, { nullable: true }) hours: string | null;
+  @Text({ nullable: true }) pitch: string | null;
+  @Str(16) source: StoreSource;
+  @Str(500, { nullable: true }) sourceRef: string | null;
+  @CreatedAt() createdAt: Date;
+  @UpdatedAt() updatedAt: Date;
+}
+
+@Entity('store_photos')
+@Index('ix_store_photos_store', ['storeId'])
+export class StorePhotoEntity {
+  @Id() id: string;
+  @Ref() storeId: string;
+  @Str(500) blobKey: string;
+  @Str(64) contentType: string;
+  @Int() width: number;
+  @Int() height: number;
+  @Int() bytes: number;
+  @Str(16) source: 'upload' | 'naver' | 'place';
+  @CreatedAt() createdAt: Date;
+}

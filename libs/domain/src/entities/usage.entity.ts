@@ -1,0 +1,19 @@
+import { Entity, Index } from 'typeorm';
+import { CreatedAt, Id, Num, Ref, Str } from './columns';
+
+/** One metered provider call: units and the estimated cost from the configured price table. */
+@Entity('usage_records')
+@Index('ix_usage_provider_created', ['provider', 'createdAt'])
+@Index('ix_usage_project', ['projectId'])
+export class UsageRecordEntity {
+  @Id() id: string;
+  @Ref({ nullable: true }) projectId: string | null;
+  @Ref({ nullable: true }) userId: string | null;
+  @Str(32) provider: string;
+  @Str(64) operation: string;
+  @Str(32) unit: string;
+  @Num() units: number;
+  @Num() costUsd: number;
+  @Str(200, { nullable: true }) idempotencyKey: string | null;
+  @CreatedAt() createdAt: Date;
+}
