@@ -17,16 +17,23 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
     // idle keep-alive sockets are closed on shutdown; in-flight requests finish first
     forceCloseConnections: 'idle',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, adapter, {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
-  app.getHttpAdapter().getInstance().addHook('onSend', async (req, reply) => {
-    // which instance answered (nginx spreads requests) and the id to find its log lines
-    reply.header('X-Instance-Id', config.instanceId);
-    const raw = req.raw as typeof req.raw & { id?: string };
-    reply.header('X-Request-Id', raw.id ?? requestIdOf(raw));
-  });
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (req, reply) => {
+      // which instance answered (nginx spreads requests) and the id to find its log lines
+      reply.header('X-Instance-Id', config.instanceId);
+      const raw = req.raw as typeof req.raw & { id?: string };
+      reply.header('X-Request-Id', raw.id ?? requestIdOf(raw));
+    });
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
   app.enableShutdownHooks();
   mountSwagger(app);
   return app;

@@ -1,8 +1,11 @@
 import 'reflect-metadata';
+import { loadEnvironmentOrExit } from '@app/domain/config/load-environment';
 import { AppConfig } from '@app/domain';
-import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
+  loadEnvironmentOrExit();
+  // loaded after validation, so a bad variable never surfaces as a module-load stack trace
+  const { createApiApp } = await import('./bootstrap');
   const app = await createApiApp();
   const config = app.get(AppConfig);
   // SIGTERM: stop accepting, let in-flight requests finish, then close pools; a hard stop
@@ -11,7 +14,14 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(1), config.http.shutdownTimeoutMs).unref();
   });
   await app.listen(config.http.port, config.http.host);
-  console.log(JSON.stringify({ msg: 'api listening', url: await app.getUrl(), stage: config.stage, instance: config.instanceId }));
+  console.log(
+    JSON.stringify({
+      msg: 'api listening',
+      url: await app.getUrl(),
+      stage: config.stage,
+      instance: config.instanceId,
+    }),
+  );
 }
 
 main().catch((err: Error) => {

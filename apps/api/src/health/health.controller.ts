@@ -1,6 +1,16 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorResult,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
 import { DatabaseHealth } from '@app/domain';
 import { RedisHealth } from './redis-health';
 
@@ -41,7 +51,14 @@ export class HealthController {
     for (const n of nodes) {
       const session = this.indicators.check(`db:${n.node}`);
       const detail = { error: n.error ?? 'unreachable' };
-      Object.assign(result, n.up ? session.up() : n.node === 'primary' ? session.down(detail) : session.degraded(detail));
+      Object.assign(
+        result,
+        n.up
+          ? session.up()
+          : n.node === 'primary'
+            ? session.down(detail)
+            : session.degraded(detail),
+      );
     }
     return result;
   }

@@ -20,7 +20,12 @@ export function loggerParams(config: AppConfig): Params {
       genReqId: (req: IncomingMessage) => requestIdOf(req),
       // secrets never reach the logs
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["x-api-key"]',
+          'res.headers["set-cookie"]',
+        ],
         censor: '[redacted]',
       },
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' },

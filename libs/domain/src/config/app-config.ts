@@ -36,6 +36,7 @@ export class AppConfig {
   readonly logLevel: string;
   readonly http: { host: string; port: number; shutdownTimeoutMs: number };
   readonly schedulerHealthPort?: number;
+  readonly scheduler: { leaseMs: number };
   readonly database: DatabaseConfig;
   readonly redisUrl?: string;
 
@@ -46,17 +47,18 @@ export class AppConfig {
     this.logLevel = env.LOG_LEVEL;
     this.http = { host: env.HOST, port: env.PORT, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS };
     this.schedulerHealthPort = env.SCHEDULER_HEALTH_PORT;
+    this.scheduler = { leaseMs: env.SCHEDULER_LEASE_MS };
     this.redisUrl = env.REDIS_URL;
     this.database = AppConfig.database(env, role);
   }
 
   private static database(env: EnvironmentVariables, role: AppRole): DatabaseConfig {
+    // Only the API migrates at start, and by default only the embedded one; the CLI's
+    // `migrate` is the explicit way, and two processes migrating one file at once would race.
+    const migrateOnStart =
+      role === 'api' && (env.DB_MIGRATE_ON_START ?? !isStaged(env.CASTAD_STAGE));
     if (!isStaged(env.CASTAD_STAGE)) {
-      return {
-        kind: 'sqlite',
-        path: env.DB_SQLITE_PATH,
-        migrateOnStart: env.DB_MIGRATE_ON_START ?? true,
-      };
+      return { kind: 'sqlite', path: env.DB_SQLITE_PATH, migrateOnStart };
     }
     const defaults = defaultPoolSize(env.CASTAD_STAGE, role);
     const max = env.DB_POOL_MAX ?? defaults.max;
@@ -80,7 +82,7 @@ export class AppConfig {
       keepAliveInitialDelayMs: env.DB_KEEPALIVE_INITIAL_DELAY_MS,
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       nodeRestoreMs: env.DB_NODE_RESTORE_MS,
-      migrateOnStart: env.DB_MIGRATE_ON_START ?? false,
+      migrateOnStart,
     };
   }
 }

@@ -47,6 +47,9 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /** how long the scheduler leader's lease lasts without renewal (a standby takes over after it) */
+  @Transform(toInt) @IsInt() @Min(1000) SCHEDULER_LEASE_MS = 15_000;
+
   // --- database ---
   @IsString() DB_SQLITE_PATH = './data/castad.sqlite';
 
@@ -82,7 +85,7 @@ export class EnvironmentVariables {
 
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false });
+  const errors = validateSync(env, { skipMissingProperties: false, stopAtFirstError: true });
   if (errors.length > 0) {
     const lines = errors.map((e) => {
       const got = raw[e.property];

@@ -15,10 +15,13 @@ export class DatabaseHealth {
 
   async check(timeoutMs = 2000): Promise<NodeStatus[]> {
     const driver = this.dataSource.driver as unknown as {
-      poolCluster?: { of: (p: string) => { getConnection: (cb: (e: Error | null, c?: any) => void) => void } };
+      poolCluster?: {
+        of: (p: string) => { getConnection: (cb: (e: Error | null, c?: any) => void) => void };
+      };
       pool?: unknown;
     };
-    const replication = (this.dataSource.options as { replication?: { slaves: unknown[] } }).replication;
+    const replication = (this.dataSource.options as { replication?: { slaves: unknown[] } })
+      .replication;
     if (!driver.poolCluster || !replication) {
       return [await this.ping('primary', () => this.dataSource.query('SELECT 1'), timeoutMs)];
     }
@@ -35,16 +38,25 @@ export class DatabaseHealth {
         }),
       );
     const checks = [this.ping('primary', nodeQuery('MASTER'), timeoutMs)];
-    replication.slaves.forEach((_, i) => checks.push(this.ping(`replica${i}`, nodeQuery(`SLAVE${i}`), timeoutMs)));
+    replication.slaves.forEach((_, i) =>
+      checks.push(this.ping(`replica${i}`, nodeQuery(`SLAVE${i}`), timeoutMs)),
+    );
     return Promise.all(checks);
   }
 
-  private async ping(node: string, fn: () => Promise<unknown>, timeoutMs: number): Promise<NodeStatus> {
+  private async ping(
+    node: string,
+    fn: () => Promise<unknown>,
+    timeoutMs: number,
+  ): Promise<NodeStatus> {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         fn(),
-        new Promise((_, fail) => (timer = setTimeout(() => fail(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs))),
+        new Promise(
+          (_, fail) =>
+            (timer = setTimeout(() => fail(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs)),
+        ),
       ]);
       return { node, up: true };
     } catch (err) {

@@ -25,13 +25,19 @@ export class DatabaseRouter {
     this.hasReplicas = Boolean((dataSource.options as { replication?: unknown }).replication);
   }
 
-  async read<T>(fn: (em: EntityManager) => Promise<T>, consistency: ReadConsistency = 'replica'): Promise<T> {
-    const useReplica = this.hasReplicas && consistency === 'replica' && !DatabaseContext.hasWritten();
+  async read<T>(
+    fn: (em: EntityManager) => Promise<T>,
+    consistency: ReadConsistency = 'replica',
+  ): Promise<T> {
+    const useReplica =
+      this.hasReplicas && consistency === 'replica' && !DatabaseContext.hasWritten();
     try {
       return await this.runOn(useReplica, fn);
     } catch (err) {
       if (!isDeadConnectionError(err)) throw err;
-      this.logger.warn(`read hit a dead connection (${(err as { code?: string }).code}); retrying once`);
+      this.logger.warn(
+        `read hit a dead connection (${(err as { code?: string }).code}); retrying once`,
+      );
       return this.runOn(useReplica, fn);
     }
   }
@@ -69,7 +75,9 @@ export class DatabaseRouter {
       } catch (err) {
         await runner.release().catch(() => undefined);
         if (!isUnreachableError(err)) throw err;
-        this.logger.warn(`no replica reachable (${(err as { code?: string }).code}); reading from the primary`);
+        this.logger.warn(
+          `no replica reachable (${(err as { code?: string }).code}); reading from the primary`,
+        );
       }
     }
     const runner = this.dataSource.createQueryRunner('master');

@@ -8,6 +8,8 @@ import { dataSourceOptions } from './data-source-options';
 import { DatabaseRouter } from './database-router';
 import { DatabaseHealth } from './database-health';
 import { TimestampSubscriber } from './timestamp.subscriber';
+import { LeaderLeaseRepository } from '../scheduling/leader-lease.repository';
+import { RefreshTokenHousekeeping } from '../scheduling/refresh-token-housekeeping.repository';
 
 export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
   const db = config.database;
@@ -34,7 +36,7 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
       }),
     }),
   ],
-  providers: [DatabaseRouter, DatabaseHealth],
-  exports: [DatabaseRouter, DatabaseHealth],
+  providers: [DatabaseRouter, DatabaseHealth, LeaderLeaseRepository, RefreshTokenHousekeeping],
+  exports: [DatabaseRouter, DatabaseHealth, LeaderLeaseRepository, RefreshTokenHousekeeping],
 })
 export class DatabaseModule {}

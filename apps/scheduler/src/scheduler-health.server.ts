@@ -1,0 +1,50 @@
+import { createServer, Server } from 'node:http';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig, DatabaseHealth } from '@app/domain';
+import { LeadershipService } from './leadership.service';
+
+/**
+ * The scheduler has no public HTTP. When SCHEDULER_HEALTH_PORT is set it answers
+ * /health/live and /health/ready on that port for the orchestrator (Docker HEALTHCHECK).
+ */
+@Injectable()
+export class SchedulerHealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SchedulerHealthServer.name);
+  private server?: Server;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly database: DatabaseHealth,
+    private readonly leadership: LeadershipService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const port = this.config.schedulerHealthPort;
+    if (port === undefined) return;
+    this.server = createServer((req, res) => {
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (req.url === '/health/live') return reply(200, { status: 'ok' });
+      if (req.url === '/health/ready') {
+        void this.database.check().then((nodes) => {
+          const primaryUp = nodes.find((n) => n.node === 'primary')?.up ?? false;
+          reply(primaryUp ? 200 : 503, {
+            status: primaryUp ? 'ok' : 'error',
+            leader: this.leadership.isLeader,
+            nodes,
+          });
+        });
+        return;
+      }
+      reply(404, { statusCode: 404, error: 'Not Found', message: `no route ${req.url}` });
+    });
+    await new Promise<void>((ok) => this.server!.listen(port, this.config.http.host, ok));
+    this.logger.log(`health on port ${port}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await new Promise<void>((ok) => (this.server ? this.server.close(() => ok()) : ok()));
+  }
+}

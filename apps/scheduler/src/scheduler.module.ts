@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, CastadConfigModule, DatabaseModule } from '@app/domain';
+import { IntegrationsModule } from '@app/integrations';
+import { HousekeepingService } from './housekeeping.service';
+import { LeadershipService } from './leadership.service';
+import { SchedulerHealthServer } from './scheduler-health.server';
+
+/**
+ * Root module of the one background app. Only this app imports ScheduleModule: crons and
+ * pipeline consumers must never run inside the N API instances.
+ */
+@Module({
+  imports: [
+    CastadConfigModule.forRoot('scheduler'),
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          base: { instance: config.instanceId, app: 'scheduler' },
+        },
+      }),
+    }),
+    ScheduleModule.forRoot(),
+    DatabaseModule,
+    IntegrationsModule,
+  ],
+  providers: [SchedulerHealthServer, LeadershipService, HousekeepingService],
+})
+export class SchedulerModule {}

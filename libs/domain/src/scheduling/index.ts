@@ -1,0 +1,2 @@
+export * from './leader-lease.repository';
+export * from './refresh-token-housekeeping.repository';
