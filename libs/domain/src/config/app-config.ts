@@ -12,6 +12,7 @@ export type DatabaseConfig =
   | { kind: 'sqlite'; path: string; migrateOnStart: boolean }
   | {
       kind: 'mysql';
+      engine: 'mysql' | 'mariadb';
       primary: DbNode;
       replicas: DbNode[];
       user: string;
@@ -72,6 +73,7 @@ export class AppConfig {
             .map((s) => parseNode(s, env.DB_PORT));
     return {
       kind: 'mysql',
+      engine: env.DB_ENGINE,
       primary: { host: env.DB_HOST!, port: env.DB_PORT },
       replicas,
       user: env.DB_USER!,

@@ -53,6 +53,8 @@ export class EnvironmentVariables {
   // --- database ---
   @IsString() DB_SQLITE_PATH = './data/castad.sqlite';
 
+  /** which server speaks the MySQL protocol: TypeORM reads their catalogues slightly differently */
+  @IsIn(['mysql', 'mariadb']) DB_ENGINE: 'mysql' | 'mariadb' = 'mysql';
   @ValidateIf(staged) @IsString() @MinLength(1) DB_HOST?: string;
   @Transform(toInt) @IsInt() @Min(1) @Max(65535) DB_PORT = 3306;
   @ValidateIf(staged) @IsString() @MinLength(1) DB_USER?: string;

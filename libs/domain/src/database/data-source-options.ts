@@ -46,7 +46,7 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   };
   const base = {
     ...common,
-    type: 'mysql' as const,
+    type: db.engine,
     connectorPackage: 'mysql2' as const,
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',

@@ -10,7 +10,7 @@ export const Ref = (opts: ColumnOptions = {}) => Column({ type: 'varchar', lengt
 export const Str = (length: number, opts: ColumnOptions = {}) =>
   Column({ type: 'varchar', length, ...opts });
 export const Text = (opts: ColumnOptions = {}) => Column({ type: 'text', ...opts });
-export const Int = (opts: ColumnOptions = {}) => Column({ type: 'int', ...opts });
+export const Int = (opts: ColumnOptions = {}) => Column({ type: 'integer', ...opts });
 export const Num = (opts: ColumnOptions = {}) => Column({ type: 'double', ...opts });
 export const Bool = (opts: ColumnOptions = {}) => Column({ type: 'boolean', ...opts });
 export const Json = (opts: ColumnOptions = {}) => Column({ type: 'simple-json', ...opts });

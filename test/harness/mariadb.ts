@@ -1,0 +1,178 @@
+import { ChildProcess, execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import { findBinary } from './binaries';
+import { freePort, waitFor } from './ports';
+import { removeDir, startProcess, stopProcess, tempDir } from './process';
+
+export const APP_DB = { user: 'castad', password: 'castad-test', database: 'castad' };
+
+/** One throwaway mariadbd: its own datadir, socket and port; root without password. */
+export class MariaDbServer {
+  private child?: ChildProcess;
+  readonly dir: string;
+  port = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly serverId: number,
+    private readonly extraArgs: string[] = [],
+  ) {
+    this.dir = tempDir(`mariadb-${name}`);
+  }
+
+  get logFile(): string {
+    return join(this.dir, 'server.log');
+  }
+
+  async init(): Promise<void> {
+    execFileSync(
+      findBinary('mariadb-install-db')!,
+      ['--no-defaults', `--datadir=${join(this.dir, 'data')}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'],
+      { stdio: 'ignore' },
+    );
+    this.port = await freePort();
+    await this.start();
+  }
+
+  async start(): Promise<void> {
+    this.child = startProcess(
+      findBinary('mariadbd')!,
+      [
+        '--no-defaults',
+        `--datadir=${join(this.dir, 'data')}`,
+        `--socket=${join(this.dir, 'mysqld.sock')}`,
+        `--pid-file=${join(this.dir, 'mysqld.pid')}`,
+        `--port=${this.port}`,
+        '--bind-address=127.0.0.1',
+        '--user=root',
+        `--server-id=${this.serverId}`,
+        '--skip-name-resolve',
+        '--innodb-buffer-pool-size=32M',
+        '--innodb-log-file-size=16M',
+        '--max-connections=300',
+        '--skip-log-error',
+        ...this.extraArgs,
+      ],
+      this.logFile,
+    );
+    await waitFor(`${this.name} to accept connections`, async () => {
+      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) throw new Error(`mariadbd exited; see ${this.logFile}`);
+      const c = await this.rootConnection();
+      await c.end();
+      return true;
+    }, 60_000, 200);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await stopProcess(this.child, signal);
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  rootConnection(): Promise<mysql.Connection> {
+    return mysql.createConnection({ host: '127.0.0.1', port: this.port, user: 'root', multipleStatements: true });
+  }
+
+  async query<T = any>(sql: string, params: unknown[] = []): Promise<T> {
+    const c = await this.rootConnection();
+    try {
+      const [rows] = await c.query(sql, params);
+      return rows as T;
+    } finally {
+      await c.end();
+    }
+  }
+
+  async globalStatus(name: string): Promise<number> {
+    const rows = await this.query<{ Value: string }[]>('SHOW GLOBAL STATUS LIKE ?', [name]);
+    return Number(rows[0]?.Value ?? 0);
+  }
+
+  /** Connections the app user holds right now (root's own probe excluded). */
+  async appConnections(): Promise<number> {
+    const rows = await this.query<{ n: number }[]>(
+      'SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = ?',
+      [APP_DB.user],
+    );
+    return Number(rows[0].n);
+  }
+
+  async killAppConnections(): Promise<number> {
+    const rows = await this.query<{ ID: number }[]>('SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?', [APP_DB.user]);
+    for (const r of rows) await this.query(`KILL ${Number(r.ID)}`).catch(() => undefined);
+    return rows.length;
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop('SIGKILL');
+    removeDir(this.dir);
+  }
+}
+
+/**
+ * A primary and N replicas with real binlog replication. The app database and user are
+ * created on the primary after replication starts, so they reach the replicas the real way.
+ * Replicas are read_only: a write routed to one fails loudly.
+ */
+export class ReplicatedMariaDb {
+  readonly primary = new MariaDbServer('primary', 1, ['--log-bin=mysql-bin', '--binlog-format=ROW']);
+  readonly replicas: MariaDbServer[];
+
+  constructor(replicaCount = 1) {
+    this.replicas = Array.from(
+      { length: replicaCount },
+      (_, i) => new MariaDbServer(`replica${i + 1}`, i + 2, ['--read-only=ON', '--relay-log=relay-bin', '--log-slave-updates=OFF']),
+    );
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.primary.init(), ...this.replicas.map((r) => r.init())]);
+    await this.primary.query("CREATE USER 'repl'@'%' IDENTIFIED BY 'repl'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'");
+    const [status] = await this.primary.query<{ File: string; Position: number }[]>('SHOW MASTER STATUS');
+    for (const r of this.replicas) {
+      await r.query(
+        `CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${this.primary.port}, MASTER_USER='repl', MASTER_PASSWORD='repl', ` +
+          `MASTER_LOG_FILE='${status.File}', MASTER_LOG_POS=${status.Position}, MASTER_CONNECT_RETRY=1; START SLAVE`,
+      );
+    }
+    await this.primary.query(
+      `CREATE DATABASE ${APP_DB.database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci; ` +
+        `CREATE USER '${APP_DB.user}'@'%' IDENTIFIED BY '${APP_DB.password}'; ` +
+        `GRANT ALL ON ${APP_DB.database}.* TO '${APP_DB.user}'@'%'`,
+    );
+    await this.waitForReplicas();
+  }
+
+  /** Resolves once every replica has applied everything the primary has written so far. */
+  async waitForReplicas(timeoutMs = 30_000): Promise<void> {
+    const [{ pos }] = await this.primary.query<{ pos: string }[]>('SELECT @@GLOBAL.gtid_binlog_pos AS pos');
+    for (const r of this.replicas) {
+      await waitFor(`${r.name} to catch up`, async () => {
+        const [row] = await r.query<{ applied: number | null }[]>('SELECT MASTER_GTID_WAIT(?, 1) AS applied', [pos]);
+        return row.applied === 0;
+      }, timeoutMs, 50);
+    }
+  }
+
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      CASTAD_STAGE: this.replicas.length > 0 ? '2' : '1',
+      DB_ENGINE: 'mariadb',
+      DB_HOST: '127.0.0.1',
+      DB_PORT: String(this.primary.port),
+      DB_USER: APP_DB.user,
+      DB_PASSWORD: APP_DB.password,
+      DB_NAME: APP_DB.database,
+      DB_REPLICAS: this.replicas.map((r) => `127.0.0.1:${r.port}`).join(','),
+      ...extra,
+    };
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all([this.primary.destroy(), ...this.replicas.map((r) => r.destroy())]);
+  }
+}
