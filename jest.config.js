@@ -1,9 +1,26 @@
 /** @type {import('jest').Config} */
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022', keepClassNames: true } }];
-// NestJS 12 and a few of its dependencies ship only ES modules. Node 20 loads them with
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022', keepClassNames: true }, module: { type: 'commonjs', ignoreDynamic: false } }];
+// NestJS 12 and several of its dependencies ship only ES modules. Node 20 loads them with
 // require(esm) at run time, but Jest's module system cannot (before Node 24.9), so Jest
-// compiles those packages to CommonJS with the same SWC transform as our code.
-const ESM_PACKAGES = ['@nestjs', 'nestjs-pino', 'file-type', 'load-esm', 'uid', 'strtok3', 'token-types', '@tokenizer', 'peek-readable', 'uint8array-extras', '@borewit'];
+// compiles every "type": "module" package to CommonJS with the same SWC transform as our code.
+const fs = require('node:fs');
+const path = require('node:path');
+function esmPackages(dir = path.join(__dirname, 'node_modules')) {
+  const found = [];
+  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (name.startsWith('.')) continue;
+    const names = name.startsWith('@') ? fs.readdirSync(path.join(dir, name)).map((n) => `${name}/${n}`) : [name];
+    for (const n of names) {
+      try {
+        if (JSON.parse(fs.readFileSync(path.join(dir, n, 'package.json'), 'utf8')).type === 'module') found.push(n);
+      } catch {
+        /* not a package */
+      }
+    }
+  }
+  return found;
+}
+const ESM_PACKAGES = esmPackages().map((n) => n.replace(/[.]/g, '\\.'));
 const common = {
   transform: { '^.+\\.(ts|js|mjs)$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],

@@ -8,7 +8,10 @@ describe('the migration set on SQLite (the embedded default)', () => {
   afterAll(() => removeDir(dir));
 
   it('runs up to a schema that matches the entities exactly, then down to nothing, in WAL mode', async () => {
-    const app = await databaseApp({ DB_SQLITE_PATH: join(dir, 'castad.sqlite'), DB_MIGRATE_ON_START: 'false' }, 'cli');
+    const app = await databaseApp(
+      { DB_SQLITE_PATH: join(dir, 'castad.sqlite'), DB_MIGRATE_ON_START: 'false' },
+      'cli',
+    );
     const ds = app.dataSource;
     try {
       expect(await ds.showMigrations()).toBe(true);
@@ -16,8 +19,12 @@ describe('the migration set on SQLite (the embedded default)', () => {
       expect(await ds.showMigrations()).toBe(false);
       const pending = await ds.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
-      const tables: { name: string }[] = await ds.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
-      expect(tables.map((t) => t.name).sort()).toEqual([...ENTITIES.map((e) => ds.getMetadata(e).tableName), 'schema_migrations'].sort());
+      const tables: { name: string }[] = await ds.query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+      );
+      expect(tables.map((t) => t.name).sort()).toEqual(
+        [...ENTITIES.map((e) => ds.getMetadata(e).tableName), 'schema_migrations'].sort(),
+      );
       expect((await ds.query('PRAGMA journal_mode'))[0].journal_mode).toBe('wal');
       expect((await ds.query('PRAGMA busy_timeout'))[0].timeout).toBeGreaterThanOrEqual(5000);
       const plan: { detail: string }[] = await ds.query(
@@ -25,8 +32,11 @@ describe('the migration set on SQLite (the embedded default)', () => {
       );
       expect(plan.map((p) => p.detail).join(' | ')).toContain('ix_projects_due');
 
-      for (let i = 0; i < ds.migrations.length; i++) await ds.undoLastMigration({ transaction: 'each' });
-      const left: { name: string }[] = await ds.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+      for (let i = 0; i < ds.migrations.length; i++)
+        await ds.undoLastMigration({ transaction: 'each' });
+      const left: { name: string }[] = await ds.query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+      );
       expect(left.map((t) => t.name)).toEqual(['schema_migrations']);
     } finally {
       await app.close();

@@ -6,7 +6,8 @@ import { removeDir, startProcess, stopProcess, tempDir } from './process';
 
 /** Azurite's published development account (not a secret). */
 const DEV_ACCOUNT = 'devstoreaccount1';
-const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const DEV_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 /** A throwaway Azurite blob service (the npm package), on its own port and folder. */
 export class AzuriteServer {
@@ -23,7 +24,17 @@ export class AzuriteServer {
     const bin = resolve(__dirname, '../../node_modules/.bin/azurite-blob');
     this.child = startProcess(
       bin,
-      ['--location', this.dir, '--blobHost', '127.0.0.1', '--blobPort', String(this.port), '--skipApiVersionCheck', '--loose', '--silent'],
+      [
+        '--location',
+        this.dir,
+        '--blobHost',
+        '127.0.0.1',
+        '--blobPort',
+        String(this.port),
+        '--skipApiVersionCheck',
+        '--loose',
+        '--silent',
+      ],
       join(this.dir, 'azurite.log'),
     );
     await waitFor('azurite to answer', async () => {

@@ -4,7 +4,10 @@ import { existsSync } from 'node:fs';
 /** Where each real server comes from, so a missing one can say what to install. */
 export const BINARIES = {
   mariadbd: { paths: ['mariadbd', '/usr/sbin/mariadbd'], apt: 'mariadb-server' },
-  'mariadb-install-db': { paths: ['mariadb-install-db', '/usr/bin/mariadb-install-db'], apt: 'mariadb-server' },
+  'mariadb-install-db': {
+    paths: ['mariadb-install-db', '/usr/bin/mariadb-install-db'],
+    apt: 'mariadb-server',
+  },
   'redis-server': { paths: ['redis-server', '/usr/bin/redis-server'], apt: 'redis-server' },
   nginx: { paths: ['nginx', '/usr/sbin/nginx'], apt: 'nginx' },
   ffmpeg: { paths: ['ffmpeg'], apt: 'ffmpeg' },

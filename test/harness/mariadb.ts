@@ -28,7 +28,13 @@ export class MariaDbServer {
   async init(): Promise<void> {
     execFileSync(
       findBinary('mariadb-install-db')!,
-      ['--no-defaults', `--datadir=${join(this.dir, 'data')}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'],
+      [
+        '--no-defaults',
+        `--datadir=${join(this.dir, 'data')}`,
+        '--user=root',
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+      ],
       { stdio: 'ignore' },
     );
     this.port = await freePort();
@@ -56,12 +62,18 @@ export class MariaDbServer {
       ],
       this.logFile,
     );
-    await waitFor(`${this.name} to accept connections`, async () => {
-      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) throw new Error(`mariadbd exited; see ${this.logFile}`);
-      const c = await this.rootConnection();
-      await c.end();
-      return true;
-    }, 60_000, 200);
+    await waitFor(
+      `${this.name} to accept connections`,
+      async () => {
+        if (this.child?.exitCode !== null && this.child?.exitCode !== undefined)
+          throw new Error(`mariadbd exited; see ${this.logFile}`);
+        const c = await this.rootConnection();
+        await c.end();
+        return true;
+      },
+      60_000,
+      200,
+    );
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -74,7 +86,12 @@ export class MariaDbServer {
   }
 
   rootConnection(): Promise<mysql.Connection> {
-    return mysql.createConnection({ host: '127.0.0.1', port: this.port, user: 'root', multipleStatements: true });
+    return mysql.createConnection({
+      host: '127.0.0.1',
+      port: this.port,
+      user: 'root',
+      multipleStatements: true,
+    });
   }
 
   async query<T = any>(sql: string, params: unknown[] = []): Promise<T> {
@@ -102,7 +119,10 @@ export class MariaDbServer {
   }
 
   async killAppConnections(): Promise<number> {
-    const rows = await this.query<{ ID: number }[]>('SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?', [APP_DB.user]);
+    const rows = await this.query<{ ID: number }[]>(
+      'SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?',
+      [APP_DB.user],
+    );
     for (const r of rows) await this.query(`KILL ${Number(r.ID)}`).catch(() => undefined);
     return rows.length;
   }
@@ -119,20 +139,31 @@ export class MariaDbServer {
  * Replicas are read_only: a write routed to one fails loudly.
  */
 export class ReplicatedMariaDb {
-  readonly primary = new MariaDbServer('primary', 1, ['--log-bin=mysql-bin', '--binlog-format=ROW']);
+  readonly primary = new MariaDbServer('primary', 1, [
+    '--log-bin=mysql-bin',
+    '--binlog-format=ROW',
+  ]);
   readonly replicas: MariaDbServer[];
 
   constructor(replicaCount = 1) {
     this.replicas = Array.from(
       { length: replicaCount },
-      (_, i) => new MariaDbServer(`replica${i + 1}`, i + 2, ['--read-only=ON', '--relay-log=relay-bin', '--log-slave-updates=OFF']),
+      (_, i) =>
+        new MariaDbServer(`replica${i + 1}`, i + 2, [
+          '--read-only=ON',
+          '--relay-log=relay-bin',
+          '--log-slave-updates=OFF',
+        ]),
     );
   }
 
   async start(): Promise<void> {
     await Promise.all([this.primary.init(), ...this.replicas.map((r) => r.init())]);
-    await this.primary.query("CREATE USER 'repl'@'%' IDENTIFIED BY 'repl'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'");
-    const [status] = await this.primary.query<{ File: string; Position: number }[]>('SHOW MASTER STATUS');
+    await this.primary.query(
+      "CREATE USER 'repl'@'%' IDENTIFIED BY 'repl'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'",
+    );
+    const [status] =
+      await this.primary.query<{ File: string; Position: number }[]>('SHOW MASTER STATUS');
     for (const r of this.replicas) {
       await r.query(
         `CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${this.primary.port}, MASTER_USER='repl', MASTER_PASSWORD='repl', ` +
@@ -149,12 +180,22 @@ export class ReplicatedMariaDb {
 
   /** Resolves once every replica has applied everything the primary has written so far. */
   async waitForReplicas(timeoutMs = 30_000): Promise<void> {
-    const [{ pos }] = await this.primary.query<{ pos: string }[]>('SELECT @@GLOBAL.gtid_binlog_pos AS pos');
+    const [{ pos }] = await this.primary.query<{ pos: string }[]>(
+      'SELECT @@GLOBAL.gtid_binlog_pos AS pos',
+    );
     for (const r of this.replicas) {
-      await waitFor(`${r.name} to catch up`, async () => {
-        const [row] = await r.query<{ applied: number | null }[]>('SELECT MASTER_GTID_WAIT(?, 1) AS applied', [pos]);
-        return row.applied === 0;
-      }, timeoutMs, 50);
+      await waitFor(
+        `${r.name} to catch up`,
+        async () => {
+          const [row] = await r.query<{ applied: number | null }[]>(
+            'SELECT MASTER_GTID_WAIT(?, 1) AS applied',
+            [pos],
+          );
+          return row.applied === 0;
+        },
+        timeoutMs,
+        50,
+      );
     }
   }
 

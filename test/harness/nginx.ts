@@ -18,8 +18,16 @@ export class NginxServer {
     const conf = join(this.dir, 'nginx.conf');
     writeFileSync(conf, render(this.port, this.dir));
     const bin = findBinary('nginx')!;
-    execFileSync(bin, ['-t', '-p', this.dir, '-c', conf, '-g', `pid ${join(this.dir, 'nginx.pid')};`], { stdio: 'pipe' });
-    this.child = startProcess(bin, ['-p', this.dir, '-c', conf, '-g', `daemon off; pid ${join(this.dir, 'nginx.pid')};`], join(this.dir, 'stdout.log'));
+    execFileSync(
+      bin,
+      ['-t', '-p', this.dir, '-c', conf, '-g', `pid ${join(this.dir, 'nginx.pid')};`],
+      { stdio: 'pipe' },
+    );
+    this.child = startProcess(
+      bin,
+      ['-p', this.dir, '-c', conf, '-g', `daemon off; pid ${join(this.dir, 'nginx.pid')};`],
+      join(this.dir, 'stdout.log'),
+    );
     await waitFor('nginx to listen', async () => {
       const res = await fetch(`http://127.0.0.1:${this.port}/`).catch(() => undefined);
       return res !== undefined;

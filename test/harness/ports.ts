@@ -30,5 +30,7 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`,
+  );
 }

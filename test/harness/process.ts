@@ -19,7 +19,12 @@ export function removeDir(dir: string): void {
 }
 
 /** Starts a server process with its output in `logFile`, tracked for clean-up. */
-export function startProcess(cmd: string, args: string[], logFile: string, opts: SpawnOptions = {}): ChildProcess {
+export function startProcess(
+  cmd: string,
+  args: string[],
+  logFile: string,
+  opts: SpawnOptions = {},
+): ChildProcess {
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
   child.stdout?.pipe(log);
@@ -29,7 +34,11 @@ export function startProcess(cmd: string, args: string[], logFile: string, opts:
   return child;
 }
 
-export async function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000): Promise<void> {
+export async function stopProcess(
+  child: ChildProcess | undefined,
+  signal: NodeJS.Signals = 'SIGTERM',
+  timeoutMs = 20_000,
+): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
   child.kill(signal);

@@ -19,7 +19,18 @@ export class RedisServer {
     if (!this.port) this.port = await freePort();
     this.child = startProcess(
       findBinary('redis-server')!,
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        this.dir,
+      ],
       join(this.dir, 'redis.log'),
     );
     await waitFor('redis to answer PING', async () => {

@@ -10,120 +10,166 @@ jest.setTimeout(180_000);
 const userRow = (id: string, nickname: string) =>
   `INSERT INTO ${APP_DB.database}.users (id, nickname, role, created_at, updated_at) VALUES ('${id}', '${nickname}', 'user', NOW(3), NOW(3))`;
 
-describeWithServers(['mariadbd', 'mariadb-install-db'], 'database routing on a real MariaDB primary + replica', () => {
-  const cluster = new ReplicatedMariaDb(1);
-  let app: Awaited<ReturnType<typeof databaseApp>>;
-  let router: DatabaseRouter;
-  const replicaOnlyId = randomUUID();
+describeWithServers(
+  ['mariadbd', 'mariadb-install-db'],
+  'database routing on a real MariaDB primary + replica',
+  () => {
+    const cluster = new ReplicatedMariaDb(1);
+    let app: Awaited<ReturnType<typeof databaseApp>>;
+    let router: DatabaseRouter;
+    const replicaOnlyId = randomUUID();
 
-  const findUser = (id: string) => (em: import('typeorm').EntityManager) => em.findOne(UserEntity, { where: { id } });
+    const findUser = (id: string) => (em: import('typeorm').EntityManager) =>
+      em.findOne(UserEntity, { where: { id } });
 
-  beforeAll(async () => {
-    await cluster.start();
-    app = await databaseApp(cluster.env({ DB_MIGRATE_ON_START: 'true', DB_NODE_RESTORE_MS: '500', DB_POOL_MAX: '6', DB_POOL_IDLE: '3' }));
-    router = app.router;
-    await cluster.waitForReplicas();
-    // a row written on the replica only (root bypasses read_only; nothing replicates back):
-    // whoever sees it was served by the replica
-    await cluster.replicas[0].query(userRow(replicaOnlyId, 'only-on-replica'));
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await cluster.destroy();
-  });
-
-  it('sends a write to the primary', async () => {
-    const id = randomUUID();
-    const primaryBefore = await cluster.primary.globalStatus('Com_insert');
-    await router.write((em) => em.insert(UserEntity, { id, nickname: 'writer', role: 'user' }));
-    const onPrimary = await cluster.primary.query<unknown[]>(`SELECT id FROM ${APP_DB.database}.users WHERE id = ?`, [id]);
-    expect(onPrimary).toHaveLength(1);
-    expect(await cluster.primary.globalStatus('Com_insert')).toBe(primaryBefore + 1);
-    // the replica refuses client writes (read_only), so the write cannot have gone there;
-    // it arrives by replication
-    const [{ ro }] = await cluster.replicas[0].query<{ ro: number }[]>('SELECT @@GLOBAL.read_only AS ro');
-    expect(ro).toBe(1);
-    await cluster.waitForReplicas();
-    expect(await cluster.replicas[0].query<unknown[]>(`SELECT id FROM ${APP_DB.database}.users WHERE id = ?`, [id])).toHaveLength(1);
-  });
-
-  it('serves a plain read from the replica', async () => {
-    const selectsBefore = await cluster.replicas[0].globalStatus('Com_select');
-    const row = await DatabaseContext.run(() => router.read(findUser(replicaOnlyId)));
-    expect(row?.nickname).toBe('only-on-replica');
-    expect(await cluster.replicas[0].globalStatus('Com_select')).toBeGreaterThan(selectsBefore);
-  });
-
-  it('reads the primary after the request wrote (read-your-writes) and when asked to', async () => {
-    const id = randomUUID();
-    await DatabaseContext.run(async () => {
-      expect(await router.read(findUser(replicaOnlyId))).not.toBeNull(); // replica, before writing
-      await router.write((em) => em.insert(UserEntity, { id, nickname: 'fresh', role: 'user' }));
-      // same request: the primary answers, so the fresh row is there and the replica-only row is not
-      expect((await router.read(findUser(id)))?.nickname).toBe('fresh');
-      expect(await router.read(findUser(replicaOnlyId))).toBeNull();
+    beforeAll(async () => {
+      await cluster.start();
+      app = await databaseApp(
+        cluster.env({
+          DB_MIGRATE_ON_START: 'true',
+          DB_NODE_RESTORE_MS: '500',
+          DB_POOL_MAX: '6',
+          DB_POOL_IDLE: '3',
+        }),
+      );
+      router = app.router;
+      await cluster.waitForReplicas();
+      // a row written on the replica only (root bypasses read_only; nothing replicates back):
+      // whoever sees it was served by the replica
+      await cluster.replicas[0].query(userRow(replicaOnlyId, 'only-on-replica'));
     });
-    // another request that did not write goes back to the replica
-    expect(await DatabaseContext.run(() => router.read(findUser(replicaOnlyId)))).not.toBeNull();
-    expect(await router.readPrimary(findUser(replicaOnlyId))).toBeNull();
-  });
 
-  it('serves reads from the primary while the replica is down, and returns to the replica after', async () => {
-    const replica = cluster.replicas[0];
-    await replica.stop();
-    const results = await Promise.allSettled(
-      Array.from({ length: 40 }, () => router.read((em) => em.count(UserEntity))),
-    );
-    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    // sequential reads after detection: none fails, all answered by the primary
-    for (let i = 0; i < 20; i++) {
-      expect(await router.read(findUser(replicaOnlyId))).toBeNull();
-    }
-    await replica.start();
-    await waitFor('reads to return to the replica', async () => (await router.read(findUser(replicaOnlyId))) !== null, 30_000, 200);
-  });
+    afterAll(async () => {
+      await app?.close();
+      await cluster.destroy();
+    });
 
-  it('writes again after a primary restart without restarting the app', async () => {
-    await cluster.primary.restart();
-    const id = randomUUID();
-    await waitFor(
-      'a write to succeed after the restart',
-      async () => {
-        await router.write((em) => em.insert(UserEntity, { id: randomUUID(), nickname: 'probe', role: 'user' }));
-        return true;
-      },
-      30_000,
-      200,
-    );
-    // once back, every write succeeds
-    for (let i = 0; i < 10; i++) {
-      await router.write((em) => em.insert(UserEntity, { id: i === 0 ? id : randomUUID(), nickname: `after-${i}`, role: 'user' }));
-    }
-    expect((await router.readPrimary(findUser(id)))?.nickname).toBe('after-0');
-  });
+    it('sends a write to the primary', async () => {
+      const id = randomUUID();
+      const primaryBefore = await cluster.primary.globalStatus('Com_insert');
+      await router.write((em) => em.insert(UserEntity, { id, nickname: 'writer', role: 'user' }));
+      const onPrimary = await cluster.primary.query<unknown[]>(
+        `SELECT id FROM ${APP_DB.database}.users WHERE id = ?`,
+        [id],
+      );
+      expect(onPrimary).toHaveLength(1);
+      expect(await cluster.primary.globalStatus('Com_insert')).toBe(primaryBefore + 1);
+      // the replica refuses client writes (read_only), so the write cannot have gone there;
+      // it arrives by replication
+      const [{ ro }] = await cluster.replicas[0].query<{ ro: number }[]>(
+        'SELECT @@GLOBAL.read_only AS ro',
+      );
+      expect(ro).toBe(1);
+      await cluster.waitForReplicas();
+      expect(
+        await cluster.replicas[0].query<unknown[]>(
+          `SELECT id FROM ${APP_DB.database}.users WHERE id = ?`,
+          [id],
+        ),
+      ).toHaveLength(1);
+    });
 
-  it('does not surface a server-side KILL of pooled connections on the next idempotent read', async () => {
-    // warm both pools so there are idle connections to kill
-    await Promise.all(Array.from({ length: 6 }, () => router.read((em) => em.query('SELECT SLEEP(0.05)'))));
-    await Promise.all(Array.from({ length: 6 }, () => router.readPrimary((em) => em.query('SELECT SLEEP(0.05)'))));
-    const killed = (await cluster.primary.killAppConnections()) + (await cluster.replicas[0].killAppConnections());
-    expect(killed).toBeGreaterThan(0);
-    for (let i = 0; i < 10; i++) {
-      expect(await router.read((em) => em.count(UserEntity))).toBeGreaterThan(0);
-      expect(await router.readPrimary((em) => em.count(UserEntity))).toBeGreaterThan(0);
-    }
-  });
+    it('serves a plain read from the replica', async () => {
+      const selectsBefore = await cluster.replicas[0].globalStatus('Com_select');
+      const row = await DatabaseContext.run(() => router.read(findUser(replicaOnlyId)));
+      expect(row?.nickname).toBe('only-on-replica');
+      expect(await cluster.replicas[0].globalStatus('Com_select')).toBeGreaterThan(selectsBefore);
+    });
 
-  it('does not surface connections closed by a short wait_timeout either', async () => {
-    await cluster.primary.query('SET GLOBAL wait_timeout = 1');
-    try {
-      await cluster.primary.killAppConnections(); // new connections pick up the short timeout
-      await Promise.all(Array.from({ length: 4 }, () => router.readPrimary((em) => em.query('SELECT SLEEP(0.05)'))));
-      await new Promise((r) => setTimeout(r, 2500)); // the server closes them while idle
-      for (let i = 0; i < 5; i++) expect(await router.readPrimary((em) => em.count(UserEntity))).toBeGreaterThan(0);
-    } finally {
-      await cluster.primary.query('SET GLOBAL wait_timeout = 28800');
-    }
-  });
-});
+    it('reads the primary after the request wrote (read-your-writes) and when asked to', async () => {
+      const id = randomUUID();
+      await DatabaseContext.run(async () => {
+        expect(await router.read(findUser(replicaOnlyId))).not.toBeNull(); // replica, before writing
+        await router.write((em) => em.insert(UserEntity, { id, nickname: 'fresh', role: 'user' }));
+        // same request: the primary answers, so the fresh row is there and the replica-only row is not
+        expect((await router.read(findUser(id)))?.nickname).toBe('fresh');
+        expect(await router.read(findUser(replicaOnlyId))).toBeNull();
+      });
+      // another request that did not write goes back to the replica
+      expect(await DatabaseContext.run(() => router.read(findUser(replicaOnlyId)))).not.toBeNull();
+      expect(await router.readPrimary(findUser(replicaOnlyId))).toBeNull();
+    });
+
+    it('serves reads from the primary while the replica is down, and returns to the replica after', async () => {
+      const replica = cluster.replicas[0];
+      await replica.stop();
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, () => router.read((em) => em.count(UserEntity))),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      // sequential reads after detection: none fails, all answered by the primary
+      for (let i = 0; i < 20; i++) {
+        expect(await router.read(findUser(replicaOnlyId))).toBeNull();
+      }
+      await replica.start();
+      await waitFor(
+        'reads to return to the replica',
+        async () => (await router.read(findUser(replicaOnlyId))) !== null,
+        30_000,
+        200,
+      );
+    });
+
+    it('writes again after a primary restart without restarting the app', async () => {
+      await cluster.primary.restart();
+      const id = randomUUID();
+      await waitFor(
+        'a write to succeed after the restart',
+        async () => {
+          await router.write((em) =>
+            em.insert(UserEntity, { id: randomUUID(), nickname: 'probe', role: 'user' }),
+          );
+          return true;
+        },
+        30_000,
+        200,
+      );
+      // once back, every write succeeds
+      for (let i = 0; i < 10; i++) {
+        await router.write((em) =>
+          em.insert(UserEntity, {
+            id: i === 0 ? id : randomUUID(),
+            nickname: `after-${i}`,
+            role: 'user',
+          }),
+        );
+      }
+      expect((await router.readPrimary(findUser(id)))?.nickname).toBe('after-0');
+    });
+
+    it('does not surface a server-side KILL of pooled connections on the next idempotent read', async () => {
+      // warm both pools so there are idle connections to kill
+      await Promise.all(
+        Array.from({ length: 6 }, () => router.read((em) => em.query('SELECT SLEEP(0.05)'))),
+      );
+      await Promise.all(
+        Array.from({ length: 6 }, () => router.readPrimary((em) => em.query('SELECT SLEEP(0.05)'))),
+      );
+      const killed =
+        (await cluster.primary.killAppConnections()) +
+        (await cluster.replicas[0].killAppConnections());
+      expect(killed).toBeGreaterThan(0);
+      for (let i = 0; i < 10; i++) {
+        expect(await router.read((em) => em.count(UserEntity))).toBeGreaterThan(0);
+        expect(await router.readPrimary((em) => em.count(UserEntity))).toBeGreaterThan(0);
+      }
+    });
+
+    it('does not surface connections closed by a short wait_timeout either', async () => {
+      await cluster.primary.query('SET GLOBAL wait_timeout = 1');
+      try {
+        await cluster.primary.killAppConnections(); // new connections pick up the short timeout
+        await Promise.all(
+          Array.from({ length: 4 }, () =>
+            router.readPrimary((em) => em.query('SELECT SLEEP(0.05)')),
+          ),
+        );
+        await new Promise((r) => setTimeout(r, 2500)); // the server closes them while idle
+        for (let i = 0; i < 5; i++)
+          expect(await router.readPrimary((em) => em.count(UserEntity))).toBeGreaterThan(0);
+      } finally {
+        await cluster.primary.query('SET GLOBAL wait_timeout = 28800');
+      }
+    });
+  },
+);

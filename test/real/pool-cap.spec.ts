@@ -4,48 +4,79 @@ import { ReplicatedMariaDb } from '../harness/mariadb';
 
 jest.setTimeout(120_000);
 
-describeWithServers(['mariadbd', 'mariadb-install-db'], 'per-instance pool cap on a real MariaDB', () => {
-  const cluster = new ReplicatedMariaDb(0);
-  const N = 5;
+describeWithServers(
+  ['mariadbd', 'mariadb-install-db'],
+  'per-instance pool cap on a real MariaDB',
+  () => {
+    const cluster = new ReplicatedMariaDb(0);
+    const N = 5;
 
-  beforeAll(() => cluster.start());
-  afterAll(() => cluster.destroy());
+    beforeAll(() => cluster.start());
+    afterAll(() => cluster.destroy());
 
-  it(`never opens more than N=${N} connections under 3N concurrent queries; the rest wait`, async () => {
-    const app = await databaseApp(cluster.env({ CASTAD_STAGE: '1', DB_POOL_MAX: String(N), DB_POOL_IDLE: '2', DB_MIGRATE_ON_START: 'true' }));
-    try {
-      let peak = 0;
-      let sampling = true;
-      const sampler = (async () => {
-        while (sampling) {
-          peak = Math.max(peak, await cluster.primary.appConnections());
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      })();
-      const results = await Promise.allSettled(
-        Array.from({ length: 3 * N }, (_, i) =>
-          i % 2 === 0
-            ? app.router.readPrimary((em) => em.query('SELECT SLEEP(0.4) AS s'))
-            : app.router.transaction((em) => em.query('SELECT SLEEP(0.4) AS s')),
-        ),
+    it(`never opens more than N=${N} connections under 3N concurrent queries; the rest wait`, async () => {
+      const app = await databaseApp(
+        cluster.env({
+          CASTAD_STAGE: '1',
+          DB_POOL_MAX: String(N),
+          DB_POOL_IDLE: '2',
+          DB_MIGRATE_ON_START: 'true',
+        }),
       );
-      sampling = false;
-      await sampler;
-      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-      expect(peak).toBeGreaterThan(0);
-      expect(peak).toBeLessThanOrEqual(N);
-    } finally {
-      await app.close();
-    }
-  });
+      try {
+        let peak = 0;
+        let sampling = true;
+        const sampler = (async () => {
+          while (sampling) {
+            peak = Math.max(peak, await cluster.primary.appConnections());
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        })();
+        const results = await Promise.allSettled(
+          Array.from({ length: 3 * N }, (_, i) =>
+            i % 2 === 0
+              ? app.router.readPrimary((em) => em.query('SELECT SLEEP(0.4) AS s'))
+              : app.router.transaction((em) => em.query('SELECT SLEEP(0.4) AS s')),
+          ),
+        );
+        sampling = false;
+        await sampler;
+        expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+        expect(peak).toBeGreaterThan(0);
+        expect(peak).toBeLessThanOrEqual(N);
+      } finally {
+        await app.close();
+      }
+    });
 
-  it('applies the stage defaults from the infrastructure table when nothing overrides them', async () => {
-    const app = await databaseApp(cluster.env({ CASTAD_STAGE: '3', DB_REPLICAS: `127.0.0.1:${cluster.primary.port}`, REDIS_URL: 'redis://127.0.0.1:1' }));
-    try {
-      const extra = (app.dataSource.options as { extra: { connectionLimit: number; maxIdle: number; idleTimeout: number; enableKeepAlive: boolean } }).extra;
-      expect(extra).toMatchObject({ connectionLimit: 10, maxIdle: 5, idleTimeout: 270_000, enableKeepAlive: true });
-    } finally {
-      await app.close();
-    }
-  });
-});
+    it('applies the stage defaults from the infrastructure table when nothing overrides them', async () => {
+      const app = await databaseApp(
+        cluster.env({
+          CASTAD_STAGE: '3',
+          DB_REPLICAS: `127.0.0.1:${cluster.primary.port}`,
+          REDIS_URL: 'redis://127.0.0.1:1',
+        }),
+      );
+      try {
+        const extra = (
+          app.dataSource.options as {
+            extra: {
+              connectionLimit: number;
+              maxIdle: number;
+              idleTimeout: number;
+              enableKeepAlive: boolean;
+            };
+          }
+        ).extra;
+        expect(extra).toMatchObject({
+          connectionLimit: 10,
+          maxIdle: 5,
+          idleTimeout: 270_000,
+          enableKeepAlive: true,
+        });
+      } finally {
+        await app.close();
+      }
+    });
+  },
+);

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -16,6 +17,13 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
     bodyLimit: 1024 * 1024,
     // idle keep-alive sockets are closed on shutdown; in-flight requests finish first
     forceCloseConnections: 'idle',
+    // one id per request, from Nginx's X-Request-Id when sane; kept on the raw request so the
+    // pino request logger uses the same one
+    genReqId: (req: IncomingMessage) => {
+      const id = requestIdOf(req);
+      (req as typeof req & { id?: string }).id = id;
+      return id;
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule, adapter, {
     bufferLogs: true,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import { Params } from 'nestjs-pino';
 import { AppConfig } from '@app/domain';
 
@@ -14,10 +15,13 @@ export function requestIdOf(req: IncomingMessage): string {
 /** pino JSON logs, one line per request, carrying the request id and this instance's id. */
 export function loggerParams(config: AppConfig): Params {
   return {
+    // nestjs-pino's default route pattern does not match under the Fastify adapter here
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logLevel,
       base: { instance: config.instanceId, app: config.role },
-      genReqId: (req: IncomingMessage) => requestIdOf(req),
+      genReqId: (req: IncomingMessage) =>
+        (req as IncomingMessage & { id?: string }).id ?? requestIdOf(req),
       // secrets never reach the logs
       redact: {
         paths: [
