@@ -12,8 +12,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      // libs must never depend on apps (style.md, boundaries)
-      'no-restricted-imports': ['error', { patterns: ['**/apps/**'] }],
     },
+  },
+  {
+    // libs must never depend on apps (style.md, boundaries)
+    files: ['libs/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**'] }] },
   },
 );

@@ -85,7 +85,9 @@ export class EnvironmentVariables {
   REDIS_URL?: string;
 }
 
-export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+export function validateEnvironment(input: Record<string, unknown>): EnvironmentVariables {
+  // an empty value (`PORT=` in a copied .env.example) means "not set": the default applies
+  const raw = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== ''));
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, stopAtFirstError: true });
   if (errors.length > 0) {
