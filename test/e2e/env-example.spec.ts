@@ -19,11 +19,14 @@ describe('.env.example', () => {
         .map((m) => m.propertyName),
     );
     expect([...read].sort()).toEqual([...documented.keys()].sort());
-    for (const [name, previous] of documented) expect([name, previous.startsWith('#')]).toEqual([name, true]);
+    for (const [name, previous] of documented)
+      expect([name, previous.startsWith('#')]).toEqual([name, true]);
   });
 
   it('is itself a valid configuration (copying it to .env starts the embedded default)', () => {
-    const values = Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+    const values = Object.fromEntries(
+      [...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+    );
     const env = validateEnvironment(values);
     expect(env.CASTAD_STAGE).toBe('embedded');
     expect(env.INSTANCE_ID).toBeUndefined();

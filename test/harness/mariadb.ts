@@ -209,6 +209,11 @@ export class ReplicatedMariaDb {
       DB_PASSWORD: APP_DB.password,
       DB_NAME: APP_DB.database,
       DB_REPLICAS: this.replicas.map((r) => `127.0.0.1:${r.port}`).join(','),
+      // a staged deployment needs its signing secret and Kakao login configured
+      JWT_SECRET: 'real-suite-secret-real-suite-secret-0123',
+      KAKAO_CLIENT_ID: 'real-suite-kakao',
+      KAKAO_APP_ID: '1',
+      KAKAO_REDIRECT_URI: 'http://127.0.0.1/v1/auth/kakao/callback',
       ...extra,
     };
   }

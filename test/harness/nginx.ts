@@ -22,13 +22,37 @@ export class NginxServer {
     mkdirSync(join(this.dir, 'logs'), { recursive: true });
     const crt = join(this.dir, 'tls.crt');
     const key = join(this.dir, 'tls.key');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', key, '-out', crt], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        key,
+        '-out',
+        crt,
+      ],
+      { stdio: 'ignore' },
+    );
     let conf = readFileSync(resolve(__dirname, '../../docker/nginx/nginx.conf'), 'utf8');
     const upstream = /^\s*server api:3000 (.*);$/m;
     const options = conf.match(upstream)?.[1];
-    if (!options) throw new Error('docker/nginx/nginx.conf has no "server api:3000 ..." upstream line to rewrite');
+    if (!options)
+      throw new Error(
+        'docker/nginx/nginx.conf has no "server api:3000 ..." upstream line to rewrite',
+      );
     conf = conf
-      .replace(upstream, upstreamPorts.map((p) => `    server 127.0.0.1:${p} ${options};`).join('\n'))
+      .replace(
+        upstream,
+        upstreamPorts.map((p) => `    server 127.0.0.1:${p} ${options};`).join('\n'),
+      )
       .replace(/listen 80;/, `listen 127.0.0.1:${this.httpPort};`)
       .replace(/listen 443 ssl/, `listen 127.0.0.1:${this.tlsPort} ssl`)
       .replace('/etc/nginx/certs/tls.crt', crt)
@@ -44,9 +68,15 @@ export class NginxServer {
     const bin = findBinary('nginx')!;
     const globals = `pid ${join(this.dir, 'nginx.pid')}; error_log ${join(this.dir, 'logs/error.log')};`;
     execFileSync(bin, ['-t', '-q', '-p', this.dir, '-c', file, '-g', globals], { stdio: 'pipe' });
-    this.child = startProcess(bin, ['-p', this.dir, '-c', file, '-g', `daemon off; ${globals}`], join(this.dir, 'stdout.log'));
+    this.child = startProcess(
+      bin,
+      ['-p', this.dir, '-c', file, '-g', `daemon off; ${globals}`],
+      join(this.dir, 'stdout.log'),
+    );
     await waitFor('nginx to listen', async () => {
-      const res = await fetch(`http://127.0.0.1:${this.httpPort}/nginx-health`).catch(() => undefined);
+      const res = await fetch(`http://127.0.0.1:${this.httpPort}/nginx-health`).catch(
+        () => undefined,
+      );
       return res?.status === 200;
     });
   }

@@ -14,7 +14,9 @@ describe('the Azurite harness', () => {
     const container = service.getContainerClient('harness-check');
     await container.createIfNotExists();
     const blob = container.getBlockBlobClient('hello.txt');
-    await blob.upload('안녕하세요', Buffer.byteLength('안녕하세요'), { blobHTTPHeaders: { blobContentType: 'text/plain; charset=utf-8' } });
+    await blob.upload('안녕하세요', Buffer.byteLength('안녕하세요'), {
+      blobHTTPHeaders: { blobContentType: 'text/plain; charset=utf-8' },
+    });
     expect((await blob.downloadToBuffer()).toString('utf8')).toBe('안녕하세요');
     await blob.setAccessTier('Cool');
     expect((await blob.getProperties()).accessTier).toBe('Cool');

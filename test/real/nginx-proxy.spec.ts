@@ -16,13 +16,22 @@ describeWithServers(['nginx'], 'the product nginx.conf in front of two API insta
 
   beforeAll(async () => {
     const db = join(dir, 'shared.sqlite');
-    execFileSync(process.execPath, ['dist/apps/cli/src/main.js', 'migrate'], { env: { ...process.env, DB_SQLITE_PATH: db }, stdio: 'ignore' });
+    execFileSync(process.execPath, ['dist/apps/cli/src/main.js', 'migrate'], {
+      env: { ...process.env, DB_SQLITE_PATH: db },
+      stdio: 'ignore',
+    });
     const ports = [await freePort(), await freePort()];
     ports.forEach((port, i) =>
       apis.push(
         new AppProcess(
           'dist/apps/api/src/main.js',
-          { PORT: String(port), HOST: '127.0.0.1', DB_SQLITE_PATH: db, DB_MIGRATE_ON_START: 'false', INSTANCE_ID: `api-${i}` },
+          {
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            DB_SQLITE_PATH: db,
+            DB_MIGRATE_ON_START: 'false',
+            INSTANCE_ID: `api-${i}`,
+          },
           join(dir, `api-${i}.log`),
         ).start(),
       ),
@@ -48,19 +57,25 @@ describeWithServers(['nginx'], 'the product nginx.conf in front of two API insta
       expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
     }
     expect([...seen.keys()].sort()).toEqual(['api-0', 'api-1']);
-    const mine = await httpsGet(nginx.tlsPort, '/health/live', { 'x-request-id': 'client-chosen-1' });
+    const mine = await httpsGet(nginx.tlsPort, '/health/live', {
+      'x-request-id': 'client-chosen-1',
+    });
     expect(mine.headers['x-request-id']).toBe('client-chosen-1');
   });
 
   it('redirects plain HTTP to HTTPS', async () => {
-    const res = await fetch(`http://127.0.0.1:${nginx.httpPort}/health/live`, { redirect: 'manual' });
+    const res = await fetch(`http://127.0.0.1:${nginx.httpPort}/health/live`, {
+      redirect: 'manual',
+    });
     expect(res.status).toBe(301);
     expect(res.headers.get('location')).toMatch(/^https:\/\//);
   });
 
   it('keeps idempotent requests succeeding when one instance dies', async () => {
     await apis[1].stop();
-    const results = await Promise.all(Array.from({ length: 30 }, () => httpsGet(nginx.tlsPort, '/health/live')));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => httpsGet(nginx.tlsPort, '/health/live')),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(30).fill(200));
     expect(new Set(results.map((r) => r.headers['x-instance-id']))).toEqual(new Set(['api-0']));
   });

@@ -7,73 +7,96 @@ import { waitFor } from '../harness/ports';
 
 jest.setTimeout(180_000);
 
-describeWithServers(['mariadbd', 'mariadb-install-db', 'redis-server'], 'readiness at stage 3 on real servers', () => {
-  const cluster = new ReplicatedMariaDb(1);
-  const redis = new RedisServer();
-  let app: NestFastifyApplication;
-  const saved = { ...process.env };
+describeWithServers(
+  ['mariadbd', 'mariadb-install-db', 'redis-server'],
+  'readiness at stage 3 on real servers',
+  () => {
+    const cluster = new ReplicatedMariaDb(1);
+    const redis = new RedisServer();
+    let app: NestFastifyApplication;
+    const saved = { ...process.env };
 
-  const ready = async () => {
-    const res = await app.inject({ method: 'GET', url: '/health/ready' });
-    return { status: res.statusCode, body: res.json() };
-  };
+    const ready = async () => {
+      const res = await app.inject({ method: 'GET', url: '/health/ready' });
+      return { status: res.statusCode, body: res.json() };
+    };
 
-  beforeAll(async () => {
-    await Promise.all([cluster.start(), redis.start()]);
-    Object.assign(process.env, cluster.env({ CASTAD_STAGE: '3', REDIS_URL: redis.url, DB_MIGRATE_ON_START: 'true', DB_NODE_RESTORE_MS: '500', LOG_LEVEL: 'silent' }));
-    app = await createApiApp();
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await Promise.all([cluster.destroy(), redis.destroy()]);
-    process.env = saved;
-  });
-
-  it('reports the primary, each replica and Redis', async () => {
-    const r = await ready();
-    expect(r.status).toBe(200);
-    expect(r.body.status).toBe('ok');
-    expect(r.body.details).toEqual({
-      'db:primary': { status: 'up' },
-      'db:replica0': { status: 'up' },
-      redis: { status: 'up' },
+    beforeAll(async () => {
+      await Promise.all([cluster.start(), redis.start()]);
+      Object.assign(
+        process.env,
+        cluster.env({
+          CASTAD_STAGE: '3',
+          REDIS_URL: redis.url,
+          DB_MIGRATE_ON_START: 'true',
+          DB_NODE_RESTORE_MS: '500',
+          LOG_LEVEL: 'silent',
+        }),
+      );
+      app = await createApiApp();
+      await app.init();
+      await app.getHttpAdapter().getInstance().ready();
     });
-  });
 
-  it('stays ready but "degraded" while Redis is down, and recovers when it is back', async () => {
-    await redis.stop();
-    const r = await ready();
-    expect(r.status).toBe(200);
-    expect(r.body.status).toBe('degraded');
-    expect(r.body.details.redis.status).toBe('degraded');
-    await redis.start();
-    await waitFor('redis to be up again', async () => (await ready()).body.details.redis.status === 'up', 20_000, 250);
-  });
+    afterAll(async () => {
+      await app?.close();
+      await Promise.all([cluster.destroy(), redis.destroy()]);
+      process.env = saved;
+    });
 
-  it('stays ready but "degraded" while a replica is down', async () => {
-    await cluster.replicas[0].stop();
-    try {
+    it('reports the primary, each replica and Redis', async () => {
       const r = await ready();
       expect(r.status).toBe(200);
-      expect(r.body.details['db:replica0'].status).toBe('degraded');
-    } finally {
-      await cluster.replicas[0].start();
-    }
-    await waitFor('the replica to be up again', async () => (await ready()).body.details['db:replica0'].status === 'up', 20_000, 250);
-  });
+      expect(r.body.status).toBe('ok');
+      expect(r.body.details).toEqual({
+        'db:primary': { status: 'up' },
+        'db:replica0': { status: 'up' },
+        redis: { status: 'up' },
+      });
+    });
 
-  it('is not ready (503) while the primary is down', async () => {
-    await cluster.primary.stop();
-    try {
+    it('stays ready but "degraded" while Redis is down, and recovers when it is back', async () => {
+      await redis.stop();
       const r = await ready();
-      expect(r.status).toBe(503);
-      expect(r.body.details['db:primary'].status).toBe('down');
-    } finally {
-      await cluster.primary.start();
-    }
-    await waitFor('ready again', async () => (await ready()).status === 200, 30_000, 250);
-  });
-});
+      expect(r.status).toBe(200);
+      expect(r.body.status).toBe('degraded');
+      expect(r.body.details.redis.status).toBe('degraded');
+      await redis.start();
+      await waitFor(
+        'redis to be up again',
+        async () => (await ready()).body.details.redis.status === 'up',
+        20_000,
+        250,
+      );
+    });
+
+    it('stays ready but "degraded" while a replica is down', async () => {
+      await cluster.replicas[0].stop();
+      try {
+        const r = await ready();
+        expect(r.status).toBe(200);
+        expect(r.body.details['db:replica0'].status).toBe('degraded');
+      } finally {
+        await cluster.replicas[0].start();
+      }
+      await waitFor(
+        'the replica to be up again',
+        async () => (await ready()).body.details['db:replica0'].status === 'up',
+        20_000,
+        250,
+      );
+    });
+
+    it('is not ready (503) while the primary is down', async () => {
+      await cluster.primary.stop();
+      try {
+        const r = await ready();
+        expect(r.status).toBe(503);
+        expect(r.body.details['db:primary'].status).toBe('down');
+      } finally {
+        await cluster.primary.start();
+      }
+      await waitFor('ready again', async () => (await ready()).status === 200, 30_000, 250);
+    });
+  },
+);

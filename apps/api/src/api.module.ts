@@ -1,11 +1,15 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, CastadConfigModule, DatabaseModule } from '@app/domain';
 import { IntegrationsModule } from '@app/integrations';
+import { AuthModule } from './auth/auth.module';
 import { HealthController } from './health/health.controller';
+import { StoresApiModule } from './stores/stores.api.module';
 import { RedisHealth } from './health/redis-health';
 import { DatabaseContextMiddleware } from './http/database-context.middleware';
+import { HttpErrorFilter } from './http/http-error.filter';
 import { loggerParams } from './http/logging';
 
 /** Root module of the HTTP app: controllers and guards over the shared domain providers. */
@@ -15,10 +19,24 @@ import { loggerParams } from './http/logging';
     LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerParams }),
     DatabaseModule,
     IntegrationsModule,
+    AuthModule,
+    StoresApiModule,
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
   ],
   controllers: [HealthController],
-  providers: [RedisHealth],
+  providers: [
+    RedisHealth,
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+    // unknown fields are refused, not silently dropped
+    {
+      provide: APP_PIPE,
+      useValue: new ValidationPipe({
+        whitelist: true,
+        forbidNonWhitelisted: true,
+        transform: true,
+      }),
+    },
+  ],
 })
 export class ApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { RefreshTokenHousekeeping } from '@app/domain';
+import { AuthNonceRepository, RefreshTokenHousekeeping } from '@app/domain';
 import { LeadershipService } from './leadership.service';
 
 /** Periodic clean-up, run by the leader only. */
@@ -11,6 +11,7 @@ export class HousekeepingService {
   constructor(
     private readonly leadership: LeadershipService,
     private readonly refreshTokens: RefreshTokenHousekeeping,
+    private readonly nonces: AuthNonceRepository,
   ) {}
 
   @Cron(CronExpression.EVERY_HOUR)
@@ -19,5 +20,11 @@ export class HousekeepingService {
     const n = await this.refreshTokens.deleteExpired();
     if (n > 0) this.logger.log(`deleted ${n} expired refresh tokens`);
     return n;
+  }
+
+  @Cron(CronExpression.EVERY_10_MINUTES)
+  async purgeExpiredLoginNonces(): Promise<number> {
+    if (!this.leadership.isLeader) return 0;
+    return this.nonces.deleteExpired();
   }
 }

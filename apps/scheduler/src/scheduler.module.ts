@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
-import { AppConfig, CastadConfigModule, DatabaseModule } from '@app/domain';
+import { AccountsModule, AppConfig, CastadConfigModule, DatabaseModule } from '@app/domain';
 import { IntegrationsModule } from '@app/integrations';
 import { HousekeepingService } from './housekeeping.service';
 import { LeadershipService } from './leadership.service';
@@ -25,6 +25,7 @@ import { SchedulerHealthServer } from './scheduler-health.server';
     }),
     ScheduleModule.forRoot(),
     DatabaseModule,
+    AccountsModule,
     IntegrationsModule,
   ],
   providers: [SchedulerHealthServer, LeadershipService, HousekeepingService],

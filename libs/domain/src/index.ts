@@ -3,3 +3,6 @@ export * from './database';
 export * from './entities';
 export * from './migrations';
 export * from './scheduling';
+export * from './errors';
+export * from './accounts';
+export * from './stores';

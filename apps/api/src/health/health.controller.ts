@@ -12,6 +12,7 @@ import {
   HealthIndicatorService,
 } from '@nestjs/terminus';
 import { DatabaseHealth } from '@app/domain';
+import { Public } from '../auth/decorators';
 import { RedisHealth } from './redis-health';
 
 /**
@@ -20,6 +21,7 @@ import { RedisHealth } from './redis-health';
  * the cache is bypassed), so a load balancer keeps sending traffic.
  */
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

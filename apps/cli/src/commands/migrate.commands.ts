@@ -1,14 +1,8 @@
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command } from 'nest-commander';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { printRows } from '../output';
-
-abstract class JsonCommand extends CommandRunner {
-  @Option({ flags: '--json', description: 'print JSON instead of a table' })
-  parseJson(): boolean {
-    return true;
-  }
-}
+import { JsonCommand } from './json-command';
 
 @Command({
   name: 'migrate',

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { EnvironmentVariables } from './environment';
 import { defaultPoolSize, PoolSize } from './pool-sizing';
 import { AppRole, isStaged, Stage } from './stage';
@@ -26,6 +29,29 @@ export type DatabaseConfig =
       migrateOnStart: boolean;
     };
 
+export type JwtKeys =
+  | { algorithm: 'HS256'; secret: string }
+  | { algorithm: 'RS256'; privateKey: string; publicKey: string };
+
+export interface AuthConfig {
+  jwt: JwtKeys;
+  accessTtlSec: number;
+  refreshTtlSec: number;
+  stateTtlSec: number;
+  frontendRedirects: string[];
+  /** POST /v1/auth/dev-login exists only in the embedded default */
+  devLogin: boolean;
+}
+
+export interface KakaoConfig {
+  clientId: string;
+  clientSecret?: string;
+  appId: string;
+  redirectUri: string;
+  authUrl: string;
+  apiUrl: string;
+}
+
 /**
  * The typed, validated configuration every module reads (never process.env directly).
  * It is built once per process from EnvironmentVariables and the process role.
@@ -40,6 +66,9 @@ export class AppConfig {
   readonly scheduler: { leaseMs: number };
   readonly database: DatabaseConfig;
   readonly redisUrl?: string;
+  readonly auth: AuthConfig;
+  readonly kakao?: KakaoConfig;
+  readonly providerTimeoutMs: number;
 
   constructor(env: EnvironmentVariables, role: AppRole) {
     this.stage = env.CASTAD_STAGE;
@@ -51,6 +80,35 @@ export class AppConfig {
     this.scheduler = { leaseMs: env.SCHEDULER_LEASE_MS };
     this.redisUrl = env.REDIS_URL;
     this.database = AppConfig.database(env, role);
+    this.providerTimeoutMs = env.PROVIDER_TIMEOUT_MS;
+    this.auth = {
+      jwt:
+        env.JWT_ALGORITHM === 'RS256'
+          ? {
+              algorithm: 'RS256',
+              privateKey: pem(env.JWT_PRIVATE_KEY!),
+              publicKey: pem(env.JWT_PUBLIC_KEY!),
+            }
+          : { algorithm: 'HS256', secret: env.JWT_SECRET ?? embeddedSecret(env.DB_SQLITE_PATH) },
+      accessTtlSec: env.ACCESS_TOKEN_TTL_SEC,
+      refreshTtlSec: env.REFRESH_TOKEN_TTL_SEC,
+      stateTtlSec: env.AUTH_STATE_TTL_SEC,
+      frontendRedirects: (env.AUTH_FRONTEND_REDIRECTS ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      devLogin: !isStaged(env.CASTAD_STAGE),
+    };
+    if (env.KAKAO_CLIENT_ID) {
+      this.kakao = {
+        clientId: env.KAKAO_CLIENT_ID,
+        clientSecret: env.KAKAO_CLIENT_SECRET,
+        appId: env.KAKAO_APP_ID!,
+        redirectUri: env.KAKAO_REDIRECT_URI!,
+        authUrl: env.KAKAO_AUTH_URL.replace(/\/+$/, ''),
+        apiUrl: env.KAKAO_API_URL.replace(/\/+$/, ''),
+      };
+    }
   }
 
   private static database(env: EnvironmentVariables, role: AppRole): DatabaseConfig {
@@ -92,4 +150,24 @@ export class AppConfig {
 function parseNode(spec: string, defaultPort: number): DbNode {
   const [host, port] = spec.trim().split(':');
   return { host, port: port ? Number(port) : defaultPort };
+}
+
+const pem = (value: string) => value.replace(/\\n/g, '\n');
+
+/**
+ * The embedded default needs no keys, yet the API and the scheduler must share one signing
+ * secret that survives restarts: it is made once and kept beside the SQLite file (0600).
+ */
+function embeddedSecret(sqlitePath: string): string {
+  const dir = sqlitePath === ':memory:' ? resolve('data') : dirname(resolve(sqlitePath));
+  const file = join(dir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    } catch {
+      /* another process made it first */
+    }
+  }
+  return readFileSync(file, 'utf8').trim();
 }

@@ -6,6 +6,10 @@ const staged = (stage: string, extra: Record<string, string> = {}) => ({
   DB_HOST: 'db',
   DB_USER: 'castad',
   DB_NAME: 'castad',
+  JWT_SECRET: 'x'.repeat(32),
+  KAKAO_CLIENT_ID: 'rest-key',
+  KAKAO_APP_ID: '1234',
+  KAKAO_REDIRECT_URI: 'https://api.example.com/v1/auth/kakao/callback',
   ...extra,
 });
 
@@ -34,6 +38,16 @@ describe('environment validation', () => {
     [staged('1', { DB_IDLE_TIMEOUT_MS: '10' }), 'DB_IDLE_TIMEOUT_MS'],
     [staged('1', { DB_ENGINE: 'postgres' }), 'DB_ENGINE'],
     [staged('1', { DB_MIGRATE_ON_START: 'maybe' }), 'DB_MIGRATE_ON_START'],
+    [staged('1', { JWT_SECRET: 'too-short' }), 'JWT_SECRET'],
+    [staged('1', { JWT_SECRET: '' }), 'JWT_SECRET'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [staged('1', { JWT_ALGORITHM: 'none' }), 'JWT_ALGORITHM'],
+    [staged('1', { JWT_ALGORITHM: 'RS256' }), 'JWT_PRIVATE_KEY'],
+    [staged('1', { KAKAO_CLIENT_ID: '' }), 'KAKAO_CLIENT_ID'],
+    [staged('1', { KAKAO_APP_ID: 'abc' }), 'KAKAO_APP_ID'],
+    [staged('1', { KAKAO_REDIRECT_URI: '/relative' }), 'KAKAO_REDIRECT_URI'],
+    [{ KAKAO_CLIENT_ID: 'k' }, 'KAKAO_APP_ID'],
+    [staged('1', { ACCESS_TOKEN_TTL_SEC: '5' }), 'ACCESS_TOKEN_TTL_SEC'],
   ])('refuses %j naming %s', (raw, variable) => {
     expect(() => validateEnvironment(raw)).toThrow(
       new RegExp(`^Invalid configuration:[\\s\\S]*\\b${variable}\\b`),

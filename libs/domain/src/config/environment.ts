@@ -2,6 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
+  IsUrl,
   IsInt,
   IsOptional,
   IsString,
@@ -76,6 +77,58 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(100) DB_CONNECT_TIMEOUT_MS = 5_000;
   @Transform(toInt) @IsInt() @Min(100) DB_NODE_RESTORE_MS = 2_000;
   @Transform(toBool) @IsOptional() @IsBoolean() DB_MIGRATE_ON_START?: boolean;
+
+  // --- our tokens ---
+  @IsIn(['HS256', 'RS256']) JWT_ALGORITHM: 'HS256' | 'RS256' = 'HS256';
+  /** HS256 secret, at least 32 bytes; required when staged (embedded keeps one under ./data) */
+  @ValidateIf(
+    (o: EnvironmentVariables) =>
+      o.JWT_ALGORITHM === 'HS256' && (staged(o) || o.JWT_SECRET !== undefined),
+  )
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 bytes' })
+  JWT_SECRET?: string;
+  /** RS256 keys, PEM (\n may be written as a literal backslash-n) */
+  @ValidateIf((o: EnvironmentVariables) => o.JWT_ALGORITHM === 'RS256')
+  @Matches(/-----BEGIN (RSA )?PRIVATE KEY-----/, {
+    message: 'JWT_PRIVATE_KEY must be a PEM private key (JWT_ALGORITHM=RS256)',
+  })
+  JWT_PRIVATE_KEY?: string;
+  @ValidateIf((o: EnvironmentVariables) => o.JWT_ALGORITHM === 'RS256')
+  @Matches(/-----BEGIN PUBLIC KEY-----/, {
+    message: 'JWT_PUBLIC_KEY must be a PEM public key (JWT_ALGORITHM=RS256)',
+  })
+  JWT_PUBLIC_KEY?: string;
+  @Transform(toInt) @IsInt() @Min(60) @Max(86_400) ACCESS_TOKEN_TTL_SEC = 900;
+  @Transform(toInt) @IsInt() @Min(3600) REFRESH_TOKEN_TTL_SEC = 2_592_000;
+
+  // --- Kakao login ---
+  /** the app's REST API key; Kakao login is off without it (required when staged) */
+  @ValidateIf((o: EnvironmentVariables) => staged(o) || o.KAKAO_CLIENT_ID !== undefined)
+  @IsString()
+  @MinLength(1)
+  KAKAO_CLIENT_ID?: string;
+  @IsOptional() @IsString() KAKAO_CLIENT_SECRET?: string;
+  /** our Kakao app id: a mobile token minted for another app is refused */
+  @ValidateIf((o: EnvironmentVariables) => o.KAKAO_CLIENT_ID !== undefined)
+  @Matches(/^\d+$/, {
+    message: 'KAKAO_APP_ID must be the numeric Kakao app id (required with KAKAO_CLIENT_ID)',
+  })
+  KAKAO_APP_ID?: string;
+  /** the callback URL registered with Kakao (…/v1/auth/kakao/callback) */
+  @ValidateIf((o: EnvironmentVariables) => o.KAKAO_CLIENT_ID !== undefined)
+  @IsUrl(
+    { require_tld: false, require_protocol: true },
+    { message: 'KAKAO_REDIRECT_URI must be an absolute URL (required with KAKAO_CLIENT_ID)' },
+  )
+  KAKAO_REDIRECT_URI?: string;
+  @IsUrl({ require_tld: false, require_protocol: true }) KAKAO_AUTH_URL = 'https://kauth.kakao.com';
+  @IsUrl({ require_tld: false, require_protocol: true }) KAKAO_API_URL = 'https://kapi.kakao.com';
+  @Transform(toInt) @IsInt() @Min(1000) PROVIDER_TIMEOUT_MS = 10_000;
+  /** how long a login's signed state stays valid */
+  @Transform(toInt) @IsInt() @Min(30) @Max(3600) AUTH_STATE_TTL_SEC = 600;
+  /** front-end URLs a web login may return to (comma-separated, exact origin + path prefix) */
+  @IsOptional() @IsString() AUTH_FRONTEND_REDIRECTS?: string;
 
   // --- redis (stage 3) ---
   @ValidateIf((o: EnvironmentVariables) => o.CASTAD_STAGE === '3')

@@ -1,3 +1,4 @@
+import { AuthNonceEntity } from './auth-nonce.entity';
 import { BlobObjectEntity } from './blob-object.entity';
 import { LyricsEntity, SongEntity, VideoEntity } from './content.entity';
 import { ApiKeyEntity, PartnerEntity } from './partner.entity';
@@ -9,6 +10,7 @@ import { StoreEntity, StorePhotoEntity } from './store.entity';
 import { UsageRecordEntity } from './usage.entity';
 import { UserEntity } from './user.entity';
 
+export * from './auth-nonce.entity';
 export * from './blob-object.entity';
 export * from './content.entity';
 export * from './partner.entity';
@@ -36,4 +38,5 @@ export const ENTITIES = [
   UsageRecordEntity,
   BlobObjectEntity,
   SchedulerLeaseEntity,
+  AuthNonceEntity,
 ];

@@ -1,0 +1,53 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { AccountService, UserRepository } from '@app/domain';
+import { UserDto } from '../auth/auth.dto';
+import { Roles } from '../auth/decorators';
+import { CursorQuery, decodeCursor, page, PageDto } from '../http/pagination';
+
+class AdminUsersQuery extends CursorQuery {
+  @ApiPropertyOptional({ description: 'part of a nickname or email, or an exact Kakao id' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+}
+
+class UserPageDto extends PageDto<UserDto> {
+  @ApiProperty({ type: [UserDto] }) declare items: UserDto[];
+}
+
+@ApiTags('admin')
+@ApiBearerAuth('bearer')
+@Roles('admin')
+@Controller('v1/admin/users')
+export class AdminUsersController {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly accounts: AccountService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Users, newest first, with search (admins only)' })
+  @ApiOkResponse({ type: UserPageDto })
+  async list(@Query() q: AdminUsersQuery): Promise<UserPageDto> {
+    const limit = q.limit ?? 20;
+    const rows = await this.users.list({ search: q.search, limit, after: decodeCursor(q.cursor) });
+    return page(rows, limit, UserDto.from);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One user (admins only)' })
+  @ApiOkResponse({ type: UserDto })
+  async one(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserDto> {
+    return UserDto.from(await this.accounts.get(id));
+  }
+}

@@ -1,0 +1,68 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { ApiKeyService, ForbiddenError, Principal, UnauthorizedError } from '@app/domain';
+import { PUBLIC, ROLES, SCOPES } from './decorators';
+
+/**
+ * The global guard: every route needs a bearer token or a partner API key unless @Public.
+ * Then @Roles (admin) and @Scopes (partner keys) are enforced; a partner key is refused on
+ * routes that declare no scope.
+ */
+@Injectable()
+export class AccessGuard extends AuthGuard('jwt') {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeyService,
+  ) {
+    super();
+  }
+
+  override async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const req = ctx
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined>; user?: Principal }>();
+    const apiKey = req.headers['x-api-key'];
+    if (apiKey !== undefined) {
+      req.user = await this.apiKeys.authenticate(apiKey);
+    } else {
+      await super.canActivate(ctx);
+    }
+    this.authorize(
+      req.user!,
+      this.reflector.getAllAndOverride<string[]>(ROLES, targets),
+      this.reflector.getAllAndOverride<string[]>(SCOPES, targets),
+    );
+    return true;
+  }
+
+  override handleRequest<T>(err: unknown, user: T, info: unknown): T {
+    if (err || !user) {
+      const why =
+        info instanceof Error ? info.message : 'a bearer access token or an X-API-Key is required';
+      throw new UnauthorizedError(
+        why === 'No auth token'
+          ? 'a bearer access token or an X-API-Key is required'
+          : `access token refused: ${why}`,
+      );
+    }
+    return user;
+  }
+
+  private authorize(p: Principal, roles?: string[], scopes?: string[]): void {
+    if (roles?.length) {
+      if (p.kind !== 'user' || !roles.includes(p.role))
+        throw new ForbiddenError(`this route needs the ${roles.join(' or ')} role`);
+      return;
+    }
+    if (p.kind === 'partner') {
+      if (!scopes?.length)
+        throw new ForbiddenError('this route is for signed-in users, not API keys');
+      const missing = scopes.filter((s) => !p.scopes.includes(s));
+      if (missing.length)
+        throw new ForbiddenError(`this API key lacks the scope ${missing.join(', ')}`);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { UserEntity } from '@app/domain';
+
+export class DevLoginDto {
+  @ApiProperty({
+    example: '김사장',
+    description: 'display name for a local trial account (1-30 characters)',
+  })
+  @IsString()
+  @Length(1, 30)
+  nickname: string;
+}
+
+export class KakaoTokenLoginDto {
+  @ApiProperty({
+    description: 'the Kakao access token the app got from the Kakao SDK',
+    example: 'yWqLh3Q...',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2048)
+  accessToken: string;
+}
+
+export class RefreshDto {
+  @ApiProperty({
+    description: 'the refresh token from the last login or refresh (each can be used once)',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  refreshToken: string;
+}
+
+export class KakaoStartQuery {
+  @ApiPropertyOptional({
+    description: 'an allow-listed front-end URL to return to with the tokens in the fragment',
+    example: 'https://app.castad.kr/login/done',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  redirect?: string;
+}
+
+export class KakaoCallbackQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2048) code?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) state?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) error?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) error_description?: string;
+}
+
+export class UserDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '김사장' }) nickname: string;
+  @ApiProperty({ nullable: true, type: String, example: 'owner@example.com' }) email: string | null;
+  @ApiProperty({ nullable: true, type: String }) profileImageUrl: string | null;
+  @ApiProperty({ enum: ['user', 'admin'] }) role: 'user' | 'admin';
+  @ApiProperty({ description: 'signed in with Kakao (false for a local trial account)' })
+  kakaoLinked: boolean;
+  @ApiProperty() createdAt: string;
+
+  static from(u: UserEntity): UserDto {
+    return {
+      id: u.id,
+      nickname: u.nickname,
+      email: u.email,
+      profileImageUrl: u.profileImageUrl,
+      role: u.role,
+      kakaoLinked: u.kakaoId !== null,
+      createdAt: u.createdAt.toISOString(),
+    };
+  }
+}
+
+export class SessionDto {
+  @ApiProperty({ description: 'JWT for the Authorization: Bearer header' }) accessToken: string;
+  @ApiProperty({ description: 'opaque; exchange it at POST /v1/auth/refresh (once)' })
+  refreshToken: string;
+  @ApiProperty({ example: 'Bearer' }) tokenType: 'Bearer';
+  @ApiProperty({ example: 900, description: 'seconds the access token lives' }) expiresIn: number;
+  @ApiProperty({ example: 2592000 }) refreshExpiresIn: number;
+  @ApiProperty({ type: UserDto }) user: UserDto;
+}
+
+export class AccountDeletedDto {
+  @ApiProperty({ example: true }) deleted: true;
+  @ApiProperty({ example: 3, description: 'files queued for deletion' }) blobsQueued: number;
+}

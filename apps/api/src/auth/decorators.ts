@@ -1,0 +1,28 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiScope, Principal } from '@app/domain';
+
+export const PUBLIC = 'castad:public';
+export const ROLES = 'castad:roles';
+export const SCOPES = 'castad:scopes';
+
+/** No credential needed (login, health, webhooks with their own token). */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+/** Only users with this role: admin routes. Partner keys never pass. */
+export const Roles = (...roles: 'admin'[]) => SetMetadata(ROLES, roles);
+
+/**
+ * A partner key may call this route when it holds every scope listed; routes without
+ * @Scopes are for signed-in users only.
+ */
+export const Scopes = (...scopes: ApiScope[]) => SetMetadata(SCOPES, scopes);
+
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest().user,
+);
+
+/** The signed-in user's id, for user-only routes (the guard has already refused anyone else). */
+export const CurrentUserId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
+  const p = ctx.switchToHttp().getRequest().user as Principal;
+  return p.kind === 'user' ? p.userId : '';
+});

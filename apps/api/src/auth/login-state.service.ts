@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import {
+  AccessTokens,
+  AppConfig,
+  AuthNonceRepository,
+  InvalidInputError,
+  UnauthorizedError,
+} from '@app/domain';
+
+/**
+ * The OAuth `state` without a server session: a short-lived token we signed, carrying a
+ * nonce and the allow-listed front-end to return to. Its nonce can be used once, on any
+ * instance (the DB remembers used nonces until they expire).
+ */
+@Injectable()
+export class LoginStateService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly tokens: AccessTokens,
+    private readonly nonces: AuthNonceRepository,
+  ) {}
+
+  issue(returnTo?: string): string {
+    if (returnTo !== undefined && !this.allowed(returnTo)) {
+      throw new InvalidInputError(
+        'redirect is not an allowed front-end URL (AUTH_FRONTEND_REDIRECTS)',
+      );
+    }
+    return this.tokens.signState(
+      { n: randomUUID(), ...(returnTo ? { r: returnTo } : {}) },
+      this.config.auth.stateTtlSec,
+    );
+  }
+
+  /** The front-end to return to (or undefined for a JSON answer); refuses bad or replayed states. */
+  async consume(state: string | undefined): Promise<string | undefined> {
+    if (!state) throw new UnauthorizedError('login state missing');
+    let payload;
+    try {
+      payload = this.tokens.verifyState(state);
+    } catch {
+      throw new UnauthorizedError('login state invalid or expired: start the login again');
+    }
+    const nonce = typeof payload.n === 'string' ? payload.n : '';
+    const exp = new Date((payload.exp ?? 0) * 1000);
+    if (!nonce || !(await this.nonces.useOnce(nonce, exp)))
+      throw new UnauthorizedError('login state already used: start the login again');
+    const r = typeof payload.r === 'string' ? payload.r : undefined;
+    return r && this.allowed(r) ? r : undefined;
+  }
+
+  /** Exact origin, and a path under an allow-listed entry: never an open redirect. */
+  private allowed(url: string): boolean {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return false;
+    }
+    return this.config.auth.frontendRedirects.some((entry) => {
+      const a = new URL(entry);
+      return (
+        u.origin === a.origin && u.pathname.startsWith(a.pathname) && !u.username && !u.password
+      );
+    });
+  }
+}

@@ -1,0 +1,125 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsLatitude,
+  IsLongitude,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { StoreEntity } from '@app/domain';
+import { PageDto } from '../http/pagination';
+
+export class MenuItemDto {
+  @ApiProperty({ example: '돼지국밥' }) @IsString() @IsNotEmpty() @MaxLength(60) name: string;
+  @ApiPropertyOptional({ example: '9,000원' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(30)
+  price?: string;
+}
+
+export class CreateStoreDto {
+  @ApiProperty({ example: '해운대 할매국밥' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+  @ApiPropertyOptional({ example: '한식>국밥' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  category?: string;
+  @ApiPropertyOptional({ example: '부산광역시 해운대구 우동 123' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  address?: string;
+  @ApiPropertyOptional({ example: '부산광역시 해운대구 해운대로 1' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  roadAddress?: string;
+  @ApiPropertyOptional({ example: '051-123-4567' })
+  @IsOptional()
+  @Matches(/^[0-9+\-() ]{3,40}$/, {
+    message: 'phone must contain digits, spaces, +, -, ( or ) only',
+  })
+  phone?: string;
+  @ApiPropertyOptional({ example: 35.1631 }) @IsOptional() @IsLatitude() latitude?: number;
+  @ApiPropertyOptional({ example: 129.1635 }) @IsOptional() @IsLongitude() longitude?: number;
+  @ApiPropertyOptional({ example: '3대째 이어온 국밥집' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+  @ApiPropertyOptional({ type: [MenuItemDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => MenuItemDto)
+  menu?: MenuItemDto[];
+  @ApiPropertyOptional({ example: '매일 09:00-21:00' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  hours?: string;
+  @ApiPropertyOptional({
+    description: "the owner's own words for the ad",
+    example: '새벽에 끓인 진한 육수',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  pitch?: string;
+}
+
+export class UpdateStoreDto extends PartialType(CreateStoreDto) {}
+
+export class StoreDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) category: string | null;
+  @ApiProperty({ nullable: true, type: String }) address: string | null;
+  @ApiProperty({ nullable: true, type: String }) roadAddress: string | null;
+  @ApiProperty({ nullable: true, type: String }) phone: string | null;
+  @ApiProperty({ nullable: true, type: Number }) latitude: number | null;
+  @ApiProperty({ nullable: true, type: Number }) longitude: number | null;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ nullable: true, type: [MenuItemDto] }) menu: MenuItemDto[] | null;
+  @ApiProperty({ nullable: true, type: String }) hours: string | null;
+  @ApiProperty({ nullable: true, type: String }) pitch: string | null;
+  @ApiProperty({ enum: ['naver', 'manual', 'sample'] }) source: string;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+
+  static from(s: StoreEntity): StoreDto {
+    return {
+      id: s.id,
+      name: s.name,
+      category: s.category,
+      address: s.address,
+      roadAddress: s.roadAddress,
+      phone: s.phone,
+      latitude: s.latitude,
+      longitude: s.longitude,
+      description: s.description,
+      menu: s.menu,
+      hours: s.hours,
+      pitch: s.pitch,
+      source: s.source,
+      createdAt: s.createdAt.toISOString(),
+      updatedAt: s.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class StorePageDto extends PageDto<StoreDto> {
+  @ApiProperty({ type: [StoreDto] }) declare items: StoreDto[];
+}

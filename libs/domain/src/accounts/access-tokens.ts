@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import jwt, { JwtPayload } from 'jsonwebtoken';
+import { AppConfig, JwtKeys } from '../config/app-config';
+import { UserRole } from '../entities/user.entity';
+import { UnauthorizedError } from '../errors/domain-errors';
+
+const ISSUER = 'castad';
+export const ACCESS_AUDIENCE = 'castad-api';
+const STATE_AUDIENCE = 'castad-login-state';
+
+export interface AccessClaims {
+  sub: string;
+  role: UserRole;
+  /** the refresh-token family this session belongs to (logout revokes it) */
+  fam: string;
+}
+
+/**
+ * Signs and checks our JWTs. The algorithm is pinned on verify (no "none", no HS/RS
+ * confusion), and the audience keeps an access token and a login state from standing in for
+ * each other. Checking needs no DB: any API instance can serve any request.
+ */
+@Injectable()
+export class AccessTokens {
+  private readonly keys: JwtKeys;
+  readonly ttlSec: number;
+
+  constructor(config: AppConfig) {
+    this.keys = config.auth.jwt;
+    this.ttlSec = config.auth.accessTtlSec;
+  }
+
+  /** What passport-jwt needs to verify exactly as verify() does. */
+  get verification(): {
+    key: string;
+    algorithms: [JwtKeys['algorithm']];
+    issuer: string;
+    audience: string;
+  } {
+    return {
+      key: this.verifyKey,
+      algorithms: [this.keys.algorithm],
+      issuer: ISSUER,
+      audience: ACCESS_AUDIENCE,
+    };
+  }
+
+  signAccess(claims: AccessClaims): string {
+    return jwt.sign({ role: claims.role, fam: claims.fam, typ: 'access' }, this.signKey, {
+      algorithm: this.keys.algorithm,
+      subject: claims.sub,
+      issuer: ISSUER,
+      audience: ACCESS_AUDIENCE,
+      expiresIn: this.ttlSec,
+    });
+  }
+
+  verifyAccess(token: string): AccessClaims {
+    const p = this.verify(token, ACCESS_AUDIENCE);
+    if (p.typ !== 'access' || typeof p.sub !== 'string')
+      throw new UnauthorizedError('not an access token');
+    return { sub: p.sub, role: p.role, fam: p.fam };
+  }
+
+  signState(payload: Record<string, unknown>, ttlSec: number): string {
+    return jwt.sign(payload, this.signKey, {
+      algorithm: this.keys.algorithm,
+      issuer: ISSUER,
+      audience: STATE_AUDIENCE,
+      expiresIn: ttlSec,
+    });
+  }
+
+  verifyState(token: string): JwtPayload {
+    return this.verify(token, STATE_AUDIENCE);
+  }
+
+  private verify(token: string, audience: string): JwtPayload {
+    try {
+      const p = jwt.verify(token, this.verifyKey, {
+        algorithms: [this.keys.algorithm],
+        issuer: ISSUER,
+        audience,
+      });
+      if (typeof p === 'string') throw new Error('unexpected payload');
+      return p;
+    } catch (err) {
+      const reason = err instanceof jwt.TokenExpiredError ? 'expired' : 'invalid';
+      throw new UnauthorizedError(`token ${reason}`);
+    }
+  }
+
+  private get signKey(): string {
+    return this.keys.algorithm === 'HS256' ? this.keys.secret : this.keys.privateKey;
+  }
+
+  private get verifyKey(): string {
+    return this.keys.algorithm === 'HS256' ? this.keys.secret : this.keys.publicKey;
+  }
+}

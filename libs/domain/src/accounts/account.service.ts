@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { UserEntity } from '../entities/user.entity';
+import { NotFoundError } from '../errors/domain-errors';
+import { RefreshTokenRepository } from './refresh-token.repository';
+import { UserRepository } from './user.repository';
+
+@Injectable()
+export class AccountService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly refreshTokens: RefreshTokenRepository,
+  ) {}
+
+  async get(userId: string): Promise<UserEntity> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new NotFoundError('account not found');
+    return user;
+  }
+
+  /** Personal data anonymised, every session ended, the user's files queued for deletion. */
+  async delete(userId: string): Promise<{ blobsQueued: number }> {
+    await this.get(userId);
+    await this.refreshTokens.revokeAllOfUser(userId);
+    const blobsQueued = await this.users.anonymise(userId);
+    return { blobsQueued };
+  }
+
+  /** admin:grant / admin:revoke, by our id or Kakao id. */
+  async setRole(ref: string, role: 'user' | 'admin'): Promise<UserEntity> {
+    const user = await this.users.findByIdOrKakaoId(ref);
+    if (!user) throw new NotFoundError(`no user with id or Kakao id "${ref}"`);
+    await this.users.setRole(user.id, role);
+    return { ...user, role };
+  }
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { AccessTokens } from './access-tokens';
+import { AccountService } from './account.service';
+import { ApiKeyService } from './api-key.service';
+import { AuthNonceRepository } from './auth-nonce.repository';
+import { PartnerRepository } from './partner.repository';
+import { RefreshTokenRepository } from './refresh-token.repository';
+import { SessionService } from './session.service';
+import { UserRepository } from './user.repository';
+
+const providers = [
+  AccessTokens,
+  AccountService,
+  ApiKeyService,
+  AuthNonceRepository,
+  PartnerRepository,
+  RefreshTokenRepository,
+  SessionService,
+  UserRepository,
+];
+
+/** Users, sessions, partners and their keys: shared by the API and the CLI. */
+@Module({ providers, exports: providers })
+export class AccountsModule {}

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Brackets, IsNull } from 'typeorm';
+import { DatabaseRouter } from '../database/database-router';
+import { BlobObjectEntity } from '../entities/blob-object.entity';
+import { UserEntity, UserRole } from '../entities/user.entity';
+
+export interface KakaoProfile {
+  /** Kakao's 64-bit id as text, exactly as sent */
+  kakaoId: string;
+  nickname: string;
+  email?: string | null;
+  profileImageUrl?: string | null;
+}
+
+@Injectable()
+export class UserRepository {
+  constructor(private readonly db: DatabaseRouter) {}
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.db.read((em) => em.findOne(UserEntity, { where: { id, deletedAt: IsNull() } }));
+  }
+
+  /** By our id or by Kakao id, for ops commands. */
+  findByIdOrKakaoId(ref: string): Promise<UserEntity | null> {
+    return this.db.readPrimary((em) =>
+      em
+        .createQueryBuilder(UserEntity, 'u')
+        .where('u.deleted_at IS NULL')
+        .andWhere(
+          new Brackets((w) =>
+            w.where('u.id = :ref', { ref }).orWhere('u.kakao_id = :ref', { ref }),
+          ),
+        )
+        .getOne(),
+    );
+  }
+
+  /** One user per Kakao id, however many times and on however many instances they log in. */
+  async upsertFromKakao(profile: KakaoProfile): Promise<UserEntity> {
+    return this.db.write(async (em) => {
+      const existing = await em.findOne(UserEntity, { where: { kakaoId: profile.kakaoId } });
+      if (existing) {
+        existing.nickname = profile.nickname;
+        existing.email = profile.email ?? existing.email;
+        existing.profileImageUrl = profile.profileImageUrl ?? existing.profileImageUrl;
+        return em.save(existing);
+      }
+      const user = em.create(UserEntity, {
+        id: randomUUID(),
+        kakaoId: profile.kakaoId,
+        nickname: profile.nickname,
+        email: profile.email ?? null,
+        profileImageUrl: profile.profileImageUrl ?? null,
+        role: 'user',
+      });
+      try {
+        return await em.save(user);
+      } catch (err) {
+        // two first logins at once: the unique index let one win; use its row
+        const winner = await em.findOne(UserEntity, { where: { kakaoId: profile.kakaoId } });
+        if (winner) return winner;
+        throw err;
+      }
+    });
+  }
+
+  createLocal(nickname: string): Promise<UserEntity> {
+    return this.db.write((em) =>
+      em.save(em.create(UserEntity, { id: randomUUID(), kakaoId: null, nickname, role: 'user' })),
+    );
+  }
+
+  async setRole(id: string, role: UserRole): Promise<void> {
+    await this.db.write((em) => em.update(UserEntity, { id }, { role, updatedAt: new Date() }));
+  }
+
+  /**
+   * Account deletion: personal data removed (the row stays, anonymised, so projects and
+   * costs still add up) and every file the user owns queued for deletion.
+   */
+  async anonymise(id: string, now = new Date()): Promise<number> {
+    return this.db.transaction(async (em) => {
+      await em.update(
+        UserEntity,
+        { id },
+        {
+          kakaoId: null,
+          nickname: 'deleted user',
+          email: null,
+          profileImageUrl: null,
+          deletedAt: now,
+          updatedAt: now,
+        },
+      );
+      const r = await em.update(
+        BlobObjectEntity,
+        { ownerUserId: id, deleteRequestedAt: IsNull() },
+        { deleteRequestedAt: now },
+      );
+      return r.affected ?? 0;
+    });
+  }
+
+  /** Newest first, keyset-paginated on (created_at, id). */
+  list(opts: {
+    search?: string;
+    limit: number;
+    after?: { createdAt: Date; id: string };
+  }): Promise<UserEntity[]> {
+    return this.db.read((em) => {
+      const q = em.createQueryBuilder(UserEntity, 'u').where('u.deleted_at IS NULL');
+      if (opts.search) {
+        const like = `%${opts.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        q.andWhere(
+          new Brackets((w) =>
+            w
+              .where('u.nickname LIKE :like', { like })
+              .orWhere('u.email LIKE :like', { like })
+              .orWhere('u.kakao_id = :exact', { exact: opts.search }),
+          ),
+        );
+      }
+      if (opts.after) {
+        q.andWhere(
+          new Brackets((w) =>
+            w
+              .where('u.created_at < :c', { c: opts.after!.createdAt })
+              .orWhere('(u.created_at = :c AND u.id < :i)', {
+                c: opts.after!.createdAt,
+                i: opts.after!.id,
+              }),
+          ),
+        );
+      }
+      return q
+        .orderBy('u.created_at', 'DESC')
+        .addOrderBy('u.id', 'DESC')
+        .take(opts.limit)
+        .getMany();
+    });
+  }
+}

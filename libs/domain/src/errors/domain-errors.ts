@@ -1,0 +1,68 @@
+/**
+ * Errors the domain throws. Libraries never throw HTTP exceptions: the API maps these to
+ * status codes in one place (HttpErrorFilter), the CLI prints them, the scheduler records them.
+ */
+export type DomainErrorKind =
+  | 'invalid'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'quota_exceeded'
+  | 'provider_unavailable';
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: DomainErrorKind;
+
+  constructor(
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidInputError extends DomainError {
+  readonly kind = 'invalid' as const;
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly kind = 'unauthorized' as const;
+}
+
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden' as const;
+}
+
+/** Also used for "exists but is not yours": callers must not learn what others own. */
+export class NotFoundError extends DomainError {
+  readonly kind = 'not_found' as const;
+}
+
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict' as const;
+}
+
+export class QuotaExceededError extends DomainError {
+  readonly kind = 'quota_exceeded' as const;
+
+  constructor(
+    message: string,
+    readonly resetsAt: Date,
+  ) {
+    super(message, { resetsAt: resetsAt.toISOString() });
+  }
+}
+
+export class ProviderUnavailableError extends DomainError {
+  readonly kind = 'provider_unavailable' as const;
+
+  constructor(
+    readonly provider: string,
+    message: string,
+    readonly retryAfterSec?: number,
+  ) {
+    super(message, { provider, ...(retryAfterSec !== undefined ? { retryAfterSec } : {}) });
+  }
+}

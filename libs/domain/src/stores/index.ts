@@ -1,0 +1,4 @@
+export * from './owner';
+export * from './store.repository';
+export * from './store.service';
+export * from './stores.module';

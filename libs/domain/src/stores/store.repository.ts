@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets } from 'typeorm';
+import { DatabaseRouter } from '../database/database-router';
+import { StoreEntity } from '../entities/store.entity';
+import { Owner } from './owner';
+
+@Injectable()
+export class StoreRepository {
+  constructor(private readonly db: DatabaseRouter) {}
+
+  insert(store: Omit<StoreEntity, 'createdAt' | 'updatedAt'>): Promise<StoreEntity> {
+    return this.db.write((em) => em.save(em.create(StoreEntity, store)));
+  }
+
+  /** Null when it does not exist or belongs to someone else: callers answer 404 either way. */
+  findOwned(id: string, owner: Owner): Promise<StoreEntity | null> {
+    return this.db.read((em) => em.findOne(StoreEntity, { where: { id, ...ownerWhere(owner) } }));
+  }
+
+  save(store: StoreEntity): Promise<StoreEntity> {
+    return this.db.write((em) => em.save(store));
+  }
+
+  /** Newest first, keyset-paginated on (created_at, id); lag-tolerant, so a replica serves it. */
+  listOwned(
+    owner: Owner,
+    limit: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<StoreEntity[]> {
+    return this.db.read((em) => {
+      const q = em.createQueryBuilder(StoreEntity, 's');
+      if (owner.ownerUserId) q.where('s.owner_user_id = :o', { o: owner.ownerUserId });
+      else q.where('s.partner_id = :p', { p: owner.partnerId });
+      if (after) {
+        q.andWhere(
+          new Brackets((w) =>
+            w
+              .where('s.created_at < :c', { c: after.createdAt })
+              .orWhere('(s.created_at = :c AND s.id < :i)', { c: after.createdAt, i: after.id }),
+          ),
+        );
+      }
+      return q.orderBy('s.created_at', 'DESC').addOrderBy('s.id', 'DESC').take(limit).getMany();
+    });
+  }
+}
+
+function ownerWhere(owner: Owner) {
+  return owner.ownerUserId ? { ownerUserId: owner.ownerUserId } : { partnerId: owner.partnerId! };
+}

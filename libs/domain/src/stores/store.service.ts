@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../accounts/principal';
+import { StoreEntity } from '../entities/store.entity';
+import { NotFoundError } from '../errors/domain-errors';
+import { ownerOf } from './owner';
+import { StoreRepository } from './store.repository';
+
+export interface StoreInput {
+  name: string;
+  category?: string | null;
+  address?: string | null;
+  roadAddress?: string | null;
+  phone?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  description?: string | null;
+  menu?: { name: string; price?: string }[] | null;
+  hours?: string | null;
+  pitch?: string | null;
+}
+
+/** Stores entered by hand (search results arrive with the Naver integration). */
+@Injectable()
+export class StoreService {
+  constructor(private readonly stores: StoreRepository) {}
+
+  create(by: Principal, input: StoreInput): Promise<StoreEntity> {
+    return this.stores.insert({
+      id: randomUUID(),
+      ...ownerOf(by),
+      name: input.name,
+      category: input.category ?? null,
+      address: input.address ?? null,
+      roadAddress: input.roadAddress ?? null,
+      phone: input.phone ?? null,
+      latitude: input.latitude ?? null,
+      longitude: input.longitude ?? null,
+      description: input.description ?? null,
+      menu: input.menu ?? null,
+      hours: input.hours ?? null,
+      pitch: input.pitch ?? null,
+      source: 'manual',
+      sourceRef: null,
+    });
+  }
+
+  async get(by: Principal, id: string): Promise<StoreEntity> {
+    const store = await this.stores.findOwned(id, ownerOf(by));
+    if (!store) throw new NotFoundError(`store ${id} not found`);
+    return store;
+  }
+
+  async update(by: Principal, id: string, patch: Partial<StoreInput>): Promise<StoreEntity> {
+    const store = await this.get(by, id);
+    for (const [k, v] of Object.entries(patch))
+      if (v !== undefined) (store as unknown as Record<string, unknown>)[k] = v;
+    return this.stores.save(store);
+  }
+
+  list(
+    by: Principal,
+    limit: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<StoreEntity[]> {
+    return this.stores.listOwned(ownerOf(by), limit, after);
+  }
+}

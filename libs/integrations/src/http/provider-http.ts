@@ -1,0 +1,51 @@
+import { ProviderUnavailableError, UnauthorizedError } from '@app/domain';
+
+export interface ProviderResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/**
+ * One outside HTTP call with a timeout. Network failures and timeouts become
+ * ProviderUnavailableError; the caller maps statuses it understands.
+ */
+export async function providerFetch(
+  provider: string,
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<ProviderResponse> {
+  try {
+    const res = await fetch(url, {
+      ...init,
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
+    });
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  } catch (err) {
+    const e = err as Error;
+    const reason = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : e.message;
+    throw new ProviderUnavailableError(provider, `${provider} unreachable: ${reason}`);
+  }
+}
+
+export function parseJson<T>(provider: string, text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ProviderUnavailableError(provider, `${provider} sent a malformed response`);
+  }
+}
+
+/** 401/403 mean the credential we relayed is bad; 429 and 5xx mean try later. */
+export function failForStatus(provider: string, res: ProviderResponse, what: string): never {
+  if (res.status === 401 || res.status === 403 || res.status === 400)
+    throw new UnauthorizedError(`${provider} refused the ${what} (${res.status})`);
+  const retryAfter = Number(res.headers.get('retry-after'));
+  throw new ProviderUnavailableError(
+    provider,
+    `${provider} answered ${res.status}`,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  );
+}

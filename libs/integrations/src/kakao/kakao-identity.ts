@@ -1,0 +1,16 @@
+import { KakaoProfile } from '@app/domain';
+
+export interface KakaoTokenInfo {
+  kakaoId: string;
+  appId: string;
+  expiresInSec: number;
+}
+
+/**
+ * Kakao as an identity provider, for the mobile login (the app already holds a Kakao access
+ * token). The web login's code exchange goes through passport-kakao in the API.
+ */
+export abstract class KakaoIdentity {
+  abstract tokenInfo(accessToken: string): Promise<KakaoTokenInfo>;
+  abstract profile(accessToken: string): Promise<KakaoProfile>;
+}

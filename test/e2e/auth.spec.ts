@@ -1,0 +1,465 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
+import { AccountService, ApiKeyService } from '@app/domain';
+import { FakeKakao } from '../fakes/kakao.fake';
+import { concrete, routesOf, startApi, TestApi } from '../harness/api-app';
+import { removeDir, tempDir } from '../harness/process';
+
+const SECRET = 'an-hs256-secret-of-at-least-32-bytes!!';
+const OUR_APP = '777001';
+const FRONT = 'https://app.castad.test/login/done';
+
+describe('accounts and access on the embedded stack, Kakao through the fake', () => {
+  const dir = tempDir('auth');
+  const kakao = new FakeKakao();
+  let api: TestApi;
+
+  beforeAll(async () => {
+    await kakao.start();
+    kakao.addApp({ clientId: 'castad-rest-key', clientSecret: 'kakao-secret', appId: OUR_APP });
+    kakao.addApp({ clientId: 'other-rest-key', clientSecret: 'x', appId: '999999' });
+    kakao.addUser({ id: '9007199254740993', nickname: '해운대사장', email: 'owner@example.com' }); // > 2^53: must not round
+    kakao.addUser({ id: '4100000002', nickname: '서면사장' });
+    api = await startApi({
+      DB_SQLITE_PATH: join(dir, 'auth.sqlite'),
+      JWT_SECRET: SECRET,
+      KAKAO_CLIENT_ID: 'castad-rest-key',
+      KAKAO_CLIENT_SECRET: 'kakao-secret',
+      KAKAO_APP_ID: OUR_APP,
+      KAKAO_REDIRECT_URI: 'http://localhost/v1/auth/kakao/callback',
+      KAKAO_AUTH_URL: kakao.url,
+      KAKAO_API_URL: kakao.url,
+      AUTH_FRONTEND_REDIRECTS: FRONT,
+    });
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await kakao.stop();
+    removeDir(dir);
+  });
+
+  /** The browser's trip: our redirect -> Kakao (the fake signs in as loginAs) -> our callback URL. */
+  async function kakaoCallbackUrl(redirect?: string): Promise<string> {
+    const start = await api.request(
+      'GET',
+      `/v1/auth/kakao${redirect ? `?redirect=${encodeURIComponent(redirect)}` : ''}`,
+    );
+    expect(start.status).toBe(302);
+    const authorize = new URL(String(start.headers.location));
+    expect(authorize.origin).toBe(kakao.url);
+    expect(authorize.pathname).toBe('/oauth/authorize');
+    expect(authorize.searchParams.get('client_id')).toBe('castad-rest-key');
+    const atKakao = await fetch(authorize, { redirect: 'manual' });
+    expect(atKakao.status).toBe(302);
+    const back = new URL(atKakao.headers.get('location')!);
+    return `${back.pathname}${back.search}`;
+  }
+
+  describe('web login', () => {
+    it('round-trips through Kakao with the state checked, and answers our tokens', async () => {
+      kakao.loginAs = '9007199254740993';
+      const res = await api.request('GET', await kakaoCallbackUrl());
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        tokenType: 'Bearer',
+        expiresIn: 900,
+        user: {
+          nickname: '해운대사장',
+          email: 'owner@example.com',
+          kakaoLinked: true,
+          role: 'user',
+        },
+      });
+      const me = await api.request('GET', '/v1/me', { token: res.body.accessToken });
+      expect(me.status).toBe(200);
+      expect(me.body.id).toBe(res.body.user.id);
+    });
+
+    it('refuses a missing, forged or expired state', async () => {
+      kakao.loginAs = '4100000002';
+      const url = new URL(await kakaoCallbackUrl(), 'http://x');
+      const code = url.searchParams.get('code')!;
+      expect((await api.request('GET', `/v1/auth/kakao/callback?code=${code}`)).status).toBe(401);
+      const forged = jwt.sign({ n: 'nonce-1' }, 'not-our-secret-but-long-enough-to-sign!!', {
+        issuer: 'castad',
+        audience: 'castad-login-state',
+        expiresIn: 60,
+      });
+      expect(
+        (await api.request('GET', `/v1/auth/kakao/callback?code=${code}&state=${forged}`)).status,
+      ).toBe(401);
+      const expired = jwt.sign({ n: 'nonce-2', exp: Math.floor(Date.now() / 1000) - 10 }, SECRET, {
+        issuer: 'castad',
+        audience: 'castad-login-state',
+      });
+      const res = await api.request('GET', `/v1/auth/kakao/callback?code=${code}&state=${expired}`);
+      expect(res.status).toBe(401);
+      expect(res.body.message).toMatch(/expired/);
+      // an access token is not a login state either
+      const login = await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'x' } });
+      expect(
+        (
+          await api.request(
+            'GET',
+            `/v1/auth/kakao/callback?code=${code}&state=${login.body.accessToken}`,
+          )
+        ).status,
+      ).toBe(401);
+    });
+
+    it('refuses a replayed state (the same callback twice)', async () => {
+      kakao.loginAs = '4100000002';
+      const callback = await kakaoCallbackUrl();
+      expect((await api.request('GET', callback)).status).toBe(200);
+      const again = await api.request('GET', callback);
+      expect(again.status).toBe(401);
+      expect(again.body.message).toMatch(/already used/);
+    });
+
+    it('refuses when the owner cancels at Kakao', async () => {
+      kakao.loginAs = undefined;
+      const res = await api.request('GET', await kakaoCallbackUrl());
+      expect(res.status).toBe(401);
+      expect(res.body.message).toMatch(/access_denied|denied/i);
+    });
+
+    it('returns to an allow-listed front-end with the tokens in the fragment, and never elsewhere', async () => {
+      kakao.loginAs = '4100000002';
+      const res = await api.request('GET', await kakaoCallbackUrl(`${FRONT}?from=home`));
+      expect(res.status).toBe(302);
+      const to = new URL(String(res.headers.location));
+      expect(`${to.origin}${to.pathname}`).toBe(FRONT);
+      const fragment = new URLSearchParams(to.hash.slice(1));
+      expect(
+        (await api.request('GET', '/v1/me', { token: fragment.get('accessToken')! })).status,
+      ).toBe(200);
+      for (const evil of [
+        'https://evil.test/login/done',
+        'https://app.castad.test.evil.test/login/done',
+        'https://app.castad.test/elsewhere',
+        'javascript:alert(1)',
+        '//evil.test',
+      ]) {
+        const r = await api.request('GET', `/v1/auth/kakao?redirect=${encodeURIComponent(evil)}`);
+        expect([evil, r.status]).toEqual([evil, 400]);
+      }
+    });
+
+    it('keeps one user per Kakao id across repeated web and mobile logins', async () => {
+      kakao.loginAs = '9007199254740993';
+      const a = await api.request('GET', await kakaoCallbackUrl());
+      const b = await api.request('GET', await kakaoCallbackUrl());
+      const c = await api.request('POST', '/v1/auth/kakao/token', {
+        body: { accessToken: kakao.mintToken('9007199254740993', OUR_APP) },
+      });
+      expect(new Set([a.body.user.id, b.body.user.id, c.body.user.id]).size).toBe(1);
+      const found = await api.get(AccountService).setRole('9007199254740993', 'user'); // found by the exact 64-bit id
+      expect(found.id).toBe(a.body.user.id);
+    });
+  });
+
+  describe('mobile login', () => {
+    it('exchanges a Kakao SDK token of our app', async () => {
+      const res = await api.request('POST', '/v1/auth/kakao/token', {
+        body: { accessToken: kakao.mintToken('4100000002', OUR_APP) },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.user.nickname).toBe('서면사장');
+    });
+
+    it('refuses an invalid token and a valid token minted for another app', async () => {
+      expect(
+        (
+          await api.request('POST', '/v1/auth/kakao/token', {
+            body: { accessToken: 'not-a-kakao-token' },
+          })
+        ).status,
+      ).toBe(401);
+      const other = await api.request('POST', '/v1/auth/kakao/token', {
+        body: { accessToken: kakao.mintToken('4100000002', '999999') },
+      });
+      expect(other.status).toBe(401);
+      expect(other.body.message).toMatch(/another app/);
+    });
+
+    it('says Kakao is unavailable (503), not 500, when Kakao fails', async () => {
+      kakao.failNext(1, { status: 503, body: { msg: 'system error', code: -1 } });
+      const res = await api.request('POST', '/v1/auth/kakao/token', {
+        body: { accessToken: kakao.mintToken('4100000002', OUR_APP) },
+      });
+      expect(res.status).toBe(503);
+    });
+
+    it('names the bad field', async () => {
+      const res = await api.request('POST', '/v1/auth/kakao/token', {
+        body: { accessToken: '', extra: 1 },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/accessToken/);
+      expect(res.body.message).toMatch(/extra/);
+    });
+  });
+
+  describe('our tokens', () => {
+    let session: { accessToken: string; refreshToken: string; user: { id: string } };
+    beforeAll(async () => {
+      session = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '토큰' } }))
+        .body;
+    });
+
+    const sign = (payload: object, key: string | Buffer, opts: jwt.SignOptions) =>
+      jwt.sign(payload, key, {
+        issuer: 'castad',
+        audience: 'castad-api',
+        subject: session.user.id,
+        ...opts,
+      });
+
+    it.each([
+      [
+        'expired',
+        () =>
+          sign(
+            { role: 'user', typ: 'access', fam: 'f', exp: Math.floor(Date.now() / 1000) - 5 },
+            SECRET,
+            { algorithm: 'HS256' },
+          ),
+      ],
+      [
+        'tampered',
+        () => {
+          const [h, p, s] = session.accessToken.split('.');
+          const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+          return [
+            h,
+            Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url'),
+            s,
+          ].join('.');
+        },
+      ],
+      [
+        'unsigned (alg none)',
+        () => {
+          const [, p] = session.accessToken.split('.');
+          return `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${p}.`;
+        },
+      ],
+      [
+        'signed with another secret',
+        () =>
+          sign(
+            { role: 'user', typ: 'access', fam: 'f' },
+            'another-secret-that-is-long-enough-for-hs256',
+            { algorithm: 'HS256', expiresIn: 60 },
+          ),
+      ],
+      [
+        'signed with another algorithm (RS256 against our HS256)',
+        () =>
+          sign(
+            { role: 'user', typ: 'access', fam: 'f' },
+            generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+              type: 'pkcs8',
+              format: 'pem',
+            }),
+            { algorithm: 'RS256', expiresIn: 60 },
+          ),
+      ],
+      [
+        'for another audience',
+        () =>
+          jwt.sign({ role: 'user', typ: 'access', fam: 'f' }, SECRET, {
+            issuer: 'castad',
+            audience: 'castad-login-state',
+            subject: session.user.id,
+            expiresIn: 60,
+          }),
+      ],
+    ])('refuses an access token that is %s (401)', async (_name, make) => {
+      const res = await api.request('GET', '/v1/me', { token: make() });
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+    });
+
+    it('accepts its own token (the control for the refusals above)', async () => {
+      expect((await api.request('GET', '/v1/me', { token: session.accessToken })).status).toBe(200);
+    });
+
+    it('rotates refresh tokens, and a reused one revokes the whole family', async () => {
+      const first = await api.request('POST', '/v1/auth/refresh', {
+        body: { refreshToken: session.refreshToken },
+      });
+      expect(first.status).toBe(200);
+      expect(first.body.refreshToken).not.toBe(session.refreshToken);
+      const second = await api.request('POST', '/v1/auth/refresh', {
+        body: { refreshToken: first.body.refreshToken },
+      });
+      expect(second.status).toBe(200);
+      // the first token again: someone else has it
+      const reuse = await api.request('POST', '/v1/auth/refresh', {
+        body: { refreshToken: session.refreshToken },
+      });
+      expect(reuse.status).toBe(401);
+      expect(reuse.body.message).toMatch(/already used/);
+      // and the newest token of that family stops working too
+      expect(
+        (
+          await api.request('POST', '/v1/auth/refresh', {
+            body: { refreshToken: second.body.refreshToken },
+          })
+        ).status,
+      ).toBe(401);
+    });
+
+    it('logout revokes the family', async () => {
+      const s = (
+        await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '로그아웃' } })
+      ).body;
+      const rotated = (
+        await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: s.refreshToken } })
+      ).body;
+      expect(
+        (
+          await api.request('POST', '/v1/auth/logout', {
+            body: { refreshToken: rotated.refreshToken },
+          })
+        ).status,
+      ).toBe(204);
+      expect(
+        (
+          await api.request('POST', '/v1/auth/refresh', {
+            body: { refreshToken: rotated.refreshToken },
+          })
+        ).status,
+      ).toBe(401);
+    });
+
+    it('deletes an account: data anonymised, sessions ended', async () => {
+      const s = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '탈퇴' } }))
+        .body;
+      const del = await api.request('DELETE', '/v1/me', { token: s.accessToken });
+      expect(del.status).toBe(200);
+      expect(del.body.deleted).toBe(true);
+      expect((await api.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(404);
+      expect(
+        (await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: s.refreshToken } }))
+          .status,
+      ).toBe(401);
+    });
+  });
+
+  describe('roles and partner keys, for every route of the router', () => {
+    let user: string;
+    let admin: string;
+    beforeAll(async () => {
+      user = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '일반' } })).body
+        .accessToken;
+      const a = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '관리자' } }))
+        .body;
+      await api.get(AccountService).setRole(a.user.id, 'admin');
+      admin = (
+        await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: a.refreshToken } })
+      ).body.accessToken;
+    });
+
+    it('finds admin routes in the router', () => {
+      expect(routesOf(api.app).filter((r) => r.roles.includes('admin')).length).toBeGreaterThan(0);
+    });
+
+    it('answers 401 without credentials on every route that is not public', async () => {
+      for (const r of routesOf(api.app).filter((x) => !x.isPublic)) {
+        const res = await api.request(r.method as any, concrete(r.path));
+        expect([r.method, r.path, res.status]).toEqual([r.method, r.path, 401]);
+      }
+    });
+
+    it('answers 403 to a user on every admin route, and lets an admin in', async () => {
+      for (const r of routesOf(api.app).filter((x) => x.roles.includes('admin'))) {
+        const res = await api.request(r.method as any, concrete(r.path), { token: user });
+        expect([r.method, r.path, res.status]).toEqual([r.method, r.path, 403]);
+        const ok = await api.request(r.method as any, concrete(r.path), { token: admin });
+        expect([r.method, r.path, ok.status === 403 || ok.status === 401]).toEqual([
+          r.method,
+          r.path,
+          false,
+        ]);
+      }
+    });
+
+    it('refuses unknown and revoked keys (401) and keys without the scope (403), on every scoped route', async () => {
+      const keys = api.get(ApiKeyService);
+      await keys.createPartner('Agency');
+      const reader = await keys.issue('Agency', ['stores:read']);
+      const unknown = 'cak_AAAAAAAAAAAA_' + 'B'.repeat(43);
+      for (const r of routesOf(api.app).filter((x) => x.scopes.length > 0)) {
+        const url = concrete(r.path);
+        expect([
+          r.path,
+          (await api.request(r.method as any, url, { apiKey: unknown })).status,
+        ]).toEqual([r.path, 401]);
+        expect([
+          r.path,
+          (await api.request(r.method as any, url, { apiKey: 'garbage' })).status,
+        ]).toEqual([r.path, 401]);
+        const withScope = await api.request(r.method as any, url, { apiKey: reader.key, body: {} });
+        const expected = r.scopes.every((s) => s === 'stores:read') ? 'allowed' : 'forbidden';
+        expect([r.method, r.path, withScope.status === 403 ? 'forbidden' : 'allowed']).toEqual([
+          r.method,
+          r.path,
+          expected,
+        ]);
+      }
+      // a key is refused on user-only routes
+      expect((await api.request('GET', '/v1/me', { apiKey: reader.key })).status).toBe(403);
+      // revocation bites at once
+      expect((await api.request('GET', '/v1/stores', { apiKey: reader.key })).status).toBe(200);
+      await keys.revoke(reader.prefix);
+      const revoked = await api.request('GET', '/v1/stores', { apiKey: reader.key });
+      expect(revoked.status).toBe(401);
+      expect(revoked.body.message).toMatch(/revoked/);
+    });
+
+    it('lets a partner key see only its partner stores and a user only theirs (404 otherwise)', async () => {
+      const keys = api.get(ApiKeyService);
+      await keys.createPartner('HQ');
+      const hq = await keys.issue('HQ', ['stores:read', 'stores:write']);
+      const created = await api.request('POST', '/v1/stores', {
+        apiKey: hq.key,
+        body: { name: '본사 직영점' },
+      });
+      expect(created.status).toBe(201);
+      const mine = await api.request('POST', '/v1/stores', {
+        token: user,
+        body: { name: '내 가게', menu: [{ name: '국밥', price: '9,000원' }] },
+      });
+      expect(
+        (await api.request('GET', `/v1/stores/${created.body.id}`, { token: user })).status,
+      ).toBe(404);
+      expect(
+        (await api.request('GET', `/v1/stores/${mine.body.id}`, { apiKey: hq.key })).status,
+      ).toBe(404);
+      expect(
+        (await api.request('GET', `/v1/stores/${mine.body.id}`, { token: user })).body.menu,
+      ).toEqual([{ name: '국밥', price: '9,000원' }]);
+      expect(
+        (await api.request('GET', '/v1/stores', { apiKey: hq.key })).body.items.map(
+          (s: { name: string }) => s.name,
+        ),
+      ).toEqual(['본사 직영점']);
+    });
+  });
+
+  describe('documentation', () => {
+    it('documents both the bearer and the API-key scheme, and every route has a summary', async () => {
+      const doc = (await api.request('GET', '/docs-json')).body;
+      expect(doc.components.securitySchemes).toHaveProperty('bearer');
+      expect(doc.components.securitySchemes).toHaveProperty('api-key');
+      for (const [path, ops] of Object.entries<Record<string, { summary?: string }>>(doc.paths)) {
+        for (const [method, op] of Object.entries(ops))
+          expect([method, path, Boolean(op.summary)]).toEqual([method, path, true]);
+      }
+    });
+  });
+});

@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../harness/app-process';
+import { startApi, TestApi } from '../harness/api-app';
+import { removeDir, tempDir } from '../harness/process';
+
+/** The CLI (compiled, as ops run it) and the API share one database. */
+describe('ops commands for accounts and partner keys', () => {
+  const dir = tempDir('cli-accounts');
+  const db = join(dir, 'cli.sqlite');
+  let api: TestApi;
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DB_SQLITE_PATH: db },
+      encoding: 'utf8',
+    });
+
+  beforeAll(async () => {
+    api = await startApi({ DB_SQLITE_PATH: db });
+  });
+  afterAll(async () => {
+    await api.close();
+    removeDir(dir);
+  });
+
+  it('issues a key shown once, lists keys without it, and a revoked key stops working at once', async () => {
+    expect(cli('partner:create', 'Busan Agency').status).toBe(0);
+    const issued = cli(
+      'key:issue',
+      'Busan Agency',
+      '--scopes',
+      'stores:read,stores:write',
+      '--label',
+      'prod',
+      '--json',
+    );
+    expect(issued.status).toBe(0);
+    const [{ key, prefix }] = JSON.parse(issued.stdout);
+    expect(key).toMatch(/^cak_/);
+    expect((await api.request('GET', '/v1/stores', { apiKey: key })).status).toBe(200);
+
+    const listed = cli('key:list', '--json');
+    expect(listed.stdout).not.toContain(key);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({
+        partner: 'Busan Agency',
+        prefix,
+        scopes: 'stores:read,stores:write',
+        label: 'prod',
+        revokedAt: null,
+      }),
+    ]);
+
+    expect(cli('key:revoke', prefix).status).toBe(0);
+    expect((await api.request('GET', '/v1/stores', { apiKey: key })).status).toBe(401);
+    expect(JSON.parse(cli('key:list', '--json').stdout)[0].revokedAt).not.toBeNull();
+  });
+
+  it('refuses bad input with a message and a non-zero exit', () => {
+    const bad = cli('key:issue', 'Busan Agency', '--scopes', 'everything');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/scopes must be some of/);
+    expect(cli('key:issue', 'Nobody Inc', '--scopes', 'stores:read').stderr).toMatch(/no partner/);
+    expect(cli('partner:create', 'Busan Agency').stderr).toMatch(/already exists/);
+  });
+
+  it('grants and revokes the admin role, which the next login carries', async () => {
+    const s = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '운영자' } }))
+      .body;
+    expect((await api.request('GET', '/v1/admin/users', { token: s.accessToken })).status).toBe(
+      403,
+    );
+    expect(cli('admin:grant', s.user.id).status).toBe(0);
+    const promoted = (
+      await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: s.refreshToken } })
+    ).body;
+    const list = await api.request('GET', '/v1/admin/users?search=운영', {
+      token: promoted.accessToken,
+    });
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((u: { id: string }) => u.id)).toContain(s.user.id);
+    expect(cli('admin:revoke', s.user.id).status).toBe(0);
+    const demoted = (
+      await api.request('POST', '/v1/auth/refresh', {
+        body: { refreshToken: promoted.refreshToken },
+      })
+    ).body;
+    expect(
+      (await api.request('GET', '/v1/admin/users', { token: demoted.accessToken })).status,
+    ).toBe(403);
+    expect(cli('admin:grant', 'no-such-user').status).toBe(1);
+  });
+});

@@ -1,0 +1,112 @@
+import { ModulesContainer } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { InjectOptions } from 'light-my-request';
+import { createApiApp } from '../../apps/api/src/bootstrap';
+import { PUBLIC, ROLES, SCOPES } from '../../apps/api/src/auth/decorators';
+
+/**
+ * The real API app in this process, on the environment given (process.env is set for the
+ * app's lifetime, as main.ts would see it, and restored by close()).
+ */
+export async function startApi(env: Record<string, string>): Promise<TestApi> {
+  const saved = { ...process.env };
+  Object.assign(process.env, { LOG_LEVEL: 'silent', ...env });
+  try {
+    const app = await createApiApp();
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    return new TestApi(app, saved);
+  } catch (err) {
+    process.env = saved;
+    throw err;
+  }
+}
+
+export class TestApi {
+  constructor(
+    readonly app: NestFastifyApplication,
+    private readonly savedEnv: NodeJS.ProcessEnv,
+  ) {}
+
+  async request(
+    method: InjectOptions['method'],
+    url: string,
+    opts: {
+      token?: string;
+      apiKey?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+    } = {},
+  ) {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.apiKey) headers['x-api-key'] = opts.apiKey;
+    const res = await this.app.inject({
+      method,
+      url,
+      headers,
+      ...(opts.body !== undefined ? { payload: opts.body as object } : {}),
+    });
+    let body: any = res.body;
+    try {
+      body = res.json();
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.statusCode, body, headers: res.headers };
+  }
+
+  get<T>(token: abstract new (...a: any[]) => T): T {
+    return this.app.get(token as any);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    process.env = this.savedEnv;
+  }
+}
+
+export interface RouteInfo {
+  method: string;
+  path: string;
+  isPublic: boolean;
+  roles: string[];
+  scopes: string[];
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL', 'OPTIONS', 'HEAD', 'SEARCH'];
+
+/** Every route the app really has, read from Nest's own router metadata. */
+export function routesOf(app: NestFastifyApplication): RouteInfo[] {
+  const routes: RouteInfo[] = [];
+  for (const mod of app.get(ModulesContainer).values()) {
+    for (const wrapper of mod.controllers.values()) {
+      const ctrl = wrapper.metatype as any;
+      if (!ctrl?.prototype) continue;
+      const base = String(Reflect.getMetadata('path', ctrl) ?? '').replace(/^\/|\/$/g, '');
+      for (const name of Object.getOwnPropertyNames(ctrl.prototype)) {
+        const handler = ctrl.prototype[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const method = Reflect.getMetadata('method', handler);
+        const sub = Reflect.getMetadata('path', handler);
+        if (method === undefined || sub === undefined) continue;
+        const path = '/' + [base, String(sub).replace(/^\/|\/$/g, '')].filter(Boolean).join('/');
+        const meta = (key: string) =>
+          Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, ctrl);
+        routes.push({
+          method: METHODS[method],
+          path,
+          isPublic: Boolean(meta(PUBLIC)),
+          roles: meta(ROLES) ?? [],
+          scopes: meta(SCOPES) ?? [],
+        });
+      }
+    }
+  }
+  return routes;
+}
+
+/** A concrete URL for a route pattern (":id" becomes a random UUID). */
+export function concrete(path: string): string {
+  return path.replace(/:[A-Za-z]+/g, '7b0e5d1c-3f7a-4a53-9d43-2b1f0c9e8a61');
+}
