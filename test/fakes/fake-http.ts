@@ -97,8 +97,10 @@ export class FakeHttpServer {
         : { status: 404, body: { error: 'not_found', message: `fake has no route ${key}` } };
     }
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
-    let payload = '';
-    if (reply.body !== undefined) {
+    let payload: string | Buffer = '';
+    if (Buffer.isBuffer(reply.body)) {
+      payload = reply.body;
+    } else if (reply.body !== undefined) {
       payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
       headers['content-type'] ??=
         typeof reply.body === 'string'

@@ -18,7 +18,7 @@ import { loggerParams } from './http/logging';
     CastadConfigModule.forRoot('api'),
     LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerParams }),
     DatabaseModule,
-    IntegrationsModule,
+    IntegrationsModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => c.integrations }),
     AuthModule,
     StoresApiModule,
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),

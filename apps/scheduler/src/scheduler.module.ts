@@ -26,7 +26,7 @@ import { SchedulerHealthServer } from './scheduler-health.server';
     ScheduleModule.forRoot(),
     DatabaseModule,
     AccountsModule,
-    IntegrationsModule,
+    IntegrationsModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => c.integrations }),
   ],
   providers: [SchedulerHealthServer, LeadershipService, HousekeepingService],
 })

@@ -1,13 +1,49 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { BlobStore } from './blob/blob-store';
+import { LocalBlobStore } from './blob/local-blob-store';
+import { INTEGRATIONS_OPTIONS, IntegrationsOptions } from './integrations.options';
 import { KakaoHttpIdentity } from './kakao/kakao-http-identity';
 import { KakaoIdentity } from './kakao/kakao-identity';
+import { LyricsEngine } from './lyrics/lyrics-engine';
+import { TemplateLyricsEngine } from './lyrics/template-lyrics-engine';
+import { SongEngine } from './song/song-engine';
+import { SunoSongEngine } from './song/suno-song-engine';
+import { SynthSongEngine } from './song/synth-song-engine';
+import { CreatomateVideoRenderer } from './video/creatomate-video-renderer';
+import { FfmpegVideoRenderer } from './video/ffmpeg-video-renderer';
+import { FallbackVideoRenderer } from './video/fallback-video-renderer';
+import { VideoRenderer } from './video/video-renderer';
+
+const ports = [KakaoIdentity, LyricsEngine, SongEngine, VideoRenderer, BlobStore];
 
 /**
  * Ports and adapters for every outside system (design.md section 4). Each port is an
- * abstract class bound here to its adapter.
+ * abstract class (the DI token) bound here to the adapter the options pick.
  */
-@Module({
-  providers: [{ provide: KakaoIdentity, useClass: KakaoHttpIdentity }],
-  exports: [KakaoIdentity],
-})
-export class IntegrationsModule {}
+@Module({})
+export class IntegrationsModule {
+  static forRootAsync(opts: { inject: any[]; useFactory: (...args: any[]) => IntegrationsOptions; global?: boolean }): DynamicModule {
+    const o = (f: (x: IntegrationsOptions) => unknown) => ({ inject: [INTEGRATIONS_OPTIONS], useFactory: f });
+    return {
+      module: IntegrationsModule,
+      global: opts.global ?? true,
+      providers: [
+        { provide: INTEGRATIONS_OPTIONS, inject: opts.inject, useFactory: opts.useFactory },
+        { provide: KakaoIdentity, ...o((x) => new KakaoHttpIdentity(x.kakao && { apiUrl: x.kakao.apiUrl, timeoutMs: x.providerTimeoutMs })) },
+        { provide: LyricsEngine, ...o(() => new TemplateLyricsEngine()) },
+        { provide: SongEngine, ...o((x) => (x.song.engine === 'suno' ? new SunoSongEngine(x.song.suno) : new SynthSongEngine(x.workDir))) },
+        {
+          provide: VideoRenderer,
+          ...o((x) => {
+            const ffmpeg = new FfmpegVideoRenderer(x.workDir, x.video.ffmpegTimeoutMs);
+            if (x.video.engine === 'ffmpeg') return ffmpeg;
+            const creatomate = new CreatomateVideoRenderer(x.video.creatomate);
+            return x.video.fallbackToFfmpeg ? new FallbackVideoRenderer(creatomate, ffmpeg) : creatomate;
+          }),
+        },
+        { provide: BlobStore, ...o((x) => new LocalBlobStore(x.blob.root, x.blob.publicBaseUrl, x.blob.signingKey)) },
+      ],
+      exports: [INTEGRATIONS_OPTIONS, ...ports],
+    };
+  }
+}

@@ -21,14 +21,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import {
-  AppConfig,
-  KakaoProfile,
-  ProviderUnavailableError,
-  Session,
-  SessionService,
-  UserRepository,
-} from '@app/domain';
+import { AppConfig, Session, SessionService, UserRepository } from '@app/domain';
+import { KakaoProfile, ProviderUnavailableError } from '@app/integrations';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import {
   DevLoginDto,

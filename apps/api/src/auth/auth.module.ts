@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AccountsModule } from '@app/domain';
-import { IntegrationsModule } from '@app/integrations';
 import { AdminUsersController } from '../admin/admin-users.controller';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
@@ -15,7 +14,7 @@ import { MeController } from './me.controller';
 
 /** Sign-in (Kakao web and mobile, dev login), sessions, and the global access guard. */
 @Module({
-  imports: [PassportModule, AccountsModule, IntegrationsModule],
+  imports: [PassportModule, AccountsModule],
   controllers: [AuthController, MeController, AdminUsersController],
   providers: [
     JwtStrategy,

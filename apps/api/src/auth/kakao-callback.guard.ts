@@ -1,6 +1,7 @@
 import { ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { InvalidInputError, ProviderUnavailableError, UnauthorizedError } from '@app/domain';
+import { InvalidInputError, UnauthorizedError } from '@app/domain';
+import { ProviderUnavailableError } from '@app/integrations';
 import { KakaoStrategy } from './kakao.strategy';
 import { LoginStateService } from './login-state.service';
 

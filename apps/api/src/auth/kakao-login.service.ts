@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  AppConfig,
-  KakaoProfile,
-  ProviderUnavailableError,
-  Session,
-  SessionService,
-  UnauthorizedError,
-  UserRepository,
-} from '@app/domain';
-import { KakaoIdentity } from '@app/integrations';
+import { AppConfig, Session, SessionService, UnauthorizedError, UserRepository } from '@app/domain';
+import { KakaoIdentity, KakaoProfile, ProviderUnavailableError } from '@app/integrations';
 
 /** Kakao profile in, our session out: the web callback and the mobile token exchange. */
 @Injectable()

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-kakao';
-import { AppConfig, KakaoConfig, KakaoProfile } from '@app/domain';
-import { kakaoProfileFrom } from '@app/integrations';
+import { AppConfig, KakaoConfig } from '@app/domain';
+import { KakaoProfile, kakaoProfileFrom } from '@app/integrations';
 
 interface OAuth2Internals {
   _authorizeUrl: string;

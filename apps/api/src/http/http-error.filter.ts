@@ -7,12 +7,15 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import {
-  DomainError,
-  DomainErrorKind,
-  ProviderUnavailableError,
-  QuotaExceededError,
-} from '@app/domain';
+import { DomainError, DomainErrorKind, QuotaExceededError } from '@app/domain';
+import { ProviderError, ProviderFailure, ProviderUnavailableError } from '@app/integrations';
+
+const PROVIDER_STATUS: Record<ProviderFailure, number> = {
+  unavailable: 503,
+  rejected: 502,
+  credential_refused: 401,
+  not_found: 404,
+};
 
 const STATUS: Record<DomainErrorKind, number> = {
   invalid: 400,
@@ -21,7 +24,6 @@ const STATUS: Record<DomainErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   quota_exceeded: 429,
-  provider_unavailable: 503,
 };
 
 export interface ErrorBody {
@@ -68,6 +70,10 @@ export class HttpErrorFilter implements ExceptionFilter {
         message: exception.message,
         ...(exception.details ? { details: exception.details } : {}),
       };
+    }
+    if (exception instanceof ProviderError) {
+      const statusCode = PROVIDER_STATUS[exception.failure];
+      return { statusCode, error: reason(statusCode), message: exception.message, details: { provider: exception.provider } };
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();

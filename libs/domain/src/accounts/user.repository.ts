@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Brackets, IsNull } from 'typeorm';
+import type { KakaoProfile } from '@app/integrations';
 import { DatabaseRouter } from '../database/database-router';
 import { BlobObjectEntity } from '../entities/blob-object.entity';
 import { UserEntity, UserRole } from '../entities/user.entity';
 
-export interface KakaoProfile {
-  /** Kakao's 64-bit id as text, exactly as sent */
-  kakaoId: string;
-  nickname: string;
-  email?: string | null;
-  profileImageUrl?: string | null;
-}
 
 @Injectable()
 export class UserRepository {

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { IntegrationsOptions } from '@app/integrations';
+import { createHash } from 'node:crypto';
 import { EnvironmentVariables } from './environment';
 import { defaultPoolSize, PoolSize } from './pool-sizing';
 import { AppRole, isStaged, Stage } from './stage';
@@ -69,6 +71,8 @@ export class AppConfig {
   readonly auth: AuthConfig;
   readonly kakao?: KakaoConfig;
   readonly providerTimeoutMs: number;
+  readonly publicBaseUrl: string;
+  readonly integrations: IntegrationsOptions;
 
   constructor(env: EnvironmentVariables, role: AppRole) {
     this.stage = env.CASTAD_STAGE;
@@ -98,6 +102,29 @@ export class AppConfig {
         .map((s) => s.trim())
         .filter(Boolean),
       devLogin: !isStaged(env.CASTAD_STAGE),
+    };
+    this.publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+    const jwt = this.auth.jwt;
+    const fileKey = createHash('sha256').update(`castad-file-urls\n${jwt.algorithm === 'HS256' ? jwt.secret : jwt.privateKey}`).digest('hex');
+    this.integrations = {
+      providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
+      kakao: env.KAKAO_CLIENT_ID ? { apiUrl: env.KAKAO_API_URL.replace(/\/+$/, '') } : undefined,
+      lyrics: { engine: 'template' },
+      song:
+        env.SONG_ENGINE === 'suno'
+          ? { engine: 'suno', suno: { baseUrl: env.SUNO_BASE_URL.replace(/\/+$/, ''), apiKey: env.SUNO_API_KEY!, model: env.SUNO_MODEL, timeoutMs: env.PROVIDER_TIMEOUT_MS } }
+          : { engine: 'synth' },
+      video:
+        env.VIDEO_ENGINE === 'creatomate'
+          ? {
+              engine: 'creatomate',
+              creatomate: { baseUrl: env.CREATOMATE_BASE_URL.replace(/\/+$/, ''), apiKey: env.CREATOMATE_API_KEY!, templateId: env.CREATOMATE_TEMPLATE_ID!, timeoutMs: env.PROVIDER_TIMEOUT_MS },
+              ffmpegTimeoutMs: env.FFMPEG_TIMEOUT_MS,
+              fallbackToFfmpeg: env.VIDEO_FALLBACK_TO_FFMPEG,
+            }
+          : { engine: 'ffmpeg', ffmpegTimeoutMs: env.FFMPEG_TIMEOUT_MS },
+      blob: { engine: 'local', root: env.BLOB_LOCAL_ROOT, publicBaseUrl: this.publicBaseUrl, signingKey: fileKey },
+      workDir: env.WORK_DIR,
     };
     if (env.KAKAO_CLIENT_ID) {
       this.kakao = {

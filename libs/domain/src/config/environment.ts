@@ -130,6 +130,35 @@ export class EnvironmentVariables {
   /** front-end URLs a web login may return to (comma-separated, exact origin + path prefix) */
   @IsOptional() @IsString() AUTH_FRONTEND_REDIRECTS?: string;
 
+  // --- where the product is reached from outside (file links, provider callbacks) ---
+  /** our public base URL, e.g. https://api.castad.kr (default: http://localhost:PORT) */
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) PUBLIC_BASE_URL?: string;
+
+  // --- engines ---
+  @IsIn(['synth', 'suno']) SONG_ENGINE: 'synth' | 'suno' = 'synth';
+  @IsUrl({ require_tld: false, require_protocol: true }) SUNO_BASE_URL = 'https://api.sunoapi.org';
+  @ValidateIf((o: EnvironmentVariables) => o.SONG_ENGINE === 'suno')
+  @IsString()
+  @MinLength(1, { message: 'SUNO_API_KEY is required with SONG_ENGINE=suno' })
+  SUNO_API_KEY?: string;
+  @IsString() SUNO_MODEL = 'V4_5';
+  @IsIn(['ffmpeg', 'creatomate']) VIDEO_ENGINE: 'ffmpeg' | 'creatomate' = 'ffmpeg';
+  @IsUrl({ require_tld: false, require_protocol: true }) CREATOMATE_BASE_URL = 'https://api.creatomate.com';
+  @ValidateIf((o: EnvironmentVariables) => o.VIDEO_ENGINE === 'creatomate')
+  @IsString()
+  @MinLength(1, { message: 'CREATOMATE_API_KEY is required with VIDEO_ENGINE=creatomate' })
+  CREATOMATE_API_KEY?: string;
+  @ValidateIf((o: EnvironmentVariables) => o.VIDEO_ENGINE === 'creatomate')
+  @IsString()
+  @MinLength(1, { message: 'CREATOMATE_TEMPLATE_ID is required with VIDEO_ENGINE=creatomate' })
+  CREATOMATE_TEMPLATE_ID?: string;
+  @Transform(toBool) @IsBoolean() VIDEO_FALLBACK_TO_FFMPEG = true;
+  @Transform(toInt) @IsInt() @Min(5000) FFMPEG_TIMEOUT_MS = 300_000;
+  /** files (photos, audio, video) when no Azure account is configured */
+  @IsString() BLOB_LOCAL_ROOT = './data/blobs';
+  /** scratch space for the offline engines */
+  @IsString() WORK_DIR = './data/work';
+
   // --- redis (stage 3) ---
   @ValidateIf((o: EnvironmentVariables) => o.CASTAD_STAGE === '3')
   @Matches(/^rediss?:\/\/.+/, {

@@ -3,6 +3,7 @@ import { BlobObjectEntity } from './blob-object.entity';
 import { LyricsEntity, SongEntity, VideoEntity } from './content.entity';
 import { ApiKeyEntity, PartnerEntity } from './partner.entity';
 import { ProjectEntity } from './project.entity';
+import { ProjectEventEntity } from './project-event.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { SchedulerLeaseEntity } from './scheduler-lease.entity';
 import { SnsUploadEntity, SocialAccountEntity } from './social.entity';
@@ -15,6 +16,7 @@ export * from './blob-object.entity';
 export * from './content.entity';
 export * from './partner.entity';
 export * from './project.entity';
+export * from './project-event.entity';
 export * from './refresh-token.entity';
 export * from './scheduler-lease.entity';
 export * from './social.entity';
@@ -39,4 +41,5 @@ export const ENTITIES = [
   BlobObjectEntity,
   SchedulerLeaseEntity,
   AuthNonceEntity,
+  ProjectEventEntity,
 ];

@@ -34,6 +34,12 @@ export class ProjectEntity {
   @Text({ nullable: true }) lastError: string | null;
   @Text({ nullable: true }) lastProviderError: string | null;
   @Time({ nullable: true }) stepStartedAt: Date | null;
+  /**
+   * Set before a paid submission is sent, cleared once its task id is stored: found set after
+   * a crash, it means "the provider may have taken it" and the step must not blindly resubmit.
+   */
+  @Str(200, { nullable: true }) pendingSubmissionKey: string | null;
+  @Time({ nullable: true }) pendingSubmissionAt: Date | null;
   @Str(200, { nullable: true }) songTaskId: string | null;
   @Str(200, { nullable: true }) videoTaskId: string | null;
   /** unguessable token in provider callback URLs (Suno and Creatomate sign nothing) */

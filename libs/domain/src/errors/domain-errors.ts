@@ -8,8 +8,7 @@ export type DomainErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
-  | 'quota_exceeded'
-  | 'provider_unavailable';
+  | 'quota_exceeded';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -55,14 +54,3 @@ export class QuotaExceededError extends DomainError {
   }
 }
 
-export class ProviderUnavailableError extends DomainError {
-  readonly kind = 'provider_unavailable' as const;
-
-  constructor(
-    readonly provider: string,
-    message: string,
-    readonly retryAfterSec?: number,
-  ) {
-    super(message, { provider, ...(retryAfterSec !== undefined ? { retryAfterSec } : {}) });
-  }
-}

@@ -1,4 +1,4 @@
-import { ProviderUnavailableError, UnauthorizedError } from '@app/domain';
+import { CredentialRefusedError, ProviderUnavailableError } from '../provider-errors';
 
 export interface ProviderResponse {
   status: number;
@@ -41,7 +41,7 @@ export function parseJson<T>(provider: string, text: string): T {
 /** 401/403 mean the credential we relayed is bad; 429 and 5xx mean try later. */
 export function failForStatus(provider: string, res: ProviderResponse, what: string): never {
   if (res.status === 401 || res.status === 403 || res.status === 400)
-    throw new UnauthorizedError(`${provider} refused the ${what} (${res.status})`);
+    throw new CredentialRefusedError(provider, `${provider} refused the ${what} (${res.status})`);
   const retryAfter = Number(res.headers.get('retry-after'));
   throw new ProviderUnavailableError(
     provider,

@@ -1,13 +1,16 @@
-import { Injectable } from '@nestjs/common';
-import { AppConfig, KakaoProfile, ProviderUnavailableError } from '@app/domain';
+import { ProviderUnavailableError } from '../provider-errors';
 import { failForStatus, parseJson, providerFetch } from '../http/provider-http';
-import { KakaoIdentity, KakaoTokenInfo } from './kakao-identity';
+import { KakaoIdentity, KakaoProfile, KakaoTokenInfo } from './kakao-identity';
 import { kakaoProfileFrom } from './kakao-profile';
 
 /** Kakao's REST API (kapi): access_token_info and user/me, with the Bearer token. */
-@Injectable()
+export interface KakaoApiConfig {
+  apiUrl: string;
+  timeoutMs: number;
+}
+
 export class KakaoHttpIdentity extends KakaoIdentity {
-  constructor(private readonly config: AppConfig) {
+  constructor(private readonly cfg: KakaoApiConfig | undefined) {
     super();
   }
 
@@ -34,18 +37,8 @@ export class KakaoHttpIdentity extends KakaoIdentity {
   }
 
   private async get(path: string, accessToken: string) {
-    const kakao = this.config.kakao;
-    if (!kakao)
-      throw new ProviderUnavailableError(
-        'kakao',
-        'Kakao login is not configured (KAKAO_CLIENT_ID)',
-      );
-    const res = await providerFetch(
-      'kakao',
-      `${kakao.apiUrl}${path}`,
-      { headers: { Authorization: `Bearer ${accessToken}` } },
-      this.config.providerTimeoutMs,
-    );
+    if (!this.cfg) throw new ProviderUnavailableError('kakao', 'Kakao login is not configured (KAKAO_CLIENT_ID)');
+    const res = await providerFetch('kakao', `${this.cfg.apiUrl}${path}`, { headers: { Authorization: `Bearer ${accessToken}` } }, this.cfg.timeoutMs);
     if (res.status !== 200) failForStatus('kakao', res, 'Kakao access token');
     return res;
   }

@@ -1,4 +1,11 @@
-import { KakaoProfile } from '@app/domain';
+/** A Kakao user as we keep it. */
+export interface KakaoProfile {
+  /** Kakao's 64-bit id as text, exactly as sent */
+  kakaoId: string;
+  nickname: string;
+  email?: string | null;
+  profileImageUrl?: string | null;
+}
 
 export interface KakaoTokenInfo {
   kakaoId: string;

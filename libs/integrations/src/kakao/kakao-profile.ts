@@ -1,4 +1,4 @@
-import { KakaoProfile } from '@app/domain';
+import { KakaoProfile } from './kakao-identity';
 
 interface KakaoUserMe {
   id: number;

@@ -1,0 +1,21 @@
+import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Int, Ref, Str, Text, Time } from './columns';
+
+/**
+ * Every state change of a project: the live progress stream reads it (any API instance,
+ * polling the DB), and ETAs come from recent step durations.
+ */
+@Entity('project_events')
+@Index('ix_project_events_project', ['projectId', 'seq'])
+@Index('ix_project_events_step_at', ['step', 'at'])
+export class ProjectEventEntity {
+  @PrimaryGeneratedColumn({ type: 'integer' }) seq: number;
+  @Ref() projectId: string;
+  @Str(32) fromState: string;
+  @Str(32) toState: string;
+  @Str(32, { nullable: true }) step: string | null;
+  /** how long the step took, for ETAs */
+  @Int({ nullable: true }) durationMs: number | null;
+  @Text({ nullable: true }) message: string | null;
+  @Time() at: Date;
+}

@@ -1,0 +1,112 @@
+/**
+ * The project pipeline as plain code: states, the steps that move between them, and the
+ * explicit table of allowed transitions. The scheduler runs steps; owners and admins act
+ * (approve, select, retry, cancel); everything goes through `assertTransition`.
+ */
+export const PROJECT_STATES = [
+  'DRAFT',
+  'STORE_READY',
+  'LYRICS_READY',
+  'SONG_SUBMITTED',
+  'SONG_READY',
+  'VIDEO_SUBMITTED',
+  'VIDEO_READY',
+  'PUBLISHING',
+  'DONE',
+  'FAILED',
+  'CANCELLED',
+] as const;
+export type ProjectState = (typeof PROJECT_STATES)[number];
+
+export const TERMINAL_STATES: readonly ProjectState[] = ['DONE', 'CANCELLED'];
+
+/** The automatic steps the scheduler runs, each from exactly one state. */
+export const STEPS = {
+  prepare_store: { from: 'DRAFT', provider: 'store', paid: false },
+  write_lyrics: { from: 'STORE_READY', provider: 'lyrics', paid: true },
+  submit_song: { from: 'LYRICS_READY', provider: 'song', paid: true },
+  poll_song: { from: 'SONG_SUBMITTED', provider: 'song', paid: false },
+  submit_video: { from: 'SONG_READY', provider: 'video', paid: true },
+  poll_video: { from: 'VIDEO_SUBMITTED', provider: 'video', paid: false },
+  finish: { from: 'VIDEO_READY', provider: 'store', paid: false },
+  publish: { from: 'PUBLISHING', provider: 'publish', paid: false },
+} as const satisfies Record<string, { from: ProjectState; provider: string; paid: boolean }>;
+export type StepName = keyof typeof STEPS;
+export type ProviderName = (typeof STEPS)[StepName]['provider'];
+
+export const STEP_FOR_STATE: Partial<Record<ProjectState, StepName>> = Object.fromEntries(
+  Object.entries(STEPS).map(([name, s]) => [s.from, name as StepName]),
+);
+
+/** Who may cause a transition: the scheduler's steps, or a person's action. */
+export type TransitionCause = StepName | 'approve_lyrics' | 'regenerate_lyrics' | 'select_clip' | 'retry' | 'cancel' | 'fail';
+
+const T: Record<ProjectState, Partial<Record<ProjectState, TransitionCause[]>>> = {
+  DRAFT: { STORE_READY: ['prepare_store'] },
+  STORE_READY: { LYRICS_READY: ['write_lyrics'] },
+  LYRICS_READY: { SONG_SUBMITTED: ['submit_song'], STORE_READY: ['regenerate_lyrics'] },
+  SONG_SUBMITTED: { SONG_READY: ['poll_song'] },
+  SONG_READY: { VIDEO_SUBMITTED: ['submit_video'] },
+  VIDEO_SUBMITTED: { VIDEO_READY: ['poll_video'] },
+  VIDEO_READY: { PUBLISHING: ['finish'], DONE: ['finish'] },
+  PUBLISHING: { DONE: ['publish'] },
+  DONE: {},
+  FAILED: {
+    // retry resumes from the step that failed
+    DRAFT: ['retry'],
+    STORE_READY: ['retry'],
+    LYRICS_READY: ['retry'],
+    SONG_SUBMITTED: ['retry'],
+    SONG_READY: ['retry'],
+    VIDEO_SUBMITTED: ['retry'],
+    VIDEO_READY: ['retry'],
+    PUBLISHING: ['retry'],
+  },
+  CANCELLED: {},
+};
+// every live state can fail or be cancelled; FAILED can be cancelled too
+for (const s of PROJECT_STATES) {
+  if (s === 'DONE' || s === 'CANCELLED') continue;
+  if (s !== 'FAILED') (T[s].FAILED ??= []).push('fail');
+  (T[s].CANCELLED ??= []).push('cancel');
+}
+export const TRANSITIONS: Readonly<typeof T> = T;
+
+export class IllegalTransitionError extends Error {
+  constructor(
+    readonly from: ProjectState,
+    readonly to: ProjectState,
+    readonly by: TransitionCause,
+  ) {
+    super(`a project cannot go from ${from} to ${to} by ${by}`);
+  }
+}
+
+export function canTransition(from: ProjectState, to: ProjectState, cause: TransitionCause): boolean {
+  return TRANSITIONS[from]?.[to]?.includes(cause) ?? false;
+}
+
+export function assertTransition(from: ProjectState, to: ProjectState, cause: TransitionCause): void {
+  if (!canTransition(from, to, cause)) throw new IllegalTransitionError(from, to, cause);
+}
+
+/** Owner stops: a project waits here for a person unless it runs on autopilot. */
+export const OWNER_STOPS: Partial<Record<ProjectState, 'approve_lyrics' | 'select_clip'>> = {
+  LYRICS_READY: 'approve_lyrics',
+  SONG_READY: 'select_clip',
+};
+
+/** Rough share of the whole run finished when a project is in this state (for percent). */
+export const PROGRESS: Record<ProjectState, number> = {
+  DRAFT: 0,
+  STORE_READY: 5,
+  LYRICS_READY: 15,
+  SONG_SUBMITTED: 25,
+  SONG_READY: 55,
+  VIDEO_SUBMITTED: 65,
+  VIDEO_READY: 90,
+  PUBLISHING: 95,
+  DONE: 100,
+  FAILED: 0,
+  CANCELLED: 0,
+};

@@ -1,0 +1,15 @@
+import { Readable } from 'node:stream';
+
+export const BLOB_CONTAINERS = ['photos', 'audio', 'video', 'thumbnails'] as const;
+export type BlobContainer = (typeof BLOB_CONTAINERS)[number];
+
+/** Where every artifact lives: Azure Blob when staged, a local folder when embedded. */
+export abstract class BlobStore {
+  abstract readonly name: string;
+  abstract put(container: BlobContainer, key: string, body: Buffer | Readable, contentType: string): Promise<{ bytes: number }>;
+  abstract get(container: BlobContainer, key: string): Promise<Readable>;
+  /** A short-lived, read-only URL a client (or a provider) can fetch. */
+  abstract readUrl(container: BlobContainer, key: string, ttlSec: number, downloadName?: string): Promise<string>;
+  abstract delete(container: BlobContainer, key: string): Promise<void>;
+  abstract setTier(container: BlobContainer, key: string, tier: 'Hot' | 'Cool' | 'Cold'): Promise<void>;
+}

@@ -1,0 +1,79 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ProviderNotFoundError } from '../provider-errors';
+import { BlobContainer, BlobStore } from './blob-store';
+
+/**
+ * The embedded default: files under a local folder, read through URLs the API serves,
+ * signed with HMAC and expiring (the local stand-in for SAS URLs).
+ */
+export class LocalBlobStore extends BlobStore {
+  readonly name = 'local';
+  private readonly root: string;
+
+  constructor(
+    root: string,
+    private readonly publicBaseUrl: string,
+    private readonly signingKey: string,
+  ) {
+    super();
+    this.root = resolve(root);
+  }
+
+  async put(container: BlobContainer, key: string, body: Buffer | Readable, _contentType: string): Promise<{ bytes: number }> {
+    const file = this.path(container, key);
+    await mkdir(dirname(file), { recursive: true });
+    if (Buffer.isBuffer(body)) await writeFile(file, body);
+    else await pipeline(body, createWriteStream(file));
+    return { bytes: (await stat(file)).size };
+  }
+
+  async get(container: BlobContainer, key: string): Promise<Readable> {
+    const file = this.path(container, key);
+    await stat(file).catch(() => {
+      throw new ProviderNotFoundError('blob', `no file ${container}/${key}`);
+    });
+    return createReadStream(file);
+  }
+
+  filePath(container: BlobContainer, key: string): string {
+    return this.path(container, key);
+  }
+
+  async readUrl(container: BlobContainer, key: string, ttlSec: number, downloadName?: string): Promise<string> {
+    const exp = Math.floor(Date.now() / 1000) + ttlSec;
+    const params = new URLSearchParams({ exp: String(exp), sig: this.sign(container, key, exp, downloadName ?? '') });
+    if (downloadName) params.set('name', downloadName);
+    return `${this.publicBaseUrl}/v1/files/${container}/${key.split('/').map(encodeURIComponent).join('/')}?${params}`;
+  }
+
+  /** True when a URL from readUrl is genuine and unexpired. */
+  verify(container: string, key: string, exp: number, sig: string, downloadName = ''): boolean {
+    if (!Number.isFinite(exp) || exp < Date.now() / 1000) return false;
+    const expected = Buffer.from(this.sign(container, key, exp, downloadName));
+    const given = Buffer.from(sig);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  async delete(container: BlobContainer, key: string): Promise<void> {
+    await rm(this.path(container, key), { force: true });
+  }
+
+  async setTier(): Promise<void> {
+    // a local disk has one tier
+  }
+
+  private sign(container: string, key: string, exp: number, name: string): string {
+    return createHmac('sha256', this.signingKey).update(`${container}\n${key}\n${exp}\n${name}`).digest('base64url');
+  }
+
+  private path(container: BlobContainer, key: string): string {
+    const file = resolve(this.root, container, key);
+    if (!file.startsWith(join(this.root, container) + sep)) throw new ProviderNotFoundError('blob', 'bad file key');
+    return file;
+  }
+}

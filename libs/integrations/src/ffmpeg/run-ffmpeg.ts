@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+
+export class FfmpegError extends Error {}
+
+/**
+ * Runs ffmpeg (or ffprobe) as a child process: the event loop stays free while it works,
+ * and a run past its timeout is killed rather than left hanging.
+ */
+export function runFfmpeg(args: string[], opts: { timeoutMs: number; stdin?: Readable; binary?: string }): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((ok, fail) => {
+    const child = spawn(opts.binary ?? 'ffmpeg', args, { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      if (stderr.length > 64_000) stderr = stderr.slice(-32_000);
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs);
+    if (opts.stdin) {
+      opts.stdin.pipe(child.stdin!);
+      child.stdin!.on('error', () => undefined); // ffmpeg may exit before reading everything
+    }
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      fail(new FfmpegError(`could not start ${opts.binary ?? 'ffmpeg'}: ${err.message}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut) return fail(new FfmpegError(`${opts.binary ?? 'ffmpeg'} killed after ${opts.timeoutMs} ms`));
+      if (code !== 0) return fail(new FfmpegError(`${opts.binary ?? 'ffmpeg'} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      ok({ stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,18 @@
+import { CreatomateConfig } from './video/creatomate-video-renderer';
+import { SunoConfig } from './song/suno-song-engine';
+
+/**
+ * Which adapter serves each port, and their settings. The apps build this from their
+ * validated configuration; this library reads no environment itself.
+ */
+export interface IntegrationsOptions {
+  providerTimeoutMs: number;
+  kakao?: { apiUrl: string };
+  lyrics: { engine: 'template' };
+  song: { engine: 'synth' } | { engine: 'suno'; suno: SunoConfig };
+  video: { engine: 'ffmpeg'; ffmpegTimeoutMs: number } | { engine: 'creatomate'; creatomate: CreatomateConfig; ffmpegTimeoutMs: number; fallbackToFfmpeg: boolean };
+  blob: { engine: 'local'; root: string; publicBaseUrl: string; signingKey: string };
+  workDir: string;
+}
+
+export const INTEGRATIONS_OPTIONS = Symbol('INTEGRATIONS_OPTIONS');

@@ -1,0 +1,38 @@
+export interface StoreFacts {
+  name: string;
+  category?: string | null;
+  address?: string | null;
+  roadAddress?: string | null;
+  phone?: string | null;
+  description?: string | null;
+  menu?: { name: string; price?: string }[] | null;
+  hours?: string | null;
+  pitch?: string | null;
+}
+
+export interface LyricsRequest {
+  store: StoreFacts;
+  mood: string;
+  genre: string;
+  keywords: string[];
+  /** the owner's hints when regenerating */
+  hints?: string;
+  lengthSec: number;
+}
+
+export interface LyricsDraft {
+  title: string;
+  sections: { name: string; lines: string[] }[];
+}
+
+/** Units a call consumed, for metering (tokens for OpenAI, 0 for offline engines). */
+export interface Usage {
+  unit: string;
+  units: number;
+}
+
+/** Writes Korean jingle lyrics for a store. */
+export abstract class LyricsEngine {
+  abstract readonly name: string;
+  abstract write(req: LyricsRequest, idempotencyKey: string): Promise<{ lyrics: LyricsDraft; usage: Usage }>;
+}

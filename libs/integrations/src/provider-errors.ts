@@ -1,0 +1,46 @@
+/**
+ * What an outside system's failure means for us. Adapters translate every provider's own
+ * errors into these; the domain decides what to do (retry, fail the step, refuse a login)
+ * and the API maps them to HTTP once.
+ */
+export type ProviderFailure = 'unavailable' | 'rejected' | 'credential_refused' | 'not_found';
+
+export abstract class ProviderError extends Error {
+  abstract readonly failure: ProviderFailure;
+
+  constructor(
+    readonly provider: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Down, slow, rate-limited or 5xx: worth retrying later (after retryAfterSec when given). */
+export class ProviderUnavailableError extends ProviderError {
+  readonly failure = 'unavailable' as const;
+
+  constructor(
+    provider: string,
+    message: string,
+    readonly retryAfterSec?: number,
+  ) {
+    super(provider, message);
+  }
+}
+
+/** The provider said no for good (bad input, content refused, out of credit, our key refused). */
+export class ProviderRejectedError extends ProviderError {
+  readonly failure = 'rejected' as const;
+}
+
+/** A credential a user relayed (e.g. a Kakao token) was refused. */
+export class CredentialRefusedError extends ProviderError {
+  readonly failure = 'credential_refused' as const;
+}
+
+/** Something we asked for is not there (an expired file URL, an unknown key). */
+export class ProviderNotFoundError extends ProviderError {
+  readonly failure = 'not_found' as const;
+}

@@ -1,0 +1,34 @@
+import { LyricsDraft, Usage } from '../lyrics/lyrics-engine';
+
+export interface SongRequest {
+  title: string;
+  lyrics: LyricsDraft;
+  mood: string;
+  genre: string;
+  lengthSec: number;
+  /** where the provider may call back when done (a hint; we poll anyway) */
+  callbackUrl?: string;
+}
+
+/** A file an engine produced: on disk (offline engines) or at a provider URL that expires. */
+export type MediaSource = { kind: 'file'; path: string; contentType: string } | { kind: 'url'; url: string; contentType: string };
+
+export interface SongClip {
+  providerClipId: string;
+  durationSec: number;
+  audio: MediaSource;
+  /** start second of each lyric line, when the engine knows it */
+  lineTimings?: number[];
+}
+
+export type SongPoll = { status: 'pending' } | { status: 'done'; clips: SongClip[] } | { status: 'failed'; reason: string };
+
+/**
+ * Makes a song from lyrics. Asynchronous like Suno: submit, then poll. `submit` must be
+ * safe to call again with the same idempotency key where the provider allows it.
+ */
+export abstract class SongEngine {
+  abstract readonly name: string;
+  abstract submit(req: SongRequest, idempotencyKey: string): Promise<{ taskId: string; usage: Usage }>;
+  abstract poll(taskId: string): Promise<SongPoll>;
+}

@@ -1,0 +1,101 @@
+import { ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
+import { parseJson, providerFetch } from '../http/provider-http';
+import { Usage } from '../lyrics/lyrics-engine';
+import { SongClip, SongEngine, SongPoll, SongRequest } from './song-engine';
+
+export interface SunoConfig {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  timeoutMs: number;
+}
+
+interface SunoEnvelope<T> {
+  code: number;
+  msg: string;
+  data: T;
+}
+
+/** Suno's `code` in the body means failure even on HTTP 200 (api-shapes.md). */
+const RETRYABLE_CODES = new Set([405, 429, 430, 455, 500, 503]);
+
+/**
+ * Suno through sunoapi.org's developer API: generate, then poll record-info. Two clips come
+ * back; their URLs expire, so the pipeline copies the audio into our blob store.
+ */
+export class SunoSongEngine extends SongEngine {
+  readonly name = 'suno';
+
+  constructor(private readonly cfg: SunoConfig) {
+    super();
+  }
+
+  async submit(req: SongRequest, idempotencyKey: string): Promise<{ taskId: string; usage: Usage }> {
+    const prompt = req.lyrics.sections.map((s) => `[${s.name[0].toUpperCase()}${s.name.slice(1)}]\n${s.lines.join('\n')}`).join('\n\n');
+    const body = {
+      customMode: true,
+      instrumental: false,
+      prompt: prompt.slice(0, 3000),
+      style: `${req.genre}, ${req.mood}, Korean jingle, catchy`.slice(0, 200),
+      title: req.title.slice(0, 80),
+      model: this.cfg.model,
+      callBackUrl: req.callbackUrl ?? 'https://invalid.example/no-callback',
+    };
+    const res = await this.call('POST', '/api/v1/generate', body, idempotencyKey);
+    const env = parseJson<SunoEnvelope<{ taskId?: string }>>('suno', res);
+    this.check(env);
+    if (!env.data?.taskId) throw new ProviderUnavailableError('suno', 'suno accepted the request without a taskId');
+    return { taskId: env.data.taskId, usage: { unit: 'song', units: 1 } };
+  }
+
+  async poll(taskId: string): Promise<SongPoll> {
+    const res = await this.call('GET', `/api/v1/generate/record-info?taskId=${encodeURIComponent(taskId)}`);
+    const env = parseJson<SunoEnvelope<{ status: string; response?: { sunoData?: { id: string; audioUrl: string; duration: number }[] }; errorMessage?: string | null }>>('suno', res);
+    this.check(env);
+    const d = env.data;
+    if (d.status === 'SUCCESS') {
+      const clips: SongClip[] = (d.response?.sunoData ?? []).map((c) => ({
+        providerClipId: c.id,
+        durationSec: c.duration,
+        audio: { kind: 'url', url: c.audioUrl, contentType: 'audio/mpeg' },
+      }));
+      if (clips.length === 0) return { status: 'failed', reason: 'Suno finished without any clip' };
+      return { status: 'done', clips };
+    }
+    if (['CREATE_TASK_FAILED', 'GENERATE_AUDIO_FAILED', 'CALLBACK_EXCEPTION', 'SENSITIVE_WORD_ERROR'].includes(d.status)) {
+      return { status: 'failed', reason: `Suno: ${d.status}${d.errorMessage ? ` (${d.errorMessage})` : ''}` };
+    }
+    return { status: 'pending' };
+  }
+
+  private check(env: SunoEnvelope<unknown>): void {
+    if (env.code === 200) return;
+    if (RETRYABLE_CODES.has(env.code)) throw new ProviderUnavailableError('suno', `suno: ${env.code} ${env.msg}`);
+    // 400 bad params, 401 key, 413 too long...: retrying the same request will not help
+    throw new ProviderRejectedError('suno', `suno refused the request: ${env.code} ${env.msg}`);
+  }
+
+  private async call(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<string> {
+    const res = await providerFetch(
+      'suno',
+      `${this.cfg.baseUrl}${path}`,
+      {
+        method,
+        headers: {
+          Authorization: `Bearer ${this.cfg.apiKey}`,
+          'Content-Type': 'application/json',
+          ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      },
+      this.cfg.timeoutMs,
+    );
+    if (res.status === 401 || res.status === 403) throw new ProviderRejectedError('suno', `suno refused our API key (${res.status})`);
+    if (res.status !== 200) {
+      const ra = Number(res.headers.get('retry-after'));
+      throw new ProviderUnavailableError('suno', `suno answered ${res.status}`, Number.isFinite(ra) && ra > 0 ? ra : undefined);
+    }
+    return res.text;
+  }
+}
+

@@ -1,0 +1,31 @@
+import { MediaSource } from '../song/song-engine';
+import { Usage } from '../lyrics/lyrics-engine';
+
+export interface Caption {
+  text: string;
+  startSec: number;
+  endSec: number;
+}
+
+export interface VideoRequest {
+  /** the selected clip, trimmed to this length with a fade */
+  audio: MediaSource;
+  durationSec: number;
+  photos: MediaSource[];
+  captions: Caption[];
+  endCard: { name: string; address?: string | null; phone?: string | null };
+  templateId?: string;
+  callbackUrl?: string;
+}
+
+export type VideoPoll =
+  | { status: 'pending' }
+  | { status: 'done'; video: MediaSource; thumbnail?: MediaSource; durationSec: number; width: number; height: number }
+  | { status: 'failed'; reason: string };
+
+/** Renders the vertical short video (1080x1920). Asynchronous like Creatomate. */
+export abstract class VideoRenderer {
+  abstract readonly name: string;
+  abstract submit(req: VideoRequest, idempotencyKey: string): Promise<{ taskId: string; usage: Usage }>;
+  abstract poll(taskId: string): Promise<VideoPoll>;
+}
