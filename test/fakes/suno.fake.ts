@@ -58,7 +58,7 @@ export class FakeSuno extends FakeHttpServer {
       return { status: 200, body: { code: 200, msg: 'success', data: this.record(t) } };
     });
 
-    this.route('GET', '/files/:name', (req) => {
+    this.route('GET', '/files/:name', () => {
       if (this.expiredFiles) return { status: 404, body: 'expired' };
       return { status: 200, body: this.audioBytes, headers: { 'content-type': 'audio/mpeg' } };
     });

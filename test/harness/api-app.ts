@@ -110,3 +110,22 @@ export function routesOf(app: NestFastifyApplication): RouteInfo[] {
 export function concrete(path: string): string {
   return path.replace(/:[A-Za-z]+/g, '7b0e5d1c-3f7a-4a53-9d43-2b1f0c9e8a61');
 }
+
+/** The real scheduler app in this process (same environment handling as startApi). */
+export async function startScheduler(env: Record<string, string>): Promise<{ close: () => Promise<void>; app: import('@nestjs/common').INestApplicationContext }> {
+  const saved = { ...process.env };
+  Object.assign(process.env, { LOG_LEVEL: 'silent', ...env });
+  const { NestFactory } = await import('@nestjs/core');
+  const { SchedulerModule } = await import('../../apps/scheduler/src/scheduler.module');
+  const app = await NestFactory.createApplicationContext(SchedulerModule, { bufferLogs: true });
+  const { Logger } = await import('nestjs-pino');
+  app.useLogger(app.get(Logger));
+  await app.init();
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      process.env = saved;
+    },
+  };
+}

@@ -6,6 +6,7 @@ import { AppConfig, CastadConfigModule, DatabaseModule } from '@app/domain';
 import { IntegrationsModule } from '@app/integrations';
 import { AuthModule } from './auth/auth.module';
 import { HealthController } from './health/health.controller';
+import { ProjectsApiModule } from './projects/projects.api.module';
 import { StoresApiModule } from './stores/stores.api.module';
 import { RedisHealth } from './health/redis-health';
 import { DatabaseContextMiddleware } from './http/database-context.middleware';
@@ -21,6 +22,7 @@ import { loggerParams } from './http/logging';
     IntegrationsModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => c.integrations }),
     AuthModule,
     StoresApiModule,
+    ProjectsApiModule,
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
   ],
   controllers: [HealthController],

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
-import { AccountsModule, AppConfig, CastadConfigModule, DatabaseModule } from '@app/domain';
+import { AccountsModule, AppConfig, CastadConfigModule, DatabaseModule, PipelineModule } from '@app/domain';
 import { IntegrationsModule } from '@app/integrations';
 import { HousekeepingService } from './housekeeping.service';
 import { LeadershipService } from './leadership.service';
 import { SchedulerHealthServer } from './scheduler-health.server';
+import { InProcessDispatcher } from './pipeline/in-process.dispatcher';
+import { PipelineScheduler } from './pipeline/pipeline-scheduler';
+import { StepDispatcher } from './pipeline/step-dispatcher';
 
 /**
  * Root module of the one background app. Only this app imports ScheduleModule: crons and
@@ -26,8 +29,9 @@ import { SchedulerHealthServer } from './scheduler-health.server';
     ScheduleModule.forRoot(),
     DatabaseModule,
     AccountsModule,
+    PipelineModule,
     IntegrationsModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => c.integrations }),
   ],
-  providers: [SchedulerHealthServer, LeadershipService, HousekeepingService],
+  providers: [SchedulerHealthServer, LeadershipService, HousekeepingService, PipelineScheduler, { provide: StepDispatcher, useClass: InProcessDispatcher }],
 })
 export class SchedulerModule {}

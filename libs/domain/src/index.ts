@@ -6,3 +6,4 @@ export * from './scheduling';
 export * from './errors';
 export * from './accounts';
 export * from './stores';
+export * from './pipeline';

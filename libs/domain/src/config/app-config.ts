@@ -45,6 +45,20 @@ export interface AuthConfig {
   devLogin: boolean;
 }
 
+export interface PipelineConfig {
+  driver: 'inprocess' | 'bull';
+  pollMs: number;
+  leaseMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  songPollMs: number;
+  videoPollMs: number;
+  concurrency: Record<'lyrics' | 'song' | 'video' | 'store' | 'publish', number>;
+  projectsPerDay: number;
+  submissionRecoveryMs: number;
+}
+
 export interface KakaoConfig {
   clientId: string;
   clientSecret?: string;
@@ -73,6 +87,7 @@ export class AppConfig {
   readonly providerTimeoutMs: number;
   readonly publicBaseUrl: string;
   readonly integrations: IntegrationsOptions;
+  readonly pipeline: PipelineConfig;
 
   constructor(env: EnvironmentVariables, role: AppRole) {
     this.stage = env.CASTAD_STAGE;
@@ -112,19 +127,32 @@ export class AppConfig {
       lyrics: { engine: 'template' },
       song:
         env.SONG_ENGINE === 'suno'
-          ? { engine: 'suno', suno: { baseUrl: env.SUNO_BASE_URL.replace(/\/+$/, ''), apiKey: env.SUNO_API_KEY!, model: env.SUNO_MODEL, timeoutMs: env.PROVIDER_TIMEOUT_MS } }
+          ? { engine: 'suno', suno: { baseUrl: env.SUNO_BASE_URL.replace(/\/+$/, ''), apiKey: env.SUNO_API_KEY!, model: env.SUNO_MODEL, timeoutMs: env.PROVIDER_TIMEOUT_MS, dedupesByKey: env.SUNO_DEDUPES_IDEMPOTENCY_KEY } }
           : { engine: 'synth' },
       video:
         env.VIDEO_ENGINE === 'creatomate'
           ? {
               engine: 'creatomate',
-              creatomate: { baseUrl: env.CREATOMATE_BASE_URL.replace(/\/+$/, ''), apiKey: env.CREATOMATE_API_KEY!, templateId: env.CREATOMATE_TEMPLATE_ID!, timeoutMs: env.PROVIDER_TIMEOUT_MS },
+              creatomate: { baseUrl: env.CREATOMATE_BASE_URL.replace(/\/+$/, ''), apiKey: env.CREATOMATE_API_KEY!, templateId: env.CREATOMATE_TEMPLATE_ID!, timeoutMs: env.PROVIDER_TIMEOUT_MS, dedupesByKey: env.CREATOMATE_DEDUPES_IDEMPOTENCY_KEY },
               ffmpegTimeoutMs: env.FFMPEG_TIMEOUT_MS,
               fallbackToFfmpeg: env.VIDEO_FALLBACK_TO_FFMPEG,
             }
           : { engine: 'ffmpeg', ffmpegTimeoutMs: env.FFMPEG_TIMEOUT_MS },
       blob: { engine: 'local', root: env.BLOB_LOCAL_ROOT, publicBaseUrl: this.publicBaseUrl, signingKey: fileKey },
       workDir: env.WORK_DIR,
+    };
+    this.pipeline = {
+      driver: env.DISPATCH_DRIVER ?? (env.CASTAD_STAGE === '3' ? 'bull' : 'inprocess'),
+      pollMs: env.PIPELINE_POLL_MS,
+      leaseMs: env.PIPELINE_LEASE_MS,
+      maxAttempts: env.PIPELINE_MAX_ATTEMPTS,
+      backoffBaseMs: env.PIPELINE_BACKOFF_BASE_MS,
+      backoffMaxMs: env.PIPELINE_BACKOFF_MAX_MS,
+      songPollMs: env.SONG_POLL_MS,
+      videoPollMs: env.VIDEO_POLL_MS,
+      concurrency: { lyrics: env.PIPELINE_CONCURRENCY_LYRICS, song: env.PIPELINE_CONCURRENCY_SONG, video: env.PIPELINE_CONCURRENCY_VIDEO, store: env.PIPELINE_CONCURRENCY_OTHER, publish: env.PIPELINE_CONCURRENCY_OTHER },
+      projectsPerDay: env.PROJECTS_PER_DAY,
+      submissionRecoveryMs: env.SUBMISSION_RECOVERY_MS,
     };
     if (env.KAKAO_CLIENT_ID) {
       this.kakao = {

@@ -159,6 +159,31 @@ export class EnvironmentVariables {
   /** scratch space for the offline engines */
   @IsString() WORK_DIR = './data/work';
 
+  // --- pipeline (scheduler) ---
+  /** in-process (embedded, stages 1-2) or bull (Redis, stage 3) */
+  @IsOptional() @IsIn(['inprocess', 'bull']) DISPATCH_DRIVER?: 'inprocess' | 'bull';
+  @Transform(toInt) @IsInt() @Min(50) PIPELINE_POLL_MS = 500;
+  /** how long a claimed step may run before another worker may take it over */
+  @Transform(toInt) @IsInt() @Min(1000) PIPELINE_LEASE_MS = 600_000;
+  @Transform(toInt) @IsInt() @Min(1) @Max(20) PIPELINE_MAX_ATTEMPTS = 5;
+  @Transform(toInt) @IsInt() @Min(10) PIPELINE_BACKOFF_BASE_MS = 2000;
+  @Transform(toInt) @IsInt() @Min(10) PIPELINE_BACKOFF_MAX_MS = 300_000;
+  /** how often a submitted song / video is polled (Suno allows ~3 polls a second per task) */
+  @Transform(toInt) @IsInt() @Min(10) SONG_POLL_MS = 10_000;
+  @Transform(toInt) @IsInt() @Min(10) VIDEO_POLL_MS = 10_000;
+  /** steps running at once, per provider, across the deployment */
+  @Transform(toInt) @IsInt() @Min(1) PIPELINE_CONCURRENCY_LYRICS = 4;
+  @Transform(toInt) @IsInt() @Min(1) PIPELINE_CONCURRENCY_SONG = 4;
+  @Transform(toInt) @IsInt() @Min(1) PIPELINE_CONCURRENCY_VIDEO = 2;
+  @Transform(toInt) @IsInt() @Min(1) PIPELINE_CONCURRENCY_OTHER = 8;
+  /** new projects per user (or partner) per day (resets at midnight, Korea time) */
+  @Transform(toInt) @IsInt() @Min(1) PROJECTS_PER_DAY = 10;
+  /** after a crash between a paid submission and storing its task id: how long to wait for the provider's callback before failing the attempt */
+  @Transform(toInt) @IsInt() @Min(1000) SUBMISSION_RECOVERY_MS = 600_000;
+  /** set when the provider deduplicates requests by our Idempotency-Key header (then a crashed submission is simply resent) */
+  @Transform(toBool) @IsBoolean() SUNO_DEDUPES_IDEMPOTENCY_KEY = false;
+  @Transform(toBool) @IsBoolean() CREATOMATE_DEDUPES_IDEMPOTENCY_KEY = false;
+
   // --- redis (stage 3) ---
   @ValidateIf((o: EnvironmentVariables) => o.CASTAD_STAGE === '3')
   @Matches(/^rediss?:\/\/.+/, {

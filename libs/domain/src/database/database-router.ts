@@ -20,9 +20,16 @@ export type ReadConsistency = 'replica' | 'primary';
 export class DatabaseRouter {
   private readonly logger = new Logger(DatabaseRouter.name);
   private readonly hasReplicas: boolean;
+  /**
+   * SQLite (embedded) has one connection per process: two transactions interleaved on it
+   * fail ("cannot start a transaction within a transaction"), so writes take turns.
+   */
+  private readonly serialiseWrites: boolean;
+  private writeQueue: Promise<unknown> = Promise.resolve();
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {
     this.hasReplicas = Boolean((dataSource.options as { replication?: unknown }).replication);
+    this.serialiseWrites = dataSource.options.type === 'better-sqlite3';
   }
 
   async read<T>(
@@ -49,12 +56,19 @@ export class DatabaseRouter {
 
   async write<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     DatabaseContext.markWrote();
-    return fn(this.dataSource.manager);
+    return this.inTurn(() => fn(this.dataSource.manager));
   }
 
   async transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     DatabaseContext.markWrote();
-    return this.dataSource.transaction(fn);
+    return this.inTurn(() => this.dataSource.transaction(fn));
+  }
+
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.serialiseWrites) return fn();
+    const run = this.writeQueue.then(fn, fn);
+    this.writeQueue = run.catch(() => undefined);
+    return run;
   }
 
   private async runOn<T>(replica: boolean, fn: (em: EntityManager) => Promise<T>): Promise<T> {

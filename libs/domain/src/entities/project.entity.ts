@@ -7,6 +7,8 @@ export interface ProjectOptions {
   lengthSec?: number;
   keywords?: string[];
   videoEngine?: string;
+  templateId?: string;
+  lyricHints?: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { MediaSource } from '../song/song-engine';
 
 export const BLOB_CONTAINERS = ['photos', 'audio', 'video', 'thumbnails'] as const;
 export type BlobContainer = (typeof BLOB_CONTAINERS)[number];
@@ -11,5 +12,7 @@ export abstract class BlobStore {
   /** A short-lived, read-only URL a client (or a provider) can fetch. */
   abstract readUrl(container: BlobContainer, key: string, ttlSec: number, downloadName?: string): Promise<string>;
   abstract delete(container: BlobContainer, key: string): Promise<void>;
+  /** The file as an engine input: a local path when there is one, else a short-lived URL. */
+  abstract asMedia(container: BlobContainer, key: string, contentType: string, ttlSec: number): Promise<MediaSource>;
   abstract setTier(container: BlobContainer, key: string, tier: 'Hot' | 'Cool' | 'Cold'): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ProviderNotFoundError } from '../provider-errors';
+import { MediaSource } from '../song/song-engine';
 import { BlobContainer, BlobStore } from './blob-store';
 
 /**
@@ -48,7 +49,8 @@ export class LocalBlobStore extends BlobStore {
     const exp = Math.floor(Date.now() / 1000) + ttlSec;
     const params = new URLSearchParams({ exp: String(exp), sig: this.sign(container, key, exp, downloadName ?? '') });
     if (downloadName) params.set('name', downloadName);
-    return `${this.publicBaseUrl}/v1/files/${container}/${key.split('/').map(encodeURIComponent).join('/')}?${params}`;
+    // the key travels as one path segment (its slashes encoded)
+    return `${this.publicBaseUrl}/v1/files/${container}/${encodeURIComponent(key)}?${params}`;
   }
 
   /** True when a URL from readUrl is genuine and unexpired. */
@@ -61,6 +63,10 @@ export class LocalBlobStore extends BlobStore {
 
   async delete(container: BlobContainer, key: string): Promise<void> {
     await rm(this.path(container, key), { force: true });
+  }
+
+  async asMedia(container: BlobContainer, key: string, contentType: string): Promise<MediaSource> {
+    return { kind: 'file', path: this.path(container, key), contentType };
   }
 
   async setTier(): Promise<void> {

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 
-export class FfmpegError extends Error {}
+export class FfmpegError extends Error {
+  override name = 'FfmpegError';
+}
 
 /**
  * Runs ffmpeg (or ffprobe) as a child process: the event loop stays free while it works,

@@ -29,6 +29,11 @@ export type SongPoll = { status: 'pending' } | { status: 'done'; clips: SongClip
  */
 export abstract class SongEngine {
   abstract readonly name: string;
+  /**
+   * True when resending a submission with the same idempotency key cannot pay twice (the
+   * provider deduplicates by key, or the engine is ours and free).
+   */
+  abstract readonly dedupesByKey: boolean;
   abstract submit(req: SongRequest, idempotencyKey: string): Promise<{ taskId: string; usage: Usage }>;
   abstract poll(taskId: string): Promise<SongPoll>;
 }

@@ -8,6 +8,7 @@ export interface SunoConfig {
   apiKey: string;
   model: string;
   timeoutMs: number;
+  dedupesByKey: boolean;
 }
 
 interface SunoEnvelope<T> {
@@ -25,6 +26,9 @@ const RETRYABLE_CODES = new Set([405, 429, 430, 455, 500, 503]);
  */
 export class SunoSongEngine extends SongEngine {
   readonly name = 'suno';
+  get dedupesByKey(): boolean {
+    return this.cfg.dedupesByKey;
+  }
 
   constructor(private readonly cfg: SunoConfig) {
     super();

@@ -14,6 +14,7 @@ import { SongEngine, SongPoll, SongRequest } from './song-engine';
  */
 export class SynthSongEngine extends SongEngine {
   readonly name = 'synth';
+  readonly dedupesByKey = true;
 
   constructor(private readonly workDir: string, private readonly timeoutMs = 60_000) {
     super();

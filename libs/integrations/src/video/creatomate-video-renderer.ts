@@ -8,6 +8,7 @@ export interface CreatomateConfig {
   apiKey: string;
   templateId: string;
   timeoutMs: number;
+  dedupesByKey: boolean;
 }
 
 interface RenderObject {
@@ -28,6 +29,9 @@ interface RenderObject {
  */
 export class CreatomateVideoRenderer extends VideoRenderer {
   readonly name = 'creatomate';
+  get dedupesByKey(): boolean {
+    return this.cfg.dedupesByKey;
+  }
 
   constructor(private readonly cfg: CreatomateConfig) {
     super();

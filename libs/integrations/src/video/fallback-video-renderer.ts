@@ -8,6 +8,9 @@ import { VideoPoll, VideoRenderer, VideoRequest } from './video-renderer';
  */
 export class FallbackVideoRenderer extends VideoRenderer {
   readonly name = 'creatomate+ffmpeg';
+  get dedupesByKey(): boolean {
+    return this.primary.dedupesByKey;
+  }
 
   constructor(
     private readonly primary: VideoRenderer,

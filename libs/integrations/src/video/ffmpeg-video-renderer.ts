@@ -29,6 +29,7 @@ export interface FfmpegRenderOptions {
  */
 export class FfmpegVideoRenderer extends VideoRenderer {
   readonly name = 'ffmpeg';
+  readonly dedupesByKey = true;
 
   constructor(
     private readonly workDir: string,

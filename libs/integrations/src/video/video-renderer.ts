@@ -26,6 +26,11 @@ export type VideoPoll =
 /** Renders the vertical short video (1080x1920). Asynchronous like Creatomate. */
 export abstract class VideoRenderer {
   abstract readonly name: string;
+  /**
+   * True when resending a submission with the same idempotency key cannot pay twice (the
+   * provider deduplicates by key, or the engine is ours and free).
+   */
+  abstract readonly dedupesByKey: boolean;
   abstract submit(req: VideoRequest, idempotencyKey: string): Promise<{ taskId: string; usage: Usage }>;
   abstract poll(taskId: string): Promise<VideoPoll>;
 }

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { concatMap, from, interval, Observable, startWith, takeWhile } from 'rxjs';
+import { ProjectRepository, TERMINAL_STATES } from '@app/domain';
+
+const POLL_MS = 1000;
+
+/**
+ * Live progress that works on any API instance: changes are read from the project's event
+ * rows in the DB (the scheduler writes them), so no instance needs to have seen the change.
+ */
+@Injectable()
+export class ProjectEventsStream {
+  constructor(private readonly projects: ProjectRepository) {}
+
+  follow(projectId: string): Observable<{ type: string; id: string; data: unknown }> {
+    let lastSeq = 0;
+    let done = false;
+    return interval(POLL_MS).pipe(
+      startWith(0),
+      takeWhile(() => !done),
+      concatMap(() =>
+        from(
+          (async () => {
+            const events = await this.projects.events(projectId, lastSeq);
+            return events.map((e) => {
+              lastSeq = e.seq;
+              if ((TERMINAL_STATES as readonly string[]).includes(e.toState) || e.toState === 'FAILED') done = true;
+              return { type: 'state', id: String(e.seq), data: { state: e.toState, from: e.fromState, step: e.step, message: e.message, at: e.at.toISOString() } };
+            });
+          })(),
+        ),
+      ),
+      concatMap((batch) => from(batch)),
+    );
+  }
+}

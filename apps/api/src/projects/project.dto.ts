@@ -1,0 +1,129 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { LyricsEntity, ProjectEntity, Progress, PROJECT_STATES, SongEntity } from '@app/domain';
+import { CursorQuery, PageDto } from '../http/pagination';
+
+export const MOODS = ['bright', 'calm', 'energetic', 'emotional'] as const;
+export const GENRES = ['pop', 'trot', 'ballad', 'hiphop', 'rock', 'jazz', 'acoustic', 'edm'] as const;
+
+export class CreateProjectDto {
+  @ApiProperty({ format: 'uuid', description: 'one of your stores' }) @IsUUID() storeId: string;
+  @ApiPropertyOptional({ enum: MOODS, default: 'bright' }) @IsOptional() @IsIn(MOODS) mood?: (typeof MOODS)[number];
+  @ApiPropertyOptional({ enum: GENRES, default: 'pop' }) @IsOptional() @IsIn(GENRES) genre?: (typeof GENRES)[number];
+  @ApiPropertyOptional({ minimum: 15, maximum: 60, default: 30, description: 'jingle and video length, seconds' })
+  @IsOptional()
+  @IsInt()
+  @Min(15)
+  @Max(60)
+  lengthSec?: number;
+  @ApiPropertyOptional({ type: [String], example: ['50년 전통', '가성비'], description: 'up to 5 words the lyrics should carry' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5)
+  @IsString({ each: true })
+  @MaxLength(30, { each: true })
+  keywords?: string[];
+  @ApiPropertyOptional({ default: false, description: 'run straight through without waiting for lyric approval and clip choice' })
+  @IsOptional()
+  @IsBoolean()
+  autopilot?: boolean;
+}
+
+export class ProjectListQuery extends CursorQuery {
+  @ApiPropertyOptional({ enum: PROJECT_STATES }) @IsOptional() @IsIn(PROJECT_STATES as unknown as string[]) state?: string;
+}
+
+export class ProgressDto {
+  @ApiProperty({ example: 55 }) percent: number;
+  @ApiProperty({ nullable: true, type: Number, example: 120, description: 'seconds to DONE, from recent step durations' }) etaSec: number | null;
+  @ApiProperty({ nullable: true, enum: ['owner', 'scheduler'], description: '"owner": approve the lyrics or pick a clip' }) waitingFor: 'owner' | 'scheduler' | null;
+}
+
+export class ProjectDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) storeId: string;
+  @ApiProperty({ enum: PROJECT_STATES }) state: string;
+  @ApiProperty({ nullable: true, type: String, description: 'the step running or next (the failed one when FAILED)' }) step: string | null;
+  @ApiProperty() autopilot: boolean;
+  @ApiProperty({ example: { mood: 'bright', genre: 'pop', lengthSec: 30, keywords: [] } }) options: Record<string, unknown>;
+  @ApiProperty({ type: ProgressDto }) progress: ProgressDto;
+  @ApiProperty({ nullable: true, type: String, description: 'why the last attempt or the project failed' }) lastError: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+
+  static from(p: ProjectEntity, progress: Progress): ProjectDto {
+    return { id: p.id, storeId: p.storeId, state: p.state, step: p.step, autopilot: p.autopilot, options: { ...p.options }, progress, lastError: p.lastError, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() };
+  }
+}
+
+export class ProjectPageDto extends PageDto<ProjectDto> {
+  @ApiProperty({ type: [ProjectDto] }) declare items: ProjectDto[];
+}
+
+export class LyricSectionDto {
+  @ApiProperty({ enum: ['intro', 'verse', 'pre-chorus', 'chorus', 'bridge', 'outro'] }) @IsIn(['intro', 'verse', 'pre-chorus', 'chorus', 'bridge', 'outro']) name: string;
+  @ApiProperty({ type: [String], example: ['해운대 골목 환한 곳', '할매국밥, 그 이름을 불러봐요'] })
+  @IsArray()
+  @ArrayMaxSize(8)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(40, { each: true })
+  lines: string[];
+}
+
+export class EditLyricsDto {
+  @ApiProperty({ example: '할매국밥의 노래' }) @IsString() @IsNotEmpty() @MaxLength(80) title: string;
+  @ApiProperty({ type: [LyricSectionDto], description: 'at most 8 sections of at most 8 lines of at most 40 characters' })
+  @IsArray()
+  @ArrayMaxSize(8)
+  @ValidateNested({ each: true })
+  @Type(() => LyricSectionDto)
+  sections: LyricSectionDto[];
+}
+
+export class RegenerateLyricsDto {
+  @ApiPropertyOptional({ example: '더 신나게, 사투리로', description: 'what to change' }) @IsOptional() @IsString() @MaxLength(300) hints?: string;
+}
+
+export class ApproveLyricsDto {
+  @ApiPropertyOptional({ description: 'which version (default: the latest)', example: 2 }) @IsOptional() @IsInt() @Min(1) version?: number;
+}
+
+export class LyricsDto {
+  @ApiProperty() version: number;
+  @ApiProperty() title: string;
+  @ApiProperty({ type: [LyricSectionDto] }) sections: LyricSectionDto[];
+  @ApiProperty({ enum: ['openai', 'template', 'edited'] }) source: string;
+  @ApiProperty({ nullable: true, type: String }) approvedAt: string | null;
+  @ApiProperty() createdAt: string;
+
+  static from(l: LyricsEntity): LyricsDto {
+    return { version: l.version, title: l.title, sections: l.sections, source: l.source, approvedAt: l.approvedAt?.toISOString() ?? null, createdAt: l.createdAt.toISOString() };
+  }
+}
+
+export class SelectClipDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() clipId: string;
+}
+
+export class ClipDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() durationSec: number;
+  @ApiProperty() selected: boolean;
+  @ApiProperty({ description: 'short-lived URL to play the clip' }) streamUrl: string;
+  @ApiProperty({ description: 'short-lived URL that downloads the clip' }) downloadUrl: string;
+
+  static from(s: SongEntity, streamUrl: string, downloadUrl: string): ClipDto {
+    return { id: s.id, durationSec: s.durationSec, selected: s.selected, streamUrl, downloadUrl };
+  }
+}
+
+export class VideoDto {
+  @ApiProperty() engine: string;
+  @ApiProperty() durationSec: number;
+  @ApiProperty() width: number;
+  @ApiProperty() height: number;
+  @ApiProperty({ description: 'short-lived URL that downloads the MP4' }) downloadUrl: string;
+  @ApiProperty({ nullable: true, type: String }) thumbnailUrl: string | null;
+}

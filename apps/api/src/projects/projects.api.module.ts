@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { PipelineModule } from '@app/domain';
+import { FilesController } from '../files/files.controller';
+import { ProjectEventsStream } from './project-events.stream';
+import { ProjectsController } from './projects.controller';
+import { WebhooksController } from './webhooks.controller';
+
+@Module({ imports: [PipelineModule], controllers: [ProjectsController, WebhooksController, FilesController], providers: [ProjectEventsStream] })
+export class ProjectsApiModule {}

@@ -1,0 +1,171 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Sse } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Observable } from 'rxjs';
+import { PipelineService, Principal, ProjectEntity } from '@app/domain';
+import { BlobStore } from '@app/integrations';
+import { CurrentPrincipal, Scopes } from '../auth/decorators';
+import { ErrorBodyDto } from '../http/error-body.dto';
+import { decodeCursor, encodeCursor } from '../http/pagination';
+import { ProjectEventsStream } from './project-events.stream';
+import { ApproveLyricsDto, ClipDto, CreateProjectDto, EditLyricsDto, LyricsDto, ProjectDto, ProjectListQuery, ProjectPageDto, RegenerateLyricsDto, SelectClipDto, VideoDto } from './project.dto';
+
+const URL_TTL_SEC = 15 * 60;
+const Id = () => Param('id', new ParseUUIDPipe());
+
+@ApiTags('projects')
+@ApiBearerAuth('bearer')
+@ApiSecurity('api-key')
+@Controller('v1/projects')
+export class ProjectsController {
+  constructor(
+    private readonly pipeline: PipelineService,
+    private readonly blob: BlobStore,
+    private readonly events: ProjectEventsStream,
+  ) {}
+
+  private async dto(p: ProjectEntity): Promise<ProjectDto> {
+    return ProjectDto.from(p, await this.pipeline.progress(p));
+  }
+
+  @Post()
+  @HttpCode(202)
+  @Scopes('projects:write')
+  @ApiOperation({ summary: 'Start a project for one of your stores: lyrics, song and video follow in the background' })
+  @ApiAcceptedResponse({ type: ProjectDto })
+  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'daily project limit reached (Retry-After tells when it resets)' })
+  async create(@CurrentPrincipal() by: Principal, @Body() b: CreateProjectDto): Promise<ProjectDto> {
+    const p = await this.pipeline.create(by, {
+      storeId: b.storeId,
+      autopilot: b.autopilot ?? false,
+      options: { mood: b.mood ?? 'bright', genre: b.genre ?? 'pop', lengthSec: b.lengthSec ?? 30, keywords: b.keywords ?? [] },
+    });
+    return this.dto(p);
+  }
+
+  @Get()
+  @Scopes('projects:read')
+  @ApiOperation({ summary: 'My projects, newest first (cursor pagination, optional state filter)' })
+  @ApiOkResponse({ type: ProjectPageDto })
+  async list(@CurrentPrincipal() by: Principal, @Query() q: ProjectListQuery): Promise<ProjectPageDto> {
+    const limit = q.limit ?? 20;
+    const rows = await this.pipeline.list(by, { limit, states: q.state ? [q.state] : undefined, after: decodeCursor(q.cursor) });
+    return { items: await Promise.all(rows.map((r) => this.dto(r))), nextCursor: rows.length === limit ? encodeCursor(rows[rows.length - 1]) : null };
+  }
+
+  @Get(':id')
+  @Scopes('projects:read')
+  @ApiOperation({ summary: 'One project: state, step, percent and ETA' })
+  @ApiOkResponse({ type: ProjectDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such project, or not yours' })
+  async get(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<ProjectDto> {
+    return this.dto(await this.pipeline.get(by, id));
+  }
+
+  @Sse(':id/events')
+  @Scopes('projects:read')
+  @ApiOperation({ summary: 'Follow a project live (server-sent events): one "state" event per change, from any API instance' })
+  @ApiProduces('text/event-stream')
+  async follow(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<Observable<{ type: string; data: unknown; id: string }>> {
+    await this.pipeline.get(by, id);
+    return this.events.follow(id);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  @Scopes('projects:write')
+  @ApiOperation({ summary: 'Resume a FAILED project from the step that failed' })
+  @ApiAcceptedResponse({ type: ProjectDto })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'the project is not FAILED' })
+  async retry(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<ProjectDto> {
+    return this.dto(await this.pipeline.retry(by, id));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Scopes('projects:write')
+  @ApiOperation({ summary: 'Stop a project (a provider task in flight is abandoned, never paid again)' })
+  @ApiOkResponse({ type: ProjectDto })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'already DONE or CANCELLED' })
+  async cancel(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<ProjectDto> {
+    return this.dto(await this.pipeline.cancel(by, id));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Scopes('projects:write')
+  @ApiOperation({ summary: 'Delete a finished, failed or cancelled project' })
+  @ApiNoContentResponse()
+  async remove(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<void> {
+    await this.pipeline.remove(by, id);
+  }
+
+  @Get(':id/lyrics')
+  @Scopes('projects:read')
+  @ApiOperation({ summary: 'Every lyrics version, oldest first' })
+  @ApiOkResponse({ type: [LyricsDto] })
+  async lyrics(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<LyricsDto[]> {
+    return (await this.pipeline.lyricsVersions(by, id)).map(LyricsDto.from);
+  }
+
+  @Post(':id/lyrics')
+  @HttpCode(202)
+  @Scopes('projects:write')
+  @ApiOperation({ summary: 'Write new lyrics (optionally with hints) instead of the current ones' })
+  @ApiAcceptedResponse({ type: ProjectDto })
+  async regenerate(@CurrentPrincipal() by: Principal, @Id() id: string, @Body() b: RegenerateLyricsDto): Promise<ProjectDto> {
+    return this.dto(await this.pipeline.regenerateLyrics(by, id, b.hints));
+  }
+
+  @Put(':id/lyrics')
+  @Scopes('projects:write')
+  @ApiOperation({ summary: 'Save your edit of the lyrics as a new version' })
+  @ApiOkResponse({ type: LyricsDto })
+  async edit(@CurrentPrincipal() by: Principal, @Id() id: string, @Body() b: EditLyricsDto): Promise<LyricsDto> {
+    return LyricsDto.from(await this.pipeline.editLyrics(by, id, b));
+  }
+
+  @Post(':id/lyrics/approve')
+  @HttpCode(202)
+  @Scopes('projects:write')
+  @ApiOperation({ summary: 'Approve a lyrics version: the song is made from it' })
+  @ApiAcceptedResponse({ type: ProjectDto })
+  async approve(@CurrentPrincipal() by: Principal, @Id() id: string, @Body() b: ApproveLyricsDto): Promise<ProjectDto> {
+    return this.dto(await this.pipeline.approveLyrics(by, id, b.version));
+  }
+
+  @Get(':id/song')
+  @Scopes('projects:read')
+  @ApiOperation({ summary: "The song's clips with stream and download URLs" })
+  @ApiOkResponse({ type: [ClipDto] })
+  async clips(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<ClipDto[]> {
+    const clips = await this.pipeline.clips(by, id);
+    return Promise.all(
+      clips.map(async (c, i) => ClipDto.from(c, await this.blob.readUrl('audio', c.blobKey, URL_TTL_SEC), await this.blob.readUrl('audio', c.blobKey, URL_TTL_SEC, `castad-song-${i + 1}${c.blobKey.slice(c.blobKey.lastIndexOf('.'))}`))),
+    );
+  }
+
+  @Post(':id/song/select')
+  @HttpCode(202)
+  @Scopes('projects:write')
+  @ApiOperation({ summary: 'Pick the clip the video is made with' })
+  @ApiAcceptedResponse({ type: ProjectDto })
+  async select(@CurrentPrincipal() by: Principal, @Id() id: string, @Body() b: SelectClipDto): Promise<ProjectDto> {
+    return this.dto(await this.pipeline.selectClip(by, id, b.clipId));
+  }
+
+  @Get(':id/video')
+  @Scopes('projects:read')
+  @ApiOperation({ summary: 'The video: download URL, thumbnail, duration (404 until it is ready)' })
+  @ApiOkResponse({ type: VideoDto })
+  async video(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<VideoDto> {
+    const v = await this.pipeline.video(by, id);
+    return {
+      engine: v.engine,
+      durationSec: v.durationSec,
+      width: v.width,
+      height: v.height,
+      downloadUrl: await this.blob.readUrl('video', v.blobKey, URL_TTL_SEC, 'castad-video.mp4'),
+      thumbnailUrl: v.thumbnailBlobKey ? await this.blob.readUrl('thumbnails', v.thumbnailBlobKey, URL_TTL_SEC) : null,
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { AppConfig, ProjectRepository, ProviderName, STEPS, StepName } from '@app/domain';
+import { LeadershipService } from '../leadership.service';
+import { StepDispatcher } from './step-dispatcher';
+
+const STATES_BY_PROVIDER = Object.entries(STEPS).reduce(
+  (acc, [, s]) => ((acc[s.provider] ??= []).push(s.from), acc),
+  {} as Record<ProviderName, string[]>,
+);
+
+/**
+ * The tick: while this scheduler leads, claim due projects (as many as each provider has
+ * room for) and hand each step to the dispatcher. Ticks only claim; work happens elsewhere.
+ */
+@Injectable()
+export class PipelineScheduler implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(PipelineScheduler.name);
+  private ticking = false;
+  private stopped = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly leadership: LeadershipService,
+    private readonly projects: ProjectRepository,
+    private readonly dispatcher: StepDispatcher,
+    private readonly registry: SchedulerRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.addInterval('pipeline-tick', setInterval(() => void this.tick(), this.config.pipeline.pollMs));
+  }
+
+  async tick(): Promise<number> {
+    if (this.ticking || this.stopped || !this.leadership.isLeader) return 0;
+    this.ticking = true;
+    let claimed = 0;
+    try {
+      for (const [provider, states] of Object.entries(STATES_BY_PROVIDER) as [ProviderName, string[]][]) {
+        const room = this.dispatcher.capacity(provider);
+        if (room <= 0) continue;
+        // a fresh lease token per claim: a run can only write back under the claim it came from
+        const token = `${this.config.instanceId}:${randomBytes(6).toString('hex')}`;
+        const ids = await this.projects.claimDue(token, states, room, this.config.pipeline.leaseMs);
+        for (const id of ids) {
+          await this.dispatcher.dispatch({ projectId: id, leaseOwner: token, step: stepOf(provider), attempt: 0, provider });
+        }
+        claimed += ids.length;
+      }
+    } catch (err) {
+      this.logger.warn(`tick failed: ${(err as Error).message}`);
+    } finally {
+      this.ticking = false;
+    }
+    return claimed;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.dispatcher.drain();
+  }
+}
+
+function stepOf(provider: ProviderName): StepName {
+  return (Object.entries(STEPS).find(([, s]) => s.provider === provider)?.[0] ?? 'prepare_store') as StepName;
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DatabaseRouter } from '../database/database-router';
+import { LyricSection, LyricsEntity, SongEntity, VideoEntity } from '../entities/content.entity';
+
+/** Lyrics versions, song clips and videos of a project. */
+@Injectable()
+export class ContentRepository {
+  constructor(private readonly db: DatabaseRouter) {}
+
+  latestLyrics(projectId: string): Promise<LyricsEntity | null> {
+    return this.db.readPrimary((em) => em.findOne(LyricsEntity, { where: { projectId }, order: { version: 'DESC' } }));
+  }
+
+  approvedLyrics(projectId: string): Promise<LyricsEntity | null> {
+    return this.db.readPrimary((em) =>
+      em.createQueryBuilder(LyricsEntity, 'l').where('l.project_id = :projectId AND l.approved_at IS NOT NULL', { projectId }).orderBy('l.version', 'DESC').getOne(),
+    );
+  }
+
+  lyricsVersions(projectId: string): Promise<LyricsEntity[]> {
+    return this.db.read((em) => em.find(LyricsEntity, { where: { projectId }, order: { version: 'ASC' } }));
+  }
+
+  /** A new version (1, 2, ...); the unique (project, version) index settles races. */
+  addLyrics(projectId: string, draft: { title: string; sections: LyricSection[]; source: LyricsEntity['source'] }, approved: boolean): Promise<LyricsEntity> {
+    return this.db.transaction(async (em) => {
+      const last = await em.findOne(LyricsEntity, { where: { projectId }, order: { version: 'DESC' } });
+      return em.save(em.create(LyricsEntity, { id: randomUUID(), projectId, version: (last?.version ?? 0) + 1, title: draft.title, sections: draft.sections, source: draft.source, approvedAt: approved ? new Date() : null }));
+    });
+  }
+
+  async approveLyrics(id: string): Promise<void> {
+    await this.db.write((em) => em.update(LyricsEntity, { id }, { approvedAt: new Date() }));
+  }
+
+  /** Replaces a project's clips (a poll that ran twice stores them once). */
+  saveClips(projectId: string, clips: Omit<SongEntity, 'id' | 'projectId' | 'createdAt'>[]): Promise<SongEntity[]> {
+    return this.db.transaction(async (em) => {
+      await em.delete(SongEntity, { projectId });
+      const rows = clips.map((c) => em.create(SongEntity, { ...c, id: randomUUID(), projectId }));
+      return em.save(rows);
+    });
+  }
+
+  clips(projectId: string): Promise<SongEntity[]> {
+    return this.db.readPrimary((em) => em.find(SongEntity, { where: { projectId }, order: { createdAt: 'ASC', providerClipId: 'ASC' } }));
+  }
+
+  async selectClip(projectId: string, songId: string): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const target = await em.findOne(SongEntity, { where: { id: songId, projectId } });
+      if (!target) return false;
+      await em.update(SongEntity, { projectId }, { selected: false });
+      await em.update(SongEntity, { id: songId }, { selected: true });
+      return true;
+    });
+  }
+
+  saveVideo(projectId: string, v: Omit<VideoEntity, 'id' | 'projectId' | 'createdAt'>): Promise<VideoEntity> {
+    return this.db.transaction(async (em) => {
+      await em.delete(VideoEntity, { projectId });
+      return em.save(em.create(VideoEntity, { ...v, id: randomUUID(), projectId }));
+    });
+  }
+
+  video(projectId: string): Promise<VideoEntity | null> {
+    return this.db.read((em) => em.findOne(VideoEntity, { where: { projectId } }));
+  }
+}

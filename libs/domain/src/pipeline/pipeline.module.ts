@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { StoresModule } from '../stores/stores.module';
+import { ContentRepository } from './content.repository';
+import { PipelineService } from './pipeline.service';
+import { ProjectRepository } from './project.repository';
+import { StepHandlers } from './step-handlers';
+import { StepRunner } from './step-runner';
+import { UsageRepository } from './usage.repository';
+
+const providers = [ContentRepository, PipelineService, ProjectRepository, StepHandlers, StepRunner, UsageRepository];
+
+/** The pipeline: shared by the API (people's actions) and the scheduler (steps). */
+@Module({ imports: [StoresModule], providers, exports: providers })
+export class PipelineModule {}

@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../accounts/principal';
+import { AppConfig } from '../config/app-config';
+import { LyricSection, LyricsEntity, SongEntity, VideoEntity } from '../entities/content.entity';
+import { ProjectEntity, ProjectOptions } from '../entities/project.entity';
+import { ConflictError, NotFoundError, QuotaExceededError } from '../errors/domain-errors';
+import { ownerOf } from '../stores/owner';
+import { StoreService } from '../stores/store.service';
+import { ContentRepository } from './content.repository';
+import { OWNER_STOPS, PROGRESS, ProjectState, STEP_FOR_STATE, STEPS, StepName, TERMINAL_STATES } from './project-state';
+import { ProjectRepository } from './project.repository';
+
+export interface Progress {
+  percent: number;
+  /** seconds until DONE from recent step durations, when it can be told */
+  etaSec: number | null;
+  waitingFor: 'owner' | 'scheduler' | null;
+}
+
+const KST_OFFSET_MS = 9 * 3600 * 1000;
+
+/** The pipeline's use cases for people: create, follow, approve, pick, retry, cancel. */
+@Injectable()
+export class PipelineService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly projects: ProjectRepository,
+    private readonly content: ContentRepository,
+    private readonly stores: StoreService,
+  ) {}
+
+  async create(by: Principal, input: { storeId: string; autopilot: boolean; options: ProjectOptions }): Promise<ProjectEntity> {
+    await this.stores.get(by, input.storeId); // 404 unless the store is the caller's
+    const owner = ownerOf(by);
+    const { since, resetsAt } = quotaWindow(new Date());
+    const used = await this.projects.countCreatedSince(owner, since);
+    if (used >= this.config.pipeline.projectsPerDay) {
+      throw new QuotaExceededError(`daily limit of ${this.config.pipeline.projectsPerDay} new projects reached; it resets at ${resetsAt.toISOString()}`, resetsAt);
+    }
+    return this.projects.create({ owner, ...input });
+  }
+
+  async get(by: Principal, id: string): Promise<ProjectEntity> {
+    const p = await this.projects.findOwned(id, ownerOf(by));
+    if (!p) throw new NotFoundError(`project ${id} not found`);
+    return p;
+  }
+
+  list(by: Principal, opts: { limit: number; states?: string[]; after?: { createdAt: Date; id: string } }) {
+    return this.projects.listOwned(ownerOf(by), opts);
+  }
+
+  async progress(p: ProjectEntity): Promise<Progress> {
+    const state = p.state as ProjectState;
+    const waitingFor = OWNER_STOPS[state] && !p.nextRunAt ? 'owner' : TERMINAL_STATES.includes(state) || state === 'FAILED' ? null : 'scheduler';
+    if (state === 'DONE') return { percent: 100, etaSec: 0, waitingFor: null };
+    if (state === 'FAILED' || state === 'CANCELLED') return { percent: PROGRESS[(p.step && STEPS[p.step as StepName]?.from) || 'DRAFT'], etaSec: null, waitingFor };
+    let eta = 0;
+    let known = true;
+    for (const [name, step] of Object.entries(STEPS)) {
+      if (PROGRESS[step.from] < PROGRESS[state] || name === 'publish') continue;
+      const ms = await this.projects.typicalStepMs(name);
+      if (ms === null) known = false;
+      else eta += ms;
+    }
+    return { percent: PROGRESS[state], etaSec: known && waitingFor !== 'owner' ? Math.round(eta / 1000) : null, waitingFor };
+  }
+
+  async lyricsVersions(by: Principal, id: string): Promise<LyricsEntity[]> {
+    await this.get(by, id);
+    return this.content.lyricsVersions(id);
+  }
+
+  /** The owner's edit becomes a new version (kept, approvable) while the lyrics await review. */
+  async editLyrics(by: Principal, id: string, draft: { title: string; sections: LyricSection[] }): Promise<LyricsEntity> {
+    const p = await this.get(by, id);
+    if (p.state !== 'LYRICS_READY') throw new ConflictError(`lyrics can be edited while the project is LYRICS_READY (it is ${p.state})`);
+    return this.content.addLyrics(id, { ...draft, source: 'edited' }, false);
+  }
+
+  async approveLyrics(by: Principal, id: string, version?: number): Promise<ProjectEntity> {
+    const p = await this.get(by, id);
+    if (p.state !== 'LYRICS_READY') throw new ConflictError(`lyrics can be approved while the project is LYRICS_READY (it is ${p.state})`);
+    const versions = await this.content.lyricsVersions(id);
+    const chosen = version === undefined ? versions[versions.length - 1] : versions.find((v) => v.version === version);
+    if (!chosen) throw new NotFoundError(`lyrics version ${version} not found`);
+    await this.content.approveLyrics(chosen.id);
+    await this.projects.updateIfState(id, ['LYRICS_READY'], { nextRunAt: new Date() });
+    return this.refreshed(id);
+  }
+
+  /** Writes new lyrics (with the owner's hints) instead of the current ones. */
+  async regenerateLyrics(by: Principal, id: string, hints?: string): Promise<ProjectEntity> {
+    const p = await this.get(by, id);
+    if (p.state !== 'LYRICS_READY' && p.state !== 'STORE_READY') throw new ConflictError(`lyrics can be regenerated before the song is made (the project is ${p.state})`);
+    if (p.state === 'LYRICS_READY') {
+      const ok = await this.projects.updateIfState(id, ['LYRICS_READY'], { state: 'STORE_READY', step: 'write_lyrics', stepAttempts: 0, nextRunAt: new Date(), options: { ...p.options, lyricHints: hints } }, { from: 'LYRICS_READY', to: 'STORE_READY', step: 'regenerate_lyrics' });
+      if (!ok) throw new ConflictError('the project moved on meanwhile');
+    }
+    return this.refreshed(id);
+  }
+
+  async clips(by: Principal, id: string): Promise<SongEntity[]> {
+    await this.get(by, id);
+    return this.content.clips(id);
+  }
+
+  async selectClip(by: Principal, id: string, songId: string): Promise<ProjectEntity> {
+    const p = await this.get(by, id);
+    if (p.state !== 'SONG_READY') throw new ConflictError(`a clip can be picked while the project is SONG_READY (it is ${p.state})`);
+    if (!(await this.content.selectClip(id, songId))) throw new NotFoundError(`clip ${songId} not found in this project`);
+    await this.projects.updateIfState(id, ['SONG_READY'], { nextRunAt: new Date() });
+    return this.refreshed(id);
+  }
+
+  async video(by: Principal, id: string): Promise<VideoEntity> {
+    await this.get(by, id);
+    const v = await this.content.video(id);
+    if (!v) throw new NotFoundError('this project has no video yet');
+    return v;
+  }
+
+  /** Resumes a FAILED project from the step that failed (a failed provider task is submitted anew). */
+  async retry(by: Principal | 'admin', id: string): Promise<ProjectEntity> {
+    const p = by === 'admin' ? await this.projects.findById(id) : await this.get(by, id);
+    if (!p) throw new NotFoundError(`project ${id} not found`);
+    if (p.state !== 'FAILED') throw new ConflictError(`only a FAILED project can be retried (it is ${p.state})`);
+    const step = (p.step as StepName) ?? 'prepare_store';
+    // a provider task that failed is not polled again: its submission is redone
+    const resume: StepName = step === 'poll_song' ? 'submit_song' : step === 'poll_video' ? 'submit_video' : step;
+    const to = STEPS[resume].from;
+    const ok = await this.projects.updateIfState(
+      id,
+      ['FAILED'],
+      {
+        state: to,
+        step: resume,
+        stepAttempts: 0,
+        nextRunAt: new Date(),
+        lastError: null,
+        pendingSubmissionKey: null,
+        pendingSubmissionAt: null,
+        ...(resume === 'submit_song' ? { songTaskId: null } : {}),
+        ...(resume === 'submit_video' ? { videoTaskId: null } : {}),
+      },
+      { from: 'FAILED', to, step: 'retry' },
+    );
+    if (!ok) throw new ConflictError('the project changed meanwhile');
+    return this.refreshed(id);
+  }
+
+  /** Stops a project; a provider task in flight is abandoned (never submitted again). */
+  async cancel(by: Principal | 'admin', id: string): Promise<ProjectEntity> {
+    const p = by === 'admin' ? await this.projects.findById(id) : await this.get(by, id);
+    if (!p) throw new NotFoundError(`project ${id} not found`);
+    if (TERMINAL_STATES.includes(p.state as ProjectState)) throw new ConflictError(`the project is already ${p.state}`);
+    const ok = await this.projects.updateIfState(id, [p.state as ProjectState], { state: 'CANCELLED', nextRunAt: null, leaseOwner: null, leaseUntil: null }, { from: p.state as ProjectState, to: 'CANCELLED', step: 'cancel' });
+    if (!ok) throw new ConflictError('the project changed meanwhile; try again');
+    return this.refreshed(id);
+  }
+
+  /**
+   * A provider's callback: the per-project token is checked, then it only brings the poll
+   * forward — or, after a crash lost the submission's answer, tells us the task id.
+   */
+  async providerCallback(provider: 'suno' | 'creatomate', id: string, token: string, key: string | undefined, taskId: string | undefined): Promise<void> {
+    const p = await this.projects.findById(id);
+    if (!p || !safeEqual(p.callbackToken, token)) throw new NotFoundError('unknown callback');
+    const submitted: ProjectState = provider === 'suno' ? 'SONG_SUBMITTED' : 'VIDEO_SUBMITTED';
+    const before: ProjectState = provider === 'suno' ? 'LYRICS_READY' : 'SONG_READY';
+    if (p.state === before && key && p.pendingSubmissionKey === key && taskId) {
+      const field = provider === 'suno' ? { songTaskId: taskId } : { videoTaskId: taskId };
+      await this.projects.updateIfState(id, [before], { ...field, state: submitted, step: STEP_FOR_STATE[submitted], stepAttempts: 0, pendingSubmissionKey: null, pendingSubmissionAt: null, nextRunAt: new Date(), leaseOwner: null, leaseUntil: null }, { from: before, to: submitted, step: provider === 'suno' ? 'submit_song' : 'submit_video', message: 'task id recovered from the provider callback' });
+      return;
+    }
+    await this.projects.pollSoon(id, [submitted]);
+  }
+
+  async remove(by: Principal, id: string): Promise<void> {
+    const p = await this.get(by, id);
+    if (!TERMINAL_STATES.includes(p.state as ProjectState) && p.state !== 'FAILED') throw new ConflictError('cancel the project before deleting it');
+    await this.projects.delete(id);
+  }
+
+  private async refreshed(id: string): Promise<ProjectEntity> {
+    return (await this.projects.findById(id))!;
+  }
+}
+
+/** Today in Korea: from 00:00 KST to the next 00:00 KST. */
+export function quotaWindow(now: Date): { since: Date; resetsAt: Date } {
+  const kst = new Date(now.getTime() + KST_OFFSET_MS);
+  const midnightKst = Date.UTC(kst.getUTCFullYear(), kst.getUTCMonth(), kst.getUTCDate()) - KST_OFFSET_MS;
+  return { since: new Date(midnightKst), resetsAt: new Date(midnightKst + 86_400_000) };
+}
+
+function safeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return d === 0;
+}
+

@@ -1,0 +1,169 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Brackets, EntityManager, In } from 'typeorm';
+import { DatabaseRouter } from '../database/database-router';
+import { ProjectEntity, ProjectOptions } from '../entities/project.entity';
+import { ProjectEventEntity } from '../entities/project-event.entity';
+import { Owner } from '../stores/owner';
+import { ProjectState } from './project-state';
+
+export type ProjectPatch = Partial<Omit<ProjectEntity, 'id' | 'createdAt'>>;
+
+@Injectable()
+export class ProjectRepository {
+  constructor(private readonly db: DatabaseRouter) {}
+
+  async create(input: { owner: Owner; storeId: string; autopilot: boolean; options: ProjectOptions }): Promise<ProjectEntity> {
+    return this.db.transaction(async (em) => {
+      const now = new Date();
+      const p = em.create(ProjectEntity, {
+        id: randomUUID(),
+        ...input.owner,
+        storeId: input.storeId,
+        state: 'DRAFT',
+        step: null,
+        stepAttempts: 0,
+        autopilot: input.autopilot,
+        options: input.options,
+        nextRunAt: now,
+        leaseOwner: null,
+        leaseUntil: null,
+        lastError: null,
+        lastProviderError: null,
+        stepStartedAt: null,
+        pendingSubmissionKey: null,
+        pendingSubmissionAt: null,
+        songTaskId: null,
+        videoTaskId: null,
+        callbackToken: randomBytes(24).toString('base64url'),
+      });
+      await em.save(p);
+      await em.insert(ProjectEventEntity, { projectId: p.id, fromState: 'DRAFT', toState: 'DRAFT', step: null, durationMs: null, message: 'created', at: now });
+      return p;
+    });
+  }
+
+  /** Read on the primary: the pipeline's own reads must see its latest writes. */
+  findById(id: string): Promise<ProjectEntity | null> {
+    return this.db.readPrimary((em) => em.findOne(ProjectEntity, { where: { id } }));
+  }
+
+  findOwned(id: string, owner: Owner): Promise<ProjectEntity | null> {
+    const where = owner.ownerUserId ? { id, ownerUserId: owner.ownerUserId } : { id, partnerId: owner.partnerId! };
+    return this.db.read((em) => em.findOne(ProjectEntity, { where }));
+  }
+
+  listOwned(owner: Owner, opts: { limit: number; states?: string[]; after?: { createdAt: Date; id: string } }): Promise<ProjectEntity[]> {
+    return this.db.read((em) => {
+      const q = em.createQueryBuilder(ProjectEntity, 'p');
+      if (owner.ownerUserId) q.where('p.owner_user_id = :o', { o: owner.ownerUserId });
+      else q.where('p.partner_id = :pt', { pt: owner.partnerId });
+      if (opts.states?.length) q.andWhere('p.state IN (:...states)', { states: opts.states });
+      const after = opts.after;
+      if (after) q.andWhere(new Brackets((w) => w.where('p.created_at < :c', { c: after.createdAt }).orWhere('(p.created_at = :c AND p.id < :i)', { c: after.createdAt, i: after.id })));
+      return q.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').take(opts.limit).getMany();
+    });
+  }
+
+  countCreatedSince(owner: Owner, since: Date): Promise<number> {
+    return this.db.readPrimary((em) => {
+      const q = em.createQueryBuilder(ProjectEntity, 'p').where('p.created_at >= :since', { since });
+      if (owner.ownerUserId) q.andWhere('p.owner_user_id = :o', { o: owner.ownerUserId });
+      else q.andWhere('p.partner_id = :pt', { pt: owner.partnerId });
+      return q.getCount();
+    });
+  }
+
+  /**
+   * Claims up to `limit` due projects in the given states for `owner` until `until`. The
+   * due test reads (next_run_at, lease_until) through ix_projects_due, so finished rows (no
+   * next_run_at) cost nothing. MySQL: FOR UPDATE SKIP LOCKED; SQLite: one guarded UPDATE.
+   */
+  async claimDue(owner: string, states: string[], limit: number, leaseMs: number, now = new Date()): Promise<string[]> {
+    if (limit <= 0 || states.length === 0) return [];
+    const until = new Date(now.getTime() + leaseMs);
+    return this.db.transaction(async (em) => {
+      const due = this.dueQuery(em, states, now).select('p.id', 'id').orderBy('p.next_run_at', 'ASC').limit(limit);
+      if (em.connection.options.type === 'better-sqlite3') {
+        const [sql, params] = due.getQueryAndParameters();
+        await em.query(`UPDATE projects SET lease_owner = ?, lease_until = ? WHERE id IN (${sql})`, [owner, toSqlite(until), ...params]);
+        const rows: { id: string }[] = await em.query('SELECT id FROM projects WHERE lease_owner = ? AND lease_until = ?', [owner, toSqlite(until)]);
+        return rows.map((r) => r.id);
+      }
+      const rows: { id: string }[] = await due.setLock('pessimistic_write').setOnLocked('skip_locked').getRawMany();
+      const ids = rows.map((r) => r.id);
+      if (ids.length) await em.update(ProjectEntity, { id: In(ids) }, { leaseOwner: owner, leaseUntil: until });
+      return ids;
+    });
+  }
+
+  /** The due-work query, also used to check its plan. */
+  dueQuery(em: EntityManager, states: string[], now: Date) {
+    return em
+      .createQueryBuilder(ProjectEntity, 'p')
+      .where('p.next_run_at <= :now', { now })
+      .andWhere('(p.lease_until IS NULL OR p.lease_until < :now)', { now })
+      .andWhere('p.state IN (:...states)', { states });
+  }
+
+  /**
+   * Writes a step's result only if this worker still holds the lease (a fencing check): a
+   * worker whose lease expired and was taken over cannot overwrite the new holder's work.
+   */
+  async updateIfLeased(id: string, leaseOwner: string, patch: ProjectPatch, event?: { from: ProjectState; to: ProjectState; step: string | null; durationMs: number | null; message?: string }): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const r = await em.update(ProjectEntity, { id, leaseOwner }, { ...patch, updatedAt: new Date() });
+      if ((r.affected ?? 0) !== 1) return false;
+      if (event) await em.insert(ProjectEventEntity, { projectId: id, fromState: event.from, toState: event.to, step: event.step, durationMs: event.durationMs, message: event.message ?? null, at: new Date() });
+      return true;
+    });
+  }
+
+  /** A person's action (approve, retry, cancel): guarded on the state it expects. */
+  async updateIfState(id: string, expected: ProjectState[], patch: ProjectPatch, event?: { from: ProjectState; to: ProjectState; step: string | null; message?: string }): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const r = await em.update(ProjectEntity, { id, state: In(expected) }, { ...patch, updatedAt: new Date() });
+      if ((r.affected ?? 0) !== 1) return false;
+      if (event) await em.insert(ProjectEventEntity, { projectId: id, fromState: event.from, toState: event.to, step: event.step, durationMs: null, message: event.message ?? null, at: new Date() });
+      return true;
+    });
+  }
+
+  /** Marks a paid submission as about to be sent (see ProjectEntity.pendingSubmissionKey). */
+  async markSubmitting(id: string, leaseOwner: string, key: string): Promise<boolean> {
+    return this.updateIfLeased(id, leaseOwner, { pendingSubmissionKey: key, pendingSubmissionAt: new Date() });
+  }
+
+  /** Callbacks and webhooks only bring the next poll forward. */
+  async pollSoon(id: string, states: ProjectState[]): Promise<void> {
+    await this.db.write((em) => em.update(ProjectEntity, { id, state: In(states) }, { nextRunAt: new Date() }));
+  }
+
+  events(projectId: string, afterSeq: number): Promise<ProjectEventEntity[]> {
+    return this.db.readPrimary((em) =>
+      em.createQueryBuilder(ProjectEventEntity, 'e').where('e.project_id = :projectId AND e.seq > :afterSeq', { projectId, afterSeq }).orderBy('e.seq', 'ASC').take(100).getMany(),
+    );
+  }
+
+  /** Median duration of a step over its last runs, for ETAs. */
+  async typicalStepMs(step: string, sample = 20): Promise<number | null> {
+    const rows = await this.db.read((em) =>
+      em.createQueryBuilder(ProjectEventEntity, 'e').select('e.duration_ms', 'd').where('e.step = :step AND e.duration_ms IS NOT NULL', { step }).orderBy('e.at', 'DESC').limit(sample).getRawMany<{ d: number }>(),
+    );
+    if (rows.length === 0) return null;
+    const ds = rows.map((r) => Number(r.d)).sort((a, b) => a - b);
+    return ds[Math.floor(ds.length / 2)];
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.transaction(async (em) => {
+      await em.delete(ProjectEventEntity, { projectId: id });
+      await em.delete(ProjectEntity, { id });
+    });
+  }
+}
+
+/** TypeORM's SQLite date format for raw parameters. */
+function toSqlite(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}

@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { BlobStore, LyricsEngine, SongEngine, VideoRenderer } from '@app/integrations';
+import { AppConfig } from '../config/app-config';
+import { StoreEntity } from '../entities/store.entity';
+import { DatabaseRouter } from '../database/database-router';
+import { ContentRepository } from './content.repository';
+import { copyIntoBlob } from './media-copy';
+import { StepName } from './project-state';
+import { StepContext, StepFailedError, StepOutcome } from './step-context';
+import { UsageRepository } from './usage.repository';
+
+const now = () => new Date();
+const later = (ms: number) => new Date(Date.now() + ms);
+
+/**
+ * One handler per automatic step (the Record type makes a missing or extra one a compile
+ * error). Handlers call the ports and say where the project goes next; the StepRunner
+ * writes it, retries and fails.
+ */
+@Injectable()
+export class StepHandlers {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: DatabaseRouter,
+    private readonly content: ContentRepository,
+    private readonly usage: UsageRepository,
+    private readonly lyricsEngine: LyricsEngine,
+    private readonly songEngine: SongEngine,
+    private readonly videoRenderer: VideoRenderer,
+    private readonly blob: BlobStore,
+  ) {}
+
+  readonly handlers: Record<StepName, (ctx: StepContext) => Promise<StepOutcome>> = {
+    prepare_store: (ctx) => this.prepareStore(ctx),
+    write_lyrics: (ctx) => this.writeLyrics(ctx),
+    submit_song: (ctx) => this.submitSong(ctx),
+    poll_song: (ctx) => this.pollSong(ctx),
+    submit_video: (ctx) => this.submitVideo(ctx),
+    poll_video: (ctx) => this.pollVideo(ctx),
+    finish: async () => ({ kind: 'advance', to: 'DONE', nextRunAt: null }),
+    publish: async () => ({ kind: 'advance', to: 'DONE', nextRunAt: null }),
+  };
+
+  private async store(storeId: string): Promise<StoreEntity> {
+    const s = await this.db.readPrimary((em) => em.findOne(StoreEntity, { where: { id: storeId } }));
+    if (!s) throw new StepFailedError('the project’s store no longer exists');
+    return s;
+  }
+
+  private async prepareStore(ctx: StepContext): Promise<StepOutcome> {
+    const s = await this.store(ctx.project.storeId);
+    if (!s.name.trim()) throw new StepFailedError('the store has no name');
+    return { kind: 'advance', to: 'STORE_READY', nextRunAt: now() };
+  }
+
+  private async writeLyrics(ctx: StepContext): Promise<StepOutcome> {
+    const p = ctx.project;
+    const s = await this.store(p.storeId);
+    const o = p.options;
+    const { lyrics, usage } = await this.lyricsEngine.write(
+      { store: s, mood: o.mood ?? 'bright', genre: o.genre ?? 'pop', keywords: o.keywords ?? [], hints: o.lyricHints, lengthSec: o.lengthSec ?? 30 },
+      ctx.idempotencyKey,
+    );
+    await this.content.addLyrics(p.id, { ...lyrics, source: this.lyricsEngine.name === 'openai' ? 'openai' : 'template' }, p.autopilot);
+    await this.meter(ctx, 'lyrics', this.lyricsEngine.name, 'write_lyrics', usage);
+    // autopilot runs straight on; otherwise the owner reviews and approves
+    return { kind: 'advance', to: 'LYRICS_READY', nextRunAt: p.autopilot ? now() : null };
+  }
+
+  private async submitSong(ctx: StepContext): Promise<StepOutcome> {
+    const p = ctx.project;
+    const lyrics = await this.content.approvedLyrics(p.id);
+    if (!lyrics) return { kind: 'wait', nextRunAt: later(60_000), patch: { nextRunAt: null } };
+    const recovered = this.recoverSubmission(ctx, this.songEngine.dedupesByKey);
+    if (recovered) return recovered;
+    const key = p.pendingSubmissionKey ?? ctx.idempotencyKey;
+    await ctx.markSubmitting(key);
+    const o = p.options;
+    const { taskId, usage } = await this.songEngine.submit(
+      { title: lyrics.title, lyrics, mood: o.mood ?? 'bright', genre: o.genre ?? 'pop', lengthSec: o.lengthSec ?? 30, callbackUrl: this.callbackUrl('suno', p.id, p.callbackToken, key) },
+      key,
+    );
+    await this.meter(ctx, 'song', this.songEngine.name, 'submit_song', usage);
+    return { kind: 'advance', to: 'SONG_SUBMITTED', patch: { songTaskId: taskId, pendingSubmissionKey: null, pendingSubmissionAt: null }, nextRunAt: later(this.songEngine.name === 'synth' ? 0 : this.config.pipeline.songPollMs) };
+  }
+
+  private async pollSong(ctx: StepContext): Promise<StepOutcome> {
+    const p = ctx.project;
+    const r = await this.songEngine.poll(p.songTaskId!);
+    if (r.status === 'pending') return { kind: 'wait', nextRunAt: later(this.config.pipeline.songPollMs) };
+    if (r.status === 'failed') throw new StepFailedError(r.reason);
+    const clips = [];
+    for (const [i, c] of r.clips.entries()) {
+      const key = `projects/${p.id}/song-${i + 1}${c.audio.contentType === 'audio/mpeg' ? '.mp3' : '.m4a'}`;
+      await copyIntoBlob(this.blob, c.audio, 'audio', key, this.config.providerTimeoutMs * 6);
+      clips.push({ providerClipId: c.providerClipId, blobKey: key, durationSec: c.durationSec, lineTimings: c.lineTimings ?? [], selected: p.autopilot && i === 0 });
+    }
+    await this.content.saveClips(p.id, clips);
+    return { kind: 'advance', to: 'SONG_READY', nextRunAt: p.autopilot ? now() : null };
+  }
+
+  private async submitVideo(ctx: StepContext): Promise<StepOutcome> {
+    const p = ctx.project;
+    const clip = (await this.content.clips(p.id)).find((c) => c.selected);
+    if (!clip) return { kind: 'wait', nextRunAt: later(60_000), patch: { nextRunAt: null } };
+    const recovered = this.recoverSubmission(ctx, this.videoRenderer.dedupesByKey);
+    if (recovered) return recovered;
+    const key = p.pendingSubmissionKey ?? ctx.idempotencyKey;
+    const s = await this.store(p.storeId);
+    const lyrics = (await this.content.approvedLyrics(p.id)) ?? (await this.content.latestLyrics(p.id));
+    const lengthSec = p.options.lengthSec ?? 30;
+    const durationSec = Math.min(clip.durationSec, Math.max(lengthSec, 15) + 1);
+    const lines = lyrics?.sections.flatMap((x) => x.lines) ?? [];
+    const timings = clip.lineTimings.length >= lines.length ? clip.lineTimings : lines.map((_, i) => 2 + (i * (durationSec - 5)) / Math.max(1, lines.length));
+    const captions = lines.map((text, i) => ({ text, startSec: timings[i], endSec: timings[i + 1] ?? durationSec - 1 })).filter((c) => c.startSec < durationSec - 1);
+    const photos = await this.db.readPrimary((em) => em.query('SELECT blob_key, content_type FROM store_photos WHERE store_id = ? ORDER BY created_at', [s.id]) as Promise<{ blob_key: string; content_type: string }[]>);
+    await ctx.markSubmitting(key);
+    const { taskId, usage } = await this.videoRenderer.submit(
+      {
+        audio: await this.blob.asMedia('audio', clip.blobKey, 'audio/mp4', 3600),
+        durationSec,
+        photos: await Promise.all(photos.map((ph) => this.blob.asMedia('photos', ph.blob_key, ph.content_type, 3600))),
+        captions,
+        endCard: { name: s.name, address: s.roadAddress ?? s.address, phone: s.phone },
+        templateId: p.options.templateId,
+        callbackUrl: this.callbackUrl('creatomate', p.id, p.callbackToken, key),
+      },
+      key,
+    );
+    await this.meter(ctx, 'video', this.videoRenderer.name, 'submit_video', usage);
+    return { kind: 'advance', to: 'VIDEO_SUBMITTED', patch: { videoTaskId: taskId, pendingSubmissionKey: null, pendingSubmissionAt: null }, nextRunAt: later(this.videoRenderer.name === 'ffmpeg' ? 0 : this.config.pipeline.videoPollMs) };
+  }
+
+  private async pollVideo(ctx: StepContext): Promise<StepOutcome> {
+    const p = ctx.project;
+    const r = await this.videoRenderer.poll(p.videoTaskId!);
+    if (r.status === 'pending') return { kind: 'wait', nextRunAt: later(this.config.pipeline.videoPollMs) };
+    if (r.status === 'failed') throw new StepFailedError(r.reason);
+    const videoKey = `projects/${p.id}/video.mp4`;
+    await copyIntoBlob(this.blob, r.video, 'video', videoKey, this.config.providerTimeoutMs * 12);
+    let thumbKey: string | null = null;
+    if (r.thumbnail) {
+      thumbKey = `projects/${p.id}/thumb.jpg`;
+      await copyIntoBlob(this.blob, r.thumbnail, 'thumbnails', thumbKey, this.config.providerTimeoutMs * 3);
+    }
+    await this.content.saveVideo(p.id, { engine: this.videoRenderer.name, blobKey: videoKey, thumbnailBlobKey: thumbKey, durationSec: r.durationSec, width: r.width, height: r.height });
+    return { kind: 'advance', to: 'VIDEO_READY', nextRunAt: now() };
+  }
+
+  /**
+   * A submission marked as sent whose task id never got stored: the process died between the
+   * two. Resend under the same key only where that cannot pay twice; otherwise wait for the
+   * provider's callback to tell us the task id, and past the recovery window fail the
+   * attempt with a reason instead of paying again.
+   */
+  private recoverSubmission(ctx: StepContext, dedupes: boolean): StepOutcome | undefined {
+    const p = ctx.project;
+    if (!p.pendingSubmissionKey || dedupes) return undefined;
+    const since = p.pendingSubmissionAt?.getTime() ?? 0;
+    if (Date.now() - since < this.config.pipeline.submissionRecoveryMs) return { kind: 'wait', nextRunAt: later(Math.min(15_000, this.config.pipeline.submissionRecoveryMs / 4)) };
+    return {
+      kind: 'fail',
+      reason: 'a paid submission may have reached the provider before a crash, but its answer was lost and no callback came; it was not sent again to avoid paying twice. Retry to submit again.',
+    };
+  }
+
+  private callbackUrl(provider: 'suno' | 'creatomate', projectId: string, token: string, key: string): string {
+    return `${this.config.publicBaseUrl}/v1/webhooks/${provider}/${projectId}/${token}?key=${encodeURIComponent(key)}`;
+  }
+
+  private meter(ctx: StepContext, _kind: string, provider: string, operation: string, usage: { unit: string; units: number }) {
+    return this.usage.record({ projectId: ctx.project.id, userId: ctx.project.ownerUserId, provider, operation, unit: usage.unit, units: usage.units, idempotencyKey: ctx.idempotencyKey });
+  }
+}

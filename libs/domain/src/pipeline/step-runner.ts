@@ -1,0 +1,115 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ProviderError, ProviderUnavailableError } from '@app/integrations';
+import { AppConfig } from '../config/app-config';
+import { ProjectEntity } from '../entities/project.entity';
+import { isDeadConnectionError, isUnreachableError } from '../database/connection-errors';
+import { backoffMs } from './backoff';
+import { assertTransition, ProjectState, STEP_FOR_STATE, StepName } from './project-state';
+import { ProjectRepository } from './project.repository';
+import { StepContext, StepFailedError, StepOutcome } from './step-context';
+import { StepHandlers } from './step-handlers';
+
+export type StepResult = 'advanced' | 'waiting' | 'retrying' | 'failed' | 'lost-lease' | 'skipped';
+
+/**
+ * Runs one step of one claimed project: the handler, then the result written under the
+ * lease (fenced), with retries (exponential backoff, jitter, Retry-After) and, after the
+ * step's last attempt or a permanent error, FAILED with a reason a person can read.
+ */
+@Injectable()
+export class StepRunner {
+  private readonly logger = new Logger(StepRunner.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly projects: ProjectRepository,
+    private readonly steps: StepHandlers,
+  ) {}
+
+  async run(projectId: string, leaseOwner: string): Promise<StepResult> {
+    const p = await this.projects.findById(projectId);
+    if (!p || p.leaseOwner !== leaseOwner || !p.leaseUntil || p.leaseUntil.getTime() < Date.now()) return 'lost-lease';
+    const step = STEP_FOR_STATE[p.state as ProjectState];
+    if (!step) {
+      await this.projects.updateIfLeased(p.id, leaseOwner, { leaseOwner: null, leaseUntil: null, nextRunAt: null });
+      return 'skipped';
+    }
+    const attempt = p.stepAttempts + 1;
+    const ctx: StepContext = {
+      project: p,
+      attempt,
+      idempotencyKey: `${p.id}:${step}:${attempt}`,
+      leaseOwner,
+      markSubmitting: async (key) => {
+        if (!(await this.projects.markSubmitting(p.id, leaseOwner, key))) throw new LeaseLostError();
+      },
+    };
+    const started = Date.now();
+    let outcome: StepOutcome;
+    try {
+      outcome = await this.steps.handlers[step](ctx);
+    } catch (err) {
+      if (err instanceof LeaseLostError) return 'lost-lease';
+      return this.failed(p, step, attempt, leaseOwner, err);
+    }
+    return this.apply(p, step, leaseOwner, outcome, Date.now() - started);
+  }
+
+  private async apply(p: ProjectEntity, step: StepName, leaseOwner: string, o: StepOutcome, durationMs: number): Promise<StepResult> {
+    const from = p.state as ProjectState;
+    const release = { leaseOwner: null, leaseUntil: null };
+    if (o.kind === 'wait') {
+      const ok = await this.projects.updateIfLeased(p.id, leaseOwner, { nextRunAt: o.nextRunAt, ...(o.patch ?? {}), ...release });
+      return ok ? 'waiting' : 'lost-lease';
+    }
+    if (o.kind === 'fail') return this.markFailed(p, step, leaseOwner, o.reason, o.providerError ?? null);
+    assertTransition(from, o.to, step);
+    const ok = await this.projects.updateIfLeased(
+      p.id,
+      leaseOwner,
+      { state: o.to, step: STEP_FOR_STATE[o.to] ?? null, stepAttempts: 0, nextRunAt: o.nextRunAt, lastError: null, lastProviderError: null, stepStartedAt: null, ...(o.patch ?? {}), ...release },
+      { from, to: o.to, step, durationMs, message: o.message },
+    );
+    return ok ? 'advanced' : 'lost-lease';
+  }
+
+  private async failed(p: ProjectEntity, step: StepName, attempt: number, leaseOwner: string, err: unknown): Promise<StepResult> {
+    const message = err instanceof Error ? err.message : String(err);
+    const permanent = err instanceof StepFailedError || (err instanceof ProviderError && err.failure !== 'unavailable') || !(err instanceof ProviderError || isTransient(err));
+    if (permanent || attempt >= this.config.pipeline.maxAttempts) {
+      const reason = permanent ? message : `gave up after ${attempt} attempts: ${message}`;
+      return this.markFailed(p, step, leaseOwner, reason, err instanceof ProviderError ? `${err.provider}: ${err.message}` : null);
+    }
+    const retryAfterSec = err instanceof ProviderUnavailableError ? err.retryAfterSec : undefined;
+    const delay = backoffMs(attempt, { baseMs: this.config.pipeline.backoffBaseMs, maxMs: this.config.pipeline.backoffMaxMs, retryAfterSec });
+    this.logger.warn(`project ${p.id} ${step} attempt ${attempt} failed (${message}); retrying in ${delay} ms`);
+    const ok = await this.projects.updateIfLeased(p.id, leaseOwner, { stepAttempts: attempt, nextRunAt: new Date(Date.now() + delay), lastError: message, leaseOwner: null, leaseUntil: null });
+    return ok ? 'retrying' : 'lost-lease';
+  }
+
+  private async markFailed(p: ProjectEntity, step: StepName, leaseOwner: string, reason: string, providerError: string | null): Promise<StepResult> {
+    const from = p.state as ProjectState;
+    assertTransition(from, 'FAILED', 'fail');
+    this.logger.warn(`project ${p.id} FAILED at ${step}: ${reason}`);
+    const ok = await this.projects.updateIfLeased(
+      p.id,
+      leaseOwner,
+      { state: 'FAILED', step, nextRunAt: null, lastError: reason, lastProviderError: providerError, leaseOwner: null, leaseUntil: null },
+      { from, to: 'FAILED', step, durationMs: null, message: reason },
+    );
+    return ok ? 'failed' : 'lost-lease';
+  }
+}
+
+class LeaseLostError extends Error {}
+
+/** Errors that a later attempt may not hit: network trouble, a busy database, an FFmpeg hiccup. */
+function isTransient(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return (
+    isDeadConnectionError(err) ||
+    isUnreachableError(err) ||
+    ['SQLITE_BUSY', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'].includes(code ?? '') ||
+    (err as Error)?.name === 'FfmpegError'
+  );
+}

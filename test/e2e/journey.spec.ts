@@ -1,0 +1,129 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startApi, startScheduler, TestApi } from '../harness/api-app';
+import { waitFor } from '../harness/ports';
+import { removeDir, tempDir } from '../harness/process';
+
+jest.setTimeout(300_000);
+
+/** The whole product on the embedded stack, over HTTP: offline engines, SQLite, local files. */
+describe('the user journey on the embedded default', () => {
+  const dir = tempDir('journey');
+  let api: TestApi;
+  let scheduler: Awaited<ReturnType<typeof startScheduler>>;
+  let token: string;
+  let storeId: string;
+  const env = {
+    DB_SQLITE_PATH: join(dir, 'castad.sqlite'),
+    BLOB_LOCAL_ROOT: join(dir, 'blobs'),
+    WORK_DIR: join(dir, 'work'),
+    PIPELINE_POLL_MS: '100',
+    FFMPEG_TIMEOUT_MS: '240000',
+    JWT_SECRET: 'journey-secret-journey-secret-journey-secret',
+  };
+
+  beforeAll(async () => {
+    api = await startApi(env);
+    scheduler = await startScheduler({ ...env, LOG_LEVEL: process.env.JOURNEY_LOG ?? 'silent' });
+    token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '국밥집사장' } })).body.accessToken;
+    const store = await api.request('POST', '/v1/stores', {
+      token,
+      body: { name: '해운대 할매국밥', category: '한식>국밥', roadAddress: '부산광역시 해운대구 우동 123', phone: '051-123-4567', menu: [{ name: '돼지국밥', price: '9,000원' }, { name: '수육' }] },
+    });
+    expect(store.status).toBe(201);
+    storeId = store.body.id;
+  });
+
+  afterAll(async () => {
+    await scheduler?.close();
+    await api?.close();
+    removeDir(dir);
+  });
+
+  const project = (id: string) => api.request('GET', `/v1/projects/${id}`, { token });
+  const until = (id: string, state: string) =>
+    waitFor(`project ${id} to reach ${state}`, async () => {
+      const p = (await project(id)).body;
+      if (p.state === 'FAILED') throw new Error(`FAILED: ${p.lastError}`);
+      return p.state === state ? p : undefined;
+    }, 240_000, 150);
+  const download = async (url: string, file: string) => {
+    const u = new URL(url);
+    const res = await api.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` });
+    expect(res.statusCode).toBe(200);
+    writeFileSync(file, res.rawPayload);
+    return res;
+  };
+
+  it('lyrics -> edit -> approve -> song -> pick a clip -> video -> archive -> MP4', async () => {
+    const created = await api.request('POST', '/v1/projects', { token, body: { storeId, mood: 'bright', genre: 'pop', lengthSec: 20, keywords: ['50년 전통'] } });
+    expect(created.status).toBe(202);
+    expect(created.body).toMatchObject({ state: 'DRAFT', progress: { percent: 0 } });
+    const id = created.body.id;
+
+    const ready = await until(id, 'LYRICS_READY');
+    expect(ready.progress.waitingFor).toBe('owner');
+    const [v1] = (await api.request('GET', `/v1/projects/${id}/lyrics`, { token })).body;
+    expect(v1.sections.flatMap((s: { lines: string[] }) => s.lines).join(' ')).toContain('해운대 할매국밥');
+
+    if (process.env.JOURNEY_LOG) console.log(await api.app.get(require('typeorm').DataSource).query('select seq, from_state, to_state, step, at from project_events'));
+    const edited = await api.request('PUT', `/v1/projects/${id}/lyrics`, { token, body: { title: v1.title, sections: [...v1.sections.slice(0, -1), { name: 'outro', lines: ['할매국밥에서 만나요'] }] } });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ version: 2, source: 'edited' });
+    const tooLong = await api.request('PUT', `/v1/projects/${id}/lyrics`, { token, body: { title: 'x', sections: [{ name: 'verse', lines: ['가'.repeat(41)] }] } });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.message).toMatch(/lines/);
+
+    expect((await api.request('POST', `/v1/projects/${id}/lyrics/approve`, { token, body: {} })).status).toBe(202);
+    await until(id, 'SONG_READY');
+    const clips = (await api.request('GET', `/v1/projects/${id}/song`, { token })).body;
+    expect(clips).toHaveLength(2);
+    const clipFile = join(dir, 'clip.m4a');
+    await download(clips[1].downloadUrl, clipFile);
+    const songSec = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', clipFile], { encoding: 'utf8' }));
+
+    expect((await api.request('POST', `/v1/projects/${id}/song/select`, { token, body: { clipId: clips[1].id } })).status).toBe(202);
+    const done = await until(id, 'DONE');
+    expect(done.progress).toMatchObject({ percent: 100 });
+
+    const video = (await api.request('GET', `/v1/projects/${id}/video`, { token })).body;
+    expect(video).toMatchObject({ width: 1080, height: 1920, engine: 'ffmpeg' });
+    const mp4 = join(dir, 'video.mp4');
+    const res = await download(video.downloadUrl, mp4);
+    expect(res.headers['content-type']).toBe('video/mp4');
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', mp4], { encoding: 'utf8' }));
+    const v = probe.streams.find((s: { codec_type: string }) => s.codec_type === 'video');
+    expect([v.codec_name, v.width, v.height]).toEqual(['h264', 1080, 1920]);
+    expect(probe.streams.some((s: { codec_name: string }) => s.codec_name === 'aac')).toBe(true);
+    expect(Math.abs(Number(probe.format.duration) - Math.min(songSec, 21))).toBeLessThan(1);
+
+    // a tampered or expired file link is refused
+    const u = new URL(video.downloadUrl);
+    u.searchParams.set('sig', 'x' + u.searchParams.get('sig')!.slice(1));
+    expect((await api.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` })).statusCode).toBe(404);
+
+    const done_ = (await api.request('GET', '/v1/projects?state=DONE', { token })).body;
+    expect(done_.items.map((p: { id: string }) => p.id)).toContain(id);
+  });
+
+  it('runs straight through on autopilot', async () => {
+    const created = await api.request('POST', '/v1/projects', { token, body: { storeId, mood: 'calm', lengthSec: 15, autopilot: true } });
+    const done = await until(created.body.id, 'DONE');
+    expect(done.autopilot).toBe(true);
+    const video = await api.request('GET', `/v1/projects/${created.body.id}/video`, { token });
+    expect(video.status).toBe(200);
+  });
+
+  it('refuses actions out of turn and other people\'s projects', async () => {
+    const created = await api.request('POST', '/v1/projects', { token, body: { storeId, lengthSec: 15 } });
+    const id = created.body.id;
+    expect((await api.request('POST', `/v1/projects/${id}/song/select`, { token, body: { clipId: id } })).status).toBe(409);
+    expect((await api.request('POST', `/v1/projects/${id}/retry`, { token })).status).toBe(409);
+    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '남' } })).body.accessToken;
+    expect((await api.request('GET', `/v1/projects/${id}`, { token: other })).status).toBe(404);
+    expect((await api.request('POST', '/v1/projects', { token: other, body: { storeId } })).status).toBe(404);
+    expect((await api.request('POST', `/v1/projects/${id}/cancel`, { token })).body.state).toBe('CANCELLED');
+    expect((await api.request('POST', `/v1/projects/${id}/cancel`, { token })).status).toBe(409);
+  });
+});
