@@ -67,7 +67,6 @@ describe('the user journey on the embedded default', () => {
     const [v1] = (await api.request('GET', `/v1/projects/${id}/lyrics`, { token })).body;
     expect(v1.sections.flatMap((s: { lines: string[] }) => s.lines).join(' ')).toContain('해운대 할매국밥');
 
-    if (process.env.JOURNEY_LOG) console.log(await api.app.get(require('typeorm').DataSource).query('select seq, from_state, to_state, step, at from project_events'));
     const edited = await api.request('PUT', `/v1/projects/${id}/lyrics`, { token, body: { title: v1.title, sections: [...v1.sections.slice(0, -1), { name: 'outro', lines: ['할매국밥에서 만나요'] }] } });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ version: 2, source: 'edited' });
