@@ -24,6 +24,8 @@ export type FakeRoute = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
 export interface FakeKnobs {
   latencyMs: number;
   failNext: { count: number; reply: FakeReply }[];
+  /** a share of calls fail at random: 503, 429 with Retry-After, or an answer too slow to wait for */
+  chaos?: { rate: number; kinds: ('5xx' | '429' | 'timeout')[]; slowMs: number; random?: () => number };
 }
 
 /**
@@ -84,9 +86,20 @@ export class FakeHttpServer {
       bearer: auth?.startsWith('Bearer ') ? auth.slice(7) : undefined,
     };
     if (this.knobs.latencyMs) await new Promise((r) => setTimeout(r, this.knobs.latencyMs));
-    let reply: FakeReply;
+    let reply: FakeReply | undefined;
+    const chaos = this.knobs.chaos;
+    const rnd = chaos?.random ?? Math.random;
+    if (chaos && !url.pathname.startsWith('/files/') && rnd() < chaos.rate) {
+      const kind = chaos.kinds[Math.floor(rnd() * chaos.kinds.length)];
+      this.calls.set(`chaos ${kind}`, (this.calls.get(`chaos ${kind}`) ?? 0) + 1);
+      if (kind === '5xx') reply = { status: 503, body: { error: 'service unavailable (fake chaos)' } };
+      else if (kind === '429') reply = { status: 429, body: { error: 'rate limited (fake chaos)' }, headers: { 'retry-after': '1' } };
+      else await new Promise((r) => setTimeout(r, chaos.slowMs)); // then answer normally, too late
+    }
     const injected = this.knobs.failNext[0];
-    if (injected) {
+    if (reply) {
+      /* chaos answered */
+    } else if (injected) {
       reply = injected.reply;
       if (--injected.count <= 0) this.knobs.failNext.shift();
     } else {
@@ -96,6 +109,7 @@ export class FakeHttpServer {
         ? await handler(fr)
         : { status: 404, body: { error: 'not_found', message: `fake has no route ${key}` } };
     }
+    if (res.destroyed || res.writableEnded) return;
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
     let payload: string | Buffer = '';
     if (Buffer.isBuffer(reply.body)) {

@@ -1,3 +1,4 @@
+export * from './blob/azure-blob-store';
 export * from './blob/blob-store';
 export * from './blob/local-blob-store';
 export * from './http/provider-http';

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AzureBlobStore } from './blob/azure-blob-store';
 import { BlobStore } from './blob/blob-store';
 import { LocalBlobStore } from './blob/local-blob-store';
 import { INTEGRATIONS_OPTIONS, IntegrationsOptions } from './integrations.options';
@@ -41,7 +42,7 @@ export class IntegrationsModule {
             return x.video.fallbackToFfmpeg ? new FallbackVideoRenderer(creatomate, ffmpeg) : creatomate;
           }),
         },
-        { provide: BlobStore, ...o((x) => new LocalBlobStore(x.blob.root, x.blob.publicBaseUrl, x.blob.signingKey)) },
+        { provide: BlobStore, ...o((x) => (x.blob.engine === 'azure' ? new AzureBlobStore(x.blob.connectionString, x.blob.containerPrefix) : new LocalBlobStore(x.blob.root, x.blob.publicBaseUrl, x.blob.signingKey))) },
       ],
       exports: [INTEGRATIONS_OPTIONS, ...ports],
     };

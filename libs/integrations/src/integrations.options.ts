@@ -11,7 +11,7 @@ export interface IntegrationsOptions {
   lyrics: { engine: 'template' };
   song: { engine: 'synth' } | { engine: 'suno'; suno: SunoConfig };
   video: { engine: 'ffmpeg'; ffmpegTimeoutMs: number } | { engine: 'creatomate'; creatomate: CreatomateConfig; ffmpegTimeoutMs: number; fallbackToFfmpeg: boolean };
-  blob: { engine: 'local'; root: string; publicBaseUrl: string; signingKey: string };
+  blob: { engine: 'local'; root: string; publicBaseUrl: string; signingKey: string } | { engine: 'azure'; connectionString: string; containerPrefix: string };
   workDir: string;
 }
 

@@ -25,6 +25,11 @@ export class ProviderUnavailableError extends ProviderError {
     provider: string,
     message: string,
     readonly retryAfterSec?: number,
+    /**
+     * The request may have reached the provider (a timeout, a connection cut mid-way): for a
+     * paid submission that means it may have been accepted and must not be blindly resent.
+     */
+    readonly ambiguous = false,
   ) {
     super(provider, message);
   }

@@ -138,7 +138,9 @@ export class AppConfig {
               fallbackToFfmpeg: env.VIDEO_FALLBACK_TO_FFMPEG,
             }
           : { engine: 'ffmpeg', ffmpegTimeoutMs: env.FFMPEG_TIMEOUT_MS },
-      blob: { engine: 'local', root: env.BLOB_LOCAL_ROOT, publicBaseUrl: this.publicBaseUrl, signingKey: fileKey },
+      blob: env.AZURE_STORAGE_CONNECTION_STRING
+        ? { engine: 'azure', connectionString: env.AZURE_STORAGE_CONNECTION_STRING, containerPrefix: env.AZURE_CONTAINER_PREFIX }
+        : { engine: 'local', root: env.BLOB_LOCAL_ROOT, publicBaseUrl: this.publicBaseUrl, signingKey: fileKey },
       workDir: env.WORK_DIR,
     };
     this.pipeline = {

@@ -154,6 +154,11 @@ export class EnvironmentVariables {
   CREATOMATE_TEMPLATE_ID?: string;
   @Transform(toBool) @IsBoolean() VIDEO_FALLBACK_TO_FFMPEG = true;
   @Transform(toInt) @IsInt() @Min(5000) FFMPEG_TIMEOUT_MS = 300_000;
+  /** Azure Blob Storage; when set, every file lives there (else under BLOB_LOCAL_ROOT) */
+  @IsOptional() @IsString() AZURE_STORAGE_CONNECTION_STRING?: string;
+  /** containers are <prefix>-photos, -audio, -video, -thumbnails */
+  @Matches(/^[a-z0-9](?:[a-z0-9-]{1,40})$/, { message: 'AZURE_CONTAINER_PREFIX must be 2-41 lowercase letters, digits or hyphens' })
+  AZURE_CONTAINER_PREFIX = 'castad';
   /** files (photos, audio, video) when no Azure account is configured */
   @IsString() BLOB_LOCAL_ROOT = './data/blobs';
   /** scratch space for the offline engines */

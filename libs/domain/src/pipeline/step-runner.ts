@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { ProjectEntity } from '../entities/project.entity';
 import { isDeadConnectionError, isUnreachableError } from '../database/connection-errors';
 import { backoffMs } from './backoff';
-import { assertTransition, ProjectState, STEP_FOR_STATE, StepName } from './project-state';
+import { assertTransition, ProjectState, STEP_FOR_STATE, StepName, STEPS } from './project-state';
 import { ProjectRepository } from './project.repository';
 import { StepContext, StepFailedError, StepOutcome } from './step-context';
 import { StepHandlers } from './step-handlers';
@@ -83,7 +83,17 @@ export class StepRunner {
     const retryAfterSec = err instanceof ProviderUnavailableError ? err.retryAfterSec : undefined;
     const delay = backoffMs(attempt, { baseMs: this.config.pipeline.backoffBaseMs, maxMs: this.config.pipeline.backoffMaxMs, retryAfterSec });
     this.logger.warn(`project ${p.id} ${step} attempt ${attempt} failed (${message}); retrying in ${delay} ms`);
-    const ok = await this.projects.updateIfLeased(p.id, leaseOwner, { stepAttempts: attempt, nextRunAt: new Date(Date.now() + delay), lastError: message, leaseOwner: null, leaseUntil: null });
+    // a paid submission the provider clearly refused (an HTTP answer, a refused connection)
+    // was not taken: its "submitting" marker goes, so the next attempt sends anew
+    const refused = STEPS[step].paid && !(err instanceof ProviderUnavailableError && err.ambiguous);
+    const ok = await this.projects.updateIfLeased(p.id, leaseOwner, {
+      stepAttempts: attempt,
+      nextRunAt: new Date(Date.now() + delay),
+      lastError: message,
+      leaseOwner: null,
+      leaseUntil: null,
+      ...(refused ? { pendingSubmissionKey: null, pendingSubmissionAt: null } : {}),
+    });
     return ok ? 'retrying' : 'lost-lease';
   }
 

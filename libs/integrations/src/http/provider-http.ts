@@ -24,9 +24,12 @@ export async function providerFetch(
     });
     return { status: res.status, headers: res.headers, text: await res.text() };
   } catch (err) {
-    const e = err as Error;
-    const reason = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : e.message;
-    throw new ProviderUnavailableError(provider, `${provider} unreachable: ${reason}`);
+    const e = err as Error & { cause?: { code?: string } };
+    const timedOut = e.name === 'TimeoutError';
+    const reason = timedOut ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
+    // refused connections never reached the provider; timeouts and resets may have
+    const ambiguous = timedOut || e.cause?.code !== 'ECONNREFUSED';
+    throw new ProviderUnavailableError(provider, `${provider} unreachable: ${reason}`, undefined, ambiguous);
   }
 }
 

@@ -1,0 +1,80 @@
+import { Readable } from 'node:stream';
+import { BlobSASPermissions, BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import { ProviderNotFoundError, ProviderUnavailableError } from '../provider-errors';
+import { MediaSource } from '../song/song-engine';
+import { BlobContainer, BlobStore } from './blob-store';
+
+/**
+ * Azure Blob Storage: one container per kind of file, content types set, read access only
+ * through short-lived read-only SAS URLs, access tiers, delete.
+ */
+export class AzureBlobStore extends BlobStore {
+  readonly name = 'azure';
+  private readonly service: BlobServiceClient;
+  private readonly ready = new Map<BlobContainer, Promise<ContainerClient>>();
+
+  constructor(connectionString: string, private readonly prefix: string) {
+    super();
+    this.service = BlobServiceClient.fromConnectionString(connectionString);
+  }
+
+  async put(container: BlobContainer, key: string, body: Buffer | Readable, contentType: string): Promise<{ bytes: number }> {
+    const blob = (await this.container(container)).getBlockBlobClient(key);
+    try {
+      if (Buffer.isBuffer(body)) {
+        await blob.uploadData(body, { blobHTTPHeaders: { blobContentType: contentType } });
+        return { bytes: body.length };
+      }
+      let bytes = 0;
+      const counted = body.on('data', (c: Buffer) => (bytes += c.length));
+      await blob.uploadStream(counted, 4 * 1024 * 1024, 4, { blobHTTPHeaders: { blobContentType: contentType } });
+      return { bytes };
+    } catch (err) {
+      throw new ProviderUnavailableError('azure-blob', `upload of ${container}/${key} failed: ${(err as Error).message}`);
+    }
+  }
+
+  async get(container: BlobContainer, key: string): Promise<Readable> {
+    const blob = (await this.container(container)).getBlobClient(key);
+    try {
+      const res = await blob.download();
+      return res.readableStreamBody as Readable;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) throw new ProviderNotFoundError('azure-blob', `no file ${container}/${key}`);
+      throw new ProviderUnavailableError('azure-blob', `download of ${container}/${key} failed: ${(err as Error).message}`);
+    }
+  }
+
+  async readUrl(container: BlobContainer, key: string, ttlSec: number, downloadName?: string): Promise<string> {
+    const blob = (await this.container(container)).getBlobClient(key);
+    return blob.generateSasUrl({
+      permissions: BlobSASPermissions.parse('r'),
+      startsOn: new Date(Date.now() - 60_000), // clock skew
+      expiresOn: new Date(Date.now() + ttlSec * 1000),
+      ...(downloadName ? { contentDisposition: `attachment; filename="${downloadName.replace(/[^A-Za-z0-9._-]/g, '_')}"` } : {}),
+    });
+  }
+
+  async asMedia(container: BlobContainer, key: string, contentType: string, ttlSec: number): Promise<MediaSource> {
+    return { kind: 'url', url: await this.readUrl(container, key, ttlSec), contentType };
+  }
+
+  async delete(container: BlobContainer, key: string): Promise<void> {
+    await (await this.container(container)).getBlobClient(key).deleteIfExists();
+  }
+
+  async setTier(container: BlobContainer, key: string, tier: 'Hot' | 'Cool' | 'Cold'): Promise<void> {
+    await (await this.container(container)).getBlobClient(key).setAccessTier(tier);
+  }
+
+  private container(kind: BlobContainer): Promise<ContainerClient> {
+    let c = this.ready.get(kind);
+    if (!c) {
+      const client = this.service.getContainerClient(`${this.prefix}-${kind}`);
+      c = client.createIfNotExists().then(() => client);
+      c.catch(() => this.ready.delete(kind));
+      this.ready.set(kind, c);
+    }
+    return c;
+  }
+}

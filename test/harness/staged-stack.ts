@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { FakeCreatomate } from '../fakes/creatomate.fake';
+import { FakeSuno } from '../fakes/suno.fake';
+import { AppProcess, getJson, ROOT, waitForHttp } from './app-process';
+import { AzuriteServer } from './azurite';
+import { ReplicatedMariaDb } from './mariadb';
+import { freePort, waitFor } from './ports';
+import { removeDir, tempDir } from './process';
+
+/**
+ * A staged deployment on this machine: MariaDB primary + replica, Azurite, fake Suno and
+ * Creatomate, the compiled API and scheduler as real processes.
+ */
+export class StagedStack {
+  readonly dir = tempDir('stack');
+  readonly db = new ReplicatedMariaDb(1);
+  readonly azurite = new AzuriteServer();
+  readonly suno = new FakeSuno();
+  readonly creatomate = new FakeCreatomate();
+  readonly apis: AppProcess[] = [];
+  readonly schedulers: AppProcess[] = [];
+  apiPort = 0;
+  apiKey = '';
+  private schedulerCount = 0;
+
+  constructor(private readonly extraEnv: Record<string, string> = {}) {}
+
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      ...this.db.env(),
+      AZURE_STORAGE_CONNECTION_STRING: this.azurite.connectionString,
+      SONG_ENGINE: 'suno',
+      SUNO_BASE_URL: this.suno.url,
+      SUNO_API_KEY: this.suno.apiKey,
+      VIDEO_ENGINE: 'creatomate',
+      CREATOMATE_BASE_URL: this.creatomate.url,
+      CREATOMATE_API_KEY: this.creatomate.apiKey,
+      CREATOMATE_TEMPLATE_ID: 'tpl-vertical',
+      VIDEO_FALLBACK_TO_FFMPEG: 'false',
+      PUBLIC_BASE_URL: `http://127.0.0.1:${this.apiPort}`,
+      PIPELINE_POLL_MS: '100',
+      PIPELINE_LEASE_MS: '3000',
+      SCHEDULER_LEASE_MS: '2000',
+      SONG_POLL_MS: '200',
+      VIDEO_POLL_MS: '200',
+      PIPELINE_BACKOFF_BASE_MS: '200',
+      PIPELINE_BACKOFF_MAX_MS: '2000',
+      PROVIDER_TIMEOUT_MS: '2000',
+      PROJECTS_PER_DAY: '1000',
+      WORK_DIR: join(this.dir, 'work'),
+      ...this.extraEnv,
+      ...extra,
+    };
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.db.start(), this.azurite.start(), this.suno.start(), this.creatomate.start()]);
+    this.apiPort = await freePort();
+    this.cli('migrate');
+    this.cli('partner:create', 'Crash Test Partner');
+    const [issued] = JSON.parse(this.cli('key:issue', 'Crash Test Partner', '--scopes', 'stores:read,stores:write,projects:read,projects:write', '--json'));
+    this.apiKey = issued.key;
+    const api = new AppProcess('dist/apps/api/src/main.js', this.env({ PORT: String(this.apiPort), HOST: '127.0.0.1', INSTANCE_ID: 'api-1' }), join(this.dir, 'api.log')).start();
+    this.apis.push(api);
+    await waitForHttp(`http://127.0.0.1:${this.apiPort}/health/live`);
+  }
+
+  cli(...args: string[]): string {
+    return execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...this.env() }, encoding: 'utf8' });
+  }
+
+  async startScheduler(extra: Record<string, string> = {}): Promise<{ proc: AppProcess; healthPort: number }> {
+    const healthPort = await freePort();
+    const n = ++this.schedulerCount;
+    const proc = new AppProcess('dist/apps/scheduler/src/main.js', this.env({ SCHEDULER_HEALTH_PORT: String(healthPort), INSTANCE_ID: `scheduler-${n}`, ...extra }), join(this.dir, `scheduler-${n}.log`)).start();
+    this.schedulers.push(proc);
+    await waitForHttp(`http://127.0.0.1:${healthPort}/health/live`);
+    return { proc, healthPort };
+  }
+
+  async isLeader(healthPort: number): Promise<boolean> {
+    const r = await getJson(`http://127.0.0.1:${healthPort}/health/ready`).catch(() => undefined);
+    return r?.body?.leader === true;
+  }
+
+  async api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(`http://127.0.0.1:${this.apiPort}${path}`, {
+      method,
+      headers: { 'x-api-key': this.apiKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  async createProjects(n: number, autopilot = true): Promise<string[]> {
+    const store = await this.api('POST', '/v1/stores', { name: '서면 분식', roadAddress: '부산광역시 부산진구 서면로 1', phone: '051-000-0000', menu: [{ name: '떡볶이' }] });
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push((await this.api('POST', '/v1/projects', { storeId: store.body.id, autopilot, lengthSec: 15 })).body.id);
+    return ids;
+  }
+
+  async states(ids: string[]): Promise<Record<string, { state: string; lastError: string | null }>> {
+    const rows = await this.db.primary.query<{ id: string; state: string; last_error: string | null }[]>(`SELECT id, state, last_error FROM castad.projects WHERE id IN (${ids.map(() => '?').join(',')})`, ids);
+    return Object.fromEntries(rows.map((r) => [r.id, { state: r.state, lastError: r.last_error }]));
+  }
+
+  async waitAll(ids: string[], done: (s: string) => boolean, timeoutMs: number): Promise<Record<string, { state: string; lastError: string | null }>> {
+    return waitFor(`${ids.length} projects to finish`, async () => {
+      const s = await this.states(ids);
+      return Object.values(s).every((x) => done(x.state)) ? s : undefined;
+    }, timeoutMs, 250);
+  }
+
+  /** Paid submissions per project and step, as the fakes counted them. */
+  paidCounts(ids: string[]): Record<string, { song: number; video: number }> {
+    const count = (m: Map<string, number>, id: string) => [...m.entries()].filter(([k]) => k.startsWith(`${id}:`)).reduce((a, [, n]) => a + n, 0);
+    return Object.fromEntries(ids.map((id) => [id, { song: count(this.suno.paid, id), video: count(this.creatomate.paid, id) }]));
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all([...this.schedulers, ...this.apis].map((p) => p.stop()));
+    await Promise.all([this.suno.stop(), this.creatomate.stop()]);
+    await Promise.all([this.db.destroy(), this.azurite.destroy()]);
+    removeDir(this.dir);
+  }
+}
