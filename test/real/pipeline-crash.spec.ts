@@ -99,4 +99,26 @@ describeWithServers(['mariadbd', 'mariadb-install-db'], 'the pipeline on real Ma
       for (const fake of [stack.suno, stack.creatomate]) fake.knobs.chaos = undefined;
     }
   });
+
+  it('streams a project\'s state changes over SSE from an API instance while the scheduler runs it', async () => {
+    const [id] = await stack.createProjects(1);
+    const res = await fetch(`http://127.0.0.1:${stack.apiPort}/v1/projects/${id}/events`, { headers: { 'x-api-key': stack.apiKey, accept: 'text/event-stream' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const { proc } = await stack.startScheduler({ SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true', CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true' });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const deadline = Date.now() + 60_000;
+    while (!text.includes('"state":"DONE"') && Date.now() < deadline) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      text += decoder.decode(value);
+    }
+    await reader.cancel().catch(() => undefined);
+    const states = [...text.matchAll(/"state":"([A-Z_]+)"/g)].map((m) => m[1]);
+    expect(states).toEqual(['DRAFT', 'STORE_READY', 'LYRICS_READY', 'SONG_SUBMITTED', 'SONG_READY', 'VIDEO_SUBMITTED', 'VIDEO_READY', 'DONE']);
+    expect(text).toMatch(/^event: state$/m);
+    await proc.stop();
+  });
 });
