@@ -1,6 +1,7 @@
 import { describeWithServers } from '../harness/binaries';
 import { StagedStack } from '../harness/staged-stack';
 import { waitFor } from '../harness/ports';
+import { RedisServer } from '../harness/redis';
 
 jest.setTimeout(300_000);
 
@@ -119,6 +120,51 @@ describeWithServers(['mariadbd', 'mariadb-install-db'], 'the pipeline on real Ma
     const states = [...text.matchAll(/"state":"([A-Z_]+)"/g)].map((m) => m[1]);
     expect(states).toEqual(['DRAFT', 'STORE_READY', 'LYRICS_READY', 'SONG_SUBMITTED', 'SONG_READY', 'VIDEO_SUBMITTED', 'VIDEO_READY', 'DONE']);
     expect(text).toMatch(/^event: state$/m);
+    await proc.stop();
+  });
+});
+
+describeWithServers(['mariadbd', 'mariadb-install-db', 'redis-server'], 'stage 3: Bull on a real Redis', () => {
+  const redis = new RedisServer();
+  const stack = new StagedStack();
+  const bull = () => ({ CASTAD_STAGE: '3', DISPATCH_DRIVER: 'bull', REDIS_URL: redis.url, SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true', CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true' });
+  beforeAll(async () => {
+    await redis.start();
+    await stack.start();
+  });
+  afterAll(async () => {
+    await stack.destroy();
+    await redis.destroy();
+  });
+
+  it('finishes every project with no duplicate paid submission when Redis is stopped and restarted mid-run', async () => {
+    const { proc } = await stack.startScheduler(bull());
+    const ids = await stack.createProjects(8);
+    await new Promise((r) => setTimeout(r, 400));
+    await redis.stop();
+    await new Promise((r) => setTimeout(r, 2000));
+    await redis.start();
+    await stack.waitAll(ids, done, 120_000);
+    expect(stack.paidCounts(ids)).toEqual(Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])));
+    // the steps really went through Bull: finished jobs, named project:step:attempt
+    const Redis = (await import('ioredis')).default;
+    const c = new Redis(redis.url);
+    const done_ = await c.zrange('bull:castad-steps-video:completed', 0, -1);
+    c.disconnect();
+    expect(done_.some((jobId) => /^[0-9a-f-]{36}:submit_video:\d+$/.test(jobId))).toBe(true);
+    await proc.stop();
+  });
+
+  it('finishes every project with no duplicate paid submission when Redis is flushed mid-run', async () => {
+    const { proc } = await stack.startScheduler(bull());
+    const ids = await stack.createProjects(8);
+    await new Promise((r) => setTimeout(r, 400));
+    const Redis = (await import('ioredis')).default;
+    const c = new Redis(redis.url);
+    await c.flushall();
+    c.disconnect();
+    await stack.waitAll(ids, done, 120_000);
+    expect(stack.paidCounts(ids)).toEqual(Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])));
     await proc.stop();
   });
 });

@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { AuthNonceRepository, RefreshTokenHousekeeping } from '@app/domain';
+import { AuthNonceRepository, ProjectRepository, RefreshTokenHousekeeping } from '@app/domain';
 import { LeadershipService } from './leadership.service';
+
+const ABANDONED_AFTER_MS = 30 * 86_400_000;
 
 /** Periodic clean-up, run by the leader only. */
 @Injectable()
@@ -12,7 +14,23 @@ export class HousekeepingService {
     private readonly leadership: LeadershipService,
     private readonly refreshTokens: RefreshTokenHousekeeping,
     private readonly nonces: AuthNonceRepository,
+    private readonly projects: ProjectRepository,
   ) {}
+
+  @Cron(CronExpression.EVERY_MINUTE)
+  async clearExpiredLeases(): Promise<number> {
+    if (!this.leadership.isLeader) return 0;
+    return this.projects.clearExpiredLeases();
+  }
+
+  /** Projects left waiting for their owner for 30 days are cancelled. */
+  @Cron(CronExpression.EVERY_HOUR)
+  async cancelAbandonedProjects(now = new Date()): Promise<number> {
+    if (!this.leadership.isLeader) return 0;
+    const n = await this.projects.cancelAbandoned(new Date(now.getTime() - ABANDONED_AFTER_MS));
+    if (n > 0) this.logger.log(`cancelled ${n} projects abandoned at an owner step`);
+    return n;
+  }
 
   @Cron(CronExpression.EVERY_HOUR)
   async purgeExpiredRefreshTokens(): Promise<number> {

@@ -6,6 +6,7 @@ import { IntegrationsModule } from '@app/integrations';
 import { HousekeepingService } from './housekeeping.service';
 import { LeadershipService } from './leadership.service';
 import { SchedulerHealthServer } from './scheduler-health.server';
+import { BullDispatcher } from './pipeline/bull.dispatcher';
 import { InProcessDispatcher } from './pipeline/in-process.dispatcher';
 import { PipelineScheduler } from './pipeline/pipeline-scheduler';
 import { StepDispatcher } from './pipeline/step-dispatcher';
@@ -32,6 +33,8 @@ import { StepDispatcher } from './pipeline/step-dispatcher';
     PipelineModule,
     IntegrationsModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => c.integrations }),
   ],
-  providers: [SchedulerHealthServer, LeadershipService, HousekeepingService, PipelineScheduler, { provide: StepDispatcher, useClass: InProcessDispatcher }],
+  providers: [SchedulerHealthServer, LeadershipService, HousekeepingService, PipelineScheduler, InProcessDispatcher,
+    BullDispatcher,
+    { provide: StepDispatcher, inject: [AppConfig, InProcessDispatcher, BullDispatcher], useFactory: (c: AppConfig, local: InProcessDispatcher, bull: BullDispatcher) => (c.pipeline.driver === 'bull' ? bull : local) }],
 })
 export class SchedulerModule {}

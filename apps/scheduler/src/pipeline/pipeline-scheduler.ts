@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppConfig, ProjectRepository, ProviderName, STEPS, StepName } from '@app/domain';
+import { AppConfig, ProjectRepository, ProviderName, STEP_FOR_STATE, STEPS } from '@app/domain';
 import { LeadershipService } from '../leadership.service';
 import { StepDispatcher } from './step-dispatcher';
 
@@ -42,11 +42,12 @@ export class PipelineScheduler implements OnModuleInit, OnApplicationShutdown {
         if (room <= 0) continue;
         // a fresh lease token per claim: a run can only write back under the claim it came from
         const token = `${this.config.instanceId}:${randomBytes(6).toString('hex')}`;
-        const ids = await this.projects.claimDue(token, states, room, this.config.pipeline.leaseMs);
-        for (const id of ids) {
-          await this.dispatcher.dispatch({ projectId: id, leaseOwner: token, step: stepOf(provider), attempt: 0, provider });
+        const due = await this.projects.claimDue(token, states, room, this.config.pipeline.leaseMs);
+        for (const p of due) {
+          const step = STEP_FOR_STATE[p.state] ?? 'prepare_store';
+          await this.dispatcher.dispatch({ projectId: p.id, leaseOwner: token, step, attempt: p.stepAttempts + 1, provider });
         }
-        claimed += ids.length;
+        claimed += due.length;
       }
     } catch (err) {
       this.logger.warn(`tick failed: ${(err as Error).message}`);
@@ -60,8 +61,4 @@ export class PipelineScheduler implements OnModuleInit, OnApplicationShutdown {
     this.stopped = true;
     await this.dispatcher.drain();
   }
-}
-
-function stepOf(provider: ProviderName): StepName {
-  return (Object.entries(STEPS).find(([, s]) => s.provider === provider)?.[0] ?? 'prepare_store') as StepName;
 }

@@ -190,9 +190,9 @@ export class EnvironmentVariables {
   @Transform(toBool) @IsBoolean() CREATOMATE_DEDUPES_IDEMPOTENCY_KEY = false;
 
   // --- redis (stage 3) ---
-  @ValidateIf((o: EnvironmentVariables) => o.CASTAD_STAGE === '3')
+  @ValidateIf((o: EnvironmentVariables) => o.CASTAD_STAGE === '3' || o.DISPATCH_DRIVER === 'bull')
   @Matches(/^rediss?:\/\/.+/, {
-    message: 'REDIS_URL must be a redis:// or rediss:// URL (required at stage 3)',
+    message: 'REDIS_URL must be a redis:// or rediss:// URL (required at stage 3 and with DISPATCH_DRIVER=bull)',
   })
   REDIS_URL?: string;
 }

@@ -79,7 +79,7 @@ export class ProjectRepository {
    * due test reads (next_run_at, lease_until) through ix_projects_due, so finished rows (no
    * next_run_at) cost nothing. MySQL: FOR UPDATE SKIP LOCKED; SQLite: one guarded UPDATE.
    */
-  async claimDue(owner: string, states: string[], limit: number, leaseMs: number, now = new Date()): Promise<string[]> {
+  async claimDue(owner: string, states: string[], limit: number, leaseMs: number, now = new Date()): Promise<ClaimedProject[]> {
     if (limit <= 0 || states.length === 0) return [];
     const until = new Date(now.getTime() + leaseMs);
     return this.db.transaction(async (em) => {
@@ -87,13 +87,12 @@ export class ProjectRepository {
       if (em.connection.options.type === 'better-sqlite3') {
         const [sql, params] = due.getQueryAndParameters();
         await em.query(`UPDATE projects SET lease_owner = ?, lease_until = ? WHERE id IN (${sql})`, [owner, toSqlite(until), ...params]);
-        const rows: { id: string }[] = await em.query('SELECT id FROM projects WHERE lease_owner = ? AND lease_until = ?', [owner, toSqlite(until)]);
-        return rows.map((r) => r.id);
+        const rows: RawClaim[] = await em.query('SELECT id, state, step_attempts FROM projects WHERE lease_owner = ? AND lease_until = ?', [owner, toSqlite(until)]);
+        return rows.map(claimed);
       }
-      const rows: { id: string }[] = await due.setLock('pessimistic_write').setOnLocked('skip_locked').getRawMany();
-      const ids = rows.map((r) => r.id);
-      if (ids.length) await em.update(ProjectEntity, { id: In(ids) }, { leaseOwner: owner, leaseUntil: until });
-      return ids;
+      const rows: RawClaim[] = await due.addSelect('p.state', 'state').addSelect('p.step_attempts', 'step_attempts').setLock('pessimistic_write').setOnLocked('skip_locked').getRawMany();
+      if (rows.length) await em.update(ProjectEntity, { id: In(rows.map((r) => r.id)) }, { leaseOwner: owner, leaseUntil: until });
+      return rows.map(claimed);
     });
   }
 
@@ -139,6 +138,34 @@ export class ProjectRepository {
     await this.db.write((em) => em.update(ProjectEntity, { id, state: In(states) }, { nextRunAt: new Date() }));
   }
 
+  /** Housekeeping: leases whose holder died are cleared (the rows were reclaimable anyway). */
+  async clearExpiredLeases(now = new Date()): Promise<number> {
+    const r = await this.db.write((em) => em.createQueryBuilder().update(ProjectEntity).set({ leaseOwner: null, leaseUntil: null }).where('lease_until < :now', { now }).execute());
+    return r.affected ?? 0;
+  }
+
+  /**
+   * Housekeeping: projects left waiting for their owner (lyrics to approve, a clip to pick)
+   * since `before` are cancelled, with an event saying why.
+   */
+  async cancelAbandoned(before: Date): Promise<number> {
+    return this.db.transaction(async (em) => {
+      const rows = await em
+        .createQueryBuilder(ProjectEntity, 'p')
+        .select(['p.id', 'p.state'])
+        .where('p.state IN (:...states)', { states: ['LYRICS_READY', 'SONG_READY'] })
+        .andWhere('p.next_run_at IS NULL AND p.updated_at < :before', { before })
+        .take(500)
+        .getMany();
+      const now = new Date();
+      for (const r of rows) {
+        await em.update(ProjectEntity, { id: r.id, state: r.state }, { state: 'CANCELLED', updatedAt: now, lastError: 'cancelled: left waiting for the owner too long' });
+        await em.insert(ProjectEventEntity, { projectId: r.id, fromState: r.state, toState: 'CANCELLED', step: 'cancel', durationMs: null, message: 'abandoned: waited for the owner too long', at: now });
+      }
+      return rows.length;
+    });
+  }
+
   events(projectId: string, afterSeq: number): Promise<ProjectEventEntity[]> {
     return this.db.readPrimary((em) =>
       em.createQueryBuilder(ProjectEventEntity, 'e').where('e.project_id = :projectId AND e.seq > :afterSeq', { projectId, afterSeq }).orderBy('e.seq', 'ASC').take(100).getMany(),
@@ -162,6 +189,20 @@ export class ProjectRepository {
     });
   }
 }
+
+export interface ClaimedProject {
+  id: string;
+  state: ProjectState;
+  stepAttempts: number;
+}
+
+interface RawClaim {
+  id: string;
+  state: string;
+  step_attempts: number | string;
+}
+
+const claimed = (r: RawClaim): ClaimedProject => ({ id: r.id, state: r.state as ProjectState, stepAttempts: Number(r.step_attempts) });
 
 /** TypeORM's SQLite date format for raw parameters. */
 function toSqlite(d: Date): string {
