@@ -101,6 +101,39 @@ describeWithServers(['mariadbd', 'mariadb-install-db'], 'the pipeline on real Ma
     }
   });
 
+  it('fails with a readable reason when Suno cannot make the song, and retry resumes from the failed step', async () => {
+    stack.suno.failGenerations = 1;
+    const { proc } = await stack.startScheduler();
+    const [id] = await stack.createProjects(1);
+    const failed = await stack.waitAll([id], (s) => s === 'FAILED' || s === 'DONE', 60_000);
+    expect(failed[id].state).toBe('FAILED');
+    expect(failed[id].lastError).toMatch(/Suno: GENERATE_AUDIO_FAILED/);
+    const project = (await stack.api('GET', `/v1/projects/${id}`)).body;
+    expect(project).toMatchObject({ state: 'FAILED', step: 'poll_song', lastError: expect.stringMatching(/GENERATE_AUDIO_FAILED/) });
+    const retried = await stack.api('POST', `/v1/projects/${id}/retry`);
+    expect(retried.status).toBe(202);
+    expect(retried.body.state).toBe('LYRICS_READY'); // the song is submitted anew
+    await stack.waitAll([id], done, 60_000);
+    expect(stack.paidCounts([id])[id]).toEqual({ song: 2, video: 1 });
+    await proc.stop();
+  });
+
+  it('cancels a project with a task in flight: it is abandoned, nothing more is submitted', async () => {
+    stack.suno.generationMs = 5000;
+    try {
+      const { proc } = await stack.startScheduler();
+      const [id] = await stack.createProjects(1);
+      await stack.waitAll([id], (s) => s === 'SONG_SUBMITTED', 30_000);
+      expect((await stack.api('POST', `/v1/projects/${id}/cancel`)).body.state).toBe('CANCELLED');
+      await new Promise((r) => setTimeout(r, 6000));
+      expect((await stack.states([id]))[id].state).toBe('CANCELLED');
+      expect(stack.paidCounts([id])[id]).toEqual({ song: 1, video: 0 });
+      await proc.stop();
+    } finally {
+      stack.suno.generationMs = 50;
+    }
+  });
+
   it('streams a project\'s state changes over SSE from an API instance while the scheduler runs it', async () => {
     const [id] = await stack.createProjects(1);
     const res = await fetch(`http://127.0.0.1:${stack.apiPort}/v1/projects/${id}/events`, { headers: { 'x-api-key': stack.apiKey, accept: 'text/event-stream' } });

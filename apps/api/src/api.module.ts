@@ -2,10 +2,11 @@ import { MiddlewareConsumer, Module, NestModule, ValidationPipe } from '@nestjs/
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { AppConfig, CastadConfigModule, DatabaseModule } from '@app/domain';
+import { AccountsModule, AppConfig, CastadConfigModule, DatabaseModule } from '@app/domain';
 import { IntegrationsModule } from '@app/integrations';
 import { AuthModule } from './auth/auth.module';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { ProjectsApiModule } from './projects/projects.api.module';
 import { StoresApiModule } from './stores/stores.api.module';
 import { RedisHealth } from './health/redis-health';
@@ -21,11 +22,12 @@ import { loggerParams } from './http/logging';
     DatabaseModule,
     IntegrationsModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => c.integrations }),
     AuthModule,
+    AccountsModule,
     StoresApiModule,
     ProjectsApiModule,
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
   ],
-  controllers: [HealthController],
+  controllers: [HealthController, MetricsController],
   providers: [
     RedisHealth,
     { provide: APP_FILTER, useClass: HttpErrorFilter },

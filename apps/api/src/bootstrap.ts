@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from '@app/domain';
+import { AppConfig, httpDuration } from '@app/domain';
 import { ApiModule } from './api.module';
 import { requestIdOf } from './http/logging';
 import { mountSwagger } from './openapi';
@@ -38,6 +38,10 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
       reply.header('X-Instance-Id', config.instanceId);
       reply.header('X-Request-Id', req.id);
     });
+  app.getHttpAdapter().getInstance().addHook('onResponse', async (req, reply) => {
+    // by route pattern (/v1/projects/:id), never by raw URL: bounded label values
+    httpDuration.observe({ method: req.method, route: req.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
   app.enableShutdownHooks();
   mountSwagger(app);
   return app;

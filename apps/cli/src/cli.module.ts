@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule, CastadConfigModule, DatabaseModule } from '@app/domain';
 import { AdminGrantCommand, AdminRevokeCommand } from './commands/admin.commands';
+import { CapacityCommand } from './commands/capacity.command';
 import {
   MigrateCommand,
   MigrateRevertCommand,
@@ -26,6 +27,7 @@ import {
     KeyIssueCommand,
     KeyRevokeCommand,
     KeyListCommand,
+    CapacityCommand,
   ],
 })
 export class CliModule {}

@@ -1,6 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig, DatabaseHealth } from '@app/domain';
+import { AppConfig, DatabaseHealth, queueDepth, registry } from '@app/domain';
+import { StepDispatcher } from './pipeline/step-dispatcher';
 import { LeadershipService } from './leadership.service';
 
 /**
@@ -16,6 +17,7 @@ export class SchedulerHealthServer implements OnApplicationBootstrap, OnApplicat
     private readonly config: AppConfig,
     private readonly database: DatabaseHealth,
     private readonly leadership: LeadershipService,
+    private readonly dispatcher: StepDispatcher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,6 +38,22 @@ export class SchedulerHealthServer implements OnApplicationBootstrap, OnApplicat
             nodes,
           });
         });
+        return;
+      }
+      if (req.url === '/metrics') {
+        // this port is internal (never published): the scheduler's steps, queues and pools
+        void this.dispatcher
+          .depth()
+          .then(async (depth) => {
+            queueDepth.reset();
+            for (const [queue, d] of Object.entries(depth)) {
+              queueDepth.set({ queue, state: 'waiting' }, d.waiting);
+              queueDepth.set({ queue, state: 'active' }, d.active);
+            }
+            res.writeHead(200, { 'content-type': registry.contentType });
+            res.end(await registry.metrics());
+          })
+          .catch((err: Error) => reply(500, { statusCode: 500, error: 'Internal Server Error', message: err.message }));
         return;
       }
       reply(404, { statusCode: 404, error: 'Not Found', message: `no route ${req.url}` });

@@ -7,3 +7,4 @@ export * from './errors';
 export * from './accounts';
 export * from './stores';
 export * from './pipeline';
+export * from './metrics';

@@ -8,7 +8,7 @@ const REDIS_OP_TIMEOUT_MS = 2000;
 
 /** Job options in one place: id, retention, attempts (the StepRunner does the retrying). */
 export function stepJobOptions(job: StepJob): Bull.JobOptions {
-  return { jobId: `${job.projectId}:${job.step}:${job.attempt}`, attempts: 1, removeOnComplete: 500, removeOnFail: 500 };
+  return { jobId: job.key, attempts: 1, removeOnComplete: 500, removeOnFail: 500 };
 }
 
 /**
@@ -58,12 +58,23 @@ export class BullDispatcher extends StepDispatcher implements OnModuleInit, OnMo
       (async () => {
         const existing = await queue.getJob(opts.jobId as string);
         if (existing) {
-          if (!(await existing.isCompleted()) && !(await existing.isFailed())) return;
-          await existing.remove();
+          // a live job (waiting, running, delayed) makes this a no-op; a finished one, or one
+          // Redis half-lost (state "unknown" after a flush), is replaced
+          if (['waiting', 'active', 'delayed', 'paused'].includes(await existing.getState())) return;
+          await existing.remove().catch(() => undefined);
         }
         await queue.add(job, opts);
       })(),
     ).catch((err: Error) => this.logger.warn(`could not enqueue ${opts.jobId}: ${err.message} (it is claimed again when its lease expires)`));
+  }
+
+  async depth(): Promise<Record<string, { waiting: number; active: number }>> {
+    const out: Record<string, { waiting: number; active: number }> = {};
+    for (const [p, q] of this.queues) {
+      const c = await withTimeout(q.getJobCounts()).catch(() => undefined);
+      if (c) out[p] = { waiting: c.waiting + c.delayed, active: c.active };
+    }
+    return out;
   }
 
   async drain(): Promise<void> {

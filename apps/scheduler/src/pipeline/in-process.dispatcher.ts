@@ -40,6 +40,10 @@ export class InProcessDispatcher extends StepDispatcher {
     this.running.add(run);
   }
 
+  async depth(): Promise<Record<string, { waiting: number; active: number }>> {
+    return Object.fromEntries([...this.active.entries()].map(([p, n]) => [p, { waiting: 0, active: n }]));
+  }
+
   async drain(): Promise<void> {
     while (this.running.size) await Promise.allSettled([...this.running]);
   }

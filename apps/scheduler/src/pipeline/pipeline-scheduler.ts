@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppConfig, ProjectRepository, ProviderName, STEP_FOR_STATE, STEPS } from '@app/domain';
+import { AppConfig, ProjectRepository, ProviderName, STEP_FOR_STATE, stepKey, STEPS } from '@app/domain';
 import { LeadershipService } from '../leadership.service';
 import { StepDispatcher } from './step-dispatcher';
 
@@ -45,7 +45,7 @@ export class PipelineScheduler implements OnModuleInit, OnApplicationShutdown {
         const due = await this.projects.claimDue(token, states, room, this.config.pipeline.leaseMs);
         for (const p of due) {
           const step = STEP_FOR_STATE[p.state] ?? 'prepare_store';
-          await this.dispatcher.dispatch({ projectId: p.id, leaseOwner: token, step, attempt: p.stepAttempts + 1, provider });
+          await this.dispatcher.dispatch({ projectId: p.id, leaseOwner: token, step, attempt: p.stepAttempts + 1, key: stepKey(p.id, step, p.stepAttempts + 1, p.retries), provider });
         }
         claimed += due.length;
       }

@@ -6,6 +6,8 @@ export interface StepJob {
   leaseOwner: string;
   step: string;
   attempt: number;
+  /** project:step:attempt (the idempotency key of the step's run) */
+  key: string;
   provider: ProviderName;
 }
 
@@ -17,6 +19,8 @@ export abstract class StepDispatcher {
   /** how many more steps of this provider may start now */
   abstract capacity(provider: ProviderName): number;
   abstract dispatch(job: StepJob): Promise<void>;
+  /** steps waiting and running per provider, for metrics */
+  abstract depth(): Promise<Record<string, { waiting: number; active: number }>>;
   /** resolves when every dispatched step has finished (shutdown, tests) */
   abstract drain(): Promise<void>;
 }

@@ -88,6 +88,7 @@ export class AppConfig {
   readonly publicBaseUrl: string;
   readonly integrations: IntegrationsOptions;
   readonly pipeline: PipelineConfig;
+  readonly metricsAllowCidrs: string[];
 
   constructor(env: EnvironmentVariables, role: AppRole) {
     this.stage = env.CASTAD_STAGE;
@@ -143,6 +144,7 @@ export class AppConfig {
         : { engine: 'local', root: env.BLOB_LOCAL_ROOT, publicBaseUrl: this.publicBaseUrl, signingKey: fileKey },
       workDir: env.WORK_DIR,
     };
+    this.metricsAllowCidrs = (env.METRICS_ALLOW_CIDRS ?? '').split(',').map((c) => c.trim()).filter(Boolean);
     this.pipeline = {
       driver: env.DISPATCH_DRIVER ?? (env.CASTAD_STAGE === '3' ? 'bull' : 'inprocess'),
       pollMs: env.PIPELINE_POLL_MS,

@@ -189,6 +189,11 @@ export class EnvironmentVariables {
   @Transform(toBool) @IsBoolean() SUNO_DEDUPES_IDEMPOTENCY_KEY = false;
   @Transform(toBool) @IsBoolean() CREATOMATE_DEDUPES_IDEMPOTENCY_KEY = false;
 
+  /** networks a Prometheus scraper may read /metrics from without a token (comma-separated CIDRs; empty: admins only) */
+  @IsOptional()
+  @Matches(/^$|^[0-9a-fA-F:.]+\/\d{1,3}(,[0-9a-fA-F:.]+\/\d{1,3})*$/, { message: 'METRICS_ALLOW_CIDRS must be comma-separated CIDRs, e.g. 10.0.0.0/8,127.0.0.1/32' })
+  METRICS_ALLOW_CIDRS?: string;
+
   // --- redis (stage 3) ---
   @ValidateIf((o: EnvironmentVariables) => o.CASTAD_STAGE === '3' || o.DISPATCH_DRIVER === 'bull')
   @Matches(/^rediss?:\/\/.+/, {

@@ -4,3 +4,4 @@ export * from './environment';
 export * from './app-config';
 export * from './config.module';
 export * from './load-environment';
+export * from './capacity';

@@ -8,6 +8,7 @@ import { dataSourceOptions } from './data-source-options';
 import { DatabaseRouter } from './database-router';
 import { DatabaseHealth } from './database-health';
 import { TimestampSubscriber } from './timestamp.subscriber';
+import { DbPoolCollector } from '../metrics/db-pool.collector';
 import { LeaderLeaseRepository } from '../scheduling/leader-lease.repository';
 import { RefreshTokenHousekeeping } from '../scheduling/refresh-token-housekeeping.repository';
 
@@ -36,7 +37,7 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
       }),
     }),
   ],
-  providers: [DatabaseRouter, DatabaseHealth, LeaderLeaseRepository, RefreshTokenHousekeeping],
+  providers: [DatabaseRouter, DatabaseHealth, LeaderLeaseRepository, RefreshTokenHousekeeping, DbPoolCollector],
   exports: [DatabaseRouter, DatabaseHealth, LeaderLeaseRepository, RefreshTokenHousekeeping],
 })
 export class DatabaseModule {}

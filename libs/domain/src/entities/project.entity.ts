@@ -28,6 +28,8 @@ export class ProjectEntity {
   @Str(32) state: string;
   @Str(32, { nullable: true }) step: string | null;
   @Int({ default: 0 }) stepAttempts: number;
+  /** retries a person asked for: keeps idempotency keys of a retried step new */
+  @Int({ default: 0 }) retries: number;
   @Bool({ default: false }) autopilot: boolean;
   @Json() options: ProjectOptions;
   @Time({ nullable: true }) nextRunAt: Date | null;

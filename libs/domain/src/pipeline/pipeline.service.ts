@@ -136,6 +136,7 @@ export class PipelineService {
         state: to,
         step: resume,
         stepAttempts: 0,
+        retries: p.retries + 1,
         nextRunAt: new Date(),
         lastError: null,
         pendingSubmissionKey: null,

@@ -23,6 +23,7 @@ export class ProjectRepository {
         state: 'DRAFT',
         step: null,
         stepAttempts: 0,
+        retries: 0,
         autopilot: input.autopilot,
         options: input.options,
         nextRunAt: now,
@@ -87,10 +88,10 @@ export class ProjectRepository {
       if (em.connection.options.type === 'better-sqlite3') {
         const [sql, params] = due.getQueryAndParameters();
         await em.query(`UPDATE projects SET lease_owner = ?, lease_until = ? WHERE id IN (${sql})`, [owner, toSqlite(until), ...params]);
-        const rows: RawClaim[] = await em.query('SELECT id, state, step_attempts FROM projects WHERE lease_owner = ? AND lease_until = ?', [owner, toSqlite(until)]);
+        const rows: RawClaim[] = await em.query('SELECT id, state, step_attempts, retries FROM projects WHERE lease_owner = ? AND lease_until = ?', [owner, toSqlite(until)]);
         return rows.map(claimed);
       }
-      const rows: RawClaim[] = await due.addSelect('p.state', 'state').addSelect('p.step_attempts', 'step_attempts').setLock('pessimistic_write').setOnLocked('skip_locked').getRawMany();
+      const rows: RawClaim[] = await due.addSelect('p.state', 'state').addSelect('p.step_attempts', 'step_attempts').addSelect('p.retries', 'retries').setLock('pessimistic_write').setOnLocked('skip_locked').getRawMany();
       if (rows.length) await em.update(ProjectEntity, { id: In(rows.map((r) => r.id)) }, { leaseOwner: owner, leaseUntil: until });
       return rows.map(claimed);
     });
@@ -194,15 +195,17 @@ export interface ClaimedProject {
   id: string;
   state: ProjectState;
   stepAttempts: number;
+  retries: number;
 }
 
 interface RawClaim {
   id: string;
   state: string;
   step_attempts: number | string;
+  retries: number | string;
 }
 
-const claimed = (r: RawClaim): ClaimedProject => ({ id: r.id, state: r.state as ProjectState, stepAttempts: Number(r.step_attempts) });
+const claimed = (r: RawClaim): ClaimedProject => ({ id: r.id, state: r.state as ProjectState, stepAttempts: Number(r.step_attempts), retries: Number(r.retries) });
 
 /** TypeORM's SQLite date format for raw parameters. */
 function toSqlite(d: Date): string {

@@ -3,6 +3,7 @@ import { ProviderError, ProviderUnavailableError } from '@app/integrations';
 import { AppConfig } from '../config/app-config';
 import { ProjectEntity } from '../entities/project.entity';
 import { isDeadConnectionError, isUnreachableError } from '../database/connection-errors';
+import { providerErrors, stepDuration } from '../metrics/metrics';
 import { backoffMs } from './backoff';
 import { assertTransition, ProjectState, STEP_FOR_STATE, StepName, STEPS } from './project-state';
 import { ProjectRepository } from './project.repository';
@@ -38,7 +39,7 @@ export class StepRunner {
     const ctx: StepContext = {
       project: p,
       attempt,
-      idempotencyKey: `${p.id}:${step}:${attempt}`,
+      idempotencyKey: stepKey(p.id, step, attempt, p.retries),
       leaseOwner,
       markSubmitting: async (key) => {
         if (!(await this.projects.markSubmitting(p.id, leaseOwner, key))) throw new LeaseLostError();
@@ -46,13 +47,21 @@ export class StepRunner {
     };
     const started = Date.now();
     let outcome: StepOutcome;
+    let result: StepResult;
     try {
       outcome = await this.steps.handlers[step](ctx);
     } catch (err) {
       if (err instanceof LeaseLostError) return 'lost-lease';
-      return this.failed(p, step, attempt, leaseOwner, err);
+      if (err instanceof ProviderError) providerErrors.inc({ provider: err.provider, kind: err.failure });
+      result = await this.failed(p, step, attempt, leaseOwner, err);
+      stepDuration.observe({ step, provider: STEPS[step].provider, outcome: result }, (Date.now() - started) / 1000);
+      return result;
     }
-    return this.apply(p, step, leaseOwner, outcome, Date.now() - started);
+    // outside the catch: a failure to store the outcome (the DB gone) must not be taken for the
+    // provider refusing the step; the lease runs out and recovery takes over
+    result = await this.apply(p, step, leaseOwner, outcome, Date.now() - started);
+    stepDuration.observe({ step, provider: STEPS[step].provider, outcome: result }, (Date.now() - started) / 1000);
+    return result;
   }
 
   private async apply(p: ProjectEntity, step: StepName, leaseOwner: string, o: StepOutcome, durationMs: number): Promise<StepResult> {
@@ -122,4 +131,9 @@ function isTransient(err: unknown): boolean {
     ['SQLITE_BUSY', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'].includes(code ?? '') ||
     (err as Error)?.name === 'FfmpegError'
   );
+}
+
+/** (project, step, attempt), plus the retry generation once a person retried the project. */
+export function stepKey(projectId: string, step: string, attempt: number, retries: number): string {
+  return `${projectId}:${step}:${attempt}${retries > 0 ? `:r${retries}` : ''}`;
 }

@@ -1,0 +1,45 @@
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BlockList, isIP } from 'node:net';
+import { AccessTokens, AppConfig, ForbiddenError, registry, UnauthorizedError } from '@app/domain';
+import { Public } from '../auth/decorators';
+
+/**
+ * Prometheus metrics of this instance: served to admins (bearer token) or to a scraper on an
+ * allowed network (METRICS_ALLOW_CIDRS, matched on the socket address, never on headers);
+ * refused to everyone else. nginx does not route /metrics from the public side.
+ */
+@ApiTags('admin')
+@ApiBearerAuth('bearer')
+@Public()
+@Controller('metrics')
+export class MetricsController {
+  private readonly allowed = new BlockList();
+
+  constructor(
+    config: AppConfig,
+    private readonly tokens: AccessTokens,
+  ) {
+    for (const cidr of config.metricsAllowCidrs) {
+      const [net, bits] = cidr.split('/');
+      this.allowed.addSubnet(net, Number(bits), isIP(net) === 6 ? 'ipv6' : 'ipv4');
+    }
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Prometheus metrics (admins, or the internal network)' })
+  @ApiOkResponse({ description: 'text exposition format' })
+  async metrics(@Req() req: { headers: Record<string, string | undefined>; socket?: { remoteAddress?: string }; raw?: { socket?: { remoteAddress?: string } } }, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const ip = req.raw?.socket?.remoteAddress ?? req.socket?.remoteAddress ?? '';
+    const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
+    if (!(ip && this.allowed.check(ip.replace(/^::ffff:/, ''), ip.startsWith('::ffff:') ? 'ipv4' : family))) {
+      const auth = req.headers.authorization;
+      if (!auth?.startsWith('Bearer ')) throw new UnauthorizedError('metrics are for admins or the internal network');
+      const claims = this.tokens.verifyAccess(auth.slice(7));
+      if (claims.role !== 'admin') throw new ForbiddenError('metrics are for admins');
+    }
+    reply.header('Content-Type', registry.contentType);
+    return registry.metrics();
+  }
+}
