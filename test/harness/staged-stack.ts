@@ -48,6 +48,7 @@ export class StagedStack {
       PIPELINE_BACKOFF_MAX_MS: '2000',
       PROVIDER_TIMEOUT_MS: '2000',
       PROJECTS_PER_DAY: '1000',
+      METRICS_ALLOW_CIDRS: '127.0.0.1/32',
       WORK_DIR: join(this.dir, 'work'),
       ...this.extraEnv,
       ...extra,

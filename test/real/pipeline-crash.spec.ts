@@ -153,6 +153,11 @@ describeWithServers(['mariadbd', 'mariadb-install-db'], 'the pipeline on real Ma
     const states = [...text.matchAll(/"state":"([A-Z_]+)"/g)].map((m) => m[1]);
     expect(states).toEqual(['DRAFT', 'STORE_READY', 'LYRICS_READY', 'SONG_SUBMITTED', 'SONG_READY', 'VIDEO_SUBMITTED', 'VIDEO_READY', 'DONE']);
     expect(text).toMatch(/^event: state$/m);
+    // the API instance's metrics, scraped from the internal network: its pool to each node
+    const metrics = await (await fetch(`http://127.0.0.1:${stack.apiPort}/metrics`)).text();
+    expect(metrics).toMatch(/castad_db_pool_connections\{node="primary",state="idle"\} \d+/);
+    expect(metrics).toMatch(/castad_db_pool_connections\{node="replica0",state="in_use"\} \d+/);
+    expect(metrics).toMatch(/castad_http_request_duration_seconds_count\{method="POST",route="\/v1\/projects",status="202"\} \d+/);
     await proc.stop();
   });
 });

@@ -15,8 +15,7 @@ export class DbPoolCollector implements OnModuleInit {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   onModuleInit(): void {
-    const self = this;
-    (dbPool as unknown as { collect?: () => void }).collect = () => self.collect();
+    (dbPool as unknown as { collect?: () => void }).collect = () => this.collect();
   }
 
   collect(): void {
