@@ -24,6 +24,12 @@ describe('Prometheus metrics', () => {
       const storeId = (await api.request('POST', '/v1/stores', { token: admin, body: { name: 'm' } })).body.id;
       const project = (await api.request('POST', '/v1/projects', { token: admin, body: { storeId } })).body.id;
       await waitFor('lyrics', async () => (await api.request('GET', `/v1/projects/${project}`, { token: admin })).body.state === 'LYRICS_READY', 20_000);
+      // admins see every project, with its metered cost
+      const all = await api.request('GET', '/v1/admin/projects?state=LYRICS_READY', { token: admin });
+      expect(all.body.items.map((p: { id: string }) => p.id)).toContain(project);
+      const cost = await api.request('GET', `/v1/admin/projects/${project}/cost`, { token: admin });
+      expect(cost.body).toMatchObject({ projectId: project, totalUsd: 0, lines: [] }); // the offline engines cost nothing
+      expect((await api.request('GET', `/v1/admin/projects/${project}/cost`, { token: user.accessToken })).status).toBe(403);
       const scraped = await api.request('GET', '/metrics', { token: admin });
       expect(scraped.status).toBe(200);
       expect(scraped.body).toMatch(/castad_http_request_duration_seconds_count\{method="POST",route="\/v1\/projects",status="202"\} 1/);

@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
-import { AccountsModule, CastadConfigModule, DatabaseModule } from '@app/domain';
+import { IntegrationsModule } from '@app/integrations';
+import { BlobTierCommand } from './commands/blob-tier.command';
+import { CostReportCommand } from './commands/cost.command';
+import { PROJECT_COMMANDS } from './commands/project.commands';
+import { UserExportCommand } from './commands/user-export.command';
+import { AccountsModule, AppConfig, CastadConfigModule, DatabaseModule, PipelineModule } from '@app/domain';
 import { AdminGrantCommand, AdminRevokeCommand } from './commands/admin.commands';
 import { CapacityCommand } from './commands/capacity.command';
 import {
@@ -16,7 +21,13 @@ import {
 
 /** Ops commands (nest-commander). Each command is a provider of this module. */
 @Module({
-  imports: [CastadConfigModule.forRoot('cli'), DatabaseModule, AccountsModule],
+  imports: [
+    CastadConfigModule.forRoot('cli'),
+    DatabaseModule,
+    AccountsModule,
+    PipelineModule,
+    IntegrationsModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => c.integrations }),
+  ],
   providers: [
     MigrateCommand,
     MigrateStatusCommand,
@@ -28,6 +39,10 @@ import {
     KeyRevokeCommand,
     KeyListCommand,
     CapacityCommand,
+    CostReportCommand,
+    UserExportCommand,
+    BlobTierCommand,
+    ...PROJECT_COMMANDS,
   ],
 })
 export class CliModule {}

@@ -8,3 +8,4 @@ export * from './accounts';
 export * from './stores';
 export * from './pipeline';
 export * from './metrics';
+export * from './files';

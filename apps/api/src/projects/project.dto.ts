@@ -37,7 +37,7 @@ export class ProjectListQuery extends CursorQuery {
 export class ProgressDto {
   @ApiProperty({ example: 55 }) percent: number;
   @ApiProperty({ nullable: true, type: Number, example: 120, description: 'seconds to DONE, from recent step durations' }) etaSec: number | null;
-  @ApiProperty({ nullable: true, enum: ['owner', 'scheduler'], description: '"owner": approve the lyrics or pick a clip' }) waitingFor: 'owner' | 'scheduler' | null;
+  @ApiProperty({ nullable: true, enum: ['owner', 'scheduler', 'budget'], description: '"owner": approve the lyrics or pick a clip; "budget": the provider budget of the day is spent' }) waitingFor: 'owner' | 'scheduler' | 'budget' | null;
 }
 
 export class ProjectDto {

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { PipelineModule } from '@app/domain';
+import { AdminProjectsController } from '../admin/admin-projects.controller';
 import { FilesController } from '../files/files.controller';
 import { ProjectEventsStream } from './project-events.stream';
 import { ProjectsController } from './projects.controller';
 import { WebhooksController } from './webhooks.controller';
 
-@Module({ imports: [PipelineModule], controllers: [ProjectsController, WebhooksController, FilesController], providers: [ProjectEventsStream] })
+@Module({ imports: [PipelineModule], controllers: [ProjectsController, WebhooksController, FilesController, AdminProjectsController], providers: [ProjectEventsStream] })
 export class ProjectsApiModule {}

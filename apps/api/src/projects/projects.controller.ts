@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Sse } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
-import { PipelineService, Principal, ProjectEntity } from '@app/domain';
+import { BlobObjectRepository, PipelineService, Principal, ProjectEntity } from '@app/domain';
 import { BlobStore } from '@app/integrations';
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
@@ -21,6 +21,7 @@ export class ProjectsController {
     private readonly pipeline: PipelineService,
     private readonly blob: BlobStore,
     private readonly events: ProjectEventsStream,
+    private readonly files: BlobObjectRepository,
   ) {}
 
   private async dto(p: ProjectEntity): Promise<ProjectDto> {
@@ -139,6 +140,7 @@ export class ProjectsController {
   @ApiOkResponse({ type: [ClipDto] })
   async clips(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<ClipDto[]> {
     const clips = await this.pipeline.clips(by, id);
+    for (const c of clips) void this.files.touch('audio', c.blobKey).catch(() => undefined);
     return Promise.all(
       clips.map(async (c, i) => ClipDto.from(c, await this.blob.readUrl('audio', c.blobKey, URL_TTL_SEC), await this.blob.readUrl('audio', c.blobKey, URL_TTL_SEC, `castad-song-${i + 1}${c.blobKey.slice(c.blobKey.lastIndexOf('.'))}`))),
     );
@@ -159,6 +161,7 @@ export class ProjectsController {
   @ApiOkResponse({ type: VideoDto })
   async video(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<VideoDto> {
     const v = await this.pipeline.video(by, id);
+    void this.files.touch('video', v.blobKey).catch(() => undefined);
     return {
       engine: v.engine,
       durationSec: v.durationSec,

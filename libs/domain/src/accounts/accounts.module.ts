@@ -6,6 +6,7 @@ import { AuthNonceRepository } from './auth-nonce.repository';
 import { PartnerRepository } from './partner.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { SessionService } from './session.service';
+import { UserExportService } from './user-export.service';
 import { UserRepository } from './user.repository';
 
 const providers = [
@@ -17,6 +18,7 @@ const providers = [
   RefreshTokenRepository,
   SessionService,
   UserRepository,
+  UserExportService,
 ];
 
 /** Users, sessions, partners and their keys: shared by the API and the CLI. */

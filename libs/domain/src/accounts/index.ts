@@ -9,3 +9,4 @@ export * from './secrets';
 export * from './session.service';
 export * from './user.repository';
 export * from './accounts.module';
+export * from './user-export.service';

@@ -57,6 +57,7 @@ export interface PipelineConfig {
   concurrency: Record<'lyrics' | 'song' | 'video' | 'store' | 'publish', number>;
   projectsPerDay: number;
   submissionRecoveryMs: number;
+  budgetRecheckMs: number;
 }
 
 export interface KakaoConfig {
@@ -89,6 +90,8 @@ export class AppConfig {
   readonly integrations: IntegrationsOptions;
   readonly pipeline: PipelineConfig;
   readonly metricsAllowCidrs: string[];
+  readonly prices: Record<string, number>;
+  readonly dailyBudgetUsd: Record<string, number>;
 
   constructor(env: EnvironmentVariables, role: AppRole) {
     this.stage = env.CASTAD_STAGE;
@@ -144,6 +147,8 @@ export class AppConfig {
         : { engine: 'local', root: env.BLOB_LOCAL_ROOT, publicBaseUrl: this.publicBaseUrl, signingKey: fileKey },
       workDir: env.WORK_DIR,
     };
+    this.prices = numberMap('PRICE_TABLE', env.PRICE_TABLE);
+    this.dailyBudgetUsd = numberMap('DAILY_BUDGET_USD', env.DAILY_BUDGET_USD ?? '{}');
     this.metricsAllowCidrs = (env.METRICS_ALLOW_CIDRS ?? '').split(',').map((c) => c.trim()).filter(Boolean);
     this.pipeline = {
       driver: env.DISPATCH_DRIVER ?? (env.CASTAD_STAGE === '3' ? 'bull' : 'inprocess'),
@@ -157,6 +162,7 @@ export class AppConfig {
       concurrency: { lyrics: env.PIPELINE_CONCURRENCY_LYRICS, song: env.PIPELINE_CONCURRENCY_SONG, video: env.PIPELINE_CONCURRENCY_VIDEO, store: env.PIPELINE_CONCURRENCY_OTHER, publish: env.PIPELINE_CONCURRENCY_OTHER },
       projectsPerDay: env.PROJECTS_PER_DAY,
       submissionRecoveryMs: env.SUBMISSION_RECOVERY_MS,
+      budgetRecheckMs: env.BUDGET_RECHECK_MS,
     };
     if (env.KAKAO_CLIENT_ID) {
       this.kakao = {
@@ -229,4 +235,19 @@ function embeddedSecret(sqlitePath: string): string {
     }
   }
   return readFileSync(file, 'utf8').trim();
+}
+
+/** A JSON object of non-negative numbers, or a configuration error naming the variable. */
+function numberMap(name: string, json: string): Record<string, number> {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    throw new Error(`Invalid configuration:\n  ${name}: not valid JSON`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`Invalid configuration:\n  ${name}: must be a JSON object`);
+  for (const [k, n] of Object.entries(v)) {
+    if (typeof n !== 'number' || !(n >= 0)) throw new Error(`Invalid configuration:\n  ${name}: "${k}" must be a number of USD, 0 or more`);
+  }
+  return v as Record<string, number>;
 }

@@ -189,6 +189,17 @@ export class EnvironmentVariables {
   @Transform(toBool) @IsBoolean() SUNO_DEDUPES_IDEMPOTENCY_KEY = false;
   @Transform(toBool) @IsBoolean() CREATOMATE_DEDUPES_IDEMPOTENCY_KEY = false;
 
+  /** USD per unit, by provider:unit, as JSON; unlisted units cost nothing */
+  @Matches(/^\{.*\}$/s, { message: 'PRICE_TABLE must be a JSON object like {"suno:song":0.1}' })
+  PRICE_TABLE = '{"openai:1k_tokens":0.005,"suno:song":0.1,"creatomate:render_second":0.03}';
+  /** daily spending cap in USD per provider, as JSON (e.g. {"suno":50}); once spent, new submissions wait for the next day */
+  @IsOptional()
+  @Matches(/^\{.*\}$/s, { message: 'DAILY_BUDGET_USD must be a JSON object like {"suno":50,"creatomate":80}' })
+  DAILY_BUDGET_USD?: string;
+
+  /** how often a project waiting on a spent budget looks again (ms) */
+  @Transform(toInt) @IsInt() @Min(100) BUDGET_RECHECK_MS = 300_000;
+
   /** networks a Prometheus scraper may read /metrics from without a token (comma-separated CIDRs; empty: admins only) */
   @IsOptional()
   @Matches(/^$|^[0-9a-fA-F:.]+\/\d{1,3}(,[0-9a-fA-F:.]+\/\d{1,3})*$/, { message: 'METRICS_ALLOW_CIDRS must be comma-separated CIDRs, e.g. 10.0.0.0/8,127.0.0.1/32' })

@@ -8,3 +8,4 @@ export * from './step-context';
 export * from './step-handlers';
 export * from './step-runner';
 export * from './usage.repository';
+export * from './quota-window';

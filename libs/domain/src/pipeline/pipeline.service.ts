@@ -9,15 +9,15 @@ import { StoreService } from '../stores/store.service';
 import { ContentRepository } from './content.repository';
 import { OWNER_STOPS, PROGRESS, ProjectState, STEP_FOR_STATE, STEPS, StepName, TERMINAL_STATES } from './project-state';
 import { ProjectRepository } from './project.repository';
+import { quotaWindow } from './quota-window';
 
 export interface Progress {
   percent: number;
   /** seconds until DONE from recent step durations, when it can be told */
   etaSec: number | null;
-  waitingFor: 'owner' | 'scheduler' | null;
+  waitingFor: 'owner' | 'scheduler' | 'budget' | null;
 }
 
-const KST_OFFSET_MS = 9 * 3600 * 1000;
 
 /** The pipeline's use cases for people: create, follow, approve, pick, retry, cancel. */
 @Injectable()
@@ -52,7 +52,7 @@ export class PipelineService {
 
   async progress(p: ProjectEntity): Promise<Progress> {
     const state = p.state as ProjectState;
-    const waitingFor = OWNER_STOPS[state] && !p.nextRunAt ? 'owner' : TERMINAL_STATES.includes(state) || state === 'FAILED' ? null : 'scheduler';
+    const waitingFor = OWNER_STOPS[state] && !p.nextRunAt ? 'owner' : TERMINAL_STATES.includes(state) || state === 'FAILED' ? null : p.lastError?.startsWith('waiting: the daily') ? 'budget' : 'scheduler';
     if (state === 'DONE') return { percent: 100, etaSec: 0, waitingFor: null };
     if (state === 'FAILED' || state === 'CANCELLED') return { percent: PROGRESS[(p.step && STEPS[p.step as StepName]?.from) || 'DRAFT'], etaSec: null, waitingFor };
     let eta = 0;
@@ -177,6 +177,21 @@ export class PipelineService {
     await this.projects.pollSoon(id, [submitted]);
   }
 
+  /**
+   * Ops: put projects back in the scheduler's hands. FAILED ones resume from their failed
+   * step (as a retry); live ones lose any stale lease and are due now; finished ones are left.
+   */
+  async requeue(filter: { ids?: string[]; state?: string; since?: Date }, dryRun: boolean): Promise<{ id: string; state: string; action: 'retry' | 'wake' | 'skip' }[]> {
+    const rows = await this.projects.matching(filter);
+    const plan = rows.map((p) => ({ id: p.id, state: p.state, action: p.state === 'FAILED' ? ('retry' as const) : TERMINAL_STATES.includes(p.state as ProjectState) ? ('skip' as const) : ('wake' as const) }));
+    if (dryRun) return plan;
+    for (const item of plan) {
+      if (item.action === 'retry') await this.retry('admin', item.id);
+      if (item.action === 'wake') await this.projects.updateIfState(item.id, [item.state as ProjectState], { nextRunAt: new Date(), leaseOwner: null, leaseUntil: null });
+    }
+    return plan;
+  }
+
   async remove(by: Principal, id: string): Promise<void> {
     const p = await this.get(by, id);
     if (!TERMINAL_STATES.includes(p.state as ProjectState) && p.state !== 'FAILED') throw new ConflictError('cancel the project before deleting it');
@@ -186,13 +201,6 @@ export class PipelineService {
   private async refreshed(id: string): Promise<ProjectEntity> {
     return (await this.projects.findById(id))!;
   }
-}
-
-/** Today in Korea: from 00:00 KST to the next 00:00 KST. */
-export function quotaWindow(now: Date): { since: Date; resetsAt: Date } {
-  const kst = new Date(now.getTime() + KST_OFFSET_MS);
-  const midnightKst = Date.UTC(kst.getUTCFullYear(), kst.getUTCMonth(), kst.getUTCDate()) - KST_OFFSET_MS;
-  return { since: new Date(midnightKst), resetsAt: new Date(midnightKst + 86_400_000) };
 }
 
 function safeEqual(a: string, b: string): boolean {

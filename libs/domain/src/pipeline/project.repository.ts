@@ -66,6 +66,17 @@ export class ProjectRepository {
     });
   }
 
+  /** Across all owners, for admins: newest first, by state. */
+  listAll(opts: { limit: number; states?: string[]; after?: { createdAt: Date; id: string } }): Promise<ProjectEntity[]> {
+    return this.db.read((em) => {
+      const q = em.createQueryBuilder(ProjectEntity, 'p').where('1 = 1');
+      if (opts.states?.length) q.andWhere('p.state IN (:...states)', { states: opts.states });
+      const after = opts.after;
+      if (after) q.andWhere(new Brackets((w) => w.where('p.created_at < :c', { c: after.createdAt }).orWhere('(p.created_at = :c AND p.id < :i)', { c: after.createdAt, i: after.id })));
+      return q.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').take(opts.limit).getMany();
+    });
+  }
+
   countCreatedSince(owner: Owner, since: Date): Promise<number> {
     return this.db.readPrimary((em) => {
       const q = em.createQueryBuilder(ProjectEntity, 'p').where('p.created_at >= :since', { since });
@@ -137,6 +148,17 @@ export class ProjectRepository {
   /** Callbacks and webhooks only bring the next poll forward. */
   async pollSoon(id: string, states: ProjectState[]): Promise<void> {
     await this.db.write((em) => em.update(ProjectEntity, { id, state: In(states) }, { nextRunAt: new Date() }));
+  }
+
+  /** Projects by id list and/or state and last change (ops filters); on the primary. */
+  matching(filter: { ids?: string[]; state?: string; since?: Date }): Promise<ProjectEntity[]> {
+    return this.db.readPrimary((em) => {
+      const q = em.createQueryBuilder(ProjectEntity, 'p').where('1 = 1');
+      if (filter.ids?.length) q.andWhere('p.id IN (:...ids)', { ids: filter.ids });
+      if (filter.state) q.andWhere('p.state = :state', { state: filter.state });
+      if (filter.since) q.andWhere('p.updated_at >= :since', { since: filter.since });
+      return q.orderBy('p.updated_at', 'ASC').take(10_000).getMany();
+    });
   }
 
   /** Housekeeping: leases whose holder died are cleared (the rows were reclaimable anyway). */

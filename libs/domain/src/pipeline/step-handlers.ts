@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { BlobStore, LyricsEngine, SongEngine, VideoRenderer } from '@app/integrations';
 import { AppConfig } from '../config/app-config';
 import { StoreEntity } from '../entities/store.entity';
@@ -7,7 +7,9 @@ import { ContentRepository } from './content.repository';
 import { copyIntoBlob } from './media-copy';
 import { StepName } from './project-state';
 import { StepContext, StepFailedError, StepOutcome } from './step-context';
+import { quotaWindow } from './quota-window';
 import { UsageRepository } from './usage.repository';
+import { BlobObjectRepository } from '../files/blob-object.repository';
 
 const now = () => new Date();
 const later = (ms: number) => new Date(Date.now() + ms);
@@ -19,6 +21,8 @@ const later = (ms: number) => new Date(Date.now() + ms);
  */
 @Injectable()
 export class StepHandlers {
+  private readonly logger = new Logger(StepHandlers.name);
+
   constructor(
     private readonly config: AppConfig,
     private readonly db: DatabaseRouter,
@@ -28,6 +32,7 @@ export class StepHandlers {
     private readonly songEngine: SongEngine,
     private readonly videoRenderer: VideoRenderer,
     private readonly blob: BlobStore,
+    private readonly files: BlobObjectRepository,
   ) {}
 
   readonly handlers: Record<StepName, (ctx: StepContext) => Promise<StepOutcome>> = {
@@ -73,6 +78,8 @@ export class StepHandlers {
     if (!lyrics) return { kind: 'wait', nextRunAt: later(60_000), patch: { nextRunAt: null } };
     const recovered = this.recoverSubmission(ctx, this.songEngine.dedupesByKey);
     if (recovered) return recovered;
+    const overBudget = await this.budgetSpent(this.songEngine.name);
+    if (overBudget) return overBudget;
     const key = p.pendingSubmissionKey ?? ctx.idempotencyKey;
     await ctx.markSubmitting(key);
     const o = p.options;
@@ -92,7 +99,8 @@ export class StepHandlers {
     const clips = [];
     for (const [i, c] of r.clips.entries()) {
       const key = `projects/${p.id}/song-${i + 1}${c.audio.contentType === 'audio/mpeg' ? '.mp3' : '.m4a'}`;
-      await copyIntoBlob(this.blob, c.audio, 'audio', key, this.config.providerTimeoutMs * 6);
+      const { bytes } = await copyIntoBlob(this.blob, c.audio, 'audio', key, this.config.providerTimeoutMs * 6);
+      await this.files.track({ container: 'audio', blobKey: key, contentType: c.audio.contentType, bytes, ownerUserId: p.ownerUserId });
       clips.push({ providerClipId: c.providerClipId, blobKey: key, durationSec: c.durationSec, lineTimings: c.lineTimings ?? [], selected: p.autopilot && i === 0 });
     }
     await this.content.saveClips(p.id, clips);
@@ -105,6 +113,8 @@ export class StepHandlers {
     if (!clip) return { kind: 'wait', nextRunAt: later(60_000), patch: { nextRunAt: null } };
     const recovered = this.recoverSubmission(ctx, this.videoRenderer.dedupesByKey);
     if (recovered) return recovered;
+    const overBudget = await this.budgetSpent(this.videoRenderer.name.split('+')[0]);
+    if (overBudget) return overBudget;
     const key = p.pendingSubmissionKey ?? ctx.idempotencyKey;
     const s = await this.store(p.storeId);
     const lyrics = (await this.content.approvedLyrics(p.id)) ?? (await this.content.latestLyrics(p.id));
@@ -137,11 +147,13 @@ export class StepHandlers {
     if (r.status === 'pending') return { kind: 'wait', nextRunAt: later(this.config.pipeline.videoPollMs) };
     if (r.status === 'failed') throw new StepFailedError(r.reason);
     const videoKey = `projects/${p.id}/video.mp4`;
-    await copyIntoBlob(this.blob, r.video, 'video', videoKey, this.config.providerTimeoutMs * 12);
+    const video = await copyIntoBlob(this.blob, r.video, 'video', videoKey, this.config.providerTimeoutMs * 12);
+    await this.files.track({ container: 'video', blobKey: videoKey, contentType: 'video/mp4', bytes: video.bytes, ownerUserId: p.ownerUserId });
     let thumbKey: string | null = null;
     if (r.thumbnail) {
       thumbKey = `projects/${p.id}/thumb.jpg`;
-      await copyIntoBlob(this.blob, r.thumbnail, 'thumbnails', thumbKey, this.config.providerTimeoutMs * 3);
+      const thumb = await copyIntoBlob(this.blob, r.thumbnail, 'thumbnails', thumbKey, this.config.providerTimeoutMs * 3);
+      await this.files.track({ container: 'thumbnails', blobKey: thumbKey, contentType: 'image/jpeg', bytes: thumb.bytes, ownerUserId: p.ownerUserId });
     }
     await this.content.saveVideo(p.id, { engine: this.videoRenderer.name, blobKey: videoKey, thumbnailBlobKey: thumbKey, durationSec: r.durationSec, width: r.width, height: r.height });
     return { kind: 'advance', to: 'VIDEO_READY', nextRunAt: now() };
@@ -161,6 +173,25 @@ export class StepHandlers {
     return {
       kind: 'fail',
       reason: 'a paid submission may have reached the provider before a crash, but its answer was lost and no callback came; it was not sent again to avoid paying twice. Retry to submit again.',
+    };
+  }
+
+  /**
+   * A provider whose daily budget is spent takes no new submission: the project waits, with
+   * the reason shown, until the budget resets (midnight, Korea time) — it never fails for it.
+   */
+  private async budgetSpent(provider: string): Promise<StepOutcome | undefined> {
+    const budget = this.config.dailyBudgetUsd[provider];
+    if (budget === undefined) return undefined;
+    const { since, resetsAt } = quotaWindow(new Date());
+    const spent = await this.usage.spentSince(provider, since);
+    if (spent < budget) return undefined;
+    this.logger.warn(`ALERT: the daily ${provider} budget of $${budget} is spent ($${spent.toFixed(2)}); new ${provider} submissions wait until ${resetsAt.toISOString()}`);
+    return {
+      kind: 'wait',
+      // look again now and then: the budget may be raised, or the day may turn
+      nextRunAt: new Date(Math.min(resetsAt.getTime(), Date.now() + this.config.pipeline.budgetRecheckMs)),
+      patch: { lastError: `waiting: the daily ${provider} budget ($${budget}) is spent; submissions resume at ${resetsAt.toISOString()}` },
     };
   }
 
