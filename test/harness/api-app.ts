@@ -10,7 +10,7 @@ import { PUBLIC, ROLES, SCOPES } from '../../apps/api/src/auth/decorators';
  */
 export async function startApi(env: Record<string, string>): Promise<TestApi> {
   const saved = { ...process.env };
-  Object.assign(process.env, { LOG_LEVEL: 'silent', ...env });
+  Object.assign(process.env, { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', ...env });
   try {
     const app = await createApiApp();
     await app.init();

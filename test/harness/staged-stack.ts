@@ -49,6 +49,7 @@ export class StagedStack {
       PROVIDER_TIMEOUT_MS: '2000',
       PROJECTS_PER_DAY: '1000',
       METRICS_ALLOW_CIDRS: '127.0.0.1/32',
+      RATE_LIMIT_PER_MINUTE: '100000',
       WORK_DIR: join(this.dir, 'work'),
       ...this.extraEnv,
       ...extra,

@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ProjectsApiModule } from './projects/projects.api.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StoresApiModule } from './stores/stores.api.module';
 import { RedisHealth } from './health/redis-health';
 import { DatabaseContextMiddleware } from './http/database-context.middleware';
@@ -21,6 +22,7 @@ import { loggerParams } from './http/logging';
     LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerParams }),
     DatabaseModule,
     IntegrationsModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => c.integrations }),
+    RateLimitModule,
     AuthModule,
     AccountsModule,
     StoresApiModule,

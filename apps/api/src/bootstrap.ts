@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, httpDuration } from '@app/domain';
+import { AppConfig, httpDuration, validateEnvironment } from '@app/domain';
 import { ApiModule } from './api.module';
 import { requestIdOf } from './http/logging';
 import { mountSwagger } from './openapi';
@@ -13,8 +13,11 @@ import { mountSwagger } from './openapi';
  * Validation and error mapping are providers of ApiModule (APP_PIPE, APP_FILTER).
  */
 export async function createApiApp(): Promise<NestFastifyApplication> {
+  const trusted = (validateEnvironment(process.env).TRUSTED_PROXIES ?? '').split(',').map((c) => c.trim()).filter(Boolean);
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
+    // X-Forwarded-For counts only when the connection comes from our own proxy (nginx)
+    trustProxy: trusted.length ? trusted : false,
     // idle keep-alive sockets are closed on shutdown; in-flight requests finish first
     forceCloseConnections: 'idle',
     // one id per request, from Nginx's X-Request-Id when sane; kept on the raw request so the

@@ -90,6 +90,8 @@ export class AppConfig {
   readonly integrations: IntegrationsOptions;
   readonly pipeline: PipelineConfig;
   readonly metricsAllowCidrs: string[];
+  readonly rateLimitPerMinute: number;
+  readonly trustedProxies: string[];
   readonly prices: Record<string, number>;
   readonly dailyBudgetUsd: Record<string, number>;
 
@@ -149,6 +151,8 @@ export class AppConfig {
     };
     this.prices = numberMap('PRICE_TABLE', env.PRICE_TABLE);
     this.dailyBudgetUsd = numberMap('DAILY_BUDGET_USD', env.DAILY_BUDGET_USD ?? '{}');
+    this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
+    this.trustedProxies = (env.TRUSTED_PROXIES ?? '').split(',').map((c) => c.trim()).filter(Boolean);
     this.metricsAllowCidrs = (env.METRICS_ALLOW_CIDRS ?? '').split(',').map((c) => c.trim()).filter(Boolean);
     this.pipeline = {
       driver: env.DISPATCH_DRIVER ?? (env.CASTAD_STAGE === '3' ? 'bull' : 'inprocess'),

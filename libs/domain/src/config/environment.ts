@@ -200,6 +200,11 @@ export class EnvironmentVariables {
   /** how often a project waiting on a spent budget looks again (ms) */
   @Transform(toInt) @IsInt() @Min(100) BUDGET_RECHECK_MS = 300_000;
 
+  /** requests per minute per user, partner key or client address */
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_PER_MINUTE = 300;
+  /** proxies (nginx) whose X-Forwarded-For is believed, comma-separated IPs or CIDRs; empty: none */
+  @IsOptional() @IsString() TRUSTED_PROXIES?: string;
+
   /** networks a Prometheus scraper may read /metrics from without a token (comma-separated CIDRs; empty: admins only) */
   @IsOptional()
   @Matches(/^$|^[0-9a-fA-F:.]+\/\d{1,3}(,[0-9a-fA-F:.]+\/\d{1,3})*$/, { message: 'METRICS_ALLOW_CIDRS must be comma-separated CIDRs, e.g. 10.0.0.0/8,127.0.0.1/32' })

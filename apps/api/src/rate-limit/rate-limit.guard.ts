@@ -1,0 +1,42 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
+import { AccessTokens } from '@app/domain';
+
+/**
+ * Who a limit counts for: the signed-in user (a valid access token), the partner key, or
+ * else the client address (Fastify's request.ip, which trusts X-Forwarded-For only from the
+ * configured proxies).
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly tokens: AccessTokens,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  protected override async getTracker(req: Record<string, any>): Promise<string> {
+    const auth: string | undefined = req.headers?.authorization;
+    if (auth?.startsWith('Bearer ')) {
+      try {
+        return `user:${this.tokens.verifyAccess(auth.slice(7)).sub}`;
+      } catch {
+        /* an invalid token is counted by address */
+      }
+    }
+    const key: string | undefined = req.headers?.['x-api-key'];
+    if (key && /^cak_[A-Za-z0-9]{12}_/.test(key)) return `key:${key.slice(4, 16)}`;
+    return `ip:${req.ip}`;
+  }
+
+  protected override async shouldSkip(ctx: ExecutionContext): Promise<boolean> {
+    const url: string = ctx.switchToHttp().getRequest().url ?? '';
+    // health checks and provider callbacks are never limited
+    return url.startsWith('/health') || url.startsWith('/v1/webhooks/');
+  }
+}
+

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AccountsModule, AppConfig } from '@app/domain';
+import { RateLimitGuard } from './rate-limit.guard';
+import { ResilientThrottlerStorage } from './redis-throttler.storage';
+
+/** Per user (or key, or address) request limits, shared across instances through Redis. */
+@Module({
+  imports: [
+    AccountsModule,
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+        storage: new ResilientThrottlerStorage(config),
+      }),
+    }),
+  ],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+})
+export class RateLimitModule {}
+

@@ -1,0 +1,62 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
+import Redis from 'ioredis';
+import { AppConfig } from '@app/domain';
+
+// one round trip: count the hit, start its window, and block past the limit
+const INCREMENT = `
+local hits = redis.call('INCR', KEYS[1])
+if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+local blocked = redis.call('PTTL', KEYS[2])
+if blocked > 0 then return {hits, ttl, 1, blocked} end
+if hits > tonumber(ARGV[2]) then
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+  return {hits, ttl, 1, tonumber(ARGV[3])}
+end
+return {hits, ttl, 0, 0}`;
+
+/**
+ * Rate-limit counters shared by every API instance through Redis (stage 3), so a client over
+ * its limit is refused whichever instance it reaches. If Redis is down, each instance counts
+ * on its own in memory until Redis is back: limits loosen, requests keep being served.
+ * (Written here because the maintained Redis storage for @nestjs/throttler does not support
+ * NestJS 12 yet.)
+ */
+@Injectable()
+export class ResilientThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
+  private readonly logger = new Logger(ResilientThrottlerStorage.name);
+  private readonly memory = new ThrottlerStorageService();
+  private readonly redis?: Redis;
+  private warned = false;
+
+  constructor(config: AppConfig) {
+    if (config.redisUrl) {
+      this.redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000, lazyConnect: false });
+      this.redis.on('error', () => undefined);
+    }
+  }
+
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    if (this.redis && this.redis.status === 'ready') {
+      try {
+        const [hits, ttlMs, blocked, blockMs] = (await this.redis.eval(INCREMENT, 2, `castad:rl:${throttlerName}:${key}`, `castad:rl:${throttlerName}:${key}:blocked`, ttl, limit, blockDuration)) as number[];
+        this.warned = false;
+        return { totalHits: hits, timeToExpire: Math.ceil(Math.max(ttlMs, 0) / 1000), isBlocked: blocked === 1, timeToBlockExpire: Math.ceil(blockMs / 1000) };
+      } catch {
+        /* fall through to memory */
+      }
+    }
+    if (this.redis && !this.warned) {
+      this.warned = true;
+      this.logger.warn('Redis unavailable: rate limits are counted per instance until it is back');
+    }
+    return this.memory.increment(key, ttl, limit, blockDuration, throttlerName);
+  }
+
+  onModuleDestroy(): void {
+    this.redis?.disconnect();
+    this.memory.onApplicationShutdown();
+  }
+}
