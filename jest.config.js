@@ -36,5 +36,6 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'] },
     { ...common, displayName: 'real', testMatch: ['<rootDir>/test/real/**/*.spec.ts'] },
+    { ...common, displayName: 'topology', testMatch: ['<rootDir>/test/topology/**/*.spec.ts'] },
   ],
 };

@@ -9,3 +9,4 @@ export * from './stores';
 export * from './pipeline';
 export * from './metrics';
 export * from './files';
+export * from './cache';

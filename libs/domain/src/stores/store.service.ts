@@ -5,6 +5,7 @@ import { StoreEntity } from '../entities/store.entity';
 import { NotFoundError } from '../errors/domain-errors';
 import { ownerOf } from './owner';
 import { StoreRepository } from './store.repository';
+import { CacheService } from '../cache/cache.service';
 
 export interface StoreInput {
   name: string;
@@ -21,9 +22,15 @@ export interface StoreInput {
 }
 
 /** Stores entered by hand (search results arrive with the Naver integration). */
+const STORE_TTL_SEC = 300;
+const revive = (s: StoreEntity): StoreEntity => ({ ...s, createdAt: new Date(s.createdAt), updatedAt: new Date(s.updatedAt) });
+
 @Injectable()
 export class StoreService {
-  constructor(private readonly stores: StoreRepository) {}
+  constructor(
+    private readonly stores: StoreRepository,
+    private readonly cache: CacheService,
+  ) {}
 
   create(by: Principal, input: StoreInput): Promise<StoreEntity> {
     return this.stores.insert({
@@ -45,9 +52,20 @@ export class StoreService {
     });
   }
 
+  /** Store details are read often (every project step): cached, and dropped on every edit. */
   async get(by: Principal, id: string): Promise<StoreEntity> {
-    const store = await this.stores.findOwned(id, ownerOf(by));
+    const owner = ownerOf(by);
+    // per-instance memory would serve other instances' stale copies after an edit: Redis only
+    if (!this.cache.shared) {
+      const store = await this.stores.findOwned(id, owner);
+      if (!store) throw new NotFoundError(`store ${id} not found`);
+      return store;
+    }
+    const cached = await this.cache.get<StoreEntity>(`store:${id}`);
+    if (cached && cached.ownerUserId === owner.ownerUserId && cached.partnerId === owner.partnerId) return revive(cached);
+    const store = await this.stores.findOwned(id, owner);
     if (!store) throw new NotFoundError(`store ${id} not found`);
+    await this.cache.set(`store:${id}`, store, STORE_TTL_SEC);
     return store;
   }
 
