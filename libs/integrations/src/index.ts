@@ -17,3 +17,6 @@ export * from './video/fallback-video-renderer';
 export * from './video/ffmpeg-video-renderer';
 export * from './video/video-renderer';
 export * from './ffmpeg/run-ffmpeg';
+export * from './search/store-search';
+export * from './search/naver-local-search';
+export * from './search/sample-store-search';

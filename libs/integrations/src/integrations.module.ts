@@ -6,6 +6,9 @@ import { INTEGRATIONS_OPTIONS, IntegrationsOptions } from './integrations.option
 import { KakaoHttpIdentity } from './kakao/kakao-http-identity';
 import { KakaoIdentity } from './kakao/kakao-identity';
 import { LyricsEngine } from './lyrics/lyrics-engine';
+import { NaverLocalSearch } from './search/naver-local-search';
+import { SampleStoreSearch } from './search/sample-store-search';
+import { StoreSearch } from './search/store-search';
 import { TemplateLyricsEngine } from './lyrics/template-lyrics-engine';
 import { SongEngine } from './song/song-engine';
 import { SunoSongEngine } from './song/suno-song-engine';
@@ -15,7 +18,7 @@ import { FfmpegVideoRenderer } from './video/ffmpeg-video-renderer';
 import { FallbackVideoRenderer } from './video/fallback-video-renderer';
 import { VideoRenderer } from './video/video-renderer';
 
-const ports = [KakaoIdentity, LyricsEngine, SongEngine, VideoRenderer, BlobStore];
+const ports = [KakaoIdentity, LyricsEngine, SongEngine, VideoRenderer, BlobStore, StoreSearch];
 
 /**
  * Ports and adapters for every outside system (design.md section 4). Each port is an
@@ -32,6 +35,7 @@ export class IntegrationsModule {
         { provide: INTEGRATIONS_OPTIONS, inject: opts.inject, useFactory: opts.useFactory },
         { provide: KakaoIdentity, ...o((x) => new KakaoHttpIdentity(x.kakao && { apiUrl: x.kakao.apiUrl, timeoutMs: x.providerTimeoutMs })) },
         { provide: LyricsEngine, ...o(() => new TemplateLyricsEngine()) },
+        { provide: StoreSearch, ...o((x) => (x.search.engine === 'naver' ? new NaverLocalSearch(x.search.naver) : new SampleStoreSearch())) },
         { provide: SongEngine, ...o((x) => (x.song.engine === 'suno' ? new SunoSongEngine(x.song.suno) : new SynthSongEngine(x.workDir))) },
         {
           provide: VideoRenderer,

@@ -1,5 +1,6 @@
 import { CreatomateConfig } from './video/creatomate-video-renderer';
 import { SunoConfig } from './song/suno-song-engine';
+import { NaverConfig } from './search/naver-local-search';
 
 /**
  * Which adapter serves each port, and their settings. The apps build this from their
@@ -9,6 +10,7 @@ export interface IntegrationsOptions {
   providerTimeoutMs: number;
   kakao?: { apiUrl: string };
   lyrics: { engine: 'template' };
+  search: { engine: 'sample' } | { engine: 'naver'; naver: NaverConfig };
   song: { engine: 'synth' } | { engine: 'suno'; suno: SunoConfig };
   video: { engine: 'ffmpeg'; ffmpegTimeoutMs: number } | { engine: 'creatomate'; creatomate: CreatomateConfig; ffmpegTimeoutMs: number; fallbackToFfmpeg: boolean };
   blob: { engine: 'local'; root: string; publicBaseUrl: string; signingKey: string } | { engine: 'azure'; connectionString: string; containerPrefix: string };

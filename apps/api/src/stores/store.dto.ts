@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsIn,
   IsLatitude,
   IsLongitude,
   IsNotEmpty,
@@ -80,7 +81,39 @@ export class CreateStoreDto {
   pitch?: string;
 }
 
+export class CreateStoreFromSearchDto extends CreateStoreDto {
+  @ApiPropertyOptional({ enum: ['naver', 'sample', 'manual'], default: 'manual', description: 'set when the facts come from GET /v1/stores/search' })
+  @IsOptional()
+  @IsIn(['naver', 'sample', 'manual'])
+  source?: 'naver' | 'sample' | 'manual';
+  @ApiPropertyOptional({ description: "the search result's link", example: 'https://map.naver.com/...' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  sourceRef?: string;
+}
+
 export class UpdateStoreDto extends PartialType(CreateStoreDto) {}
+
+export class StoreSearchQuery {
+  @ApiProperty({ example: '해운대 국밥', description: 'store name, with a place to narrow it' }) @IsString() @IsNotEmpty() @MaxLength(50) query: string;
+}
+
+export class StoreCandidateDto {
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) category: string | null;
+  @ApiProperty({ nullable: true, type: String }) address: string | null;
+  @ApiProperty({ nullable: true, type: String }) roadAddress: string | null;
+  @ApiProperty({ nullable: true, type: String }) phone: string | null;
+  @ApiProperty({ nullable: true, type: Number }) latitude: number | null;
+  @ApiProperty({ nullable: true, type: Number }) longitude: number | null;
+  @ApiProperty({ nullable: true, type: String }) link: string | null;
+}
+
+export class StoreSearchResultDto {
+  @ApiProperty({ type: [StoreCandidateDto], description: 'at most 5' }) items: StoreCandidateDto[];
+  @ApiProperty({ example: 'naver' }) source: string;
+}
 
 export class StoreDto {
   @ApiProperty({ format: 'uuid' }) id: string;

@@ -8,25 +8,37 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Principal, StoreService } from '@app/domain';
+import { Principal, StoreSearchService, StoreService } from '@app/domain';
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { CursorQuery, decodeCursor, page } from '../http/pagination';
-import { CreateStoreDto, StoreDto, StorePageDto, UpdateStoreDto } from './store.dto';
+import { CreateStoreFromSearchDto, StoreDto, StorePageDto, StoreSearchQuery, StoreSearchResultDto, UpdateStoreDto } from './store.dto';
 
 @ApiTags('stores')
 @ApiBearerAuth('bearer')
 @ApiSecurity('api-key')
 @Controller('v1/stores')
 export class StoresController {
-  constructor(private readonly stores: StoreService) {}
+  constructor(
+    private readonly stores: StoreService,
+    private readonly search_: StoreSearchService,
+  ) {}
 
   @Post()
   @Scopes('stores:write')
-  @ApiOperation({ summary: 'Add a store entered by hand' })
+  @ApiOperation({ summary: 'Add a store: entered by hand, or from a search result' })
   @ApiCreatedResponse({ type: StoreDto })
-  async create(@CurrentPrincipal() p: Principal, @Body() body: CreateStoreDto): Promise<StoreDto> {
+  async create(@CurrentPrincipal() p: Principal, @Body() body: CreateStoreFromSearchDto): Promise<StoreDto> {
     return StoreDto.from(await this.stores.create(p, body));
+  }
+
+  @Get('search')
+  @Scopes('stores:read')
+  @ApiOperation({ summary: 'Find a store by name (Naver Local Search when configured; up to 5 results, cached)' })
+  @ApiOkResponse({ type: StoreSearchResultDto })
+  async search(@Query() q: StoreSearchQuery): Promise<StoreSearchResultDto> {
+    const r = await this.search_.find(q.query);
+    return { items: r.items, source: r.source };
   }
 
   @Get()

@@ -131,6 +131,10 @@ export class AppConfig {
       providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
       kakao: env.KAKAO_CLIENT_ID ? { apiUrl: env.KAKAO_API_URL.replace(/\/+$/, '') } : undefined,
       lyrics: { engine: 'template' },
+      search:
+        env.STORE_SEARCH_ENGINE === 'naver'
+          ? { engine: 'naver', naver: { baseUrl: env.NAVER_BASE_URL.replace(/\/+$/, ''), clientId: env.NAVER_CLIENT_ID!, clientSecret: env.NAVER_CLIENT_SECRET!, timeoutMs: env.PROVIDER_TIMEOUT_MS } }
+          : { engine: 'sample' },
       song:
         env.SONG_ENGINE === 'suno'
           ? { engine: 'suno', suno: { baseUrl: env.SUNO_BASE_URL.replace(/\/+$/, ''), apiKey: env.SUNO_API_KEY!, model: env.SUNO_MODEL, timeoutMs: env.PROVIDER_TIMEOUT_MS, dedupesByKey: env.SUNO_DEDUPES_IDEMPOTENCY_KEY } }

@@ -135,6 +135,17 @@ export class EnvironmentVariables {
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) PUBLIC_BASE_URL?: string;
 
   // --- engines ---
+  /** sample (bundled made-up stores) | naver (Naver Local Search) */
+  @IsIn(['sample', 'naver']) STORE_SEARCH_ENGINE: 'sample' | 'naver' = 'sample';
+  @IsUrl({ require_tld: false, require_protocol: true }) NAVER_BASE_URL = 'https://openapi.naver.com';
+  @ValidateIf((o: EnvironmentVariables) => o.STORE_SEARCH_ENGINE === 'naver')
+  @IsString()
+  @MinLength(1, { message: 'NAVER_CLIENT_ID is required with STORE_SEARCH_ENGINE=naver' })
+  NAVER_CLIENT_ID?: string;
+  @ValidateIf((o: EnvironmentVariables) => o.STORE_SEARCH_ENGINE === 'naver')
+  @IsString()
+  @MinLength(1, { message: 'NAVER_CLIENT_SECRET is required with STORE_SEARCH_ENGINE=naver' })
+  NAVER_CLIENT_SECRET?: string;
   @IsIn(['synth', 'suno']) SONG_ENGINE: 'synth' | 'suno' = 'synth';
   @IsUrl({ require_tld: false, require_protocol: true }) SUNO_BASE_URL = 'https://api.sunoapi.org';
   @ValidateIf((o: EnvironmentVariables) => o.SONG_ENGINE === 'suno')

@@ -2,3 +2,4 @@ export * from './owner';
 export * from './store.repository';
 export * from './store.service';
 export * from './stores.module';
+export * from './store-search.service';

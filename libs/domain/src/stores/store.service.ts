@@ -19,6 +19,9 @@ export interface StoreInput {
   menu?: { name: string; price?: string }[] | null;
   hours?: string | null;
   pitch?: string | null;
+  /** where the facts came from: a search result, or the owner's own entry */
+  source?: 'naver' | 'sample' | 'manual';
+  sourceRef?: string | null;
 }
 
 /** Stores entered by hand (search results arrive with the Naver integration). */
@@ -47,8 +50,8 @@ export class StoreService {
       menu: input.menu ?? null,
       hours: input.hours ?? null,
       pitch: input.pitch ?? null,
-      source: 'manual',
-      sourceRef: null,
+      source: input.source ?? 'manual',
+      sourceRef: input.sourceRef ?? null,
     });
   }
 

@@ -1,0 +1,65 @@
+import { decode } from 'he';
+import { parseJson, providerFetch } from '../http/provider-http';
+import { ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
+import { StoreCandidate, StoreSearch } from './store-search';
+
+export interface NaverConfig {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  timeoutMs: number;
+}
+
+interface NaverLocalItem {
+  title: string;
+  link: string;
+  category: string;
+  description: string;
+  telephone: string;
+  address: string;
+  roadAddress: string;
+  mapx: string;
+  mapy: string;
+}
+
+/** "<b>해운대</b> 할매국밥 &amp; 수육" -> "해운대 할매국밥 & 수육" */
+export const plainText = (s: string) => decode(s.replace(/<\/?b>/gi, '')).trim();
+
+/** mapx/mapy are WGS84 degrees x 10^7 as integer strings. */
+const degrees = (v: string) => (/^-?\d+$/.test(v) ? Number(v) / 1e7 : null);
+
+/**
+ * Naver Local Search (official API): at most 5 results, one page. Titles carry <b> tags and
+ * HTML entities; there is no place id, photo, menu or opening hours in it.
+ */
+export class NaverLocalSearch extends StoreSearch {
+  readonly name = 'naver';
+
+  constructor(private readonly cfg: NaverConfig) {
+    super();
+  }
+
+  async search(query: string): Promise<StoreCandidate[]> {
+    const url = `${this.cfg.baseUrl}/v1/search/local.json?${new URLSearchParams({ query, display: '5', start: '1', sort: 'random' })}`;
+    const res = await providerFetch('naver', url, { headers: { 'X-Naver-Client-Id': this.cfg.clientId, 'X-Naver-Client-Secret': this.cfg.clientSecret } }, this.cfg.timeoutMs);
+    if (res.status === 401 || res.status === 403) throw new ProviderRejectedError('naver', `naver refused our credentials (${res.status})`);
+    if (res.status === 429) {
+      const ra = Number(res.headers.get('retry-after'));
+      throw new ProviderUnavailableError('naver', 'naver rate limit or daily quota reached', Number.isFinite(ra) && ra > 0 ? ra : undefined);
+    }
+    if (res.status === 400) throw new ProviderRejectedError('naver', `naver refused the query: ${res.text.slice(0, 200)}`);
+    if (res.status !== 200) throw new ProviderUnavailableError('naver', `naver answered ${res.status}`);
+    const body = parseJson<{ items?: NaverLocalItem[] }>('naver', res.text);
+    if (!Array.isArray(body.items)) throw new ProviderUnavailableError('naver', 'naver sent a malformed response');
+    return body.items.slice(0, 5).map((i) => ({
+      name: plainText(i.title),
+      category: i.category ? plainText(i.category) : null,
+      address: i.address || null,
+      roadAddress: i.roadAddress || null,
+      phone: i.telephone || null,
+      latitude: degrees(i.mapy),
+      longitude: degrees(i.mapx),
+      link: i.link || null,
+    }));
+  }
+}

@@ -1,0 +1,17 @@
+export interface StoreCandidate {
+  name: string;
+  category: string | null;
+  address: string | null;
+  roadAddress: string | null;
+  phone: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  /** the provider's link for the place, when it has one */
+  link: string | null;
+}
+
+/** Finds stores by name. Naver Local Search when staged, a bundled sample directory offline. */
+export abstract class StoreSearch {
+  abstract readonly name: string;
+  abstract search(query: string): Promise<StoreCandidate[]>;
+}

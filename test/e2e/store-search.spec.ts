@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { FakeNaver } from '../fakes/naver.fake';
+import { startApi, TestApi } from '../harness/api-app';
+import { removeDir, tempDir } from '../harness/process';
+
+describe('store search over HTTP', () => {
+  const dir = tempDir('search');
+  afterAll(() => removeDir(dir));
+
+  it('finds sample stores offline, and a result becomes a store', async () => {
+    const api = await startApi({ DB_SQLITE_PATH: join(dir, 'a.sqlite') });
+    try {
+      const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 's' } })).body.accessToken;
+      const res = await api.request('GET', `/v1/stores/search?query=${encodeURIComponent('해운대 국밥')}`, { token });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ source: 'sample', items: [{ name: '해운대 할매국밥' }] });
+      const created = await api.request('POST', '/v1/stores', { token, body: { ...res.body.items[0], link: undefined, source: 'sample' } });
+      expect(created.status).toBe(201);
+      expect(created.body.source).toBe('sample');
+      expect((await api.request('GET', '/v1/stores/search?query=', { token })).status).toBe(400);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('asks Naver once and serves repeats from the cache', async () => {
+    const naver = new FakeNaver();
+    await naver.start();
+    let api: TestApi | undefined;
+    try {
+      api = await startApi({ DB_SQLITE_PATH: join(dir, 'b.sqlite'), STORE_SEARCH_ENGINE: 'naver', NAVER_BASE_URL: naver.url, NAVER_CLIENT_ID: naver.clientId, NAVER_CLIENT_SECRET: naver.clientSecret });
+      const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'n' } })).body.accessToken;
+      for (let i = 0; i < 3; i++) expect((await api.request('GET', '/v1/stores/search?query=해운대', { token })).body.items[0].name).toBe('해운대 할매국밥 & 수육');
+      expect(naver.count('GET', '/v1/search/local.json')).toBe(1);
+      naver.failNext(1, { status: 500, body: { errorMessage: 'System error', errorCode: 'SE99' } });
+      expect((await api.request('GET', '/v1/stores/search?query=다른곳', { token })).status).toBe(503);
+    } finally {
+      await api?.close();
+      await naver.stop();
+    }
+  });
+});
