@@ -13,7 +13,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const v = tokens.verification;
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: v.key,
+      // a key object: typings say string | Buffer, jsonwebtoken takes a KeyObject (and is faster with it)
+      secretOrKey: v.key as unknown as string,
       algorithms: v.algorithms,
       issuer: v.issuer,
       audience: v.audience,

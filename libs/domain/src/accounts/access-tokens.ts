@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import jwt, { JwtPayload } from 'jsonwebtoken';
 import { AppConfig, JwtKeys } from '../config/app-config';
@@ -24,15 +25,28 @@ export interface AccessClaims {
 export class AccessTokens {
   private readonly keys: JwtKeys;
   readonly ttlSec: number;
+  /**
+   * Key objects made once: handed a string, jsonwebtoken rebuilds a key on every call (and
+   * for an HMAC secret first tries, and fails, to read it as a public key), which cost half
+   * of an authenticated request's CPU.
+   */
+  private readonly signKey: KeyObject;
+  private readonly verifyKey: KeyObject;
 
   constructor(config: AppConfig) {
     this.keys = config.auth.jwt;
     this.ttlSec = config.auth.accessTtlSec;
+    if (this.keys.algorithm === 'HS256') {
+      this.signKey = this.verifyKey = createSecretKey(Buffer.from(this.keys.secret, 'utf8'));
+    } else {
+      this.signKey = createPrivateKey(this.keys.privateKey);
+      this.verifyKey = createPublicKey(this.keys.publicKey);
+    }
   }
 
   /** What passport-jwt needs to verify exactly as verify() does. */
   get verification(): {
-    key: string;
+    key: KeyObject;
     algorithms: [JwtKeys['algorithm']];
     issuer: string;
     audience: string;
@@ -88,13 +102,5 @@ export class AccessTokens {
       const reason = err instanceof jwt.TokenExpiredError ? 'expired' : 'invalid';
       throw new UnauthorizedError(`token ${reason}`);
     }
-  }
-
-  private get signKey(): string {
-    return this.keys.algorithm === 'HS256' ? this.keys.secret : this.keys.privateKey;
-  }
-
-  private get verifyKey(): string {
-    return this.keys.algorithm === 'HS256' ? this.keys.secret : this.keys.publicKey;
   }
 }

@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import { execFileSync, spawn } from 'node:child_process';
+import jwt from 'jsonwebtoken';
+import { ReplicatedMariaDb } from '../test/harness/mariadb';
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+(async () => {
+  const db = new ReplicatedMariaDb(0); await db.start();
+  const env = db.env({ CASTAD_STAGE: '1', JWT_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: '100000000', LOG_LEVEL: 'warn', PORT: '3991', HOST: '127.0.0.1' });
+  execFileSync(process.execPath, ['dist/apps/cli/src/main.js', 'migrate'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'ignore' });
+  const userId = randomUUID();
+  await db.primary.query("INSERT INTO castad.users (id, nickname, role, created_at, updated_at) VALUES (?, 'bench', 'user', NOW(3), NOW(3))", [userId]);
+  const token = jwt.sign({ role: 'user', typ: 'access', fam: 'bench' }, SECRET, { algorithm: 'HS256', issuer: 'castad', audience: 'castad-api', subject: userId, expiresIn: 3600 });
+  Object.assign(process.env, env);
+  const { createApiApp } = require('../dist/apps/api/src/bootstrap.js');
+  const app = await createApiApp();
+  await app.listen(3991, '127.0.0.1');
+  const ac = spawn('npx', ['autocannon', '-c', '100', '-d', '6', '-H', `authorization=Bearer ${token}`, 'http://127.0.0.1:3991/v1/me'], { stdio: 'inherit' });
+  await new Promise((r) => ac.on('exit', r));
+  await app.close(); await db.destroy();
+  process.exit(0);
+})();
