@@ -27,7 +27,7 @@ async function duePollMs(stack: StagedStack): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const stack = new StagedStack({ SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true', CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true', SONG_POLL_MS: '10', VIDEO_POLL_MS: '10', PIPELINE_POLL_MS: '20', PIPELINE_CONCURRENCY_SONG: '16', PIPELINE_CONCURRENCY_VIDEO: '16', PIPELINE_CONCURRENCY_LYRICS: '16', PIPELINE_CONCURRENCY_OTHER: '16', LOG_LEVEL: 'warn' });
+  const stack = new StagedStack({ SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true', CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true', SONG_POLL_MS: '10', VIDEO_POLL_MS: '10', PIPELINE_POLL_MS: '50', PIPELINE_CONCURRENCY_SONG: '16', PIPELINE_CONCURRENCY_VIDEO: '16', PIPELINE_CONCURRENCY_LYRICS: '16', PIPELINE_CONCURRENCY_OTHER: '16', LOG_LEVEL: 'warn' });
   await stack.start();
   stack.suno.generationMs = 0;
   stack.suno.sendCallbacks = false;
