@@ -108,6 +108,8 @@ describe('the user journey on the embedded default', () => {
 
   it('runs straight through on autopilot', async () => {
     const created = await api.request('POST', '/v1/projects', { token, body: { storeId, mood: 'calm', lengthSec: 15, autopilot: true } });
+    // the first project's step durations make an ETA for this one
+    expect(created.body.progress.etaSec).toEqual(expect.any(Number));
     const done = await until(created.body.id, 'DONE');
     expect(done.autopilot).toBe(true);
     const video = await api.request('GET', `/v1/projects/${created.body.id}/video`, { token });

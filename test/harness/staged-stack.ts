@@ -99,7 +99,11 @@ export class StagedStack {
   async createProjects(n: number, autopilot = true): Promise<string[]> {
     const store = await this.api('POST', '/v1/stores', { name: '서면 분식', roadAddress: '부산광역시 부산진구 서면로 1', phone: '051-000-0000', menu: [{ name: '떡볶이' }] });
     const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push((await this.api('POST', '/v1/projects', { storeId: store.body.id, autopilot, lengthSec: 15 })).body.id);
+    for (let i = 0; i < n; i++) {
+      const res = await this.api('POST', '/v1/projects', { storeId: store.body.id, autopilot, lengthSec: 15 });
+      if (res.status !== 202) throw new Error(`POST /v1/projects answered ${res.status}: ${JSON.stringify(res.body)}`);
+      ids.push(res.body.id);
+    }
     return ids;
   }
 

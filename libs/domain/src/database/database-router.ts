@@ -56,12 +56,18 @@ export class DatabaseRouter {
 
   async write<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     DatabaseContext.markWrote();
-    return this.inTurn(() => fn(this.dataSource.manager));
+    return this.inTurn(() => retryOnConflict(() => fn(this.dataSource.manager)));
   }
 
-  async transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  /**
+   * A transaction on the primary. One that MySQL chose as a deadlock victim (or that waited too
+   * long for a lock) was rolled back whole, so it is run again, up to three times.
+   * `readCommitted` avoids gap locks for claim-style queries (MySQL only).
+   */
+  async transaction<T>(fn: (em: EntityManager) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
     DatabaseContext.markWrote();
-    return this.inTurn(() => this.dataSource.transaction(fn));
+    const mysql = !this.serialiseWrites;
+    return this.inTurn(() => retryOnConflict(() => (opts.readCommitted && mysql ? this.dataSource.transaction('READ COMMITTED', fn) : this.dataSource.transaction(fn))));
   }
 
   private inTurn<T>(fn: () => Promise<T>): Promise<T> {
@@ -97,5 +103,19 @@ export class DatabaseRouter {
     const runner = this.dataSource.createQueryRunner('master');
     await runner.connect();
     return runner;
+  }
+}
+
+const CONFLICT_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
+      if (i >= attempts || !code || !CONFLICT_CODES.has(code)) throw err;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * i));
+    }
   }
 }

@@ -105,7 +105,7 @@ export class ProjectRepository {
       const rows: RawClaim[] = await due.addSelect('p.state', 'state').addSelect('p.step_attempts', 'step_attempts').addSelect('p.retries', 'retries').setLock('pessimistic_write').setOnLocked('skip_locked').getRawMany();
       if (rows.length) await em.update(ProjectEntity, { id: In(rows.map((r) => r.id)) }, { leaseOwner: owner, leaseUntil: until });
       return rows.map(claimed);
-    });
+    }, { readCommitted: true });
   }
 
   /** The due-work query, also used to check its plan. */
