@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, IsNull } from 'typeorm';
 import type { KakaoProfile } from '@app/integrations';
 import { DatabaseRouter } from '../database/database-router';
+import { newestFirstAfter } from '../database/keyset';
 import { BlobObjectEntity } from '../entities/blob-object.entity';
 import { UserEntity, UserRole } from '../entities/user.entity';
 
@@ -115,23 +116,7 @@ export class UserRepository {
           ),
         );
       }
-      if (opts.after) {
-        q.andWhere(
-          new Brackets((w) =>
-            w
-              .where('u.created_at < :c', { c: opts.after!.createdAt })
-              .orWhere('(u.created_at = :c AND u.id < :i)', {
-                c: opts.after!.createdAt,
-                i: opts.after!.id,
-              }),
-          ),
-        );
-      }
-      return q
-        .orderBy('u.created_at', 'DESC')
-        .addOrderBy('u.id', 'DESC')
-        .take(opts.limit)
-        .getMany();
+      return newestFirstAfter(q, 'u', opts.after, opts.limit).getMany();
     });
   }
 }

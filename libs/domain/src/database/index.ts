@@ -5,3 +5,4 @@ export * from './database.module';
 export * from './data-source-options';
 export * from './connection-errors';
 export * from './snake-naming.strategy';
+export * from './keyset';

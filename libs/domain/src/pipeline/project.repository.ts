@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Brackets, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
+import { newestFirstAfter } from '../database/keyset';
 import { ProjectEntity, ProjectOptions } from '../entities/project.entity';
 import { ProjectEventEntity } from '../entities/project-event.entity';
 import { Owner } from '../stores/owner';
@@ -61,8 +62,7 @@ export class ProjectRepository {
       else q.where('p.partner_id = :pt', { pt: owner.partnerId });
       if (opts.states?.length) q.andWhere('p.state IN (:...states)', { states: opts.states });
       const after = opts.after;
-      if (after) q.andWhere(new Brackets((w) => w.where('p.created_at < :c', { c: after.createdAt }).orWhere('(p.created_at = :c AND p.id < :i)', { c: after.createdAt, i: after.id })));
-      return q.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').take(opts.limit).getMany();
+      return newestFirstAfter(q, 'p', after, opts.limit).getMany();
     });
   }
 
@@ -72,8 +72,7 @@ export class ProjectRepository {
       const q = em.createQueryBuilder(ProjectEntity, 'p').where('1 = 1');
       if (opts.states?.length) q.andWhere('p.state IN (:...states)', { states: opts.states });
       const after = opts.after;
-      if (after) q.andWhere(new Brackets((w) => w.where('p.created_at < :c', { c: after.createdAt }).orWhere('(p.created_at = :c AND p.id < :i)', { c: after.createdAt, i: after.id })));
-      return q.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').take(opts.limit).getMany();
+      return newestFirstAfter(q, 'p', after, opts.limit).getMany();
     });
   }
 

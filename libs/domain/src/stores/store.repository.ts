@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
+import { newestFirstAfter } from '../database/keyset';
 import { StoreEntity } from '../entities/store.entity';
 import { Owner } from './owner';
 
@@ -31,16 +31,7 @@ export class StoreRepository {
       const q = em.createQueryBuilder(StoreEntity, 's');
       if (owner.ownerUserId) q.where('s.owner_user_id = :o', { o: owner.ownerUserId });
       else q.where('s.partner_id = :p', { p: owner.partnerId });
-      if (after) {
-        q.andWhere(
-          new Brackets((w) =>
-            w
-              .where('s.created_at < :c', { c: after.createdAt })
-              .orWhere('(s.created_at = :c AND s.id < :i)', { c: after.createdAt, i: after.id }),
-          ),
-        );
-      }
-      return q.orderBy('s.created_at', 'DESC').addOrderBy('s.id', 'DESC').take(limit).getMany();
+      return newestFirstAfter(q, 's', after, limit).getMany();
     });
   }
 }
