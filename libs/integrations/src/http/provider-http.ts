@@ -52,3 +52,23 @@ export function failForStatus(provider: string, res: ProviderResponse, what: str
     Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
   );
 }
+
+/** A JSON call with our Bearer key and, for paid submissions, our Idempotency-Key. */
+export function bearerJson(provider: string, api: { baseUrl: string; apiKey: string; timeoutMs: number }, method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<ProviderResponse> {
+  return providerFetch(
+    provider,
+    `${api.baseUrl}${path}`,
+    {
+      method,
+      headers: { Authorization: `Bearer ${api.apiKey}`, 'Content-Type': 'application/json', ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    },
+    api.timeoutMs,
+  );
+}
+
+/** Retry-After in seconds, when the provider sent a usable one. */
+export function retryAfterOf(res: ProviderResponse): number | undefined {
+  const ra = Number(res.headers.get('retry-after'));
+  return Number.isFinite(ra) && ra > 0 ? ra : undefined;
+}

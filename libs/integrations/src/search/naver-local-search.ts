@@ -1,5 +1,5 @@
 import { decode } from 'he';
-import { parseJson, providerFetch } from '../http/provider-http';
+import { parseJson, providerFetch, retryAfterOf } from '../http/provider-http';
 import { ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
 import { StoreCandidate, StoreSearch } from './store-search';
 
@@ -43,10 +43,7 @@ export class NaverLocalSearch extends StoreSearch {
     const url = `${this.cfg.baseUrl}/v1/search/local.json?${new URLSearchParams({ query, display: '5', start: '1', sort: 'random' })}`;
     const res = await providerFetch('naver', url, { headers: { 'X-Naver-Client-Id': this.cfg.clientId, 'X-Naver-Client-Secret': this.cfg.clientSecret } }, this.cfg.timeoutMs);
     if (res.status === 401 || res.status === 403) throw new ProviderRejectedError('naver', `naver refused our credentials (${res.status})`);
-    if (res.status === 429) {
-      const ra = Number(res.headers.get('retry-after'));
-      throw new ProviderUnavailableError('naver', 'naver rate limit or daily quota reached', Number.isFinite(ra) && ra > 0 ? ra : undefined);
-    }
+    if (res.status === 429) throw new ProviderUnavailableError('naver', 'naver rate limit or daily quota reached', retryAfterOf(res));
     if (res.status === 400) throw new ProviderRejectedError('naver', `naver refused the query: ${res.text.slice(0, 200)}`);
     if (res.status !== 200) throw new ProviderUnavailableError('naver', `naver answered ${res.status}`);
     const body = parseJson<{ items?: NaverLocalItem[] }>('naver', res.text);

@@ -1,5 +1,5 @@
 import { ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
-import { parseJson, providerFetch } from '../http/provider-http';
+import { bearerJson, parseJson, retryAfterOf } from '../http/provider-http';
 import { Usage } from '../lyrics/lyrics-engine';
 import { SongClip, SongEngine, SongPoll, SongRequest } from './song-engine';
 
@@ -80,26 +80,9 @@ export class SunoSongEngine extends SongEngine {
   }
 
   private async call(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<string> {
-    const res = await providerFetch(
-      'suno',
-      `${this.cfg.baseUrl}${path}`,
-      {
-        method,
-        headers: {
-          Authorization: `Bearer ${this.cfg.apiKey}`,
-          'Content-Type': 'application/json',
-          ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      },
-      this.cfg.timeoutMs,
-    );
+    const res = await bearerJson('suno', this.cfg, method, path, body, idempotencyKey);
     if (res.status === 401 || res.status === 403) throw new ProviderRejectedError('suno', `suno refused our API key (${res.status})`);
-    if (res.status !== 200) {
-      const ra = Number(res.headers.get('retry-after'));
-      throw new ProviderUnavailableError('suno', `suno answered ${res.status}`, Number.isFinite(ra) && ra > 0 ? ra : undefined);
-    }
+    if (res.status !== 200) throw new ProviderUnavailableError('suno', `suno answered ${res.status}`, retryAfterOf(res));
     return res.text;
   }
 }
-

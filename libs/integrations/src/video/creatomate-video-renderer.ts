@@ -1,5 +1,5 @@
 import { ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
-import { parseJson, providerFetch } from '../http/provider-http';
+import { bearerJson, parseJson, retryAfterOf } from '../http/provider-http';
 import { Usage } from '../lyrics/lyrics-engine';
 import { VideoPoll, VideoRenderer, VideoRequest } from './video-renderer';
 
@@ -77,26 +77,12 @@ export class CreatomateVideoRenderer extends VideoRenderer {
   }
 
   private async call(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<string> {
-    const res = await providerFetch(
-      'creatomate',
-      `${this.cfg.baseUrl}${path}`,
-      {
-        method,
-        headers: {
-          Authorization: `Bearer ${this.cfg.apiKey}`,
-          'Content-Type': 'application/json',
-          ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      },
-      this.cfg.timeoutMs,
-    );
+    const res = await bearerJson('creatomate', this.cfg, method, path, body, idempotencyKey);
     if (res.status === 200 || res.status === 201 || res.status === 202) return res.text;
     if (res.status === 400 || res.status === 401 || res.status === 402 || res.status === 404) {
       throw new ProviderRejectedError('creatomate', `creatomate refused the request (${res.status}): ${res.text.slice(0, 200)}`);
     }
-    const ra = Number(res.headers.get('retry-after'));
-    throw new ProviderUnavailableError('creatomate', `creatomate answered ${res.status}`, Number.isFinite(ra) && ra > 0 ? ra : undefined);
+    throw new ProviderUnavailableError('creatomate', `creatomate answered ${res.status}`, retryAfterOf(res));
   }
 }
 
