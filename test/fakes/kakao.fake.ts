@@ -69,16 +69,7 @@ export class FakeKakao extends FakeHttpServer {
     this.route('POST', '/oauth/token', (req) => {
       const f = req.form;
       const app = this.apps.get(f.get('client_id') ?? '');
-      if (!app)
-        return {
-          status: 401,
-          body: {
-            error: 'invalid_client',
-            error_description: 'Bad client credentials',
-            error_code: 'KOE010',
-          },
-        };
-      if (app.clientSecret && f.get('client_secret') !== app.clientSecret) {
+      if (!app || (app.clientSecret && f.get('client_secret') !== app.clientSecret)) {
         return {
           status: 401,
           body: {

@@ -99,7 +99,8 @@ export class StoreSearchQuery {
   @ApiProperty({ example: '해운대 국밥', description: 'store name, with a place to narrow it' }) @IsString() @IsNotEmpty() @MaxLength(50) query: string;
 }
 
-export class StoreCandidateDto {
+/** Where a store is and how to reach it: shared by search results and our stores. */
+export class StorePlaceDto {
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true, type: String }) category: string | null;
   @ApiProperty({ nullable: true, type: String }) address: string | null;
@@ -107,6 +108,9 @@ export class StoreCandidateDto {
   @ApiProperty({ nullable: true, type: String }) phone: string | null;
   @ApiProperty({ nullable: true, type: Number }) latitude: number | null;
   @ApiProperty({ nullable: true, type: Number }) longitude: number | null;
+}
+
+export class StoreCandidateDto extends StorePlaceDto {
   @ApiProperty({ nullable: true, type: String }) link: string | null;
 }
 
@@ -115,15 +119,8 @@ export class StoreSearchResultDto {
   @ApiProperty({ example: 'naver' }) source: string;
 }
 
-export class StoreDto {
+export class StoreDto extends StorePlaceDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ nullable: true, type: String }) category: string | null;
-  @ApiProperty({ nullable: true, type: String }) address: string | null;
-  @ApiProperty({ nullable: true, type: String }) roadAddress: string | null;
-  @ApiProperty({ nullable: true, type: String }) phone: string | null;
-  @ApiProperty({ nullable: true, type: Number }) latitude: number | null;
-  @ApiProperty({ nullable: true, type: Number }) longitude: number | null;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ nullable: true, type: [MenuItemDto] }) menu: MenuItemDto[] | null;
   @ApiProperty({ nullable: true, type: String }) hours: string | null;
