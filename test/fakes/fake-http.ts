@@ -7,6 +7,7 @@ export interface FakeRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: string;
+  raw: Buffer;
   form: URLSearchParams;
   json: () => any;
   bearer?: string;
@@ -16,6 +17,8 @@ export interface FakeReply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** cut the connection instead of answering (an interrupted upload) */
+  destroy?: boolean;
 }
 
 export type FakeRoute = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
@@ -81,6 +84,7 @@ export class FakeHttpServer {
       query: url.searchParams,
       headers: req.headers,
       body,
+      raw: Buffer.concat(chunks),
       form: new URLSearchParams(body),
       json: () => JSON.parse(body),
       bearer: auth?.startsWith('Bearer ') ? auth.slice(7) : undefined,
@@ -110,6 +114,10 @@ export class FakeHttpServer {
         : { status: 404, body: { error: 'not_found', message: `fake has no route ${key}` } };
     }
     if (res.destroyed || res.writableEnded) return;
+    if (reply.destroy) {
+      res.socket?.destroy();
+      return;
+    }
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
     let payload: string | Buffer = '';
     if (Buffer.isBuffer(reply.body)) {

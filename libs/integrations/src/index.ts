@@ -20,3 +20,7 @@ export * from './ffmpeg/run-ffmpeg';
 export * from './search/store-search';
 export * from './search/naver-local-search';
 export * from './search/sample-store-search';
+export * from './lyrics/openai-lyrics-engine';
+export * from './publish/video-publisher';
+export * from './publish/youtube-publisher';
+export * from './publish/instagram-publisher';

@@ -10,6 +10,10 @@ import { NaverLocalSearch } from './search/naver-local-search';
 import { SampleStoreSearch } from './search/sample-store-search';
 import { StoreSearch } from './search/store-search';
 import { TemplateLyricsEngine } from './lyrics/template-lyrics-engine';
+import { OpenAiLyricsEngine } from './lyrics/openai-lyrics-engine';
+import { VideoPublisher, VideoPublishers } from './publish/video-publisher';
+import { YouTubePublisher } from './publish/youtube-publisher';
+import { InstagramPublisher } from './publish/instagram-publisher';
 import { SongEngine } from './song/song-engine';
 import { SunoSongEngine } from './song/suno-song-engine';
 import { SynthSongEngine } from './song/synth-song-engine';
@@ -18,7 +22,7 @@ import { FfmpegVideoRenderer } from './video/ffmpeg-video-renderer';
 import { FallbackVideoRenderer } from './video/fallback-video-renderer';
 import { VideoRenderer } from './video/video-renderer';
 
-const ports = [KakaoIdentity, LyricsEngine, SongEngine, VideoRenderer, BlobStore, StoreSearch];
+const ports = [KakaoIdentity, LyricsEngine, SongEngine, VideoRenderer, BlobStore, StoreSearch, VideoPublishers];
 
 /**
  * Ports and adapters for every outside system (design.md section 4). Each port is an
@@ -34,7 +38,16 @@ export class IntegrationsModule {
       providers: [
         { provide: INTEGRATIONS_OPTIONS, inject: opts.inject, useFactory: opts.useFactory },
         { provide: KakaoIdentity, ...o((x) => new KakaoHttpIdentity(x.kakao && { apiUrl: x.kakao.apiUrl, timeoutMs: x.providerTimeoutMs })) },
-        { provide: LyricsEngine, ...o(() => new TemplateLyricsEngine()) },
+        { provide: LyricsEngine, ...o((x) => (x.lyrics.engine === 'openai' ? new OpenAiLyricsEngine(x.lyrics.openai) : new TemplateLyricsEngine())) },
+        {
+          provide: VideoPublishers,
+          ...o((x) => {
+            const list: VideoPublisher[] = [];
+            if (x.publish.youtube) list.push(new YouTubePublisher(x.publish.youtube));
+            if (x.publish.instagram) list.push(new InstagramPublisher(x.publish.instagram));
+            return new VideoPublishers(list);
+          }),
+        },
         { provide: StoreSearch, ...o((x) => (x.search.engine === 'naver' ? new NaverLocalSearch(x.search.naver) : new SampleStoreSearch())) },
         { provide: SongEngine, ...o((x) => (x.song.engine === 'suno' ? new SunoSongEngine(x.song.suno) : new SynthSongEngine(x.workDir))) },
         {

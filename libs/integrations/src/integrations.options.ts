@@ -1,6 +1,9 @@
 import { CreatomateConfig } from './video/creatomate-video-renderer';
 import { SunoConfig } from './song/suno-song-engine';
 import { NaverConfig } from './search/naver-local-search';
+import { OpenAiConfig } from './lyrics/openai-lyrics-engine';
+import { YouTubeConfig } from './publish/youtube-publisher';
+import { InstagramConfig } from './publish/instagram-publisher';
 
 /**
  * Which adapter serves each port, and their settings. The apps build this from their
@@ -9,7 +12,8 @@ import { NaverConfig } from './search/naver-local-search';
 export interface IntegrationsOptions {
   providerTimeoutMs: number;
   kakao?: { apiUrl: string };
-  lyrics: { engine: 'template' };
+  lyrics: { engine: 'template' } | { engine: 'openai'; openai: OpenAiConfig };
+  publish: { youtube?: YouTubeConfig; instagram?: InstagramConfig };
   search: { engine: 'sample' } | { engine: 'naver'; naver: NaverConfig };
   song: { engine: 'synth' } | { engine: 'suno'; suno: SunoConfig };
   video: { engine: 'ffmpeg'; ffmpegTimeoutMs: number } | { engine: 'creatomate'; creatomate: CreatomateConfig; ffmpegTimeoutMs: number; fallbackToFfmpeg: boolean };

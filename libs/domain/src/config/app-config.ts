@@ -93,6 +93,9 @@ export class AppConfig {
   readonly rateLimitPerMinute: number;
   readonly trustedProxies: string[];
   readonly prices: Record<string, number>;
+  readonly photos: { maxBytes: number; maxPixels: number; perStore: number };
+  readonly socialTokenKey: Buffer;
+  readonly publishPollMs: number;
   readonly dailyBudgetUsd: Record<string, number>;
 
   constructor(env: EnvironmentVariables, role: AppRole) {
@@ -130,7 +133,18 @@ export class AppConfig {
     this.integrations = {
       providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
       kakao: env.KAKAO_CLIENT_ID ? { apiUrl: env.KAKAO_API_URL.replace(/\/+$/, '') } : undefined,
-      lyrics: { engine: 'template' },
+      lyrics:
+        env.LYRICS_ENGINE === 'openai'
+          ? { engine: 'openai', openai: { baseUrl: env.OPENAI_BASE_URL.replace(/\/+$/, ''), apiKey: env.OPENAI_API_KEY!, model: env.OPENAI_MODEL, moderationModel: env.OPENAI_MODERATION_MODEL, timeoutMs: env.PROVIDER_TIMEOUT_MS * 6, maxRetries: 1 } }
+          : { engine: 'template' },
+      publish: {
+        youtube: env.GOOGLE_CLIENT_ID
+          ? { clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET!, authUrl: env.GOOGLE_AUTH_URL, tokenUrl: env.GOOGLE_TOKEN_URL, apiUrl: env.YOUTUBE_API_URL.replace(/\/*$/, '/'), timeoutMs: env.PROVIDER_TIMEOUT_MS }
+          : undefined,
+        instagram: env.INSTAGRAM_APP_ID
+          ? { appId: env.INSTAGRAM_APP_ID, appSecret: env.INSTAGRAM_APP_SECRET!, authUrl: env.INSTAGRAM_AUTH_URL, tokenUrl: env.INSTAGRAM_TOKEN_URL, graphUrl: env.INSTAGRAM_GRAPH_URL.replace(/\/+$/, ''), timeoutMs: env.PROVIDER_TIMEOUT_MS }
+          : undefined,
+      },
       search:
         env.STORE_SEARCH_ENGINE === 'naver'
           ? { engine: 'naver', naver: { baseUrl: env.NAVER_BASE_URL.replace(/\/+$/, ''), clientId: env.NAVER_CLIENT_ID!, clientSecret: env.NAVER_CLIENT_SECRET!, timeoutMs: env.PROVIDER_TIMEOUT_MS } }
@@ -154,6 +168,10 @@ export class AppConfig {
       workDir: env.WORK_DIR,
     };
     this.prices = numberMap('PRICE_TABLE', env.PRICE_TABLE);
+    this.photos = { maxBytes: env.PHOTO_MAX_BYTES, maxPixels: env.PHOTO_MAX_PIXELS, perStore: env.PHOTOS_PER_STORE };
+    // embedded: derived from the token secret so a restart keeps stored social tokens readable
+    this.socialTokenKey = env.SOCIAL_TOKEN_KEY ? Buffer.from(env.SOCIAL_TOKEN_KEY, 'hex') : createHash('sha256').update(`castad-social-tokens\n${jwt.algorithm === 'HS256' ? jwt.secret : jwt.privateKey}`).digest();
+    this.publishPollMs = env.PUBLISH_POLL_MS;
     this.dailyBudgetUsd = numberMap('DAILY_BUDGET_USD', env.DAILY_BUDGET_USD ?? '{}');
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
     this.trustedProxies = (env.TRUSTED_PROXIES ?? '').split(',').map((c) => c.trim()).filter(Boolean);

@@ -146,6 +146,15 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(1, { message: 'NAVER_CLIENT_SECRET is required with STORE_SEARCH_ENGINE=naver' })
   NAVER_CLIENT_SECRET?: string;
+  /** template (offline lyrics) | openai */
+  @IsIn(['template', 'openai']) LYRICS_ENGINE: 'template' | 'openai' = 'template';
+  @IsUrl({ require_tld: false, require_protocol: true }) OPENAI_BASE_URL = 'https://api.openai.com/v1';
+  @ValidateIf((o: EnvironmentVariables) => o.LYRICS_ENGINE === 'openai')
+  @IsString()
+  @MinLength(1, { message: 'OPENAI_API_KEY is required with LYRICS_ENGINE=openai' })
+  OPENAI_API_KEY?: string;
+  @IsString() OPENAI_MODEL = 'gpt-4o-mini';
+  @IsString() OPENAI_MODERATION_MODEL = 'omni-moderation-latest';
   @IsIn(['synth', 'suno']) SONG_ENGINE: 'synth' | 'suno' = 'synth';
   @IsUrl({ require_tld: false, require_protocol: true }) SUNO_BASE_URL = 'https://api.sunoapi.org';
   @ValidateIf((o: EnvironmentVariables) => o.SONG_ENGINE === 'suno')
@@ -172,6 +181,40 @@ export class EnvironmentVariables {
   AZURE_CONTAINER_PREFIX = 'castad';
   /** files (photos, audio, video) when no Azure account is configured */
   @IsString() BLOB_LOCAL_ROOT = './data/blobs';
+  /** largest owner photo accepted (bytes) */
+  @Transform(toInt) @IsInt() @Min(10_000) @Max(50_000_000) PHOTO_MAX_BYTES = 10_000_000;
+  /** largest owner photo accepted (width x height); larger ones are refused before decoding */
+  @Transform(toInt) @IsInt() @Min(10_000) @Max(100_000_000) PHOTO_MAX_PIXELS = 40_000_000;
+  /** photos kept per store */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100) PHOTOS_PER_STORE = 20;
+
+  // --- publishing (YouTube, Instagram); each is off until its client id is set ---
+  @IsOptional() @IsString() GOOGLE_CLIENT_ID?: string;
+  @ValidateIf((o: EnvironmentVariables) => !!o.GOOGLE_CLIENT_ID)
+  @IsString()
+  @MinLength(1, { message: 'GOOGLE_CLIENT_SECRET is required with GOOGLE_CLIENT_ID' })
+  GOOGLE_CLIENT_SECRET?: string;
+  @IsUrl({ require_tld: false, require_protocol: true }) GOOGLE_AUTH_URL = 'https://accounts.google.com/o/oauth2/v2/auth';
+  @IsUrl({ require_tld: false, require_protocol: true }) GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+  /** root of the YouTube Data API (googleapis' rootUrl) */
+  @IsUrl({ require_tld: false, require_protocol: true }) YOUTUBE_API_URL = 'https://www.googleapis.com/';
+  @IsOptional() @IsString() INSTAGRAM_APP_ID?: string;
+  @ValidateIf((o: EnvironmentVariables) => !!o.INSTAGRAM_APP_ID)
+  @IsString()
+  @MinLength(1, { message: 'INSTAGRAM_APP_SECRET is required with INSTAGRAM_APP_ID' })
+  INSTAGRAM_APP_SECRET?: string;
+  @IsUrl({ require_tld: false, require_protocol: true }) INSTAGRAM_AUTH_URL = 'https://www.instagram.com/oauth/authorize';
+  /** where an Instagram authorization code is exchanged for a token */
+  @IsUrl({ require_tld: false, require_protocol: true }) INSTAGRAM_TOKEN_URL = 'https://api.instagram.com/oauth/access_token';
+  /** Graph API root with its version */
+  @IsUrl({ require_tld: false, require_protocol: true }) INSTAGRAM_GRAPH_URL = 'https://graph.instagram.com/v21.0';
+  /** key that encrypts social tokens at rest: 32 bytes as 64 hex characters (required when staged with publishing on; embedded derives one) */
+  @ValidateIf((o: EnvironmentVariables) => (staged(o) && !!(o.GOOGLE_CLIENT_ID || o.INSTAGRAM_APP_ID)) || o.SOCIAL_TOKEN_KEY !== undefined)
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'SOCIAL_TOKEN_KEY must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`' })
+  SOCIAL_TOKEN_KEY?: string;
+  /** how often a running publication is polled (ms) */
+  @Transform(toInt) @IsInt() @Min(100) PUBLISH_POLL_MS = 30_000;
+
   /** scratch space for the offline engines */
   @IsString() WORK_DIR = './data/work';
 

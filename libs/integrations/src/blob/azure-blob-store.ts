@@ -34,10 +34,10 @@ export class AzureBlobStore extends BlobStore {
     }
   }
 
-  async get(container: BlobContainer, key: string): Promise<Readable> {
+  async get(container: BlobContainer, key: string, offset = 0): Promise<Readable> {
     const blob = (await this.container(container)).getBlobClient(key);
     try {
-      const res = await blob.download();
+      const res = await blob.download(offset);
       return res.readableStreamBody as Readable;
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404) throw new ProviderNotFoundError('azure-blob', `no file ${container}/${key}`);

@@ -8,7 +8,8 @@ export type BlobContainer = (typeof BLOB_CONTAINERS)[number];
 export abstract class BlobStore {
   abstract readonly name: string;
   abstract put(container: BlobContainer, key: string, body: Buffer | Readable, contentType: string): Promise<{ bytes: number }>;
-  abstract get(container: BlobContainer, key: string): Promise<Readable>;
+  /** The file's bytes, from `offset` on (an interrupted upload resumes mid-file). */
+  abstract get(container: BlobContainer, key: string, offset?: number): Promise<Readable>;
   /** A short-lived, read-only URL a client (or a provider) can fetch. */
   abstract readUrl(container: BlobContainer, key: string, ttlSec: number, downloadName?: string): Promise<string>;
   abstract delete(container: BlobContainer, key: string): Promise<void>;

@@ -33,12 +33,12 @@ export class LocalBlobStore extends BlobStore {
     return { bytes: (await stat(file)).size };
   }
 
-  async get(container: BlobContainer, key: string): Promise<Readable> {
+  async get(container: BlobContainer, key: string, offset = 0): Promise<Readable> {
     const file = this.path(container, key);
     await stat(file).catch(() => {
       throw new ProviderNotFoundError('blob', `no file ${container}/${key}`);
     });
-    return createReadStream(file);
+    return createReadStream(file, { start: offset });
   }
 
   filePath(container: BlobContainer, key: string): string {

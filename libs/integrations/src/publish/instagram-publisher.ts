@@ -1,0 +1,131 @@
+import { CredentialRefusedError, ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
+import { parseJson, providerFetch, ProviderResponse, retryAfterOf } from '../http/provider-http';
+import { PublishMeta, PublishProgress, PublishSource, SocialGrant, VideoPublisher } from './video-publisher';
+
+export interface InstagramConfig {
+  appId: string;
+  appSecret: string;
+  authUrl: string;
+  /** the short-lived token exchange (api.instagram.com/oauth/access_token) */
+  tokenUrl: string;
+  /** Graph API root with its version */
+  graphUrl: string;
+  timeoutMs: number;
+}
+
+const SCOPES = 'instagram_business_basic,instagram_business_content_publish';
+/** Graph error codes that mean "slow down" (api-shapes.md) */
+const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);
+/** long-lived tokens last 60 days; renew a week ahead */
+const REFRESH_AHEAD_MS = 7 * 24 * 3600_000;
+
+interface GraphError {
+  error?: { message?: string; code?: number; error_subcode?: number; type?: string };
+}
+
+/**
+ * Instagram Reels through the Graph API: a container made from a short-lived public URL
+ * of the video, polled until FINISHED, then published; the permalink is the post URL.
+ * Tokens are long-lived (60 days) and refreshed ahead of expiry.
+ */
+export class InstagramPublisher extends VideoPublisher {
+  readonly platform = 'instagram' as const;
+
+  constructor(private readonly cfg: InstagramConfig) {
+    super();
+  }
+
+  authorizeUrl(state: string, redirectUri: string): string {
+    const q = new URLSearchParams({ client_id: this.cfg.appId, redirect_uri: redirectUri, response_type: 'code', scope: SCOPES, state });
+    return `${this.cfg.authUrl}?${q}`;
+  }
+
+  async exchangeCode(code: string, redirectUri: string): Promise<SocialGrant> {
+    const form = new URLSearchParams({ client_id: this.cfg.appId, client_secret: this.cfg.appSecret, grant_type: 'authorization_code', redirect_uri: redirectUri, code });
+    const short = await this.json<{ access_token: string; user_id: string | number }>(
+      await providerFetch('instagram', this.cfg.tokenUrl, { method: 'POST', body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, this.cfg.timeoutMs),
+      'the authorization code',
+    );
+    const long = await this.graph<{ access_token: string; expires_in: number }>('GET', '/access_token', { grant_type: 'ig_exchange_token', client_secret: this.cfg.appSecret, access_token: short.access_token }, 'the token exchange');
+    const me = await this.graph<{ user_id?: string; id?: string; username?: string }>('GET', '/me', { fields: 'user_id,username', access_token: long.access_token }, 'the account lookup');
+    return {
+      externalId: String(me.user_id ?? me.id ?? short.user_id),
+      displayName: me.username ?? null,
+      accessToken: long.access_token,
+      refreshToken: null,
+      expiresAt: new Date(Date.now() + long.expires_in * 1000),
+    };
+  }
+
+  async fresh(grant: SocialGrant): Promise<SocialGrant> {
+    if (!grant.expiresAt || grant.expiresAt.getTime() > Date.now() + REFRESH_AHEAD_MS) return grant;
+    if (grant.expiresAt.getTime() <= Date.now()) throw new CredentialRefusedError('instagram', 'the Instagram token expired: connect the account again');
+    const r = await this.graph<{ access_token: string; expires_in: number }>('GET', '/refresh_access_token', { grant_type: 'ig_refresh_token', access_token: grant.accessToken }, 'the token refresh');
+    return { ...grant, accessToken: r.access_token, expiresAt: new Date(Date.now() + r.expires_in * 1000) };
+  }
+
+  async publish(grant: SocialGrant, source: PublishSource, meta: PublishMeta, session: string | null, onSession?: (session: string) => Promise<void>): Promise<PublishProgress> {
+    const token = grant.accessToken;
+    if (!session) {
+      // checked first: a container made past the limit would only fail at publish time
+      const limit = await this.graph<{ data?: { quota_usage?: number; config?: { quota_total?: number } }[] }>('GET', `/${grant.externalId}/content_publishing_limit`, { fields: 'quota_usage,config', access_token: token }, 'the publishing limit');
+      const used = limit.data?.[0]?.quota_usage ?? 0;
+      const total = limit.data?.[0]?.config?.quota_total ?? 50;
+      if (used >= total) throw new ProviderRejectedError('instagram', `Instagram allows ${total} API posts per account in 24 hours and ${used} were used: try again later`);
+      const container = await this.graph<{ id: string }>(
+        'POST',
+        `/${grant.externalId}/media`,
+        { media_type: 'REELS', video_url: await source.url(), caption: caption(meta), share_to_feed: 'true', access_token: token },
+        'the Reels container',
+      );
+      session = container.id;
+      await onSession?.(session);
+    }
+    const st = await this.graph<{ status_code?: string; status?: string }>('GET', `/${session}`, { fields: 'status_code,status', access_token: token }, 'the container status');
+    switch (st.status_code) {
+      case 'IN_PROGRESS':
+        return { status: 'processing', session };
+      case 'FINISHED':
+        break;
+      case 'PUBLISHED':
+        throw new ProviderRejectedError('instagram', 'this container was already published');
+      case 'EXPIRED':
+        throw new ProviderRejectedError('instagram', 'the Instagram container expired (24 h) before it was published');
+      default:
+        throw new ProviderRejectedError('instagram', `Instagram could not process the video: ${st.status ?? st.status_code ?? 'unknown error'}`);
+    }
+    const media = await this.graph<{ id: string }>('POST', `/${grant.externalId}/media_publish`, { creation_id: session, access_token: token }, 'the publish');
+    const post = await this.graph<{ permalink?: string }>('GET', `/${media.id}`, { fields: 'permalink', access_token: token }, 'the permalink');
+    return { status: 'published', externalId: media.id, postUrl: post.permalink ?? `https://www.instagram.com/reel/${media.id}/` };
+  }
+
+  private async graph<T>(method: 'GET' | 'POST', path: string, params: Record<string, string>, what: string): Promise<T> {
+    const q = new URLSearchParams(params);
+    const res =
+      method === 'GET'
+        ? await providerFetch('instagram', `${this.cfg.graphUrl}${path}?${q}`, { method }, this.cfg.timeoutMs)
+        : await providerFetch('instagram', `${this.cfg.graphUrl}${path}`, { method, body: q, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, this.cfg.timeoutMs);
+    return this.json<T>(res, what);
+  }
+
+  private json<T>(res: ProviderResponse, what: string): T {
+    if (res.status >= 200 && res.status < 300) return parseJson<T>('instagram', res.text);
+    let body: GraphError = {};
+    try {
+      body = JSON.parse(res.text) as GraphError;
+    } catch {
+      /* a non-JSON error page: the status decides */
+    }
+    const e = body.error ?? {};
+    const msg = `Instagram refused ${what} (${res.status}${e.code ? ` code ${e.code}` : ''}): ${e.message ?? 'no message'}`;
+    if (e.code === 190 || res.status === 401) throw new CredentialRefusedError('instagram', `the Instagram token is invalid or expired: connect the account again (${e.message ?? res.status})`);
+    if ((e.code !== undefined && RATE_LIMIT_CODES.has(e.code)) || res.status === 429 || res.status >= 500)
+      throw new ProviderUnavailableError('instagram', msg, retryAfterOf(res) ?? (res.status >= 500 ? undefined : 60));
+    throw new ProviderRejectedError('instagram', msg);
+  }
+}
+
+function caption(meta: PublishMeta): string {
+  const tags = meta.tags.map((t) => `#${t.replace(/\s+/g, '')}`).join(' ');
+  return [meta.title, meta.description, tags].filter(Boolean).join('\n\n').slice(0, 2200);
+}

@@ -1,0 +1,61 @@
+import { Readable } from 'node:stream';
+
+export type SocialPlatform = 'youtube' | 'instagram';
+
+/** What a connected account needs to act for its owner (tokens are stored encrypted). */
+export interface SocialGrant {
+  externalId: string;
+  displayName: string | null;
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: Date | null;
+}
+
+/** The finished video, read from our blob store. */
+export interface PublishSource {
+  bytes: number;
+  contentType: string;
+  /** the bytes from `offset` on, for a resumable upload */
+  open(offset: number): Promise<Readable>;
+  /** a short-lived public URL, for platforms that fetch the video themselves */
+  url(): Promise<string>;
+}
+
+export interface PublishMeta {
+  title: string;
+  description: string;
+  tags: string[];
+  privacy: 'private' | 'unlisted' | 'public';
+}
+
+/** Where a publication stands. `session` is whatever the platform needs to go on later. */
+export type PublishProgress =
+  | { status: 'processing'; session: string; externalId?: string }
+  | { status: 'published'; externalId: string; postUrl: string };
+
+/**
+ * One social platform: OAuth connect, then publishing a finished video. Adapters return a
+ * refreshed grant whenever they renewed the tokens, so the caller can store it.
+ */
+export abstract class VideoPublisher {
+  abstract readonly platform: SocialPlatform;
+  abstract authorizeUrl(state: string, redirectUri: string): string;
+  abstract exchangeCode(code: string, redirectUri: string): Promise<SocialGrant>;
+  /** Renews the tokens when they are close to expiry; returns the same grant otherwise. */
+  abstract fresh(grant: SocialGrant): Promise<SocialGrant>;
+  /** Starts (or, given the session of an earlier attempt, resumes) a publication. */
+  abstract publish(grant: SocialGrant, source: PublishSource, meta: PublishMeta, session: string | null, onSession?: (session: string) => Promise<void>): Promise<PublishProgress>;
+}
+
+/** The platforms this deployment publishes to (those whose app credentials are configured). */
+export class VideoPublishers {
+  constructor(private readonly list: VideoPublisher[]) {}
+
+  get platforms(): SocialPlatform[] {
+    return this.list.map((p) => p.platform);
+  }
+
+  find(platform: SocialPlatform): VideoPublisher | undefined {
+    return this.list.find((p) => p.platform === platform);
+  }
+}

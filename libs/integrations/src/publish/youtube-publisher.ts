@@ -1,0 +1,186 @@
+import { google } from 'googleapis';
+import type { Auth } from 'googleapis';
+import { CredentialRefusedError, ProviderError, ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
+import { PublishMeta, PublishProgress, PublishSource, SocialGrant, VideoPublisher } from './video-publisher';
+
+export interface YouTubeConfig {
+  clientId: string;
+  clientSecret: string;
+  authUrl: string;
+  tokenUrl: string;
+  /** googleapis' rootUrl, ending in a slash */
+  apiUrl: string;
+  timeoutMs: number;
+}
+
+const SCOPES = ['https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtube.readonly'];
+/** an upload interrupted this many times in one attempt is left for the next attempt to resume */
+const RESUMES_PER_ATTEMPT = 3;
+
+/**
+ * YouTube through googleapis: OAuth2 with offline access (the OAuth2 client refreshes
+ * tokens itself), the channel looked up with the YouTube Data API, and the video sent with
+ * the resumable upload protocol, streamed from our blob store and resumed from the byte
+ * YouTube confirmed after an interruption.
+ */
+export class YouTubePublisher extends VideoPublisher {
+  readonly platform = 'youtube' as const;
+
+  constructor(private readonly cfg: YouTubeConfig) {
+    super();
+  }
+
+  private client(redirectUri?: string): Auth.OAuth2Client {
+    return new google.auth.OAuth2({
+      clientId: this.cfg.clientId,
+      clientSecret: this.cfg.clientSecret,
+      redirectUri,
+      endpoints: { oauth2AuthBaseUrl: this.cfg.authUrl, oauth2TokenUrl: this.cfg.tokenUrl },
+    });
+  }
+
+  authorizeUrl(state: string, redirectUri: string): string {
+    return this.client(redirectUri).generateAuthUrl({ access_type: 'offline', prompt: 'consent', scope: SCOPES, state, include_granted_scopes: true });
+  }
+
+  async exchangeCode(code: string, redirectUri: string): Promise<SocialGrant> {
+    const auth = this.client(redirectUri);
+    const { tokens } = await guard(() => auth.getToken(code), 'the authorization code');
+    if (!tokens.access_token) throw new ProviderUnavailableError('youtube', 'google answered without an access token');
+    auth.setCredentials(tokens);
+    const yt = google.youtube({ version: 'v3', auth, rootUrl: this.cfg.apiUrl, timeout: this.cfg.timeoutMs });
+    const res = await guard(() => yt.channels.list({ part: ['snippet'], mine: true }), 'the channel lookup');
+    const channel = res.data.items?.[0];
+    if (!channel?.id) throw new ProviderRejectedError('youtube', 'this Google account has no YouTube channel: create one, then connect again');
+    return {
+      externalId: channel.id,
+      displayName: channel.snippet?.title ?? null,
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token ?? null,
+      expiresAt: tokens.expiry_date ? new Date(tokens.expiry_date) : null,
+    };
+  }
+
+  async fresh(grant: SocialGrant): Promise<SocialGrant> {
+    if (grant.expiresAt && grant.expiresAt.getTime() > Date.now() + 60_000) return grant;
+    if (!grant.refreshToken) throw new CredentialRefusedError('youtube', 'YouTube access expired and no refresh token was granted: connect the account again');
+    const auth = this.authorized(grant);
+    const { credentials } = await guard(() => auth.refreshAccessToken(), 'the refresh token');
+    return { ...grant, accessToken: credentials.access_token!, refreshToken: credentials.refresh_token ?? grant.refreshToken, expiresAt: credentials.expiry_date ? new Date(credentials.expiry_date) : null };
+  }
+
+  async publish(grant: SocialGrant, source: PublishSource, meta: PublishMeta, session: string | null, onSession?: (session: string) => Promise<void>): Promise<PublishProgress> {
+    const auth = this.authorized(grant);
+    let url = session;
+    let offset = 0;
+    if (url) {
+      const done = await this.status(auth, url, source.bytes);
+      if (typeof done !== 'number') return done;
+      offset = done;
+    } else {
+      url = await this.startSession(auth, source, meta);
+      await onSession?.(url);
+    }
+    for (let tries = 0; ; tries++) {
+      try {
+        return await this.send(auth, url, source, offset);
+      } catch (err) {
+        if (!(err instanceof ProviderUnavailableError) || tries + 1 >= RESUMES_PER_ATTEMPT) throw err;
+        const done = await this.status(auth, url, source.bytes);
+        if (typeof done !== 'number') return done;
+        offset = done;
+      }
+    }
+  }
+
+  private authorized(grant: SocialGrant): Auth.OAuth2Client {
+    const auth = this.client();
+    auth.setCredentials({ access_token: grant.accessToken, refresh_token: grant.refreshToken ?? undefined, expiry_date: grant.expiresAt?.getTime() });
+    return auth;
+  }
+
+  private async startSession(auth: Auth.OAuth2Client, source: PublishSource, meta: PublishMeta): Promise<string> {
+    const res = await guard(
+      () =>
+        auth.request({
+          url: `${this.cfg.apiUrl}upload/youtube/v3/videos?uploadType=resumable&part=snippet,status`,
+          method: 'POST',
+          headers: { 'X-Upload-Content-Length': String(source.bytes), 'X-Upload-Content-Type': source.contentType, 'Content-Type': 'application/json; charset=UTF-8' },
+          data: {
+            snippet: { title: cleanTitle(meta.title), description: Buffer.from(meta.description).subarray(0, 5000).toString().replace(/\uFFFD$/, ''), tags: meta.tags.slice(0, 30), categoryId: '22' },
+            status: { privacyStatus: meta.privacy, selfDeclaredMadeForKids: false },
+          },
+          timeout: this.cfg.timeoutMs,
+        }),
+      'the upload',
+    );
+    const location = res.headers.get('location');
+    if (!location) throw new ProviderUnavailableError('youtube', 'YouTube opened no upload session (no Location header)');
+    return location;
+  }
+
+  /** Sends the bytes from `offset`; a 200/201 is the finished video. */
+  private async send(auth: Auth.OAuth2Client, url: string, source: PublishSource, offset: number): Promise<PublishProgress> {
+    const body = await source.open(offset);
+    const res = await guard(
+      () =>
+        auth.request<{ id?: string; status?: { uploadStatus?: string; rejectionReason?: string; failureReason?: string } }>({
+          url,
+          method: 'PUT',
+          headers: { 'Content-Type': source.contentType, 'Content-Length': String(source.bytes - offset), ...(offset > 0 ? { 'Content-Range': `bytes ${offset}-${source.bytes - 1}/${source.bytes}` } : {}) },
+          data: body,
+          // a whole video may take a while; the SDK's retry would resend from byte 0
+          retry: false,
+          validateStatus: (s) => s === 200 || s === 201,
+        }),
+      'the upload',
+    ).finally(() => body.destroy());
+    return finished(res.data);
+  }
+
+  /** Asks how much of an interrupted upload arrived: the offset to go on from, or the finished video. */
+  private async status(auth: Auth.OAuth2Client, url: string, total: number): Promise<number | PublishProgress> {
+    const res = await guard(
+      () => auth.request<{ id?: string; status?: { uploadStatus?: string } }>({ url, method: 'PUT', headers: { 'Content-Range': `bytes */${total}`, 'Content-Length': '0' }, retry: false, validateStatus: (s) => s === 200 || s === 201 || s === 308 }),
+      'the upload',
+    );
+    if (res.status !== 308) return finished(res.data);
+    const range = /bytes=0-(\d+)/.exec(res.headers.get('range') ?? '');
+    return range ? Number(range[1]) + 1 : 0;
+  }
+}
+
+function finished(video: { id?: string; status?: { uploadStatus?: string; rejectionReason?: string; failureReason?: string } }): PublishProgress {
+  const s = video.status?.uploadStatus;
+  if (!video.id) throw new ProviderUnavailableError('youtube', 'YouTube finished the upload without a video id');
+  if (s === 'failed' || s === 'rejected') throw new ProviderRejectedError('youtube', `YouTube ${s} the video${video.status?.rejectionReason ? ` (${video.status.rejectionReason})` : video.status?.failureReason ? ` (${video.status.failureReason})` : ''}`);
+  return { status: 'published', externalId: video.id, postUrl: `https://www.youtube.com/shorts/${video.id}` };
+}
+
+/** YouTube refuses titles over 100 characters or with angle brackets. */
+function cleanTitle(title: string): string {
+  return Array.from(title.replace(/[<>]/g, '').trim()).slice(0, 100).join('') || 'CastAD';
+}
+
+/** Maps googleapis / gaxios errors onto ours, once. */
+async function guard<T>(fn: () => Promise<T>, what: string): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ProviderError) throw err;
+    const e = err as { status?: number; response?: { status?: number; headers?: Headers; data?: any }; code?: string; message?: string };
+    const status = e.status ?? e.response?.status;
+    const data = e.response?.data;
+    const reason: string | undefined = data?.error?.errors?.[0]?.reason ?? (typeof data?.error === 'string' ? data.error : undefined);
+    if (reason === 'invalid_grant') throw new CredentialRefusedError('youtube', 'YouTube access was revoked or expired: connect the account again');
+    if (reason === 'quotaExceeded' || reason === 'uploadLimitExceeded' || (reason === 'rateLimitExceeded' && status === 403))
+      throw new ProviderRejectedError('youtube', `YouTube's upload limit is used up (${reason}): uploads are scarce (about 100 a day per project); try again tomorrow`);
+    if (status === 401) throw new CredentialRefusedError('youtube', `YouTube refused our access token for ${what}: connect the account again`);
+    if (status === 404) throw new ProviderRejectedError('youtube', `YouTube no longer knows ${what} (404)`);
+    if (status === 429 || (status !== undefined && status >= 500) || status === undefined) {
+      const ra = Number(e.response?.headers?.get?.('retry-after'));
+      throw new ProviderUnavailableError('youtube', `YouTube ${status ? `answered ${status}` : `unreachable (${e.code ?? e.message})`} for ${what}`, Number.isFinite(ra) && ra > 0 ? ra : undefined, true);
+    }
+    throw new ProviderRejectedError('youtube', `YouTube refused ${what} (${status}${reason ? ` ${reason}` : ''}): ${data?.error?.message ?? e.message}`);
+  }
+}

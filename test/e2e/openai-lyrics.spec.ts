@@ -1,0 +1,70 @@
+import { OpenAiLyricsEngine, ProviderRejectedError, ProviderUnavailableError } from '@app/integrations';
+import { FakeOpenAi, openAiError } from '../fakes/openai.fake';
+
+describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', () => {
+  const fake = new FakeOpenAi();
+  let engine: OpenAiLyricsEngine;
+  const request = { store: { name: '할매국밥', category: '한식>국밥', roadAddress: '부산 해운대구 해운대로 1', menu: [{ name: '돼지국밥' }] }, mood: 'bright', genre: 'trot', keywords: ['든든한 국밥'], lengthSec: 30 };
+
+  beforeAll(async () => {
+    await fake.start();
+    engine = new OpenAiLyricsEngine({ baseUrl: `${fake.url}/v1`, apiKey: fake.apiKey, model: 'gpt-4o-mini', moderationModel: 'omni-moderation-latest', timeoutMs: 2000, maxRetries: 0 });
+  });
+  afterAll(() => fake.stop());
+  afterEach(() => {
+    fake.knobs.failNext = [];
+    fake.knobs.latencyMs = 0;
+    fake.contentOverride = undefined;
+    fake.finishReason = 'stop';
+  });
+
+  it('screens the owner’s text, asks with a strict JSON schema and returns lyrics and token usage', async () => {
+    const { lyrics, usage } = await engine.write(request, 'k1');
+    expect(fake.moderated.at(-1)).toContain('든든한 국밥');
+    expect(fake.prompts.at(-1)).toContain('가게 이름: 할매국밥');
+    expect(fake.prompts.at(-1)).toContain('메뉴: 돼지국밥');
+    expect(lyrics.title).toBe('할매국밥 송');
+    expect(lyrics.sections.map((s) => s.name)).toEqual(['verse', 'chorus', 'outro']);
+    expect(lyrics.sections[0].lines).toContain('든든한 국밥 가득');
+    expect(usage.unit).toBe('1k_tokens');
+    expect(usage.units).toBeGreaterThan(0.2);
+  });
+
+  it('refuses flagged owner text before any lyrics are written', async () => {
+    const before = fake.count('POST', '/v1/chat/completions');
+    await expect(engine.write({ ...request, hints: '경쟁 가게를 죽여버리자' }, 'k2')).rejects.toThrow(/moderation \(violence\)/);
+    await expect(engine.write({ ...request, hints: '경쟁 가게를 죽여버리자' }, 'k2')).rejects.toBeInstanceOf(ProviderRejectedError);
+    expect(fake.count('POST', '/v1/chat/completions')).toBe(before);
+  });
+
+  it('maps a bad key, 429, insufficient quota, 5xx, a timeout and malformed payloads to domain errors', async () => {
+    const bad = new OpenAiLyricsEngine({ baseUrl: `${fake.url}/v1`, apiKey: 'sk-wrong', model: 'm', moderationModel: 'm', timeoutMs: 2000, maxRetries: 0 });
+    await expect(bad.write(request, 'k')).rejects.toThrow(/refused our API key \(401 invalid_api_key\)/);
+
+    fake.failNext(1, openAiError(429, 'Rate limit reached', 'rate_limit_exceeded', { 'retry-after': '7' }));
+    const limited = await engine.write(request, 'k').catch((e) => e);
+    expect(limited).toBeInstanceOf(ProviderUnavailableError);
+    expect(limited.retryAfterSec).toBe(7);
+
+    fake.failNext(1, openAiError(429, 'You exceeded your current quota', 'insufficient_quota'));
+    await expect(engine.write(request, 'k')).rejects.toThrow(/out of credit/);
+
+    fake.failNext(1, openAiError(503, 'The server is overloaded', null));
+    await expect(engine.write(request, 'k')).rejects.toBeInstanceOf(ProviderUnavailableError);
+
+    fake.knobs.latencyMs = 3000;
+    const slow = await engine.write(request, 'k').catch((e) => e);
+    expect(slow).toBeInstanceOf(ProviderUnavailableError);
+    // may have reached OpenAI: never blindly resent as if nothing happened
+    expect(slow.ambiguous).toBe(true);
+    fake.knobs.latencyMs = 0;
+
+    fake.contentOverride = '{"title": "반쪽';
+    await expect(engine.write(request, 'k')).rejects.toThrow(/not JSON/);
+    fake.contentOverride = '{"title":"","sections":[]}';
+    await expect(engine.write(request, 'k')).rejects.toThrow(/without a title or lines/);
+    fake.contentOverride = undefined;
+    fake.finishReason = 'content_filter';
+    await expect(engine.write(request, 'k')).rejects.toBeInstanceOf(ProviderRejectedError);
+  });
+});

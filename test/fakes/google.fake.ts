@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { FakeHttpServer, FakeRequest } from './fake-http';
+
+interface Upload {
+  meta: any;
+  total: number;
+  contentType: string;
+  received: Buffer;
+  videoId?: string;
+}
+
+/**
+ * Google OAuth 2.0 (consent, code and refresh-token grants, invalid_grant) and the YouTube
+ * Data API pieces we use: channels.list(mine) and the resumable upload protocol (session in
+ * Location, 308 with Range after an interruption, the video resource at the end).
+ */
+export class FakeGoogle extends FakeHttpServer {
+  clientId = 'google-client';
+  clientSecret = 'google-secret';
+  channel = { id: 'UC_fake_channel_1', title: '할매국밥 채널' };
+  /** cut the next upload PUT after this many bytes */
+  cutUploadAfter?: number;
+  quotaExceeded = false;
+  accessTtlSec = 3600;
+  readonly uploads = new Map<string, Upload>();
+  readonly videos = new Map<string, { meta: any; bytes: Buffer }>();
+  private readonly codes = new Map<string, string>();
+  private readonly refreshTokens = new Set<string>();
+  private readonly accessTokens = new Map<string, number>();
+
+  constructor() {
+    super();
+    this.route('GET', '/o/oauth2/v2/auth', (req) => {
+      if (req.query.get('client_id') !== this.clientId) return { status: 400, body: 'Error 401: invalid_client' };
+      if (req.query.get('access_type') !== 'offline') return { status: 400, body: 'this fake expects access_type=offline' };
+      const code = `g-code-${randomUUID()}`;
+      this.codes.set(code, req.query.get('redirect_uri') ?? '');
+      const to = new URL(req.query.get('redirect_uri') ?? '');
+      to.searchParams.set('code', code);
+      to.searchParams.set('state', req.query.get('state') ?? '');
+      return { status: 302, headers: { location: to.toString() } };
+    });
+    this.route('POST', '/token', (req) => this.token(req));
+    this.route('GET', '/youtube/v3/channels', (req) => {
+      const denied = this.check(req);
+      if (denied) return denied;
+      return { status: 200, body: { kind: 'youtube#channelListResponse', items: [{ kind: 'youtube#channel', id: this.channel.id, snippet: { title: this.channel.title } }] } };
+    });
+    this.route('POST', '/upload/youtube/v3/videos', (req) => {
+      const denied = this.check(req);
+      if (denied) return denied;
+      if (req.query.get('uploadType') !== 'resumable') return ytError(400, 'badRequest', 'this fake only takes resumable uploads');
+      if (this.quotaExceeded) return ytError(403, 'quotaExceeded', 'The request cannot be completed because you have exceeded your quota.');
+      const meta = req.json();
+      if (!meta.snippet?.title || meta.snippet.title.length > 100 || /[<>]/.test(meta.snippet.title)) return ytError(400, 'invalidTitle', 'The request metadata specifies an invalid or empty video title.');
+      if (meta.status?.selfDeclaredMadeForKids === undefined) return ytError(400, 'invalidVideoMetadata', 'selfDeclaredMadeForKids must be set');
+      const total = Number(req.headers['x-upload-content-length']);
+      const id = randomUUID();
+      this.uploads.set(id, { meta, total, contentType: String(req.headers['x-upload-content-type']), received: Buffer.alloc(0) });
+      return { status: 200, headers: { location: `${this.url}/upload/youtube/v3/videos?uploadType=resumable&upload_id=${id}` } };
+    });
+    this.route('PUT', '/upload/youtube/v3/videos', (req) => {
+      const denied = this.check(req);
+      if (denied) return denied;
+      const up = this.uploads.get(req.query.get('upload_id') ?? '');
+      if (!up) return ytError(404, 'notFound', 'upload session not found');
+      const range = String(req.headers['content-range'] ?? '');
+      if (/^bytes \*\/\d+$/.test(range)) {
+        if (up.videoId) return this.video(up);
+        return up.received.length ? { status: 308, headers: { range: `bytes=0-${up.received.length - 1}` } } : { status: 308 };
+      }
+      const start = /^bytes (\d+)-\d+\/\d+$/.exec(range)?.[1];
+      if (Number(start ?? 0) !== up.received.length) return ytError(400, 'badContentRange', `expected the upload to resume at ${up.received.length}`);
+      if (this.cutUploadAfter !== undefined) {
+        up.received = Buffer.concat([up.received, req.raw.subarray(0, this.cutUploadAfter)]);
+        this.cutUploadAfter = undefined;
+        return { status: 0, destroy: true };
+      }
+      up.received = Buffer.concat([up.received, req.raw]);
+      if (up.received.length < up.total) return { status: 308, headers: { range: `bytes=0-${up.received.length - 1}` } };
+      up.videoId = `yt${randomUUID().slice(0, 8)}`;
+      this.videos.set(up.videoId, { meta: up.meta, bytes: up.received });
+      return { ...this.video(up), status: 201 };
+    });
+  }
+
+  /** Makes every access token so far invalid (as if they expired). */
+  expireAccessTokens(): void {
+    this.accessTokens.clear();
+  }
+
+  revokeRefreshTokens(): void {
+    this.refreshTokens.clear();
+  }
+
+  private video(up: Upload) {
+    return { status: 200, body: { kind: 'youtube#video', id: up.videoId, snippet: up.meta.snippet, status: { ...up.meta.status, uploadStatus: 'uploaded' } } };
+  }
+
+  private token(req: FakeRequest) {
+    const f = req.form;
+    if (f.get('client_id') !== this.clientId || f.get('client_secret') !== this.clientSecret) return { status: 401, body: { error: 'invalid_client', error_description: 'The OAuth client was not found.' } };
+    if (f.get('grant_type') === 'authorization_code') {
+      const redirect = this.codes.get(f.get('code') ?? '');
+      this.codes.delete(f.get('code') ?? '');
+      if (redirect === undefined || redirect !== f.get('redirect_uri')) return { status: 400, body: { error: 'invalid_grant', error_description: 'Malformed auth code.' } };
+      const refresh = `g-refresh-${randomUUID()}`;
+      this.refreshTokens.add(refresh);
+      return { status: 200, body: { ...this.access(), refresh_token: refresh, scope: 'https://www.googleapis.com/auth/youtube.upload' } };
+    }
+    if (f.get('grant_type') === 'refresh_token') {
+      if (!this.refreshTokens.has(f.get('refresh_token') ?? '')) return { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } };
+      return { status: 200, body: { ...this.access(), scope: 'https://www.googleapis.com/auth/youtube.upload' } };
+    }
+    return { status: 400, body: { error: 'unsupported_grant_type' } };
+  }
+
+  private access() {
+    const token = `g-access-${randomUUID()}`;
+    this.accessTokens.set(token, Date.now() + this.accessTtlSec * 1000);
+    return { access_token: token, expires_in: this.accessTtlSec, token_type: 'Bearer' };
+  }
+
+  private check(req: FakeRequest) {
+    const exp = this.accessTokens.get(req.bearer ?? '');
+    if (!exp || exp < Date.now()) return { status: 401, body: { error: { code: 401, message: 'Request had invalid authentication credentials.', errors: [{ reason: 'authError', domain: 'global' }], status: 'UNAUTHENTICATED' } } };
+    return undefined;
+  }
+}
+
+function ytError(status: number, reason: string, message: string) {
+  return { status, body: { error: { code: status, message, errors: [{ message, domain: 'youtube.video', reason }] } } };
+}
