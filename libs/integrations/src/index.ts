@@ -24,3 +24,4 @@ export * from './lyrics/openai-lyrics-engine';
 export * from './publish/video-publisher';
 export * from './publish/youtube-publisher';
 export * from './publish/instagram-publisher';
+export * from './http/safe-fetch';
