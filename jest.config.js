@@ -20,7 +20,8 @@ function esmPackages(dir = path.join(__dirname, 'node_modules')) {
   }
   return found;
 }
-const ESM_PACKAGES = esmPackages().map((n) => n.replace(/[.]/g, '\\.'));
+// gaxios (googleapis' HTTP client) loads node-fetch with import(), which Jest's CommonJS runtime only allows once compiled
+const ESM_PACKAGES = [...esmPackages(), 'gaxios'].map((n) => n.replace(/[.]/g, '\\.'));
 const common = {
   transform: { '^.+\\.(ts|js|mjs)$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],

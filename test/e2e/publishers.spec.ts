@@ -1,0 +1,146 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { CredentialRefusedError, InstagramPublisher, ProviderRejectedError, PublishSource, SocialGrant, YouTubePublisher } from '@app/integrations';
+import { FakeGoogle } from '../fakes/google.fake';
+import { FakeInstagram } from '../fakes/instagram.fake';
+
+const video = randomBytes(300_000);
+const source = (url = 'http://unused'): PublishSource => ({ bytes: video.length, contentType: 'video/mp4', open: async (offset) => Readable.from([video.subarray(offset)]), url: async () => url });
+const meta = { title: '할매국밥 <광고>', description: '해운대 국밥집', tags: ['국밥', '해운대'], privacy: 'unlisted' as const };
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Follows the fake consent page's redirect and returns the code it gives. */
+async function consent(authorizeUrl: string): Promise<{ code: string; state: string }> {
+  const res = await fetch(authorizeUrl, { redirect: 'manual' });
+  expect(res.status).toBe(302);
+  const back = new URL(res.headers.get('location')!);
+  return { code: back.searchParams.get('code')!, state: back.searchParams.get('state')! };
+}
+
+describe('YouTubePublisher against a fake Google OAuth + YouTube Data API (googleapis client)', () => {
+  const fake = new FakeGoogle();
+  let yt: YouTubePublisher;
+  const redirect = 'http://127.0.0.1:9/v1/social/youtube/callback';
+  let grant: SocialGrant;
+
+  beforeAll(async () => {
+    await fake.start();
+    yt = new YouTubePublisher({ clientId: fake.clientId, clientSecret: fake.clientSecret, authUrl: `${fake.url}/o/oauth2/v2/auth`, tokenUrl: `${fake.url}/token`, apiUrl: `${fake.url}/`, timeoutMs: 3000 });
+  });
+  afterAll(() => fake.stop());
+
+  it('connects with offline access: code exchanged, refresh token kept, channel looked up', async () => {
+    const url = yt.authorizeUrl('st-1', redirect);
+    expect(url).toContain('access_type=offline');
+    expect(url).toContain('youtube.upload');
+    const { code, state } = await consent(url);
+    expect(state).toBe('st-1');
+    grant = await yt.exchangeCode(code, redirect);
+    expect(grant).toMatchObject({ externalId: fake.channel.id, displayName: fake.channel.title });
+    expect(grant.refreshToken).toMatch(/^g-refresh-/);
+    await expect(yt.exchangeCode(code, redirect)).rejects.toBeInstanceOf(CredentialRefusedError); // a code works once
+  });
+
+  it('uploads with the resumable protocol and resumes from the byte YouTube confirmed after a cut', async () => {
+    fake.cutUploadAfter = 100_000;
+    const sessions: string[] = [];
+    const r = await yt.publish(grant, source(), meta, null, async (s) => void sessions.push(s));
+    expect(r.status).toBe('published');
+    if (r.status !== 'published') return;
+    const stored = fake.videos.get(r.externalId)!;
+    expect(sha(stored.bytes)).toBe(sha(video));
+    expect(stored.meta.snippet.title).toBe('할매국밥 광고');
+    expect(stored.meta.status).toEqual({ privacyStatus: 'unlisted', selfDeclaredMadeForKids: false });
+    expect(r.postUrl).toBe(`https://www.youtube.com/shorts/${r.externalId}`);
+    expect(sessions).toHaveLength(1);
+    // the status query (308 + Range) happened, then the rest was sent
+    expect(fake.count('PUT', '/upload/youtube/v3/videos')).toBe(3);
+  });
+
+  it('resumes a session an earlier attempt left unfinished', async () => {
+    let session = '';
+    fake.cutUploadAfter = 50_000;
+    // the first attempt is cut after 50 kB and cannot go on (its blob read fails, say)
+    const dying: PublishSource = { ...source(), open: async (o) => (o === 0 ? Readable.from([video]) : Promise.reject(new Error('blob read failed'))) };
+    await expect(yt.publish(grant, dying, meta, null, async (s) => void (session = s))).rejects.toThrow(/blob read failed/);
+    const before = fake.videos.size;
+    const offsets: number[] = [];
+    const r = await yt.publish(grant, { ...source(), open: async (o) => (offsets.push(o), Readable.from([video.subarray(o)])) }, meta, session);
+    expect(offsets).toEqual([50_000]);
+    expect(r.status).toBe('published');
+    if (r.status === 'published') expect(sha(fake.videos.get(r.externalId)!.bytes)).toBe(sha(video));
+    expect(fake.videos.size).toBe(before + 1);
+  });
+
+  it('refreshes an expired access token and reports a revoked grant and the upload quota clearly', async () => {
+    const stale = { ...grant, expiresAt: new Date(Date.now() - 1000) };
+    fake.expireAccessTokens();
+    const renewed = await yt.fresh(stale);
+    expect(renewed.accessToken).not.toBe(grant.accessToken);
+    expect(renewed.expiresAt!.getTime()).toBeGreaterThan(Date.now());
+    fake.quotaExceeded = true;
+    await expect(yt.publish(renewed, source(), meta, null)).rejects.toThrow(/upload limit is used up \(quotaExceeded\)/);
+    fake.quotaExceeded = false;
+    fake.failNext(1, { status: 503, body: { error: { code: 503, message: 'backend error' } } });
+    await expect(yt.publish(renewed, source(), meta, null)).rejects.toThrow(/answered 503/);
+    fake.revokeRefreshTokens();
+    await expect(yt.fresh(stale)).rejects.toBeInstanceOf(CredentialRefusedError);
+  });
+});
+
+describe('InstagramPublisher against a fake Instagram Graph API', () => {
+  const fake = new FakeInstagram();
+  const files = new FakeInstagram(); // any HTTP server will do to serve the "SAS" video URL
+  let ig: InstagramPublisher;
+  const redirect = 'http://127.0.0.1:9/v1/social/instagram/callback';
+  let grant: SocialGrant;
+
+  beforeAll(async () => {
+    await fake.start();
+    files.route('GET', '/video.mp4', () => ({ status: 200, body: video, headers: { 'content-type': 'video/mp4' } }));
+    await files.start();
+    ig = new InstagramPublisher({ appId: fake.appId, appSecret: fake.appSecret, authUrl: `${fake.url}/oauth/authorize`, tokenUrl: `${fake.url}/oauth/access_token`, graphUrl: `${fake.url}/v21.0`, timeoutMs: 3000 });
+  });
+  afterAll(async () => {
+    await fake.stop();
+    await files.stop();
+  });
+
+  it('connects: code -> short token -> long-lived token, account looked up', async () => {
+    const { code } = await consent(ig.authorizeUrl('st', redirect));
+    grant = await ig.exchangeCode(code, redirect);
+    expect(grant).toMatchObject({ externalId: fake.user.id, displayName: fake.user.username, refreshToken: null });
+    expect(grant.accessToken).toMatch(/^IGlong/);
+    expect(grant.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 50 * 24 * 3600_000);
+  });
+
+  it('makes a Reels container from the video URL, polls it, publishes and returns the permalink', async () => {
+    const first = await ig.publish(grant, source(`${files.url}/video.mp4`), meta, null);
+    expect(first.status).toBe('processing');
+    if (first.status !== 'processing') return;
+    const container = fake.containers.get(first.session)!;
+    expect(container.videoBytes).toBe(video.length);
+    expect(container.caption).toContain('#국밥');
+    const done = await ig.publish(grant, source(), meta, first.session);
+    expect(done).toMatchObject({ status: 'published' });
+    if (done.status === 'published') expect(done.postUrl).toBe(`https://www.instagram.com/reel/${done.externalId}/`);
+  });
+
+  it('checks the 50-a-day limit first, refreshes near expiry, and maps token and rate errors', async () => {
+    fake.quotaUsage = 50;
+    const containers = fake.containers.size;
+    await expect(ig.publish(grant, source(`${files.url}/video.mp4`), meta, null)).rejects.toThrow(/50 API posts per account in 24 hours/);
+    expect(fake.containers.size).toBe(containers);
+    fake.quotaUsage = 0;
+
+    const near = { ...grant, expiresAt: new Date(Date.now() + 24 * 3600_000) };
+    const renewed = await ig.fresh(near);
+    expect(renewed.accessToken).not.toBe(grant.accessToken);
+
+    await expect(ig.publish(renewed, source(`${files.url}/missing.mp4`), meta, null)).rejects.toBeInstanceOf(ProviderRejectedError);
+    fake.failNext(1, { status: 400, body: { error: { message: 'Application request limit reached', type: 'OAuthException', code: 4 } } });
+    await expect(ig.publish(renewed, source(`${files.url}/video.mp4`), meta, null)).rejects.toThrow(/code 4/);
+    fake.expireTokens();
+    await expect(ig.publish(renewed, source(`${files.url}/video.mp4`), meta, null)).rejects.toBeInstanceOf(CredentialRefusedError);
+  });
+});
