@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApi, startScheduler, TestApi } from '../harness/api-app';
-import { waitFor } from '../harness/ports';
+import { freePort, waitFor } from '../harness/ports';
+import { FakeGoogle } from '../fakes/google.fake';
+import { FakeInstagram } from '../fakes/instagram.fake';
 import { removeDir, tempDir } from '../harness/process';
 
 jest.setTimeout(300_000);
@@ -14,7 +16,10 @@ describe('the user journey on the embedded default', () => {
   let scheduler: Awaited<ReturnType<typeof startScheduler>>;
   let token: string;
   let storeId: string;
-  const env = {
+  const google = new FakeGoogle();
+  const instagram = new FakeInstagram();
+  let autopilotId = '';
+  const env: Record<string, string> = {
     DB_SQLITE_PATH: join(dir, 'castad.sqlite'),
     BLOB_LOCAL_ROOT: join(dir, 'blobs'),
     WORK_DIR: join(dir, 'work'),
@@ -24,7 +29,27 @@ describe('the user journey on the embedded default', () => {
   };
 
   beforeAll(async () => {
+    await google.start();
+    await instagram.start();
+    const port = await freePort();
+    Object.assign(env, {
+      PORT: String(port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      GOOGLE_CLIENT_ID: google.clientId,
+      GOOGLE_CLIENT_SECRET: google.clientSecret,
+      GOOGLE_AUTH_URL: `${google.url}/o/oauth2/v2/auth`,
+      GOOGLE_TOKEN_URL: `${google.url}/token`,
+      YOUTUBE_API_URL: `${google.url}/`,
+      INSTAGRAM_APP_ID: instagram.appId,
+      INSTAGRAM_APP_SECRET: instagram.appSecret,
+      INSTAGRAM_AUTH_URL: `${instagram.url}/oauth/authorize`,
+      INSTAGRAM_TOKEN_URL: `${instagram.url}/oauth/access_token`,
+      INSTAGRAM_GRAPH_URL: `${instagram.url}/v21.0`,
+      PUBLISH_POLL_MS: '200',
+    });
     api = await startApi(env);
+    // Instagram fetches the video from our signed file URL itself, so the API listens for real
+    await api.app.listen(port, '127.0.0.1');
     scheduler = await startScheduler({ ...env, LOG_LEVEL: process.env.JOURNEY_LOG ?? 'silent' });
     token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '국밥집사장' } })).body.accessToken;
     const store = await api.request('POST', '/v1/stores', {
@@ -38,6 +63,8 @@ describe('the user journey on the embedded default', () => {
   afterAll(async () => {
     await scheduler?.close();
     await api?.close();
+    await google.stop();
+    await instagram.stop();
     removeDir(dir);
   });
 
@@ -112,8 +139,54 @@ describe('the user journey on the embedded default', () => {
     expect(created.body.progress.etaSec).toEqual(expect.any(Number));
     const done = await until(created.body.id, 'DONE');
     expect(done.autopilot).toBe(true);
+    autopilotId = created.body.id;
     const video = await api.request('GET', `/v1/projects/${created.body.id}/video`, { token });
     expect(video.status).toBe(200);
+  });
+
+  it('connects YouTube and Instagram and publishes the finished video to both', async () => {
+    const connect = async (platform: string) => {
+      const start = await api.request('GET', `/v1/social/${platform}/connect`, { token });
+      expect(start.status).toBe(200);
+      // the owner consents on the platform's page, which sends the browser back to our callback
+      const consent = await fetch(start.body.authorizeUrl, { redirect: 'manual' });
+      const callback = new URL(consent.headers.get('location')!);
+      expect(callback.pathname).toBe(`/v1/social/${platform}/callback`);
+      const back = await api.request('GET', `${callback.pathname}${callback.search}`);
+      expect(back.status).toBe(200);
+      // the state works once
+      expect((await api.request('GET', `${callback.pathname}${callback.search}`)).status).toBe(401);
+      return back.body;
+    };
+    const yt = await connect('youtube');
+    const ig = await connect('instagram');
+    expect(yt).toMatchObject({ platform: 'youtube', externalId: google.channel.id });
+    const listed = (await api.request('GET', '/v1/social/accounts', { token })).body;
+    expect(listed.platforms).toEqual(['youtube', 'instagram']);
+    expect(listed.items).toHaveLength(2);
+    expect(JSON.stringify(listed)).not.toMatch(/g-access|g-refresh|IGlong/);
+
+    const up = await api.request('POST', `/v1/projects/${autopilotId}/uploads`, { token, body: { accounts: [yt.id, ig.id], title: '해운대 할매국밥 CM송', description: '40년 전통', tags: ['국밥'], privacy: 'public' } });
+    expect(up.status).toBe(202);
+    expect(up.body.items.map((u: { state: string }) => u.state)).toEqual(['queued', 'queued']);
+    const published = await waitFor('both publications', async () => {
+      const items = (await api.request('GET', `/v1/projects/${autopilotId}/uploads`, { token })).body.items as { state: string; postUrl: string; error: string }[];
+      if (items.some((i) => i.state === 'failed')) throw new Error(`failed: ${items.map((i) => i.error).join('; ')}`);
+      return items.every((i) => i.state === 'published') ? items : undefined;
+    }, 60_000, 200);
+    expect(published.map((p) => p.postUrl)).toEqual([expect.stringMatching(/^https:\/\/www\.youtube\.com\/shorts\//), expect.stringMatching(/^https:\/\/www\.instagram\.com\/reel\//)]);
+    const [video] = [...google.videos.values()];
+    const mp4 = (await api.request('GET', `/v1/projects/${autopilotId}/video`, { token })).body;
+    const original = await api.app.inject({ method: 'GET', url: new URL(mp4.downloadUrl).pathname + new URL(mp4.downloadUrl).search });
+    expect(video.bytes.equals(original.rawPayload)).toBe(true);
+    expect(video.meta.status.privacyStatus).toBe('public');
+    expect([...instagram.containers.values()][0].videoBytes).toBe(original.rawPayload.length);
+
+    // another user can neither see nor publish this project, nor use these accounts
+    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '옆집' } })).body.accessToken;
+    expect((await api.request('POST', `/v1/projects/${autopilotId}/uploads`, { token: other, body: { accounts: [yt.id], title: 't', privacy: 'private' } })).status).toBe(404);
+    expect((await api.request('DELETE', `/v1/social/accounts/${yt.id}`, { token: other })).status).toBe(404);
+    expect((await api.request('DELETE', `/v1/social/accounts/${yt.id}`, { token })).status).toBe(204);
   });
 
   it('refuses actions out of turn and other people\'s projects', async () => {

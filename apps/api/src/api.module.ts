@@ -10,6 +10,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { ProjectsApiModule } from './projects/projects.api.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StoresApiModule } from './stores/stores.api.module';
+import { SocialApiModule } from './social/social.api.module';
 import { RedisHealth } from './health/redis-health';
 import { DatabaseContextMiddleware } from './http/database-context.middleware';
 import { HttpErrorFilter } from './http/http-error.filter';
@@ -27,6 +28,7 @@ import { loggerParams } from './http/logging';
     AccountsModule,
     StoresApiModule,
     ProjectsApiModule,
+    SocialApiModule,
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
   ],
   controllers: [HealthController, MetricsController],

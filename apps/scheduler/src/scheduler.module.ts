@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
-import { AccountsModule, AppConfig, CastadConfigModule, DatabaseModule, PipelineModule } from '@app/domain';
+import { AccountsModule, AppConfig, CastadConfigModule, DatabaseModule, PipelineModule, SocialModule } from '@app/domain';
 import { IntegrationsModule } from '@app/integrations';
 import { HousekeepingService } from './housekeeping.service';
 import { LeadershipService } from './leadership.service';
@@ -10,6 +10,7 @@ import { BullDispatcher } from './pipeline/bull.dispatcher';
 import { InProcessDispatcher } from './pipeline/in-process.dispatcher';
 import { PipelineScheduler } from './pipeline/pipeline-scheduler';
 import { StepDispatcher } from './pipeline/step-dispatcher';
+import { PublicationScheduler } from './publication.scheduler';
 
 /**
  * Root module of the one background app. Only this app imports ScheduleModule: crons and
@@ -31,9 +32,10 @@ import { StepDispatcher } from './pipeline/step-dispatcher';
     DatabaseModule,
     AccountsModule,
     PipelineModule,
+    SocialModule,
     IntegrationsModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => c.integrations }),
   ],
-  providers: [SchedulerHealthServer, LeadershipService, HousekeepingService, PipelineScheduler, InProcessDispatcher,
+  providers: [SchedulerHealthServer, LeadershipService, HousekeepingService, PipelineScheduler, PublicationScheduler, InProcessDispatcher,
     BullDispatcher,
     { provide: StepDispatcher, inject: [AppConfig, InProcessDispatcher, BullDispatcher], useFactory: (c: AppConfig, local: InProcessDispatcher, bull: BullDispatcher) => (c.pipeline.driver === 'bull' ? bull : local) }],
 })

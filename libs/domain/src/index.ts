@@ -10,3 +10,4 @@ export * from './pipeline';
 export * from './metrics';
 export * from './files';
 export * from './cache';
+export * from './social';

@@ -24,5 +24,6 @@ import { MeController } from './me.controller';
     LoginStateService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
+  exports: [LoginStateService],
 })
 export class AuthModule {}

@@ -22,19 +22,31 @@ export class LoginStateService {
   ) {}
 
   issue(returnTo?: string): string {
+    return this.issueFor('login', '', returnTo);
+  }
+
+  /** The front-end to return to (or undefined for a JSON answer); refuses bad or replayed states. */
+  async consume(state: string | undefined): Promise<string | undefined> {
+    return (await this.consumeFor(state, 'login')).returnTo;
+  }
+
+  /**
+   * A state bound to a purpose and a subject (connecting a social account binds the user
+   * who started it: a callback can only attach the account to that user).
+   */
+  issueFor(purpose: string, subject: string, returnTo?: string): string {
     if (returnTo !== undefined && !this.allowed(returnTo)) {
       throw new InvalidInputError(
         'redirect is not an allowed front-end URL (AUTH_FRONTEND_REDIRECTS)',
       );
     }
     return this.tokens.signState(
-      { n: randomUUID(), ...(returnTo ? { r: returnTo } : {}) },
+      { n: randomUUID(), p: purpose, ...(subject ? { s: subject } : {}), ...(returnTo ? { r: returnTo } : {}) },
       this.config.auth.stateTtlSec,
     );
   }
 
-  /** The front-end to return to (or undefined for a JSON answer); refuses bad or replayed states. */
-  async consume(state: string | undefined): Promise<string | undefined> {
+  async consumeFor(state: string | undefined, purpose: string): Promise<{ subject: string; returnTo?: string }> {
     if (!state) throw new UnauthorizedError('login state missing');
     let payload;
     try {
@@ -42,12 +54,13 @@ export class LoginStateService {
     } catch {
       throw new UnauthorizedError('login state invalid or expired: start the login again');
     }
+    if ((payload.p ?? 'login') !== purpose) throw new UnauthorizedError('login state invalid or expired: start the login again');
     const nonce = typeof payload.n === 'string' ? payload.n : '';
     const exp = new Date((payload.exp ?? 0) * 1000);
     if (!nonce || !(await this.nonces.useOnce(nonce, exp)))
       throw new UnauthorizedError('login state already used: start the login again');
     const r = typeof payload.r === 'string' ? payload.r : undefined;
-    return r && this.allowed(r) ? r : undefined;
+    return { subject: typeof payload.s === 'string' ? payload.s : '', returnTo: r && this.allowed(r) ? r : undefined };
   }
 
   /** Exact origin, and a path under an allow-listed entry: never an open redirect. */

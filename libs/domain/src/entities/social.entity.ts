@@ -1,5 +1,5 @@
 import { Entity, Index } from 'typeorm';
-import { CreatedAt, Id, Ref, Str, Text, Time, UpdatedAt } from './columns';
+import { CreatedAt, Id, Int, Ref, Str, Text, Time, UpdatedAt } from './columns';
 
 @Entity('social_accounts')
 @Index('uq_social_accounts_user_platform_ext', ['userId', 'platform', 'externalId'], {
@@ -35,6 +35,12 @@ export class SnsUploadEntity {
   @Str(500, { nullable: true }) postUrl: string | null;
   @Text({ nullable: true }) lastError: string | null;
   @Time({ nullable: true }) nextRunAt: Date | null;
+  /** the platform's upload session (YouTube) or container id (Instagram), to go on after an interruption */
+  @Text({ nullable: true }) session: string | null;
+  /** JSON array of hashtags */
+  @Text({ nullable: true }) tags: string | null;
+  @Int({ default: 0 }) attempts: number;
+  @Ref({ nullable: true }) ownerUserId: string | null;
   @CreatedAt() createdAt: Date;
   @UpdatedAt() updatedAt: Date;
 }

@@ -22,6 +22,15 @@ export class BlobObjectRepository {
     await this.db.write((em) => em.update(BlobObjectEntity, { container, blobKey }, { lastAccessedAt: new Date() }));
   }
 
+  find(container: string, blobKey: string): Promise<BlobObjectEntity | null> {
+    return this.db.readPrimary((em) => em.findOne(BlobObjectEntity, { where: { container, blobKey } }));
+  }
+
+  /** Forgets files whose blobs were deleted. */
+  async forget(container: string, blobKeys: string[]): Promise<void> {
+    if (blobKeys.length) await this.db.write((em) => em.createQueryBuilder().delete().from(BlobObjectEntity).where('container = :container AND blob_key IN (:...blobKeys)', { container, blobKeys }).execute());
+  }
+
   staleHot(before: Date, limit = 1000): Promise<BlobObjectEntity[]> {
     return this.db.readPrimary((em) =>
       em.createQueryBuilder(BlobObjectEntity, 'b').where("b.tier = 'Hot' AND b.last_accessed_at < :before AND b.delete_requested_at IS NULL", { before }).orderBy('b.last_accessed_at').take(limit).getMany(),

@@ -1,0 +1,5 @@
+export * from './publication.service';
+export * from './social-account.repository';
+export * from './social.module';
+export * from './social.service';
+export * from './token-cipher';

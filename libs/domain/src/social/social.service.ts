@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { SocialGrant, SocialPlatform, VideoPublisher, VideoPublishers } from '@app/integrations';
+import { SocialAccountEntity } from '../entities/social.entity';
+import { ConflictError, NotFoundError } from '../errors/domain-errors';
+import { SocialAccountRepository } from './social-account.repository';
+import { TokenCipher } from './token-cipher';
+
+/** A connected account as the API shows it: never a token. */
+export interface SocialAccountView {
+  id: string;
+  platform: SocialPlatform;
+  externalId: string;
+  displayName: string | null;
+  tokenExpiresAt: Date | null;
+  connectedAt: Date;
+}
+
+/** Connecting and disconnecting YouTube and Instagram accounts; tokens stay sealed at rest. */
+@Injectable()
+export class SocialService {
+  constructor(
+    private readonly publishers: VideoPublishers,
+    private readonly accounts: SocialAccountRepository,
+    private readonly cipher: TokenCipher,
+  ) {}
+
+  get platforms(): SocialPlatform[] {
+    return this.publishers.platforms;
+  }
+
+  publisher(platform: SocialPlatform): VideoPublisher {
+    const p = this.publishers.find(platform);
+    if (!p) throw new ConflictError(`${platform} publishing is not configured on this server (${platform === 'youtube' ? 'GOOGLE_CLIENT_ID' : 'INSTAGRAM_APP_ID'})`);
+    return p;
+  }
+
+  authorizeUrl(platform: SocialPlatform, state: string, redirectUri: string): string {
+    return this.publisher(platform).authorizeUrl(state, redirectUri);
+  }
+
+  async connect(userId: string, platform: SocialPlatform, code: string, redirectUri: string): Promise<SocialAccountView> {
+    const grant = await this.publisher(platform).exchangeCode(code, redirectUri);
+    const row = await this.accounts.upsert({ userId, platform, externalId: grant.externalId, displayName: grant.displayName, ...this.sealed(grant) });
+    return view(row);
+  }
+
+  async list(userId: string): Promise<SocialAccountView[]> {
+    return (await this.accounts.listFor(userId)).map(view);
+  }
+
+  async disconnect(userId: string, id: string): Promise<void> {
+    const row = await this.accounts.findOwned(id, userId);
+    if (!row) throw new NotFoundError('no such connected account');
+    await this.accounts.delete(row.id);
+  }
+
+  /** The account's grant with fresh tokens (renewed ones are sealed and stored first). */
+  async freshGrant(row: SocialAccountEntity): Promise<SocialGrant> {
+    const grant: SocialGrant = {
+      externalId: row.externalId,
+      displayName: row.displayName,
+      accessToken: this.cipher.open(row.accessTokenEnc),
+      refreshToken: row.refreshTokenEnc ? this.cipher.open(row.refreshTokenEnc) : null,
+      expiresAt: row.tokenExpiresAt,
+    };
+    const fresh = await this.publisher(row.platform).fresh(grant);
+    if (fresh.accessToken !== grant.accessToken) await this.accounts.saveTokens(row.id, this.sealed(fresh));
+    return fresh;
+  }
+
+  private sealed(g: SocialGrant) {
+    return { accessTokenEnc: this.cipher.seal(g.accessToken), refreshTokenEnc: g.refreshToken ? this.cipher.seal(g.refreshToken) : null, tokenExpiresAt: g.expiresAt };
+  }
+}
+
+function view(r: SocialAccountEntity): SocialAccountView {
+  return { id: r.id, platform: r.platform, externalId: r.externalId, displayName: r.displayName, tokenExpiresAt: r.tokenExpiresAt, connectedAt: r.createdAt };
+}
