@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -33,6 +34,8 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   });
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
+  // photo uploads: one file, capped while it streams in (a bigger one is refused with 413)
+  await app.register(multipart as never, { limits: { fileSize: config.photos.maxBytes, files: 1, fields: 2, parts: 3, fieldSize: 1024 }, throwFileSizeLimit: true });
   app
     .getHttpAdapter()
     .getInstance()

@@ -25,3 +25,4 @@ export * from './publish/video-publisher';
 export * from './publish/youtube-publisher';
 export * from './publish/instagram-publisher';
 export * from './http/safe-fetch';
+export * from './images/photo-normaliser';

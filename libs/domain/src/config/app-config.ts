@@ -93,7 +93,7 @@ export class AppConfig {
   readonly rateLimitPerMinute: number;
   readonly trustedProxies: string[];
   readonly prices: Record<string, number>;
-  readonly photos: { maxBytes: number; maxPixels: number; perStore: number };
+  readonly photos: { maxBytes: number; maxPixels: number; perStore: number; fetchAllowHosts: string[] };
   readonly socialTokenKey: Buffer;
   readonly publishPollMs: number;
   readonly dailyBudgetUsd: Record<string, number>;
@@ -168,7 +168,7 @@ export class AppConfig {
       workDir: env.WORK_DIR,
     };
     this.prices = numberMap('PRICE_TABLE', env.PRICE_TABLE);
-    this.photos = { maxBytes: env.PHOTO_MAX_BYTES, maxPixels: env.PHOTO_MAX_PIXELS, perStore: env.PHOTOS_PER_STORE };
+    this.photos = { maxBytes: env.PHOTO_MAX_BYTES, maxPixels: env.PHOTO_MAX_PIXELS, perStore: env.PHOTOS_PER_STORE, fetchAllowHosts: (env.FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean) };
     // embedded: derived from the token secret so a restart keeps stored social tokens readable
     this.socialTokenKey = env.SOCIAL_TOKEN_KEY ? Buffer.from(env.SOCIAL_TOKEN_KEY, 'hex') : createHash('sha256').update(`castad-social-tokens\n${jwt.algorithm === 'HS256' ? jwt.secret : jwt.privateKey}`).digest();
     this.publishPollMs = env.PUBLISH_POLL_MS;

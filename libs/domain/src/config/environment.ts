@@ -185,6 +185,8 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(10_000) @Max(50_000_000) PHOTO_MAX_BYTES = 10_000_000;
   /** largest owner photo accepted (width x height); larger ones are refused before decoding */
   @Transform(toInt) @IsInt() @Min(10_000) @Max(100_000_000) PHOTO_MAX_PIXELS = 40_000_000;
+  /** host:port pairs a photo may be imported from although they are private (local development only; empty in production) */
+  @IsOptional() @IsString() FETCH_ALLOW_HOSTS?: string;
   /** photos kept per store */
   @Transform(toInt) @IsInt() @Min(1) @Max(100) PHOTOS_PER_STORE = 20;
 

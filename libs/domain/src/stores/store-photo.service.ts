@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { BlobStore, normalisePhoto, PhotoRejectedError, ProviderError, safeFetch } from '@app/integrations';
+import { Principal } from '../accounts/principal';
+import { AppConfig } from '../config/app-config';
+import { DatabaseRouter } from '../database/database-router';
+import { StorePhotoEntity } from '../entities/store.entity';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors/domain-errors';
+import { BlobObjectRepository } from '../files/blob-object.repository';
+import { StoreService } from './store.service';
+
+const EXT = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' } as const;
+
+/**
+ * A store's photos (they go into the video): uploaded by the owner or imported from a
+ * URL (an image search result). Every photo is checked and re-encoded without metadata
+ * before it is stored, and a URL is fetched through the SSRF guard.
+ */
+@Injectable()
+export class StorePhotoService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: DatabaseRouter,
+    private readonly stores: StoreService,
+    private readonly blob: BlobStore,
+    private readonly files: BlobObjectRepository,
+  ) {}
+
+  async add(by: Principal, storeId: string, bytes: Buffer, source: StorePhotoEntity['source'] = 'upload'): Promise<StorePhotoEntity> {
+    const store = await this.stores.get(by, storeId);
+    const count = await this.db.readPrimary((em) => em.count(StorePhotoEntity, { where: { storeId } }));
+    if (count >= this.config.photos.perStore) throw new ConflictError(`a store keeps at most ${this.config.photos.perStore} photos: delete one first`);
+    let photo;
+    try {
+      photo = await normalisePhoto(bytes, this.config.photos);
+    } catch (err) {
+      if (err instanceof PhotoRejectedError) throw new InvalidInputError(err.message, { field: 'photo' });
+      throw err;
+    }
+    const id = randomUUID();
+    const blobKey = `stores/${storeId}/${id}.${EXT[photo.contentType]}`;
+    const { bytes: size } = await this.blob.put('photos', blobKey, photo.body, photo.contentType);
+    await this.files.track({ container: 'photos', blobKey, contentType: photo.contentType, bytes: size, ownerUserId: store.ownerUserId });
+    const row = Object.assign(new StorePhotoEntity(), { id, storeId, blobKey, contentType: photo.contentType, width: photo.width, height: photo.height, bytes: size, source });
+    return this.db.write((em) => em.save(row));
+  }
+
+  async importUrl(by: Principal, storeId: string, url: string): Promise<StorePhotoEntity> {
+    await this.stores.get(by, storeId);
+    let fetched;
+    try {
+      fetched = await safeFetch(url, { timeoutMs: this.config.providerTimeoutMs, maxBytes: this.config.photos.maxBytes, allowHosts: this.config.photos.fetchAllowHosts });
+    } catch (err) {
+      if (err instanceof ProviderError) throw new InvalidInputError(`the photo at that URL cannot be imported: ${err.message}`, { field: 'url' });
+      throw err;
+    }
+    if (fetched.status !== 200) throw new InvalidInputError(`the photo at that URL cannot be imported: it answered ${fetched.status}`, { field: 'url' });
+    return this.add(by, storeId, fetched.body, 'naver');
+  }
+
+  async list(by: Principal, storeId: string): Promise<StorePhotoEntity[]> {
+    await this.stores.get(by, storeId);
+    return this.db.readPrimary((em) => em.find(StorePhotoEntity, { where: { storeId }, order: { createdAt: 'ASC' } }));
+  }
+
+  async remove(by: Principal, storeId: string, photoId: string): Promise<void> {
+    await this.stores.get(by, storeId);
+    const row = await this.db.readPrimary((em) => em.findOne(StorePhotoEntity, { where: { id: photoId, storeId } }));
+    if (!row) throw new NotFoundError('no such photo');
+    await this.db.write((em) => em.delete(StorePhotoEntity, { id: row.id }));
+    await this.blob.delete('photos', row.blobKey);
+    await this.files.forget('photos', [row.blobKey]);
+  }
+
+  readUrl(photo: StorePhotoEntity, ttlSec: number): Promise<string> {
+    return this.blob.readUrl('photos', photo.blobKey, ttlSec);
+  }
+}
