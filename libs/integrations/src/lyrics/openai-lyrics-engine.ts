@@ -1,5 +1,5 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
-import { CredentialRefusedError, ProviderError, ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
+import { ProviderError, ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
 import { LyricsDraft, LyricsEngine, LyricsRequest, Usage } from './lyrics-engine';
 
 export interface OpenAiConfig {
