@@ -34,6 +34,21 @@ describe('store search over HTTP', () => {
       expect(naver.count('GET', '/v1/search/local.json')).toBe(1);
       naver.failNext(1, { status: 500, body: { errorMessage: 'System error', errorCode: 'SE99' } });
       expect((await api.request('GET', '/v1/stores/search?query=다른곳', { token })).status).toBe(503);
+      // a result becomes a store; its photos come from the image search (cached too), its details say why they are missing
+      const found = (await api.request('GET', '/v1/stores/search?query=해운대', { token })).body.items[0];
+      const store = (await api.request('POST', '/v1/stores', { token, body: { ...found, link: undefined, sourceRef: found.link, source: 'naver' } })).body;
+      for (let i = 0; i < 2; i++) {
+        const photos = await api.request('GET', `/v1/stores/${store.id}/photo-candidates`, { token });
+        expect(photos.body).toMatchObject({ source: 'naver', items: [{ url: 'https://search.pstatic.net/common/?src=a.jpg', width: 1200 }, { title: '국밥 & 수육' }] });
+      }
+      expect(naver.count('GET', '/v1/search/image.json')).toBe(1);
+      const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'o' } })).body.accessToken;
+      expect((await api.request('GET', `/v1/stores/${store.id}/photo-candidates`, { token: other })).status).toBe(404);
+      const details = await api.request('GET', `/v1/stores/${store.id}/place-details`, { token });
+      // example.com is not reachable from here: a clear "not available", not an error
+      expect(details.status).toBe(200);
+      expect(details.body.available).toBe(false);
+      expect(details.body.reason).toEqual(expect.any(String));
     } finally {
       await api?.close();
       await naver.stop();

@@ -16,6 +16,16 @@ describe('NaverLocalSearch against a fake Naver', () => {
     expect(second).toMatchObject({ name: '해운대 밀면', roadAddress: null, phone: '051-000-1111' });
   });
 
+  it('finds candidate photos with the image search: plain titles, sizes, only http(s) links', async () => {
+    const images = await search.images('해운대 할매국밥');
+    expect(images).toEqual([
+      { title: '할매국밥 돼지국밥 한 그릇', url: 'https://search.pstatic.net/common/?src=a.jpg', thumbnailUrl: 'https://search.pstatic.net/thumb/a.jpg', width: 1200, height: 800 },
+      { title: '국밥 & 수육', url: 'https://blogfiles.pstatic.net/b.png', thumbnailUrl: 'https://search.pstatic.net/thumb/b.jpg', width: 640, height: null },
+    ]);
+    naver.failNext(1, { status: 429, body: { errorMessage: 'Rate limit exceeded', errorCode: '012' } });
+    await expect(search.images('a')).rejects.toBeInstanceOf(ProviderUnavailableError);
+  });
+
   it('maps bad credentials, rate limits, server errors, timeouts and malformed bodies to our errors', async () => {
     const wrong = new NaverLocalSearch({ baseUrl: naver.url, clientId: 'x', clientSecret: 'y', timeoutMs: 500 });
     await expect(wrong.search('a')).rejects.toBeInstanceOf(ProviderRejectedError);

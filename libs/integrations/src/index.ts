@@ -26,3 +26,4 @@ export * from './publish/youtube-publisher';
 export * from './publish/instagram-publisher';
 export * from './http/safe-fetch';
 export * from './images/photo-normaliser';
+export * from './search/place-details';

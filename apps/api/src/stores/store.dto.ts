@@ -153,3 +153,27 @@ export class StoreDto extends StorePlaceDto {
 export class StorePageDto extends PageDto<StoreDto> {
   @ApiProperty({ type: [StoreDto] }) declare items: StoreDto[];
 }
+
+export class ImageCandidateDto {
+  @ApiProperty({ example: '할매국밥 돼지국밥' }) title: string;
+  @ApiProperty({ description: 'import it with POST /v1/stores/{id}/photos/import' }) url: string;
+  @ApiProperty() thumbnailUrl: string;
+  @ApiProperty({ nullable: true, type: Number }) width: number | null;
+  @ApiProperty({ nullable: true, type: Number }) height: number | null;
+}
+
+export class ImageCandidateListDto {
+  @ApiProperty({ type: [ImageCandidateDto] }) items: ImageCandidateDto[];
+  @ApiProperty({ example: 'naver', description: 'sample (offline) finds none' }) source: string;
+}
+
+export class PlaceDetailsDto {
+  @ApiProperty({ description: 'false when the details cannot be fetched; reason says why' }) available: boolean;
+  @ApiPropertyOptional({ example: 'the store has no web page to read details from: enter the menu and hours by hand' }) reason?: string;
+  @ApiPropertyOptional({ description: 'the page the details came from' }) source?: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) description?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'Mo-Su 09:00-21:00' }) hours?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) phone?: string | null;
+  @ApiPropertyOptional({ type: [MenuItemDto] }) menu?: MenuItemDto[];
+  @ApiPropertyOptional({ type: [String] }) photos?: string[];
+}

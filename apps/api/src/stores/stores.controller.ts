@@ -12,7 +12,7 @@ import { Principal, StoreSearchService, StoreService } from '@app/domain';
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { CursorQuery, decodeCursor, page } from '../http/pagination';
-import { CreateStoreFromSearchDto, StoreDto, StorePageDto, StoreSearchQuery, StoreSearchResultDto, UpdateStoreDto } from './store.dto';
+import { CreateStoreFromSearchDto, ImageCandidateListDto, PlaceDetailsDto, StoreDto, StorePageDto, StoreSearchQuery, StoreSearchResultDto, UpdateStoreDto } from './store.dto';
 
 @ApiTags('stores')
 @ApiBearerAuth('bearer')
@@ -60,6 +60,24 @@ export class StoresController {
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<StoreDto> {
     return StoreDto.from(await this.stores.get(p, id));
+  }
+
+  @Get(':id/photo-candidates')
+  @Scopes('stores:read')
+  @ApiOperation({ summary: 'Photos an image search finds for this store (Naver image search; none offline), to import' })
+  @ApiOkResponse({ type: ImageCandidateListDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such store, or not yours' })
+  async photoCandidates(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<ImageCandidateListDto> {
+    return this.search_.photoCandidates(await this.stores.get(p, id));
+  }
+
+  @Get(':id/place-details')
+  @Scopes('stores:read')
+  @ApiOperation({ summary: 'Menu, hours and photos from the store’s own web page where it publishes them; otherwise available=false with the reason' })
+  @ApiOkResponse({ type: PlaceDetailsDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such store, or not yours' })
+  async placeDetails(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<PlaceDetailsDto> {
+    return this.search_.placeDetails(await this.stores.get(p, id));
   }
 
   @Patch(':id')

@@ -11,6 +11,8 @@ export interface SafeFetchOptions {
   maxRedirects?: number;
   /** host:port pairs allowed although they resolve to private addresses (local development, tests) */
   allowHosts?: string[];
+  /** the Accept header (images by default) */
+  accept?: string;
 }
 
 export interface SafeFetchResult {
@@ -84,7 +86,7 @@ function getOnce(url: URL, opts: SafeFetchOptions): Promise<{ status: number; co
   }
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.get(url, { lookup: guardedLookup(url, opts.allowHosts ?? []), timeout: opts.timeoutMs, headers: { 'user-agent': 'CastAD/1.0 (+photo import)', accept: 'image/*' } }, (res) => {
+    const req = lib.get(url, { lookup: guardedLookup(url, opts.allowHosts ?? []), timeout: opts.timeoutMs, headers: { 'user-agent': 'CastAD/1.0', accept: opts.accept ?? 'image/*' } }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();

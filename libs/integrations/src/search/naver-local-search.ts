@@ -1,7 +1,7 @@
 import { decode } from 'he';
 import { parseJson, providerFetch, retryAfterOf } from '../http/provider-http';
 import { ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
-import { StoreCandidate, StoreSearch } from './store-search';
+import { ImageCandidate, StoreCandidate, StoreSearch } from './store-search';
 
 export interface NaverConfig {
   baseUrl: string;
@@ -40,15 +40,8 @@ export class NaverLocalSearch extends StoreSearch {
   }
 
   async search(query: string): Promise<StoreCandidate[]> {
-    const url = `${this.cfg.baseUrl}/v1/search/local.json?${new URLSearchParams({ query, display: '5', start: '1', sort: 'random' })}`;
-    const res = await providerFetch('naver', url, { headers: { 'X-Naver-Client-Id': this.cfg.clientId, 'X-Naver-Client-Secret': this.cfg.clientSecret } }, this.cfg.timeoutMs);
-    if (res.status === 401 || res.status === 403) throw new ProviderRejectedError('naver', `naver refused our credentials (${res.status})`);
-    if (res.status === 429) throw new ProviderUnavailableError('naver', 'naver rate limit or daily quota reached', retryAfterOf(res));
-    if (res.status === 400) throw new ProviderRejectedError('naver', `naver refused the query: ${res.text.slice(0, 200)}`);
-    if (res.status !== 200) throw new ProviderUnavailableError('naver', `naver answered ${res.status}`);
-    const body = parseJson<{ items?: NaverLocalItem[] }>('naver', res.text);
-    if (!Array.isArray(body.items)) throw new ProviderUnavailableError('naver', 'naver sent a malformed response');
-    return body.items.slice(0, 5).map((i) => ({
+    const items = await this.get<NaverLocalItem>('local.json', { query, display: '5', start: '1', sort: 'random' });
+    return items.slice(0, 5).map((i) => ({
       name: plainText(i.title),
       category: i.category ? plainText(i.category) : null,
       address: i.address || null,
@@ -58,5 +51,25 @@ export class NaverLocalSearch extends StoreSearch {
       longitude: degrees(i.mapx),
       link: i.link || null,
     }));
+  }
+
+  async images(query: string): Promise<ImageCandidate[]> {
+    const items = await this.get<{ title: string; link: string; thumbnail: string; sizeheight: string; sizewidth: string }>('image.json', { query, display: '10', start: '1', sort: 'sim', filter: 'large' });
+    return items
+      .filter((i) => /^https?:\/\//.test(i.link ?? ''))
+      .map((i) => ({ title: plainText(i.title ?? ''), url: i.link, thumbnailUrl: i.thumbnail, width: Number(i.sizewidth) || null, height: Number(i.sizeheight) || null }));
+  }
+
+  /** One Search API call; statuses and `{errorMessage, errorCode}` bodies mapped to our errors. */
+  private async get<T>(path: string, params: Record<string, string>): Promise<T[]> {
+    const url = `${this.cfg.baseUrl}/v1/search/${path}?${new URLSearchParams(params)}`;
+    const res = await providerFetch('naver', url, { headers: { 'X-Naver-Client-Id': this.cfg.clientId, 'X-Naver-Client-Secret': this.cfg.clientSecret } }, this.cfg.timeoutMs);
+    if (res.status === 401 || res.status === 403) throw new ProviderRejectedError('naver', `naver refused our credentials (${res.status})`);
+    if (res.status === 429) throw new ProviderUnavailableError('naver', 'naver rate limit or daily quota reached', retryAfterOf(res));
+    if (res.status === 400) throw new ProviderRejectedError('naver', `naver refused the query: ${res.text.slice(0, 200)}`);
+    if (res.status !== 200) throw new ProviderUnavailableError('naver', `naver answered ${res.status}`);
+    const body = parseJson<{ items?: T[] }>('naver', res.text);
+    if (!Array.isArray(body.items)) throw new ProviderUnavailableError('naver', 'naver sent a malformed response');
+    return body.items;
   }
 }

@@ -1,4 +1,4 @@
-import { StoreCandidate, StoreSearch } from './store-search';
+import { ImageCandidate, StoreCandidate, StoreSearch } from './store-search';
 
 /** Made-up stores, so search works offline (the embedded default). */
 const SAMPLE: StoreCandidate[] = [
@@ -18,5 +18,10 @@ export class SampleStoreSearch extends StoreSearch {
   async search(query: string): Promise<StoreCandidate[]> {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
     return SAMPLE.filter((s) => words.every((w) => `${s.name} ${s.category} ${s.address} ${s.roadAddress}`.toLowerCase().includes(w))).slice(0, 5);
+  }
+
+  /** Offline there is no image search: the owner uploads photos instead. */
+  async images(): Promise<ImageCandidate[]> {
+    return [];
   }
 }

@@ -10,8 +10,19 @@ export interface StoreCandidate {
   link: string | null;
 }
 
+/** A photo an image search found: the owner may import it (through the SSRF guard). */
+export interface ImageCandidate {
+  title: string;
+  url: string;
+  thumbnailUrl: string;
+  width: number | null;
+  height: number | null;
+}
+
 /** Finds stores by name. Naver Local Search when staged, a bundled sample directory offline. */
 export abstract class StoreSearch {
   abstract readonly name: string;
   abstract search(query: string): Promise<StoreCandidate[]>;
+  /** Candidate photos for a store (Naver image search); none offline. */
+  abstract images(query: string): Promise<ImageCandidate[]>;
 }
