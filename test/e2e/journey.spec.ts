@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { startApi, startScheduler, TestApi } from '../harness/api-app';
 import { freePort, waitFor } from '../harness/ports';
 import { FakeGoogle } from '../fakes/google.fake';
@@ -52,12 +53,19 @@ describe('the user journey on the embedded default', () => {
     await api.app.listen(port, '127.0.0.1');
     scheduler = await startScheduler({ ...env, LOG_LEVEL: process.env.JOURNEY_LOG ?? 'silent' });
     token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '국밥집사장' } })).body.accessToken;
-    const store = await api.request('POST', '/v1/stores', {
-      token,
-      body: { name: '해운대 할매국밥', category: '한식>국밥', roadAddress: '부산광역시 해운대구 우동 123', phone: '051-123-4567', menu: [{ name: '돼지국밥', price: '9,000원' }, { name: '수육' }] },
-    });
+    // Home: search, then make the store from a result, with the owner's menu and a photo
+    const found = await api.request('GET', `/v1/stores/search?query=${encodeURIComponent('해운대 국밥')}`, { token });
+    expect(found.body.items[0]).toMatchObject({ name: '해운대 할매국밥' });
+    const { link: _link, ...place } = found.body.items[0];
+    const store = await api.request('POST', '/v1/stores', { token, body: { ...place, source: 'sample', phone: '051-123-4567', menu: [{ name: '돼지국밥', price: '9,000원' }, { name: '수육' }] } });
     expect(store.status).toBe(201);
     storeId = store.body.id;
+    const photo = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#a52' } }).jpeg().toBuffer();
+    const form = new FormData();
+    form.append('photo', new Blob([photo], { type: 'image/jpeg' }), 'shop.jpg');
+    const multipart = new Response(form);
+    const uploaded = await api.app.inject({ method: 'POST', url: `/v1/stores/${storeId}/photos`, headers: { authorization: `Bearer ${token}`, 'content-type': multipart.headers.get('content-type')! }, payload: Buffer.from(await multipart.arrayBuffer()) });
+    expect(uploaded.statusCode).toBe(201);
   });
 
   afterAll(async () => {
@@ -129,8 +137,16 @@ describe('the user journey on the embedded default', () => {
     u.searchParams.set('sig', 'x' + u.searchParams.get('sig')!.slice(1));
     expect((await api.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` })).statusCode).toBe(404);
 
-    const done_ = (await api.request('GET', '/v1/projects?state=DONE', { token })).body;
-    expect(done_.items.map((p: { id: string }) => p.id)).toContain(id);
+    // Archive: the creation with its thumbnail, duration and download link
+    const archive = (await api.request('GET', '/v1/archive', { token })).body;
+    const item = archive.items.find((a: { projectId: string }) => a.projectId === id);
+    expect(item).toMatchObject({ storeName: '해운대 할매국밥', width: 1080, height: 1920, engine: 'ffmpeg' });
+    expect(Math.abs(item.durationSec - Number(probe.format.duration))).toBeLessThan(1);
+    const thumb = await api.app.inject({ method: 'GET', url: new URL(item.thumbnailUrl).pathname + new URL(item.thumbnailUrl).search });
+    expect(thumb.statusCode).toBe(200);
+    expect((await sharp(thumb.rawPayload).metadata()).format).toBe('jpeg');
+    const again = join(dir, 'archive.mp4');
+    await download(item.videoUrl, again);
   });
 
   it('runs straight through on autopilot', async () => {
@@ -187,6 +203,23 @@ describe('the user journey on the embedded default', () => {
     expect((await api.request('POST', `/v1/projects/${autopilotId}/uploads`, { token: other, body: { accounts: [yt.id], title: 't', privacy: 'private' } })).status).toBe(404);
     expect((await api.request('DELETE', `/v1/social/accounts/${yt.id}`, { token: other })).status).toBe(404);
     expect((await api.request('DELETE', `/v1/social/accounts/${yt.id}`, { token })).status).toBe(204);
+  });
+
+  it('deletes a creation from the archive with its files', async () => {
+    const archive = (await api.request('GET', '/v1/archive?limit=1', { token })).body;
+    expect(archive.items).toHaveLength(1);
+    expect(archive.nextCursor).toEqual(expect.any(String));
+    const next = (await api.request('GET', `/v1/archive?limit=1&cursor=${archive.nextCursor}`, { token })).body;
+    expect(next.items).toHaveLength(1);
+    expect(next.items[0].projectId).not.toBe(archive.items[0].projectId);
+    const victim = next.items[0];
+    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '남남' } })).body.accessToken;
+    expect((await api.request('DELETE', `/v1/archive/${victim.projectId}`, { token: other })).status).toBe(404);
+    expect((await api.request('DELETE', `/v1/archive/${victim.projectId}`, { token })).status).toBe(204);
+    const u = new URL(victim.videoUrl);
+    expect((await api.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` })).statusCode).toBe(404);
+    expect((await api.request('GET', `/v1/projects/${victim.projectId}`, { token })).status).toBe(404);
+    expect((await api.request('GET', '/v1/archive', { token })).body.items.map((a: { projectId: string }) => a.projectId)).not.toContain(victim.projectId);
   });
 
   it('refuses actions out of turn and other people\'s projects', async () => {

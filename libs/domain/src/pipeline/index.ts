@@ -9,3 +9,4 @@ export * from './step-handlers';
 export * from './step-runner';
 export * from './usage.repository';
 export * from './quota-window';
+export * from './archive.service';

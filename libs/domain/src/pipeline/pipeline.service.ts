@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { BlobContainer, BlobStore } from '@app/integrations';
+import { BlobObjectRepository } from '../files/blob-object.repository';
 import { Principal } from '../accounts/principal';
 import { AppConfig } from '../config/app-config';
 import { LyricSection, LyricsEntity, SongEntity, VideoEntity } from '../entities/content.entity';
@@ -22,11 +24,15 @@ export interface Progress {
 /** The pipeline's use cases for people: create, follow, approve, pick, retry, cancel. */
 @Injectable()
 export class PipelineService {
+  private readonly logger = new Logger(PipelineService.name);
+
   constructor(
     private readonly config: AppConfig,
     private readonly projects: ProjectRepository,
     private readonly content: ContentRepository,
     private readonly stores: StoreService,
+    private readonly blob: BlobStore,
+    private readonly files: BlobObjectRepository,
   ) {}
 
   async create(by: Principal, input: { storeId: string; autopilot: boolean; options: ProjectOptions }): Promise<ProjectEntity> {
@@ -195,7 +201,19 @@ export class PipelineService {
   async remove(by: Principal, id: string): Promise<void> {
     const p = await this.get(by, id);
     if (!TERMINAL_STATES.includes(p.state as ProjectState) && p.state !== 'FAILED') throw new ConflictError('cancel the project before deleting it');
+    const clips = await this.content.clips(id);
+    const video = await this.content.video(id);
+    const blobs: [BlobContainer, string][] = [...clips.map((c) => ['audio', c.blobKey] as [BlobContainer, string]), ...(video ? ([['video', video.blobKey], ...(video.thumbnailBlobKey ? [['thumbnails', video.thumbnailBlobKey]] : [])] as [BlobContainer, string][]) : [])];
     await this.projects.delete(id);
+    // rows first: a file left behind by a failed delete is swept by housekeeping, never shown
+    for (const [container, key] of blobs) {
+      try {
+        await this.blob.delete(container, key);
+        await this.files.forget(container, [key]);
+      } catch (err) {
+        this.logger.warn(`could not delete ${container}/${key} of project ${id}: ${(err as Error).message}`);
+      }
+    }
   }
 
   private async refreshed(id: string): Promise<ProjectEntity> {

@@ -206,7 +206,7 @@ export class ProjectRepository {
 
   async delete(id: string): Promise<void> {
     await this.db.transaction(async (em) => {
-      await em.delete(ProjectEventEntity, { projectId: id });
+      for (const table of ['project_events', 'lyrics', 'songs', 'videos', 'sns_uploads']) await em.query(`DELETE FROM ${table} WHERE project_id = ?`, [id]);
       await em.delete(ProjectEntity, { id });
     });
   }

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { BlobStore } from '@app/integrations';
+import { Principal } from '../accounts/principal';
+import { ownerOf } from '../stores/owner';
+import { StoreRepository } from '../stores/store.repository';
+import { ContentRepository } from './content.repository';
+import { ProjectRepository } from './project.repository';
+
+export interface ArchiveItem {
+  projectId: string;
+  storeId: string;
+  storeName: string | null;
+  title: string | null;
+  durationSec: number;
+  width: number;
+  height: number;
+  engine: string;
+  thumbnailUrl: string | null;
+  videoUrl: string;
+  createdAt: Date;
+  finishedAt: Date;
+}
+
+/** The owner's finished creations: DONE projects with their video, newest first. */
+@Injectable()
+export class ArchiveService {
+  constructor(
+    private readonly projects: ProjectRepository,
+    private readonly content: ContentRepository,
+    private readonly stores: StoreRepository,
+    private readonly blob: BlobStore,
+  ) {}
+
+  async list(by: Principal, limit: number, after: { createdAt: Date; id: string } | undefined, urlTtlSec: number): Promise<{ items: ArchiveItem[]; last?: { createdAt: Date; id: string } }> {
+    const owner = ownerOf(by);
+    const rows = await this.projects.listOwned(owner, { limit, states: ['DONE'], after });
+    const items: ArchiveItem[] = [];
+    for (const p of rows) {
+      const video = await this.content.video(p.id);
+      if (!video) continue;
+      const store = await this.stores.findOwned(p.storeId, owner);
+      const lyrics = (await this.content.approvedLyrics(p.id)) ?? (await this.content.latestLyrics(p.id));
+      items.push({
+        projectId: p.id,
+        storeId: p.storeId,
+        storeName: store?.name ?? null,
+        title: lyrics?.title ?? null,
+        durationSec: video.durationSec,
+        width: video.width,
+        height: video.height,
+        engine: video.engine,
+        thumbnailUrl: video.thumbnailBlobKey ? await this.blob.readUrl('thumbnails', video.thumbnailBlobKey, urlTtlSec) : null,
+        videoUrl: await this.blob.readUrl('video', video.blobKey, urlTtlSec, `castad-${p.id.slice(0, 8)}.mp4`),
+        createdAt: p.createdAt,
+        finishedAt: p.updatedAt,
+      });
+    }
+    // the cursor follows the projects read, so a project without a video never stalls the pages
+    return { items, last: rows.length === limit ? rows[rows.length - 1] : undefined };
+  }
+}
