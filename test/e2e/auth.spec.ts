@@ -342,7 +342,10 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
       const del = await api.request('DELETE', '/v1/me', { token: s.accessToken });
       expect(del.status).toBe(200);
       expect(del.body.deleted).toBe(true);
-      expect((await api.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(404);
+      // the access token has not expired, but the account is gone: refused at once
+      const after = await api.request('GET', '/v1/me', { token: s.accessToken });
+      expect(after.status).toBe(401);
+      expect(after.body.message).toMatch(/deleted/);
       expect(
         (await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: s.refreshToken } }))
           .status,
@@ -362,6 +365,29 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
       admin = (
         await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: a.refreshToken } })
       ).body.accessToken;
+    });
+
+    it('blocks a user: their unexpired access token stops working at once, sessions end; unblock restores', async () => {
+      const s = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '차단대상' } })).body;
+      expect((await api.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(200);
+      expect((await api.request('POST', `/v1/admin/users/${s.user.id}/block`, { token: user })).status).toBe(403);
+      const blocked = await api.request('POST', `/v1/admin/users/${s.user.id}/block`, { token: admin });
+      expect(blocked.status).toBe(200);
+      expect(blocked.body.blockedAt).toEqual(expect.any(String));
+      const refused = await api.request('GET', '/v1/me', { token: s.accessToken });
+      expect(refused.status).toBe(401);
+      expect(refused.body.message).toMatch(/blocked/);
+      expect((await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: s.refreshToken } })).status).toBe(401);
+      expect((await api.request('POST', `/v1/admin/users/${s.user.id}/unblock`, { token: admin })).body.blockedAt).toBeNull();
+      expect((await api.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(200);
+    });
+
+    it('applies a role change on the next request, not when the token expires', async () => {
+      const a = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '임시관리자' } })).body;
+      await api.get(AccountService).setRole(a.user.id, 'admin');
+      expect((await api.request('GET', '/v1/admin/users', { token: a.accessToken })).status).toBe(200);
+      await api.get(AccountService).setRole(a.user.id, 'user');
+      expect((await api.request('GET', '/v1/admin/users', { token: a.accessToken })).status).toBe(403);
     });
 
     it('finds admin routes in the router', () => {

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -49,5 +49,21 @@ export class AdminUsersController {
   @ApiOkResponse({ type: UserDto })
   async one(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserDto> {
     return UserDto.from(await this.accounts.get(id));
+  }
+
+  @Post(':id/block')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Block a user: sessions end and their access tokens stop working on the next request (admins only)' })
+  @ApiOkResponse({ type: UserDto })
+  async block(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserDto> {
+    return UserDto.from(await this.accounts.block(id));
+  }
+
+  @Post(':id/unblock')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Let a blocked user sign in again (admins only)' })
+  @ApiOkResponse({ type: UserDto })
+  async unblock(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserDto> {
+    return UserDto.from(await this.accounts.unblock(id));
   }
 }

@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { ApiKeyService, ForbiddenError, Principal, UnauthorizedError } from '@app/domain';
+import { ApiKeyService, DomainError, ForbiddenError, Principal, UnauthorizedError } from '@app/domain';
 import { PUBLIC, ROLES, SCOPES } from './decorators';
 
 /**
@@ -39,6 +39,7 @@ export class AccessGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {
+    if (err instanceof DomainError) throw err;
     if (err || !user) {
       const why =
         info instanceof Error ? info.message : 'a bearer access token or an X-API-Key is required';

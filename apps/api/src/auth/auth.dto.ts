@@ -59,6 +59,7 @@ export class UserDto {
   @ApiProperty({ enum: ['user', 'admin'] }) role: 'user' | 'admin';
   @ApiProperty({ description: 'signed in with Kakao (false for a local trial account)' })
   kakaoLinked: boolean;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'set while the account is blocked' }) blockedAt: string | null;
   @ApiProperty() createdAt: string;
 
   static from(u: UserEntity): UserDto {
@@ -69,6 +70,7 @@ export class UserDto {
       profileImageUrl: u.profileImageUrl,
       role: u.role,
       kakaoLinked: u.kakaoId !== null,
+      blockedAt: u.blockedAt ? new Date(u.blockedAt).toISOString() : null,
       createdAt: u.createdAt.toISOString(),
     };
   }

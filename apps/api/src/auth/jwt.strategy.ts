@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { AccessTokens, Principal, UserRole } from '@app/domain';
+import { AccessTokens, Principal, UnauthorizedError, UserRole, UserStatusService } from '@app/domain';
 
 /**
- * Bearer access tokens, checked without a DB hit: signature with the pinned algorithm,
- * issuer, audience and expiry (passport-jwt over jsonwebtoken).
+ * Bearer access tokens: signature with the pinned algorithm, issuer, audience and expiry
+ * (passport-jwt over jsonwebtoken), then the user's current status, so a blocked or
+ * deleted user is refused at once and a role change applies to the next request.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(tokens: AccessTokens) {
+  constructor(
+    tokens: AccessTokens,
+    private readonly status: UserStatusService,
+  ) {
     const v = tokens.verification;
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -22,13 +26,16 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(payload: { sub?: string; role?: UserRole; typ?: string }): Principal | false {
+  async validate(payload: { sub?: string; role?: UserRole; typ?: string }): Promise<Principal | false> {
     if (
       payload.typ !== 'access' ||
       !payload.sub ||
       (payload.role !== 'user' && payload.role !== 'admin')
     )
       return false;
-    return { kind: 'user', userId: payload.sub, role: payload.role };
+    const now = await this.status.of(payload.sub);
+    if (!now || now.state === 'deleted') throw new UnauthorizedError('access token refused: the account was deleted');
+    if (now.state === 'blocked') throw new UnauthorizedError('access token refused: this account is blocked');
+    return { kind: 'user', userId: payload.sub, role: now.role };
   }
 }

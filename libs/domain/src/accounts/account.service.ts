@@ -3,12 +3,14 @@ import { UserEntity } from '../entities/user.entity';
 import { NotFoundError } from '../errors/domain-errors';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { UserRepository } from './user.repository';
+import { UserStatusService } from './user-status.service';
 
 @Injectable()
 export class AccountService {
   constructor(
     private readonly users: UserRepository,
     private readonly refreshTokens: RefreshTokenRepository,
+    private readonly status: UserStatusService,
   ) {}
 
   async get(userId: string): Promise<UserEntity> {
@@ -22,6 +24,7 @@ export class AccountService {
     await this.get(userId);
     await this.refreshTokens.revokeAllOfUser(userId);
     const blobsQueued = await this.users.anonymise(userId);
+    await this.status.changed(userId);
     return { blobsQueued };
   }
 
@@ -30,6 +33,24 @@ export class AccountService {
     const user = await this.users.findByIdOrKakaoId(ref);
     if (!user) throw new NotFoundError(`no user with id or Kakao id "${ref}"`);
     await this.users.setRole(user.id, role);
+    await this.status.changed(user.id);
     return { ...user, role };
+  }
+
+  /** Blocked: every session ends and access tokens stop working on the next request. */
+  async block(userId: string): Promise<UserEntity> {
+    const user = await this.get(userId);
+    const blockedAt = user.blockedAt ?? new Date();
+    await this.users.setBlocked(userId, blockedAt);
+    await this.refreshTokens.revokeAllOfUser(userId);
+    await this.status.changed(userId);
+    return { ...user, blockedAt };
+  }
+
+  async unblock(userId: string): Promise<UserEntity> {
+    const user = await this.get(userId);
+    await this.users.setBlocked(userId, null);
+    await this.status.changed(userId);
+    return { ...user, blockedAt: null };
   }
 }

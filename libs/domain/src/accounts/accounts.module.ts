@@ -8,6 +8,7 @@ import { RefreshTokenRepository } from './refresh-token.repository';
 import { SessionService } from './session.service';
 import { UserExportService } from './user-export.service';
 import { UserRepository } from './user.repository';
+import { UserStatusService } from './user-status.service';
 
 const providers = [
   AccessTokens,
@@ -19,6 +20,7 @@ const providers = [
   SessionService,
   UserRepository,
   UserExportService,
+  UserStatusService,
 ];
 
 /** Users, sessions, partners and their keys: shared by the API and the CLI. */

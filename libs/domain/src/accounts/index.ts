@@ -10,3 +10,4 @@ export * from './session.service';
 export * from './user.repository';
 export * from './accounts.module';
 export * from './user-export.service';
+export * from './user-status.service';

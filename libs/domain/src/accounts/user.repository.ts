@@ -66,6 +66,10 @@ export class UserRepository {
     );
   }
 
+  async setBlocked(id: string, blockedAt: Date | null): Promise<void> {
+    await this.db.write((em) => em.update(UserEntity, { id }, { blockedAt, updatedAt: new Date() }));
+  }
+
   async setRole(id: string, role: UserRole): Promise<void> {
     await this.db.write((em) => em.update(UserEntity, { id }, { role, updatedAt: new Date() }));
   }

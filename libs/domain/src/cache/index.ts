@@ -1,1 +1,2 @@
 export * from './cache.service';
+export * from './cache.module';

@@ -4,6 +4,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { CacheModule } from '../cache/cache.module';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseRouter } from './database-router';
 import { DatabaseHealth } from './database-health';
@@ -28,6 +29,7 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
 @Global()
 @Module({
   imports: [
+    CacheModule,
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { CacheService } from '../cache/cache.service';
+import { DatabaseRouter } from '../database/database-router';
+import { UserEntity, UserRole } from '../entities/user.entity';
+
+export interface UserStatus {
+  role: UserRole;
+  state: 'active' | 'blocked' | 'deleted';
+}
+
+const TTL_SEC = 60;
+
+/**
+ * Whether a user may act right now, and with which role: checked on every request so a
+ * block, a deletion or a role change takes effect at once, not when the access token
+ * expires. With Redis (stage 3) the answer is cached and dropped on every change (by the
+ * API or the CLI); without it, one primary-key read on a replica.
+ */
+@Injectable()
+export class UserStatusService {
+  constructor(
+    private readonly db: DatabaseRouter,
+    private readonly cache: CacheService,
+  ) {}
+
+  async of(userId: string): Promise<UserStatus | null> {
+    const key = `user-status:${userId}`;
+    if (this.cache.shared) {
+      const hit = await this.cache.get<UserStatus | { missing: true }>(key);
+      if (hit) return 'missing' in hit ? null : hit;
+    }
+    const row = await this.db.read((em) => em.findOne(UserEntity, { select: { id: true, role: true, blockedAt: true, deletedAt: true }, where: { id: userId } }));
+    const status: UserStatus | null = row ? { role: row.role, state: row.deletedAt ? 'deleted' : row.blockedAt ? 'blocked' : 'active' } : null;
+    if (this.cache.shared) await this.cache.set(key, status ?? { missing: true }, TTL_SEC);
+    return status;
+  }
+
+  async changed(userId: string): Promise<void> {
+    if (this.cache.shared) await this.cache.del(`user-status:${userId}`);
+  }
+}
