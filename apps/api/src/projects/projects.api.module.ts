@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { PipelineModule } from '@app/domain';
 import { AdminProjectsController } from '../admin/admin-projects.controller';
 import { ArchiveController } from '../archive/archive.controller';
+import { AdminUsageController } from '../admin/admin-usage.controller';
 import { FilesController } from '../files/files.controller';
 import { ProjectEventsStream } from './project-events.stream';
 import { ProjectsController } from './projects.controller';
 import { WebhooksController } from './webhooks.controller';
 
-@Module({ imports: [PipelineModule], controllers: [ProjectsController, ArchiveController, WebhooksController, FilesController, AdminProjectsController], providers: [ProjectEventsStream] })
+@Module({ imports: [PipelineModule], controllers: [ProjectsController, ArchiveController, WebhooksController, FilesController, AdminProjectsController, AdminUsageController], providers: [ProjectEventsStream] })
 export class ProjectsApiModule {}

@@ -10,3 +10,4 @@ export * from './step-runner';
 export * from './usage.repository';
 export * from './quota-window';
 export * from './archive.service';
+export * from './provider-health.service';

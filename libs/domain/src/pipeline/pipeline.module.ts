@@ -7,10 +7,11 @@ import { StepHandlers } from './step-handlers';
 import { StepRunner } from './step-runner';
 import { UsageRepository } from './usage.repository';
 import { ArchiveService } from './archive.service';
+import { ProviderHealthService } from './provider-health.service';
 import { StoreRepository } from '../stores/store.repository';
 import { BlobObjectRepository } from '../files/blob-object.repository';
 
-const providers = [ArchiveService, StoreRepository, BlobObjectRepository, ContentRepository, PipelineService, ProjectRepository, StepHandlers, StepRunner, UsageRepository];
+const providers = [ArchiveService, ProviderHealthService, StoreRepository, BlobObjectRepository, ContentRepository, PipelineService, ProjectRepository, StepHandlers, StepRunner, UsageRepository];
 
 /** The pipeline: shared by the API (people's actions) and the scheduler (steps). */
 @Module({ imports: [StoresModule], providers, exports: providers })

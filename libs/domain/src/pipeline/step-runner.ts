@@ -99,6 +99,7 @@ export class StepRunner {
       stepAttempts: attempt,
       nextRunAt: new Date(Date.now() + delay),
       lastError: message,
+      ...(err instanceof ProviderError ? { lastProviderError: `${err.provider}: ${err.message}` } : {}),
       leaseOwner: null,
       leaseUntil: null,
       ...(refused ? { pendingSubmissionKey: null, pendingSubmissionAt: null } : {}),
