@@ -56,8 +56,7 @@ describe('the user journey on the embedded default', () => {
     // Home: search, then make the store from a result, with the owner's menu and a photo
     const found = await api.request('GET', `/v1/stores/search?query=${encodeURIComponent('해운대 국밥')}`, { token });
     expect(found.body.items[0]).toMatchObject({ name: '해운대 할매국밥' });
-    const { link: _link, ...place } = found.body.items[0];
-    const store = await api.request('POST', '/v1/stores', { token, body: { ...place, source: 'sample', phone: '051-123-4567', menu: [{ name: '돼지국밥', price: '9,000원' }, { name: '수육' }] } });
+    const store = await api.request('POST', '/v1/stores', { token, body: { ...found.body.items[0], link: undefined, source: 'sample', phone: '051-123-4567', menu: [{ name: '돼지국밥', price: '9,000원' }, { name: '수육' }] } });
     expect(store.status).toBe(201);
     storeId = store.body.id;
     const photo = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#a52' } }).jpeg().toBuffer();
