@@ -5,26 +5,28 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: t
 // compiles every "type": "module" package to CommonJS with the same SWC transform as our code.
 const fs = require('node:fs');
 const path = require('node:path');
-function esmPackages(dir = path.join(__dirname, 'node_modules')) {
-  const found = [];
+function esmPackages(dir = path.join(__dirname, 'node_modules'), found = new Set()) {
   for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
     if (name.startsWith('.')) continue;
     const names = name.startsWith('@') ? fs.readdirSync(path.join(dir, name)).map((n) => `${name}/${n}`) : [name];
     for (const n of names) {
       try {
-        if (JSON.parse(fs.readFileSync(path.join(dir, n, 'package.json'), 'utf8')).type === 'module') found.push(n);
+        if (JSON.parse(fs.readFileSync(path.join(dir, n, 'package.json'), 'utf8')).type === 'module') found.add(n);
       } catch {
         /* not a package */
       }
+      // a package may keep its own (ESM) copy of a dependency
+      esmPackages(path.join(dir, n, 'node_modules'), found);
     }
   }
-  return found;
+  return [...found];
 }
 // gaxios (googleapis' HTTP client) loads node-fetch with import(), which Jest's CommonJS runtime only allows once compiled
 const ESM_PACKAGES = [...esmPackages(), 'gaxios'].map((n) => n.replace(/[.]/g, '\\.'));
 const common = {
   transform: { '^.+\\.(ts|js|mjs)$': swc },
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+  // decided by the innermost node_modules folder of a path, so nested copies count too
+  transformIgnorePatterns: [`/node_modules/(?!.*/node_modules/)(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
   moduleNameMapper: {

@@ -7,6 +7,7 @@ import { AppConfig, httpDuration, validateEnvironment } from '@app/domain';
 import { ApiModule } from './api.module';
 import { requestIdOf } from './http/logging';
 import { mountSwagger } from './openapi';
+import { mountQueueBoard } from './admin/queue-board';
 
 /**
  * Builds the HTTP app. Fastify, because an authenticated DB-backed read must reach 30% of a
@@ -50,5 +51,6 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   });
   app.enableShutdownHooks();
   mountSwagger(app);
+  await mountQueueBoard(app);
   return app;
 }

@@ -1,9 +1,8 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import Bull, { Job, Queue } from 'bull';
-import { AppConfig, ProviderName, StepRunner } from '@app/domain';
+import { AppConfig, PROVIDER_NAMES, ProviderName, StepRunner, stepQueueName } from '@app/domain';
 import { StepDispatcher, StepJob } from './step-dispatcher';
 
-const PROVIDERS: ProviderName[] = ['store', 'lyrics', 'song', 'video', 'publish'];
 const REDIS_OP_TIMEOUT_MS = 2000;
 
 /** Job options in one place: id, retention, attempts (the StepRunner does the retrying). */
@@ -32,9 +31,9 @@ export class BullDispatcher extends StepDispatcher implements OnModuleInit, OnMo
 
   onModuleInit(): void {
     if (this.config.pipeline.driver !== 'bull') return;
-    for (const provider of PROVIDERS) {
+    for (const provider of PROVIDER_NAMES) {
       const max = this.config.pipeline.concurrency[provider];
-      const queue = new Bull<StepJob>(`castad-steps-${provider}`, this.config.redisUrl!, {
+      const queue = new Bull<StepJob>(stepQueueName(provider), this.config.redisUrl!, {
         limiter: { max: max * 4, duration: 1000 },
         settings: { stalledInterval: 5000, maxStalledCount: 2 },
       });

@@ -14,6 +14,8 @@ export interface AccessClaims {
   role: UserRole;
   /** the refresh-token family this session belongs to (logout revokes it) */
   fam: string;
+  /** expiry (seconds since the epoch), set on verified tokens */
+  exp?: number;
 }
 
 /**
@@ -73,7 +75,7 @@ export class AccessTokens {
     const p = this.verify(token, ACCESS_AUDIENCE);
     if (p.typ !== 'access' || typeof p.sub !== 'string')
       throw new UnauthorizedError('not an access token');
-    return { sub: p.sub, role: p.role, fam: p.fam };
+    return { sub: p.sub, role: p.role, fam: p.fam, exp: p.exp };
   }
 
   signState(payload: Record<string, unknown>, ttlSec: number): string {

@@ -34,6 +34,11 @@ export const STEPS = {
 export type StepName = keyof typeof STEPS;
 export type ProviderName = (typeof STEPS)[StepName]['provider'];
 
+export const PROVIDER_NAMES: ProviderName[] = ['store', 'lyrics', 'song', 'video', 'publish'];
+
+/** The Bull queue of one provider's steps (stage 3): the scheduler fills it, the admin board reads it. */
+export const stepQueueName = (provider: ProviderName) => `castad-steps-${provider}`;
+
 export const STEP_FOR_STATE: Partial<Record<ProjectState, StepName>> = Object.fromEntries(
   Object.entries(STEPS).map(([name, s]) => [s.from, name as StepName]),
 );
