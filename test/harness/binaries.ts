@@ -12,6 +12,7 @@ export const BINARIES = {
   nginx: { paths: ['nginx', '/usr/sbin/nginx'], apt: 'nginx' },
   ffmpeg: { paths: ['ffmpeg'], apt: 'ffmpeg' },
   ffprobe: { paths: ['ffprobe'], apt: 'ffmpeg' },
+  chromium: { paths: ['chromium', '/usr/bin/chromium'], apt: 'chromium' },
 } as const;
 
 export type BinaryName = keyof typeof BINARIES;
