@@ -16,7 +16,7 @@ it('npm run fakes serves every provider and prints the variables that point the 
     const openaiUrl = /OPENAI_BASE_URL=(\S+)/.exec(out)![1];
     const res = await fetch(`${openaiUrl}/moderations`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(401);
-    expect((await res.json()).error.code).toBe('invalid_api_key');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
     for (let i = 0; i < 7; i++) expect((await fetch(`http://127.0.0.1:${base + i}/nowhere`)).status).toBe(404);
   } finally {
     child.kill('SIGTERM');

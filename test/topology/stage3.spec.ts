@@ -4,6 +4,10 @@ import { planCapacity } from '@app/domain';
 import { FakeCreatomate } from '../fakes/creatomate.fake';
 import { FakeKakao } from '../fakes/kakao.fake';
 import { FakeSuno } from '../fakes/suno.fake';
+import { FakeGoogle } from '../fakes/google.fake';
+import { FakeInstagram } from '../fakes/instagram.fake';
+import { FakeNaver } from '../fakes/naver.fake';
+import { FakeOpenAi } from '../fakes/openai.fake';
 import { AppProcess, ROOT, waitForHttp } from '../harness/app-process';
 import { AzuriteServer } from '../harness/azurite';
 import { describeWithServers } from '../harness/binaries';
@@ -52,6 +56,10 @@ describeWithServers(['mariadbd', 'mariadb-install-db', 'redis-server', 'nginx'],
   const kakao = new FakeKakao();
   const suno = new FakeSuno();
   const creatomate = new FakeCreatomate();
+  const openai = new FakeOpenAi();
+  const naver = new FakeNaver();
+  const google = new FakeGoogle();
+  const instagram = new FakeInstagram();
   const nginx = new NginxServer();
   const apis: AppProcess[] = [];
   let scheduler: AppProcess;
@@ -78,6 +86,25 @@ describeWithServers(['mariadbd', 'mariadb-install-db', 'redis-server', 'nginx'],
     CREATOMATE_TEMPLATE_ID: 'tpl',
     CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true',
     VIDEO_FALLBACK_TO_FFMPEG: 'false',
+    LYRICS_ENGINE: 'openai',
+    OPENAI_BASE_URL: `${openai.url}/v1`,
+    OPENAI_API_KEY: openai.apiKey,
+    STORE_SEARCH_ENGINE: 'naver',
+    NAVER_BASE_URL: naver.url,
+    NAVER_CLIENT_ID: naver.clientId,
+    NAVER_CLIENT_SECRET: naver.clientSecret,
+    GOOGLE_CLIENT_ID: google.clientId,
+    GOOGLE_CLIENT_SECRET: google.clientSecret,
+    GOOGLE_AUTH_URL: `${google.url}/o/oauth2/v2/auth`,
+    GOOGLE_TOKEN_URL: `${google.url}/token`,
+    YOUTUBE_API_URL: `${google.url}/`,
+    INSTAGRAM_APP_ID: instagram.appId,
+    INSTAGRAM_APP_SECRET: instagram.appSecret,
+    INSTAGRAM_AUTH_URL: `${instagram.url}/oauth/authorize`,
+    INSTAGRAM_TOKEN_URL: `${instagram.url}/oauth/access_token`,
+    INSTAGRAM_GRAPH_URL: `${instagram.url}/v21.0`,
+    SOCIAL_TOKEN_KEY: 'ab'.repeat(32),
+    PUBLISH_POLL_MS: '200',
     PUBLIC_BASE_URL: `https://127.0.0.1:${nginx.tlsPort}`,
     TRUSTED_PROXIES: '127.0.0.1',
     RATE_LIMIT_PER_MINUTE: '400',
@@ -99,7 +126,7 @@ describeWithServers(['mariadbd', 'mariadb-install-db', 'redis-server', 'nginx'],
   };
 
   beforeAll(async () => {
-    await Promise.all([db.start(), redis.start(), azurite.start(), kakao.start(), suno.start(), creatomate.start()]);
+    await Promise.all([db.start(), redis.start(), azurite.start(), kakao.start(), suno.start(), creatomate.start(), openai.start(), naver.start(), google.start(), instagram.start()]);
     kakao.addApp({ clientId: 'topology-client', clientSecret: '', appId: '3030' });
     for (let i = 0; i < 3; i++) apiPorts.push(await freePort());
     // nginx first (its port goes into PUBLIC_BASE_URL), then the apps behind it
@@ -113,7 +140,7 @@ describeWithServers(['mariadbd', 'mariadb-install-db', 'redis-server', 'nginx'],
   afterAll(async () => {
     await Promise.all([scheduler, ...apis].map((p) => p?.stop()));
     await nginx.destroy();
-    await Promise.all([kakao.stop(), suno.stop(), creatomate.stop()]);
+    await Promise.all([kakao.stop(), suno.stop(), creatomate.stop(), openai.stop(), naver.stop(), google.stop(), instagram.stop()]);
     await Promise.all([db.destroy(), redis.destroy(), azurite.destroy()]);
     removeDir(dir);
   });
@@ -162,23 +189,61 @@ describeWithServers(['mariadbd', 'mariadb-install-db', 'redis-server', 'nginx'],
     expect(peak).toBeLessThanOrEqual(budget);
   });
 
-  it('runs the whole user journey through nginx: project to DONE, video downloadable', async () => {
+  it('runs the whole user journey through nginx: search, OpenAI lyrics, song, video, archive, YouTube and Instagram', async () => {
     const auth = { authorization: `Bearer ${await login()}` };
-    const store = await viaNginx(nginx.tlsPort, 'POST', '/v1/stores', auth, { name: '전포 카페', roadAddress: '부산광역시 부산진구 전포대로 1', menu: [{ name: '라떼' }] });
-    const project = await viaNginx(nginx.tlsPort, 'POST', '/v1/projects', auth, { storeId: store.body.id, lengthSec: 15 });
+    const found = await viaNginx(nginx.tlsPort, 'GET', `/v1/stores/search?query=${encodeURIComponent('해운대')}`, auth);
+    expect(found.body.source).toBe('naver');
+    expect(found.body.items[0]).toMatchObject({ name: '해운대 할매국밥 & 수육' });
+    const store = await viaNginx(nginx.tlsPort, 'POST', '/v1/stores', auth, { ...found.body.items[0], link: undefined, source: 'naver', menu: [{ name: '돼지국밥' }] });
+    expect(store.status).toBe(201);
+    const project = await viaNginx(nginx.tlsPort, 'POST', '/v1/projects', auth, { storeId: store.body.id, lengthSec: 15, keywords: ['40년 전통'] });
     expect(project.status).toBe(202);
     const id = project.body.id;
     await waitFor('lyrics', async () => (await viaNginx(nginx.tlsPort, 'GET', `/v1/projects/${id}`, auth)).body.state === 'LYRICS_READY', 60_000, 200);
+    const [v1] = (await viaNginx(nginx.tlsPort, 'GET', `/v1/projects/${id}/lyrics`, auth)).body;
+    expect(v1).toMatchObject({ source: 'openai', title: '해운대 할매국밥 & 수육 송' });
+    const edited = await viaNginx(nginx.tlsPort, 'PUT', `/v1/projects/${id}/lyrics`, auth, { title: v1.title, sections: [...v1.sections, { name: 'outro', lines: ['해운대에서 만나요'] }] });
+    expect(edited.status).toBe(200);
     expect((await viaNginx(nginx.tlsPort, 'POST', `/v1/projects/${id}/lyrics/approve`, auth, {})).status).toBe(202);
     await waitFor('clips', async () => (await viaNginx(nginx.tlsPort, 'GET', `/v1/projects/${id}`, auth)).body.state === 'SONG_READY', 60_000, 200);
     const clips = (await viaNginx(nginx.tlsPort, 'GET', `/v1/projects/${id}/song`, auth)).body;
     expect(clips).toHaveLength(2);
     expect((await viaNginx(nginx.tlsPort, 'POST', `/v1/projects/${id}/song/select`, auth, { clipId: clips[0].id })).status).toBe(202);
     await waitFor('done', async () => (await viaNginx(nginx.tlsPort, 'GET', `/v1/projects/${id}`, auth)).body.state === 'DONE', 60_000, 200);
-    const video = (await viaNginx(nginx.tlsPort, 'GET', `/v1/projects/${id}/video`, auth)).body;
-    const file = await fetch(video.downloadUrl);
+    const archive = (await viaNginx(nginx.tlsPort, 'GET', '/v1/archive', auth)).body;
+    expect(archive.items.map((a: { projectId: string }) => a.projectId)).toEqual([id]);
+    // the download link is a short-lived SAS URL on Azure Blob (Azurite)
+    const file = await fetch(archive.items[0].videoUrl);
     expect(file.status).toBe(200);
     expect(Buffer.from(await file.arrayBuffer()).equals(creatomate.videoBytes)).toBe(true);
+
+    // Social: connect both platforms through their consent pages, then SNS: publish to both
+    const accounts: string[] = [];
+    for (const platform of ['youtube', 'instagram']) {
+      const start = await viaNginx(nginx.tlsPort, 'GET', `/v1/social/${platform}/connect`, auth);
+      expect(start.status).toBe(200);
+      const consent = await fetch(start.body.authorizeUrl, { redirect: 'manual' });
+      const back = new URL(consent.headers.get('location')!);
+      expect(back.origin).toBe(`https://127.0.0.1:${nginx.tlsPort}`);
+      const connected = await viaNginx(nginx.tlsPort, 'GET', `${back.pathname}${back.search}`);
+      expect(connected.status).toBe(200);
+      accounts.push(connected.body.id);
+    }
+    // tokens are stored sealed: never in the clear in the database
+    const rows = await db.primary.query<{ access_token_enc: string; refresh_token_enc: string | null }[]>('SELECT access_token_enc, refresh_token_enc FROM castad.social_accounts');
+    expect(rows).toHaveLength(2);
+    for (const r of rows) expect(`${r.access_token_enc} ${r.refresh_token_enc}`).not.toMatch(/g-access|g-refresh|IGlong/);
+    const up = await viaNginx(nginx.tlsPort, 'POST', `/v1/projects/${id}/uploads`, auth, { accounts, title: '해운대 할매국밥', description: '40년 전통', tags: ['국밥'], privacy: 'unlisted' });
+    expect(up.status).toBe(202);
+    const published = await waitFor('published', async () => {
+      const items = (await viaNginx(nginx.tlsPort, 'GET', `/v1/projects/${id}/uploads`, auth)).body.items as { state: string; postUrl: string; error: string | null }[];
+      if (items.some((i) => i.state === 'failed')) throw new Error(items.map((i) => i.error).join('; '));
+      return items.every((i) => i.state === 'published') ? items : undefined;
+    }, 60_000, 250);
+    expect(published.map((p) => new URL(p.postUrl).host)).toEqual(['www.youtube.com', 'www.instagram.com']);
+    expect([...google.videos.values()].some((v) => v.bytes.equals(creatomate.videoBytes))).toBe(true);
+    // Instagram fetched the video itself, from a SAS URL
+    expect([...instagram.containers.values()].some((c) => c.videoBytes === creatomate.videoBytes.length)).toBe(true);
   });
 
   it('holds the rate limit across instances: over the limit, 429 whichever instance answers', async () => {
