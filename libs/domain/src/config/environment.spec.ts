@@ -48,6 +48,13 @@ describe('environment validation', () => {
     [staged('1', { KAKAO_REDIRECT_URI: '/relative' }), 'KAKAO_REDIRECT_URI'],
     [{ KAKAO_CLIENT_ID: 'k' }, 'KAKAO_APP_ID'],
     [staged('1', { ACCESS_TOKEN_TTL_SEC: '5' }), 'ACCESS_TOKEN_TTL_SEC'],
+    [{ LYRICS_ENGINE: 'openai' }, 'OPENAI_API_KEY'],
+    [{ LYRICS_ENGINE: 'gpt' }, 'LYRICS_ENGINE'],
+    [{ GOOGLE_CLIENT_ID: 'g' }, 'GOOGLE_CLIENT_SECRET'],
+    [{ INSTAGRAM_APP_ID: 'i' }, 'INSTAGRAM_APP_SECRET'],
+    [staged('1', { GOOGLE_CLIENT_ID: 'g', GOOGLE_CLIENT_SECRET: 's' }), 'SOCIAL_TOKEN_KEY'],
+    [{ SOCIAL_TOKEN_KEY: 'not-hex' }, 'SOCIAL_TOKEN_KEY'],
+    [{ PHOTO_MAX_BYTES: '10' }, 'PHOTO_MAX_BYTES'],
   ])('refuses %j naming %s', (raw, variable) => {
     expect(() => validateEnvironment(raw)).toThrow(
       new RegExp(`^Invalid configuration:[\\s\\S]*\\b${variable}\\b`),
