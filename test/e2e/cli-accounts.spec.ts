@@ -91,4 +91,16 @@ describe('ops commands for accounts and partner keys', () => {
     ).toBe(403);
     expect(cli('admin:grant', 'no-such-user').status).toBe(1);
   });
+
+  it('blocks and unblocks a user from the CLI: the running API refuses their token at once', async () => {
+    const s = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '차단' } })).body;
+    expect((await api.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(200);
+    const blocked = cli('user:block', s.user.id, '--json');
+    expect(blocked.status).toBe(0);
+    expect(JSON.parse(blocked.stdout)[0].blockedAt).toEqual(expect.any(String));
+    expect((await api.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(401);
+    expect(cli('user:unblock', s.user.id).status).toBe(0);
+    expect((await api.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(200);
+    expect(cli('user:block', 'nobody').stderr).toMatch(/no user/);
+  });
 });

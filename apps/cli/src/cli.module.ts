@@ -5,7 +5,7 @@ import { CostReportCommand } from './commands/cost.command';
 import { PROJECT_COMMANDS } from './commands/project.commands';
 import { UserExportCommand } from './commands/user-export.command';
 import { AccountsModule, AppConfig, CastadConfigModule, DatabaseModule, PipelineModule } from '@app/domain';
-import { AdminGrantCommand, AdminRevokeCommand } from './commands/admin.commands';
+import { AdminGrantCommand, AdminRevokeCommand, UserBlockCommand, UserUnblockCommand } from './commands/admin.commands';
 import { CapacityCommand } from './commands/capacity.command';
 import {
   MigrateCommand,
@@ -34,6 +34,8 @@ import {
     MigrateRevertCommand,
     AdminGrantCommand,
     AdminRevokeCommand,
+    UserBlockCommand,
+    UserUnblockCommand,
     PartnerCreateCommand,
     KeyIssueCommand,
     KeyRevokeCommand,

@@ -45,3 +45,35 @@ export class AdminRevokeCommand extends JsonCommand {
     );
   }
 }
+
+@Command({
+  name: 'user:block',
+  arguments: '<user>',
+  description: 'block a user (our id or Kakao id): sessions end, access tokens stop working at once',
+})
+export class UserBlockCommand extends JsonCommand {
+  constructor(private readonly accounts: AccountService) {
+    super();
+  }
+
+  async run(args: string[], opts: { json?: boolean }): Promise<void> {
+    const u = await this.accounts.block(usage(args, 'user:block'));
+    printRows([{ id: u.id, kakaoId: u.kakaoId, nickname: u.nickname, blockedAt: u.blockedAt?.toISOString() ?? null }], Boolean(opts.json));
+  }
+}
+
+@Command({
+  name: 'user:unblock',
+  arguments: '<user>',
+  description: 'let a blocked user sign in again',
+})
+export class UserUnblockCommand extends JsonCommand {
+  constructor(private readonly accounts: AccountService) {
+    super();
+  }
+
+  async run(args: string[], opts: { json?: boolean }): Promise<void> {
+    const u = await this.accounts.unblock(usage(args, 'user:unblock'));
+    printRows([{ id: u.id, kakaoId: u.kakaoId, nickname: u.nickname, blockedAt: null }], Boolean(opts.json));
+  }
+}

@@ -30,27 +30,32 @@ export class AccountService {
 
   /** admin:grant / admin:revoke, by our id or Kakao id. */
   async setRole(ref: string, role: 'user' | 'admin'): Promise<UserEntity> {
-    const user = await this.users.findByIdOrKakaoId(ref);
-    if (!user) throw new NotFoundError(`no user with id or Kakao id "${ref}"`);
+    const user = await this.byRef(ref);
     await this.users.setRole(user.id, role);
     await this.status.changed(user.id);
     return { ...user, role };
   }
 
   /** Blocked: every session ends and access tokens stop working on the next request. */
-  async block(userId: string): Promise<UserEntity> {
-    const user = await this.get(userId);
+  async block(ref: string): Promise<UserEntity> {
+    const user = await this.byRef(ref);
     const blockedAt = user.blockedAt ?? new Date();
-    await this.users.setBlocked(userId, blockedAt);
-    await this.refreshTokens.revokeAllOfUser(userId);
-    await this.status.changed(userId);
+    await this.users.setBlocked(user.id, blockedAt);
+    await this.refreshTokens.revokeAllOfUser(user.id);
+    await this.status.changed(user.id);
     return { ...user, blockedAt };
   }
 
-  async unblock(userId: string): Promise<UserEntity> {
-    const user = await this.get(userId);
-    await this.users.setBlocked(userId, null);
-    await this.status.changed(userId);
+  async unblock(ref: string): Promise<UserEntity> {
+    const user = await this.byRef(ref);
+    await this.users.setBlocked(user.id, null);
+    await this.status.changed(user.id);
     return { ...user, blockedAt: null };
+  }
+
+  private async byRef(ref: string): Promise<UserEntity> {
+    const user = await this.users.findByIdOrKakaoId(ref);
+    if (!user) throw new NotFoundError(`no user with id or Kakao id "${ref}"`);
+    return user;
   }
 }
