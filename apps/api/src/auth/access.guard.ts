@@ -1,7 +1,7 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
-import { ApiKeyService, DomainError, ForbiddenError, Principal, UnauthorizedError } from '@app/domain';
+import { ApiKeyService, ForbiddenError, Principal } from '@app/domain';
+import { BearerAuthenticator } from './bearer-authenticator';
 import { PUBLIC, ROLES, SCOPES } from './decorators';
 
 /**
@@ -10,60 +10,32 @@ import { PUBLIC, ROLES, SCOPES } from './decorators';
  * routes that declare no scope.
  */
 @Injectable()
-export class AccessGuard extends AuthGuard('jwt') {
+export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyService,
-  ) {
-    super();
-  }
+    private readonly bearer: BearerAuthenticator,
+  ) {}
 
-  override async canActivate(ctx: ExecutionContext): Promise<boolean> {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
-    const req = ctx
-      .switchToHttp()
-      .getRequest<{ headers: Record<string, string | undefined>; user?: Principal }>();
+    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: Principal }>();
     const apiKey = req.headers['x-api-key'];
-    if (apiKey !== undefined) {
-      req.user = await this.apiKeys.authenticate(apiKey);
-    } else {
-      await super.canActivate(ctx);
-    }
-    this.authorize(
-      req.user!,
-      this.reflector.getAllAndOverride<string[]>(ROLES, targets),
-      this.reflector.getAllAndOverride<string[]>(SCOPES, targets),
-    );
+    req.user = apiKey !== undefined ? await this.apiKeys.authenticate(apiKey) : await this.bearer.principal(req);
+    this.authorize(req.user, this.reflector.getAllAndOverride<string[]>(ROLES, targets), this.reflector.getAllAndOverride<string[]>(SCOPES, targets));
     return true;
-  }
-
-  override handleRequest<T>(err: unknown, user: T, info: unknown): T {
-    if (err instanceof DomainError) throw err;
-    if (err || !user) {
-      const why =
-        info instanceof Error ? info.message : 'a bearer access token or an X-API-Key is required';
-      throw new UnauthorizedError(
-        why === 'No auth token'
-          ? 'a bearer access token or an X-API-Key is required'
-          : `access token refused: ${why}`,
-      );
-    }
-    return user;
   }
 
   private authorize(p: Principal, roles?: string[], scopes?: string[]): void {
     if (roles?.length) {
-      if (p.kind !== 'user' || !roles.includes(p.role))
-        throw new ForbiddenError(`this route needs the ${roles.join(' or ')} role`);
+      if (p.kind !== 'user' || !roles.includes(p.role)) throw new ForbiddenError(`this route needs the ${roles.join(' or ')} role`);
       return;
     }
     if (p.kind === 'partner') {
-      if (!scopes?.length)
-        throw new ForbiddenError('this route is for signed-in users, not API keys');
+      if (!scopes?.length) throw new ForbiddenError('this route is for signed-in users, not API keys');
       const missing = scopes.filter((s) => !p.scopes.includes(s));
-      if (missing.length)
-        throw new ForbiddenError(`this API key lacks the scope ${missing.join(', ')}`);
+      if (missing.length) throw new ForbiddenError(`this API key lacks the scope ${missing.join(', ')}`);
     }
   }
 }

@@ -5,7 +5,7 @@ import { AccountsModule } from '@app/domain';
 import { AdminUsersController } from '../admin/admin-users.controller';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
-import { JwtStrategy } from './jwt.strategy';
+import { BearerModule } from './bearer.module';
 import { KakaoCallbackGuard } from './kakao-callback.guard';
 import { KakaoLoginService } from './kakao-login.service';
 import { kakaoStrategyProvider } from './kakao.strategy';
@@ -14,10 +14,9 @@ import { MeController } from './me.controller';
 
 /** Sign-in (Kakao web and mobile, dev login), sessions, and the global access guard. */
 @Module({
-  imports: [PassportModule, AccountsModule],
+  imports: [PassportModule, AccountsModule, BearerModule],
   controllers: [AuthController, MeController, AdminUsersController],
   providers: [
-    JwtStrategy,
     kakaoStrategyProvider,
     KakaoCallbackGuard,
     KakaoLoginService,

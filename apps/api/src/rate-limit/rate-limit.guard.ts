@@ -1,7 +1,8 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
-import { AccessTokens } from '@app/domain';
+import { AccessClaims } from '@app/domain';
+import { BearerAuthenticator } from '../auth/bearer-authenticator';
 
 /**
  * Who a limit counts for: the signed-in user (a valid access token), the partner key, or
@@ -14,20 +15,15 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
-    private readonly tokens: AccessTokens,
+    private readonly bearer: BearerAuthenticator,
   ) {
     super(options, storage, reflector);
   }
 
   protected override async getTracker(req: Record<string, any>): Promise<string> {
-    const auth: string | undefined = req.headers?.authorization;
-    if (auth?.startsWith('Bearer ')) {
-      try {
-        return `user:${this.tokens.verifyAccess(auth.slice(7)).sub}`;
-      } catch {
-        /* an invalid token is counted by address */
-      }
-    }
+    // verified once per request, shared with the access guard; an invalid token counts by address
+    const claims = req.headers ? this.bearer.claims(req as never) : null;
+    if (claims && !(claims instanceof Error)) return `user:${(claims as AccessClaims).sub}`;
     const key: string | undefined = req.headers?.['x-api-key'];
     if (key && /^cak_[A-Za-z0-9]{12}_/.test(key)) return `key:${key.slice(4, 16)}`;
     return `ip:${req.ip}`;

@@ -3,12 +3,14 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AccountsModule, AppConfig } from '@app/domain';
 import { RateLimitGuard } from './rate-limit.guard';
+import { BearerModule } from '../auth/bearer.module';
 import { ResilientThrottlerStorage } from './redis-throttler.storage';
 
 /** Per user (or key, or address) request limits, shared across instances through Redis. */
 @Module({
   imports: [
     AccountsModule,
+    BearerModule,
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

@@ -46,21 +46,6 @@ export class AccessTokens {
     }
   }
 
-  /** What passport-jwt needs to verify exactly as verify() does. */
-  get verification(): {
-    key: KeyObject;
-    algorithms: [JwtKeys['algorithm']];
-    issuer: string;
-    audience: string;
-  } {
-    return {
-      key: this.verifyKey,
-      algorithms: [this.keys.algorithm],
-      issuer: ISSUER,
-      audience: ACCESS_AUDIENCE,
-    };
-  }
-
   signAccess(claims: AccessClaims): string {
     return jwt.sign({ role: claims.role, fam: claims.fam, typ: 'access' }, this.signKey, {
       algorithm: this.keys.algorithm,
