@@ -8,7 +8,9 @@ import { AppProcess, waitForHttp } from '../test/harness/app-process';
 import { ReplicatedMariaDb } from '../test/harness/mariadb';
 import { freePort } from '../test/harness/ports';
 import { removeDir, tempDir } from '../test/harness/process';
+import { mkdirSync } from 'node:fs';
 import { load, report } from './common';
+import { summarise } from './profile-summary';
 import { execFileSync } from 'node:child_process';
 
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
@@ -42,7 +44,10 @@ async function main(): Promise<void> {
   const barePort = await freePort();
   await new Promise<void>((ok) => bare.listen(barePort, '127.0.0.1', ok));
   const apiPort = await freePort();
-  const api = new AppProcess('dist/apps/api/src/main.js', { ...env, PORT: String(apiPort), HOST: '127.0.0.1' }, '/dev/null').start();
+  // the API's CPU profile over the whole run, written when it stops: what bounds the ratio
+  mkdirSync(join(__dirname, 'results'), { recursive: true });
+  const profile = join(__dirname, 'results', 'api.cpuprofile');
+  const api = new AppProcess('dist/apps/api/src/main.js', { ...env, PORT: String(apiPort), HOST: '127.0.0.1', NODE_OPTIONS: `-r ${join(__dirname, 'cpu-profile-hook.js')}`, CASTAD_CPU_PROFILE: profile }, '/dev/null').start();
   await waitForHttp(`http://127.0.0.1:${apiPort}/health/live`);
   const auth = { authorization: `Bearer ${token}` };
   try {
@@ -50,7 +55,12 @@ async function main(): Promise<void> {
     const one = await load('GET /v1/projects/:id (JWT, MariaDB)', `http://127.0.0.1:${apiPort}/v1/projects/${ids[0]}`, auth);
     const list = await load('GET /v1/projects?limit=20 (JWT, MariaDB)', `http://127.0.0.1:${apiPort}/v1/projects?limit=20`, auth);
     const rows = [baseline, one, list].map((r) => ({ ...r, ratioToBaseline: Number((r.reqPerSec / baseline.reqPerSec).toFixed(3)) }));
-    report('api', rows, { goal: 'authenticated DB-backed read >= 30% of the bare server', met: rows[1].ratioToBaseline >= 0.3 });
+    await api.stop();
+    const where = summarise(profile, 15);
+    console.log('\nAPI CPU by package / top functions (self time):');
+    console.table(where.packages);
+    console.table(where.functions);
+    report('api', rows, { goal: 'authenticated DB-backed read >= 30% of the bare server', met: rows[1].ratioToBaseline >= 0.3, apiCpuByPackage: where.packages, apiCpuTopFunctions: where.functions });
   } finally {
     bare.close();
     await api.stop();
