@@ -59,8 +59,11 @@ export class PublicationService {
     }
     if (accounts.length === 0) throw new InvalidInputError('accounts must name at least one connected account', { field: 'accounts' });
     const now = new Date();
-    const rows = accounts.map((a) =>
+    // a millisecond apart, so listing them by creation keeps the order they were asked in
+    const rows = accounts.map((a, i) =>
       Object.assign(new SnsUploadEntity(), {
+        createdAt: new Date(now.getTime() + i),
+        updatedAt: now,
         id: randomUUID(),
         projectId,
         socialAccountId: a.id,
@@ -86,7 +89,7 @@ export class PublicationService {
   async list(userId: string, projectId: string): Promise<SnsUploadEntity[]> {
     const project = await this.projects.findOwned(projectId, { ownerUserId: userId, partnerId: null });
     if (!project) throw new NotFoundError('project not found');
-    return this.db.readPrimary((em) => em.find(SnsUploadEntity, { where: { projectId }, order: { createdAt: 'ASC' } }));
+    return this.db.readPrimary((em) => em.find(SnsUploadEntity, { where: { projectId }, order: { createdAt: 'ASC', id: 'ASC' } }));
   }
 
   /** Claims and runs up to `limit` due publications; returns how many ran. */
