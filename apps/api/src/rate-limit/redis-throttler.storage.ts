@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import Redis from 'ioredis';
 import { AppConfig } from '@app/domain';
@@ -18,6 +18,41 @@ end
 return {hits, ttl, 0, 0}`;
 
 /**
+ * The same fixed window as the Redis script, in this process's memory: one counter per key
+ * (the library's memory storage keeps every hit's timestamp and filters them on each request,
+ * which costs O(requests in the window) per request under load).
+ */
+class MemoryWindows {
+  private readonly windows = new Map<string, { hits: number; endsAt: number; blockedUntil: number }>();
+  private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
+
+  increment(key: string, ttlMs: number, limit: number, blockMs: number): ThrottlerStorageRecord {
+    const now = Date.now();
+    let w = this.windows.get(key);
+    if (!w || (w.endsAt <= now && w.blockedUntil <= now)) {
+      w = { hits: 0, endsAt: now + ttlMs, blockedUntil: 0 };
+      this.windows.set(key, w);
+    } else if (w.endsAt <= now) {
+      w.hits = 0;
+      w.endsAt = now + ttlMs;
+    }
+    w.hits++;
+    if (w.blockedUntil <= now && w.hits > limit) w.blockedUntil = now + blockMs;
+    const blocked = w.blockedUntil > now;
+    return { totalHits: w.hits, timeToExpire: Math.ceil((w.endsAt - now) / 1000), isBlocked: blocked, timeToBlockExpire: blocked ? Math.ceil((w.blockedUntil - now) / 1000) : 0 };
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [k, w] of this.windows) if (w.endsAt <= now && w.blockedUntil <= now) this.windows.delete(k);
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+}
+
+/**
  * Rate-limit counters shared by every API instance through Redis (stage 3), so a client over
  * its limit is refused whichever instance it reaches. If Redis is down, each instance counts
  * on its own in memory until Redis is back: limits loosen, requests keep being served.
@@ -27,7 +62,7 @@ return {hits, ttl, 0, 0}`;
 @Injectable()
 export class ResilientThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
   private readonly logger = new Logger(ResilientThrottlerStorage.name);
-  private readonly memory = new ThrottlerStorageService();
+  private readonly memory = new MemoryWindows();
   private readonly redis?: Redis;
   private warned = false;
 
@@ -52,11 +87,11 @@ export class ResilientThrottlerStorage implements ThrottlerStorage, OnModuleDest
       this.warned = true;
       this.logger.warn('Redis unavailable: rate limits are counted per instance until it is back');
     }
-    return this.memory.increment(key, ttl, limit, blockDuration, throttlerName);
+    return this.memory.increment(`${throttlerName}:${key}`, ttl, limit, blockDuration);
   }
 
   onModuleDestroy(): void {
     this.redis?.disconnect();
-    this.memory.onApplicationShutdown();
+    this.memory.close();
   }
 }
