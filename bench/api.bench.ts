@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
+import { createPool } from 'mysql2/promise';
 import { AppProcess, waitForHttp } from '../test/harness/app-process';
 import { ReplicatedMariaDb } from '../test/harness/mariadb';
 import { freePort } from '../test/harness/ports';
@@ -43,6 +44,19 @@ async function main(): Promise<void> {
   });
   const barePort = await freePort();
   await new Promise<void>((ok) => bare.listen(barePort, '127.0.0.1', ok));
+  // the floor the database sets on this machine: bare Node http doing the same primary-key read with mysql2
+  const pool = createPool({ host: '127.0.0.1', port: Number(env.DB_PORT), user: env.DB_USER, password: env.DB_PASSWORD, database: env.DB_NAME, connectionLimit: 40 });
+  const withDb = createServer((_req, res) => {
+    pool.query('SELECT * FROM projects WHERE id = ? AND owner_user_id = ?', [ids[0], userId]).then(
+      ([rows]) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify((rows as unknown[])[0]));
+      },
+      () => res.writeHead(500).end(),
+    );
+  });
+  const withDbPort = await freePort();
+  await new Promise<void>((ok) => withDb.listen(withDbPort, '127.0.0.1', ok));
   const apiPort = await freePort();
   // the API's CPU profile over the whole run, written when it stops: what bounds the ratio
   mkdirSync(join(__dirname, 'results'), { recursive: true });
@@ -52,17 +66,20 @@ async function main(): Promise<void> {
   const auth = { authorization: `Bearer ${token}` };
   try {
     const baseline = await load('bare node http (hello world)', `http://127.0.0.1:${barePort}/`);
+    const floor = await load('bare node http + one mysql2 read (no framework)', `http://127.0.0.1:${withDbPort}/`);
     const one = await load('GET /v1/projects/:id (JWT, MariaDB)', `http://127.0.0.1:${apiPort}/v1/projects/${ids[0]}`, auth);
     const list = await load('GET /v1/projects?limit=20 (JWT, MariaDB)', `http://127.0.0.1:${apiPort}/v1/projects?limit=20`, auth);
-    const rows = [baseline, one, list].map((r) => ({ ...r, ratioToBaseline: Number((r.reqPerSec / baseline.reqPerSec).toFixed(3)) }));
+    const rows = [baseline, floor, one, list].map((r) => ({ ...r, ratioToBaseline: Number((r.reqPerSec / baseline.reqPerSec).toFixed(3)) }));
     await api.stop();
     const where = summarise(profile, 15);
     console.log('\nAPI CPU by package / top functions (self time):');
     console.table(where.packages);
     console.table(where.functions);
-    report('api', rows, { goal: 'authenticated DB-backed read >= 30% of the bare server', met: rows[1].ratioToBaseline >= 0.3, apiCpuByPackage: where.packages, apiCpuTopFunctions: where.functions });
+    report('api', rows, { goal: 'authenticated DB-backed read >= 30% of the bare server', met: rows[2].ratioToBaseline >= 0.3, ofTheDatabaseFloor: Number((one.reqPerSec / floor.reqPerSec).toFixed(3)), apiCpuByPackage: where.packages, apiCpuTopFunctions: where.functions });
   } finally {
     bare.close();
+    withDb.close();
+    await pool.end();
     await api.stop();
     await db.destroy();
     removeDir(dir);

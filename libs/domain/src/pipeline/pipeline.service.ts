@@ -65,11 +65,23 @@ export class PipelineService {
     let known = true;
     for (const [name, step] of Object.entries(STEPS)) {
       if (PROGRESS[step.from] < PROGRESS[state] || name === 'publish') continue;
-      const ms = await this.projects.typicalStepMs(name);
+      const ms = await this.typicalStepMs(name);
       if (ms === null) known = false;
       else eta += ms;
     }
     return { percent: PROGRESS[state], etaSec: known && waitingFor !== 'owner' ? Math.round(eta / 1000) : null, waitingFor };
+  }
+
+  /** Medians move slowly: each is read at most once a minute per process, not per project per request. */
+  private readonly stepMedians = new Map<string, { ms: number | null; until: number }>();
+
+  private async typicalStepMs(step: string): Promise<number | null> {
+    const hit = this.stepMedians.get(step);
+    if (hit && hit.until > Date.now()) return hit.ms;
+    const ms = await this.projects.typicalStepMs(step);
+    // an unknown duration is asked again soon: the first finished projects make it known
+    this.stepMedians.set(step, { ms, until: Date.now() + (ms === null ? 2_000 : 60_000) });
+    return ms;
   }
 
   async lyricsVersions(by: Principal, id: string): Promise<LyricsEntity[]> {
