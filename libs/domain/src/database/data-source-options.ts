@@ -43,6 +43,9 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     queueLimit: 0,
     enableKeepAlive: true,
     keepAliveInitialDelay: db.keepAliveInitialDelayMs,
+    // mysql2 captures a stack trace for every query to decorate errors; TypeORM wraps errors with
+    // the query anyway, and the capture was 2-4% of the API's and the scheduler's CPU
+    trace: false,
   };
   const base = {
     ...common,
