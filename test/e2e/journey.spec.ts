@@ -110,6 +110,17 @@ describe('the user journey on the embedded default', () => {
 
     expect((await api.request('POST', `/v1/projects/${id}/lyrics/approve`, { token, body: {} })).status).toBe(202);
     await until(id, 'SONG_READY');
+    const first = (await api.request('GET', `/v1/projects/${id}/song`, { token })).body;
+    expect(first).toHaveLength(2);
+    // not taken with either clip: two new ones from the same lyrics
+    expect((await api.request('POST', `/v1/projects/${id}/video`, { token, body: {} })).status).toBe(409); // no clip picked
+    expect((await api.request('POST', `/v1/projects/${id}/song`, { token, body: {} })).status).toBe(202);
+    await waitFor('new clips', async () => {
+      const p = (await project(id)).body;
+      if (p.state !== 'SONG_READY') return undefined;
+      const now = (await api.request('GET', `/v1/projects/${id}/song`, { token })).body as { id: string }[];
+      return now.length === 2 && now.every((c) => !first.some((f: { id: string }) => f.id === c.id)) ? now : undefined;
+    }, 120_000, 150);
     const clips = (await api.request('GET', `/v1/projects/${id}/song`, { token })).body;
     expect(clips).toHaveLength(2);
     const clipFile = join(dir, 'clip.m4a');
@@ -130,6 +141,16 @@ describe('the user journey on the embedded default', () => {
     expect([v.codec_name, v.width, v.height]).toEqual(['h264', 1080, 1920]);
     expect(probe.streams.some((s: { codec_name: string }) => s.codec_name === 'aac')).toBe(true);
     expect(Math.abs(Number(probe.format.duration) - Math.min(songSec, 21))).toBeLessThan(1);
+
+    // rendered again on request: the engine checked, a template only for Creatomate
+    expect((await api.request('POST', `/v1/projects/${id}/song`, { token, body: {} })).status).toBe(409);
+    expect((await api.request('POST', `/v1/projects/${id}/video`, { token, body: { engine: 'creatomate' } })).body.message).toMatch(/not configured/);
+    expect((await api.request('POST', `/v1/projects/${id}/video`, { token, body: { templateId: 'tpl-1' } })).status).toBe(400);
+    const rerender = await api.request('POST', `/v1/projects/${id}/video`, { token, body: { engine: 'ffmpeg' } });
+    expect(rerender.status).toBe(202);
+    expect(rerender.body.state).toBe('SONG_READY');
+    await until(id, 'DONE');
+    expect((await api.request('GET', `/v1/projects/${id}/video`, { token })).body).toMatchObject({ engine: 'ffmpeg', width: 1080 });
 
     // a tampered or expired file link is refused
     const u = new URL(video.downloadUrl);

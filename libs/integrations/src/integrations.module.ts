@@ -22,7 +22,7 @@ import { FfmpegVideoRenderer } from './video/ffmpeg-video-renderer';
 import { FallbackVideoRenderer } from './video/fallback-video-renderer';
 import { VideoRenderer } from './video/video-renderer';
 
-const ports = [KakaoIdentity, LyricsEngine, SongEngine, VideoRenderer, BlobStore, StoreSearch, VideoPublishers];
+const ports = [KakaoIdentity, LyricsEngine, SongEngine, VideoRenderer, FfmpegVideoRenderer, BlobStore, StoreSearch, VideoPublishers];
 
 /**
  * Ports and adapters for every outside system (design.md section 4). Each port is an
@@ -50,14 +50,16 @@ export class IntegrationsModule {
         },
         { provide: StoreSearch, ...o((x) => (x.search.engine === 'naver' ? new NaverLocalSearch(x.search.naver) : new SampleStoreSearch())) },
         { provide: SongEngine, ...o((x) => (x.song.engine === 'suno' ? new SunoSongEngine(x.song.suno) : new SynthSongEngine(x.workDir))) },
+        // the offline renderer is always there: a project may ask for it even where Creatomate is the default
+        { provide: FfmpegVideoRenderer, ...o((x) => new FfmpegVideoRenderer(x.workDir, x.video.ffmpegTimeoutMs)) },
         {
           provide: VideoRenderer,
-          ...o((x) => {
-            const ffmpeg = new FfmpegVideoRenderer(x.workDir, x.video.ffmpegTimeoutMs);
+          inject: [INTEGRATIONS_OPTIONS, FfmpegVideoRenderer],
+          useFactory: (x: IntegrationsOptions, ffmpeg: FfmpegVideoRenderer) => {
             if (x.video.engine === 'ffmpeg') return ffmpeg;
             const creatomate = new CreatomateVideoRenderer(x.video.creatomate);
             return x.video.fallbackToFfmpeg ? new FallbackVideoRenderer(creatomate, ffmpeg) : creatomate;
-          }),
+          },
         },
         { provide: BlobStore, ...o((x) => (x.blob.engine === 'azure' ? new AzureBlobStore(x.blob.connectionString, x.blob.containerPrefix) : new LocalBlobStore(x.blob.root, x.blob.publicBaseUrl, x.blob.signingKey))) },
       ],

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { LyricsEntity, ProjectEntity, Progress, PROJECT_STATES, SongEntity } from '@app/domain';
 import { CursorQuery, PageDto } from '../http/pagination';
 
@@ -105,6 +105,21 @@ export class LyricsDto {
 
 export class SelectClipDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() clipId: string;
+}
+
+export class MakeSongDto {}
+
+export class MakeVideoDto {
+  @ApiPropertyOptional({ enum: ['ffmpeg', 'creatomate'], description: 'default: the server’s VIDEO_ENGINE' })
+  @IsOptional()
+  @IsIn(['ffmpeg', 'creatomate'])
+  engine?: 'ffmpeg' | 'creatomate';
+
+  @ApiPropertyOptional({ example: 'tpl-vertical-bright', description: 'a Creatomate template id (Creatomate only)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'templateId must be 1-100 letters, digits, _ or -' })
+  templateId?: string;
 }
 
 export class ClipDto {

@@ -7,7 +7,7 @@ import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { decodeCursor, encodeCursor } from '../http/pagination';
 import { ProjectEventsStream } from './project-events.stream';
-import { ApproveLyricsDto, ClipDto, CreateProjectDto, EditLyricsDto, LyricsDto, ProjectDto, ProjectListQuery, ProjectPageDto, RegenerateLyricsDto, SelectClipDto, VideoDto } from './project.dto';
+import { ApproveLyricsDto, ClipDto, CreateProjectDto, EditLyricsDto, LyricsDto, MakeSongDto, MakeVideoDto, ProjectDto, ProjectListQuery, ProjectPageDto, RegenerateLyricsDto, SelectClipDto, VideoDto } from './project.dto';
 
 const URL_TTL_SEC = 15 * 60;
 const Id = () => Param('id', new ParseUUIDPipe());
@@ -134,6 +134,16 @@ export class ProjectsController {
     return this.dto(await this.pipeline.approveLyrics(by, id, b.version));
   }
 
+  @Post(':id/song')
+  @HttpCode(202)
+  @Scopes('projects:write')
+  @ApiOperation({ summary: 'Make the song from the approved lyrics; asked again while the clips await a pick, makes two new clips' })
+  @ApiAcceptedResponse({ type: ProjectDto })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'lyrics not approved yet, or the project is past the song' })
+  async makeSong(@CurrentPrincipal() by: Principal, @Id() id: string, @Body() _b: MakeSongDto): Promise<ProjectDto> {
+    return this.dto(await this.pipeline.makeSong(by, id));
+  }
+
   @Get(':id/song')
   @Scopes('projects:read')
   @ApiOperation({ summary: "The song's clips with stream and download URLs" })
@@ -153,6 +163,16 @@ export class ProjectsController {
   @ApiAcceptedResponse({ type: ProjectDto })
   async select(@CurrentPrincipal() by: Principal, @Id() id: string, @Body() b: SelectClipDto): Promise<ProjectDto> {
     return this.dto(await this.pipeline.selectClip(by, id, b.clipId));
+  }
+
+  @Post(':id/video')
+  @HttpCode(202)
+  @Scopes('projects:write')
+  @ApiOperation({ summary: 'Render the video from the picked clip with an engine (ffmpeg | creatomate) and template; once DONE, renders it again' })
+  @ApiAcceptedResponse({ type: ProjectDto })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'no clip picked yet, the engine is not configured, or the project is not SONG_READY or DONE' })
+  async makeVideo(@CurrentPrincipal() by: Principal, @Id() id: string, @Body() b: MakeVideoDto): Promise<ProjectDto> {
+    return this.dto(await this.pipeline.makeVideo(by, id, b));
   }
 
   @Get(':id/video')

@@ -5,7 +5,7 @@ import { Principal } from '../accounts/principal';
 import { AppConfig } from '../config/app-config';
 import { LyricSection, LyricsEntity, SongEntity, VideoEntity } from '../entities/content.entity';
 import { ProjectEntity, ProjectOptions } from '../entities/project.entity';
-import { ConflictError, NotFoundError, QuotaExceededError } from '../errors/domain-errors';
+import { ConflictError, InvalidInputError, NotFoundError, QuotaExceededError } from '../errors/domain-errors';
 import { ownerOf } from '../stores/owner';
 import { StoreService } from '../stores/store.service';
 import { ContentRepository } from './content.repository';
@@ -128,6 +128,43 @@ export class PipelineService {
     if (p.state !== 'SONG_READY') throw new ConflictError(`a clip can be picked while the project is SONG_READY (it is ${p.state})`);
     if (!(await this.content.selectClip(id, songId))) throw new NotFoundError(`clip ${songId} not found in this project`);
     await this.projects.updateIfState(id, ['SONG_READY'], { nextRunAt: new Date() });
+    return this.refreshed(id);
+  }
+
+  /**
+   * Song: made from the approved lyrics (it starts when they are approved); asked again while
+   * the clips await a pick, it makes two new ones. A remake gets new idempotency keys.
+   */
+  async makeSong(by: Principal, id: string): Promise<ProjectEntity> {
+    const p = await this.get(by, id);
+    if (p.state === 'LYRICS_READY') {
+      if (!(await this.content.approvedLyrics(id))) throw new ConflictError('approve the lyrics first (POST /v1/projects/{id}/lyrics/approve)');
+      await this.projects.updateIfState(id, ['LYRICS_READY'], { nextRunAt: new Date() });
+      return this.refreshed(id);
+    }
+    if (p.state !== 'SONG_READY') throw new ConflictError(`a song can be made while the project is LYRICS_READY or SONG_READY (it is ${p.state})`);
+    const ok = await this.projects.updateIfState(id, ['SONG_READY'], { state: 'LYRICS_READY', step: 'submit_song', stepAttempts: 0, retries: p.retries + 1, nextRunAt: new Date() }, { from: 'SONG_READY', to: 'LYRICS_READY', step: 'remake_song' });
+    if (!ok) throw new ConflictError('the project moved on meanwhile');
+    return this.refreshed(id);
+  }
+
+  /**
+   * Video: rendered from the picked clip, with the engine and template asked for; asked again
+   * once DONE, it renders anew (the current video stays until the new one is ready).
+   */
+  async makeVideo(by: Principal, id: string, choice: { engine?: 'ffmpeg' | 'creatomate'; templateId?: string }): Promise<ProjectEntity> {
+    const p = await this.get(by, id);
+    if (choice.engine === 'creatomate' && this.config.integrations.video.engine !== 'creatomate') throw new ConflictError('the Creatomate engine is not configured on this server (VIDEO_ENGINE=creatomate)');
+    if (choice.templateId && (choice.engine ?? this.config.integrations.video.engine) !== 'creatomate') throw new InvalidInputError('templateId applies to the Creatomate engine only', { field: 'templateId' });
+    const options = { ...p.options, ...(choice.engine ? { videoEngine: choice.engine } : {}), ...(choice.templateId ? { templateId: choice.templateId } : {}) };
+    if (!(await this.content.clips(id)).some((c) => c.selected)) throw new ConflictError('pick a clip first (POST /v1/projects/{id}/song/select)');
+    if (p.state === 'SONG_READY') {
+      await this.projects.updateIfState(id, ['SONG_READY'], { options, nextRunAt: new Date() });
+      return this.refreshed(id);
+    }
+    if (p.state !== 'DONE') throw new ConflictError(`a video can be made while the project is SONG_READY or DONE (it is ${p.state})`);
+    const ok = await this.projects.updateIfState(id, ['DONE'], { state: 'SONG_READY', step: 'submit_video', stepAttempts: 0, retries: p.retries + 1, options, nextRunAt: new Date() }, { from: 'DONE', to: 'SONG_READY', step: 'remake_video' });
+    if (!ok) throw new ConflictError('the project moved on meanwhile');
     return this.refreshed(id);
   }
 

@@ -44,18 +44,20 @@ export const STEP_FOR_STATE: Partial<Record<ProjectState, StepName>> = Object.fr
 );
 
 /** Who may cause a transition: the scheduler's steps, or a person's action. */
-export type TransitionCause = StepName | 'approve_lyrics' | 'regenerate_lyrics' | 'select_clip' | 'retry' | 'cancel' | 'fail';
+export type TransitionCause = StepName | 'approve_lyrics' | 'regenerate_lyrics' | 'select_clip' | 'remake_song' | 'remake_video' | 'retry' | 'cancel' | 'fail';
 
 const T: Record<ProjectState, Partial<Record<ProjectState, TransitionCause[]>>> = {
   DRAFT: { STORE_READY: ['prepare_store'] },
   STORE_READY: { LYRICS_READY: ['write_lyrics'] },
   LYRICS_READY: { SONG_SUBMITTED: ['submit_song'], STORE_READY: ['regenerate_lyrics'] },
   SONG_SUBMITTED: { SONG_READY: ['poll_song'] },
-  SONG_READY: { VIDEO_SUBMITTED: ['submit_video'] },
+  // new clips from the same approved lyrics, before one is picked
+  SONG_READY: { VIDEO_SUBMITTED: ['submit_video'], LYRICS_READY: ['remake_song'] },
   VIDEO_SUBMITTED: { VIDEO_READY: ['poll_video'] },
   VIDEO_READY: { PUBLISHING: ['finish'], DONE: ['finish'] },
   PUBLISHING: { DONE: ['publish'] },
-  DONE: {},
+  // a finished video rendered again (another engine or template) from the picked clip
+  DONE: { SONG_READY: ['remake_video'] },
   FAILED: {
     // retry resumes from the step that failed
     DRAFT: ['retry'],

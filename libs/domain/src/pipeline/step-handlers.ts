@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BlobStore, LyricsEngine, SongEngine, VideoRenderer } from '@app/integrations';
+import { BlobStore, FfmpegVideoRenderer, LyricsEngine, SongEngine, VideoRenderer } from '@app/integrations';
+import { ProjectEntity } from '../entities/project.entity';
 import { AppConfig } from '../config/app-config';
 import { StoreEntity } from '../entities/store.entity';
 import { DatabaseRouter } from '../database/database-router';
@@ -31,6 +32,7 @@ export class StepHandlers {
     private readonly lyricsEngine: LyricsEngine,
     private readonly songEngine: SongEngine,
     private readonly videoRenderer: VideoRenderer,
+    private readonly ffmpegRenderer: FfmpegVideoRenderer,
     private readonly blob: BlobStore,
     private readonly files: BlobObjectRepository,
   ) {}
@@ -107,13 +109,19 @@ export class StepHandlers {
     return { kind: 'advance', to: 'SONG_READY', nextRunAt: p.autopilot ? now() : null };
   }
 
+  /** The renderer a project asked for (POST …/video {engine}), else the configured one. */
+  private rendererFor(p: ProjectEntity): VideoRenderer {
+    return p.options.videoEngine === 'ffmpeg' ? this.ffmpegRenderer : this.videoRenderer;
+  }
+
   private async submitVideo(ctx: StepContext): Promise<StepOutcome> {
     const p = ctx.project;
+    const renderer = this.rendererFor(p);
     const clip = (await this.content.clips(p.id)).find((c) => c.selected);
     if (!clip) return { kind: 'wait', nextRunAt: later(60_000), patch: { nextRunAt: null } };
-    const recovered = this.recoverSubmission(ctx, this.videoRenderer.dedupesByKey);
+    const recovered = this.recoverSubmission(ctx, renderer.dedupesByKey);
     if (recovered) return recovered;
-    const overBudget = await this.budgetSpent(this.videoRenderer.name.split('+')[0]);
+    const overBudget = await this.budgetSpent(renderer.name.split('+')[0]);
     if (overBudget) return overBudget;
     const key = p.pendingSubmissionKey ?? ctx.idempotencyKey;
     const s = await this.store(p.storeId);
@@ -125,7 +133,7 @@ export class StepHandlers {
     const captions = lines.map((text, i) => ({ text, startSec: timings[i], endSec: timings[i + 1] ?? durationSec - 1 })).filter((c) => c.startSec < durationSec - 1);
     const photos = await this.db.readPrimary((em) => em.query('SELECT blob_key, content_type FROM store_photos WHERE store_id = ? ORDER BY created_at', [s.id]) as Promise<{ blob_key: string; content_type: string }[]>);
     await ctx.markSubmitting(key);
-    const { taskId, usage } = await this.videoRenderer.submit(
+    const { taskId, usage } = await renderer.submit(
       {
         audio: await this.blob.asMedia('audio', clip.blobKey, 'audio/mp4', 3600),
         durationSec,
@@ -137,13 +145,14 @@ export class StepHandlers {
       },
       key,
     );
-    await this.meter(ctx, 'video', this.videoRenderer.name, 'submit_video', usage);
-    return { kind: 'advance', to: 'VIDEO_SUBMITTED', patch: { videoTaskId: taskId, pendingSubmissionKey: null, pendingSubmissionAt: null }, nextRunAt: later(this.videoRenderer.name === 'ffmpeg' ? 0 : this.config.pipeline.videoPollMs) };
+    await this.meter(ctx, 'video', renderer.name, 'submit_video', usage);
+    return { kind: 'advance', to: 'VIDEO_SUBMITTED', patch: { videoTaskId: taskId, pendingSubmissionKey: null, pendingSubmissionAt: null }, nextRunAt: later(renderer.name === 'ffmpeg' ? 0 : this.config.pipeline.videoPollMs) };
   }
 
   private async pollVideo(ctx: StepContext): Promise<StepOutcome> {
     const p = ctx.project;
-    const r = await this.videoRenderer.poll(p.videoTaskId!);
+    const renderer = this.rendererFor(p);
+    const r = await renderer.poll(p.videoTaskId!);
     if (r.status === 'pending') return { kind: 'wait', nextRunAt: later(this.config.pipeline.videoPollMs) };
     if (r.status === 'failed') throw new StepFailedError(r.reason);
     const videoKey = `projects/${p.id}/video.mp4`;
@@ -155,7 +164,7 @@ export class StepHandlers {
       const thumb = await copyIntoBlob(this.blob, r.thumbnail, 'thumbnails', thumbKey, this.config.providerTimeoutMs * 3);
       await this.files.track({ container: 'thumbnails', blobKey: thumbKey, contentType: 'image/jpeg', bytes: thumb.bytes, ownerUserId: p.ownerUserId });
     }
-    await this.content.saveVideo(p.id, { engine: this.videoRenderer.name, blobKey: videoKey, thumbnailBlobKey: thumbKey, durationSec: r.durationSec, width: r.width, height: r.height });
+    await this.content.saveVideo(p.id, { engine: renderer.name, blobKey: videoKey, thumbnailBlobKey: thumbKey, durationSec: r.durationSec, width: r.width, height: r.height });
     return { kind: 'advance', to: 'VIDEO_READY', nextRunAt: now() };
   }
 
