@@ -1,6 +1,6 @@
 import { assertTransition, canTransition, IllegalTransitionError, PROJECT_STATES, ProjectState, STEPS, TransitionCause, TRANSITIONS } from './project-state';
 
-const CAUSES: TransitionCause[] = [...(Object.keys(STEPS) as TransitionCause[]), 'approve_lyrics', 'regenerate_lyrics', 'select_clip', 'retry', 'cancel', 'fail'];
+const CAUSES: TransitionCause[] = [...(Object.keys(STEPS) as TransitionCause[]), 'approve_lyrics', 'regenerate_lyrics', 'select_clip', 'remake_song', 'remake_video', 'retry', 'cancel', 'fail'];
 
 const ALLOWED: [ProjectState, ProjectState, TransitionCause][] = [
   ['DRAFT', 'STORE_READY', 'prepare_store'],
@@ -9,6 +9,8 @@ const ALLOWED: [ProjectState, ProjectState, TransitionCause][] = [
   ['LYRICS_READY', 'STORE_READY', 'regenerate_lyrics'],
   ['SONG_SUBMITTED', 'SONG_READY', 'poll_song'],
   ['SONG_READY', 'VIDEO_SUBMITTED', 'submit_video'],
+  ['SONG_READY', 'LYRICS_READY', 'remake_song'],
+  ['DONE', 'SONG_READY', 'remake_video'],
   ['VIDEO_SUBMITTED', 'VIDEO_READY', 'poll_video'],
   ['VIDEO_READY', 'PUBLISHING', 'finish'],
   ['VIDEO_READY', 'DONE', 'finish'],
