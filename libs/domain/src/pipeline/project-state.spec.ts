@@ -46,8 +46,9 @@ describe('the project state machine', () => {
     }
   });
 
-  it('leaves DONE and CANCELLED for good', () => {
-    expect(illegal.filter(([f]) => f === 'DONE').length).toBe(PROJECT_STATES.length * CAUSES.length);
+  it('leaves CANCELLED for good, and DONE only to render the video again', () => {
+    expect(illegal.filter(([f]) => f === 'DONE').length).toBe(PROJECT_STATES.length * CAUSES.length - 1);
+    expect(canTransition('DONE', 'SONG_READY', 'remake_video')).toBe(true);
     expect(illegal.filter(([f]) => f === 'CANCELLED').length).toBe(PROJECT_STATES.length * CAUSES.length);
   });
 
