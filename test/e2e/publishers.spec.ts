@@ -88,6 +88,52 @@ describe('YouTubePublisher against a fake Google OAuth + YouTube Data API (googl
   });
 });
 
+describe('publisher error paths: bad key, 5xx, timeout, malformed payload', () => {
+  const google = new FakeGoogle();
+  const ig = new FakeInstagram();
+  beforeAll(async () => {
+    await google.start();
+    await ig.start();
+  });
+  afterAll(async () => {
+    await google.stop();
+    await ig.stop();
+  });
+  const yt = (secret = google.clientSecret) => new YouTubePublisher({ clientId: google.clientId, clientSecret: secret, authUrl: `${google.url}/o/oauth2/v2/auth`, tokenUrl: `${google.url}/token`, apiUrl: `${google.url}/`, timeoutMs: 500 });
+  const insta = (secret = ig.appSecret) => new InstagramPublisher({ appId: ig.appId, appSecret: secret, authUrl: `${ig.url}/oauth/authorize`, tokenUrl: `${ig.url}/oauth/access_token`, graphUrl: `${ig.url}/v21.0`, timeoutMs: 500 });
+  const stale: SocialGrant = { externalId: 'x', displayName: null, accessToken: 'nope', refreshToken: 'nope', expiresAt: new Date(0) };
+
+  it('YouTube: a wrong client secret, 5xx, a timeout and a malformed answer', async () => {
+    await expect(yt('wrong').fresh(stale)).rejects.toMatchObject({ provider: 'youtube' });
+    google.failNext(1, { status: 502, body: '<html>bad gateway</html>' });
+    await expect(yt().fresh(stale)).rejects.toBeInstanceOf(Error);
+    const { code } = await consent(yt().authorizeUrl('s', 'http://127.0.0.1:9/cb'));
+    google.knobs.latencyMs = 1000;
+    await expect(yt().exchangeCode(code, 'http://127.0.0.1:9/cb')).rejects.toMatchObject({ failure: 'unavailable' });
+    google.knobs.latencyMs = 0;
+    const { code: code2 } = await consent(yt().authorizeUrl('s', 'http://127.0.0.1:9/cb'));
+    const grant = await yt().exchangeCode(code2, 'http://127.0.0.1:9/cb');
+    google.failNext(1, { status: 200, body: 'not json at all' });
+    await expect(yt().publish(grant, source(), meta, null)).rejects.toMatchObject({ provider: 'youtube' });
+    google.failNext(1, { status: 401, body: { error: { code: 401, message: 'Invalid Credentials', errors: [{ reason: 'authError' }] } } });
+    await expect(yt().publish(grant, source(), meta, null)).rejects.toBeInstanceOf(CredentialRefusedError);
+  });
+
+  it('Instagram: a wrong app secret, 5xx, a timeout and a malformed answer', async () => {
+    const { code } = await consent(insta().authorizeUrl('s', 'http://127.0.0.1:9/cb'));
+    await expect(insta('wrong').exchangeCode(code, 'http://127.0.0.1:9/cb')).rejects.toBeInstanceOf(ProviderRejectedError);
+    const { code: c2 } = await consent(insta().authorizeUrl('s', 'http://127.0.0.1:9/cb'));
+    const grant = await insta().exchangeCode(c2, 'http://127.0.0.1:9/cb');
+    ig.failNext(1, { status: 500, body: { error: { message: 'An unknown error occurred', type: 'OAuthException', code: 1 } } });
+    await expect(insta().publish(grant, source('http://127.0.0.1:9/v.mp4'), meta, 'cont-x')).rejects.toMatchObject({ failure: 'unavailable' });
+    ig.knobs.latencyMs = 1000;
+    await expect(insta().publish(grant, source('http://127.0.0.1:9/v.mp4'), meta, 'cont-x')).rejects.toMatchObject({ failure: 'unavailable', ambiguous: true });
+    ig.knobs.latencyMs = 0;
+    ig.failNext(1, { status: 200, body: '<html>' });
+    await expect(insta().publish(grant, source('http://127.0.0.1:9/v.mp4'), meta, 'cont-x')).rejects.toThrow(/malformed/);
+  });
+});
+
 describe('InstagramPublisher against a fake Instagram Graph API', () => {
   const fake = new FakeInstagram();
   const files = new FakeInstagram(); // any HTTP server will do to serve the "SAS" video URL
