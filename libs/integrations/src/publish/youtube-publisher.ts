@@ -172,6 +172,7 @@ async function guard<T>(fn: () => Promise<T>, what: string): Promise<T> {
     const status = e.status ?? e.response?.status;
     const data = e.response?.data;
     const reason: string | undefined = data?.error?.errors?.[0]?.reason ?? (typeof data?.error === 'string' ? data.error : undefined);
+    if (reason === 'invalid_client') throw new ProviderRejectedError('youtube', 'Google refused our OAuth client: check GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET');
     if (reason === 'invalid_grant') throw new CredentialRefusedError('youtube', 'YouTube access was revoked or expired: connect the account again');
     if (reason === 'quotaExceeded' || reason === 'uploadLimitExceeded' || (reason === 'rateLimitExceeded' && status === 403))
       throw new ProviderRejectedError('youtube', `YouTube's upload limit is used up (${reason}): uploads are scarce (about 100 a day per project); try again tomorrow`);
