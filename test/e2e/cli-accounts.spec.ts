@@ -77,10 +77,11 @@ describe('ops commands for accounts and partner keys', () => {
     const promoted = (
       await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: s.refreshToken } })
     ).body;
-    const list = await api.request('GET', '/v1/admin/users?search=운영', {
-      token: promoted.accessToken,
-    });
-    expect(list.status).toBe(200);
+    // the CLI is another process: without Redis the API sees the change within LOCAL_STATUS_TTL_MS
+    const list = await waitFor('the grant to apply', async () => {
+      const res = await api.request('GET', '/v1/admin/users?search=운영', { token: promoted.accessToken });
+      return res.status === 200 ? res : undefined;
+    }, LOCAL_STATUS_TTL_MS + 1000, 100);
     expect(list.body.items.map((u: { id: string }) => u.id)).toContain(s.user.id);
     expect(cli('admin:revoke', s.user.id).status).toBe(0);
     const demoted = (
@@ -88,9 +89,7 @@ describe('ops commands for accounts and partner keys', () => {
         body: { refreshToken: promoted.refreshToken },
       })
     ).body;
-    expect(
-      (await api.request('GET', '/v1/admin/users', { token: demoted.accessToken })).status,
-    ).toBe(403);
+    await waitFor('the revoke to apply', async () => (await api.request('GET', '/v1/admin/users', { token: demoted.accessToken })).status === 403 || undefined, LOCAL_STATUS_TTL_MS + 1000, 100);
     expect(cli('admin:grant', 'no-such-user').status).toBe(1);
   });
 
