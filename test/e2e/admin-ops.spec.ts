@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AccountService } from '@app/domain';
 import { FakeOpenAi, openAiError } from '../fakes/openai.fake';
+import { fakeEnv } from '../fakes/env';
 import { startApi, startScheduler, TestApi } from '../harness/api-app';
 import { waitFor } from '../harness/ports';
 import { removeDir, tempDir } from '../harness/process';
@@ -19,7 +20,7 @@ describe('admin usage and provider health, with OpenAI writing the lyrics', () =
 
   beforeAll(async () => {
     await openai.start();
-    const env = { DB_SQLITE_PATH: join(dir, 'a.sqlite'), PIPELINE_POLL_MS: '100', PIPELINE_BACKOFF_BASE_MS: '60000', LYRICS_ENGINE: 'openai', OPENAI_BASE_URL: `${openai.url}/v1`, OPENAI_API_KEY: openai.apiKey, PRICE_TABLE: '{"openai:1k_tokens":0.01}' };
+    const env = { DB_SQLITE_PATH: join(dir, 'a.sqlite'), PIPELINE_POLL_MS: '100', PIPELINE_BACKOFF_BASE_MS: '60000', ...fakeEnv.openai(openai), PRICE_TABLE: '{"openai:1k_tokens":0.01}' };
     api = await startApi(env);
     scheduler = await startScheduler(env);
     const a = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'ops' } })).body;

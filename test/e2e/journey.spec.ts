@@ -6,6 +6,7 @@ import { startApi, startScheduler, TestApi } from '../harness/api-app';
 import { freePort, waitFor } from '../harness/ports';
 import { FakeGoogle } from '../fakes/google.fake';
 import { FakeInstagram } from '../fakes/instagram.fake';
+import { fakeEnv } from '../fakes/env';
 import { removeDir, tempDir } from '../harness/process';
 
 jest.setTimeout(300_000);
@@ -36,16 +37,8 @@ describe('the user journey on the embedded default', () => {
     Object.assign(env, {
       PORT: String(port),
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-      GOOGLE_CLIENT_ID: google.clientId,
-      GOOGLE_CLIENT_SECRET: google.clientSecret,
-      GOOGLE_AUTH_URL: `${google.url}/o/oauth2/v2/auth`,
-      GOOGLE_TOKEN_URL: `${google.url}/token`,
-      YOUTUBE_API_URL: `${google.url}/`,
-      INSTAGRAM_APP_ID: instagram.appId,
-      INSTAGRAM_APP_SECRET: instagram.appSecret,
-      INSTAGRAM_AUTH_URL: `${instagram.url}/oauth/authorize`,
-      INSTAGRAM_TOKEN_URL: `${instagram.url}/oauth/access_token`,
-      INSTAGRAM_GRAPH_URL: `${instagram.url}/v21.0`,
+      ...fakeEnv.google(google),
+      ...fakeEnv.instagram(instagram),
       PUBLISH_POLL_MS: '200',
     });
     api = await startApi(env);

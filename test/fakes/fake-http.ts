@@ -134,6 +134,19 @@ export class FakeHttpServer {
   }
 }
 
+/**
+ * The end of an OAuth consent page: back to the client's redirect_uri with a fresh code
+ * (remembered with the redirect_uri it must be redeemed with) and the client's state.
+ */
+export function consentGranted(req: FakeRequest, codes: Map<string, string>, code: string): FakeReply {
+  const redirectUri = req.query.get('redirect_uri') ?? '';
+  codes.set(code, redirectUri);
+  const to = new URL(redirectUri);
+  to.searchParams.set('code', code);
+  to.searchParams.set('state', req.query.get('state') ?? '');
+  return { status: 302, headers: { location: to.toString() } };
+}
+
 /** "GET /v1/renders/:id" style patterns. */
 function matches(pattern: string, key: string): boolean {
   const p = pattern.split('/');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FakeHttpServer, FakeRequest } from './fake-http';
+import { consentGranted, FakeHttpServer, FakeRequest } from './fake-http';
 
 interface Upload {
   meta: any;
@@ -33,12 +33,7 @@ export class FakeGoogle extends FakeHttpServer {
     this.route('GET', '/o/oauth2/v2/auth', (req) => {
       if (req.query.get('client_id') !== this.clientId) return { status: 400, body: 'Error 401: invalid_client' };
       if (req.query.get('access_type') !== 'offline') return { status: 400, body: 'this fake expects access_type=offline' };
-      const code = `g-code-${randomUUID()}`;
-      this.codes.set(code, req.query.get('redirect_uri') ?? '');
-      const to = new URL(req.query.get('redirect_uri') ?? '');
-      to.searchParams.set('code', code);
-      to.searchParams.set('state', req.query.get('state') ?? '');
-      return { status: 302, headers: { location: to.toString() } };
+      return consentGranted(req, this.codes, `g-code-${randomUUID()}`);
     });
     this.route('POST', '/token', (req) => this.token(req));
     this.route('GET', '/youtube/v3/channels', (req) => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FakeHttpServer, FakeRequest } from './fake-http';
+import { consentGranted, FakeHttpServer, FakeRequest } from './fake-http';
 
 /**
  * Instagram Login + Graph API (Reels): authorize, code and long-lived token exchange,
@@ -23,12 +23,7 @@ export class FakeInstagram extends FakeHttpServer {
     const v = '/v21.0';
     this.route('GET', '/oauth/authorize', (req) => {
       if (req.query.get('client_id') !== this.appId) return { status: 400, body: graphErr('Invalid platform app', 100) };
-      const code = `ig-code-${randomUUID()}`;
-      this.codes.set(code, req.query.get('redirect_uri') ?? '');
-      const to = new URL(req.query.get('redirect_uri') ?? '');
-      to.searchParams.set('code', code);
-      to.searchParams.set('state', req.query.get('state') ?? '');
-      return { status: 302, headers: { location: to.toString() } };
+      return consentGranted(req, this.codes, `ig-code-${randomUUID()}`);
     });
     this.route('POST', '/oauth/access_token', (req) => {
       const f = req.form;

@@ -16,6 +16,7 @@ import { FakeKakao } from './kakao.fake';
 import { FakeNaver } from './naver.fake';
 import { FakeOpenAi } from './openai.fake';
 import { FakeSuno } from './suno.fake';
+import { fakeEnv } from './env';
 
 /** A real MP3 for Suno's clips, so the FFmpeg renderer downstream has something to play. */
 function jingle(): Buffer | undefined {
@@ -52,14 +53,15 @@ async function main(): Promise<void> {
   const google = new FakeGoogle();
   const instagram = new FakeInstagram();
 
-  const fakes: [string, FakeHttpServer, (url: string) => string[]][] = [
-    ['Kakao', kakao, (u) => [`KAKAO_AUTH_URL=${u}`, `KAKAO_API_URL=${u}`, 'KAKAO_CLIENT_ID=local-kakao-client', 'KAKAO_APP_ID=100001', 'KAKAO_REDIRECT_URI=http://localhost:3000/v1/auth/kakao/callback']],
-    ['Naver', naver, (u) => ['STORE_SEARCH_ENGINE=naver', `NAVER_BASE_URL=${u}`, `NAVER_CLIENT_ID=${naver.clientId}`, `NAVER_CLIENT_SECRET=${naver.clientSecret}`]],
-    ['OpenAI', openai, (u) => ['LYRICS_ENGINE=openai', `OPENAI_BASE_URL=${u}/v1`, `OPENAI_API_KEY=${openai.apiKey}`]],
-    ['Suno', suno, (u) => ['SONG_ENGINE=suno', `SUNO_BASE_URL=${u}`, `SUNO_API_KEY=${suno.apiKey}`]],
-    ['Creatomate', creatomate, (u) => ['VIDEO_ENGINE=creatomate', `CREATOMATE_BASE_URL=${u}`, `CREATOMATE_API_KEY=${creatomate.apiKey}`, 'CREATOMATE_TEMPLATE_ID=local-template']],
-    ['Google + YouTube', google, (u) => [`GOOGLE_CLIENT_ID=${google.clientId}`, `GOOGLE_CLIENT_SECRET=${google.clientSecret}`, `GOOGLE_AUTH_URL=${u}/o/oauth2/v2/auth`, `GOOGLE_TOKEN_URL=${u}/token`, `YOUTUBE_API_URL=${u}/`]],
-    ['Instagram', instagram, (u) => [`INSTAGRAM_APP_ID=${instagram.appId}`, `INSTAGRAM_APP_SECRET=${instagram.appSecret}`, `INSTAGRAM_AUTH_URL=${u}/oauth/authorize`, `INSTAGRAM_TOKEN_URL=${u}/oauth/access_token`, `INSTAGRAM_GRAPH_URL=${u}/v21.0`]],
+  const lines = (vars: Record<string, string>) => Object.entries(vars).map(([k, v]) => `${k}=${v}`);
+  const fakes: [string, FakeHttpServer, () => string[]][] = [
+    ['Kakao', kakao, () => [`KAKAO_AUTH_URL=${kakao.url}`, `KAKAO_API_URL=${kakao.url}`, 'KAKAO_CLIENT_ID=local-kakao-client', 'KAKAO_APP_ID=100001', 'KAKAO_REDIRECT_URI=http://localhost:3000/v1/auth/kakao/callback']],
+    ['Naver', naver, () => lines(fakeEnv.naver(naver))],
+    ['OpenAI', openai, () => lines(fakeEnv.openai(openai))],
+    ['Suno', suno, () => lines(fakeEnv.suno(suno))],
+    ['Creatomate', creatomate, () => lines(fakeEnv.creatomate(creatomate))],
+    ['Google + YouTube', google, () => lines(fakeEnv.google(google))],
+    ['Instagram', instagram, () => lines(fakeEnv.instagram(instagram))],
   ];
   const env: string[] = [];
   for (const [i, [name, fake, vars]] of fakes.entries()) {
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
     if (errorRate > 0) fake.knobs.chaos = { rate: errorRate, kinds: ['5xx', '429', 'timeout'], slowMs: 15_000 };
     await fake.start(base + i);
     console.log(`fake ${name.padEnd(17)} ${fake.url}`);
-    env.push(`# ${name}`, ...vars(fake.url));
+    env.push(`# ${name}`, ...vars());
   }
   console.log(`\nPoint the apps at them (e.g. append to .env):\n\n${env.join('\n')}\n`);
   const stop = async () => {

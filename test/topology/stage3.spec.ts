@@ -8,6 +8,7 @@ import { FakeGoogle } from '../fakes/google.fake';
 import { FakeInstagram } from '../fakes/instagram.fake';
 import { FakeNaver } from '../fakes/naver.fake';
 import { FakeOpenAi } from '../fakes/openai.fake';
+import { fakeEnv } from '../fakes/env';
 import { AppProcess, ROOT, waitForHttp } from '../harness/app-process';
 import { AzuriteServer } from '../harness/azurite';
 import { describeWithServers } from '../harness/binaries';
@@ -86,23 +87,10 @@ describeWithServers(['mariadbd', 'mariadb-install-db', 'redis-server', 'nginx'],
     CREATOMATE_TEMPLATE_ID: 'tpl',
     CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true',
     VIDEO_FALLBACK_TO_FFMPEG: 'false',
-    LYRICS_ENGINE: 'openai',
-    OPENAI_BASE_URL: `${openai.url}/v1`,
-    OPENAI_API_KEY: openai.apiKey,
-    STORE_SEARCH_ENGINE: 'naver',
-    NAVER_BASE_URL: naver.url,
-    NAVER_CLIENT_ID: naver.clientId,
-    NAVER_CLIENT_SECRET: naver.clientSecret,
-    GOOGLE_CLIENT_ID: google.clientId,
-    GOOGLE_CLIENT_SECRET: google.clientSecret,
-    GOOGLE_AUTH_URL: `${google.url}/o/oauth2/v2/auth`,
-    GOOGLE_TOKEN_URL: `${google.url}/token`,
-    YOUTUBE_API_URL: `${google.url}/`,
-    INSTAGRAM_APP_ID: instagram.appId,
-    INSTAGRAM_APP_SECRET: instagram.appSecret,
-    INSTAGRAM_AUTH_URL: `${instagram.url}/oauth/authorize`,
-    INSTAGRAM_TOKEN_URL: `${instagram.url}/oauth/access_token`,
-    INSTAGRAM_GRAPH_URL: `${instagram.url}/v21.0`,
+    ...fakeEnv.openai(openai),
+    ...fakeEnv.naver(naver),
+    ...fakeEnv.google(google),
+    ...fakeEnv.instagram(instagram),
     SOCIAL_TOKEN_KEY: 'ab'.repeat(32),
     PUBLISH_POLL_MS: '200',
     PUBLIC_BASE_URL: `https://127.0.0.1:${nginx.tlsPort}`,
@@ -196,6 +184,10 @@ describeWithServers(['mariadbd', 'mariadb-install-db', 'redis-server', 'nginx'],
     expect(found.body.items[0]).toMatchObject({ name: '해운대 할매국밥 & 수육' });
     const store = await viaNginx(nginx.tlsPort, 'POST', '/v1/stores', auth, { ...found.body.items[0], link: undefined, source: 'naver', menu: [{ name: '돼지국밥' }] });
     expect(store.status).toBe(201);
+    // an edit shows on every instance at once (the shared cache holds the new copy, not a stale one)
+    expect((await viaNginx(nginx.tlsPort, 'GET', `/v1/stores/${store.body.id}`, auth)).body.phone).toBeNull();
+    expect((await viaNginx(nginx.tlsPort, 'PATCH', `/v1/stores/${store.body.id}`, auth, { phone: '051-742-0000' })).status).toBe(200);
+    for (let i = 0; i < 6; i++) expect((await viaNginx(nginx.tlsPort, 'GET', `/v1/stores/${store.body.id}`, auth)).body.phone).toBe('051-742-0000');
     const project = await viaNginx(nginx.tlsPort, 'POST', '/v1/projects', auth, { storeId: store.body.id, lengthSec: 15, keywords: ['40년 전통'] });
     expect(project.status).toBe(202);
     const id = project.body.id;

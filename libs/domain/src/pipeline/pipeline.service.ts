@@ -36,7 +36,7 @@ export class PipelineService {
   ) {}
 
   async create(by: Principal, input: { storeId: string; autopilot: boolean; options: ProjectOptions }): Promise<ProjectEntity> {
-    await this.stores.get(by, input.storeId); // 404 unless the store is the caller's
+    await this.stores.getForUpdate(by, input.storeId); // 404 unless the store is the caller's (read on the primary: it may be seconds old)
     const owner = ownerOf(by);
     const { since, resetsAt } = quotaWindow(new Date());
     const used = await this.projects.countCreatedSince(owner, since);
@@ -47,7 +47,16 @@ export class PipelineService {
   }
 
   async get(by: Principal, id: string): Promise<ProjectEntity> {
-    const p = await this.projects.findOwned(id, ownerOf(by));
+    return this.owned(by, id, false);
+  }
+
+  /** The project as the primary has it, for an action that checks its state first. */
+  private async forAction(by: Principal, id: string): Promise<ProjectEntity> {
+    return this.owned(by, id, true);
+  }
+
+  private async owned(by: Principal, id: string, primary: boolean): Promise<ProjectEntity> {
+    const p = await this.projects.findOwned(id, ownerOf(by), { primary });
     if (!p) throw new NotFoundError(`project ${id} not found`);
     return p;
   }
@@ -91,13 +100,13 @@ export class PipelineService {
 
   /** The owner's edit becomes a new version (kept, approvable) while the lyrics await review. */
   async editLyrics(by: Principal, id: string, draft: { title: string; sections: LyricSection[] }): Promise<LyricsEntity> {
-    const p = await this.get(by, id);
+    const p = await this.forAction(by, id);
     if (p.state !== 'LYRICS_READY') throw new ConflictError(`lyrics can be edited while the project is LYRICS_READY (it is ${p.state})`);
     return this.content.addLyrics(id, { ...draft, source: 'edited' }, false);
   }
 
   async approveLyrics(by: Principal, id: string, version?: number): Promise<ProjectEntity> {
-    const p = await this.get(by, id);
+    const p = await this.forAction(by, id);
     if (p.state !== 'LYRICS_READY') throw new ConflictError(`lyrics can be approved while the project is LYRICS_READY (it is ${p.state})`);
     const versions = await this.content.lyricsVersions(id);
     const chosen = version === undefined ? versions[versions.length - 1] : versions.find((v) => v.version === version);
@@ -109,7 +118,7 @@ export class PipelineService {
 
   /** Writes new lyrics (with the owner's hints) instead of the current ones. */
   async regenerateLyrics(by: Principal, id: string, hints?: string): Promise<ProjectEntity> {
-    const p = await this.get(by, id);
+    const p = await this.forAction(by, id);
     if (p.state !== 'LYRICS_READY' && p.state !== 'STORE_READY') throw new ConflictError(`lyrics can be regenerated before the song is made (the project is ${p.state})`);
     if (p.state === 'LYRICS_READY') {
       const ok = await this.projects.updateIfState(id, ['LYRICS_READY'], { state: 'STORE_READY', step: 'write_lyrics', stepAttempts: 0, nextRunAt: new Date(), options: { ...p.options, lyricHints: hints } }, { from: 'LYRICS_READY', to: 'STORE_READY', step: 'regenerate_lyrics' });
@@ -124,7 +133,7 @@ export class PipelineService {
   }
 
   async selectClip(by: Principal, id: string, songId: string): Promise<ProjectEntity> {
-    const p = await this.get(by, id);
+    const p = await this.forAction(by, id);
     if (p.state !== 'SONG_READY') throw new ConflictError(`a clip can be picked while the project is SONG_READY (it is ${p.state})`);
     if (!(await this.content.selectClip(id, songId))) throw new NotFoundError(`clip ${songId} not found in this project`);
     await this.projects.updateIfState(id, ['SONG_READY'], { nextRunAt: new Date() });
@@ -136,7 +145,7 @@ export class PipelineService {
    * the clips await a pick, it makes two new ones. A remake gets new idempotency keys.
    */
   async makeSong(by: Principal, id: string): Promise<ProjectEntity> {
-    const p = await this.get(by, id);
+    const p = await this.forAction(by, id);
     if (p.state === 'LYRICS_READY') {
       if (!(await this.content.approvedLyrics(id))) throw new ConflictError('approve the lyrics first (POST /v1/projects/{id}/lyrics/approve)');
       await this.projects.updateIfState(id, ['LYRICS_READY'], { nextRunAt: new Date() });
@@ -153,7 +162,7 @@ export class PipelineService {
    * once DONE, it renders anew (the current video stays until the new one is ready).
    */
   async makeVideo(by: Principal, id: string, choice: { engine?: 'ffmpeg' | 'creatomate'; templateId?: string }): Promise<ProjectEntity> {
-    const p = await this.get(by, id);
+    const p = await this.forAction(by, id);
     if (choice.engine === 'creatomate' && this.config.integrations.video.engine !== 'creatomate') throw new ConflictError('the Creatomate engine is not configured on this server (VIDEO_ENGINE=creatomate)');
     if (choice.templateId && (choice.engine ?? this.config.integrations.video.engine) !== 'creatomate') throw new InvalidInputError('templateId applies to the Creatomate engine only', { field: 'templateId' });
     const options = { ...p.options, ...(choice.engine ? { videoEngine: choice.engine } : {}), ...(choice.templateId ? { templateId: choice.templateId } : {}) };
@@ -177,7 +186,7 @@ export class PipelineService {
 
   /** Resumes a FAILED project from the step that failed (a failed provider task is submitted anew). */
   async retry(by: Principal | 'admin', id: string): Promise<ProjectEntity> {
-    const p = by === 'admin' ? await this.projects.findById(id) : await this.get(by, id);
+    const p = by === 'admin' ? await this.projects.findById(id) : await this.forAction(by, id);
     if (!p) throw new NotFoundError(`project ${id} not found`);
     if (p.state !== 'FAILED') throw new ConflictError(`only a FAILED project can be retried (it is ${p.state})`);
     const step = (p.step as StepName) ?? 'prepare_store';
@@ -207,7 +216,7 @@ export class PipelineService {
 
   /** Stops a project; a provider task in flight is abandoned (never submitted again). */
   async cancel(by: Principal | 'admin', id: string): Promise<ProjectEntity> {
-    const p = by === 'admin' ? await this.projects.findById(id) : await this.get(by, id);
+    const p = by === 'admin' ? await this.projects.findById(id) : await this.forAction(by, id);
     if (!p) throw new NotFoundError(`project ${id} not found`);
     if (TERMINAL_STATES.includes(p.state as ProjectState)) throw new ConflictError(`the project is already ${p.state}`);
     const ok = await this.projects.updateIfState(id, [p.state as ProjectState], { state: 'CANCELLED', nextRunAt: null, leaseOwner: null, leaseUntil: null }, { from: p.state as ProjectState, to: 'CANCELLED', step: 'cancel' });
@@ -248,7 +257,7 @@ export class PipelineService {
   }
 
   async remove(by: Principal, id: string): Promise<void> {
-    const p = await this.get(by, id);
+    const p = await this.forAction(by, id);
     if (!TERMINAL_STATES.includes(p.state as ProjectState) && p.state !== 'FAILED') throw new ConflictError('cancel the project before deleting it');
     const clips = await this.content.clips(id);
     const video = await this.content.video(id);

@@ -50,9 +50,10 @@ export class ProjectRepository {
     return this.db.readPrimary((em) => em.findOne(ProjectEntity, { where: { id } }));
   }
 
-  findOwned(id: string, owner: Owner): Promise<ProjectEntity | null> {
+  /** `primary` for actions on the project: a replica may not have its latest state yet. */
+  findOwned(id: string, owner: Owner, opts: { primary?: boolean } = {}): Promise<ProjectEntity | null> {
     const where = owner.ownerUserId ? { id, ownerUserId: owner.ownerUserId } : { id, partnerId: owner.partnerId! };
-    return this.db.read((em) => em.findOne(ProjectEntity, { where }));
+    return opts.primary ? this.db.readPrimary((em) => em.findOne(ProjectEntity, { where })) : this.db.read((em) => em.findOne(ProjectEntity, { where }));
   }
 
   listOwned(owner: Owner, opts: { limit: number; states?: string[]; after?: { createdAt: Date; id: string } }): Promise<ProjectEntity[]> {

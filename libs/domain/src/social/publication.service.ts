@@ -46,7 +46,7 @@ export class PublicationService {
   ) {}
 
   async request(userId: string, projectId: string, req: UploadRequest): Promise<SnsUploadEntity[]> {
-    const project = await this.projects.findOwned(projectId, { ownerUserId: userId, partnerId: null });
+    const project = await this.projects.findOwned(projectId, { ownerUserId: userId, partnerId: null }, { primary: true });
     if (!project) throw new NotFoundError('project not found');
     if (project.state !== 'DONE') throw new ConflictError(`the project is ${project.state}: only a finished video can be published`);
     if (!(await this.content.video(projectId))) throw new ConflictError('the project has no video');

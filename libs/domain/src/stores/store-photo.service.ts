@@ -27,7 +27,7 @@ export class StorePhotoService {
   ) {}
 
   async add(by: Principal, storeId: string, bytes: Buffer, source: StorePhotoEntity['source'] = 'upload'): Promise<StorePhotoEntity> {
-    const store = await this.stores.get(by, storeId);
+    const store = await this.stores.getForUpdate(by, storeId);
     const count = await this.db.readPrimary((em) => em.count(StorePhotoEntity, { where: { storeId } }));
     if (count >= this.config.photos.perStore) throw new ConflictError(`a store keeps at most ${this.config.photos.perStore} photos: delete one first`);
     let photo;
@@ -46,7 +46,7 @@ export class StorePhotoService {
   }
 
   async importUrl(by: Principal, storeId: string, url: string): Promise<StorePhotoEntity> {
-    await this.stores.get(by, storeId);
+    await this.stores.getForUpdate(by, storeId);
     let fetched;
     try {
       fetched = await safeFetch(url, { timeoutMs: this.config.providerTimeoutMs, maxBytes: this.config.photos.maxBytes, allowHosts: this.config.photos.fetchAllowHosts });
@@ -59,12 +59,12 @@ export class StorePhotoService {
   }
 
   async list(by: Principal, storeId: string): Promise<StorePhotoEntity[]> {
-    await this.stores.get(by, storeId);
+    await this.stores.getForUpdate(by, storeId);
     return this.db.readPrimary((em) => em.find(StorePhotoEntity, { where: { storeId }, order: { createdAt: 'ASC' } }));
   }
 
   async remove(by: Principal, storeId: string, photoId: string): Promise<void> {
-    await this.stores.get(by, storeId);
+    await this.stores.getForUpdate(by, storeId);
     const row = await this.db.readPrimary((em) => em.findOne(StorePhotoEntity, { where: { id: photoId, storeId } }));
     if (!row) throw new NotFoundError('no such photo');
     await this.db.write((em) => em.delete(StorePhotoEntity, { id: row.id }));

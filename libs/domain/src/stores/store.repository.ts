@@ -12,9 +12,14 @@ export class StoreRepository {
     return this.db.write((em) => em.save(em.create(StoreEntity, store)));
   }
 
-  /** Null when it does not exist or belongs to someone else: callers answer 404 either way. */
-  findOwned(id: string, owner: Owner): Promise<StoreEntity | null> {
-    return this.db.read((em) => em.findOne(StoreEntity, { where: { id, ...ownerWhere(owner) } }));
+  /**
+   * Null when it does not exist or belongs to someone else: callers answer 404 either way.
+   * `primary` for writes that build on the store: a store made a moment ago on another
+   * instance may not have reached the replicas yet.
+   */
+  findOwned(id: string, owner: Owner, opts: { primary?: boolean } = {}): Promise<StoreEntity | null> {
+    const find = (em: Parameters<Parameters<DatabaseRouter['read']>[0]>[0]) => em.findOne(StoreEntity, { where: { id, ...ownerWhere(owner) } });
+    return opts.primary ? this.db.readPrimary(find) : this.db.read(find);
   }
 
   save(store: StoreEntity): Promise<StoreEntity> {

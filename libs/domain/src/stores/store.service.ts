@@ -57,10 +57,19 @@ export class StoreService {
 
   /** Store details are read often (every project step): cached, and dropped on every edit. */
   async get(by: Principal, id: string): Promise<StoreEntity> {
+    return this.find(by, id, false);
+  }
+
+  /** For changes that build on the store (a project, a photo, an edit): read where writes land. */
+  getForUpdate(by: Principal, id: string): Promise<StoreEntity> {
+    return this.find(by, id, true);
+  }
+
+  private async find(by: Principal, id: string, primary: boolean): Promise<StoreEntity> {
     const owner = ownerOf(by);
     // per-instance memory would serve other instances' stale copies after an edit: Redis only
-    if (!this.cache.shared) {
-      const store = await this.stores.findOwned(id, owner);
+    if (!this.cache.shared || primary) {
+      const store = await this.stores.findOwned(id, owner, { primary });
       if (!store) throw new NotFoundError(`store ${id} not found`);
       return store;
     }
@@ -73,10 +82,13 @@ export class StoreService {
   }
 
   async update(by: Principal, id: string, patch: Partial<StoreInput>): Promise<StoreEntity> {
-    const store = await this.get(by, id);
+    const store = await this.getForUpdate(by, id);
     for (const [k, v] of Object.entries(patch))
       if (v !== undefined) (store as unknown as Record<string, unknown>)[k] = v;
-    return this.stores.save(store);
+    const saved = await this.stores.save(store);
+    // the new copy goes to the shared cache at once: a replica may still hold the old row
+    if (this.cache.shared) await this.cache.set(`store:${id}`, saved, STORE_TTL_SEC);
+    return saved;
   }
 
   list(
