@@ -63,6 +63,11 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
     await expect(engine.write(request, 'k')).rejects.toThrow(/not JSON/);
     fake.contentOverride = '{"title":"","sections":[]}';
     await expect(engine.write(request, 'k')).rejects.toThrow(/without a title or lines/);
+    // kept within the limits an owner's edit is held to, so the owner can save them back unchanged
+    fake.contentOverride = JSON.stringify({ title: '긴 노래', sections: Array.from({ length: 10 }, () => ({ name: 'verse', lines: Array.from({ length: 12 }, () => '가'.repeat(60)) })) });
+    const long = (await engine.write(request, 'k')).lyrics;
+    expect(long.sections).toHaveLength(8);
+    expect(long.sections.every((x) => x.lines.length === 8 && x.lines.every((l) => l.length === 40))).toBe(true);
     fake.contentOverride = undefined;
     fake.finishReason = 'content_filter';
     await expect(engine.write(request, 'k')).rejects.toBeInstanceOf(ProviderRejectedError);

@@ -12,6 +12,11 @@ export interface OpenAiConfig {
   maxRetries: number;
 }
 
+/** The limits an owner's edit is held to (PUT …/lyrics): the model's lyrics are kept within them too. */
+const MAX_SECTIONS = 8;
+const MAX_LINES = 8;
+const MAX_LINE_CHARS = 40;
+
 /** The JSON schema the model must answer with (strict structured output). */
 const LYRICS_SCHEMA = {
   type: 'object',
@@ -122,8 +127,9 @@ function parseLyrics(content: string | null | undefined): LyricsDraft {
   const sections = Array.isArray(d.sections)
     ? d.sections
         .filter((s) => s && typeof s.name === 'string' && Array.isArray(s.lines))
-        .map((s) => ({ name: s.name, lines: s.lines.filter((l): l is string => typeof l === 'string' && l.trim() !== '').map((l) => l.trim().slice(0, 80)) }))
+        .map((s) => ({ name: s.name, lines: s.lines.filter((l): l is string => typeof l === 'string' && l.trim() !== '').map((l) => Array.from(l.trim()).slice(0, MAX_LINE_CHARS).join('')).slice(0, MAX_LINES) }))
         .filter((s) => s.lines.length > 0)
+        .slice(0, MAX_SECTIONS)
     : [];
   if (typeof d.title !== 'string' || !d.title.trim() || sections.length === 0) throw new ProviderUnavailableError('openai', 'openai sent lyrics without a title or lines');
   return { title: d.title.trim().slice(0, 100), sections };
@@ -131,7 +137,7 @@ function parseLyrics(content: string | null | undefined): LyricsDraft {
 
 const SYSTEM_PROMPT = [
   '당신은 동네 가게 광고 CM송 작사가입니다.',
-  '한국어로, 짧고 따라 부르기 쉬운 가사를 씁니다. 한 줄은 20자 이내.',
+  '한국어로, 짧고 따라 부르기 쉬운 가사를 씁니다. 한 줄은 20자 이내, 한 절은 8줄 이내.',
   '가게 이름을 후렴에 꼭 넣고, 사실이 아닌 내용(가격, 수상 경력 등)은 지어내지 않습니다.',
   '답은 주어진 JSON 스키마로만 합니다.',
 ].join('\n');
