@@ -97,16 +97,16 @@ export class PublicationService {
     const due = await this.db.readPrimary((em) =>
       em.createQueryBuilder(SnsUploadEntity, 'u').select(['u.id', 'u.nextRunAt']).where('u.next_run_at <= :now', { now }).andWhere("u.state IN ('queued', 'processing')").orderBy('u.next_run_at').take(limit).getMany(),
     );
-    let ran = 0;
+    const mine: string[] = [];
     for (const d of due) {
       const claimed = await this.db.write((em) =>
         em.createQueryBuilder().update(SnsUploadEntity).set({ nextRunAt: new Date(Date.now() + LEASE_MS), attempts: () => 'attempts + 1' }).where('id = :id AND next_run_at = :at', { id: d.id, at: d.nextRunAt }).execute(),
       );
-      if (!claimed.affected) continue;
-      await this.runOne(d.id);
-      ran++;
+      if (claimed.affected) mine.push(d.id);
     }
-    return ran;
+    // side by side: one long upload must not hold the others back
+    await Promise.all(mine.map((id) => this.runOne(id)));
+    return mine.length;
   }
 
   private async runOne(id: string): Promise<void> {
