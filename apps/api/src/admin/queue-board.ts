@@ -22,6 +22,8 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
   const tokens = app.get(AccessTokens);
   const status = app.get(UserStatusService);
   const queues = PROVIDER_NAMES.map((p) => new Bull(stepQueueName(p), config.redisUrl!));
+  // Redis being away is the health check's business; the board just shows nothing meanwhile
+  for (const q of queues) q.on('error', () => undefined);
   const board = new BoardAdapter();
   board.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({ queues: queues.map((q) => new BullAdapter(q)), serverAdapter: board, options: { uiConfig: { boardTitle: 'CastAD queues' } } });
