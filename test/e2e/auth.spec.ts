@@ -40,6 +40,10 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
     removeDir(dir);
   });
 
+  /** The browser's login cookie, set when it starts a web login (the state is bound to it). */
+  let browserCookie = '';
+  const asBrowser = (url: string) => api.request('GET', url, { headers: { cookie: browserCookie } });
+
   /** The browser's trip: our redirect -> Kakao (the fake signs in as loginAs) -> our callback URL. */
   async function kakaoCallbackUrl(redirect?: string): Promise<string> {
     const start = await api.request(
@@ -47,6 +51,10 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
       `/v1/auth/kakao${redirect ? `?redirect=${encodeURIComponent(redirect)}` : ''}`,
     );
     expect(start.status).toBe(302);
+    const setCookie = String(start.headers['set-cookie']);
+    expect(setCookie).toMatch(/^castad_login=[^;]+;.*HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    browserCookie = setCookie.split(';')[0];
     const authorize = new URL(String(start.headers.location));
     expect(authorize.origin).toBe(kakao.url);
     expect(authorize.pathname).toBe('/oauth/authorize');
@@ -60,7 +68,7 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
   describe('web login', () => {
     it('round-trips through Kakao with the state checked, and answers our tokens', async () => {
       kakao.loginAs = '9007199254740993';
-      const res = await api.request('GET', await kakaoCallbackUrl());
+      const res = await asBrowser(await kakaoCallbackUrl());
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         tokenType: 'Bearer',
@@ -109,25 +117,40 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
       ).toBe(401);
     });
 
+    it('refuses a callback in a browser that did not start the login (login CSRF)', async () => {
+      kakao.loginAs = '4100000002';
+      // the attacker starts a login and sends the victim the callback URL with the attacker's code
+      const callback = await kakaoCallbackUrl();
+      const attackerCookie = browserCookie;
+      const victim = await api.request('GET', callback);
+      expect(victim.status).toBe(401);
+      expect(victim.body.message).toMatch(/started in another browser/);
+      const otherBrowser = await api.request('GET', callback, { headers: { cookie: 'castad_login=someone-elses' } });
+      expect(otherBrowser.status).toBe(401);
+      // the control: the browser that started it completes it
+      expect((await api.request('GET', await kakaoCallbackUrl(), { headers: { cookie: browserCookie } })).status).toBe(200);
+      expect(attackerCookie).not.toBe(browserCookie);
+    });
+
     it('refuses a replayed state (the same callback twice)', async () => {
       kakao.loginAs = '4100000002';
       const callback = await kakaoCallbackUrl();
-      expect((await api.request('GET', callback)).status).toBe(200);
-      const again = await api.request('GET', callback);
+      expect((await asBrowser(callback)).status).toBe(200);
+      const again = await asBrowser(callback);
       expect(again.status).toBe(401);
       expect(again.body.message).toMatch(/already used/);
     });
 
     it('refuses when the owner cancels at Kakao', async () => {
       kakao.loginAs = undefined;
-      const res = await api.request('GET', await kakaoCallbackUrl());
+      const res = await asBrowser(await kakaoCallbackUrl());
       expect(res.status).toBe(401);
       expect(res.body.message).toMatch(/access_denied|denied/i);
     });
 
     it('returns to an allow-listed front-end with the tokens in the fragment, and never elsewhere', async () => {
       kakao.loginAs = '4100000002';
-      const res = await api.request('GET', await kakaoCallbackUrl(`${FRONT}?from=home`));
+      const res = await asBrowser(await kakaoCallbackUrl(`${FRONT}?from=home`));
       expect(res.status).toBe(302);
       const to = new URL(String(res.headers.location));
       expect(`${to.origin}${to.pathname}`).toBe(FRONT);
@@ -149,8 +172,8 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
 
     it('keeps one user per Kakao id across repeated web and mobile logins', async () => {
       kakao.loginAs = '9007199254740993';
-      const a = await api.request('GET', await kakaoCallbackUrl());
-      const b = await api.request('GET', await kakaoCallbackUrl());
+      const a = await asBrowser(await kakaoCallbackUrl());
+      const b = await asBrowser(await kakaoCallbackUrl());
       const c = await api.request('POST', '/v1/auth/kakao/token', {
         body: { accessToken: kakao.mintToken('9007199254740993', OUR_APP) },
       });

@@ -38,6 +38,7 @@ import { KakaoCallbackGuard } from './kakao-callback.guard';
 import { KakaoLoginService } from './kakao-login.service';
 import { KakaoStrategy } from './kakao.strategy';
 import { LoginStateService } from './login-state.service';
+import { loginCookie } from './login-cookie';
 
 const toDto = (s: Session): SessionDto => ({ ...s, user: UserDto.from(s.user) });
 
@@ -55,7 +56,7 @@ export class AuthController {
   ) {}
 
   @Get('kakao')
-  @ApiOperation({ summary: 'Web login: redirect to Kakao with a signed, short-lived state' })
+  @ApiOperation({ summary: 'Web login: redirect to Kakao with a signed, short-lived state bound to this browser (an HttpOnly cookie)' })
   @ApiFoundResponse({ description: 'Location: Kakao authorize URL' })
   start(@Query() query: KakaoStartQuery, @Res() reply: FastifyReply): void {
     if (!this.kakao)
@@ -63,7 +64,9 @@ export class AuthController {
         'kakao',
         'Kakao login is not configured (KAKAO_CLIENT_ID)',
       );
-    reply.redirect(this.kakao.authorizeUrl(this.state.issue(query.redirect)), 302);
+    const { state, browserKey } = this.state.issueLogin(query.redirect);
+    reply.header('set-cookie', loginCookie(browserKey, this.config.auth.stateTtlSec, this.config.publicBaseUrl.startsWith('https:')));
+    reply.redirect(this.kakao.authorizeUrl(state), 302);
   }
 
   @Get('kakao/callback')

@@ -4,14 +4,18 @@ import { InvalidInputError, UnauthorizedError } from '@app/domain';
 import { ProviderUnavailableError } from '@app/integrations';
 import { KakaoStrategy } from './kakao.strategy';
 import { LoginStateService } from './login-state.service';
+import { parse as parseCookie } from 'cookie';
+import { LOGIN_COOKIE } from './login-cookie';
 
 interface CallbackRequest {
   query: Record<string, string | undefined>;
+  headers: Record<string, string | undefined>;
   returnTo?: string;
 }
 
 /**
- * Kakao's redirect back to us. Our state is checked (signed, fresh, first use) before
+ * Kakao's redirect back to us. Our state is checked (signed, fresh, first use, and started in
+ * this browser: the login cookie) before
  * passport-kakao exchanges the code, so a forged or replayed callback never reaches Kakao.
  */
 @Injectable()
@@ -30,7 +34,7 @@ export class KakaoCallbackGuard extends AuthGuard('kakao') {
         'Kakao login is not configured (KAKAO_CLIENT_ID)',
       );
     const req = ctx.switchToHttp().getRequest<CallbackRequest>();
-    req.returnTo = await this.state.consume(req.query.state);
+    req.returnTo = await this.state.consumeLogin(req.query.state, parseCookie(req.headers.cookie ?? '')[LOGIN_COOKIE]);
     if (req.query.error)
       throw new UnauthorizedError(
         `Kakao login did not complete: ${req.query.error_description ?? req.query.error}`,
