@@ -211,6 +211,22 @@ describe('the user journey on the embedded default', () => {
     expect(video.meta.status.privacyStatus).toBe('public');
     expect([...instagram.containers.values()][0].videoBytes).toBe(original.rawPayload.length);
 
+    // a slow upload does not hold another publication back: they run side by side
+    google.knobs.latencyMs = 1500;
+    try {
+      const second = await api.request('POST', `/v1/projects/${autopilotId}/uploads`, { token, body: { accounts: [yt.id, ig.id], title: '두 번째', privacy: 'private' } });
+      const [ytUp, igUp] = second.body.items as { id: string }[];
+      const states = await waitFor('the Instagram one to finish', async () => {
+        const items = (await api.request('GET', `/v1/projects/${autopilotId}/uploads`, { token })).body.items as { id: string; state: string }[];
+        const byId = Object.fromEntries(items.map((i) => [i.id, i.state]));
+        return byId[igUp.id] === 'published' ? byId : undefined;
+      }, 30_000, 50);
+      expect(states[ytUp.id]).not.toBe('published');
+      await waitFor('the YouTube one too', async () => ((await api.request('GET', `/v1/projects/${autopilotId}/uploads`, { token })).body.items as { id: string; state: string }[]).some((i) => i.id === ytUp.id && i.state === 'published') || undefined, 60_000, 200);
+    } finally {
+      google.knobs.latencyMs = 0;
+    }
+
     // another user can neither see nor publish this project, nor use these accounts
     const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '옆집' } })).body.accessToken;
     expect((await api.request('POST', `/v1/projects/${autopilotId}/uploads`, { token: other, body: { accounts: [yt.id], title: 't', privacy: 'private' } })).status).toBe(404);

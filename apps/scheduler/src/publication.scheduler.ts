@@ -10,7 +10,9 @@ import { LeadershipService } from './leadership.service';
 @Injectable()
 export class PublicationScheduler implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PublicationScheduler.name);
-  private running?: Promise<number>;
+  /** runs in flight: a long upload keeps its place while the ticks go on claiming others */
+  private readonly running = new Set<Promise<void>>();
+  private ticking = false;
   private stopped = false;
 
   constructor(
@@ -25,20 +27,28 @@ export class PublicationScheduler implements OnModuleInit, OnApplicationShutdown
   }
 
   async tick(): Promise<number> {
-    if (this.running || this.stopped || !this.leadership.isLeader) return 0;
-    this.running = this.publications.runDue(this.config.pipeline.concurrency.publish).catch((err) => {
+    if (this.ticking || this.stopped || !this.leadership.isLeader) return 0;
+    this.ticking = true;
+    try {
+      const ids = await this.publications.claimDue(this.config.pipeline.concurrency.publish - this.running.size);
+      for (const id of ids) {
+        const run = this.publications
+          .runOne(id)
+          .catch((err: Error) => this.logger.warn(`publication ${id}: ${err.message}`))
+          .finally(() => this.running.delete(run));
+        this.running.add(run);
+      }
+      return ids.length;
+    } catch (err) {
       this.logger.warn(`publication tick failed: ${(err as Error).message}`);
       return 0;
-    });
-    try {
-      return await this.running;
     } finally {
-      this.running = undefined;
+      this.ticking = false;
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    await this.running;
+    await Promise.allSettled([...this.running]);
   }
 }

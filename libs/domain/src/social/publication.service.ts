@@ -92,8 +92,9 @@ export class PublicationService {
     return this.db.readPrimary((em) => em.find(SnsUploadEntity, { where: { projectId }, order: { createdAt: 'ASC', id: 'ASC' } }));
   }
 
-  /** Claims and runs up to `limit` due publications; returns how many ran. */
-  async runDue(limit: number, now = new Date()): Promise<number> {
+  /** Claims up to `limit` due publications (a guarded UPDATE each: two schedulers never share one). */
+  async claimDue(limit: number, now = new Date()): Promise<string[]> {
+    if (limit <= 0) return [];
     const due = await this.db.readPrimary((em) =>
       em.createQueryBuilder(SnsUploadEntity, 'u').select(['u.id', 'u.nextRunAt']).where('u.next_run_at <= :now', { now }).andWhere("u.state IN ('queued', 'processing')").orderBy('u.next_run_at').take(limit).getMany(),
     );
@@ -104,12 +105,11 @@ export class PublicationService {
       );
       if (claimed.affected) mine.push(d.id);
     }
-    // side by side: one long upload must not hold the others back
-    await Promise.all(mine.map((id) => this.runOne(id)));
-    return mine.length;
+    return mine;
   }
 
-  private async runOne(id: string): Promise<void> {
+  /** Runs one claimed publication a step further; never throws (the outcome is on the row). */
+  async runOne(id: string): Promise<void> {
     const row = await this.db.readPrimary((em) => em.findOneOrFail(SnsUploadEntity, { where: { id } }));
     try {
       const account = await this.accounts.findById(row.socialAccountId);
