@@ -26,6 +26,7 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
     expect(lyrics.title).toBe('할매국밥 송');
     expect(lyrics.sections.map((s) => s.name)).toEqual(['verse', 'chorus', 'outro']);
     expect(lyrics.sections[0].lines).toContain('든든한 국밥 가득');
+    expect(fake.byKey.get('k1')).toBe(1); // our idempotency key reached OpenAI with the request
     expect(usage.unit).toBe('1k_tokens');
     expect(usage.units).toBeGreaterThan(0.2);
   });

@@ -13,6 +13,8 @@ export class FakeOpenAi extends FakeHttpServer {
   contentOverride?: string;
   finishReason: 'stop' | 'length' | 'content_filter' = 'stop';
   readonly prompts: string[] = [];
+  /** completions asked per Idempotency-Key (the SDK forwards our header) */
+  readonly byKey = new Map<string, number>();
   readonly moderated: string[] = [];
 
   constructor() {
@@ -25,6 +27,8 @@ export class FakeOpenAi extends FakeHttpServer {
       if (body.response_format?.type !== 'json_schema' || body.response_format.json_schema?.strict !== true || !body.response_format.json_schema.schema) {
         return err(400, "Invalid parameter: 'response_format' must be a strict json_schema here.", 'invalid_request_error', 'response_format');
       }
+      const key = String(req.headers['idempotency-key'] ?? '');
+      this.byKey.set(key, (this.byKey.get(key) ?? 0) + 1);
       const user = String(body.messages.find((m: { role: string }) => m.role === 'user')?.content ?? '');
       this.prompts.push(user);
       const name = /가게 이름: (.+)/.exec(user)?.[1] ?? '우리 가게';
