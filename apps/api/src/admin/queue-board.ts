@@ -5,7 +5,8 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Bull from 'bull';
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AccessTokens, AppConfig, PROVIDER_NAMES, stepQueueName, UserStatusService } from '@app/domain';
+import { AccessClaims, AppConfig, Principal, PROVIDER_NAMES, stepQueueName } from '@app/domain';
+import { BearerAuthenticator } from '../auth/bearer-authenticator';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 const COOKIE = 'castad_board';
@@ -19,8 +20,7 @@ const COOKIE = 'castad_board';
 export async function mountQueueBoard(app: NestFastifyApplication): Promise<void> {
   const config = app.get(AppConfig);
   if (config.pipeline.driver !== 'bull' || !config.redisUrl) return;
-  const tokens = app.get(AccessTokens);
-  const status = app.get(UserStatusService);
+  const bearer = app.get(BearerAuthenticator);
   const queues = PROVIDER_NAMES.map((p) => new Bull(stepQueueName(p), config.redisUrl!));
   // Redis being away is the health check's business; the board just shows nothing meanwhile
   for (const q of queues) q.on('error', () => undefined);
@@ -40,18 +40,18 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
       const token = fromQuery ?? header ?? parseCookie(req.headers.cookie ?? '')[COOKIE];
       const denied = (code: number, message: string) => reply.code(code).header('content-type', 'application/json').send({ statusCode: code, error: code === 401 ? 'Unauthorized' : 'Forbidden', message });
       if (!token) return denied(401, 'the queue board needs an admin access token: open /admin/queues?access_token=<token>');
-      let claims;
+      // the same check as every API route: signature, expiry, and the user's current status and role
+      const asBearer = { headers: { authorization: `Bearer ${token}` } };
+      let user: Principal;
       try {
-        claims = tokens.verifyAccess(token);
-      } catch {
-        return denied(401, 'access token refused: invalid or expired');
+        user = await bearer.principal(asBearer);
+      } catch (err) {
+        return denied(401, (err as Error).message);
       }
-      const now = await status.of(claims.sub);
-      if (!now || now.state !== 'active') return denied(401, 'access token refused: the account is blocked or deleted');
-      if (now.role !== 'admin') return denied(403, 'the queue board is for admins');
+      if (user.kind !== 'user' || user.role !== 'admin') return denied(403, 'the queue board is for admins');
       if (fromQuery) {
         // keep the token out of the address bar, history and logs from here on
-        const maxAge = Math.max(1, (claims.exp ?? 0) - Math.floor(Date.now() / 1000));
+        const maxAge = Math.max(1, ((bearer.claims(asBearer) as AccessClaims).exp ?? 0) - Math.floor(Date.now() / 1000));
         reply.header('set-cookie', serializeCookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', path: QUEUE_BOARD_PATH, maxAge, secure: config.publicBaseUrl.startsWith('https:') }));
         return reply.redirect(QUEUE_BOARD_PATH, 302);
       }

@@ -46,6 +46,15 @@ export class CacheService implements OnModuleDestroy {
     }
   }
 
+  /** The cached value, or `compute()`'s, cached for `ttlSec` (or for what `ttlSec(value)` says). */
+  async remember<T>(key: string, ttlSec: number | ((value: T) => number), compute: () => Promise<T>): Promise<T> {
+    const hit = await this.get<T>(key);
+    if (hit !== undefined) return hit;
+    const value = await compute();
+    await this.set(key, value, typeof ttlSec === 'function' ? ttlSec(value) : ttlSec);
+    return value;
+  }
+
   async del(key: string): Promise<void> {
     this.memory.delete(key);
     try {

@@ -32,19 +32,20 @@ export class ArchiveService {
   ) {}
 
   async list(by: Principal, limit: number, after: { createdAt: Date; id: string } | undefined, urlTtlSec: number): Promise<{ items: ArchiveItem[]; last?: { createdAt: Date; id: string } }> {
-    const owner = ownerOf(by);
-    const rows = await this.projects.listOwned(owner, { limit, states: ['DONE'], after });
+    const rows = await this.projects.listOwned(ownerOf(by), { limit, states: ['DONE'], after });
+    // three queries for the page, not three per project
+    const ids = rows.map((p) => p.id);
+    const [videos, stores, titles] = await Promise.all([this.content.videosOf(ids), this.stores.namesOf(rows.map((p) => p.storeId)), this.content.titlesOf(ids)]);
+    const videoOf = new Map(videos.map((v) => [v.projectId, v]));
     const items: ArchiveItem[] = [];
     for (const p of rows) {
-      const video = await this.content.video(p.id);
+      const video = videoOf.get(p.id);
       if (!video) continue;
-      const store = await this.stores.findOwned(p.storeId, owner);
-      const lyrics = (await this.content.approvedLyrics(p.id)) ?? (await this.content.latestLyrics(p.id));
       items.push({
         projectId: p.id,
         storeId: p.storeId,
-        storeName: store?.name ?? null,
-        title: lyrics?.title ?? null,
+        storeName: stores.get(p.storeId) ?? null,
+        title: titles.get(p.id) ?? null,
         durationSec: video.durationSec,
         width: video.width,
         height: video.height,

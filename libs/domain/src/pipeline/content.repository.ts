@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
 import { LyricSection, LyricsEntity, SongEntity, VideoEntity } from '../entities/content.entity';
 
@@ -16,6 +17,19 @@ export class ContentRepository {
     return this.db.readPrimary((em) =>
       em.createQueryBuilder(LyricsEntity, 'l').where('l.project_id = :projectId AND l.approved_at IS NOT NULL', { projectId }).orderBy('l.version', 'DESC').getOne(),
     );
+  }
+
+  /** Per project, the title of its approved lyrics, else of its latest version: one query for a page of projects. */
+  async titlesOf(projectIds: string[]): Promise<Map<string, string>> {
+    if (projectIds.length === 0) return new Map();
+    const rows = await this.db.read((em) => em.find(LyricsEntity, { select: { projectId: true, title: true, version: true, approvedAt: true }, where: { projectId: In(projectIds) }, order: { version: 'ASC' } }));
+    const best = new Map<string, LyricsEntity>();
+    for (const r of rows) {
+      const cur = best.get(r.projectId);
+      // ascending versions: a later one wins unless it would replace an approved one by an unapproved one
+      if (!cur || r.approvedAt || !cur.approvedAt) best.set(r.projectId, r);
+    }
+    return new Map([...best].map(([id, l]) => [id, l.title]));
   }
 
   lyricsVersions(projectId: string): Promise<LyricsEntity[]> {
@@ -62,6 +76,10 @@ export class ContentRepository {
       await em.delete(VideoEntity, { projectId });
       return em.save(em.create(VideoEntity, { ...v, id: randomUUID(), projectId }));
     });
+  }
+
+  videosOf(projectIds: string[]): Promise<VideoEntity[]> {
+    return projectIds.length === 0 ? Promise.resolve([]) : this.db.read((em) => em.find(VideoEntity, { where: { projectId: In(projectIds) } }));
   }
 
   video(projectId: string): Promise<VideoEntity | null> {

@@ -53,7 +53,7 @@ export class ProjectRepository {
   /** `primary` for actions on the project: a replica may not have its latest state yet. */
   findOwned(id: string, owner: Owner, opts: { primary?: boolean } = {}): Promise<ProjectEntity | null> {
     const where = owner.ownerUserId ? { id, ownerUserId: owner.ownerUserId } : { id, partnerId: owner.partnerId! };
-    return opts.primary ? this.db.readPrimary((em) => em.findOne(ProjectEntity, { where })) : this.db.read((em) => em.findOne(ProjectEntity, { where }));
+    return this.db.read((em) => em.findOne(ProjectEntity, { where }), opts.primary ? 'primary' : 'replica');
   }
 
   listOwned(owner: Owner, opts: { limit: number; states?: string[]; after?: { createdAt: Date; id: string } }): Promise<ProjectEntity[]> {

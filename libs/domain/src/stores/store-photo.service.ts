@@ -4,7 +4,7 @@ import { BlobStore, normalisePhoto, PhotoRejectedError, ProviderError, safeFetch
 import { Principal } from '../accounts/principal';
 import { AppConfig } from '../config/app-config';
 import { DatabaseRouter } from '../database/database-router';
-import { StorePhotoEntity } from '../entities/store.entity';
+import { StoreEntity, StorePhotoEntity } from '../entities/store.entity';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/domain-errors';
 import { BlobObjectRepository } from '../files/blob-object.repository';
 import { StoreService } from './store.service';
@@ -26,8 +26,12 @@ export class StorePhotoService {
     private readonly files: BlobObjectRepository,
   ) {}
 
-  async add(by: Principal, storeId: string, bytes: Buffer, source: StorePhotoEntity['source'] = 'upload'): Promise<StorePhotoEntity> {
-    const store = await this.stores.getForUpdate(by, storeId);
+  async add(by: Principal, storeId: string, bytes: Buffer): Promise<StorePhotoEntity> {
+    return this.save(await this.stores.getForUpdate(by, storeId), bytes, 'upload');
+  }
+
+  private async save(store: StoreEntity, bytes: Buffer, source: StorePhotoEntity['source']): Promise<StorePhotoEntity> {
+    const storeId = store.id;
     const count = await this.db.readPrimary((em) => em.count(StorePhotoEntity, { where: { storeId } }));
     if (count >= this.config.photos.perStore) throw new ConflictError(`a store keeps at most ${this.config.photos.perStore} photos: delete one first`);
     let photo;
@@ -46,7 +50,8 @@ export class StorePhotoService {
   }
 
   async importUrl(by: Principal, storeId: string, url: string): Promise<StorePhotoEntity> {
-    await this.stores.getForUpdate(by, storeId);
+    // ownership first: nobody makes us fetch a URL for a store that is not theirs
+    const store = await this.stores.getForUpdate(by, storeId);
     let fetched;
     try {
       fetched = await safeFetch(url, { timeoutMs: this.config.providerTimeoutMs, maxBytes: this.config.photos.maxBytes, allowHosts: this.config.photos.fetchAllowHosts });
@@ -55,7 +60,7 @@ export class StorePhotoService {
       throw err;
     }
     if (fetched.status !== 200) throw new InvalidInputError(`the photo at that URL cannot be imported: it answered ${fetched.status}`, { field: 'url' });
-    return this.add(by, storeId, fetched.body, 'naver');
+    return this.save(store, fetched.body, 'naver');
   }
 
   async list(by: Principal, storeId: string): Promise<StorePhotoEntity[]> {

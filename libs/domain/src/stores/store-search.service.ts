@@ -17,37 +17,28 @@ export class StoreSearchService {
     private readonly config: AppConfig,
   ) {}
 
-  async find(query: string): Promise<{ items: StoreCandidate[]; source: string; cached: boolean }> {
+  async find(query: string): Promise<{ items: StoreCandidate[]; source: string }> {
     const q = query.trim().replace(/\s+/g, ' ');
     if (q.length < 1) throw new InvalidInputError('query must not be empty');
-    const key = `search:${this.search.name}:${q.toLowerCase()}`;
-    const hit = await this.cache.get<StoreCandidate[]>(key);
-    if (hit) return { items: hit, source: this.search.name, cached: true };
-    const items = await this.search.search(q);
-    await this.cache.set(key, items, SEARCH_TTL_SEC);
-    return { items, source: this.search.name, cached: false };
+    const items = await this.cache.remember(`search:${this.search.name}:${q.toLowerCase()}`, SEARCH_TTL_SEC, () => this.search.search(q));
+    return { items, source: this.search.name };
   }
 
   /** Candidate photos for a store: an image search on its name and district, cached. */
   async photoCandidates(store: StoreEntity): Promise<{ items: ImageCandidate[]; source: string }> {
     const district = (store.roadAddress ?? store.address ?? '').split(/\s+/).slice(1, 2).join(' ');
     const q = `${district} ${store.name}`.trim();
-    const key = `images:${this.search.name}:${q.toLowerCase()}`;
-    const hit = await this.cache.get<ImageCandidate[]>(key);
-    if (hit) return { items: hit, source: this.search.name };
-    const items = await this.search.images(q);
-    await this.cache.set(key, items, SEARCH_TTL_SEC);
+    const items = await this.cache.remember(`images:${this.search.name}:${q.toLowerCase()}`, SEARCH_TTL_SEC, () => this.search.images(q));
     return { items, source: this.search.name };
   }
 
   /** Menu, hours and photos from the store's own page when it publishes them; cached either way. */
   async placeDetails(store: StoreEntity): Promise<PlaceDetails> {
     const link = store.sourceRef && /^https?:\/\//.test(store.sourceRef) ? store.sourceRef : null;
-    const key = `place:${link ?? store.id}`;
-    const hit = await this.cache.get<PlaceDetails>(key);
-    if (hit) return hit;
-    const details = await fetchPlaceDetails(link, { timeoutMs: this.config.providerTimeoutMs, allowHosts: this.config.photos.fetchAllowHosts });
-    await this.cache.set(key, details, details.available ? DETAILS_TTL_SEC : SEARCH_TTL_SEC);
-    return details;
+    return this.cache.remember<PlaceDetails>(
+      `place:${link ?? store.id}`,
+      (d) => (d.available ? DETAILS_TTL_SEC : SEARCH_TTL_SEC),
+      () => fetchPlaceDetails(link, { timeoutMs: this.config.providerTimeoutMs, allowHosts: this.config.photos.fetchAllowHosts }),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
 import { newestFirstAfter } from '../database/keyset';
 import { StoreEntity } from '../entities/store.entity';
@@ -18,8 +19,14 @@ export class StoreRepository {
    * instance may not have reached the replicas yet.
    */
   findOwned(id: string, owner: Owner, opts: { primary?: boolean } = {}): Promise<StoreEntity | null> {
-    const find = (em: Parameters<Parameters<DatabaseRouter['read']>[0]>[0]) => em.findOne(StoreEntity, { where: { id, ...ownerWhere(owner) } });
-    return opts.primary ? this.db.readPrimary(find) : this.db.read(find);
+    return this.db.read((em) => em.findOne(StoreEntity, { where: { id, ...ownerWhere(owner) } }), opts.primary ? 'primary' : 'replica');
+  }
+
+  /** Names by id, for a page of projects (the caller owns them). */
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.read((em) => em.find(StoreEntity, { select: { id: true, name: true }, where: { id: In([...new Set(ids)]) } }));
+    return new Map(rows.map((r) => [r.id, r.name]));
   }
 
   save(store: StoreEntity): Promise<StoreEntity> {

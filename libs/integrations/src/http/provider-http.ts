@@ -45,12 +45,7 @@ export function parseJson<T>(provider: string, text: string): T {
 export function failForStatus(provider: string, res: ProviderResponse, what: string): never {
   if (res.status === 401 || res.status === 403 || res.status === 400)
     throw new CredentialRefusedError(provider, `${provider} refused the ${what} (${res.status})`);
-  const retryAfter = Number(res.headers.get('retry-after'));
-  throw new ProviderUnavailableError(
-    provider,
-    `${provider} answered ${res.status}`,
-    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
-  );
+  throw new ProviderUnavailableError(provider, `${provider} answered ${res.status}`, retryAfterOf(res));
 }
 
 /** A JSON call with our Bearer key and, for paid submissions, our Idempotency-Key. */
@@ -67,8 +62,8 @@ export function bearerJson(provider: string, api: { baseUrl: string; apiKey: str
   );
 }
 
-/** Retry-After in seconds, when the provider sent a usable one. */
-export function retryAfterOf(res: ProviderResponse): number | undefined {
-  const ra = Number(res.headers.get('retry-after'));
+/** Retry-After in seconds, when the provider sent a usable one (from our response or an SDK's error). */
+export function retryAfterOf(res: { headers?: { get(name: string): string | null } | null } | undefined): number | undefined {
+  const ra = Number(res?.headers?.get('retry-after'));
   return Number.isFinite(ra) && ra > 0 ? ra : undefined;
 }

@@ -1,5 +1,6 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { ProviderError, ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
+import { retryAfterOf } from '../http/provider-http';
 import { LyricsDraft, LyricsEngine, LyricsRequest, Usage } from './lyrics-engine';
 
 export interface OpenAiConfig {
@@ -107,10 +108,7 @@ function toProviderError(err: unknown): Error {
     const msg = (err.error as { message?: string } | undefined)?.message ?? err.message;
     if (err.status === 401 || err.status === 403) return new ProviderRejectedError('openai', `openai refused our API key (${err.status}${code ? ` ${code}` : ''})`);
     if (err.status === 429 && code === 'insufficient_quota') return new ProviderRejectedError('openai', 'openai: the account is out of credit (insufficient_quota)');
-    if (err.status === 429 || (err.status ?? 0) >= 500) {
-      const ra = Number(err.headers?.get?.('retry-after'));
-      return new ProviderUnavailableError('openai', `openai answered ${err.status}: ${msg}`, Number.isFinite(ra) && ra > 0 ? ra : undefined);
-    }
+    if (err.status === 429 || (err.status ?? 0) >= 500) return new ProviderUnavailableError('openai', `openai answered ${err.status}: ${msg}`, retryAfterOf(err));
     return new ProviderRejectedError('openai', `openai refused the request (${err.status}): ${msg}`);
   }
   return new ProviderUnavailableError('openai', `openai call failed: ${(err as Error).message}`);

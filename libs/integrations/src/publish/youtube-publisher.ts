@@ -1,6 +1,7 @@
 import { google } from 'googleapis';
 import type { Auth } from 'googleapis';
 import { CredentialRefusedError, ProviderError, ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
+import { retryAfterOf } from '../http/provider-http';
 import { PublishMeta, PublishProgress, PublishSource, SocialGrant, VideoPublisher } from './video-publisher';
 
 export interface YouTubeConfig {
@@ -178,10 +179,8 @@ async function guard<T>(fn: () => Promise<T>, what: string): Promise<T> {
       throw new ProviderRejectedError('youtube', `YouTube's upload limit is used up (${reason}): uploads are scarce (about 100 a day per project); try again tomorrow`);
     if (status === 401) throw new CredentialRefusedError('youtube', `YouTube refused our access token for ${what}: connect the account again`);
     if (status === 404) throw new ProviderRejectedError('youtube', `YouTube no longer knows ${what} (404)`);
-    if (status === 429 || (status !== undefined && status >= 500) || status === undefined) {
-      const ra = Number(e.response?.headers?.get?.('retry-after'));
-      throw new ProviderUnavailableError('youtube', `YouTube ${status ? `answered ${status}` : `unreachable (${e.code ?? e.message})`} for ${what}`, Number.isFinite(ra) && ra > 0 ? ra : undefined, true);
-    }
+    if (status === 429 || (status !== undefined && status >= 500) || status === undefined)
+      throw new ProviderUnavailableError('youtube', `YouTube ${status ? `answered ${status}` : `unreachable (${e.code ?? e.message})`} for ${what}`, retryAfterOf(e.response), true);
     throw new ProviderRejectedError('youtube', `YouTube refused ${what} (${status}${reason ? ` ${reason}` : ''}): ${data?.error?.message ?? e.message}`);
   }
 }
