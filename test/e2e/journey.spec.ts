@@ -171,6 +171,14 @@ describe('the user journey on the embedded default', () => {
     autopilotId = created.body.id;
     const video = await api.request('GET', `/v1/projects/${created.body.id}/video`, { token });
     expect(video.status).toBe(200);
+    // in the archive, and a real vertical H.264/AAC MP4
+    const item = (await api.request('GET', '/v1/archive', { token })).body.items.find((a: { projectId: string }) => a.projectId === created.body.id);
+    const mp4 = join(dir, 'autopilot.mp4');
+    await download(item.videoUrl, mp4);
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', mp4], { encoding: 'utf8' }));
+    const v = probe.streams.find((x: { codec_type: string }) => x.codec_type === 'video');
+    expect([v.codec_name, v.width, v.height]).toEqual(['h264', 1080, 1920]);
+    expect(probe.streams.some((x: { codec_name: string }) => x.codec_name === 'aac')).toBe(true);
   });
 
   it('connects YouTube and Instagram and publishes the finished video to both', async () => {
