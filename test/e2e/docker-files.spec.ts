@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { DOCKERFILE_STEPS } from '../harness/production-install';
 
 const root = join(__dirname, '../..');
 const documented = new Set([...readFileSync(join(root, '.env.example'), 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
@@ -31,5 +32,42 @@ describe('docker compose files', () => {
     for (const target of ['api', 'scheduler', 'cli']) expect(df).toMatch(new RegExp(`^FROM \\S+ AS ${target}$`, 'm'));
     expect(df).toMatch(/^USER node$/m);
     expect(df.match(/^HEALTHCHECK /gm)).toHaveLength(2);
+  });
+});
+
+/**
+ * The production-install test (test/real/production-install.spec.ts) follows the Dockerfile's
+ * steps by hand; this keeps its list of steps and the Dockerfile saying the same thing.
+ */
+describe('the Dockerfile and the steps the production-install test follows', () => {
+  const df = readFileSync(join(root, 'docker/Dockerfile'), 'utf8');
+  const stage = (name: string) => df.split(/^FROM /m).find((s) => new RegExp(`AS ${name}\\s*$`, 'm').test(s.split('\n')[0]))!;
+
+  it('copies the same sources and runs the same npm steps in the build stage', () => {
+    const build = stage('build');
+    const copied = [...build.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) => m[1].trim().split(/\s+/).slice(0, -1));
+    expect(copied).toEqual(DOCKERFILE_STEPS.buildCopies);
+    const npmRuns = [...build.matchAll(/^RUN (npm .+)$/gm)].map((m) => m[1].trim());
+    expect(npmRuns).toEqual(DOCKERFILE_STEPS.buildRuns);
+  });
+
+  it('ships exactly node_modules, dist and package.json', () => {
+    const runtime = stage('runtime');
+    const shipped = [...runtime.matchAll(/^COPY (?:--from=build )?(\S+) (\S+)$/gm)].map((m) => m[1].replace(/^\/app\//, ''));
+    expect(shipped.sort()).toEqual([...DOCKERFILE_STEPS.shipped].sort());
+  });
+
+  it('starts each target with the command the test uses', () => {
+    const cmd = (s: string) => {
+      const m = s.match(/^(?:CMD|ENTRYPOINT) \[(.+)\]$/gm)!.map((l) => JSON.parse(l.replace(/^(CMD|ENTRYPOINT) /, '')) as string[]);
+      return m.map((a) => a.filter((x) => !x.startsWith('/usr/bin/tini') && x !== '--').join(' ')).find((c) => c.startsWith('node '));
+    };
+    for (const target of ['api', 'scheduler', 'cli'] as const) expect(cmd(stage(target))).toBe(DOCKERFILE_STEPS.commands[target]);
+  });
+
+  it('runs Node 24 LTS, as .nvmrc and package.json engines say', () => {
+    expect(df).toMatch(/^ARG NODE_VERSION=24$/m);
+    expect(readFileSync(join(root, '.nvmrc'), 'utf8').trim()).toBe('24');
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.node).toMatch(/^>=24\./);
   });
 });

@@ -5,7 +5,10 @@ import { waitFor } from './ports';
 
 export const ROOT = resolve(__dirname, '../..');
 
-/** Runs one of our compiled apps (npm test builds dist/ first) as a real process. */
+/**
+ * Runs one of our compiled apps (npm test builds dist/ first) as a real process, from the
+ * repository or from another install of it (`root`: the production install, say).
+ */
 export class AppProcess {
   child?: ChildProcess;
 
@@ -13,11 +16,12 @@ export class AppProcess {
     readonly script: string,
     readonly env: Record<string, string>,
     readonly logFile: string,
+    readonly root = ROOT,
   ) {}
 
   start(): this {
-    this.child = startProcess(process.execPath, [join(ROOT, this.script)], this.logFile, {
-      cwd: ROOT,
+    this.child = startProcess(process.execPath, [join(this.root, this.script)], this.logFile, {
+      cwd: this.root,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',

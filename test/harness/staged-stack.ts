@@ -24,7 +24,11 @@ export class StagedStack {
   apiKey = '';
   private schedulerCount = 0;
 
-  constructor(private readonly extraEnv: Record<string, string> = {}) {}
+  /** `root`: where the apps run from (the repository, or a production install of it) */
+  constructor(
+    private readonly extraEnv: Record<string, string> = {},
+    private readonly root = ROOT,
+  ) {}
 
   env(extra: Record<string, string> = {}): Record<string, string> {
     return {
@@ -63,19 +67,19 @@ export class StagedStack {
     this.cli('partner:create', 'Crash Test Partner');
     const [issued] = JSON.parse(this.cli('key:issue', 'Crash Test Partner', '--scopes', 'stores:read,stores:write,projects:read,projects:write', '--json'));
     this.apiKey = issued.key;
-    const api = new AppProcess('dist/apps/api/src/main.js', this.env({ PORT: String(this.apiPort), HOST: '127.0.0.1', INSTANCE_ID: 'api-1' }), join(this.dir, 'api.log')).start();
+    const api = new AppProcess('dist/apps/api/src/main.js', this.env({ PORT: String(this.apiPort), HOST: '127.0.0.1', INSTANCE_ID: 'api-1' }), join(this.dir, 'api.log'), this.root).start();
     this.apis.push(api);
     await waitForHttp(`http://127.0.0.1:${this.apiPort}/health/live`);
   }
 
   cli(...args: string[]): string {
-    return execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...this.env() }, encoding: 'utf8' });
+    return execFileSync(process.execPath, [join(this.root, 'dist/apps/cli/src/main.js'), ...args], { cwd: this.root, env: { PATH: process.env.PATH ?? '', ...this.env() }, encoding: 'utf8' });
   }
 
   async startScheduler(extra: Record<string, string> = {}): Promise<{ proc: AppProcess; healthPort: number }> {
     const healthPort = await freePort();
     const n = ++this.schedulerCount;
-    const proc = new AppProcess('dist/apps/scheduler/src/main.js', this.env({ SCHEDULER_HEALTH_PORT: String(healthPort), INSTANCE_ID: `scheduler-${n}`, ...extra }), join(this.dir, `scheduler-${n}.log`)).start();
+    const proc = new AppProcess('dist/apps/scheduler/src/main.js', this.env({ SCHEDULER_HEALTH_PORT: String(healthPort), INSTANCE_ID: `scheduler-${n}`, ...extra }), join(this.dir, `scheduler-${n}.log`), this.root).start();
     this.schedulers.push(proc);
     await waitForHttp(`http://127.0.0.1:${healthPort}/health/live`);
     return { proc, healthPort };

@@ -49,7 +49,6 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
     // by route pattern (/v1/projects/:id), never by raw URL: bounded label values
     httpDuration.observe({ method: req.method, route: req.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  app.enableShutdownHooks();
   mountSwagger(app);
   await mountQueueBoard(app);
   return app;

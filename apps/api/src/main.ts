@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadEnvironmentOrExit } from '@app/domain/config/load-environment';
-import { AppConfig } from '@app/domain';
+import { AppConfig, stopOnSignals } from '@app/domain';
 
 async function main(): Promise<void> {
   loadEnvironmentOrExit();
@@ -8,11 +8,8 @@ async function main(): Promise<void> {
   const { createApiApp } = await import('./bootstrap');
   const app = await createApiApp();
   const config = app.get(AppConfig);
-  // SIGTERM: stop accepting, let in-flight requests finish, then close pools; a hard stop
-  // after SHUTDOWN_TIMEOUT_MS so a stuck request cannot hold a deploy forever
-  process.once('SIGTERM', () => {
-    setTimeout(() => process.exit(1), config.http.shutdownTimeoutMs).unref();
-  });
+  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then close pools
+  stopOnSignals(app, { name: 'api', timeoutMs: config.http.shutdownTimeoutMs });
   await app.listen(config.http.port, config.http.host);
   console.log(
     JSON.stringify({

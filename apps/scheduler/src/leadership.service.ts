@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig, LeaderLeaseRepository } from '@app/domain';
 
@@ -10,7 +10,7 @@ export const LEADER_LEASE = 'scheduler';
  * the leader stops renewing. Work ticks check isLeader before claiming anything.
  */
 @Injectable()
-export class LeadershipService implements OnModuleInit, OnApplicationShutdown {
+export class LeadershipService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(LeadershipService.name);
   private leader = false;
 
@@ -50,7 +50,8 @@ export class LeadershipService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** before the pools close (onApplicationShutdown) */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.leader)
       await this.leases.release(LEADER_LEASE, this.config.instanceId).catch(() => undefined);
     this.leader = false;

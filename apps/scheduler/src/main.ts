@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadEnvironmentOrExit } from '@app/domain/config/load-environment';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from '@app/domain';
+import { AppConfig, StepRunner, stopOnSignals } from '@app/domain';
 
 async function main(): Promise<void> {
   loadEnvironmentOrExit();
@@ -10,8 +10,9 @@ async function main(): Promise<void> {
   const { SchedulerModule } = await import('./scheduler.module');
   const app = await NestFactory.createApplicationContext(SchedulerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   const config = app.get(AppConfig);
+  // renders in flight are aborted first; their projects go back for the next run
+  stopOnSignals(app, { name: 'scheduler', timeoutMs: config.http.shutdownTimeoutMs, beforeClose: () => app.get(StepRunner).stop() });
   app.get(Logger).log(`scheduler started (stage ${config.stage}, instance ${config.instanceId})`);
 }
 

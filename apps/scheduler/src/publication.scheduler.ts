@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig, PublicationService } from '@app/domain';
 import { LeadershipService } from './leadership.service';
@@ -8,7 +8,7 @@ import { LeadershipService } from './leadership.service';
  * Uploads stream from the blob store, so they run here, a few at a time, not in the API.
  */
 @Injectable()
-export class PublicationScheduler implements OnModuleInit, OnApplicationShutdown {
+export class PublicationScheduler implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(PublicationScheduler.name);
   /** runs in flight: a long upload keeps its place while the ticks go on claiming others */
   private readonly running = new Set<Promise<void>>();
@@ -47,7 +47,8 @@ export class PublicationScheduler implements OnModuleInit, OnApplicationShutdown
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** before the pools close (onApplicationShutdown): publications still write their results back */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await Promise.allSettled([...this.running]);
   }

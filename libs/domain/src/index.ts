@@ -11,3 +11,4 @@ export * from './metrics';
 export * from './files';
 export * from './cache';
 export * from './social';
+export * from './lifecycle/stop-on-signals';

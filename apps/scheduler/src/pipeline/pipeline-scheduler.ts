@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig, ProjectRepository, ProviderName, STEP_FOR_STATE, stepKey, STEPS } from '@app/domain';
 import { LeadershipService } from '../leadership.service';
@@ -15,7 +15,7 @@ const STATES_BY_PROVIDER = Object.entries(STEPS).reduce(
  * room for) and hand each step to the dispatcher. Ticks only claim; work happens elsewhere.
  */
 @Injectable()
-export class PipelineScheduler implements OnModuleInit, OnApplicationShutdown {
+export class PipelineScheduler implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(PipelineScheduler.name);
   private ticking = false;
   private stopped = false;
@@ -57,7 +57,8 @@ export class PipelineScheduler implements OnModuleInit, OnApplicationShutdown {
     return claimed;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** before the pools close (onApplicationShutdown): steps still write their results back */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await this.dispatcher.drain();
   }

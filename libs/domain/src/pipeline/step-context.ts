@@ -8,6 +8,8 @@ export interface StepContext {
   /** (project, step, attempt): sent with every paid submission */
   idempotencyKey: string;
   leaseOwner: string;
+  /** aborted when the process stops: local work (renders, the synth) ends at once */
+  signal: AbortSignal;
   /** persists "about to submit" before a paid call (see ProjectEntity.pendingSubmissionKey) */
   markSubmitting(key: string): Promise<void>;
 }

@@ -88,6 +88,7 @@ export class StepHandlers {
     const { taskId, usage } = await this.songEngine.submit(
       { title: lyrics.title, lyrics, mood: o.mood ?? 'bright', genre: o.genre ?? 'pop', lengthSec: o.lengthSec ?? 30, callbackUrl: this.callbackUrl('suno', p.id, p.callbackToken, key) },
       key,
+      ctx.signal,
     );
     await this.meter(ctx, 'song', this.songEngine.name, 'submit_song', usage);
     return { kind: 'advance', to: 'SONG_SUBMITTED', patch: { songTaskId: taskId, pendingSubmissionKey: null, pendingSubmissionAt: null }, nextRunAt: later(this.songEngine.name === 'synth' ? 0 : this.config.pipeline.songPollMs) };
@@ -144,6 +145,7 @@ export class StepHandlers {
         callbackUrl: this.callbackUrl('creatomate', p.id, p.callbackToken, key),
       },
       key,
+      ctx.signal,
     );
     await this.meter(ctx, 'video', renderer.name, 'submit_video', usage);
     return { kind: 'advance', to: 'VIDEO_SUBMITTED', patch: { videoTaskId: taskId, pendingSubmissionKey: null, pendingSubmissionAt: null }, nextRunAt: later(renderer.name === 'ffmpeg' ? 0 : this.config.pipeline.videoPollMs) };

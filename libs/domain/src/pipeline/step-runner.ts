@@ -10,7 +10,7 @@ import { ProjectRepository } from './project.repository';
 import { StepContext, StepFailedError, StepOutcome } from './step-context';
 import { StepHandlers } from './step-handlers';
 
-export type StepResult = 'advanced' | 'waiting' | 'retrying' | 'failed' | 'lost-lease' | 'skipped';
+export type StepResult = 'advanced' | 'waiting' | 'retrying' | 'failed' | 'lost-lease' | 'skipped' | 'released';
 
 /**
  * Runs one step of one claimed project: the handler, then the result written under the
@@ -20,6 +20,8 @@ export type StepResult = 'advanced' | 'waiting' | 'retrying' | 'failed' | 'lost-
 @Injectable()
 export class StepRunner {
   private readonly logger = new Logger(StepRunner.name);
+  /** aborted by stop(): steps in flight end their local work and give their project back */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly config: AppConfig,
@@ -41,6 +43,7 @@ export class StepRunner {
       attempt,
       idempotencyKey: stepKey(p.id, step, attempt, p.retries),
       leaseOwner,
+      signal: this.stopping.signal,
       markSubmitting: async (key) => {
         if (!(await this.projects.markSubmitting(p.id, leaseOwner, key))) throw new LeaseLostError();
       },
@@ -52,6 +55,7 @@ export class StepRunner {
       outcome = await this.steps.handlers[step](ctx);
     } catch (err) {
       if (err instanceof LeaseLostError) return 'lost-lease';
+      if (this.stopping.signal.aborted) return this.release(p, step, leaseOwner);
       if (err instanceof ProviderError) providerErrors.inc({ provider: err.provider, kind: err.failure });
       result = await this.failed(p, step, attempt, leaseOwner, err);
       stepDuration.observe({ step, provider: STEPS[step].provider, outcome: result }, (Date.now() - started) / 1000);
@@ -62,6 +66,20 @@ export class StepRunner {
     result = await this.apply(p, step, leaseOwner, outcome, Date.now() - started);
     stepDuration.observe({ step, provider: STEPS[step].provider, outcome: result }, (Date.now() - started) / 1000);
     return result;
+  }
+
+  /**
+   * The process is stopping: ends local work in flight (an FFmpeg render is killed); each step
+   * then gives its project back for the next run, without counting the attempt.
+   */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  private async release(p: ProjectEntity, step: StepName, leaseOwner: string): Promise<StepResult> {
+    this.logger.log(`project ${p.id} ${step} stopped by shutdown; released for the next run`);
+    const ok = await this.projects.updateIfLeased(p.id, leaseOwner, { leaseOwner: null, leaseUntil: null, nextRunAt: new Date() });
+    return ok ? 'released' : 'lost-lease';
   }
 
   private async apply(p: ProjectEntity, step: StepName, leaseOwner: string, o: StepOutcome, durationMs: number): Promise<StepResult> {

@@ -34,6 +34,7 @@ export abstract class SongEngine {
    * provider deduplicates by key, or the engine is ours and free).
    */
   abstract readonly dedupesByKey: boolean;
-  abstract submit(req: SongRequest, idempotencyKey: string): Promise<{ taskId: string; usage: Usage }>;
+  /** `signal` stops local work (the synth) when the process stops; see VideoRenderer.submit */
+  abstract submit(req: SongRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ taskId: string; usage: Usage }>;
   abstract poll(taskId: string): Promise<SongPoll>;
 }

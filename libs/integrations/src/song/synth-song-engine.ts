@@ -20,7 +20,7 @@ export class SynthSongEngine extends SongEngine {
     super();
   }
 
-  async submit(req: SongRequest, idempotencyKey: string): Promise<{ taskId: string; usage: Usage }> {
+  async submit(req: SongRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ taskId: string; usage: Usage }> {
     const taskId = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
     const dir = join(this.workDir, 'synth');
     await mkdir(dir, { recursive: true });
@@ -31,7 +31,7 @@ export class SynthSongEngine extends SongEngine {
       const out = join(dir, `${taskId}-${v}.m4a`);
       await runFfmpeg(
         ['-y', '-hide_banner', '-loglevel', 'error', '-f', 's16le', '-ar', String(SAMPLE_RATE), '-ac', '1', '-i', 'pipe:0', '-c:a', 'aac', '-b:a', '128k', '-ac', '2', `${out}.tmp.m4a`],
-        { timeoutMs: this.timeoutMs, stdin: synthesizeJingle(plan, parseInt(taskId.slice(0, 8), 16) + v) },
+        { timeoutMs: this.timeoutMs, stdin: synthesizeJingle(plan, parseInt(taskId.slice(0, 8), 16) + v), signal },
       );
       await rename(`${out}.tmp.m4a`, out);
     }

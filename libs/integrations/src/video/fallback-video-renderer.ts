@@ -19,13 +19,13 @@ export class FallbackVideoRenderer extends VideoRenderer {
     super();
   }
 
-  async submit(req: VideoRequest, idempotencyKey: string): Promise<{ taskId: string; usage: Usage }> {
+  async submit(req: VideoRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ taskId: string; usage: Usage }> {
     try {
-      const r = await this.primary.submit(req, idempotencyKey);
+      const r = await this.primary.submit(req, idempotencyKey, signal);
       return { ...r, taskId: `${this.primary.name}:${r.taskId}` };
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
-      const r = await this.fallback.submit(req, idempotencyKey);
+      const r = await this.fallback.submit(req, idempotencyKey, signal);
       return { ...r, taskId: `${this.fallback.name}:${r.taskId}` };
     }
   }

@@ -39,12 +39,12 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     super();
   }
 
-  async submit(req: VideoRequest, idempotencyKey: string): Promise<{ taskId: string; usage: Usage }> {
+  async submit(req: VideoRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ taskId: string; usage: Usage }> {
     const taskId = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
     const dir = join(this.workDir, 'renders', taskId);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
-    await this.render(req, dir);
+    await this.render(req, dir, signal);
     return { taskId, usage: { unit: 'render_second', units: 0 } };
   }
 
@@ -63,7 +63,7 @@ export class FfmpegVideoRenderer extends VideoRenderer {
   }
 
   /** Renders into `dir`: video.mp4, thumb.jpg, meta.json. */
-  async render(req: VideoRequest, dir: string): Promise<void> {
+  async render(req: VideoRequest, dir: string, signal?: AbortSignal): Promise<void> {
     const D = Math.max(3, req.durationSec);
     const endSec = Math.min(4, D * 0.2);
     const slides: MediaSource[] = req.photos.slice(0, 8);
@@ -130,9 +130,9 @@ export class FfmpegVideoRenderer extends VideoRenderer {
       '-c:a', 'aac', '-b:a', '128k', '-ar', '48000',
       '-t', D.toFixed(3), '-movflags', '+faststart', `${out}.tmp.mp4`,
     );
-    await runFfmpeg(args, { timeoutMs: this.timeoutMs });
+    await runFfmpeg(args, { timeoutMs: this.timeoutMs, signal });
     await rename(`${out}.tmp.mp4`, out);
-    await runFfmpeg(['-y', '-hide_banner', '-loglevel', 'error', '-ss', Math.min(1.5, D / 2).toFixed(2), '-i', out, '-frames:v', '1', '-q:v', '3', join(dir, 'thumb.jpg')], { timeoutMs: 30_000 });
+    await runFfmpeg(['-y', '-hide_banner', '-loglevel', 'error', '-ss', Math.min(1.5, D / 2).toFixed(2), '-i', out, '-frames:v', '1', '-q:v', '3', join(dir, 'thumb.jpg')], { timeoutMs: 30_000, signal });
     await writeFile(join(dir, 'meta.json'), JSON.stringify({ durationSec: D }));
   }
 }

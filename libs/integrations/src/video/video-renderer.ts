@@ -31,6 +31,10 @@ export abstract class VideoRenderer {
    * provider deduplicates by key, or the engine is ours and free).
    */
   abstract readonly dedupesByKey: boolean;
-  abstract submit(req: VideoRequest, idempotencyKey: string): Promise<{ taskId: string; usage: Usage }>;
+  /**
+   * `signal` stops local work (an FFmpeg render) when the process stops; a provider's HTTP
+   * submission is not cut off mid-way (an answer lost there could mean paying twice).
+   */
+  abstract submit(req: VideoRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ taskId: string; usage: Usage }>;
   abstract poll(taskId: string): Promise<VideoPoll>;
 }
