@@ -2,7 +2,18 @@
 // Our TypeScript is compiled by SWC to CommonJS. Packages that ship only ES modules (NestJS 12
 // and several of its dependencies) are loaded as they are: on Node 24.9+ Jest supports
 // require(esm) and import() once Node runs with --experimental-vm-modules (set in `npm test`).
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022', keepClassNames: true }, module: { type: 'commonjs', ignoreDynamic: true } }];
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs', ignoreDynamic: false },
+  },
+];
 const common = {
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],

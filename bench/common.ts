@@ -12,16 +12,41 @@ export interface LoadResult {
 }
 
 /** autocannon with the same settings for the baseline and for us. */
-export async function load(name: string, url: string, headers: Record<string, string> = {}, seconds = 10, connections = 100, post?: unknown): Promise<LoadResult> {
-  const r = await autocannon({ url, connections, duration: seconds, headers, pipelining: 1, ...(post !== undefined ? { method: 'POST' as const, body: JSON.stringify(post) } : {}) });
-  return { name, reqPerSec: Math.round(r.requests.average), p50ms: r.latency.p50, p99ms: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+export async function load(
+  name: string,
+  url: string,
+  headers: Record<string, string> = {},
+  seconds = 10,
+  connections = 100,
+  post?: unknown,
+): Promise<LoadResult> {
+  const r = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers,
+    pipelining: 1,
+    ...(post !== undefined ? { method: 'POST' as const, body: JSON.stringify(post) } : {}),
+  });
+  return {
+    name,
+    reqPerSec: Math.round(r.requests.average),
+    p50ms: r.latency.p50,
+    p99ms: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+  };
 }
 
 export function report(bench: string, rows: object[], extra: Record<string, unknown> = {}): void {
   console.log(`\n== ${bench} ==`);
   console.table(rows);
-  for (const [k, v] of Object.entries(extra)) console.log(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+  for (const [k, v] of Object.entries(extra))
+    console.log(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`);
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${bench}.json`), JSON.stringify({ bench, at: new Date().toISOString(), rows, ...extra }, null, 2));
+  writeFileSync(
+    join(dir, `${bench}.json`),
+    JSON.stringify({ bench, at: new Date().toISOString(), rows, ...extra }, null, 2),
+  );
 }

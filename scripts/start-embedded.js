@@ -28,15 +28,29 @@ function run(name, file) {
   return child;
 }
 
+// each app stops within SHUTDOWN_TIMEOUT_MS by itself; this waits for both, a little longer
+const shutdownMs = Number(process.env.SHUTDOWN_TIMEOUT_MS || 10000) + 2000;
+
 function stop(code) {
+  if (stopping) return;
   stopping = true;
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  const deadline = setTimeout(() => process.exit(code), 15000);
+  const started = Date.now();
+  console.log(`[start] stopping the API and the scheduler`);
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  const deadline = setTimeout(() => {
+    console.error(`[start] still running after ${shutdownMs} ms; killing`);
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    process.exit(1);
+  }, shutdownMs);
   Promise.all(
-    children.map((c) => (c.exitCode === null ? new Promise((ok) => c.on('exit', ok)) : null)),
+    children.map((c) =>
+      c.exitCode === null && c.signalCode === null ? new Promise((ok) => c.on('exit', ok)) : null,
+    ),
   ).then(() => {
     clearTimeout(deadline);
-    process.exit(code);
+    const failed = children.some((c) => c.exitCode !== 0);
+    console.log(`[start] stopped in ${Date.now() - started} ms`);
+    process.exit(code || (failed ? 1 : 0));
   });
 }
 

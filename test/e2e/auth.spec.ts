@@ -42,7 +42,8 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
 
   /** The browser's login cookie, set when it starts a web login (the state is bound to it). */
   let browserCookie = '';
-  const asBrowser = (url: string) => api.request('GET', url, { headers: { cookie: browserCookie } });
+  const asBrowser = (url: string) =>
+    api.request('GET', url, { headers: { cookie: browserCookie } });
 
   /** The browser's trip: our redirect -> Kakao (the fake signs in as loginAs) -> our callback URL. */
   async function kakaoCallbackUrl(redirect?: string): Promise<string> {
@@ -125,10 +126,15 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
       const victim = await api.request('GET', callback);
       expect(victim.status).toBe(401);
       expect(victim.body.message).toMatch(/started in another browser/);
-      const otherBrowser = await api.request('GET', callback, { headers: { cookie: 'castad_login=someone-elses' } });
+      const otherBrowser = await api.request('GET', callback, {
+        headers: { cookie: 'castad_login=someone-elses' },
+      });
       expect(otherBrowser.status).toBe(401);
       // the control: the browser that started it completes it
-      expect((await api.request('GET', await kakaoCallbackUrl(), { headers: { cookie: browserCookie } })).status).toBe(200);
+      expect(
+        (await api.request('GET', await kakaoCallbackUrl(), { headers: { cookie: browserCookie } }))
+          .status,
+      ).toBe(200);
       expect(attackerCookie).not.toBe(browserCookie);
     });
 
@@ -230,6 +236,25 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
     beforeAll(async () => {
       session = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '토큰' } }))
         .body;
+    });
+
+    it('dev-login with a nickname used before signs in to that same account, with its stores', async () => {
+      const store = await api.request('POST', '/v1/stores', {
+        token: session.accessToken,
+        body: { name: '다시 온 가게', roadAddress: '서울 중구 1' },
+      });
+      expect(store.status).toBe(201);
+      const again = (
+        await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '토큰' } })
+      ).body;
+      expect(again.user.id).toBe(session.user.id);
+      const mine = await api.request('GET', '/v1/stores', { token: again.accessToken });
+      expect(mine.body.items.map((x: { id: string }) => x.id)).toContain(store.body.id);
+      // another nickname is another account
+      const other = (
+        await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '토큰2' } })
+      ).body;
+      expect(other.user.id).not.toBe(session.user.id);
     });
 
     const sign = (payload: object, key: string | Buffer, opts: jwt.SignOptions) =>
@@ -391,26 +416,44 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
     });
 
     it('blocks a user: their unexpired access token stops working at once, sessions end; unblock restores', async () => {
-      const s = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '차단대상' } })).body;
+      const s = (
+        await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '차단대상' } })
+      ).body;
       expect((await api.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(200);
-      expect((await api.request('POST', `/v1/admin/users/${s.user.id}/block`, { token: user })).status).toBe(403);
-      const blocked = await api.request('POST', `/v1/admin/users/${s.user.id}/block`, { token: admin });
+      expect(
+        (await api.request('POST', `/v1/admin/users/${s.user.id}/block`, { token: user })).status,
+      ).toBe(403);
+      const blocked = await api.request('POST', `/v1/admin/users/${s.user.id}/block`, {
+        token: admin,
+      });
       expect(blocked.status).toBe(200);
       expect(blocked.body.blockedAt).toEqual(expect.any(String));
       const refused = await api.request('GET', '/v1/me', { token: s.accessToken });
       expect(refused.status).toBe(401);
       expect(refused.body.message).toMatch(/blocked/);
-      expect((await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: s.refreshToken } })).status).toBe(401);
-      expect((await api.request('POST', `/v1/admin/users/${s.user.id}/unblock`, { token: admin })).body.blockedAt).toBeNull();
+      expect(
+        (await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: s.refreshToken } }))
+          .status,
+      ).toBe(401);
+      expect(
+        (await api.request('POST', `/v1/admin/users/${s.user.id}/unblock`, { token: admin })).body
+          .blockedAt,
+      ).toBeNull();
       expect((await api.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(200);
     });
 
     it('applies a role change on the next request, not when the token expires', async () => {
-      const a = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '임시관리자' } })).body;
+      const a = (
+        await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '임시관리자' } })
+      ).body;
       await api.get(AccountService).setRole(a.user.id, 'admin');
-      expect((await api.request('GET', '/v1/admin/users', { token: a.accessToken })).status).toBe(200);
+      expect((await api.request('GET', '/v1/admin/users', { token: a.accessToken })).status).toBe(
+        200,
+      );
       await api.get(AccountService).setRole(a.user.id, 'user');
-      expect((await api.request('GET', '/v1/admin/users', { token: a.accessToken })).status).toBe(403);
+      expect((await api.request('GET', '/v1/admin/users', { token: a.accessToken })).status).toBe(
+        403,
+      );
     });
 
     it('finds admin routes in the router', () => {

@@ -3,7 +3,19 @@ import { AccountService } from '@app/domain';
 import { startApi, TestApi } from '../harness/api-app';
 import { removeDir, tempDir } from '../harness/process';
 
-type Schema = { type?: string; properties?: Record<string, Schema>; required?: string[]; $ref?: string; maxLength?: number; items?: Schema; enum?: unknown[]; allOf?: Schema[]; format?: string; minimum?: number; maximum?: number };
+type Schema = {
+  type?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  $ref?: string;
+  maxLength?: number;
+  items?: Schema;
+  enum?: unknown[];
+  allOf?: Schema[];
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+};
 
 const UUID = '7b0e5d1c-3f7a-4a53-9d43-2b1f0c9e8a61';
 
@@ -11,27 +23,64 @@ const UUID = '7b0e5d1c-3f7a-4a53-9d43-2b1f0c9e8a61';
 describe('bad input on every documented route', () => {
   const dir = tempDir('bad-input');
   let api: TestApi;
-  let doc: { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> }; parameters?: { in: string; name: string; schema: Schema; required?: boolean }[] }>>; components: { schemas: Record<string, Schema> } };
+  let doc: {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          requestBody?: { content: Record<string, { schema: Schema }> };
+          parameters?: { in: string; name: string; schema: Schema; required?: boolean }[];
+        }
+      >
+    >;
+    components: { schemas: Record<string, Schema> };
+  };
   let user: string;
   let admin: string;
 
   beforeAll(async () => {
     // Kakao configured (never reached: every case is refused before), so its routes are live
-    api = await startApi({ DB_SQLITE_PATH: join(dir, 'bad.sqlite'), KAKAO_CLIENT_ID: 'k', KAKAO_APP_ID: '1', KAKAO_REDIRECT_URI: 'http://127.0.0.1/v1/auth/kakao/callback', KAKAO_AUTH_URL: 'http://127.0.0.1:9', KAKAO_API_URL: 'http://127.0.0.1:9' });
+    api = await startApi({
+      DB_SQLITE_PATH: join(dir, 'bad.sqlite'),
+      KAKAO_CLIENT_ID: 'k',
+      KAKAO_APP_ID: '1',
+      KAKAO_REDIRECT_URI: 'http://127.0.0.1/v1/auth/kakao/callback',
+      KAKAO_AUTH_URL: 'http://127.0.0.1:9',
+      KAKAO_API_URL: 'http://127.0.0.1:9',
+    });
     doc = (await api.request('GET', '/docs-json')).body;
     const u = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'bad' } })).body;
     user = u.accessToken;
-    const a = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'admin' } })).body;
+    const a = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'admin' } }))
+      .body;
     await api.get(AccountService).setRole(a.user.id, 'admin');
-    admin = (await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: a.refreshToken } })).body.accessToken;
+    admin = (
+      await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: a.refreshToken } })
+    ).body.accessToken;
   });
   afterAll(async () => {
     await api.close();
     removeDir(dir);
   });
 
-  const resolve = (s: Schema): Schema => (s.$ref ? resolve(doc.components.schemas[s.$ref.split('/').pop()!]) : s.allOf ? s.allOf.map(resolve).reduce((a, b) => ({ ...a, ...b, properties: { ...a.properties, ...b.properties }, required: [...(a.required ?? []), ...(b.required ?? [])] })) : s);
-  const wrongValue = (s: Schema): unknown => (resolve(s).type === 'string' ? 12345 : resolve(s).type === 'array' ? 'not-an-array' : 'not-a-number');
+  const resolve = (s: Schema): Schema =>
+    s.$ref
+      ? resolve(doc.components.schemas[s.$ref.split('/').pop()!])
+      : s.allOf
+        ? s.allOf.map(resolve).reduce((a, b) => ({
+            ...a,
+            ...b,
+            properties: { ...a.properties, ...b.properties },
+            required: [...(a.required ?? []), ...(b.required ?? [])],
+          }))
+        : s;
+  const wrongValue = (s: Schema): unknown =>
+    resolve(s).type === 'string'
+      ? 12345
+      : resolve(s).type === 'array'
+        ? 'not-an-array'
+        : 'not-a-number';
   const token = (path: string) => (path.startsWith('/v1/admin') ? admin : user);
   const url = (path: string) => path.replace(/\{[^}]+\}/g, UUID);
 
@@ -44,12 +93,30 @@ describe('bad input on every documented route', () => {
         const schema = op.requestBody?.content['application/json']?.schema;
         const send = async (label: string, body: unknown, expectName?: string, raw?: string) => {
           cases++;
-          const res = raw !== undefined
-            ? await api.app.inject({ method: m, url: url(path), headers: { authorization: `Bearer ${token(path)}`, 'content-type': 'application/json' }, payload: raw })
-            : await api.app.inject({ method: m, url: url(path), headers: { authorization: `Bearer ${token(path)}` }, payload: body as object });
+          const res =
+            raw !== undefined
+              ? await api.app.inject({
+                  method: m,
+                  url: url(path),
+                  headers: {
+                    authorization: `Bearer ${token(path)}`,
+                    'content-type': 'application/json',
+                  },
+                  payload: raw,
+                })
+              : await api.app.inject({
+                  method: m,
+                  url: url(path),
+                  headers: { authorization: `Bearer ${token(path)}` },
+                  payload: body as object,
+                });
           const text = res.body;
-          if (res.statusCode >= 500 || res.statusCode < 400) failures.push(`${m} ${path} ${label}: ${res.statusCode} ${text.slice(0, 120)}`);
-          else if (expectName && !text.includes(expectName)) failures.push(`${m} ${path} ${label}: message does not name ${expectName}: ${text.slice(0, 160)}`);
+          if (res.statusCode >= 500 || res.statusCode < 400)
+            failures.push(`${m} ${path} ${label}: ${res.statusCode} ${text.slice(0, 120)}`);
+          else if (expectName && !text.includes(expectName))
+            failures.push(
+              `${m} ${path} ${label}: message does not name ${expectName}: ${text.slice(0, 160)}`,
+            );
         };
         if (schema) {
           const s = resolve(schema);
@@ -58,7 +125,12 @@ describe('bad input on every documented route', () => {
           for (const [name, prop] of Object.entries(s.properties ?? {})) {
             await send(`wrong type for ${name}`, { [name]: wrongValue(prop) }, name);
             const p = resolve(prop);
-            if (p.type === 'string' && !p.enum && !p.format) await send(`oversized ${name}`, { [name]: 'x'.repeat((p.maxLength ?? 5000) + 1) }, name);
+            if (p.type === 'string' && !p.enum && !p.format)
+              await send(
+                `oversized ${name}`,
+                { [name]: 'x'.repeat((p.maxLength ?? 5000) + 1) },
+                name,
+              );
           }
           for (const name of s.required ?? []) await send(`missing ${name}`, {}, name);
         }
@@ -66,15 +138,27 @@ describe('bad input on every documented route', () => {
           cases++;
           const type = resolve(q.schema).type;
           const bad = type === 'number' || type === 'integer' ? 'abc' : 'x'.repeat(5000);
-          const res = await api.app.inject({ method: m, url: `${url(path)}?${q.name}=${bad}`, headers: { authorization: `Bearer ${token(path)}` } });
-          if (res.statusCode >= 500 || res.statusCode < 400) failures.push(`${m} ${path} ?${q.name}=bad: ${res.statusCode}`);
+          const res = await api.app.inject({
+            method: m,
+            url: `${url(path)}?${q.name}=${bad}`,
+            headers: { authorization: `Bearer ${token(path)}` },
+          });
+          if (res.statusCode >= 500 || res.statusCode < 400)
+            failures.push(`${m} ${path} ?${q.name}=bad: ${res.statusCode}`);
           // a refusal (bad login state, bad file signature) comes before input checks and says so instead
-          else if (res.statusCode === 400 && !res.body.includes(q.name)) failures.push(`${m} ${path} ?${q.name}=bad: message does not name ${q.name}: ${res.body.slice(0, 160)}`);
+          else if (res.statusCode === 400 && !res.body.includes(q.name))
+            failures.push(
+              `${m} ${path} ?${q.name}=bad: message does not name ${q.name}: ${res.body.slice(0, 160)}`,
+            );
         }
         // a malformed id in the path
         if (path.includes('{')) {
           cases++;
-          const res = await api.app.inject({ method: m, url: path.replace(/\{[^}]+\}/g, 'not-a-uuid'), headers: { authorization: `Bearer ${token(path)}` } });
+          const res = await api.app.inject({
+            method: m,
+            url: path.replace(/\{[^}]+\}/g, 'not-a-uuid'),
+            headers: { authorization: `Bearer ${token(path)}` },
+          });
           if (res.statusCode >= 500) failures.push(`${m} ${path} bad id: ${res.statusCode}`);
         }
       }

@@ -78,10 +78,17 @@ describe('ops commands for accounts and partner keys', () => {
       await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: s.refreshToken } })
     ).body;
     // the CLI is another process: without Redis the API sees the change within LOCAL_STATUS_TTL_MS
-    const list = await waitFor('the grant to apply', async () => {
-      const res = await api.request('GET', '/v1/admin/users?search=운영', { token: promoted.accessToken });
-      return res.status === 200 ? res : undefined;
-    }, LOCAL_STATUS_TTL_MS + 1000, 100);
+    const list = await waitFor(
+      'the grant to apply',
+      async () => {
+        const res = await api.request('GET', '/v1/admin/users?search=운영', {
+          token: promoted.accessToken,
+        });
+        return res.status === 200 ? res : undefined;
+      },
+      LOCAL_STATUS_TTL_MS + 1000,
+      100,
+    );
     expect(list.body.items.map((u: { id: string }) => u.id)).toContain(s.user.id);
     expect(cli('admin:revoke', s.user.id).status).toBe(0);
     const demoted = (
@@ -89,20 +96,40 @@ describe('ops commands for accounts and partner keys', () => {
         body: { refreshToken: promoted.refreshToken },
       })
     ).body;
-    await waitFor('the revoke to apply', async () => (await api.request('GET', '/v1/admin/users', { token: demoted.accessToken })).status === 403 || undefined, LOCAL_STATUS_TTL_MS + 1000, 100);
+    await waitFor(
+      'the revoke to apply',
+      async () =>
+        (await api.request('GET', '/v1/admin/users', { token: demoted.accessToken })).status ===
+          403 || undefined,
+      LOCAL_STATUS_TTL_MS + 1000,
+      100,
+    );
     expect(cli('admin:grant', 'no-such-user').status).toBe(1);
   });
 
   it('blocks and unblocks a user from the CLI: the running API refuses their token within seconds', async () => {
-    const s = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '차단' } })).body;
+    const s = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '차단' } }))
+      .body;
     expect((await api.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(200);
     const blocked = cli('user:block', s.user.id, '--json');
     expect(blocked.status).toBe(0);
     expect(JSON.parse(blocked.stdout)[0].blockedAt).toEqual(expect.any(String));
     // another process (the CLI) made the change: without Redis the API sees it within LOCAL_STATUS_TTL_MS
-    await waitFor('the block to apply', async () => (await api.request('GET', '/v1/me', { token: s.accessToken })).status === 401 || undefined, LOCAL_STATUS_TTL_MS + 1000, 100);
+    await waitFor(
+      'the block to apply',
+      async () =>
+        (await api.request('GET', '/v1/me', { token: s.accessToken })).status === 401 || undefined,
+      LOCAL_STATUS_TTL_MS + 1000,
+      100,
+    );
     expect(cli('user:unblock', s.user.id).status).toBe(0);
-    await waitFor('the unblock to apply', async () => (await api.request('GET', '/v1/me', { token: s.accessToken })).status === 200 || undefined, LOCAL_STATUS_TTL_MS + 1000, 100);
+    await waitFor(
+      'the unblock to apply',
+      async () =>
+        (await api.request('GET', '/v1/me', { token: s.accessToken })).status === 200 || undefined,
+      LOCAL_STATUS_TTL_MS + 1000,
+      100,
+    );
     expect(cli('user:block', 'nobody').stderr).toMatch(/no user/);
   });
 });

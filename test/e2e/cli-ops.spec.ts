@@ -15,11 +15,20 @@ describe('ops commands: user export and blob tiering', () => {
   const azurite = new AzuriteServer();
   let api: TestApi;
   let env: Record<string, string>;
-  const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
 
   beforeAll(async () => {
     await azurite.start();
-    env = { DB_SQLITE_PATH: join(dir, 'ops.sqlite'), AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_CONTAINER_PREFIX: 'ops' };
+    env = {
+      DB_SQLITE_PATH: join(dir, 'ops.sqlite'),
+      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+      AZURE_CONTAINER_PREFIX: 'ops',
+    };
     api = await startApi(env);
   });
   afterAll(async () => {
@@ -29,10 +38,15 @@ describe('ops commands: user export and blob tiering', () => {
   });
 
   it("exports one user's data (and no one else's, and no secrets)", async () => {
-    const me = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '내보내기' } })).body;
-    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '남' } })).body;
+    const me = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '내보내기' } }))
+      .body;
+    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '남' } }))
+      .body;
     await api.request('POST', '/v1/stores', { token: me.accessToken, body: { name: '내 가게' } });
-    await api.request('POST', '/v1/stores', { token: other.accessToken, body: { name: '남의 가게' } });
+    await api.request('POST', '/v1/stores', {
+      token: other.accessToken,
+      body: { name: '남의 가게' },
+    });
     const out = cli('user:export', me.user.id);
     expect(out.status).toBe(0);
     const data = JSON.parse(out.stdout);
@@ -46,7 +60,8 @@ describe('ops commands: user export and blob tiering', () => {
     const service = BlobServiceClient.fromConnectionString(azurite.connectionString);
     const container = service.getContainerClient('ops-video');
     await container.createIfNotExists();
-    for (const name of ['old.mp4', 'new.mp4']) await container.getBlockBlobClient(name).uploadData(Buffer.from(name));
+    for (const name of ['old.mp4', 'new.mp4'])
+      await container.getBlockBlobClient(name).uploadData(Buffer.from(name));
     const ds = api.app.get(DataSource);
     const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
     await ds.query(
@@ -61,6 +76,10 @@ describe('ops commands: user export and blob tiering', () => {
     expect(real.status).toBe(0);
     expect((await container.getBlobClient('old.mp4').getProperties()).accessTier).toBe('Cool');
     expect((await container.getBlobClient('new.mp4').getProperties()).accessTier).toBe('Hot');
-    expect((await ds.query("SELECT blob_key, tier FROM blob_objects ORDER BY blob_key")).map((r: { blob_key: string; tier: string }) => `${r.blob_key}:${r.tier}`)).toEqual(['new.mp4:Hot', 'old.mp4:Cool']);
+    expect(
+      (await ds.query('SELECT blob_key, tier FROM blob_objects ORDER BY blob_key')).map(
+        (r: { blob_key: string; tier: string }) => `${r.blob_key}:${r.tier}`,
+      ),
+    ).toEqual(['new.mp4:Hot', 'old.mp4:Cool']);
   });
 });

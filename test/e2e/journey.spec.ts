@@ -45,18 +45,44 @@ describe('the user journey on the embedded default', () => {
     // Instagram fetches the video from our signed file URL itself, so the API listens for real
     await api.app.listen(port, '127.0.0.1');
     scheduler = await startScheduler({ ...env, LOG_LEVEL: process.env.JOURNEY_LOG ?? 'silent' });
-    token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '국밥집사장' } })).body.accessToken;
+    token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '국밥집사장' } }))
+      .body.accessToken;
     // Home: search, then make the store from a result, with the owner's menu and a photo
-    const found = await api.request('GET', `/v1/stores/search?query=${encodeURIComponent('해운대 국밥')}`, { token });
+    const found = await api.request(
+      'GET',
+      `/v1/stores/search?query=${encodeURIComponent('해운대 국밥')}`,
+      { token },
+    );
     expect(found.body.items[0]).toMatchObject({ name: '해운대 할매국밥' });
-    const store = await api.request('POST', '/v1/stores', { token, body: { ...found.body.items[0], link: undefined, source: 'sample', phone: '051-123-4567', menu: [{ name: '돼지국밥', price: '9,000원' }, { name: '수육' }] } });
+    const store = await api.request('POST', '/v1/stores', {
+      token,
+      body: {
+        ...found.body.items[0],
+        link: undefined,
+        source: 'sample',
+        phone: '051-123-4567',
+        menu: [{ name: '돼지국밥', price: '9,000원' }, { name: '수육' }],
+      },
+    });
     expect(store.status).toBe(201);
     storeId = store.body.id;
-    const photo = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#a52' } }).jpeg().toBuffer();
+    const photo = await sharp({
+      create: { width: 1200, height: 900, channels: 3, background: '#a52' },
+    })
+      .jpeg()
+      .toBuffer();
     const form = new FormData();
     form.append('photo', new Blob([photo], { type: 'image/jpeg' }), 'shop.jpg');
     const multipart = new Response(form);
-    const uploaded = await api.app.inject({ method: 'POST', url: `/v1/stores/${storeId}/photos`, headers: { authorization: `Bearer ${token}`, 'content-type': multipart.headers.get('content-type')! }, payload: Buffer.from(await multipart.arrayBuffer()) });
+    const uploaded = await api.app.inject({
+      method: 'POST',
+      url: `/v1/stores/${storeId}/photos`,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': multipart.headers.get('content-type')!,
+      },
+      payload: Buffer.from(await multipart.arrayBuffer()),
+    });
     expect(uploaded.statusCode).toBe(201);
   });
 
@@ -70,11 +96,16 @@ describe('the user journey on the embedded default', () => {
 
   const project = (id: string) => api.request('GET', `/v1/projects/${id}`, { token });
   const until = (id: string, state: string) =>
-    waitFor(`project ${id} to reach ${state}`, async () => {
-      const p = (await project(id)).body;
-      if (p.state === 'FAILED') throw new Error(`FAILED: ${p.lastError}`);
-      return p.state === state ? p : undefined;
-    }, 240_000, 150);
+    waitFor(
+      `project ${id} to reach ${state}`,
+      async () => {
+        const p = (await project(id)).body;
+        if (p.state === 'FAILED') throw new Error(`FAILED: ${p.lastError}`);
+        return p.state === state ? p : undefined;
+      },
+      240_000,
+      150,
+    );
   const download = async (url: string, file: string) => {
     const u = new URL(url);
     const res = await api.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` });
@@ -84,7 +115,10 @@ describe('the user journey on the embedded default', () => {
   };
 
   it('lyrics -> edit -> approve -> song -> pick a clip -> video -> archive -> MP4', async () => {
-    const created = await api.request('POST', '/v1/projects', { token, body: { storeId, mood: 'bright', genre: 'pop', lengthSec: 20, keywords: ['50년 전통'] } });
+    const created = await api.request('POST', '/v1/projects', {
+      token,
+      body: { storeId, mood: 'bright', genre: 'pop', lengthSec: 20, keywords: ['50년 전통'] },
+    });
     expect(created.status).toBe(202);
     expect(created.body).toMatchObject({ state: 'DRAFT', progress: { percent: 0 } });
     const id = created.body.id;
@@ -92,35 +126,75 @@ describe('the user journey on the embedded default', () => {
     const ready = await until(id, 'LYRICS_READY');
     expect(ready.progress.waitingFor).toBe('owner');
     const [v1] = (await api.request('GET', `/v1/projects/${id}/lyrics`, { token })).body;
-    expect(v1.sections.flatMap((s: { lines: string[] }) => s.lines).join(' ')).toContain('해운대 할매국밥');
+    expect(v1.sections.flatMap((s: { lines: string[] }) => s.lines).join(' ')).toContain(
+      '해운대 할매국밥',
+    );
 
-    const edited = await api.request('PUT', `/v1/projects/${id}/lyrics`, { token, body: { title: v1.title, sections: [...v1.sections.slice(0, -1), { name: 'outro', lines: ['할매국밥에서 만나요'] }] } });
+    const edited = await api.request('PUT', `/v1/projects/${id}/lyrics`, {
+      token,
+      body: {
+        title: v1.title,
+        sections: [...v1.sections.slice(0, -1), { name: 'outro', lines: ['할매국밥에서 만나요'] }],
+      },
+    });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ version: 2, source: 'edited' });
-    const tooLong = await api.request('PUT', `/v1/projects/${id}/lyrics`, { token, body: { title: 'x', sections: [{ name: 'verse', lines: ['가'.repeat(41)] }] } });
+    const tooLong = await api.request('PUT', `/v1/projects/${id}/lyrics`, {
+      token,
+      body: { title: 'x', sections: [{ name: 'verse', lines: ['가'.repeat(41)] }] },
+    });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.message).toMatch(/lines/);
 
-    expect((await api.request('POST', `/v1/projects/${id}/lyrics/approve`, { token, body: {} })).status).toBe(202);
+    expect(
+      (await api.request('POST', `/v1/projects/${id}/lyrics/approve`, { token, body: {} })).status,
+    ).toBe(202);
     await until(id, 'SONG_READY');
     const first = (await api.request('GET', `/v1/projects/${id}/song`, { token })).body;
     expect(first).toHaveLength(2);
     // not taken with either clip: two new ones from the same lyrics
-    expect((await api.request('POST', `/v1/projects/${id}/video`, { token, body: {} })).status).toBe(409); // no clip picked
-    expect((await api.request('POST', `/v1/projects/${id}/song`, { token, body: {} })).status).toBe(202);
-    await waitFor('new clips', async () => {
-      const p = (await project(id)).body;
-      if (p.state !== 'SONG_READY') return undefined;
-      const now = (await api.request('GET', `/v1/projects/${id}/song`, { token })).body as { id: string }[];
-      return now.length === 2 && now.every((c) => !first.some((f: { id: string }) => f.id === c.id)) ? now : undefined;
-    }, 120_000, 150);
+    expect(
+      (await api.request('POST', `/v1/projects/${id}/video`, { token, body: {} })).status,
+    ).toBe(409); // no clip picked
+    expect((await api.request('POST', `/v1/projects/${id}/song`, { token, body: {} })).status).toBe(
+      202,
+    );
+    await waitFor(
+      'new clips',
+      async () => {
+        const p = (await project(id)).body;
+        if (p.state !== 'SONG_READY') return undefined;
+        const now = (await api.request('GET', `/v1/projects/${id}/song`, { token })).body as {
+          id: string;
+        }[];
+        return now.length === 2 &&
+          now.every((c) => !first.some((f: { id: string }) => f.id === c.id))
+          ? now
+          : undefined;
+      },
+      120_000,
+      150,
+    );
     const clips = (await api.request('GET', `/v1/projects/${id}/song`, { token })).body;
     expect(clips).toHaveLength(2);
     const clipFile = join(dir, 'clip.m4a');
     await download(clips[1].downloadUrl, clipFile);
-    const songSec = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', clipFile], { encoding: 'utf8' }));
+    const songSec = Number(
+      execFileSync(
+        'ffprobe',
+        ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', clipFile],
+        { encoding: 'utf8' },
+      ),
+    );
 
-    expect((await api.request('POST', `/v1/projects/${id}/song/select`, { token, body: { clipId: clips[1].id } })).status).toBe(202);
+    expect(
+      (
+        await api.request('POST', `/v1/projects/${id}/song/select`, {
+          token,
+          body: { clipId: clips[1].id },
+        })
+      ).status,
+    ).toBe(202);
     const done = await until(id, 'DONE');
     expect(done.progress).toMatchObject({ percent: 100 });
 
@@ -129,33 +203,71 @@ describe('the user journey on the embedded default', () => {
     const mp4 = join(dir, 'video.mp4');
     const res = await download(video.downloadUrl, mp4);
     expect(res.headers['content-type']).toBe('video/mp4');
-    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', mp4], { encoding: 'utf8' }));
+    const probe = JSON.parse(
+      execFileSync(
+        'ffprobe',
+        ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', mp4],
+        { encoding: 'utf8' },
+      ),
+    );
     const v = probe.streams.find((s: { codec_type: string }) => s.codec_type === 'video');
     expect([v.codec_name, v.width, v.height]).toEqual(['h264', 1080, 1920]);
     expect(probe.streams.some((s: { codec_name: string }) => s.codec_name === 'aac')).toBe(true);
     expect(Math.abs(Number(probe.format.duration) - Math.min(songSec, 21))).toBeLessThan(1);
 
     // rendered again on request: the engine checked, a template only for Creatomate
-    expect((await api.request('POST', `/v1/projects/${id}/song`, { token, body: {} })).status).toBe(409);
-    expect((await api.request('POST', `/v1/projects/${id}/video`, { token, body: { engine: 'creatomate' } })).body.message).toMatch(/not configured/);
-    expect((await api.request('POST', `/v1/projects/${id}/video`, { token, body: { templateId: 'tpl-1' } })).status).toBe(400);
-    const rerender = await api.request('POST', `/v1/projects/${id}/video`, { token, body: { engine: 'ffmpeg' } });
+    expect((await api.request('POST', `/v1/projects/${id}/song`, { token, body: {} })).status).toBe(
+      409,
+    );
+    expect(
+      (
+        await api.request('POST', `/v1/projects/${id}/video`, {
+          token,
+          body: { engine: 'creatomate' },
+        })
+      ).body.message,
+    ).toMatch(/not configured/);
+    expect(
+      (
+        await api.request('POST', `/v1/projects/${id}/video`, {
+          token,
+          body: { templateId: 'tpl-1' },
+        })
+      ).status,
+    ).toBe(400);
+    const rerender = await api.request('POST', `/v1/projects/${id}/video`, {
+      token,
+      body: { engine: 'ffmpeg' },
+    });
     expect(rerender.status).toBe(202);
     expect(rerender.body.state).toBe('SONG_READY');
     await until(id, 'DONE');
-    expect((await api.request('GET', `/v1/projects/${id}/video`, { token })).body).toMatchObject({ engine: 'ffmpeg', width: 1080 });
+    expect((await api.request('GET', `/v1/projects/${id}/video`, { token })).body).toMatchObject({
+      engine: 'ffmpeg',
+      width: 1080,
+    });
 
     // a tampered or expired file link is refused
     const u = new URL(video.downloadUrl);
     u.searchParams.set('sig', 'x' + u.searchParams.get('sig')!.slice(1));
-    expect((await api.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` })).statusCode).toBe(404);
+    expect(
+      (await api.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` })).statusCode,
+    ).toBe(404);
 
     // Archive: the creation with its thumbnail, duration and download link
     const archive = (await api.request('GET', '/v1/archive', { token })).body;
     const item = archive.items.find((a: { projectId: string }) => a.projectId === id);
-    expect(item).toMatchObject({ storeName: '해운대 할매국밥', width: 1080, height: 1920, engine: 'ffmpeg' });
+    expect(item).toMatchObject({
+      storeName: '해운대 할매국밥',
+      width: 1080,
+      height: 1920,
+      engine: 'ffmpeg',
+    });
     expect(Math.abs(item.durationSec - Number(probe.format.duration))).toBeLessThan(1);
-    const thumb = await api.app.inject({ method: 'GET', url: new URL(item.thumbnailUrl).pathname + new URL(item.thumbnailUrl).search });
+    const thumb = await api.app.inject({
+      method: 'GET',
+      url: new URL(item.thumbnailUrl).pathname + new URL(item.thumbnailUrl).search,
+    });
     expect(thumb.statusCode).toBe(200);
     expect((await sharp(thumb.rawPayload).metadata()).format).toBe('jpeg');
     const again = join(dir, 'archive.mp4');
@@ -163,7 +275,10 @@ describe('the user journey on the embedded default', () => {
   });
 
   it('runs straight through on autopilot', async () => {
-    const created = await api.request('POST', '/v1/projects', { token, body: { storeId, mood: 'calm', lengthSec: 15, autopilot: true } });
+    const created = await api.request('POST', '/v1/projects', {
+      token,
+      body: { storeId, mood: 'calm', lengthSec: 15, autopilot: true },
+    });
     // the first project's step durations make an ETA for this one
     expect(created.body.progress.etaSec).toEqual(expect.any(Number));
     const done = await until(created.body.id, 'DONE');
@@ -172,10 +287,16 @@ describe('the user journey on the embedded default', () => {
     const video = await api.request('GET', `/v1/projects/${created.body.id}/video`, { token });
     expect(video.status).toBe(200);
     // in the archive, and a real vertical H.264/AAC MP4
-    const item = (await api.request('GET', '/v1/archive', { token })).body.items.find((a: { projectId: string }) => a.projectId === created.body.id);
+    const item = (await api.request('GET', '/v1/archive', { token })).body.items.find(
+      (a: { projectId: string }) => a.projectId === created.body.id,
+    );
     const mp4 = join(dir, 'autopilot.mp4');
     await download(item.videoUrl, mp4);
-    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', mp4], { encoding: 'utf8' }));
+    const probe = JSON.parse(
+      execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', mp4], {
+        encoding: 'utf8',
+      }),
+    );
     const v = probe.streams.find((x: { codec_type: string }) => x.codec_type === 'video');
     expect([v.codec_name, v.width, v.height]).toEqual(['h264', 1080, 1920]);
     expect(probe.streams.some((x: { codec_name: string }) => x.codec_name === 'aac')).toBe(true);
@@ -203,18 +324,40 @@ describe('the user journey on the embedded default', () => {
     expect(listed.items).toHaveLength(2);
     expect(JSON.stringify(listed)).not.toMatch(/g-access|g-refresh|IGlong/);
 
-    const up = await api.request('POST', `/v1/projects/${autopilotId}/uploads`, { token, body: { accounts: [yt.id, ig.id], title: '해운대 할매국밥 CM송', description: '40년 전통', tags: ['국밥'], privacy: 'public' } });
+    const up = await api.request('POST', `/v1/projects/${autopilotId}/uploads`, {
+      token,
+      body: {
+        accounts: [yt.id, ig.id],
+        title: '해운대 할매국밥 CM송',
+        description: '40년 전통',
+        tags: ['국밥'],
+        privacy: 'public',
+      },
+    });
     expect(up.status).toBe(202);
     expect(up.body.items.map((u: { state: string }) => u.state)).toEqual(['queued', 'queued']);
-    const published = await waitFor('both publications', async () => {
-      const items = (await api.request('GET', `/v1/projects/${autopilotId}/uploads`, { token })).body.items as { state: string; postUrl: string; error: string }[];
-      if (items.some((i) => i.state === 'failed')) throw new Error(`failed: ${items.map((i) => i.error).join('; ')}`);
-      return items.every((i) => i.state === 'published') ? items : undefined;
-    }, 60_000, 200);
-    expect(published.map((p) => p.postUrl)).toEqual([expect.stringMatching(/^https:\/\/www\.youtube\.com\/shorts\//), expect.stringMatching(/^https:\/\/www\.instagram\.com\/reel\//)]);
+    const published = await waitFor(
+      'both publications',
+      async () => {
+        const items = (await api.request('GET', `/v1/projects/${autopilotId}/uploads`, { token }))
+          .body.items as { state: string; postUrl: string; error: string }[];
+        if (items.some((i) => i.state === 'failed'))
+          throw new Error(`failed: ${items.map((i) => i.error).join('; ')}`);
+        return items.every((i) => i.state === 'published') ? items : undefined;
+      },
+      60_000,
+      200,
+    );
+    expect(published.map((p) => p.postUrl)).toEqual([
+      expect.stringMatching(/^https:\/\/www\.youtube\.com\/shorts\//),
+      expect.stringMatching(/^https:\/\/www\.instagram\.com\/reel\//),
+    ]);
     const [video] = [...google.videos.values()];
     const mp4 = (await api.request('GET', `/v1/projects/${autopilotId}/video`, { token })).body;
-    const original = await api.app.inject({ method: 'GET', url: new URL(mp4.downloadUrl).pathname + new URL(mp4.downloadUrl).search });
+    const original = await api.app.inject({
+      method: 'GET',
+      url: new URL(mp4.downloadUrl).pathname + new URL(mp4.downloadUrl).search,
+    });
     expect(video.bytes.equals(original.rawPayload)).toBe(true);
     expect(video.meta.status.privacyStatus).toBe('public');
     expect([...instagram.containers.values()][0].videoBytes).toBe(original.rawPayload.length);
@@ -222,52 +365,108 @@ describe('the user journey on the embedded default', () => {
     // a slow upload does not hold another publication back: they run side by side
     google.knobs.latencyMs = 1500;
     try {
-      const second = await api.request('POST', `/v1/projects/${autopilotId}/uploads`, { token, body: { accounts: [yt.id, ig.id], title: '두 번째', privacy: 'private' } });
+      const second = await api.request('POST', `/v1/projects/${autopilotId}/uploads`, {
+        token,
+        body: { accounts: [yt.id, ig.id], title: '두 번째', privacy: 'private' },
+      });
       const [ytUp, igUp] = second.body.items as { id: string }[];
-      const states = await waitFor('the Instagram one to finish', async () => {
-        const items = (await api.request('GET', `/v1/projects/${autopilotId}/uploads`, { token })).body.items as { id: string; state: string }[];
-        const byId = Object.fromEntries(items.map((i) => [i.id, i.state]));
-        return byId[igUp.id] === 'published' ? byId : undefined;
-      }, 30_000, 50);
+      const states = await waitFor(
+        'the Instagram one to finish',
+        async () => {
+          const items = (await api.request('GET', `/v1/projects/${autopilotId}/uploads`, { token }))
+            .body.items as { id: string; state: string }[];
+          const byId = Object.fromEntries(items.map((i) => [i.id, i.state]));
+          return byId[igUp.id] === 'published' ? byId : undefined;
+        },
+        30_000,
+        50,
+      );
       expect(states[ytUp.id]).not.toBe('published');
-      await waitFor('the YouTube one too', async () => ((await api.request('GET', `/v1/projects/${autopilotId}/uploads`, { token })).body.items as { id: string; state: string }[]).some((i) => i.id === ytUp.id && i.state === 'published') || undefined, 60_000, 200);
+      await waitFor(
+        'the YouTube one too',
+        async () =>
+          (
+            (await api.request('GET', `/v1/projects/${autopilotId}/uploads`, { token })).body
+              .items as { id: string; state: string }[]
+          ).some((i) => i.id === ytUp.id && i.state === 'published') || undefined,
+        60_000,
+        200,
+      );
     } finally {
       google.knobs.latencyMs = 0;
     }
 
     // another user can neither see nor publish this project, nor use these accounts
-    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '옆집' } })).body.accessToken;
-    expect((await api.request('POST', `/v1/projects/${autopilotId}/uploads`, { token: other, body: { accounts: [yt.id], title: 't', privacy: 'private' } })).status).toBe(404);
-    expect((await api.request('DELETE', `/v1/social/accounts/${yt.id}`, { token: other })).status).toBe(404);
-    expect((await api.request('DELETE', `/v1/social/accounts/${yt.id}`, { token })).status).toBe(204);
+    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '옆집' } }))
+      .body.accessToken;
+    expect(
+      (
+        await api.request('POST', `/v1/projects/${autopilotId}/uploads`, {
+          token: other,
+          body: { accounts: [yt.id], title: 't', privacy: 'private' },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await api.request('DELETE', `/v1/social/accounts/${yt.id}`, { token: other })).status,
+    ).toBe(404);
+    expect((await api.request('DELETE', `/v1/social/accounts/${yt.id}`, { token })).status).toBe(
+      204,
+    );
   });
 
   it('deletes a creation from the archive with its files', async () => {
     const archive = (await api.request('GET', '/v1/archive?limit=1', { token })).body;
     expect(archive.items).toHaveLength(1);
     expect(archive.nextCursor).toEqual(expect.any(String));
-    const next = (await api.request('GET', `/v1/archive?limit=1&cursor=${archive.nextCursor}`, { token })).body;
+    const next = (
+      await api.request('GET', `/v1/archive?limit=1&cursor=${archive.nextCursor}`, { token })
+    ).body;
     expect(next.items).toHaveLength(1);
     expect(next.items[0].projectId).not.toBe(archive.items[0].projectId);
     const victim = next.items[0];
-    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '남남' } })).body.accessToken;
-    expect((await api.request('DELETE', `/v1/archive/${victim.projectId}`, { token: other })).status).toBe(404);
-    expect((await api.request('DELETE', `/v1/archive/${victim.projectId}`, { token })).status).toBe(204);
+    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '남남' } }))
+      .body.accessToken;
+    expect(
+      (await api.request('DELETE', `/v1/archive/${victim.projectId}`, { token: other })).status,
+    ).toBe(404);
+    expect((await api.request('DELETE', `/v1/archive/${victim.projectId}`, { token })).status).toBe(
+      204,
+    );
     const u = new URL(victim.videoUrl);
-    expect((await api.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` })).statusCode).toBe(404);
-    expect((await api.request('GET', `/v1/projects/${victim.projectId}`, { token })).status).toBe(404);
-    expect((await api.request('GET', '/v1/archive', { token })).body.items.map((a: { projectId: string }) => a.projectId)).not.toContain(victim.projectId);
+    expect(
+      (await api.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` })).statusCode,
+    ).toBe(404);
+    expect((await api.request('GET', `/v1/projects/${victim.projectId}`, { token })).status).toBe(
+      404,
+    );
+    expect(
+      (await api.request('GET', '/v1/archive', { token })).body.items.map(
+        (a: { projectId: string }) => a.projectId,
+      ),
+    ).not.toContain(victim.projectId);
   });
 
-  it('refuses actions out of turn and other people\'s projects', async () => {
-    const created = await api.request('POST', '/v1/projects', { token, body: { storeId, lengthSec: 15 } });
+  it("refuses actions out of turn and other people's projects", async () => {
+    const created = await api.request('POST', '/v1/projects', {
+      token,
+      body: { storeId, lengthSec: 15 },
+    });
     const id = created.body.id;
-    expect((await api.request('POST', `/v1/projects/${id}/song/select`, { token, body: { clipId: id } })).status).toBe(409);
+    expect(
+      (await api.request('POST', `/v1/projects/${id}/song/select`, { token, body: { clipId: id } }))
+        .status,
+    ).toBe(409);
     expect((await api.request('POST', `/v1/projects/${id}/retry`, { token })).status).toBe(409);
-    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '남' } })).body.accessToken;
+    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '남' } }))
+      .body.accessToken;
     expect((await api.request('GET', `/v1/projects/${id}`, { token: other })).status).toBe(404);
-    expect((await api.request('POST', '/v1/projects', { token: other, body: { storeId } })).status).toBe(404);
-    expect((await api.request('POST', `/v1/projects/${id}/cancel`, { token })).body.state).toBe('CANCELLED');
+    expect(
+      (await api.request('POST', '/v1/projects', { token: other, body: { storeId } })).status,
+    ).toBe(404);
+    expect((await api.request('POST', `/v1/projects/${id}/cancel`, { token })).body.state).toBe(
+      'CANCELLED',
+    );
     expect((await api.request('POST', `/v1/projects/${id}/cancel`, { token })).status).toBe(409);
   });
 });

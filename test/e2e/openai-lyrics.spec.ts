@@ -1,14 +1,36 @@
-import { OpenAiLyricsEngine, ProviderRejectedError, ProviderUnavailableError } from '@app/integrations';
+import {
+  OpenAiLyricsEngine,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+} from '@app/integrations';
 import { FakeOpenAi, openAiError } from '../fakes/openai.fake';
 
 describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', () => {
   const fake = new FakeOpenAi();
   let engine: OpenAiLyricsEngine;
-  const request = { store: { name: '할매국밥', category: '한식>국밥', roadAddress: '부산 해운대구 해운대로 1', menu: [{ name: '돼지국밥' }] }, mood: 'bright', genre: 'trot', keywords: ['든든한 국밥'], lengthSec: 30 };
+  const request = {
+    store: {
+      name: '할매국밥',
+      category: '한식>국밥',
+      roadAddress: '부산 해운대구 해운대로 1',
+      menu: [{ name: '돼지국밥' }],
+    },
+    mood: 'bright',
+    genre: 'trot',
+    keywords: ['든든한 국밥'],
+    lengthSec: 30,
+  };
 
   beforeAll(async () => {
     await fake.start();
-    engine = new OpenAiLyricsEngine({ baseUrl: `${fake.url}/v1`, apiKey: fake.apiKey, model: 'gpt-4o-mini', moderationModel: 'omni-moderation-latest', timeoutMs: 2000, maxRetries: 0 });
+    engine = new OpenAiLyricsEngine({
+      baseUrl: `${fake.url}/v1`,
+      apiKey: fake.apiKey,
+      model: 'gpt-4o-mini',
+      moderationModel: 'omni-moderation-latest',
+      timeoutMs: 2000,
+      maxRetries: 0,
+    });
   });
   afterAll(() => fake.stop());
   afterEach(() => {
@@ -33,16 +55,32 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
 
   it('refuses flagged owner text before any lyrics are written', async () => {
     const before = fake.count('POST', '/v1/chat/completions');
-    await expect(engine.write({ ...request, hints: '경쟁 가게를 죽여버리자' }, 'k2')).rejects.toThrow(/moderation \(violence\)/);
-    await expect(engine.write({ ...request, hints: '경쟁 가게를 죽여버리자' }, 'k2')).rejects.toBeInstanceOf(ProviderRejectedError);
+    await expect(
+      engine.write({ ...request, hints: '경쟁 가게를 죽여버리자' }, 'k2'),
+    ).rejects.toThrow(/moderation \(violence\)/);
+    await expect(
+      engine.write({ ...request, hints: '경쟁 가게를 죽여버리자' }, 'k2'),
+    ).rejects.toBeInstanceOf(ProviderRejectedError);
     expect(fake.count('POST', '/v1/chat/completions')).toBe(before);
   });
 
   it('maps a bad key, 429, insufficient quota, 5xx, a timeout and malformed payloads to domain errors', async () => {
-    const bad = new OpenAiLyricsEngine({ baseUrl: `${fake.url}/v1`, apiKey: 'sk-wrong', model: 'm', moderationModel: 'm', timeoutMs: 2000, maxRetries: 0 });
-    await expect(bad.write(request, 'k')).rejects.toThrow(/refused our API key \(401 invalid_api_key\)/);
+    const bad = new OpenAiLyricsEngine({
+      baseUrl: `${fake.url}/v1`,
+      apiKey: 'sk-wrong',
+      model: 'm',
+      moderationModel: 'm',
+      timeoutMs: 2000,
+      maxRetries: 0,
+    });
+    await expect(bad.write(request, 'k')).rejects.toThrow(
+      /refused our API key \(401 invalid_api_key\)/,
+    );
 
-    fake.failNext(1, openAiError(429, 'Rate limit reached', 'rate_limit_exceeded', { 'retry-after': '7' }));
+    fake.failNext(
+      1,
+      openAiError(429, 'Rate limit reached', 'rate_limit_exceeded', { 'retry-after': '7' }),
+    );
     const limited = await engine.write(request, 'k').catch((e) => e);
     expect(limited).toBeInstanceOf(ProviderUnavailableError);
     expect(limited.retryAfterSec).toBe(7);
@@ -65,10 +103,18 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
     fake.contentOverride = '{"title":"","sections":[]}';
     await expect(engine.write(request, 'k')).rejects.toThrow(/without a title or lines/);
     // kept within the limits an owner's edit is held to, so the owner can save them back unchanged
-    fake.contentOverride = JSON.stringify({ title: '긴 노래', sections: Array.from({ length: 10 }, () => ({ name: 'verse', lines: Array.from({ length: 12 }, () => '가'.repeat(60)) })) });
+    fake.contentOverride = JSON.stringify({
+      title: '긴 노래',
+      sections: Array.from({ length: 10 }, () => ({
+        name: 'verse',
+        lines: Array.from({ length: 12 }, () => '가'.repeat(60)),
+      })),
+    });
     const long = (await engine.write(request, 'k')).lyrics;
     expect(long.sections).toHaveLength(8);
-    expect(long.sections.every((x) => x.lines.length === 8 && x.lines.every((l) => l.length === 40))).toBe(true);
+    expect(
+      long.sections.every((x) => x.lines.length === 8 && x.lines.every((l) => l.length === 40)),
+    ).toBe(true);
     fake.contentOverride = undefined;
     fake.finishReason = 'content_filter';
     await expect(engine.write(request, 'k')).rejects.toBeInstanceOf(ProviderRejectedError);

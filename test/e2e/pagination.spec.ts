@@ -9,14 +9,21 @@ describe('cursor pagination', () => {
   it('walks every store once, newest first, page by page, and refuses a forged cursor', async () => {
     const api = await startApi({ DB_SQLITE_PATH: join(dir, 'p.sqlite') });
     try {
-      const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'p' } })).body.accessToken;
+      const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'p' } }))
+        .body.accessToken;
       const made: string[] = [];
-      for (let i = 0; i < 5; i++) made.push((await api.request('POST', '/v1/stores', { token, body: { name: `가게 ${i}` } })).body.id);
+      for (let i = 0; i < 5; i++)
+        made.push(
+          (await api.request('POST', '/v1/stores', { token, body: { name: `가게 ${i}` } })).body.id,
+        );
       const seen: string[] = [];
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await api.request('GET', `/v1/stores?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token });
+        const res: { body: { items: { id: string }[]; nextCursor: string | null } } =
+          await api.request('GET', `/v1/stores?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+            token,
+          });
         seen.push(...res.body.items.map((s) => s.id));
         cursor = res.body.nextCursor;
         pages++;

@@ -10,7 +10,10 @@ async function multipart(field: string, bytes: Buffer, filename: string, type: s
   const form = new FormData();
   form.append(field, new Blob([bytes], { type }), filename);
   const r = new Response(form);
-  return { payload: Buffer.from(await r.arrayBuffer()), contentType: r.headers.get('content-type')! };
+  return {
+    payload: Buffer.from(await r.arrayBuffer()),
+    contentType: r.headers.get('content-type')!,
+  };
 }
 
 describe('store photos: upload, import by URL, list, delete', () => {
@@ -24,17 +27,40 @@ describe('store photos: upload, import by URL, list, delete', () => {
 
   beforeAll(async () => {
     // a phone photo: EXIF with GPS coordinates and a rotated orientation
-    jpegWithGps = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#c33' } })
+    jpegWithGps = await sharp({
+      create: { width: 400, height: 300, channels: 3, background: '#c33' },
+    })
       .jpeg()
-      .withExif({ IFD0: { Make: 'CastadTestPhone' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '35/1 9/1 48/1', GPSLongitudeRef: 'E', GPSLongitude: '129/1 9/1 36/1' } })
+      .withExif({
+        IFD0: { Make: 'CastadTestPhone' },
+        IFD3: {
+          GPSLatitudeRef: 'N',
+          GPSLatitude: '35/1 9/1 48/1',
+          GPSLongitudeRef: 'E',
+          GPSLongitude: '129/1 9/1 36/1',
+        },
+      })
       .withMetadata({ orientation: 6 })
       .toBuffer();
-    images = createServer((q, r) => (q.url === '/shop.jpg' ? r.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpegWithGps) : r.writeHead(404).end()));
+    images = createServer((q, r) =>
+      q.url === '/shop.jpg'
+        ? r.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpegWithGps)
+        : r.writeHead(404).end(),
+    );
     await new Promise<void>((ok) => images.listen(0, '127.0.0.1', ok));
     imageHost = `127.0.0.1:${(images.address() as AddressInfo).port}`;
-    api = await startApi({ DB_SQLITE_PATH: join(dir, 'p.sqlite'), BLOB_LOCAL_ROOT: join(dir, 'blobs'), PHOTO_MAX_BYTES: '300000', PHOTO_MAX_PIXELS: '4000000', PHOTOS_PER_STORE: '4', FETCH_ALLOW_HOSTS: imageHost });
-    token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '사진' } })).body.accessToken;
-    storeId = (await api.request('POST', '/v1/stores', { token, body: { name: '사진관 국밥' } })).body.id;
+    api = await startApi({
+      DB_SQLITE_PATH: join(dir, 'p.sqlite'),
+      BLOB_LOCAL_ROOT: join(dir, 'blobs'),
+      PHOTO_MAX_BYTES: '300000',
+      PHOTO_MAX_PIXELS: '4000000',
+      PHOTOS_PER_STORE: '4',
+      FETCH_ALLOW_HOSTS: imageHost,
+    });
+    token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '사진' } })).body
+      .accessToken;
+    storeId = (await api.request('POST', '/v1/stores', { token, body: { name: '사진관 국밥' } }))
+      .body.id;
   });
   afterAll(async () => {
     await api.close();
@@ -44,7 +70,12 @@ describe('store photos: upload, import by URL, list, delete', () => {
 
   const upload = async (bytes: Buffer, type = 'image/jpeg', who = token, field = 'photo') => {
     const m = await multipart(field, bytes, 'x', type);
-    const res = await api.app.inject({ method: 'POST', url: `/v1/stores/${storeId}/photos`, headers: { authorization: `Bearer ${who}`, 'content-type': m.contentType }, payload: m.payload });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: `/v1/stores/${storeId}/photos`,
+      headers: { authorization: `Bearer ${who}`, 'content-type': m.contentType },
+      payload: m.payload,
+    });
     return { status: res.statusCode, body: res.json() };
   };
   const fetchStored = async (url: string) => {
@@ -58,7 +89,12 @@ describe('store photos: upload, import by URL, list, delete', () => {
     const res = await upload(jpegWithGps);
     expect(res.status).toBe(201);
     // orientation 6 applied: the stored image is portrait
-    expect(res.body).toMatchObject({ contentType: 'image/jpeg', width: 300, height: 400, source: 'upload' });
+    expect(res.body).toMatchObject({
+      contentType: 'image/jpeg',
+      width: 300,
+      height: 400,
+      source: 'upload',
+    });
     const stored = await fetchStored(res.body.url);
     const meta = await sharp(stored).metadata();
     expect(meta.exif).toBeUndefined();
@@ -66,29 +102,65 @@ describe('store photos: upload, import by URL, list, delete', () => {
   });
 
   it('accepts PNG and WebP; refuses GIF, non-images, too many pixels, too many bytes and a missing field', async () => {
-    const png = await sharp({ create: { width: 64, height: 64, channels: 4, background: '#00f8' } }).png().toBuffer();
-    const webp = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#0f0' } }).webp().toBuffer();
+    const png = await sharp({ create: { width: 64, height: 64, channels: 4, background: '#00f8' } })
+      .png()
+      .toBuffer();
+    const webp = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#0f0' } })
+      .webp()
+      .toBuffer();
     expect((await upload(png, 'image/png')).body.contentType).toBe('image/png');
     expect((await upload(webp, 'image/webp')).body.contentType).toBe('image/webp');
-    const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).gif().toBuffer();
-    expect(await upload(gif, 'image/gif')).toMatchObject({ status: 400, body: { message: expect.stringMatching(/gif images are not accepted/) } });
+    const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+      .gif()
+      .toBuffer();
+    expect(await upload(gif, 'image/gif')).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/gif images are not accepted/) },
+    });
     // named .jpg, declared image/jpeg, but it is text: the content decides
-    expect(await upload(Buffer.from('hello, not an image'), 'image/jpeg')).toMatchObject({ status: 400, body: { message: expect.stringMatching(/not an image/) } });
-    const huge = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#fff' } }).jpeg({ quality: 1 }).toBuffer();
-    expect(await upload(huge)).toMatchObject({ status: 400, body: { message: expect.stringMatching(/3000x2000 pixels/) } });
+    expect(await upload(Buffer.from('hello, not an image'), 'image/jpeg')).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/not an image/) },
+    });
+    const huge = await sharp({
+      create: { width: 3000, height: 2000, channels: 3, background: '#fff' },
+    })
+      .jpeg({ quality: 1 })
+      .toBuffer();
+    expect(await upload(huge)).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/3000x2000 pixels/) },
+    });
     expect((await upload(Buffer.alloc(400_000, 1))).status).toBe(413);
-    expect(await upload(png, 'image/png', token, 'file')).toMatchObject({ status: 400, body: { message: expect.stringMatching(/"photo"/) } });
-    const json = await api.request('POST', `/v1/stores/${storeId}/photos`, { token, body: { photo: 'x' } });
+    expect(await upload(png, 'image/png', token, 'file')).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/"photo"/) },
+    });
+    const json = await api.request('POST', `/v1/stores/${storeId}/photos`, {
+      token,
+      body: { photo: 'x' },
+    });
     expect(json.status).toBe(400);
   });
 
   it('imports from a URL through the SSRF guard and keeps to the per-store limit', async () => {
-    const ok = await api.request('POST', `/v1/stores/${storeId}/photos/import`, { token, body: { url: `http://${imageHost}/shop.jpg` } });
+    const ok = await api.request('POST', `/v1/stores/${storeId}/photos/import`, {
+      token,
+      body: { url: `http://${imageHost}/shop.jpg` },
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.source).toBe('naver');
     expect((await sharp(await fetchStored(ok.body.url)).metadata()).exif).toBeUndefined();
-    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://127.0.0.1:1/x.jpg', 'http://[::1]/x.jpg', 'http://10.0.0.8/x.jpg']) {
-      const res = await api.request('POST', `/v1/stores/${storeId}/photos/import`, { token, body: { url } });
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://127.0.0.1:1/x.jpg',
+      'http://[::1]/x.jpg',
+      'http://10.0.0.8/x.jpg',
+    ]) {
+      const res = await api.request('POST', `/v1/stores/${storeId}/photos/import`, {
+        token,
+        body: { url },
+      });
       expect([url, res.status]).toEqual([url, 400]);
       expect(res.body.message).toMatch(/private or reserved/);
     }
@@ -99,13 +171,25 @@ describe('store photos: upload, import by URL, list, delete', () => {
   it('lists and deletes (file included); other people get 404', async () => {
     const list = (await api.request('GET', `/v1/stores/${storeId}/photos`, { token })).body.items;
     expect(list).toHaveLength(4);
-    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '남' } })).body.accessToken;
-    expect((await api.request('GET', `/v1/stores/${storeId}/photos`, { token: other })).status).toBe(404);
+    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '남' } }))
+      .body.accessToken;
+    expect(
+      (await api.request('GET', `/v1/stores/${storeId}/photos`, { token: other })).status,
+    ).toBe(404);
     expect((await upload(jpegWithGps, 'image/jpeg', other)).status).toBe(404);
-    expect((await api.request('DELETE', `/v1/stores/${storeId}/photos/${list[0].id}`, { token: other })).status).toBe(404);
-    expect((await api.request('DELETE', `/v1/stores/${storeId}/photos/${list[0].id}`, { token })).status).toBe(204);
+    expect(
+      (await api.request('DELETE', `/v1/stores/${storeId}/photos/${list[0].id}`, { token: other }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await api.request('DELETE', `/v1/stores/${storeId}/photos/${list[0].id}`, { token })).status,
+    ).toBe(204);
     const u = new URL(list[0].url);
-    expect((await api.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` })).statusCode).toBe(404);
-    expect((await api.request('GET', `/v1/stores/${storeId}/photos`, { token })).body.items).toHaveLength(3);
+    expect(
+      (await api.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` })).statusCode,
+    ).toBe(404);
+    expect(
+      (await api.request('GET', `/v1/stores/${storeId}/photos`, { token })).body.items,
+    ).toHaveLength(3);
   });
 });

@@ -15,8 +15,12 @@ describe('place details (menu, hours, photos) from the store’s own page', () =
   let host = '';
   beforeAll(async () => {
     server = createServer((q, r) => {
-      if (q.url === '/place') return r.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-      if (q.url === '/plain') return r.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>menu on a poster</body></html>');
+      if (q.url === '/place')
+        return r.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+      if (q.url === '/plain')
+        return r
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<html><body>menu on a poster</body></html>');
       if (q.url === '/slow') return void setTimeout(() => r.end(PAGE), 2000);
       r.writeHead(404).end();
     });
@@ -43,10 +47,24 @@ describe('place details (menu, hours, photos) from the store’s own page', () =
   });
 
   it('says clearly when the details are not available: no link, no JSON-LD, 404, timeout, an internal address', async () => {
-    expect(await fetchPlaceDetails(null, opts())).toMatchObject({ available: false, reason: expect.stringMatching(/no web page/) });
-    expect(await fetchPlaceDetails(`http://${host}/plain`, opts())).toMatchObject({ available: false, reason: expect.stringMatching(/does not describe/) });
-    expect(await fetchPlaceDetails(`http://${host}/missing`, opts())).toMatchObject({ available: false, reason: expect.stringMatching(/answered 404/) });
-    expect(await fetchPlaceDetails(`http://${host}/slow`, opts())).toMatchObject({ available: false, reason: expect.stringMatching(/did not answer within 500 ms/) });
-    expect(await fetchPlaceDetails('http://169.254.169.254/latest/meta-data/', opts())).toMatchObject({ available: false, reason: expect.stringMatching(/private or reserved/) });
+    expect(await fetchPlaceDetails(null, opts())).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/no web page/),
+    });
+    expect(await fetchPlaceDetails(`http://${host}/plain`, opts())).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/does not describe/),
+    });
+    expect(await fetchPlaceDetails(`http://${host}/missing`, opts())).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/answered 404/),
+    });
+    expect(await fetchPlaceDetails(`http://${host}/slow`, opts())).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/did not answer within 500 ms/),
+    });
+    expect(
+      await fetchPlaceDetails('http://169.254.169.254/latest/meta-data/', opts()),
+    ).toMatchObject({ available: false, reason: expect.stringMatching(/private or reserved/) });
   });
 });

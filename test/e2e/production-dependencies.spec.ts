@@ -7,7 +7,11 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 function jsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? jsFiles(join(dir, e.name))
+      : e.name.endsWith('.js')
+        ? [join(dir, e.name)]
+        : [],
   );
 }
 
@@ -18,7 +22,9 @@ function runtimeImports(): Map<string, string> {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/\b(?:require|import)\(\s*["']([^"'.][^"']*)["']\s*\)/g)) {
       const spec = m[1];
-      const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+      const name = spec.startsWith('@')
+        ? spec.split('/').slice(0, 2).join('/')
+        : spec.split('/')[0];
       if (!found.has(name)) found.set(name, file.slice(root.length + 1));
     }
   }
@@ -36,13 +42,18 @@ describe('production dependencies', () => {
 
   it('finds the imports of the compiled apps', () => {
     // a scan that finds nothing proves nothing: these are loaded by every app
-    expect([...imports.keys()]).toEqual(expect.arrayContaining(['@nestjs/core', 'typeorm', '@azure/storage-blob']));
+    expect([...imports.keys()]).toEqual(
+      expect.arrayContaining(['@nestjs/core', 'typeorm', '@azure/storage-blob']),
+    );
   });
 
   it('lists every package the compiled apps load under "dependencies"', () => {
     const missing = [...imports]
       .filter(([name]) => !builtins.has(name) && !(name in pkg.dependencies))
-      .map(([name, file]) => `${name} (loaded by ${file}${name in pkg.devDependencies ? '; only a devDependency' : ''})`);
+      .map(
+        ([name, file]) =>
+          `${name} (loaded by ${file}${name in pkg.devDependencies ? '; only a devDependency' : ''})`,
+      );
     expect(missing).toEqual([]);
   });
 });

@@ -1,12 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { CredentialRefusedError, InstagramPublisher, ProviderRejectedError, PublishSource, SocialGrant, YouTubePublisher } from '@app/integrations';
+import {
+  CredentialRefusedError,
+  InstagramPublisher,
+  ProviderRejectedError,
+  PublishSource,
+  SocialGrant,
+  YouTubePublisher,
+} from '@app/integrations';
 import { FakeGoogle } from '../fakes/google.fake';
 import { FakeInstagram } from '../fakes/instagram.fake';
 
 const video = randomBytes(300_000);
-const source = (url = 'http://unused'): PublishSource => ({ bytes: video.length, contentType: 'video/mp4', open: async (offset) => Readable.from([video.subarray(offset)]), url: async () => url });
-const meta = { title: '할매국밥 <광고>', description: '해운대 국밥집', tags: ['국밥', '해운대'], privacy: 'unlisted' as const };
+const source = (url = 'http://unused'): PublishSource => ({
+  bytes: video.length,
+  contentType: 'video/mp4',
+  open: async (offset) => Readable.from([video.subarray(offset)]),
+  url: async () => url,
+});
+const meta = {
+  title: '할매국밥 <광고>',
+  description: '해운대 국밥집',
+  tags: ['국밥', '해운대'],
+  privacy: 'unlisted' as const,
+};
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** Follows the fake consent page's redirect and returns the code it gives. */
@@ -25,7 +42,14 @@ describe('YouTubePublisher against a fake Google OAuth + YouTube Data API (googl
 
   beforeAll(async () => {
     await fake.start();
-    yt = new YouTubePublisher({ clientId: fake.clientId, clientSecret: fake.clientSecret, authUrl: `${fake.url}/o/oauth2/v2/auth`, tokenUrl: `${fake.url}/token`, apiUrl: `${fake.url}/`, timeoutMs: 3000 });
+    yt = new YouTubePublisher({
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+      authUrl: `${fake.url}/o/oauth2/v2/auth`,
+      tokenUrl: `${fake.url}/token`,
+      apiUrl: `${fake.url}/`,
+      timeoutMs: 3000,
+    });
   });
   afterAll(() => fake.stop());
 
@@ -50,7 +74,10 @@ describe('YouTubePublisher against a fake Google OAuth + YouTube Data API (googl
     const stored = fake.videos.get(r.externalId)!;
     expect(sha(stored.bytes)).toBe(sha(video));
     expect(stored.meta.snippet.title).toBe('할매국밥 광고');
-    expect(stored.meta.status).toEqual({ privacyStatus: 'unlisted', selfDeclaredMadeForKids: false });
+    expect(stored.meta.status).toEqual({
+      privacyStatus: 'unlisted',
+      selfDeclaredMadeForKids: false,
+    });
     expect(r.postUrl).toBe(`https://www.youtube.com/shorts/${r.externalId}`);
     expect(sessions).toHaveLength(1);
     // the status query (308 + Range) happened, then the rest was sent
@@ -61,14 +88,26 @@ describe('YouTubePublisher against a fake Google OAuth + YouTube Data API (googl
     let session = '';
     fake.cutUploadAfter = 50_000;
     // the first attempt is cut after 50 kB and cannot go on (its blob read fails, say)
-    const dying: PublishSource = { ...source(), open: async (o) => (o === 0 ? Readable.from([video]) : Promise.reject(new Error('blob read failed'))) };
-    await expect(yt.publish(grant, dying, meta, null, async (s) => void (session = s))).rejects.toThrow(/blob read failed/);
+    const dying: PublishSource = {
+      ...source(),
+      open: async (o) =>
+        o === 0 ? Readable.from([video]) : Promise.reject(new Error('blob read failed')),
+    };
+    await expect(
+      yt.publish(grant, dying, meta, null, async (s) => void (session = s)),
+    ).rejects.toThrow(/blob read failed/);
     const before = fake.videos.size;
     const offsets: number[] = [];
-    const r = await yt.publish(grant, { ...source(), open: async (o) => (offsets.push(o), Readable.from([video.subarray(o)])) }, meta, session);
+    const r = await yt.publish(
+      grant,
+      { ...source(), open: async (o) => (offsets.push(o), Readable.from([video.subarray(o)])) },
+      meta,
+      session,
+    );
     expect(offsets).toEqual([50_000]);
     expect(r.status).toBe('published');
-    if (r.status === 'published') expect(sha(fake.videos.get(r.externalId)!.bytes)).toBe(sha(video));
+    if (r.status === 'published')
+      expect(sha(fake.videos.get(r.externalId)!.bytes)).toBe(sha(video));
     expect(fake.videos.size).toBe(before + 1);
   });
 
@@ -79,7 +118,9 @@ describe('YouTubePublisher against a fake Google OAuth + YouTube Data API (googl
     expect(renewed.accessToken).not.toBe(grant.accessToken);
     expect(renewed.expiresAt!.getTime()).toBeGreaterThan(Date.now());
     fake.quotaExceeded = true;
-    await expect(yt.publish(renewed, source(), meta, null)).rejects.toThrow(/upload limit is used up \(quotaExceeded\)/);
+    await expect(yt.publish(renewed, source(), meta, null)).rejects.toThrow(
+      /upload limit is used up \(quotaExceeded\)/,
+    );
     fake.quotaExceeded = false;
     fake.failNext(1, { status: 503, body: { error: { code: 503, message: 'backend error' } } });
     await expect(yt.publish(renewed, source(), meta, null)).rejects.toThrow(/answered 503/);
@@ -99,9 +140,31 @@ describe('publisher error paths: bad key, 5xx, timeout, malformed payload', () =
     await google.stop();
     await ig.stop();
   });
-  const yt = (secret = google.clientSecret) => new YouTubePublisher({ clientId: google.clientId, clientSecret: secret, authUrl: `${google.url}/o/oauth2/v2/auth`, tokenUrl: `${google.url}/token`, apiUrl: `${google.url}/`, timeoutMs: 500 });
-  const insta = (secret = ig.appSecret) => new InstagramPublisher({ appId: ig.appId, appSecret: secret, authUrl: `${ig.url}/oauth/authorize`, tokenUrl: `${ig.url}/oauth/access_token`, graphUrl: `${ig.url}/v21.0`, timeoutMs: 500 });
-  const stale: SocialGrant = { externalId: 'x', displayName: null, accessToken: 'nope', refreshToken: 'nope', expiresAt: new Date(0) };
+  const yt = (secret = google.clientSecret) =>
+    new YouTubePublisher({
+      clientId: google.clientId,
+      clientSecret: secret,
+      authUrl: `${google.url}/o/oauth2/v2/auth`,
+      tokenUrl: `${google.url}/token`,
+      apiUrl: `${google.url}/`,
+      timeoutMs: 500,
+    });
+  const insta = (secret = ig.appSecret) =>
+    new InstagramPublisher({
+      appId: ig.appId,
+      appSecret: secret,
+      authUrl: `${ig.url}/oauth/authorize`,
+      tokenUrl: `${ig.url}/oauth/access_token`,
+      graphUrl: `${ig.url}/v21.0`,
+      timeoutMs: 500,
+    });
+  const stale: SocialGrant = {
+    externalId: 'x',
+    displayName: null,
+    accessToken: 'nope',
+    refreshToken: 'nope',
+    expiresAt: new Date(0),
+  };
 
   it('YouTube: a wrong client secret, 5xx, a timeout and a malformed answer', async () => {
     await expect(yt('wrong').fresh(stale)).rejects.toThrow(/GOOGLE_CLIENT_SECRET/);
@@ -109,28 +172,50 @@ describe('publisher error paths: bad key, 5xx, timeout, malformed payload', () =
     await expect(yt().fresh(stale)).rejects.toBeInstanceOf(Error);
     const { code } = await consent(yt().authorizeUrl('s', 'http://127.0.0.1:9/cb'));
     google.knobs.latencyMs = 1000;
-    await expect(yt().exchangeCode(code, 'http://127.0.0.1:9/cb')).rejects.toMatchObject({ failure: 'unavailable' });
+    await expect(yt().exchangeCode(code, 'http://127.0.0.1:9/cb')).rejects.toMatchObject({
+      failure: 'unavailable',
+    });
     google.knobs.latencyMs = 0;
     const { code: code2 } = await consent(yt().authorizeUrl('s', 'http://127.0.0.1:9/cb'));
     const grant = await yt().exchangeCode(code2, 'http://127.0.0.1:9/cb');
     google.failNext(1, { status: 200, body: 'not json at all' });
-    await expect(yt().publish(grant, source(), meta, null)).rejects.toMatchObject({ provider: 'youtube' });
-    google.failNext(1, { status: 401, body: { error: { code: 401, message: 'Invalid Credentials', errors: [{ reason: 'authError' }] } } });
-    await expect(yt().publish(grant, source(), meta, null)).rejects.toBeInstanceOf(CredentialRefusedError);
+    await expect(yt().publish(grant, source(), meta, null)).rejects.toMatchObject({
+      provider: 'youtube',
+    });
+    google.failNext(1, {
+      status: 401,
+      body: {
+        error: { code: 401, message: 'Invalid Credentials', errors: [{ reason: 'authError' }] },
+      },
+    });
+    await expect(yt().publish(grant, source(), meta, null)).rejects.toBeInstanceOf(
+      CredentialRefusedError,
+    );
   });
 
   it('Instagram: a wrong app secret, 5xx, a timeout and a malformed answer', async () => {
     const { code } = await consent(insta().authorizeUrl('s', 'http://127.0.0.1:9/cb'));
-    await expect(insta('wrong').exchangeCode(code, 'http://127.0.0.1:9/cb')).rejects.toBeInstanceOf(ProviderRejectedError);
+    await expect(insta('wrong').exchangeCode(code, 'http://127.0.0.1:9/cb')).rejects.toBeInstanceOf(
+      ProviderRejectedError,
+    );
     const { code: c2 } = await consent(insta().authorizeUrl('s', 'http://127.0.0.1:9/cb'));
     const grant = await insta().exchangeCode(c2, 'http://127.0.0.1:9/cb');
-    ig.failNext(1, { status: 500, body: { error: { message: 'An unknown error occurred', type: 'OAuthException', code: 1 } } });
-    await expect(insta().publish(grant, source('http://127.0.0.1:9/v.mp4'), meta, 'cont-x')).rejects.toMatchObject({ failure: 'unavailable' });
+    ig.failNext(1, {
+      status: 500,
+      body: { error: { message: 'An unknown error occurred', type: 'OAuthException', code: 1 } },
+    });
+    await expect(
+      insta().publish(grant, source('http://127.0.0.1:9/v.mp4'), meta, 'cont-x'),
+    ).rejects.toMatchObject({ failure: 'unavailable' });
     ig.knobs.latencyMs = 1000;
-    await expect(insta().publish(grant, source('http://127.0.0.1:9/v.mp4'), meta, 'cont-x')).rejects.toMatchObject({ failure: 'unavailable', ambiguous: true });
+    await expect(
+      insta().publish(grant, source('http://127.0.0.1:9/v.mp4'), meta, 'cont-x'),
+    ).rejects.toMatchObject({ failure: 'unavailable', ambiguous: true });
     ig.knobs.latencyMs = 0;
     ig.failNext(1, { status: 200, body: '<html>' });
-    await expect(insta().publish(grant, source('http://127.0.0.1:9/v.mp4'), meta, 'cont-x')).rejects.toThrow(/malformed/);
+    await expect(
+      insta().publish(grant, source('http://127.0.0.1:9/v.mp4'), meta, 'cont-x'),
+    ).rejects.toThrow(/malformed/);
   });
 });
 
@@ -143,9 +228,20 @@ describe('InstagramPublisher against a fake Instagram Graph API', () => {
 
   beforeAll(async () => {
     await fake.start();
-    files.route('GET', '/video.mp4', () => ({ status: 200, body: video, headers: { 'content-type': 'video/mp4' } }));
+    files.route('GET', '/video.mp4', () => ({
+      status: 200,
+      body: video,
+      headers: { 'content-type': 'video/mp4' },
+    }));
     await files.start();
-    ig = new InstagramPublisher({ appId: fake.appId, appSecret: fake.appSecret, authUrl: `${fake.url}/oauth/authorize`, tokenUrl: `${fake.url}/oauth/access_token`, graphUrl: `${fake.url}/v21.0`, timeoutMs: 3000 });
+    ig = new InstagramPublisher({
+      appId: fake.appId,
+      appSecret: fake.appSecret,
+      authUrl: `${fake.url}/oauth/authorize`,
+      tokenUrl: `${fake.url}/oauth/access_token`,
+      graphUrl: `${fake.url}/v21.0`,
+      timeoutMs: 3000,
+    });
   });
   afterAll(async () => {
     await fake.stop();
@@ -155,7 +251,11 @@ describe('InstagramPublisher against a fake Instagram Graph API', () => {
   it('connects: code -> short token -> long-lived token, account looked up', async () => {
     const { code } = await consent(ig.authorizeUrl('st', redirect));
     grant = await ig.exchangeCode(code, redirect);
-    expect(grant).toMatchObject({ externalId: fake.user.id, displayName: fake.user.username, refreshToken: null });
+    expect(grant).toMatchObject({
+      externalId: fake.user.id,
+      displayName: fake.user.username,
+      refreshToken: null,
+    });
     expect(grant.accessToken).toMatch(/^IGlong/);
     expect(grant.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 50 * 24 * 3600_000);
   });
@@ -169,13 +269,16 @@ describe('InstagramPublisher against a fake Instagram Graph API', () => {
     expect(container.caption).toContain('#국밥');
     const done = await ig.publish(grant, source(), meta, first.session);
     expect(done).toMatchObject({ status: 'published' });
-    if (done.status === 'published') expect(done.postUrl).toBe(`https://www.instagram.com/reel/${done.externalId}/`);
+    if (done.status === 'published')
+      expect(done.postUrl).toBe(`https://www.instagram.com/reel/${done.externalId}/`);
   });
 
   it('checks the 50-a-day limit first, refreshes near expiry, and maps token and rate errors', async () => {
     fake.quotaUsage = 50;
     const containers = fake.containers.size;
-    await expect(ig.publish(grant, source(`${files.url}/video.mp4`), meta, null)).rejects.toThrow(/50 API posts per account in 24 hours/);
+    await expect(ig.publish(grant, source(`${files.url}/video.mp4`), meta, null)).rejects.toThrow(
+      /50 API posts per account in 24 hours/,
+    );
     expect(fake.containers.size).toBe(containers);
     fake.quotaUsage = 0;
 
@@ -183,10 +286,21 @@ describe('InstagramPublisher against a fake Instagram Graph API', () => {
     const renewed = await ig.fresh(near);
     expect(renewed.accessToken).not.toBe(grant.accessToken);
 
-    await expect(ig.publish(renewed, source(`${files.url}/missing.mp4`), meta, null)).rejects.toBeInstanceOf(ProviderRejectedError);
-    fake.failNext(1, { status: 400, body: { error: { message: 'Application request limit reached', type: 'OAuthException', code: 4 } } });
-    await expect(ig.publish(renewed, source(`${files.url}/video.mp4`), meta, null)).rejects.toThrow(/code 4/);
+    await expect(
+      ig.publish(renewed, source(`${files.url}/missing.mp4`), meta, null),
+    ).rejects.toBeInstanceOf(ProviderRejectedError);
+    fake.failNext(1, {
+      status: 400,
+      body: {
+        error: { message: 'Application request limit reached', type: 'OAuthException', code: 4 },
+      },
+    });
+    await expect(ig.publish(renewed, source(`${files.url}/video.mp4`), meta, null)).rejects.toThrow(
+      /code 4/,
+    );
     fake.expireTokens();
-    await expect(ig.publish(renewed, source(`${files.url}/video.mp4`), meta, null)).rejects.toBeInstanceOf(CredentialRefusedError);
+    await expect(
+      ig.publish(renewed, source(`${files.url}/video.mp4`), meta, null),
+    ).rejects.toBeInstanceOf(CredentialRefusedError);
   });
 });

@@ -15,10 +15,16 @@ describe('the daily project quota', () => {
   });
 
   it('answers 429 past the limit, saying when it resets, per user', async () => {
-    const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'q' } })).body.accessToken;
-    const storeId = (await api.request('POST', '/v1/stores', { token, body: { name: 'q' } })).body.id;
-    expect((await api.request('POST', '/v1/projects', { token, body: { storeId } })).status).toBe(202);
-    expect((await api.request('POST', '/v1/projects', { token, body: { storeId } })).status).toBe(202);
+    const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'q' } }))
+      .body.accessToken;
+    const storeId = (await api.request('POST', '/v1/stores', { token, body: { name: 'q' } })).body
+      .id;
+    expect((await api.request('POST', '/v1/projects', { token, body: { storeId } })).status).toBe(
+      202,
+    );
+    expect((await api.request('POST', '/v1/projects', { token, body: { storeId } })).status).toBe(
+      202,
+    );
     const over = await api.request('POST', '/v1/projects', { token, body: { storeId } });
     expect(over.status).toBe(429);
     const { resetsAt } = quotaWindow(new Date());
@@ -26,14 +32,22 @@ describe('the daily project quota', () => {
     expect(over.body.message).toContain(resetsAt.toISOString());
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
     // another user has their own allowance
-    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'r' } })).body.accessToken;
-    const otherStore = (await api.request('POST', '/v1/stores', { token: other, body: { name: 'r' } })).body.id;
-    expect((await api.request('POST', '/v1/projects', { token: other, body: { storeId: otherStore } })).status).toBe(202);
+    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'r' } }))
+      .body.accessToken;
+    const otherStore = (
+      await api.request('POST', '/v1/stores', { token: other, body: { name: 'r' } })
+    ).body.id;
+    expect(
+      (await api.request('POST', '/v1/projects', { token: other, body: { storeId: otherStore } }))
+        .status,
+    ).toBe(202);
   });
 
   it('resets at midnight Korea time', () => {
     const w = quotaWindow(new Date('2026-11-26T14:59:00Z')); // 23:59 KST
     expect(w.resetsAt.toISOString()).toBe('2026-11-26T15:00:00.000Z');
-    expect(quotaWindow(new Date('2026-11-26T15:00:00Z')).since.toISOString()).toBe('2026-11-26T15:00:00.000Z');
+    expect(quotaWindow(new Date('2026-11-26T15:00:00Z')).since.toISOString()).toBe(
+      '2026-11-26T15:00:00.000Z',
+    );
   });
 });

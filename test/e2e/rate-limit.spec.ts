@@ -6,7 +6,11 @@ describe('rate limits on one instance (memory)', () => {
   const dir = tempDir('rl');
   let api: TestApi;
   beforeAll(async () => {
-    api = await startApi({ DB_SQLITE_PATH: join(dir, 'rl.sqlite'), RATE_LIMIT_PER_MINUTE: '5', TRUSTED_PROXIES: '127.0.0.1' });
+    api = await startApi({
+      DB_SQLITE_PATH: join(dir, 'rl.sqlite'),
+      RATE_LIMIT_PER_MINUTE: '5',
+      TRUSTED_PROXIES: '127.0.0.1',
+    });
   });
   afterAll(async () => {
     await api.close();
@@ -14,19 +18,32 @@ describe('rate limits on one instance (memory)', () => {
   });
 
   it('refuses the 6th request of a minute with 429 and Retry-After, per user, never health checks', async () => {
-    const a = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'a' }, headers: { 'x-forwarded-for': '203.0.113.1' } })).body.accessToken;
-    const b = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'b' }, headers: { 'x-forwarded-for': '203.0.113.2' } })).body.accessToken;
+    const a = (
+      await api.request('POST', '/v1/auth/dev-login', {
+        body: { nickname: 'a' },
+        headers: { 'x-forwarded-for': '203.0.113.1' },
+      })
+    ).body.accessToken;
+    const b = (
+      await api.request('POST', '/v1/auth/dev-login', {
+        body: { nickname: 'b' },
+        headers: { 'x-forwarded-for': '203.0.113.2' },
+      })
+    ).body.accessToken;
     const codes = [];
-    for (let i = 0; i < 6; i++) codes.push((await api.request('GET', '/v1/me', { token: a })).status);
+    for (let i = 0; i < 6; i++)
+      codes.push((await api.request('GET', '/v1/me', { token: a })).status);
     expect(codes).toEqual([200, 200, 200, 200, 200, 429]);
     const over = await api.request('GET', '/v1/me', { token: a });
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
     expect((await api.request('GET', '/v1/me', { token: b })).status).toBe(200);
-    for (let i = 0; i < 10; i++) expect((await api.request('GET', '/health/live')).status).toBe(200);
+    for (let i = 0; i < 10; i++)
+      expect((await api.request('GET', '/health/live')).status).toBe(200);
   });
 
   it('counts anonymous clients by the address nginx forwards (from a trusted proxy only)', async () => {
-    const from = (ip: string) => api.request('GET', '/v1/me', { headers: { 'x-forwarded-for': ip } });
+    const from = (ip: string) =>
+      api.request('GET', '/v1/me', { headers: { 'x-forwarded-for': ip } });
     for (let i = 0; i < 5; i++) expect((await from('198.51.100.7')).status).toBe(401);
     expect((await from('198.51.100.7')).status).toBe(429);
     expect((await from('198.51.100.8')).status).toBe(401);

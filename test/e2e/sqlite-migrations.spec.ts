@@ -27,7 +27,12 @@ describe('the migration set on SQLite (the embedded default)', () => {
       );
       expect((await ds.query('PRAGMA journal_mode'))[0].journal_mode).toBe('wal');
       expect((await ds.query('PRAGMA busy_timeout'))[0].timeout).toBeGreaterThanOrEqual(5000);
-      const [sql, params] = new ProjectRepository(undefined as never).dueQuery(ds.manager, ['DRAFT'], new Date()).select('p.id').orderBy('p.next_run_at').limit(10).getQueryAndParameters();
+      const [sql, params] = new ProjectRepository(undefined as never)
+        .dueQuery(ds.manager, ['DRAFT'], new Date())
+        .select('p.id')
+        .orderBy('p.next_run_at')
+        .limit(10)
+        .getQueryAndParameters();
       const plan: { detail: string }[] = await ds.query(`EXPLAIN QUERY PLAN ${sql}`, params);
       // an index seek (on the due columns, or on the live states), never a scan of every project
       const detail = plan.map((p) => p.detail).join(' | ');

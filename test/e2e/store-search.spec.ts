@@ -10,11 +10,19 @@ describe('store search over HTTP', () => {
   it('finds sample stores offline, and a result becomes a store', async () => {
     const api = await startApi({ DB_SQLITE_PATH: join(dir, 'a.sqlite') });
     try {
-      const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 's' } })).body.accessToken;
-      const res = await api.request('GET', `/v1/stores/search?query=${encodeURIComponent('해운대 국밥')}`, { token });
+      const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 's' } }))
+        .body.accessToken;
+      const res = await api.request(
+        'GET',
+        `/v1/stores/search?query=${encodeURIComponent('해운대 국밥')}`,
+        { token },
+      );
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ source: 'sample', items: [{ name: '해운대 할매국밥' }] });
-      const created = await api.request('POST', '/v1/stores', { token, body: { ...res.body.items[0], link: undefined, source: 'sample' } });
+      const created = await api.request('POST', '/v1/stores', {
+        token,
+        body: { ...res.body.items[0], link: undefined, source: 'sample' },
+      });
       expect(created.status).toBe(201);
       expect(created.body.source).toBe('sample');
       expect((await api.request('GET', '/v1/stores/search?query=', { token })).status).toBe(400);
@@ -28,22 +36,53 @@ describe('store search over HTTP', () => {
     await naver.start();
     let api: TestApi | undefined;
     try {
-      api = await startApi({ DB_SQLITE_PATH: join(dir, 'b.sqlite'), STORE_SEARCH_ENGINE: 'naver', NAVER_BASE_URL: naver.url, NAVER_CLIENT_ID: naver.clientId, NAVER_CLIENT_SECRET: naver.clientSecret });
-      const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'n' } })).body.accessToken;
-      for (let i = 0; i < 3; i++) expect((await api.request('GET', '/v1/stores/search?query=해운대', { token })).body.items[0].name).toBe('해운대 할매국밥 & 수육');
+      api = await startApi({
+        DB_SQLITE_PATH: join(dir, 'b.sqlite'),
+        STORE_SEARCH_ENGINE: 'naver',
+        NAVER_BASE_URL: naver.url,
+        NAVER_CLIENT_ID: naver.clientId,
+        NAVER_CLIENT_SECRET: naver.clientSecret,
+      });
+      const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'n' } }))
+        .body.accessToken;
+      for (let i = 0; i < 3; i++)
+        expect(
+          (await api.request('GET', '/v1/stores/search?query=해운대', { token })).body.items[0]
+            .name,
+        ).toBe('해운대 할매국밥 & 수육');
       expect(naver.count('GET', '/v1/search/local.json')).toBe(1);
       naver.failNext(1, { status: 500, body: { errorMessage: 'System error', errorCode: 'SE99' } });
-      expect((await api.request('GET', '/v1/stores/search?query=다른곳', { token })).status).toBe(503);
+      expect((await api.request('GET', '/v1/stores/search?query=다른곳', { token })).status).toBe(
+        503,
+      );
       // a result becomes a store; its photos come from the image search (cached too), its details say why they are missing
-      const found = (await api.request('GET', '/v1/stores/search?query=해운대', { token })).body.items[0];
-      const store = (await api.request('POST', '/v1/stores', { token, body: { ...found, link: undefined, sourceRef: found.link, source: 'naver' } })).body;
+      const found = (await api.request('GET', '/v1/stores/search?query=해운대', { token })).body
+        .items[0];
+      const store = (
+        await api.request('POST', '/v1/stores', {
+          token,
+          body: { ...found, link: undefined, sourceRef: found.link, source: 'naver' },
+        })
+      ).body;
       for (let i = 0; i < 2; i++) {
-        const photos = await api.request('GET', `/v1/stores/${store.id}/photo-candidates`, { token });
-        expect(photos.body).toMatchObject({ source: 'naver', items: [{ url: 'https://search.pstatic.net/common/?src=a.jpg', width: 1200 }, { title: '국밥 & 수육' }] });
+        const photos = await api.request('GET', `/v1/stores/${store.id}/photo-candidates`, {
+          token,
+        });
+        expect(photos.body).toMatchObject({
+          source: 'naver',
+          items: [
+            { url: 'https://search.pstatic.net/common/?src=a.jpg', width: 1200 },
+            { title: '국밥 & 수육' },
+          ],
+        });
       }
       expect(naver.count('GET', '/v1/search/image.json')).toBe(1);
-      const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'o' } })).body.accessToken;
-      expect((await api.request('GET', `/v1/stores/${store.id}/photo-candidates`, { token: other })).status).toBe(404);
+      const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'o' } }))
+        .body.accessToken;
+      expect(
+        (await api.request('GET', `/v1/stores/${store.id}/photo-candidates`, { token: other }))
+          .status,
+      ).toBe(404);
       const details = await api.request('GET', `/v1/stores/${store.id}/place-details`, { token });
       // example.com is not reachable from here: a clear "not available", not an error
       expect(details.status).toBe(200);

@@ -31,18 +31,33 @@ export class FakeCreatomate extends FakeHttpServer {
     this.route('POST', '/v1/renders', (req) => {
       if (req.bearer !== this.apiKey) return { status: 401, body: { hint: 'invalid API key' } };
       const b = req.json();
-      if (!b.template_id) return { status: 400, body: { hint: 'template_id or source is required' } };
+      if (!b.template_id)
+        return { status: 400, body: { hint: 'template_id or source is required' } };
       const key = req.headers['idempotency-key'] as string | undefined;
-      if (key && this.byKey.has(key)) return { status: 202, body: [this.object(this.renders.get(this.byKey.get(key)!)!)] };
+      if (key && this.byKey.has(key))
+        return { status: 202, body: [this.object(this.renders.get(this.byKey.get(key)!)!)] };
       const id = randomUUID();
-      const failWith = this.failRenders > 0 ? (this.failRenders--, 'Source media could not be downloaded') : undefined;
-      const r: Render = { id, key, readyAt: Date.now() + this.renderMs, failWith, webhookUrl: b.webhook_url, metadata: b.metadata, modifications: b.modifications ?? {}, templateId: b.template_id };
+      const failWith =
+        this.failRenders > 0
+          ? (this.failRenders--, 'Source media could not be downloaded')
+          : undefined;
+      const r: Render = {
+        id,
+        key,
+        readyAt: Date.now() + this.renderMs,
+        failWith,
+        webhookUrl: b.webhook_url,
+        metadata: b.metadata,
+        modifications: b.modifications ?? {},
+        templateId: b.template_id,
+      };
       this.renders.set(id, r);
       if (key) {
         this.byKey.set(key, id);
         this.paid.set(key, (this.paid.get(key) ?? 0) + 1);
       }
-      if (this.sendWebhooks && r.webhookUrl) setTimeout(() => void this.webhook(id), this.renderMs + 5);
+      if (this.sendWebhooks && r.webhookUrl)
+        setTimeout(() => void this.webhook(id), this.renderMs + 5);
       return { status: 202, body: [this.object(r)] };
     });
 
@@ -53,7 +68,11 @@ export class FakeCreatomate extends FakeHttpServer {
       return { status: 200, body: this.object(r) };
     });
 
-    this.route('GET', '/files/:name', () => ({ status: 200, body: this.videoBytes, headers: { 'content-type': 'video/mp4' } }));
+    this.route('GET', '/files/:name', () => ({
+      status: 200,
+      body: this.videoBytes,
+      headers: { 'content-type': 'video/mp4' },
+    }));
   }
 
   totalPaid(): number {
@@ -74,7 +93,15 @@ export class FakeCreatomate extends FakeHttpServer {
       output_format: 'mp4',
       modifications: r.modifications,
       metadata: r.metadata,
-      ...(status === 'succeeded' ? { width: 1080, height: 1920, frame_rate: 30, duration: 10, file_size: this.videoBytes.length } : {}),
+      ...(status === 'succeeded'
+        ? {
+            width: 1080,
+            height: 1920,
+            frame_rate: 30,
+            duration: 10,
+            file_size: this.videoBytes.length,
+          }
+        : {}),
       ...(status === 'failed' ? { error_message: r.failWith } : {}),
     };
   }
@@ -82,6 +109,10 @@ export class FakeCreatomate extends FakeHttpServer {
   private async webhook(id: string): Promise<void> {
     const r = this.renders.get(id);
     if (!r?.webhookUrl) return;
-    await fetch(r.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(this.object(r)) }).catch(() => undefined);
+    await fetch(r.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(this.object(r)),
+    }).catch(() => undefined);
   }
 }

@@ -28,7 +28,12 @@ export interface FakeKnobs {
   latencyMs: number;
   failNext: { count: number; reply: FakeReply }[];
   /** a share of calls fail at random: 503, 429 with Retry-After, or an answer too slow to wait for */
-  chaos?: { rate: number; kinds: ('5xx' | '429' | 'timeout')[]; slowMs: number; random?: () => number };
+  chaos?: {
+    rate: number;
+    kinds: ('5xx' | '429' | 'timeout')[];
+    slowMs: number;
+    random?: () => number;
+  };
 }
 
 /**
@@ -96,8 +101,14 @@ export class FakeHttpServer {
     if (chaos && !url.pathname.startsWith('/files/') && rnd() < chaos.rate) {
       const kind = chaos.kinds[Math.floor(rnd() * chaos.kinds.length)];
       this.calls.set(`chaos ${kind}`, (this.calls.get(`chaos ${kind}`) ?? 0) + 1);
-      if (kind === '5xx') reply = { status: 503, body: { error: 'service unavailable (fake chaos)' } };
-      else if (kind === '429') reply = { status: 429, body: { error: 'rate limited (fake chaos)' }, headers: { 'retry-after': '1' } };
+      if (kind === '5xx')
+        reply = { status: 503, body: { error: 'service unavailable (fake chaos)' } };
+      else if (kind === '429')
+        reply = {
+          status: 429,
+          body: { error: 'rate limited (fake chaos)' },
+          headers: { 'retry-after': '1' },
+        };
       else await new Promise((r) => setTimeout(r, chaos.slowMs)); // then answer normally, too late
     }
     const injected = this.knobs.failNext[0];
@@ -138,7 +149,11 @@ export class FakeHttpServer {
  * The end of an OAuth consent page: back to the client's redirect_uri with a fresh code
  * (remembered with the redirect_uri it must be redeemed with) and the client's state.
  */
-export function consentGranted(req: FakeRequest, codes: Map<string, string>, code: string): FakeReply {
+export function consentGranted(
+  req: FakeRequest,
+  codes: Map<string, string>,
+  code: string,
+): FakeReply {
   const redirectUri = req.query.get('redirect_uri') ?? '';
   codes.set(code, redirectUri);
   const to = new URL(redirectUri);

@@ -31,28 +31,68 @@ export class FakeGoogle extends FakeHttpServer {
   constructor() {
     super();
     this.route('GET', '/o/oauth2/v2/auth', (req) => {
-      if (req.query.get('client_id') !== this.clientId) return { status: 400, body: 'Error 401: invalid_client' };
-      if (req.query.get('access_type') !== 'offline') return { status: 400, body: 'this fake expects access_type=offline' };
+      if (req.query.get('client_id') !== this.clientId)
+        return { status: 400, body: 'Error 401: invalid_client' };
+      if (req.query.get('access_type') !== 'offline')
+        return { status: 400, body: 'this fake expects access_type=offline' };
       return consentGranted(req, this.codes, `g-code-${randomUUID()}`);
     });
     this.route('POST', '/token', (req) => this.token(req));
     this.route('GET', '/youtube/v3/channels', (req) => {
       const denied = this.check(req);
       if (denied) return denied;
-      return { status: 200, body: { kind: 'youtube#channelListResponse', items: [{ kind: 'youtube#channel', id: this.channel.id, snippet: { title: this.channel.title } }] } };
+      return {
+        status: 200,
+        body: {
+          kind: 'youtube#channelListResponse',
+          items: [
+            {
+              kind: 'youtube#channel',
+              id: this.channel.id,
+              snippet: { title: this.channel.title },
+            },
+          ],
+        },
+      };
     });
     this.route('POST', '/upload/youtube/v3/videos', (req) => {
       const denied = this.check(req);
       if (denied) return denied;
-      if (req.query.get('uploadType') !== 'resumable') return ytError(400, 'badRequest', 'this fake only takes resumable uploads');
-      if (this.quotaExceeded) return ytError(403, 'quotaExceeded', 'The request cannot be completed because you have exceeded your quota.');
+      if (req.query.get('uploadType') !== 'resumable')
+        return ytError(400, 'badRequest', 'this fake only takes resumable uploads');
+      if (this.quotaExceeded)
+        return ytError(
+          403,
+          'quotaExceeded',
+          'The request cannot be completed because you have exceeded your quota.',
+        );
       const meta = req.json();
-      if (!meta.snippet?.title || meta.snippet.title.length > 100 || /[<>]/.test(meta.snippet.title)) return ytError(400, 'invalidTitle', 'The request metadata specifies an invalid or empty video title.');
-      if (meta.status?.selfDeclaredMadeForKids === undefined) return ytError(400, 'invalidVideoMetadata', 'selfDeclaredMadeForKids must be set');
+      if (
+        !meta.snippet?.title ||
+        meta.snippet.title.length > 100 ||
+        /[<>]/.test(meta.snippet.title)
+      )
+        return ytError(
+          400,
+          'invalidTitle',
+          'The request metadata specifies an invalid or empty video title.',
+        );
+      if (meta.status?.selfDeclaredMadeForKids === undefined)
+        return ytError(400, 'invalidVideoMetadata', 'selfDeclaredMadeForKids must be set');
       const total = Number(req.headers['x-upload-content-length']);
       const id = randomUUID();
-      this.uploads.set(id, { meta, total, contentType: String(req.headers['x-upload-content-type']), received: Buffer.alloc(0) });
-      return { status: 200, headers: { location: `${this.url}/upload/youtube/v3/videos?uploadType=resumable&upload_id=${id}` } };
+      this.uploads.set(id, {
+        meta,
+        total,
+        contentType: String(req.headers['x-upload-content-type']),
+        received: Buffer.alloc(0),
+      });
+      return {
+        status: 200,
+        headers: {
+          location: `${this.url}/upload/youtube/v3/videos?uploadType=resumable&upload_id=${id}`,
+        },
+      };
     });
     this.route('PUT', '/upload/youtube/v3/videos', (req) => {
       const denied = this.check(req);
@@ -62,17 +102,25 @@ export class FakeGoogle extends FakeHttpServer {
       const range = String(req.headers['content-range'] ?? '');
       if (/^bytes \*\/\d+$/.test(range)) {
         if (up.videoId) return this.video(up);
-        return up.received.length ? { status: 308, headers: { range: `bytes=0-${up.received.length - 1}` } } : { status: 308 };
+        return up.received.length
+          ? { status: 308, headers: { range: `bytes=0-${up.received.length - 1}` } }
+          : { status: 308 };
       }
       const start = /^bytes (\d+)-\d+\/\d+$/.exec(range)?.[1];
-      if (Number(start ?? 0) !== up.received.length) return ytError(400, 'badContentRange', `expected the upload to resume at ${up.received.length}`);
+      if (Number(start ?? 0) !== up.received.length)
+        return ytError(
+          400,
+          'badContentRange',
+          `expected the upload to resume at ${up.received.length}`,
+        );
       if (this.cutUploadAfter !== undefined) {
         up.received = Buffer.concat([up.received, req.raw.subarray(0, this.cutUploadAfter)]);
         this.cutUploadAfter = undefined;
         return { status: 0, destroy: true };
       }
       up.received = Buffer.concat([up.received, req.raw]);
-      if (up.received.length < up.total) return { status: 308, headers: { range: `bytes=0-${up.received.length - 1}` } };
+      if (up.received.length < up.total)
+        return { status: 308, headers: { range: `bytes=0-${up.received.length - 1}` } };
       up.videoId = `yt${randomUUID().slice(0, 8)}`;
       this.videos.set(up.videoId, { meta: up.meta, bytes: up.received });
       return { ...this.video(up), status: 201 };
@@ -89,23 +137,53 @@ export class FakeGoogle extends FakeHttpServer {
   }
 
   private video(up: Upload) {
-    return { status: 200, body: { kind: 'youtube#video', id: up.videoId, snippet: up.meta.snippet, status: { ...up.meta.status, uploadStatus: 'uploaded' } } };
+    return {
+      status: 200,
+      body: {
+        kind: 'youtube#video',
+        id: up.videoId,
+        snippet: up.meta.snippet,
+        status: { ...up.meta.status, uploadStatus: 'uploaded' },
+      },
+    };
   }
 
   private token(req: FakeRequest) {
     const f = req.form;
-    if (f.get('client_id') !== this.clientId || f.get('client_secret') !== this.clientSecret) return { status: 401, body: { error: 'invalid_client', error_description: 'The OAuth client was not found.' } };
+    if (f.get('client_id') !== this.clientId || f.get('client_secret') !== this.clientSecret)
+      return {
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'The OAuth client was not found.' },
+      };
     if (f.get('grant_type') === 'authorization_code') {
       const redirect = this.codes.get(f.get('code') ?? '');
       this.codes.delete(f.get('code') ?? '');
-      if (redirect === undefined || redirect !== f.get('redirect_uri')) return { status: 400, body: { error: 'invalid_grant', error_description: 'Malformed auth code.' } };
+      if (redirect === undefined || redirect !== f.get('redirect_uri'))
+        return {
+          status: 400,
+          body: { error: 'invalid_grant', error_description: 'Malformed auth code.' },
+        };
       const refresh = `g-refresh-${randomUUID()}`;
       this.refreshTokens.add(refresh);
-      return { status: 200, body: { ...this.access(), refresh_token: refresh, scope: 'https://www.googleapis.com/auth/youtube.upload' } };
+      return {
+        status: 200,
+        body: {
+          ...this.access(),
+          refresh_token: refresh,
+          scope: 'https://www.googleapis.com/auth/youtube.upload',
+        },
+      };
     }
     if (f.get('grant_type') === 'refresh_token') {
-      if (!this.refreshTokens.has(f.get('refresh_token') ?? '')) return { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } };
-      return { status: 200, body: { ...this.access(), scope: 'https://www.googleapis.com/auth/youtube.upload' } };
+      if (!this.refreshTokens.has(f.get('refresh_token') ?? ''))
+        return {
+          status: 400,
+          body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+        };
+      return {
+        status: 200,
+        body: { ...this.access(), scope: 'https://www.googleapis.com/auth/youtube.upload' },
+      };
     }
     return { status: 400, body: { error: 'unsupported_grant_type' } };
   }
@@ -118,11 +196,27 @@ export class FakeGoogle extends FakeHttpServer {
 
   private check(req: FakeRequest) {
     const exp = this.accessTokens.get(req.bearer ?? '');
-    if (!exp || exp < Date.now()) return { status: 401, body: { error: { code: 401, message: 'Request had invalid authentication credentials.', errors: [{ reason: 'authError', domain: 'global' }], status: 'UNAUTHENTICATED' } } };
+    if (!exp || exp < Date.now())
+      return {
+        status: 401,
+        body: {
+          error: {
+            code: 401,
+            message: 'Request had invalid authentication credentials.',
+            errors: [{ reason: 'authError', domain: 'global' }],
+            status: 'UNAUTHENTICATED',
+          },
+        },
+      };
     return undefined;
   }
 }
 
 function ytError(status: number, reason: string, message: string) {
-  return { status, body: { error: { code: status, message, errors: [{ message, domain: 'youtube.video', reason }] } } };
+  return {
+    status,
+    body: {
+      error: { code: status, message, errors: [{ message, domain: 'youtube.video', reason }] },
+    },
+  };
 }

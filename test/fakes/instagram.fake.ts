@@ -13,7 +13,10 @@ export class FakeInstagram extends FakeHttpServer {
   quotaUsage = 0;
   /** polls a container answers IN_PROGRESS before FINISHED */
   pollsBeforeFinished = 1;
-  readonly containers = new Map<string, { caption: string; videoBytes: number; polls: number; published?: string }>();
+  readonly containers = new Map<
+    string,
+    { caption: string; videoBytes: number; polls: number; published?: string }
+  >();
   readonly media = new Map<string, { caption: string }>();
   private readonly codes = new Map<string, string>();
   private readonly tokens = new Set<string>();
@@ -22,46 +25,112 @@ export class FakeInstagram extends FakeHttpServer {
     super();
     const v = '/v21.0';
     this.route('GET', '/oauth/authorize', (req) => {
-      if (req.query.get('client_id') !== this.appId) return { status: 400, body: graphErr('Invalid platform app', 100) };
+      if (req.query.get('client_id') !== this.appId)
+        return { status: 400, body: graphErr('Invalid platform app', 100) };
       return consentGranted(req, this.codes, `ig-code-${randomUUID()}`);
     });
     this.route('POST', '/oauth/access_token', (req) => {
       const f = req.form;
-      if (f.get('client_id') !== this.appId || f.get('client_secret') !== this.appSecret) return { status: 400, body: { error_type: 'OAuthException', code: 400, error_message: 'Invalid client_secret' } };
+      if (f.get('client_id') !== this.appId || f.get('client_secret') !== this.appSecret)
+        return {
+          status: 400,
+          body: { error_type: 'OAuthException', code: 400, error_message: 'Invalid client_secret' },
+        };
       const redirect = this.codes.get(f.get('code') ?? '');
       this.codes.delete(f.get('code') ?? '');
-      if (redirect === undefined || redirect !== f.get('redirect_uri')) return { status: 400, body: { error_type: 'OAuthException', code: 400, error_message: 'Invalid authorization code' } };
-      return { status: 200, body: { access_token: this.issue('short'), user_id: Number(this.user.id), permissions: ['instagram_business_basic', 'instagram_business_content_publish'] } };
+      if (redirect === undefined || redirect !== f.get('redirect_uri'))
+        return {
+          status: 400,
+          body: {
+            error_type: 'OAuthException',
+            code: 400,
+            error_message: 'Invalid authorization code',
+          },
+        };
+      return {
+        status: 200,
+        body: {
+          access_token: this.issue('short'),
+          user_id: Number(this.user.id),
+          permissions: ['instagram_business_basic', 'instagram_business_content_publish'],
+        },
+      };
     });
     this.route('GET', `${v}/access_token`, (req) => {
-      if (req.query.get('client_secret') !== this.appSecret || !this.tokens.has(req.query.get('access_token') ?? '')) return { status: 400, body: graphErr('Invalid OAuth access token.', 190) };
-      return { status: 200, body: { access_token: this.issue('long'), token_type: 'bearer', expires_in: 5_184_000 } };
+      if (
+        req.query.get('client_secret') !== this.appSecret ||
+        !this.tokens.has(req.query.get('access_token') ?? '')
+      )
+        return { status: 400, body: graphErr('Invalid OAuth access token.', 190) };
+      return {
+        status: 200,
+        body: { access_token: this.issue('long'), token_type: 'bearer', expires_in: 5_184_000 },
+      };
     });
     this.route('GET', `${v}/refresh_access_token`, (req) => {
       const denied = this.auth(req);
       if (denied) return denied;
-      return { status: 200, body: { access_token: this.issue('long'), token_type: 'bearer', expires_in: 5_184_000 } };
+      return {
+        status: 200,
+        body: { access_token: this.issue('long'), token_type: 'bearer', expires_in: 5_184_000 },
+      };
     });
-    this.route('GET', `${v}/me`, (req) => this.auth(req) ?? { status: 200, body: { user_id: this.user.id, username: this.user.username, id: this.user.id } });
-    this.route('GET', `${v}/:id/content_publishing_limit`, (req) => this.auth(req) ?? { status: 200, body: { data: [{ quota_usage: this.quotaUsage, config: { quota_total: 50, quota_duration: 86400 } }] } });
+    this.route(
+      'GET',
+      `${v}/me`,
+      (req) =>
+        this.auth(req) ?? {
+          status: 200,
+          body: { user_id: this.user.id, username: this.user.username, id: this.user.id },
+        },
+    );
+    this.route(
+      'GET',
+      `${v}/:id/content_publishing_limit`,
+      (req) =>
+        this.auth(req) ?? {
+          status: 200,
+          body: {
+            data: [
+              { quota_usage: this.quotaUsage, config: { quota_total: 50, quota_duration: 86400 } },
+            ],
+          },
+        },
+    );
     this.route('POST', `${v}/:id/media`, async (req) => {
       const denied = this.auth(req);
       if (denied) return denied;
       const f = req.form;
-      if (f.get('media_type') !== 'REELS' || !f.get('video_url')) return { status: 400, body: graphErr('The parameter video_url is required', 100) };
+      if (f.get('media_type') !== 'REELS' || !f.get('video_url'))
+        return { status: 400, body: graphErr('The parameter video_url is required', 100) };
       // Meta downloads the video itself: an unreachable or expired URL fails here
       const video = await fetch(f.get('video_url')!).catch(() => undefined);
-      if (!video?.ok) return { status: 400, body: graphErr('Media download has failed. The media URI doesn’t meet our requirements.', 9004, 2207052) };
+      if (!video?.ok)
+        return {
+          status: 400,
+          body: graphErr(
+            'Media download has failed. The media URI doesn’t meet our requirements.',
+            9004,
+            2207052,
+          ),
+        };
       const id = `cont${randomUUID().slice(0, 8)}`;
-      this.containers.set(id, { caption: f.get('caption') ?? '', videoBytes: (await video.arrayBuffer()).byteLength, polls: 0 });
+      this.containers.set(id, {
+        caption: f.get('caption') ?? '',
+        videoBytes: (await video.arrayBuffer()).byteLength,
+        polls: 0,
+      });
       return { status: 200, body: { id } };
     });
     this.route('POST', `${v}/:id/media_publish`, (req) => {
       const denied = this.auth(req);
       if (denied) return denied;
-      const c = this.containers.get(req.form.get('creation_id') ?? req.query.get('creation_id') ?? '');
+      const c = this.containers.get(
+        req.form.get('creation_id') ?? req.query.get('creation_id') ?? '',
+      );
       if (!c) return { status: 400, body: graphErr('Invalid parameter', 100) };
-      if (this.quotaUsage >= 50) return { status: 400, body: graphErr('Application request limit reached', 4) };
+      if (this.quotaUsage >= 50)
+        return { status: 400, body: graphErr('Application request limit reached', 4) };
       const mediaId = `1790${Math.floor(Math.random() * 1e10)}`;
       c.published = mediaId;
       this.quotaUsage++;
@@ -74,11 +143,26 @@ export class FakeInstagram extends FakeHttpServer {
       const id = req.path.split('/').pop()!;
       const c = this.containers.get(id);
       if (c) {
-        const status_code = c.published ? 'PUBLISHED' : c.polls++ < this.pollsBeforeFinished ? 'IN_PROGRESS' : 'FINISHED';
-        return { status: 200, body: { status_code, status: status_code === 'IN_PROGRESS' ? 'In Progress' : 'Finished', id } };
+        const status_code = c.published
+          ? 'PUBLISHED'
+          : c.polls++ < this.pollsBeforeFinished
+            ? 'IN_PROGRESS'
+            : 'FINISHED';
+        return {
+          status: 200,
+          body: {
+            status_code,
+            status: status_code === 'IN_PROGRESS' ? 'In Progress' : 'Finished',
+            id,
+          },
+        };
       }
-      if (this.media.has(id)) return { status: 200, body: { permalink: `https://www.instagram.com/reel/${id}/`, id } };
-      return { status: 400, body: graphErr(`Unsupported get request. Object with ID '${id}' does not exist`, 100, 33) };
+      if (this.media.has(id))
+        return { status: 200, body: { permalink: `https://www.instagram.com/reel/${id}/`, id } };
+      return {
+        status: 400,
+        body: graphErr(`Unsupported get request. Object with ID '${id}' does not exist`, 100, 33),
+      };
     });
   }
 
@@ -94,11 +178,23 @@ export class FakeInstagram extends FakeHttpServer {
 
   private auth(req: FakeRequest) {
     const token = req.query.get('access_token') ?? req.form.get('access_token') ?? req.bearer;
-    if (!token || !this.tokens.has(token)) return { status: 400, body: graphErr('Error validating access token: Session has expired.', 190, 463) };
+    if (!token || !this.tokens.has(token))
+      return {
+        status: 400,
+        body: graphErr('Error validating access token: Session has expired.', 190, 463),
+      };
     return undefined;
   }
 }
 
 function graphErr(message: string, code: number, subcode?: number) {
-  return { error: { message, type: 'OAuthException', code, ...(subcode ? { error_subcode: subcode } : {}), fbtrace_id: 'AbCdEfGh' } };
+  return {
+    error: {
+      message,
+      type: 'OAuthException',
+      code,
+      ...(subcode ? { error_subcode: subcode } : {}),
+      fbtrace_id: 'AbCdEfGh',
+    },
+  };
 }

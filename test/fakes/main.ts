@@ -22,7 +22,26 @@ import { fakeEnv } from './env';
 function jingle(): Buffer | undefined {
   const file = join(tmpdir(), `castad-fake-${process.pid}.mp3`);
   try {
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=20', '-f', 'lavfi', '-i', 'sine=frequency=660:duration=20', '-filter_complex', 'amix=inputs=2', '-ac', '2', '-b:a', '128k', file]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=20',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=660:duration=20',
+      '-filter_complex',
+      'amix=inputs=2',
+      '-ac',
+      '2',
+      '-b:a',
+      '128k',
+      file,
+    ]);
     return readFileSync(file);
   } catch {
     return undefined; // no ffmpeg: clips are placeholder bytes
@@ -37,7 +56,11 @@ async function main(): Promise<void> {
   const errorRate = Number(process.env.FAKE_ERROR_RATE ?? 0);
 
   const kakao = new FakeKakao();
-  kakao.addApp({ clientId: process.env.KAKAO_CLIENT_ID ?? 'local-kakao-client', clientSecret: process.env.KAKAO_CLIENT_SECRET ?? '', appId: process.env.KAKAO_APP_ID ?? '100001' });
+  kakao.addApp({
+    clientId: process.env.KAKAO_CLIENT_ID ?? 'local-kakao-client',
+    clientSecret: process.env.KAKAO_CLIENT_SECRET ?? '',
+    appId: process.env.KAKAO_APP_ID ?? '100001',
+  });
   kakao.addUser({ id: '4000000001', nickname: '로컬사장', email: 'owner@example.com' });
   kakao.loginAs = '4000000001';
   const naver = new FakeNaver();
@@ -55,7 +78,17 @@ async function main(): Promise<void> {
 
   const lines = (vars: Record<string, string>) => Object.entries(vars).map(([k, v]) => `${k}=${v}`);
   const fakes: [string, FakeHttpServer, () => string[]][] = [
-    ['Kakao', kakao, () => [`KAKAO_AUTH_URL=${kakao.url}`, `KAKAO_API_URL=${kakao.url}`, 'KAKAO_CLIENT_ID=local-kakao-client', 'KAKAO_APP_ID=100001', 'KAKAO_REDIRECT_URI=http://localhost:3000/v1/auth/kakao/callback']],
+    [
+      'Kakao',
+      kakao,
+      () => [
+        `KAKAO_AUTH_URL=${kakao.url}`,
+        `KAKAO_API_URL=${kakao.url}`,
+        'KAKAO_CLIENT_ID=local-kakao-client',
+        'KAKAO_APP_ID=100001',
+        'KAKAO_REDIRECT_URI=http://localhost:3000/v1/auth/kakao/callback',
+      ],
+    ],
     ['Naver', naver, () => lines(fakeEnv.naver(naver))],
     ['OpenAI', openai, () => lines(fakeEnv.openai(openai))],
     ['Suno', suno, () => lines(fakeEnv.suno(suno))],
@@ -66,7 +99,8 @@ async function main(): Promise<void> {
   const env: string[] = [];
   for (const [i, [name, fake, vars]] of fakes.entries()) {
     fake.knobs.latencyMs = latency;
-    if (errorRate > 0) fake.knobs.chaos = { rate: errorRate, kinds: ['5xx', '429', 'timeout'], slowMs: 15_000 };
+    if (errorRate > 0)
+      fake.knobs.chaos = { rate: errorRate, kinds: ['5xx', '429', 'timeout'], slowMs: 15_000 };
     await fake.start(base + i);
     console.log(`fake ${name.padEnd(17)} ${fake.url}`);
     env.push(`# ${name}`, ...vars());

@@ -23,20 +23,44 @@ export class FakeOpenAi extends FakeHttpServer {
       const denied = this.auth(req.bearer);
       if (denied) return denied;
       const body = req.json();
-      if (!body.model || !Array.isArray(body.messages)) return err(400, 'you must provide a model and messages', 'invalid_request_error', 'messages');
-      if (body.response_format?.type !== 'json_schema' || body.response_format.json_schema?.strict !== true || !body.response_format.json_schema.schema) {
-        return err(400, "Invalid parameter: 'response_format' must be a strict json_schema here.", 'invalid_request_error', 'response_format');
+      if (!body.model || !Array.isArray(body.messages))
+        return err(
+          400,
+          'you must provide a model and messages',
+          'invalid_request_error',
+          'messages',
+        );
+      if (
+        body.response_format?.type !== 'json_schema' ||
+        body.response_format.json_schema?.strict !== true ||
+        !body.response_format.json_schema.schema
+      ) {
+        return err(
+          400,
+          "Invalid parameter: 'response_format' must be a strict json_schema here.",
+          'invalid_request_error',
+          'response_format',
+        );
       }
       const key = String(req.headers['idempotency-key'] ?? '');
       this.byKey.set(key, (this.byKey.get(key) ?? 0) + 1);
-      const user = String(body.messages.find((m: { role: string }) => m.role === 'user')?.content ?? '');
+      const user = String(
+        body.messages.find((m: { role: string }) => m.role === 'user')?.content ?? '',
+      );
       this.prompts.push(user);
       const name = /가게 이름: (.+)/.exec(user)?.[1] ?? '우리 가게';
       const keywords = /꼭 넣을 말: (.+)/.exec(user)?.[1] ?? '';
       const lyrics = {
         title: `${name} 송`,
         sections: [
-          { name: 'verse', lines: [`골목 끝에 ${name}`, '오늘도 문을 열어요', keywords ? `${keywords} 가득` : '따뜻한 한 그릇'] },
+          {
+            name: 'verse',
+            lines: [
+              `골목 끝에 ${name}`,
+              '오늘도 문을 열어요',
+              keywords ? `${keywords} 가득` : '따뜻한 한 그릇',
+            ],
+          },
           { name: 'chorus', lines: [`${name}, ${name}`, '모두 함께 가요'] },
           { name: 'outro', lines: ['또 만나요 우리'] },
         ],
@@ -50,8 +74,22 @@ export class FakeOpenAi extends FakeHttpServer {
           object: 'chat.completion',
           created: Math.floor(Date.now() / 1000),
           model: body.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: this.contentOverride ?? JSON.stringify(lyrics), refusal: null }, finish_reason: this.finishReason }],
-          usage: { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens },
+          choices: [
+            {
+              index: 0,
+              message: {
+                role: 'assistant',
+                content: this.contentOverride ?? JSON.stringify(lyrics),
+                refusal: null,
+              },
+              finish_reason: this.finishReason,
+            },
+          ],
+          usage: {
+            prompt_tokens,
+            completion_tokens,
+            total_tokens: prompt_tokens + completion_tokens,
+          },
         },
       };
     });
@@ -67,22 +105,49 @@ export class FakeOpenAi extends FakeHttpServer {
         body: {
           id: `modr-${this.moderated.length}`,
           model: body.model ?? 'omni-moderation-latest',
-          results: [{ flagged, categories: { violence: flagged, harassment: false }, category_scores: { violence: flagged ? 0.97 : 0.01, harassment: 0.001 } }],
+          results: [
+            {
+              flagged,
+              categories: { violence: flagged, harassment: false },
+              category_scores: { violence: flagged ? 0.97 : 0.01, harassment: 0.001 },
+            },
+          ],
         },
       };
     });
   }
 
   private auth(bearer?: string) {
-    if (bearer !== this.apiKey) return err(401, `Incorrect API key provided: ${(bearer ?? '').slice(0, 6)}***.`, 'invalid_request_error', null, 'invalid_api_key');
+    if (bearer !== this.apiKey)
+      return err(
+        401,
+        `Incorrect API key provided: ${(bearer ?? '').slice(0, 6)}***.`,
+        'invalid_request_error',
+        null,
+        'invalid_api_key',
+      );
     return undefined;
   }
 }
 
-export function openAiError(status: number, message: string, code: string | null, headers?: Record<string, string>) {
-  return { ...err(status, message, status === 429 ? 'requests' : 'server_error', null, code), headers };
+export function openAiError(
+  status: number,
+  message: string,
+  code: string | null,
+  headers?: Record<string, string>,
+) {
+  return {
+    ...err(status, message, status === 429 ? 'requests' : 'server_error', null, code),
+    headers,
+  };
 }
 
-function err(status: number, message: string, type: string, param: string | null, code: string | null = null) {
+function err(
+  status: number,
+  message: string,
+  type: string,
+  param: string | null,
+  code: string | null = null,
+) {
   return { status, body: { error: { message, type, param, code } } };
 }

@@ -34,25 +34,46 @@ export class FakeSuno extends FakeHttpServer {
   constructor() {
     super();
     this.route('POST', '/api/v1/generate', (req) => {
-      if (req.bearer !== this.apiKey) return { status: 401, body: { code: 401, msg: 'Unauthorized', data: null } };
+      if (req.bearer !== this.apiKey)
+        return { status: 401, body: { code: 401, msg: 'Unauthorized', data: null } };
       const b = req.json();
-      if (!b.prompt || !b.style || !b.title) return { status: 200, body: { code: 400, msg: 'Please enter prompt, style and title', data: null } };
-      if (String(b.prompt).length > 3000) return { status: 200, body: { code: 413, msg: 'Prompt too long', data: null } };
+      if (!b.prompt || !b.style || !b.title)
+        return {
+          status: 200,
+          body: { code: 400, msg: 'Please enter prompt, style and title', data: null },
+        };
+      if (String(b.prompt).length > 3000)
+        return { status: 200, body: { code: 413, msg: 'Prompt too long', data: null } };
       const key = req.headers['idempotency-key'] as string | undefined;
-      if (key && this.byKey.has(key)) return { status: 200, body: { code: 200, msg: 'success', data: { taskId: this.byKey.get(key) } } };
+      if (key && this.byKey.has(key))
+        return {
+          status: 200,
+          body: { code: 200, msg: 'success', data: { taskId: this.byKey.get(key) } },
+        };
       const taskId = randomUUID().replace(/-/g, '');
-      const failWith = this.failGenerations > 0 ? (this.failGenerations--, 'GENERATE_AUDIO_FAILED') : undefined;
-      this.tasks.set(taskId, { taskId, key, title: b.title, callBackUrl: b.callBackUrl, readyAt: Date.now() + this.generationMs, failWith, callbackSent: false });
+      const failWith =
+        this.failGenerations > 0 ? (this.failGenerations--, 'GENERATE_AUDIO_FAILED') : undefined;
+      this.tasks.set(taskId, {
+        taskId,
+        key,
+        title: b.title,
+        callBackUrl: b.callBackUrl,
+        readyAt: Date.now() + this.generationMs,
+        failWith,
+        callbackSent: false,
+      });
       if (key) {
         this.byKey.set(key, taskId);
         this.paid.set(key, (this.paid.get(key) ?? 0) + 1);
       }
-      if (this.sendCallbacks && b.callBackUrl) setTimeout(() => void this.callback(taskId), this.generationMs + 5);
+      if (this.sendCallbacks && b.callBackUrl)
+        setTimeout(() => void this.callback(taskId), this.generationMs + 5);
       return { status: 200, body: { code: 200, msg: 'success', data: { taskId } } };
     });
 
     this.route('GET', '/api/v1/generate/record-info', (req) => {
-      if (req.bearer !== this.apiKey) return { status: 401, body: { code: 401, msg: 'Unauthorized', data: null } };
+      if (req.bearer !== this.apiKey)
+        return { status: 401, body: { code: 401, msg: 'Unauthorized', data: null } };
       const t = this.tasks.get(req.query.get('taskId') ?? '');
       if (!t) return { status: 200, body: { code: 400, msg: 'task not found', data: null } };
       return { status: 200, body: { code: 200, msg: 'success', data: this.record(t) } };
@@ -75,20 +96,21 @@ export class FakeSuno extends FakeHttpServer {
       taskId: t.taskId,
       status,
       response: {
-        sunoData: ready && !t.failWith
-          ? [1, 2].map((n) => ({
-              id: `${t.taskId}-${n}`,
-              audioUrl: `${this.url}/files/${t.taskId}-${n}.mp3`,
-              streamAudioUrl: `${this.url}/files/${t.taskId}-${n}.mp3`,
-              imageUrl: `${this.url}/files/${t.taskId}-${n}.jpg`,
-              prompt: '',
-              modelName: 'chirp-v4-5',
-              title: t.title,
-              tags: 'jingle',
-              createTime: new Date().toISOString(),
-              duration: this.clipSeconds + n,
-            }))
-          : [],
+        sunoData:
+          ready && !t.failWith
+            ? [1, 2].map((n) => ({
+                id: `${t.taskId}-${n}`,
+                audioUrl: `${this.url}/files/${t.taskId}-${n}.mp3`,
+                streamAudioUrl: `${this.url}/files/${t.taskId}-${n}.mp3`,
+                imageUrl: `${this.url}/files/${t.taskId}-${n}.jpg`,
+                prompt: '',
+                modelName: 'chirp-v4-5',
+                title: t.title,
+                tags: 'jingle',
+                createTime: new Date().toISOString(),
+                duration: this.clipSeconds + n,
+              }))
+            : [],
       },
       errorCode: t.failWith ? 'GENERATE_AUDIO_FAILED' : null,
       errorMessage: t.failWith ? 'generation failed' : null,
@@ -103,7 +125,15 @@ export class FakeSuno extends FakeHttpServer {
     await fetch(t.callBackUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: 200, msg: 'All generated successfully.', data: { callbackType: t.failWith ? 'error' : 'complete', task_id: taskId, data: r.response.sunoData } }),
+      body: JSON.stringify({
+        code: 200,
+        msg: 'All generated successfully.',
+        data: {
+          callbackType: t.failWith ? 'error' : 'complete',
+          task_id: taskId,
+          data: r.response.sunoData,
+        },
+      }),
     }).catch(() => undefined);
   }
 }

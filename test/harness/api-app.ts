@@ -112,7 +112,9 @@ export function concrete(path: string): string {
 }
 
 /** The real scheduler app in this process (same environment handling as startApi). */
-export async function startScheduler(env: Record<string, string>): Promise<{ close: () => Promise<void>; app: import('@nestjs/common').INestApplicationContext }> {
+export async function startScheduler(
+  env: Record<string, string>,
+): Promise<{ close: () => Promise<void>; app: import('@nestjs/common').INestApplicationContext }> {
   const saved = { ...process.env };
   Object.assign(process.env, { LOG_LEVEL: 'silent', ...env });
   const { NestFactory } = await import('@nestjs/core');

@@ -11,7 +11,15 @@ import { tempDir } from './process';
  */
 export const DOCKERFILE_STEPS = {
   /** what the build stage copies in from the repository */
-  buildCopies: ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'apps', 'libs'],
+  buildCopies: [
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'nest-cli.json',
+    'apps',
+    'libs',
+  ],
   /** the build stage's npm commands, in order */
   buildRuns: ['npm ci', 'npm run build && npm prune --omit=dev'],
   /** all the runtime image holds of the project: nothing else from the repository */
@@ -62,5 +70,7 @@ export function productionInstall(): string {
 export function installedPackages(nodeModules: string): string[] {
   return readdirSync(nodeModules)
     .filter((n) => !n.startsWith('.'))
-    .flatMap((n) => (n.startsWith('@') ? readdirSync(join(nodeModules, n)).map((m) => `${n}/${m}`) : [n]));
+    .flatMap((n) =>
+      n.startsWith('@') ? readdirSync(join(nodeModules, n)).map((m) => `${n}/${m}`) : [n],
+    );
 }

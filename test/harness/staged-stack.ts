@@ -61,25 +61,62 @@ export class StagedStack {
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.db.start(), this.azurite.start(), this.suno.start(), this.creatomate.start()]);
+    await Promise.all([
+      this.db.start(),
+      this.azurite.start(),
+      this.suno.start(),
+      this.creatomate.start(),
+    ]);
     this.apiPort = await freePort();
     this.cli('migrate');
     this.cli('partner:create', 'Crash Test Partner');
-    const [issued] = JSON.parse(this.cli('key:issue', 'Crash Test Partner', '--scopes', 'stores:read,stores:write,projects:read,projects:write', '--json'));
+    const [issued] = JSON.parse(
+      this.cli(
+        'key:issue',
+        'Crash Test Partner',
+        '--scopes',
+        'stores:read,stores:write,projects:read,projects:write',
+        '--json',
+      ),
+    );
     this.apiKey = issued.key;
-    const api = new AppProcess('dist/apps/api/src/main.js', this.env({ PORT: String(this.apiPort), HOST: '127.0.0.1', INSTANCE_ID: 'api-1' }), join(this.dir, 'api.log'), this.root).start();
+    const api = new AppProcess(
+      'dist/apps/api/src/main.js',
+      this.env({ PORT: String(this.apiPort), HOST: '127.0.0.1', INSTANCE_ID: 'api-1' }),
+      join(this.dir, 'api.log'),
+      this.root,
+    ).start();
     this.apis.push(api);
     await waitForHttp(`http://127.0.0.1:${this.apiPort}/health/live`);
   }
 
   cli(...args: string[]): string {
-    return execFileSync(process.execPath, [join(this.root, 'dist/apps/cli/src/main.js'), ...args], { cwd: this.root, env: { PATH: process.env.PATH ?? '', ...this.env() }, encoding: 'utf8' });
+    return execFileSync(process.execPath, [join(this.root, 'dist/apps/cli/src/main.js'), ...args], {
+      cwd: this.root,
+      env: { PATH: process.env.PATH ?? '', ...this.env() },
+      encoding: 'utf8',
+    });
   }
 
-  async startScheduler(extra: Record<string, string> = {}): Promise<{ proc: AppProcess; healthPort: number }> {
+  /** `defaultIdentity`: no INSTANCE_ID, so the scheduler is `<host>-<pid>` as in production */
+  async startScheduler(
+    extra: Record<string, string> = {},
+    opts: { defaultIdentity?: boolean } = {},
+  ): Promise<{ proc: AppProcess; healthPort: number }> {
     const healthPort = await freePort();
     const n = ++this.schedulerCount;
-    const proc = new AppProcess('dist/apps/scheduler/src/main.js', this.env({ SCHEDULER_HEALTH_PORT: String(healthPort), INSTANCE_ID: `scheduler-${n}`, ...extra }), join(this.dir, `scheduler-${n}.log`), this.root).start();
+    const env = this.env({
+      SCHEDULER_HEALTH_PORT: String(healthPort),
+      INSTANCE_ID: `scheduler-${n}`,
+      ...extra,
+    });
+    if (opts.defaultIdentity) delete env.INSTANCE_ID;
+    const proc = new AppProcess(
+      'dist/apps/scheduler/src/main.js',
+      env,
+      join(this.dir, `scheduler-${n}.log`),
+      this.root,
+    ).start();
     this.schedulers.push(proc);
     await waitForHttp(`http://127.0.0.1:${healthPort}/health/live`);
     return { proc, healthPort };
@@ -93,7 +130,10 @@ export class StagedStack {
   async api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const res = await fetch(`http://127.0.0.1:${this.apiPort}${path}`, {
       method,
-      headers: { 'x-api-key': this.apiKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        'x-api-key': this.apiKey,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -101,32 +141,64 @@ export class StagedStack {
   }
 
   async createProjects(n: number, autopilot = true): Promise<string[]> {
-    const store = await this.api('POST', '/v1/stores', { name: '서면 분식', roadAddress: '부산광역시 부산진구 서면로 1', phone: '051-000-0000', menu: [{ name: '떡볶이' }] });
+    const store = await this.api('POST', '/v1/stores', {
+      name: '서면 분식',
+      roadAddress: '부산광역시 부산진구 서면로 1',
+      phone: '051-000-0000',
+      menu: [{ name: '떡볶이' }],
+    });
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const res = await this.api('POST', '/v1/projects', { storeId: store.body.id, autopilot, lengthSec: 15 });
-      if (res.status !== 202) throw new Error(`POST /v1/projects answered ${res.status}: ${JSON.stringify(res.body)}`);
+      const res = await this.api('POST', '/v1/projects', {
+        storeId: store.body.id,
+        autopilot,
+        lengthSec: 15,
+      });
+      if (res.status !== 202)
+        throw new Error(`POST /v1/projects answered ${res.status}: ${JSON.stringify(res.body)}`);
       ids.push(res.body.id);
     }
     return ids;
   }
 
-  async states(ids: string[]): Promise<Record<string, { state: string; lastError: string | null }>> {
-    const rows = await this.db.primary.query<{ id: string; state: string; last_error: string | null }[]>(`SELECT id, state, last_error FROM castad.projects WHERE id IN (${ids.map(() => '?').join(',')})`, ids);
+  async states(
+    ids: string[],
+  ): Promise<Record<string, { state: string; lastError: string | null }>> {
+    const rows = await this.db.primary.query<
+      { id: string; state: string; last_error: string | null }[]
+    >(
+      `SELECT id, state, last_error FROM castad.projects WHERE id IN (${ids.map(() => '?').join(',')})`,
+      ids,
+    );
     return Object.fromEntries(rows.map((r) => [r.id, { state: r.state, lastError: r.last_error }]));
   }
 
-  async waitAll(ids: string[], done: (s: string) => boolean, timeoutMs: number): Promise<Record<string, { state: string; lastError: string | null }>> {
-    return waitFor(`${ids.length} projects to finish`, async () => {
-      const s = await this.states(ids);
-      return Object.values(s).every((x) => done(x.state)) ? s : undefined;
-    }, timeoutMs, 250);
+  async waitAll(
+    ids: string[],
+    done: (s: string) => boolean,
+    timeoutMs: number,
+  ): Promise<Record<string, { state: string; lastError: string | null }>> {
+    return waitFor(
+      `${ids.length} projects to finish`,
+      async () => {
+        const s = await this.states(ids);
+        return Object.values(s).every((x) => done(x.state)) ? s : undefined;
+      },
+      timeoutMs,
+      250,
+    );
   }
 
   /** Paid submissions per project and step, as the fakes counted them. */
   paidCounts(ids: string[]): Record<string, { song: number; video: number }> {
-    const count = (m: Map<string, number>, id: string) => [...m.entries()].filter(([k]) => k.startsWith(`${id}:`)).reduce((a, [, n]) => a + n, 0);
-    return Object.fromEntries(ids.map((id) => [id, { song: count(this.suno.paid, id), video: count(this.creatomate.paid, id) }]));
+    const count = (m: Map<string, number>, id: string) =>
+      [...m.entries()].filter(([k]) => k.startsWith(`${id}:`)).reduce((a, [, n]) => a + n, 0);
+    return Object.fromEntries(
+      ids.map((id) => [
+        id,
+        { song: count(this.suno.paid, id), video: count(this.creatomate.paid, id) },
+      ]),
+    );
   }
 
   async destroy(): Promise<void> {

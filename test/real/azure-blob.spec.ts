@@ -15,7 +15,16 @@ describe('AzureBlobStore on Azurite', () => {
 
   it('uploads with a content type, serves a read-only SAS URL that expires, changes tier and deletes', async () => {
     const bytes = Buffer.alloc(300_000, 7);
-    expect((await store.put('video', 'p1/video.mp4', Readable.from([bytes.subarray(0, 100_000), bytes.subarray(100_000)]), 'video/mp4')).bytes).toBe(300_000);
+    expect(
+      (
+        await store.put(
+          'video',
+          'p1/video.mp4',
+          Readable.from([bytes.subarray(0, 100_000), bytes.subarray(100_000)]),
+          'video/mp4',
+        )
+      ).bytes,
+    ).toBe(300_000);
     const url = await store.readUrl('video', 'p1/video.mp4', 60, 'castad-video.mp4');
     const res = await fetch(url);
     expect(res.status).toBe(200);
@@ -23,15 +32,23 @@ describe('AzureBlobStore on Azurite', () => {
     expect(res.headers.get('content-disposition')).toContain('castad-video.mp4');
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
     // read-only: the same signature cannot write
-    expect((await fetch(url, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'x' })).status).toBe(403);
+    expect(
+      (await fetch(url, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'x' }))
+        .status,
+    ).toBe(403);
     // expired
     const old = new URL(await store.readUrl('video', 'p1/video.mp4', 1));
     await new Promise((r) => setTimeout(r, 2100));
     expect((await fetch(old)).status).toBe(403);
 
     await store.setTier('video', 'p1/video.mp4', 'Cool');
-    const service = (await import('@azure/storage-blob')).BlobServiceClient.fromConnectionString(azurite.connectionString);
-    expect((await service.getContainerClient('test-video').getBlobClient('p1/video.mp4').getProperties()).accessTier).toBe('Cool');
+    const service = (await import('@azure/storage-blob')).BlobServiceClient.fromConnectionString(
+      azurite.connectionString,
+    );
+    expect(
+      (await service.getContainerClient('test-video').getBlobClient('p1/video.mp4').getProperties())
+        .accessTier,
+    ).toBe('Cool');
 
     await store.delete('video', 'p1/video.mp4');
     expect((await fetch(url)).status).toBe(404);

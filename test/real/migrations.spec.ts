@@ -34,15 +34,15 @@ describeWithServers(
           [...ENTITIES.map((e) => ds.getMetadata(e).tableName), 'schema_migrations'].sort(),
         );
         // the scheduler's due-work query is served by its index
-      const [sql, params] = new ProjectRepository(undefined as never)
-        .dueQuery(ds.manager, ['DRAFT', 'STORE_READY'], new Date())
-        .select('p.id')
-        .orderBy('p.next_run_at')
-        .limit(10)
-        .getQueryAndParameters();
-      const plan = await ds.query(`EXPLAIN ${sql}`, params);
-      expect(plan[0].key).toMatch(/^ix_projects_(due|state_updated)$/);
-      expect(plan[0].type).not.toBe('ALL');
+        const [sql, params] = new ProjectRepository(undefined as never)
+          .dueQuery(ds.manager, ['DRAFT', 'STORE_READY'], new Date())
+          .select('p.id')
+          .orderBy('p.next_run_at')
+          .limit(10)
+          .getQueryAndParameters();
+        const plan = await ds.query(`EXPLAIN ${sql}`, params);
+        expect(plan[0].key).toMatch(/^ix_projects_(due|state_updated)$/);
+        expect(plan[0].type).not.toBe('ALL');
 
         for (let i = 0; i < ds.migrations.length; i++)
           await ds.undoLastMigration({ transaction: 'each' });

@@ -7,202 +7,280 @@ jest.setTimeout(300_000);
 
 const done = (s: string) => s === 'DONE';
 
-describeWithServers(['mariadbd', 'mariadb-install-db'], 'the pipeline on real MariaDB with fake Suno and Creatomate', () => {
-  const stack = new StagedStack();
-  beforeAll(() => stack.start());
-  afterAll(() => stack.destroy());
+describeWithServers(
+  ['mariadbd', 'mariadb-install-db'],
+  'the pipeline on real MariaDB with fake Suno and Creatomate',
+  () => {
+    const stack = new StagedStack();
+    beforeAll(() => stack.start());
+    afterAll(() => stack.destroy());
 
-  it('survives the scheduler being SIGKILLed over and over: every project DONE, each paid step paid once', async () => {
-    const ids = await stack.createProjects(10);
-    // these fakes, like providers that honour Idempotency-Key, let a crashed submission be resent safely
-    const dedupes = { SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true', CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true' };
-    let { proc } = await stack.startScheduler(dedupes);
-    // kill at random moments: between steps, mid-step, between a submission and storing its answer
-    for (let kill = 0; kill < 8; kill++) {
-      await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 900)));
-      proc.signal('SIGKILL');
-      await proc.exitCode();
-      ({ proc } = await stack.startScheduler(dedupes));
-    }
-    const final = await stack.waitAll(ids, (s) => s === 'DONE' || s === 'FAILED', 180_000);
-    expect(Object.values(final).map((x) => x.state)).toEqual(ids.map(() => 'DONE'));
-    expect(stack.paidCounts(ids)).toEqual(Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])));
-    // and the results were copied into blob storage
-    const videos = await stack.db.primary.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM castad.videos WHERE project_id IN (${ids.map(() => '?').join(',')})`, ids);
-    expect(Number(videos[0].n)).toBe(ids.length);
-    await proc.stop();
-  });
-
-  it('recovers a submission whose answer was lost (timed out after Suno took it) from the callback, without paying twice', async () => {
-    // Suno answers after our timeout, but takes the job and calls back: the only trace we get
-    stack.suno.knobs.latencyMs = 3000;
-    try {
-      const { proc } = await stack.startScheduler({ PROVIDER_TIMEOUT_MS: '1000', SUBMISSION_RECOVERY_MS: '60000' });
-      const ids = await stack.createProjects(2);
-      await stack.waitAll(ids, (s) => s === 'SONG_SUBMITTED' || s === 'SONG_READY' || s === 'DONE', 60_000);
-      stack.suno.knobs.latencyMs = 0;
-      await stack.waitAll(ids, done, 60_000);
-      expect(stack.paidCounts(ids)).toEqual(Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])));
-      const recovered = await stack.db.primary.query<{ n: number }[]>(
-        `SELECT COUNT(*) AS n FROM castad.project_events WHERE message LIKE 'task id recovered%' AND project_id IN (?, ?)`,
+    it('survives the scheduler being SIGKILLed over and over: every project DONE, each paid step paid once', async () => {
+      const ids = await stack.createProjects(10);
+      // these fakes, like providers that honour Idempotency-Key, let a crashed submission be resent safely
+      const dedupes = {
+        SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true',
+        CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true',
+      };
+      let { proc } = await stack.startScheduler(dedupes);
+      // kill at random moments: between steps, mid-step, between a submission and storing its answer
+      for (let kill = 0; kill < 8; kill++) {
+        await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 900)));
+        proc.signal('SIGKILL');
+        await proc.exitCode();
+        ({ proc } = await stack.startScheduler(dedupes));
+      }
+      const final = await stack.waitAll(ids, (s) => s === 'DONE' || s === 'FAILED', 180_000);
+      expect(Object.values(final).map((x) => x.state)).toEqual(ids.map(() => 'DONE'));
+      expect(stack.paidCounts(ids)).toEqual(
+        Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])),
+      );
+      // and the results were copied into blob storage
+      const videos = await stack.db.primary.query<{ n: number }[]>(
+        `SELECT COUNT(*) AS n FROM castad.videos WHERE project_id IN (${ids.map(() => '?').join(',')})`,
         ids,
       );
-      expect(Number(recovered[0].n)).toBe(2);
+      expect(Number(videos[0].n)).toBe(ids.length);
       await proc.stop();
-    } finally {
-      stack.suno.knobs.latencyMs = 0;
-    }
-  });
+    });
 
-  it('runs each step once with two schedulers, and the standby takes over when the leader dies', async () => {
-    // the leader dies mid-step: a submission it may have sent is resent under the same key
-    const dedupes = { SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true', CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true' };
-    const a = await stack.startScheduler(dedupes);
-    const b = await stack.startScheduler(dedupes);
-    const leaderOf = async () => {
-      const [la, lb] = await Promise.all([stack.isLeader(a.healthPort), stack.isLeader(b.healthPort)]);
-      return la && !lb ? a : lb && !la ? b : undefined;
-    };
-    const leader = await waitFor('one leader', leaderOf, 10_000, 100);
-    const ids = await stack.createProjects(6);
-    await new Promise((r) => setTimeout(r, 700));
-    leader.proc.signal('SIGKILL');
-    const killedAt = Date.now();
-    const standby = leader === a ? b : a;
-    await waitFor('the standby to lead', () => stack.isLeader(standby.healthPort), 10_000, 100);
-    expect(Date.now() - killedAt).toBeLessThan(2000 + 1500); // the lease (2 s) plus a renewal tick
-    await stack.waitAll(ids, done, 120_000);
-    expect(stack.paidCounts(ids)).toEqual(Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])));
-    // every transition happened exactly once
-    const events = await stack.db.primary.query<{ project_id: string; to_state: string; n: number }[]>(
-      `SELECT project_id, to_state, COUNT(*) AS n FROM castad.project_events WHERE project_id IN (${ids.map(() => '?').join(',')}) AND step IS NOT NULL GROUP BY project_id, to_state HAVING COUNT(*) > 1`,
-      ids,
-    );
-    expect(events).toEqual([]);
-    await standby.proc.stop();
-  });
-
-  it('ends every project DONE or FAILED with a reason when the providers fail 30% of calls', async () => {
-    for (const fake of [stack.suno, stack.creatomate]) fake.knobs.chaos = { rate: 0.3, kinds: ['5xx', '429', 'timeout'], slowMs: 2500 };
-    try {
-      const { proc } = await stack.startScheduler({ PIPELINE_MAX_ATTEMPTS: '6', SUBMISSION_RECOVERY_MS: '5000' });
-      const ids = await stack.createProjects(8);
-      const final = await stack.waitAll(ids, (s) => s === 'DONE' || s === 'FAILED', 180_000);
-      for (const [id, s] of Object.entries(final)) {
-        if (s.state === 'FAILED') expect([id, typeof s.lastError === 'string' && s.lastError.length > 10]).toEqual([id, true]);
+    it('recovers a submission whose answer was lost (timed out after Suno took it) from the callback, without paying twice', async () => {
+      // Suno answers after our timeout, but takes the job and calls back: the only trace we get
+      stack.suno.knobs.latencyMs = 3000;
+      try {
+        const { proc } = await stack.startScheduler({
+          PROVIDER_TIMEOUT_MS: '1000',
+          SUBMISSION_RECOVERY_MS: '60000',
+        });
+        const ids = await stack.createProjects(2);
+        await stack.waitAll(
+          ids,
+          (s) => s === 'SONG_SUBMITTED' || s === 'SONG_READY' || s === 'DONE',
+          60_000,
+        );
+        stack.suno.knobs.latencyMs = 0;
+        await stack.waitAll(ids, done, 60_000);
+        expect(stack.paidCounts(ids)).toEqual(
+          Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])),
+        );
+        const recovered = await stack.db.primary.query<{ n: number }[]>(
+          `SELECT COUNT(*) AS n FROM castad.project_events WHERE message LIKE 'task id recovered%' AND project_id IN (?, ?)`,
+          ids,
+        );
+        expect(Number(recovered[0].n)).toBe(2);
+        await proc.stop();
+      } finally {
+        stack.suno.knobs.latencyMs = 0;
       }
-      expect(Object.values(final).filter((s) => s.state === 'DONE').length).toBeGreaterThan(0);
-      // no project paid a step twice, even when a submission timed out after the provider took it
-      for (const [id, c] of Object.entries(stack.paidCounts(ids))) expect([id, c.song <= 1, c.video <= 1]).toEqual([id, true, true]);
-      expect((stack.suno.calls.get('chaos 503') ?? 0) + (stack.suno.calls.get('chaos 5xx') ?? 0) + (stack.creatomate.calls.get('chaos 5xx') ?? 0)).toBeGreaterThan(0);
-      await proc.stop();
-    } finally {
-      for (const fake of [stack.suno, stack.creatomate]) fake.knobs.chaos = undefined;
-    }
-  });
+    });
 
-  it('fails with a readable reason when Suno cannot make the song, and retry resumes from the failed step', async () => {
-    stack.suno.failGenerations = 1;
-    const { proc } = await stack.startScheduler();
-    const [id] = await stack.createProjects(1);
-    const failed = await stack.waitAll([id], (s) => s === 'FAILED' || s === 'DONE', 60_000);
-    expect(failed[id].state).toBe('FAILED');
-    expect(failed[id].lastError).toMatch(/Suno: GENERATE_AUDIO_FAILED/);
-    const project = (await stack.api('GET', `/v1/projects/${id}`)).body;
-    expect(project).toMatchObject({ state: 'FAILED', step: 'poll_song', lastError: expect.stringMatching(/GENERATE_AUDIO_FAILED/) });
-    const retried = await stack.api('POST', `/v1/projects/${id}/retry`);
-    expect(retried.status).toBe(202);
-    expect(retried.body.state).toBe('LYRICS_READY'); // the song is submitted anew
-    await stack.waitAll([id], done, 60_000);
-    expect(stack.paidCounts([id])[id]).toEqual({ song: 2, video: 1 });
-    await proc.stop();
-  });
+    it('runs each step once with two schedulers, and the standby takes over when the leader dies', async () => {
+      // the leader dies mid-step: a submission it may have sent is resent under the same key
+      const dedupes = {
+        SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true',
+        CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true',
+      };
+      const a = await stack.startScheduler(dedupes);
+      const b = await stack.startScheduler(dedupes);
+      const leaderOf = async () => {
+        const [la, lb] = await Promise.all([
+          stack.isLeader(a.healthPort),
+          stack.isLeader(b.healthPort),
+        ]);
+        return la && !lb ? a : lb && !la ? b : undefined;
+      };
+      const leader = await waitFor('one leader', leaderOf, 10_000, 100);
+      const ids = await stack.createProjects(6);
+      await new Promise((r) => setTimeout(r, 700));
+      leader.proc.signal('SIGKILL');
+      const killedAt = Date.now();
+      const standby = leader === a ? b : a;
+      await waitFor('the standby to lead', () => stack.isLeader(standby.healthPort), 10_000, 100);
+      expect(Date.now() - killedAt).toBeLessThan(2000 + 1500); // the lease (2 s) plus a renewal tick
+      await stack.waitAll(ids, done, 120_000);
+      expect(stack.paidCounts(ids)).toEqual(
+        Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])),
+      );
+      // every transition happened exactly once
+      const events = await stack.db.primary.query<
+        { project_id: string; to_state: string; n: number }[]
+      >(
+        `SELECT project_id, to_state, COUNT(*) AS n FROM castad.project_events WHERE project_id IN (${ids.map(() => '?').join(',')}) AND step IS NOT NULL GROUP BY project_id, to_state HAVING COUNT(*) > 1`,
+        ids,
+      );
+      expect(events).toEqual([]);
+      await standby.proc.stop();
+    });
 
-  it('cancels a project with a task in flight: it is abandoned, nothing more is submitted', async () => {
-    stack.suno.generationMs = 5000;
-    try {
+    it('ends every project DONE or FAILED with a reason when the providers fail 30% of calls', async () => {
+      for (const fake of [stack.suno, stack.creatomate])
+        fake.knobs.chaos = { rate: 0.3, kinds: ['5xx', '429', 'timeout'], slowMs: 2500 };
+      try {
+        const { proc } = await stack.startScheduler({
+          PIPELINE_MAX_ATTEMPTS: '6',
+          SUBMISSION_RECOVERY_MS: '5000',
+        });
+        const ids = await stack.createProjects(8);
+        const final = await stack.waitAll(ids, (s) => s === 'DONE' || s === 'FAILED', 180_000);
+        for (const [id, s] of Object.entries(final)) {
+          if (s.state === 'FAILED')
+            expect([id, typeof s.lastError === 'string' && s.lastError.length > 10]).toEqual([
+              id,
+              true,
+            ]);
+        }
+        expect(Object.values(final).filter((s) => s.state === 'DONE').length).toBeGreaterThan(0);
+        // no project paid a step twice, even when a submission timed out after the provider took it
+        for (const [id, c] of Object.entries(stack.paidCounts(ids)))
+          expect([id, c.song <= 1, c.video <= 1]).toEqual([id, true, true]);
+        expect(
+          (stack.suno.calls.get('chaos 503') ?? 0) +
+            (stack.suno.calls.get('chaos 5xx') ?? 0) +
+            (stack.creatomate.calls.get('chaos 5xx') ?? 0),
+        ).toBeGreaterThan(0);
+        await proc.stop();
+      } finally {
+        for (const fake of [stack.suno, stack.creatomate]) fake.knobs.chaos = undefined;
+      }
+    });
+
+    it('fails with a readable reason when Suno cannot make the song, and retry resumes from the failed step', async () => {
+      stack.suno.failGenerations = 1;
       const { proc } = await stack.startScheduler();
       const [id] = await stack.createProjects(1);
-      await stack.waitAll([id], (s) => s === 'SONG_SUBMITTED', 30_000);
-      expect((await stack.api('POST', `/v1/projects/${id}/cancel`)).body.state).toBe('CANCELLED');
-      await new Promise((r) => setTimeout(r, 6000));
-      expect((await stack.states([id]))[id].state).toBe('CANCELLED');
-      expect(stack.paidCounts([id])[id]).toEqual({ song: 1, video: 0 });
+      const failed = await stack.waitAll([id], (s) => s === 'FAILED' || s === 'DONE', 60_000);
+      expect(failed[id].state).toBe('FAILED');
+      expect(failed[id].lastError).toMatch(/Suno: GENERATE_AUDIO_FAILED/);
+      const project = (await stack.api('GET', `/v1/projects/${id}`)).body;
+      expect(project).toMatchObject({
+        state: 'FAILED',
+        step: 'poll_song',
+        lastError: expect.stringMatching(/GENERATE_AUDIO_FAILED/),
+      });
+      const retried = await stack.api('POST', `/v1/projects/${id}/retry`);
+      expect(retried.status).toBe(202);
+      expect(retried.body.state).toBe('LYRICS_READY'); // the song is submitted anew
+      await stack.waitAll([id], done, 60_000);
+      expect(stack.paidCounts([id])[id]).toEqual({ song: 2, video: 1 });
       await proc.stop();
-    } finally {
-      stack.suno.generationMs = 50;
-    }
-  });
+    });
 
-  it('streams a project\'s state changes over SSE from an API instance while the scheduler runs it', async () => {
-    const [id] = await stack.createProjects(1);
-    const res = await fetch(`http://127.0.0.1:${stack.apiPort}/v1/projects/${id}/events`, { headers: { 'x-api-key': stack.apiKey, accept: 'text/event-stream' } });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
-    const { proc } = await stack.startScheduler({ SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true', CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true' });
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    const deadline = Date.now() + 60_000;
-    while (!text.includes('"state":"DONE"') && Date.now() < deadline) {
-      const { value, done: ended } = await reader.read();
-      if (ended) break;
-      text += decoder.decode(value);
-    }
-    await reader.cancel().catch(() => undefined);
-    const states = [...text.matchAll(/"state":"([A-Z_]+)"/g)].map((m) => m[1]);
-    expect(states).toEqual(['DRAFT', 'STORE_READY', 'LYRICS_READY', 'SONG_SUBMITTED', 'SONG_READY', 'VIDEO_SUBMITTED', 'VIDEO_READY', 'DONE']);
-    expect(text).toMatch(/^event: state$/m);
-    // the API instance's metrics, scraped from the internal network: its pool to each node
-    const metrics = await (await fetch(`http://127.0.0.1:${stack.apiPort}/metrics`)).text();
-    expect(metrics).toMatch(/castad_db_pool_connections\{node="primary",state="idle"\} \d+/);
-    expect(metrics).toMatch(/castad_db_pool_connections\{node="replica0",state="in_use"\} \d+/);
-    expect(metrics).toMatch(/castad_http_request_duration_seconds_count\{method="POST",route="\/v1\/projects",status="202"\} \d+/);
-    await proc.stop();
-  });
-});
+    it('cancels a project with a task in flight: it is abandoned, nothing more is submitted', async () => {
+      stack.suno.generationMs = 5000;
+      try {
+        const { proc } = await stack.startScheduler();
+        const [id] = await stack.createProjects(1);
+        await stack.waitAll([id], (s) => s === 'SONG_SUBMITTED', 30_000);
+        expect((await stack.api('POST', `/v1/projects/${id}/cancel`)).body.state).toBe('CANCELLED');
+        await new Promise((r) => setTimeout(r, 6000));
+        expect((await stack.states([id]))[id].state).toBe('CANCELLED');
+        expect(stack.paidCounts([id])[id]).toEqual({ song: 1, video: 0 });
+        await proc.stop();
+      } finally {
+        stack.suno.generationMs = 50;
+      }
+    });
 
-describeWithServers(['mariadbd', 'mariadb-install-db', 'redis-server'], 'stage 3: Bull on a real Redis', () => {
-  const redis = new RedisServer();
-  const stack = new StagedStack();
-  const bull = () => ({ CASTAD_STAGE: '3', DISPATCH_DRIVER: 'bull', REDIS_URL: redis.url, SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true', CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true' });
-  beforeAll(async () => {
-    await redis.start();
-    await stack.start();
-  });
-  afterAll(async () => {
-    await stack.destroy();
-    await redis.destroy();
-  });
+    it("streams a project's state changes over SSE from an API instance while the scheduler runs it", async () => {
+      const [id] = await stack.createProjects(1);
+      const res = await fetch(`http://127.0.0.1:${stack.apiPort}/v1/projects/${id}/events`, {
+        headers: { 'x-api-key': stack.apiKey, accept: 'text/event-stream' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+      const { proc } = await stack.startScheduler({
+        SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true',
+        CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true',
+      });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      const deadline = Date.now() + 60_000;
+      while (!text.includes('"state":"DONE"') && Date.now() < deadline) {
+        const { value, done: ended } = await reader.read();
+        if (ended) break;
+        text += decoder.decode(value);
+      }
+      await reader.cancel().catch(() => undefined);
+      const states = [...text.matchAll(/"state":"([A-Z_]+)"/g)].map((m) => m[1]);
+      expect(states).toEqual([
+        'DRAFT',
+        'STORE_READY',
+        'LYRICS_READY',
+        'SONG_SUBMITTED',
+        'SONG_READY',
+        'VIDEO_SUBMITTED',
+        'VIDEO_READY',
+        'DONE',
+      ]);
+      expect(text).toMatch(/^event: state$/m);
+      // the API instance's metrics, scraped from the internal network: its pool to each node
+      const metrics = await (await fetch(`http://127.0.0.1:${stack.apiPort}/metrics`)).text();
+      expect(metrics).toMatch(/castad_db_pool_connections\{node="primary",state="idle"\} \d+/);
+      expect(metrics).toMatch(/castad_db_pool_connections\{node="replica0",state="in_use"\} \d+/);
+      expect(metrics).toMatch(
+        /castad_http_request_duration_seconds_count\{method="POST",route="\/v1\/projects",status="202"\} \d+/,
+      );
+      await proc.stop();
+    });
+  },
+);
 
-  it('finishes every project with no duplicate paid submission when Redis is stopped and restarted mid-run', async () => {
-    const { proc } = await stack.startScheduler(bull());
-    const ids = await stack.createProjects(8);
-    await new Promise((r) => setTimeout(r, 400));
-    await redis.stop();
-    await new Promise((r) => setTimeout(r, 2000));
-    await redis.start();
-    await stack.waitAll(ids, done, 120_000);
-    expect(stack.paidCounts(ids)).toEqual(Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])));
-    // the steps really went through Bull: finished jobs, named project:step:attempt
-    const Redis = (await import('ioredis')).default;
-    const c = new Redis(redis.url);
-    const done_ = await c.zrange('bull:castad-steps-video:completed', 0, -1);
-    c.disconnect();
-    expect(done_.some((jobId) => /^[0-9a-f-]{36}:submit_video:\d+$/.test(jobId))).toBe(true);
-    await proc.stop();
-  });
+describeWithServers(
+  ['mariadbd', 'mariadb-install-db', 'redis-server'],
+  'stage 3: Bull on a real Redis',
+  () => {
+    const redis = new RedisServer();
+    const stack = new StagedStack();
+    const bull = () => ({
+      CASTAD_STAGE: '3',
+      DISPATCH_DRIVER: 'bull',
+      REDIS_URL: redis.url,
+      SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true',
+      CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true',
+    });
+    beforeAll(async () => {
+      await redis.start();
+      await stack.start();
+    });
+    afterAll(async () => {
+      await stack.destroy();
+      await redis.destroy();
+    });
 
-  it('finishes every project with no duplicate paid submission when Redis is flushed mid-run', async () => {
-    const { proc } = await stack.startScheduler(bull());
-    const ids = await stack.createProjects(8);
-    await new Promise((r) => setTimeout(r, 400));
-    const Redis = (await import('ioredis')).default;
-    const c = new Redis(redis.url);
-    await c.flushall();
-    c.disconnect();
-    await stack.waitAll(ids, done, 120_000);
-    expect(stack.paidCounts(ids)).toEqual(Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])));
-    await proc.stop();
-  });
-});
+    it('finishes every project with no duplicate paid submission when Redis is stopped and restarted mid-run', async () => {
+      const { proc } = await stack.startScheduler(bull());
+      const ids = await stack.createProjects(8);
+      await new Promise((r) => setTimeout(r, 400));
+      await redis.stop();
+      await new Promise((r) => setTimeout(r, 2000));
+      await redis.start();
+      await stack.waitAll(ids, done, 120_000);
+      expect(stack.paidCounts(ids)).toEqual(
+        Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])),
+      );
+      // the steps really went through Bull: finished jobs, named project:step:attempt
+      const Redis = (await import('ioredis')).default;
+      const c = new Redis(redis.url);
+      const done_ = await c.zrange('bull:castad-steps-video:completed', 0, -1);
+      c.disconnect();
+      expect(done_.some((jobId) => /^[0-9a-f-]{36}:submit_video:\d+$/.test(jobId))).toBe(true);
+      await proc.stop();
+    });
+
+    it('finishes every project with no duplicate paid submission when Redis is flushed mid-run', async () => {
+      const { proc } = await stack.startScheduler(bull());
+      const ids = await stack.createProjects(8);
+      await new Promise((r) => setTimeout(r, 400));
+      const Redis = (await import('ioredis')).default;
+      const c = new Redis(redis.url);
+      await c.flushall();
+      c.disconnect();
+      await stack.waitAll(ids, done, 120_000);
+      expect(stack.paidCounts(ids)).toEqual(
+        Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])),
+      );
+      await proc.stop();
+    });
+  },
+);

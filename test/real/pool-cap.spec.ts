@@ -81,12 +81,23 @@ describeWithServers(
 
     it("plans capacity with the server's own max_connections (CLI)", async () => {
       const { execFileSync } = await import('node:child_process');
-      const out = execFileSync(process.execPath, ['dist/apps/cli/src/main.js', 'capacity', '--stage', '3', '--api-instances', '8', '--json'], {
-        env: { PATH: process.env.PATH ?? '', ...cluster.env({ CASTAD_STAGE: '1' }) },
-        encoding: 'utf8',
-      });
+      const out = execFileSync(
+        process.execPath,
+        ['dist/apps/cli/src/main.js', 'capacity', '--stage', '3', '--api-instances', '8', '--json'],
+        {
+          env: { PATH: process.env.PATH ?? '', ...cluster.env({ CASTAD_STAGE: '1' }) },
+          encoding: 'utf8',
+        },
+      );
       const [row] = JSON.parse(out);
-      expect(row).toMatchObject({ stage: '3', apiInstances: 8, 'primary total (ours)': 88, 'primary total (document)': 128, max_connections: '300 (server)', fits: true });
+      expect(row).toMatchObject({
+        stage: '3',
+        apiInstances: 8,
+        'primary total (ours)': 88,
+        'primary total (document)': 128,
+        max_connections: '300 (server)',
+        fits: true,
+      });
     });
   },
 );

@@ -8,7 +8,11 @@ import { removeDir, tempDir } from '../harness/process';
 
 jest.setTimeout(90_000);
 
-type Op = { summary?: string; requestBody?: { content: Record<string, { schema?: unknown }> }; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+type Op = {
+  summary?: string;
+  requestBody?: { content: Record<string, { schema?: unknown }> };
+  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+};
 
 describeWithServers(['chromium'], 'Swagger UI in headless Chromium', () => {
   const dir = tempDir('swagger');
@@ -30,7 +34,15 @@ describeWithServers(['chromium'], 'Swagger UI in headless Chromium', () => {
     const browser = await chromium.launch({
       executablePath: findBinary('chromium')!,
       // no sandbox as root in CI; no background networking on a closed network
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 2000 } });
@@ -38,10 +50,22 @@ describeWithServers(['chromium'], 'Swagger UI in headless Chromium', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${base}/docs`, { waitUntil: 'networkidle' });
       await page.waitForSelector('.swagger-ui .opblock', { timeout: 30_000 });
-      const doc = (await api.request('GET', '/docs-json')).body as { paths: Record<string, Record<string, Op>> };
-      const operations = Object.values(doc.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
+      const doc = (await api.request('GET', '/docs-json')).body as {
+        paths: Record<string, Record<string, Op>>;
+      };
+      const operations = Object.values(doc.paths).reduce(
+        (n, ops) => n + Object.keys(ops).length,
+        0,
+      );
       expect(await page.locator('.swagger-ui .opblock').count()).toBe(operations);
-      expect(await page.locator('.swagger-ui .opblock-tag').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('projects'), expect.stringContaining('social'), expect.stringContaining('archive'), expect.stringContaining('admin')]));
+      expect(await page.locator('.swagger-ui .opblock-tag').allTextContents()).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining('projects'),
+          expect.stringContaining('social'),
+          expect.stringContaining('archive'),
+          expect.stringContaining('admin'),
+        ]),
+      );
       expect(errors).toEqual([]);
       const out = join(__dirname, '..', '..', 'test-artifacts');
       mkdirSync(out, { recursive: true });
@@ -52,16 +76,30 @@ describeWithServers(['chromium'], 'Swagger UI in headless Chromium', () => {
   });
 
   it('documents every route with a summary, its request body schema and its response schemas', async () => {
-    const doc = (await api.request('GET', '/docs-json')).body as { paths: Record<string, Record<string, Op>> };
+    const doc = (await api.request('GET', '/docs-json')).body as {
+      paths: Record<string, Record<string, Op>>;
+    };
     const missing: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         if (!op.summary) missing.push(`${method} ${path}: summary`);
-        if (['post', 'put', 'patch'].includes(method) && op.requestBody && !Object.values(op.requestBody.content).every((c) => c.schema)) missing.push(`${method} ${path}: request schema`);
+        if (
+          ['post', 'put', 'patch'].includes(method) &&
+          op.requestBody &&
+          !Object.values(op.requestBody.content).every((c) => c.schema)
+        )
+          missing.push(`${method} ${path}: request schema`);
         const success = Object.entries(op.responses).filter(([code]) => /^[23]/.test(code));
         if (success.length === 0) missing.push(`${method} ${path}: no success response`);
         // 204 has no body; a redirect or a file stream is described, not schema'd
-        for (const [code, r] of success) if (code.startsWith('2') && code !== '204' && !r.content && !/files|events|callback|kakao|metrics/.test(path)) missing.push(`${method} ${path}: ${code} schema`);
+        for (const [code, r] of success)
+          if (
+            code.startsWith('2') &&
+            code !== '204' &&
+            !r.content &&
+            !/files|events|callback|kakao|metrics/.test(path)
+          )
+            missing.push(`${method} ${path}: ${code} schema`);
       }
     }
     expect(missing).toEqual([]);

@@ -22,7 +22,10 @@ import { loggerParams } from './http/logging';
     CastadConfigModule.forRoot('api'),
     LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerParams }),
     DatabaseModule,
-    IntegrationsModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => c.integrations }),
+    IntegrationsModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (c: AppConfig) => c.integrations,
+    }),
     RateLimitModule,
     AuthModule,
     AccountsModule,

@@ -15,7 +15,10 @@ import { mountQueueBoard } from './admin/queue-board';
  * Validation and error mapping are providers of ApiModule (APP_PIPE, APP_FILTER).
  */
 export async function createApiApp(): Promise<NestFastifyApplication> {
-  const trusted = (validateEnvironment(process.env).TRUSTED_PROXIES ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  const trusted = (validateEnvironment(process.env).TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
     // X-Forwarded-For counts only when the connection comes from our own proxy (nginx)
@@ -36,7 +39,10 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
   // photo uploads: one file, capped while it streams in (a bigger one is refused with 413)
-  await app.register(multipart as never, { limits: { fileSize: config.photos.maxBytes, files: 1, fields: 2, parts: 3, fieldSize: 1024 }, throwFileSizeLimit: true });
+  await app.register(multipart as never, {
+    limits: { fileSize: config.photos.maxBytes, files: 1, fields: 2, parts: 3, fieldSize: 1024 },
+    throwFileSizeLimit: true,
+  });
   app
     .getHttpAdapter()
     .getInstance()
@@ -45,10 +51,20 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
       reply.header('X-Instance-Id', config.instanceId);
       reply.header('X-Request-Id', req.id);
     });
-  app.getHttpAdapter().getInstance().addHook('onResponse', async (req, reply) => {
-    // by route pattern (/v1/projects/:id), never by raw URL: bounded label values
-    httpDuration.observe({ method: req.method, route: req.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', async (req, reply) => {
+      // by route pattern (/v1/projects/:id), never by raw URL: bounded label values
+      httpDuration.observe(
+        {
+          method: req.method,
+          route: req.routeOptions?.url ?? 'unmatched',
+          status: String(reply.statusCode),
+        },
+        reply.elapsedTime / 1000,
+      );
+    });
   mountSwagger(app);
   await mountQueueBoard(app);
   return app;

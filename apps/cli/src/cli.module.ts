@@ -4,8 +4,19 @@ import { BlobTierCommand } from './commands/blob-tier.command';
 import { CostReportCommand } from './commands/cost.command';
 import { PROJECT_COMMANDS } from './commands/project.commands';
 import { UserExportCommand } from './commands/user-export.command';
-import { AccountsModule, AppConfig, CastadConfigModule, DatabaseModule, PipelineModule } from '@app/domain';
-import { AdminGrantCommand, AdminRevokeCommand, UserBlockCommand, UserUnblockCommand } from './commands/admin.commands';
+import {
+  AccountsModule,
+  AppConfig,
+  CastadConfigModule,
+  DatabaseModule,
+  PipelineModule,
+} from '@app/domain';
+import {
+  AdminGrantCommand,
+  AdminRevokeCommand,
+  UserBlockCommand,
+  UserUnblockCommand,
+} from './commands/admin.commands';
 import { CapacityCommand } from './commands/capacity.command';
 import {
   MigrateCommand,
@@ -26,7 +37,10 @@ import {
     DatabaseModule,
     AccountsModule,
     PipelineModule,
-    IntegrationsModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => c.integrations }),
+    IntegrationsModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (c: AppConfig) => c.integrations,
+    }),
   ],
   providers: [
     MigrateCommand,

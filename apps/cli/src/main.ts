@@ -8,13 +8,10 @@ async function main(): Promise<void> {
   // loaded after validation, so a bad variable never surfaces as a module-load stack trace
   const { CliModule } = await import('./cli.module');
   await CommandFactory.run(CliModule, {
+    cliName: 'castad',
     logger: ['error', 'warn'],
-    errorHandler: (err) => {
-      const code = (err as Error & { code?: string; exitCode?: number }).exitCode ?? 1;
-      // commander reports --help and --version as "errors" with exit code 0
-      if (code !== 0) console.error(err.message);
-      process.exit(code);
-    },
+    // commander has printed its own one-line error (or --help) already: only the exit code is left
+    errorHandler: (err) => process.exit((err as Error & { exitCode?: number }).exitCode ?? 1),
     serviceErrorHandler: (err) => {
       console.error(err.message);
       process.exit(1);

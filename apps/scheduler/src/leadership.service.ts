@@ -1,6 +1,6 @@
 import { Injectable, Logger, BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppConfig, LeaderLeaseRepository } from '@app/domain';
+import { AppConfig, isOwnPredecessor, LeaderLeaseRepository, ProjectRepository } from '@app/domain';
 
 export const LEADER_LEASE = 'scheduler';
 
@@ -17,6 +17,7 @@ export class LeadershipService implements OnModuleInit, BeforeApplicationShutdow
   constructor(
     private readonly config: AppConfig,
     private readonly leases: LeaderLeaseRepository,
+    private readonly projects: ProjectRepository,
     private readonly registry: SchedulerRegistry,
   ) {}
 
@@ -26,19 +27,32 @@ export class LeadershipService implements OnModuleInit, BeforeApplicationShutdow
 
   onModuleInit(): void {
     const { leaseMs } = this.config.scheduler;
-    // renew at a third of the lease so one slow tick never loses it
-    const timer = setInterval(() => void this.renew(), Math.max(250, Math.floor(leaseMs / 3)));
+    // renew (and, on standby, look) every quarter of the lease: the lease survives a slow
+    // renewal or two, and a standby notices an expired one within a quarter of it
+    const timer = setInterval(() => void this.renew(), Math.max(250, Math.floor(leaseMs / 4)));
     this.registry.addInterval('leader-lease', timer);
     void this.renew();
   }
 
   async renew(): Promise<void> {
     try {
-      const held = await this.leases.acquire(
-        LEADER_LEASE,
-        this.config.instanceId,
-        this.config.scheduler.leaseMs,
-      );
+      const me = this.config.instanceId;
+      const { leaseMs } = this.config.scheduler;
+      let held = await this.leases.acquire(LEADER_LEASE, me, leaseMs);
+      if (!held) {
+        // restarted after a crash: our own dead predecessor's lease is ours at once
+        const holder = await this.leases.holder(LEADER_LEASE);
+        if (holder && isOwnPredecessor(holder, me)) {
+          held = await this.leases.takeOver(LEADER_LEASE, holder, me, leaseMs);
+          if (held) {
+            // the steps it had claimed died with it: claimable now, not when their leases run out
+            const released = await this.projects.releaseClaimsOf(holder);
+            this.logger.log(
+              `took the lease back from ${holder}, this process before a restart; ${released} claimed steps released`,
+            );
+          }
+        }
+      }
       if (held !== this.leader)
         this.logger.log(held ? 'became the leader' : 'lost the lease; on standby');
       this.leader = held;

@@ -12,7 +12,11 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
   // renders in flight are aborted first; their projects go back for the next run
-  stopOnSignals(app, { name: 'scheduler', timeoutMs: config.http.shutdownTimeoutMs, beforeClose: () => app.get(StepRunner).stop() });
+  stopOnSignals(app, {
+    name: 'scheduler',
+    timeoutMs: config.http.shutdownTimeoutMs,
+    beforeClose: () => app.get(StepRunner).stop(),
+  });
   app.get(Logger).log(`scheduler started (stage ${config.stage}, instance ${config.instanceId})`);
 }
 

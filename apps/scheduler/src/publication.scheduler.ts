@@ -23,14 +23,19 @@ export class PublicationScheduler implements OnModuleInit, BeforeApplicationShut
   ) {}
 
   onModuleInit(): void {
-    this.registry.addInterval('publication-tick', setInterval(() => void this.tick(), Math.max(this.config.pipeline.pollMs, 1000)));
+    this.registry.addInterval(
+      'publication-tick',
+      setInterval(() => void this.tick(), Math.max(this.config.pipeline.pollMs, 1000)),
+    );
   }
 
   async tick(): Promise<number> {
     if (this.ticking || this.stopped || !this.leadership.isLeader) return 0;
     this.ticking = true;
     try {
-      const ids = await this.publications.claimDue(this.config.pipeline.concurrency.publish - this.running.size);
+      const ids = await this.publications.claimDue(
+        this.config.pipeline.concurrency.publish - this.running.size,
+      );
       for (const id of ids) {
         const run = this.publications
           .runOne(id)

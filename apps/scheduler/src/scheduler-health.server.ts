@@ -53,7 +53,9 @@ export class SchedulerHealthServer implements OnApplicationBootstrap, OnApplicat
             res.writeHead(200, { 'content-type': registry.contentType });
             res.end(await registry.metrics());
           })
-          .catch((err: Error) => reply(500, { statusCode: 500, error: 'Internal Server Error', message: err.message }));
+          .catch((err: Error) =>
+            reply(500, { statusCode: 500, error: 'Internal Server Error', message: err.message }),
+          );
         return;
       }
       reply(404, { statusCode: 404, error: 'Not Found', message: `no route ${req.url}` });

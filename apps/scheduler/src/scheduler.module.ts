@@ -1,7 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
-import { AccountsModule, AppConfig, CastadConfigModule, DatabaseModule, PipelineModule, SocialModule } from '@app/domain';
+import {
+  AccountsModule,
+  AppConfig,
+  CastadConfigModule,
+  DatabaseModule,
+  PipelineModule,
+  SocialModule,
+} from '@app/domain';
 import { IntegrationsModule } from '@app/integrations';
 import { HousekeepingService } from './housekeeping.service';
 import { LeadershipService } from './leadership.service';
@@ -33,10 +40,25 @@ import { PublicationScheduler } from './publication.scheduler';
     AccountsModule,
     PipelineModule,
     SocialModule,
-    IntegrationsModule.forRootAsync({ inject: [AppConfig], useFactory: (c: AppConfig) => c.integrations }),
+    IntegrationsModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (c: AppConfig) => c.integrations,
+    }),
   ],
-  providers: [SchedulerHealthServer, LeadershipService, HousekeepingService, PipelineScheduler, PublicationScheduler, InProcessDispatcher,
+  providers: [
+    SchedulerHealthServer,
+    LeadershipService,
+    HousekeepingService,
+    PipelineScheduler,
+    PublicationScheduler,
+    InProcessDispatcher,
     BullDispatcher,
-    { provide: StepDispatcher, inject: [AppConfig, InProcessDispatcher, BullDispatcher], useFactory: (c: AppConfig, local: InProcessDispatcher, bull: BullDispatcher) => (c.pipeline.driver === 'bull' ? bull : local) }],
+    {
+      provide: StepDispatcher,
+      inject: [AppConfig, InProcessDispatcher, BullDispatcher],
+      useFactory: (c: AppConfig, local: InProcessDispatcher, bull: BullDispatcher) =>
+        c.pipeline.driver === 'bull' ? bull : local,
+    },
+  ],
 })
 export class SchedulerModule {}

@@ -22,7 +22,16 @@ import { FfmpegVideoRenderer } from './video/ffmpeg-video-renderer';
 import { FallbackVideoRenderer } from './video/fallback-video-renderer';
 import { VideoRenderer } from './video/video-renderer';
 
-const ports = [KakaoIdentity, LyricsEngine, SongEngine, VideoRenderer, FfmpegVideoRenderer, BlobStore, StoreSearch, VideoPublishers];
+const ports = [
+  KakaoIdentity,
+  LyricsEngine,
+  SongEngine,
+  VideoRenderer,
+  FfmpegVideoRenderer,
+  BlobStore,
+  StoreSearch,
+  VideoPublishers,
+];
 
 /**
  * Ports and adapters for every outside system (design.md section 4). Each port is an
@@ -30,15 +39,37 @@ const ports = [KakaoIdentity, LyricsEngine, SongEngine, VideoRenderer, FfmpegVid
  */
 @Module({})
 export class IntegrationsModule {
-  static forRootAsync(opts: { inject: any[]; useFactory: (...args: any[]) => IntegrationsOptions; global?: boolean }): DynamicModule {
-    const o = (f: (x: IntegrationsOptions) => unknown) => ({ inject: [INTEGRATIONS_OPTIONS], useFactory: f });
+  static forRootAsync(opts: {
+    inject: any[];
+    useFactory: (...args: any[]) => IntegrationsOptions;
+    global?: boolean;
+  }): DynamicModule {
+    const o = (f: (x: IntegrationsOptions) => unknown) => ({
+      inject: [INTEGRATIONS_OPTIONS],
+      useFactory: f,
+    });
     return {
       module: IntegrationsModule,
       global: opts.global ?? true,
       providers: [
         { provide: INTEGRATIONS_OPTIONS, inject: opts.inject, useFactory: opts.useFactory },
-        { provide: KakaoIdentity, ...o((x) => new KakaoHttpIdentity(x.kakao && { apiUrl: x.kakao.apiUrl, timeoutMs: x.providerTimeoutMs })) },
-        { provide: LyricsEngine, ...o((x) => (x.lyrics.engine === 'openai' ? new OpenAiLyricsEngine(x.lyrics.openai) : new TemplateLyricsEngine())) },
+        {
+          provide: KakaoIdentity,
+          ...o(
+            (x) =>
+              new KakaoHttpIdentity(
+                x.kakao && { apiUrl: x.kakao.apiUrl, timeoutMs: x.providerTimeoutMs },
+              ),
+          ),
+        },
+        {
+          provide: LyricsEngine,
+          ...o((x) =>
+            x.lyrics.engine === 'openai'
+              ? new OpenAiLyricsEngine(x.lyrics.openai)
+              : new TemplateLyricsEngine(),
+          ),
+        },
         {
           provide: VideoPublishers,
           ...o((x) => {
@@ -48,20 +79,46 @@ export class IntegrationsModule {
             return new VideoPublishers(list);
           }),
         },
-        { provide: StoreSearch, ...o((x) => (x.search.engine === 'naver' ? new NaverLocalSearch(x.search.naver) : new SampleStoreSearch())) },
-        { provide: SongEngine, ...o((x) => (x.song.engine === 'suno' ? new SunoSongEngine(x.song.suno) : new SynthSongEngine(x.workDir))) },
+        {
+          provide: StoreSearch,
+          ...o((x) =>
+            x.search.engine === 'naver'
+              ? new NaverLocalSearch(x.search.naver)
+              : new SampleStoreSearch(),
+          ),
+        },
+        {
+          provide: SongEngine,
+          ...o((x) =>
+            x.song.engine === 'suno'
+              ? new SunoSongEngine(x.song.suno)
+              : new SynthSongEngine(x.workDir),
+          ),
+        },
         // the offline renderer is always there: a project may ask for it even where Creatomate is the default
-        { provide: FfmpegVideoRenderer, ...o((x) => new FfmpegVideoRenderer(x.workDir, x.video.ffmpegTimeoutMs)) },
+        {
+          provide: FfmpegVideoRenderer,
+          ...o((x) => new FfmpegVideoRenderer(x.workDir, x.video.ffmpegTimeoutMs)),
+        },
         {
           provide: VideoRenderer,
           inject: [INTEGRATIONS_OPTIONS, FfmpegVideoRenderer],
           useFactory: (x: IntegrationsOptions, ffmpeg: FfmpegVideoRenderer) => {
             if (x.video.engine === 'ffmpeg') return ffmpeg;
             const creatomate = new CreatomateVideoRenderer(x.video.creatomate);
-            return x.video.fallbackToFfmpeg ? new FallbackVideoRenderer(creatomate, ffmpeg) : creatomate;
+            return x.video.fallbackToFfmpeg
+              ? new FallbackVideoRenderer(creatomate, ffmpeg)
+              : creatomate;
           },
         },
-        { provide: BlobStore, ...o((x) => (x.blob.engine === 'azure' ? new AzureBlobStore(x.blob.connectionString, x.blob.containerPrefix) : new LocalBlobStore(x.blob.root, x.blob.publicBaseUrl, x.blob.signingKey))) },
+        {
+          provide: BlobStore,
+          ...o((x) =>
+            x.blob.engine === 'azure'
+              ? new AzureBlobStore(x.blob.connectionString, x.blob.containerPrefix)
+              : new LocalBlobStore(x.blob.root, x.blob.publicBaseUrl, x.blob.signingKey),
+          ),
+        },
       ],
       exports: [INTEGRATIONS_OPTIONS, ...ports],
     };

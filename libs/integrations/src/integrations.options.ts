@@ -16,8 +16,17 @@ export interface IntegrationsOptions {
   publish: { youtube?: YouTubeConfig; instagram?: InstagramConfig };
   search: { engine: 'sample' } | { engine: 'naver'; naver: NaverConfig };
   song: { engine: 'synth' } | { engine: 'suno'; suno: SunoConfig };
-  video: { engine: 'ffmpeg'; ffmpegTimeoutMs: number } | { engine: 'creatomate'; creatomate: CreatomateConfig; ffmpegTimeoutMs: number; fallbackToFfmpeg: boolean };
-  blob: { engine: 'local'; root: string; publicBaseUrl: string; signingKey: string } | { engine: 'azure'; connectionString: string; containerPrefix: string };
+  video:
+    | { engine: 'ffmpeg'; ffmpegTimeoutMs: number }
+    | {
+        engine: 'creatomate';
+        creatomate: CreatomateConfig;
+        ffmpegTimeoutMs: number;
+        fallbackToFfmpeg: boolean;
+      };
+  blob:
+    | { engine: 'local'; root: string; publicBaseUrl: string; signingKey: string }
+    | { engine: 'azure'; connectionString: string; containerPrefix: string };
   workDir: string;
 }
 

@@ -8,7 +8,12 @@ import { ProjectDto, ProjectListQuery } from '../projects/project.dto';
 class AdminProjectDto extends ProjectDto {
   @ApiProperty({ nullable: true, type: String }) ownerUserId: string | null;
   @ApiProperty({ nullable: true, type: String }) partnerId: string | null;
-  @ApiProperty({ nullable: true, type: String, description: "the provider's own error, when a provider failed" }) lastProviderError: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "the provider's own error, when a provider failed",
+  })
+  lastProviderError: string | null;
 }
 
 class AdminProjectPageDto extends PageDto<AdminProjectDto> {
@@ -41,18 +46,34 @@ export class AdminProjectsController {
     private readonly usage: UsageRepository,
   ) {}
 
-  private async dto(p: Awaited<ReturnType<ProjectRepository['findById']>>): Promise<AdminProjectDto> {
+  private async dto(
+    p: Awaited<ReturnType<ProjectRepository['findById']>>,
+  ): Promise<AdminProjectDto> {
     if (!p) throw new NotFoundError('project not found');
-    return { ...ProjectDto.from(p, await this.pipeline.progress(p)), ownerUserId: p.ownerUserId, partnerId: p.partnerId, lastProviderError: p.lastProviderError };
+    return {
+      ...ProjectDto.from(p, await this.pipeline.progress(p)),
+      ownerUserId: p.ownerUserId,
+      partnerId: p.partnerId,
+      lastProviderError: p.lastProviderError,
+    };
   }
 
   @Get()
-  @ApiOperation({ summary: 'Projects of every user, newest first, by state (e.g. FAILED, with reasons)' })
+  @ApiOperation({
+    summary: 'Projects of every user, newest first, by state (e.g. FAILED, with reasons)',
+  })
   @ApiOkResponse({ type: AdminProjectPageDto })
   async list(@Query() q: ProjectListQuery): Promise<AdminProjectPageDto> {
     const limit = q.limit ?? 20;
-    const rows = await this.projects.listAll({ limit, states: q.state ? [q.state] : undefined, after: decodeCursor(q.cursor) });
-    return { items: await Promise.all(rows.map((r) => this.dto(r))), nextCursor: rows.length === limit ? encodeCursor(rows[rows.length - 1]) : null };
+    const rows = await this.projects.listAll({
+      limit,
+      states: q.state ? [q.state] : undefined,
+      after: decodeCursor(q.cursor),
+    });
+    return {
+      items: await Promise.all(rows.map((r) => this.dto(r))),
+      nextCursor: rows.length === limit ? encodeCursor(rows[rows.length - 1]) : null,
+    };
   }
 
   @Get(':id/cost')
@@ -64,7 +85,14 @@ export class AdminProjectsController {
     return {
       projectId: id,
       totalUsd: lines.reduce((a, l) => a + l.costUsd, 0),
-      lines: lines.map((l) => ({ provider: l.provider, operation: l.operation, unit: l.unit, units: l.units, costUsd: l.costUsd, at: l.createdAt.toISOString() })),
+      lines: lines.map((l) => ({
+        provider: l.provider,
+        operation: l.operation,
+        unit: l.unit,
+        units: l.units,
+        costUsd: l.costUsd,
+        at: l.createdAt.toISOString(),
+      })),
     };
   }
 

@@ -1,15 +1,28 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { InvalidInputError, ProviderHealthService, UsageRepository } from '@app/domain';
 import { Roles } from '../auth/decorators';
 
 class UsageQuery {
-  @ApiPropertyOptional({ example: '2026-11-01', description: 'first day (UTC), default 30 days ago' })
+  @ApiPropertyOptional({
+    example: '2026-11-01',
+    description: 'first day (UTC), default 30 days ago',
+  })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date like 2026-11-01' })
   from?: string;
-  @ApiPropertyOptional({ example: '2026-11-30', description: 'last day (UTC), inclusive; default today' })
+  @ApiPropertyOptional({
+    example: '2026-11-30',
+    description: 'last day (UTC), inclusive; default today',
+  })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date like 2026-11-30' })
   to?: string;
@@ -69,11 +82,15 @@ export class AdminUsageController {
   @ApiOperation({ summary: 'Provider usage and estimated cost per day and provider (admins only)' })
   @ApiOkResponse({ type: UsageReportDto })
   async report(@Query() q: UsageQuery): Promise<UsageReportDto> {
-    const to = q.to ? new Date(`${q.to}T00:00:00Z`) : new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
+    const to = q.to
+      ? new Date(`${q.to}T00:00:00Z`)
+      : new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
     const from = q.from ? new Date(`${q.from}T00:00:00Z`) : new Date(to.getTime() - 30 * DAY_MS);
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new InvalidInputError('from and to must be real dates');
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()))
+      throw new InvalidInputError('from and to must be real dates');
     if (from > to) throw new InvalidInputError('from must not be after to', { field: 'from' });
-    if (to.getTime() - from.getTime() > 366 * DAY_MS) throw new InvalidInputError('at most a year at a time', { field: 'from' });
+    if (to.getTime() - from.getTime() > 366 * DAY_MS)
+      throw new InvalidInputError('at most a year at a time', { field: 'from' });
     const days = await this.usage.costByDay(from, new Date(to.getTime() + DAY_MS));
     const totals = new Map<string, ProviderTotalDto>();
     for (const d of days) {
@@ -82,11 +99,20 @@ export class AdminUsageController {
       t.costUsd += d.costUsd;
       totals.set(d.provider, t);
     }
-    return { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10), days, totals: [...totals.values()], totalUsd: days.reduce((a, d) => a + d.costUsd, 0) };
+    return {
+      from: from.toISOString().slice(0, 10),
+      to: to.toISOString().slice(0, 10),
+      days,
+      totals: [...totals.values()],
+      totalUsd: days.reduce((a, d) => a + d.costUsd, 0),
+    };
   }
 
   @Get('providers')
-  @ApiOperation({ summary: 'How each outside provider is doing: successes, failures and retries in the last 24 hours, today’s spend (admins only)' })
+  @ApiOperation({
+    summary:
+      'How each outside provider is doing: successes, failures and retries in the last 24 hours, today’s spend (admins only)',
+  })
   @ApiOkResponse({ type: ProviderHealthListDto })
   async providers(): Promise<ProviderHealthListDto> {
     return { items: await this.health.report() };

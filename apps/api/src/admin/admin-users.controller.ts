@@ -53,7 +53,10 @@ export class AdminUsersController {
 
   @Post(':id/block')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Block a user: sessions end and their access tokens stop working on the next request (admins only)' })
+  @ApiOperation({
+    summary:
+      'Block a user: sessions end and their access tokens stop working on the next request (admins only)',
+  })
   @ApiOkResponse({ type: UserDto })
   async block(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserDto> {
     return UserDto.from(await this.accounts.block(id));

@@ -26,7 +26,11 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
   for (const q of queues) q.on('error', () => undefined);
   const board = new BoardAdapter();
   board.setBasePath(QUEUE_BOARD_PATH);
-  createBullBoard({ queues: queues.map((q) => new BullAdapter(q)), serverAdapter: board, options: { uiConfig: { boardTitle: 'CastAD queues' } } });
+  createBullBoard({
+    queues: queues.map((q) => new BullAdapter(q)),
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: 'CastAD queues' } },
+  });
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onClose', async () => {
@@ -36,10 +40,20 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
     scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       const query = req.query as Record<string, string | undefined>;
       const fromQuery = query.access_token;
-      const header = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined;
+      const header = req.headers.authorization?.startsWith('Bearer ')
+        ? req.headers.authorization.slice(7)
+        : undefined;
       const token = fromQuery ?? header ?? parseCookie(req.headers.cookie ?? '')[COOKIE];
-      const denied = (code: number, message: string) => reply.code(code).header('content-type', 'application/json').send({ statusCode: code, error: code === 401 ? 'Unauthorized' : 'Forbidden', message });
-      if (!token) return denied(401, 'the queue board needs an admin access token: open /admin/queues?access_token=<token>');
+      const denied = (code: number, message: string) =>
+        reply
+          .code(code)
+          .header('content-type', 'application/json')
+          .send({ statusCode: code, error: code === 401 ? 'Unauthorized' : 'Forbidden', message });
+      if (!token)
+        return denied(
+          401,
+          'the queue board needs an admin access token: open /admin/queues?access_token=<token>',
+        );
       // the same check as every API route: signature, expiry, and the user's current status and role
       const asBearer = { headers: { authorization: `Bearer ${token}` } };
       let user: Principal;
@@ -48,11 +62,24 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
       } catch (err) {
         return denied(401, (err as Error).message);
       }
-      if (user.kind !== 'user' || user.role !== 'admin') return denied(403, 'the queue board is for admins');
+      if (user.kind !== 'user' || user.role !== 'admin')
+        return denied(403, 'the queue board is for admins');
       if (fromQuery) {
         // keep the token out of the address bar, history and logs from here on
-        const maxAge = Math.max(1, ((bearer.claims(asBearer) as AccessClaims).exp ?? 0) - Math.floor(Date.now() / 1000));
-        reply.header('set-cookie', serializeCookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', path: QUEUE_BOARD_PATH, maxAge, secure: config.publicBaseUrl.startsWith('https:') }));
+        const maxAge = Math.max(
+          1,
+          ((bearer.claims(asBearer) as AccessClaims).exp ?? 0) - Math.floor(Date.now() / 1000),
+        );
+        reply.header(
+          'set-cookie',
+          serializeCookie(COOKIE, token, {
+            httpOnly: true,
+            sameSite: 'strict',
+            path: QUEUE_BOARD_PATH,
+            maxAge,
+            secure: config.publicBaseUrl.startsWith('https:'),
+          }),
+        );
         return reply.redirect(QUEUE_BOARD_PATH, 302);
       }
     });

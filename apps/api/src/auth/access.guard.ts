@@ -20,22 +20,34 @@ export class AccessGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
-    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: Principal }>();
+    const req = ctx
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined>; user?: Principal }>();
     const apiKey = req.headers['x-api-key'];
-    req.user = apiKey !== undefined ? await this.apiKeys.authenticate(apiKey) : await this.bearer.principal(req);
-    this.authorize(req.user, this.reflector.getAllAndOverride<string[]>(ROLES, targets), this.reflector.getAllAndOverride<string[]>(SCOPES, targets));
+    req.user =
+      apiKey !== undefined
+        ? await this.apiKeys.authenticate(apiKey)
+        : await this.bearer.principal(req);
+    this.authorize(
+      req.user,
+      this.reflector.getAllAndOverride<string[]>(ROLES, targets),
+      this.reflector.getAllAndOverride<string[]>(SCOPES, targets),
+    );
     return true;
   }
 
   private authorize(p: Principal, roles?: string[], scopes?: string[]): void {
     if (roles?.length) {
-      if (p.kind !== 'user' || !roles.includes(p.role)) throw new ForbiddenError(`this route needs the ${roles.join(' or ')} role`);
+      if (p.kind !== 'user' || !roles.includes(p.role))
+        throw new ForbiddenError(`this route needs the ${roles.join(' or ')} role`);
       return;
     }
     if (p.kind === 'partner') {
-      if (!scopes?.length) throw new ForbiddenError('this route is for signed-in users, not API keys');
+      if (!scopes?.length)
+        throw new ForbiddenError('this route is for signed-in users, not API keys');
       const missing = scopes.filter((s) => !p.scopes.includes(s));
-      if (missing.length) throw new ForbiddenError(`this API key lacks the scope ${missing.join(', ')}`);
+      if (missing.length)
+        throw new ForbiddenError(`this API key lacks the scope ${missing.join(', ')}`);
     }
   }
 }

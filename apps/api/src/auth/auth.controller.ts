@@ -56,7 +56,10 @@ export class AuthController {
   ) {}
 
   @Get('kakao')
-  @ApiOperation({ summary: 'Web login: redirect to Kakao with a signed, short-lived state bound to this browser (an HttpOnly cookie)' })
+  @ApiOperation({
+    summary:
+      'Web login: redirect to Kakao with a signed, short-lived state bound to this browser (an HttpOnly cookie)',
+  })
   @ApiFoundResponse({ description: 'Location: Kakao authorize URL' })
   start(@Query() query: KakaoStartQuery, @Res() reply: FastifyReply): void {
     if (!this.kakao)
@@ -65,7 +68,14 @@ export class AuthController {
         'Kakao login is not configured (KAKAO_CLIENT_ID)',
       );
     const { state, browserKey } = this.state.issueLogin(query.redirect);
-    reply.header('set-cookie', loginCookie(browserKey, this.config.auth.stateTtlSec, this.config.publicBaseUrl.startsWith('https:')));
+    reply.header(
+      'set-cookie',
+      loginCookie(
+        browserKey,
+        this.config.auth.stateTtlSec,
+        this.config.publicBaseUrl.startsWith('https:'),
+      ),
+    );
     reply.redirect(this.kakao.authorizeUrl(state), 302);
   }
 
@@ -138,13 +148,13 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Embedded default only: sign in as a local trial user without Kakao (404 in any staged deployment)',
+      'Embedded default only: sign in without Kakao as the local user with this nickname, made on first use; the same nickname reaches the same account again (404 in any staged deployment)',
   })
   @ApiOkResponse({ type: SessionDto })
   async devLogin(@Body() body: DevLoginDto): Promise<SessionDto> {
     // staged deployments have no such route: the same 404 as any unknown path
     if (!this.config.auth.devLogin)
       throw new NotFoundException('Route POST:/v1/auth/dev-login not found');
-    return toDto(await this.sessions.start(await this.users.createLocal(body.nickname)));
+    return toDto(await this.sessions.start(await this.users.findOrCreateLocal(body.nickname)));
   }
 }

@@ -59,7 +59,13 @@ export class UserDto {
   @ApiProperty({ enum: ['user', 'admin'] }) role: 'user' | 'admin';
   @ApiProperty({ description: 'signed in with Kakao (false for a local trial account)' })
   kakaoLinked: boolean;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'set while the account is blocked' }) blockedAt: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'set while the account is blocked',
+  })
+  blockedAt: string | null;
   @ApiProperty() createdAt: string;
 
   static from(u: UserEntity): UserDto {

@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { AccessClaims, AccessTokens, Principal, UnauthorizedError, UserStatusService } from '@app/domain';
+import {
+  AccessClaims,
+  AccessTokens,
+  Principal,
+  UnauthorizedError,
+  UserStatusService,
+} from '@app/domain';
 
 const CLAIMS = Symbol('castad.bearerClaims');
 
-type Req = { headers: Record<string, string | string[] | undefined>; [CLAIMS]?: AccessClaims | UnauthorizedError | null };
+type Req = {
+  headers: Record<string, string | string[] | undefined>;
+  [CLAIMS]?: AccessClaims | UnauthorizedError | null;
+};
 
 /**
  * Bearer access tokens, verified once per request (the rate limiter and the access guard
@@ -36,12 +45,17 @@ export class BearerAuthenticator {
 
   async principal(req: Req): Promise<Principal> {
     const c = this.claims(req);
-    if (c === null) throw new UnauthorizedError('a bearer access token or an X-API-Key is required');
-    if (c instanceof UnauthorizedError) throw new UnauthorizedError(`access token refused: ${c.message}`);
-    if (c.role !== 'user' && c.role !== 'admin') throw new UnauthorizedError('access token refused: no role');
+    if (c === null)
+      throw new UnauthorizedError('a bearer access token or an X-API-Key is required');
+    if (c instanceof UnauthorizedError)
+      throw new UnauthorizedError(`access token refused: ${c.message}`);
+    if (c.role !== 'user' && c.role !== 'admin')
+      throw new UnauthorizedError('access token refused: no role');
     const now = await this.status.of(c.sub);
-    if (!now || now.state === 'deleted') throw new UnauthorizedError('access token refused: the account was deleted');
-    if (now.state === 'blocked') throw new UnauthorizedError('access token refused: this account is blocked');
+    if (!now || now.state === 'deleted')
+      throw new UnauthorizedError('access token refused: the account was deleted');
+    if (now.state === 'blocked')
+      throw new UnauthorizedError('access token refused: this account is blocked');
     return { kind: 'user', userId: c.sub, role: now.role };
   }
 }

@@ -34,7 +34,10 @@ export class KakaoCallbackGuard extends AuthGuard('kakao') {
         'Kakao login is not configured (KAKAO_CLIENT_ID)',
       );
     const req = ctx.switchToHttp().getRequest<CallbackRequest>();
-    req.returnTo = await this.state.consumeLogin(req.query.state, parseCookie(req.headers.cookie ?? '')[LOGIN_COOKIE]);
+    req.returnTo = await this.state.consumeLogin(
+      req.query.state,
+      parseCookie(req.headers.cookie ?? '')[LOGIN_COOKIE],
+    );
     if (req.query.error)
       throw new UnauthorizedError(
         `Kakao login did not complete: ${req.query.error_description ?? req.query.error}`,

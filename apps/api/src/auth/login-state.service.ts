@@ -32,7 +32,10 @@ export class LoginStateService {
   }
 
   /** The front-end to return to (or undefined for a JSON answer); refuses bad, replayed or foreign states. */
-  async consumeLogin(state: string | undefined, browserKey: string | undefined): Promise<string | undefined> {
+  async consumeLogin(
+    state: string | undefined,
+    browserKey: string | undefined,
+  ): Promise<string | undefined> {
     return (await this.consumeFor(state, 'login', browserKey)).returnTo;
   }
 
@@ -47,12 +50,22 @@ export class LoginStateService {
       );
     }
     return this.tokens.signState(
-      { n: randomUUID(), p: purpose, ...(subject ? { s: subject } : {}), ...(returnTo ? { r: returnTo } : {}), ...(browserKey ? { b: digest(browserKey) } : {}) },
+      {
+        n: randomUUID(),
+        p: purpose,
+        ...(subject ? { s: subject } : {}),
+        ...(returnTo ? { r: returnTo } : {}),
+        ...(browserKey ? { b: digest(browserKey) } : {}),
+      },
       this.config.auth.stateTtlSec,
     );
   }
 
-  async consumeFor(state: string | undefined, purpose: string, browserKey?: string): Promise<{ subject: string; returnTo?: string }> {
+  async consumeFor(
+    state: string | undefined,
+    purpose: string,
+    browserKey?: string,
+  ): Promise<{ subject: string; returnTo?: string }> {
     if (!state) throw new UnauthorizedError('login state missing');
     let payload;
     try {
@@ -60,15 +73,21 @@ export class LoginStateService {
     } catch {
       throw new UnauthorizedError('login state invalid or expired: start the login again');
     }
-    if ((payload.p ?? 'login') !== purpose) throw new UnauthorizedError('login state invalid or expired: start the login again');
+    if ((payload.p ?? 'login') !== purpose)
+      throw new UnauthorizedError('login state invalid or expired: start the login again');
     if (typeof payload.b === 'string' && !sameDigest(payload.b, browserKey))
-      throw new UnauthorizedError('this login was started in another browser (or its cookie expired): start the login again');
+      throw new UnauthorizedError(
+        'this login was started in another browser (or its cookie expired): start the login again',
+      );
     const nonce = typeof payload.n === 'string' ? payload.n : '';
     const exp = new Date((payload.exp ?? 0) * 1000);
     if (!nonce || !(await this.nonces.useOnce(nonce, exp)))
       throw new UnauthorizedError('login state already used: start the login again');
     const r = typeof payload.r === 'string' ? payload.r : undefined;
-    return { subject: typeof payload.s === 'string' ? payload.s : '', returnTo: r && this.allowed(r) ? r : undefined };
+    return {
+      subject: typeof payload.s === 'string' ? payload.s : '',
+      returnTo: r && this.allowed(r) ? r : undefined,
+    };
   }
 
   /** Exact origin, and a path under an allow-listed entry: never an open redirect. */

@@ -1,15 +1,27 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { basename, dirname } from 'node:path';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import send from '@fastify/send';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '@app/domain';
 import { BLOB_CONTAINERS, BlobContainer, BlobStore, LocalBlobStore } from '@app/integrations';
 import { Public } from '../auth/decorators';
 
-const TYPES: Record<string, string> = { mp4: 'video/mp4', m4a: 'audio/mp4', mp3: 'audio/mpeg', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+const TYPES: Record<string, string> = {
+  mp4: 'video/mp4',
+  m4a: 'audio/mp4',
+  mp3: 'audio/mpeg',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+};
 
 /**
  * The local blob store's read URLs (the embedded stand-in for SAS URLs): valid only with an
- * unexpired signature made by this deployment.
+ * unexpired signature made by this deployment. Served with Range support (206, 416,
+ * Accept-Ranges), so phones can seek in a video and resume a download. Not rate limited: a
+ * player issues many range requests, and each URL is signed already (RateLimitGuard).
  */
 @ApiTags('files')
 @Public()
@@ -18,17 +30,53 @@ export class FilesController {
   constructor(private readonly blob: BlobStore) {}
 
   @Get(':container/:key')
-  @ApiOperation({ summary: 'Download a file through a signed, expiring URL from another response' })
+  @ApiOperation({
+    summary:
+      'Download a file through a signed, expiring URL from another response (Range requests answer 206)',
+  })
   @ApiProduces('video/mp4', 'audio/mp4', 'image/jpeg')
-  async get(@Param('container') container: string, @Param('key') key: string, @Query('exp') exp: string, @Query('sig') sig: string, @Query('name') name: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async get(
+    @Param('container') container: string,
+    @Param('key') key: string,
+    @Query('exp') exp: string,
+    @Query('sig') sig: string,
+    @Query('name') name: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const store = this.blob;
-    if (!(store instanceof LocalBlobStore) || !(BLOB_CONTAINERS as readonly string[]).includes(container) || !store.verify(container, key, Number(exp), String(sig ?? ''), name ?? '')) {
+    if (
+      !(store instanceof LocalBlobStore) ||
+      !(BLOB_CONTAINERS as readonly string[]).includes(container) ||
+      !store.verify(container, key, Number(exp), String(sig ?? ''), name ?? '')
+    ) {
       throw new NotFoundError('file not found or link expired');
     }
-    const stream = await store.get(container as BlobContainer, key);
-    reply.header('Content-Type', TYPES[key.slice(key.lastIndexOf('.') + 1).toLowerCase()] ?? 'application/octet-stream');
+    const file = store.filePath(container as BlobContainer, key);
+    // send() takes a URL path: the file name travels encoded, under its own folder as root
+    const sent = await send(req.raw, `/${encodeURIComponent(basename(file))}`, {
+      root: dirname(file),
+      acceptRanges: true,
+      cacheControl: false,
+      dotfiles: 'deny',
+      index: false,
+    });
+    if (sent.type === 'error') {
+      if (sent.statusCode === 404) throw new NotFoundError('file not found or link expired');
+      reply.code(sent.statusCode).headers(sent.headers);
+      return void reply.send(sent.stream);
+    }
+    reply.code(sent.statusCode).headers(sent.headers);
+    reply.header(
+      'Content-Type',
+      TYPES[key.slice(key.lastIndexOf('.') + 1).toLowerCase()] ?? 'application/octet-stream',
+    );
     reply.header('Cache-Control', 'private, max-age=300');
-    if (name) reply.header('Content-Disposition', `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
-    reply.send(stream);
+    if (name)
+      reply.header(
+        'Content-Disposition',
+        `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+      );
+    reply.send(sent.stream);
   }
 }

@@ -73,7 +73,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof ProviderError) {
       const statusCode = PROVIDER_STATUS[exception.failure];
-      return { statusCode, error: reason(statusCode), message: exception.message, details: { provider: exception.provider } };
+      return {
+        statusCode,
+        error: reason(statusCode),
+        message: exception.message,
+        details: { provider: exception.provider },
+      };
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();

@@ -30,12 +30,24 @@ export class MetricsController {
   @Get()
   @ApiOperation({ summary: 'Prometheus metrics (admins, or the internal network)' })
   @ApiOkResponse({ description: 'text exposition format' })
-  async metrics(@Req() req: { headers: Record<string, string | undefined>; socket?: { remoteAddress?: string }; raw?: { socket?: { remoteAddress?: string } } }, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async metrics(
+    @Req()
+    req: {
+      headers: Record<string, string | undefined>;
+      socket?: { remoteAddress?: string };
+      raw?: { socket?: { remoteAddress?: string } };
+    },
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const ip = req.raw?.socket?.remoteAddress ?? req.socket?.remoteAddress ?? '';
     const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
-    if (!(ip && this.allowed.check(ip.replace(/^::ffff:/, ''), ip.startsWith('::ffff:') ? 'ipv4' : family))) {
+    if (!(
+      ip &&
+      this.allowed.check(ip.replace(/^::ffff:/, ''), ip.startsWith('::ffff:') ? 'ipv4' : family)
+    )) {
       const auth = req.headers.authorization;
-      if (!auth?.startsWith('Bearer ')) throw new UnauthorizedError('metrics are for admins or the internal network');
+      if (!auth?.startsWith('Bearer '))
+        throw new UnauthorizedError('metrics are for admins or the internal network');
       const claims = this.tokens.verifyAccess(auth.slice(7));
       if (claims.role !== 'admin') throw new ForbiddenError('metrics are for admins');
     }

@@ -24,8 +24,22 @@ export class ProjectEventsStream {
             const events = await this.projects.events(projectId, lastSeq);
             return events.map((e) => {
               lastSeq = e.seq;
-              if ((TERMINAL_STATES as readonly string[]).includes(e.toState) || e.toState === 'FAILED') done = true;
-              return { type: 'state', id: String(e.seq), data: { state: e.toState, from: e.fromState, step: e.step, message: e.message, at: e.at.toISOString() } };
+              if (
+                (TERMINAL_STATES as readonly string[]).includes(e.toState) ||
+                e.toState === 'FAILED'
+              )
+                done = true;
+              return {
+                type: 'state',
+                id: String(e.seq),
+                data: {
+                  state: e.toState,
+                  from: e.fromState,
+                  step: e.step,
+                  message: e.message,
+                  at: e.at.toISOString(),
+                },
+              };
             });
           })(),
         ),

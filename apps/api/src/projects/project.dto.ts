@@ -1,59 +1,138 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { LyricsEntity, ProjectEntity, Progress, PROJECT_STATES, SongEntity } from '@app/domain';
 import { CursorQuery, PageDto } from '../http/pagination';
 
 export const MOODS = ['bright', 'calm', 'energetic', 'emotional'] as const;
-export const GENRES = ['pop', 'trot', 'ballad', 'hiphop', 'rock', 'jazz', 'acoustic', 'edm'] as const;
+export const GENRES = [
+  'pop',
+  'trot',
+  'ballad',
+  'hiphop',
+  'rock',
+  'jazz',
+  'acoustic',
+  'edm',
+] as const;
 
 export class CreateProjectDto {
   @ApiProperty({ format: 'uuid', description: 'one of your stores' }) @IsUUID() storeId: string;
-  @ApiPropertyOptional({ enum: MOODS, default: 'bright' }) @IsOptional() @IsIn(MOODS) mood?: (typeof MOODS)[number];
-  @ApiPropertyOptional({ enum: GENRES, default: 'pop' }) @IsOptional() @IsIn(GENRES) genre?: (typeof GENRES)[number];
-  @ApiPropertyOptional({ minimum: 15, maximum: 60, default: 30, description: 'jingle and video length, seconds' })
+  @ApiPropertyOptional({ enum: MOODS, default: 'bright' })
+  @IsOptional()
+  @IsIn(MOODS)
+  mood?: (typeof MOODS)[number];
+  @ApiPropertyOptional({ enum: GENRES, default: 'pop' })
+  @IsOptional()
+  @IsIn(GENRES)
+  genre?: (typeof GENRES)[number];
+  @ApiPropertyOptional({
+    minimum: 15,
+    maximum: 60,
+    default: 30,
+    description: 'jingle and video length, seconds',
+  })
   @IsOptional()
   @IsInt()
   @Min(15)
   @Max(60)
   lengthSec?: number;
-  @ApiPropertyOptional({ type: [String], example: ['50년 전통', '가성비'], description: 'up to 5 words the lyrics should carry' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['50년 전통', '가성비'],
+    description: 'up to 5 words the lyrics should carry',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(5)
   @IsString({ each: true })
   @MaxLength(30, { each: true })
   keywords?: string[];
-  @ApiPropertyOptional({ default: false, description: 'run straight through without waiting for lyric approval and clip choice' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'run straight through without waiting for lyric approval and clip choice',
+  })
   @IsOptional()
   @IsBoolean()
   autopilot?: boolean;
 }
 
 export class ProjectListQuery extends CursorQuery {
-  @ApiPropertyOptional({ enum: PROJECT_STATES }) @IsOptional() @IsIn(PROJECT_STATES as unknown as string[]) state?: string;
+  @ApiPropertyOptional({ enum: PROJECT_STATES })
+  @IsOptional()
+  @IsIn(PROJECT_STATES as unknown as string[])
+  state?: string;
 }
 
 export class ProgressDto {
   @ApiProperty({ example: 55 }) percent: number;
-  @ApiProperty({ nullable: true, type: Number, example: 120, description: 'seconds to DONE, from recent step durations' }) etaSec: number | null;
-  @ApiProperty({ nullable: true, enum: ['owner', 'scheduler', 'budget'], description: '"owner": approve the lyrics or pick a clip; "budget": the provider budget of the day is spent' }) waitingFor: 'owner' | 'scheduler' | 'budget' | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 120,
+    description: 'seconds to DONE, from recent step durations',
+  })
+  etaSec: number | null;
+  @ApiProperty({
+    nullable: true,
+    enum: ['owner', 'scheduler', 'budget'],
+    description:
+      '"owner": approve the lyrics or pick a clip; "budget": the provider budget of the day is spent',
+  })
+  waitingFor: 'owner' | 'scheduler' | 'budget' | null;
 }
 
 export class ProjectDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) storeId: string;
   @ApiProperty({ enum: PROJECT_STATES }) state: string;
-  @ApiProperty({ nullable: true, type: String, description: 'the step running or next (the failed one when FAILED)' }) step: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'the step running or next (the failed one when FAILED)',
+  })
+  step: string | null;
   @ApiProperty() autopilot: boolean;
-  @ApiProperty({ example: { mood: 'bright', genre: 'pop', lengthSec: 30, keywords: [] } }) options: Record<string, unknown>;
+  @ApiProperty({ example: { mood: 'bright', genre: 'pop', lengthSec: 30, keywords: [] } })
+  options: Record<string, unknown>;
   @ApiProperty({ type: ProgressDto }) progress: ProgressDto;
-  @ApiProperty({ nullable: true, type: String, description: 'why the last attempt or the project failed' }) lastError: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'why the last attempt or the project failed',
+  })
+  lastError: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 
   static from(p: ProjectEntity, progress: Progress): ProjectDto {
-    return { id: p.id, storeId: p.storeId, state: p.state, step: p.step, autopilot: p.autopilot, options: { ...p.options }, progress, lastError: p.lastError, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() };
+    return {
+      id: p.id,
+      storeId: p.storeId,
+      state: p.state,
+      step: p.step,
+      autopilot: p.autopilot,
+      options: { ...p.options },
+      progress,
+      lastError: p.lastError,
+      createdAt: p.createdAt.toISOString(),
+      updatedAt: p.updatedAt.toISOString(),
+    };
   }
 }
 
@@ -62,7 +141,9 @@ export class ProjectPageDto extends PageDto<ProjectDto> {
 }
 
 export class LyricSectionDto {
-  @ApiProperty({ enum: ['intro', 'verse', 'pre-chorus', 'chorus', 'bridge', 'outro'] }) @IsIn(['intro', 'verse', 'pre-chorus', 'chorus', 'bridge', 'outro']) name: string;
+  @ApiProperty({ enum: ['intro', 'verse', 'pre-chorus', 'chorus', 'bridge', 'outro'] })
+  @IsIn(['intro', 'verse', 'pre-chorus', 'chorus', 'bridge', 'outro'])
+  name: string;
   @ApiProperty({ type: [String], example: ['해운대 골목 환한 곳', '할매국밥, 그 이름을 불러봐요'] })
   @IsArray()
   @ArrayMaxSize(8)
@@ -73,8 +154,15 @@ export class LyricSectionDto {
 }
 
 export class EditLyricsDto {
-  @ApiProperty({ example: '할매국밥의 노래' }) @IsString() @IsNotEmpty() @MaxLength(80) title: string;
-  @ApiProperty({ type: [LyricSectionDto], description: 'at most 8 sections of at most 8 lines of at most 40 characters' })
+  @ApiProperty({ example: '할매국밥의 노래' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(80)
+  title: string;
+  @ApiProperty({
+    type: [LyricSectionDto],
+    description: 'at most 8 sections of at most 8 lines of at most 40 characters',
+  })
   @IsArray()
   @ArrayMaxSize(8)
   @ValidateNested({ each: true })
@@ -83,11 +171,19 @@ export class EditLyricsDto {
 }
 
 export class RegenerateLyricsDto {
-  @ApiPropertyOptional({ example: '더 신나게, 사투리로', description: 'what to change' }) @IsOptional() @IsString() @MaxLength(300) hints?: string;
+  @ApiPropertyOptional({ example: '더 신나게, 사투리로', description: 'what to change' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  hints?: string;
 }
 
 export class ApproveLyricsDto {
-  @ApiPropertyOptional({ description: 'which version (default: the latest)', example: 2 }) @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiPropertyOptional({ description: 'which version (default: the latest)', example: 2 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
 }
 
 export class LyricsDto {
@@ -99,7 +195,14 @@ export class LyricsDto {
   @ApiProperty() createdAt: string;
 
   static from(l: LyricsEntity): LyricsDto {
-    return { version: l.version, title: l.title, sections: l.sections, source: l.source, approvedAt: l.approvedAt?.toISOString() ?? null, createdAt: l.createdAt.toISOString() };
+    return {
+      version: l.version,
+      title: l.title,
+      sections: l.sections,
+      source: l.source,
+      approvedAt: l.approvedAt?.toISOString() ?? null,
+      createdAt: l.createdAt.toISOString(),
+    };
   }
 }
 
@@ -110,15 +213,23 @@ export class SelectClipDto {
 export class MakeSongDto {}
 
 export class MakeVideoDto {
-  @ApiPropertyOptional({ enum: ['ffmpeg', 'creatomate'], description: 'default: the server’s VIDEO_ENGINE' })
+  @ApiPropertyOptional({
+    enum: ['ffmpeg', 'creatomate'],
+    description: 'default: the server’s VIDEO_ENGINE',
+  })
   @IsOptional()
   @IsIn(['ffmpeg', 'creatomate'])
   engine?: 'ffmpeg' | 'creatomate';
 
-  @ApiPropertyOptional({ example: 'tpl-vertical-bright', description: 'a Creatomate template id (Creatomate only)' })
+  @ApiPropertyOptional({
+    example: 'tpl-vertical-bright',
+    description: 'a Creatomate template id (Creatomate only)',
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'templateId must be 1-100 letters, digits, _ or -' })
+  @Matches(/^[A-Za-z0-9_-]{1,100}$/, {
+    message: 'templateId must be 1-100 letters, digits, _ or -',
+  })
   templateId?: string;
 }
 

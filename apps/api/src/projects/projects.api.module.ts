@@ -8,5 +8,16 @@ import { ProjectEventsStream } from './project-events.stream';
 import { ProjectsController } from './projects.controller';
 import { WebhooksController } from './webhooks.controller';
 
-@Module({ imports: [PipelineModule], controllers: [ProjectsController, ArchiveController, WebhooksController, FilesController, AdminProjectsController, AdminUsageController], providers: [ProjectEventsStream] })
+@Module({
+  imports: [PipelineModule],
+  controllers: [
+    ProjectsController,
+    ArchiveController,
+    WebhooksController,
+    FilesController,
+    AdminProjectsController,
+    AdminUsageController,
+  ],
+  providers: [ProjectEventsStream],
+})
 export class ProjectsApiModule {}

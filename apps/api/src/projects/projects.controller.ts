@@ -1,5 +1,29 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Sse } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+  Sse,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiSecurity,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import { BlobObjectRepository, PipelineService, Principal, ProjectEntity } from '@app/domain';
 import { BlobStore } from '@app/integrations';
@@ -7,7 +31,21 @@ import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { decodeCursor, encodeCursor } from '../http/pagination';
 import { ProjectEventsStream } from './project-events.stream';
-import { ApproveLyricsDto, ClipDto, CreateProjectDto, EditLyricsDto, LyricsDto, MakeSongDto, MakeVideoDto, ProjectDto, ProjectListQuery, ProjectPageDto, RegenerateLyricsDto, SelectClipDto, VideoDto } from './project.dto';
+import {
+  ApproveLyricsDto,
+  ClipDto,
+  CreateProjectDto,
+  EditLyricsDto,
+  LyricsDto,
+  MakeSongDto,
+  MakeVideoDto,
+  ProjectDto,
+  ProjectListQuery,
+  ProjectPageDto,
+  RegenerateLyricsDto,
+  SelectClipDto,
+  VideoDto,
+} from './project.dto';
 
 const URL_TTL_SEC = 15 * 60;
 const Id = () => Param('id', new ParseUUIDPipe());
@@ -31,14 +69,28 @@ export class ProjectsController {
   @Post()
   @HttpCode(202)
   @Scopes('projects:write')
-  @ApiOperation({ summary: 'Start a project for one of your stores: lyrics, song and video follow in the background' })
+  @ApiOperation({
+    summary:
+      'Start a project for one of your stores: lyrics, song and video follow in the background',
+  })
   @ApiAcceptedResponse({ type: ProjectDto })
-  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'daily project limit reached (Retry-After tells when it resets)' })
-  async create(@CurrentPrincipal() by: Principal, @Body() b: CreateProjectDto): Promise<ProjectDto> {
+  @ApiTooManyRequestsResponse({
+    type: ErrorBodyDto,
+    description: 'daily project limit reached (Retry-After tells when it resets)',
+  })
+  async create(
+    @CurrentPrincipal() by: Principal,
+    @Body() b: CreateProjectDto,
+  ): Promise<ProjectDto> {
     const p = await this.pipeline.create(by, {
       storeId: b.storeId,
       autopilot: b.autopilot ?? false,
-      options: { mood: b.mood ?? 'bright', genre: b.genre ?? 'pop', lengthSec: b.lengthSec ?? 30, keywords: b.keywords ?? [] },
+      options: {
+        mood: b.mood ?? 'bright',
+        genre: b.genre ?? 'pop',
+        lengthSec: b.lengthSec ?? 30,
+        keywords: b.keywords ?? [],
+      },
     });
     return this.dto(p);
   }
@@ -47,10 +99,20 @@ export class ProjectsController {
   @Scopes('projects:read')
   @ApiOperation({ summary: 'My projects, newest first (cursor pagination, optional state filter)' })
   @ApiOkResponse({ type: ProjectPageDto })
-  async list(@CurrentPrincipal() by: Principal, @Query() q: ProjectListQuery): Promise<ProjectPageDto> {
+  async list(
+    @CurrentPrincipal() by: Principal,
+    @Query() q: ProjectListQuery,
+  ): Promise<ProjectPageDto> {
     const limit = q.limit ?? 20;
-    const rows = await this.pipeline.list(by, { limit, states: q.state ? [q.state] : undefined, after: decodeCursor(q.cursor) });
-    return { items: await Promise.all(rows.map((r) => this.dto(r))), nextCursor: rows.length === limit ? encodeCursor(rows[rows.length - 1]) : null };
+    const rows = await this.pipeline.list(by, {
+      limit,
+      states: q.state ? [q.state] : undefined,
+      after: decodeCursor(q.cursor),
+    });
+    return {
+      items: await Promise.all(rows.map((r) => this.dto(r))),
+      nextCursor: rows.length === limit ? encodeCursor(rows[rows.length - 1]) : null,
+    };
   }
 
   @Get(':id')
@@ -64,9 +126,15 @@ export class ProjectsController {
 
   @Sse(':id/events')
   @Scopes('projects:read')
-  @ApiOperation({ summary: 'Follow a project live (server-sent events): one "state" event per change, from any API instance' })
+  @ApiOperation({
+    summary:
+      'Follow a project live (server-sent events): one "state" event per change, from any API instance',
+  })
   @ApiProduces('text/event-stream')
-  async follow(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<Observable<{ type: string; data: unknown; id: string }>> {
+  async follow(
+    @CurrentPrincipal() by: Principal,
+    @Id() id: string,
+  ): Promise<Observable<{ type: string; data: unknown; id: string }>> {
     await this.pipeline.get(by, id);
     return this.events.follow(id);
   }
@@ -84,7 +152,9 @@ export class ProjectsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Scopes('projects:write')
-  @ApiOperation({ summary: 'Stop a project (a provider task in flight is abandoned, never paid again)' })
+  @ApiOperation({
+    summary: 'Stop a project (a provider task in flight is abandoned, never paid again)',
+  })
   @ApiOkResponse({ type: ProjectDto })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'already DONE or CANCELLED' })
   async cancel(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<ProjectDto> {
@@ -113,7 +183,11 @@ export class ProjectsController {
   @Scopes('projects:write')
   @ApiOperation({ summary: 'Write new lyrics (optionally with hints) instead of the current ones' })
   @ApiAcceptedResponse({ type: ProjectDto })
-  async regenerate(@CurrentPrincipal() by: Principal, @Id() id: string, @Body() b: RegenerateLyricsDto): Promise<ProjectDto> {
+  async regenerate(
+    @CurrentPrincipal() by: Principal,
+    @Id() id: string,
+    @Body() b: RegenerateLyricsDto,
+  ): Promise<ProjectDto> {
     return this.dto(await this.pipeline.regenerateLyrics(by, id, b.hints));
   }
 
@@ -121,7 +195,11 @@ export class ProjectsController {
   @Scopes('projects:write')
   @ApiOperation({ summary: 'Save your edit of the lyrics as a new version' })
   @ApiOkResponse({ type: LyricsDto })
-  async edit(@CurrentPrincipal() by: Principal, @Id() id: string, @Body() b: EditLyricsDto): Promise<LyricsDto> {
+  async edit(
+    @CurrentPrincipal() by: Principal,
+    @Id() id: string,
+    @Body() b: EditLyricsDto,
+  ): Promise<LyricsDto> {
     return LyricsDto.from(await this.pipeline.editLyrics(by, id, b));
   }
 
@@ -130,17 +208,31 @@ export class ProjectsController {
   @Scopes('projects:write')
   @ApiOperation({ summary: 'Approve a lyrics version: the song is made from it' })
   @ApiAcceptedResponse({ type: ProjectDto })
-  async approve(@CurrentPrincipal() by: Principal, @Id() id: string, @Body() b: ApproveLyricsDto): Promise<ProjectDto> {
+  async approve(
+    @CurrentPrincipal() by: Principal,
+    @Id() id: string,
+    @Body() b: ApproveLyricsDto,
+  ): Promise<ProjectDto> {
     return this.dto(await this.pipeline.approveLyrics(by, id, b.version));
   }
 
   @Post(':id/song')
   @HttpCode(202)
   @Scopes('projects:write')
-  @ApiOperation({ summary: 'Make the song from the approved lyrics; asked again while the clips await a pick, makes two new clips' })
+  @ApiOperation({
+    summary:
+      'Make the song from the approved lyrics; asked again while the clips await a pick, makes two new clips',
+  })
   @ApiAcceptedResponse({ type: ProjectDto })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: 'lyrics not approved yet, or the project is past the song' })
-  async makeSong(@CurrentPrincipal() by: Principal, @Id() id: string, @Body() _b: MakeSongDto): Promise<ProjectDto> {
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'lyrics not approved yet, or the project is past the song',
+  })
+  async makeSong(
+    @CurrentPrincipal() by: Principal,
+    @Id() id: string,
+    @Body() _b: MakeSongDto,
+  ): Promise<ProjectDto> {
     return this.dto(await this.pipeline.makeSong(by, id));
   }
 
@@ -152,7 +244,18 @@ export class ProjectsController {
     const clips = await this.pipeline.clips(by, id);
     for (const c of clips) void this.files.touch('audio', c.blobKey).catch(() => undefined);
     return Promise.all(
-      clips.map(async (c, i) => ClipDto.from(c, await this.blob.readUrl('audio', c.blobKey, URL_TTL_SEC), await this.blob.readUrl('audio', c.blobKey, URL_TTL_SEC, `castad-song-${i + 1}${c.blobKey.slice(c.blobKey.lastIndexOf('.'))}`))),
+      clips.map(async (c, i) =>
+        ClipDto.from(
+          c,
+          await this.blob.readUrl('audio', c.blobKey, URL_TTL_SEC),
+          await this.blob.readUrl(
+            'audio',
+            c.blobKey,
+            URL_TTL_SEC,
+            `castad-song-${i + 1}${c.blobKey.slice(c.blobKey.lastIndexOf('.'))}`,
+          ),
+        ),
+      ),
     );
   }
 
@@ -161,17 +264,32 @@ export class ProjectsController {
   @Scopes('projects:write')
   @ApiOperation({ summary: 'Pick the clip the video is made with' })
   @ApiAcceptedResponse({ type: ProjectDto })
-  async select(@CurrentPrincipal() by: Principal, @Id() id: string, @Body() b: SelectClipDto): Promise<ProjectDto> {
+  async select(
+    @CurrentPrincipal() by: Principal,
+    @Id() id: string,
+    @Body() b: SelectClipDto,
+  ): Promise<ProjectDto> {
     return this.dto(await this.pipeline.selectClip(by, id, b.clipId));
   }
 
   @Post(':id/video')
   @HttpCode(202)
   @Scopes('projects:write')
-  @ApiOperation({ summary: 'Render the video from the picked clip with an engine (ffmpeg | creatomate) and template; once DONE, renders it again' })
+  @ApiOperation({
+    summary:
+      'Render the video from the picked clip with an engine (ffmpeg | creatomate) and template; once DONE, renders it again',
+  })
   @ApiAcceptedResponse({ type: ProjectDto })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: 'no clip picked yet, the engine is not configured, or the project is not SONG_READY or DONE' })
-  async makeVideo(@CurrentPrincipal() by: Principal, @Id() id: string, @Body() b: MakeVideoDto): Promise<ProjectDto> {
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description:
+      'no clip picked yet, the engine is not configured, or the project is not SONG_READY or DONE',
+  })
+  async makeVideo(
+    @CurrentPrincipal() by: Principal,
+    @Id() id: string,
+    @Body() b: MakeVideoDto,
+  ): Promise<ProjectDto> {
     return this.dto(await this.pipeline.makeVideo(by, id, b));
   }
 
@@ -188,7 +306,9 @@ export class ProjectsController {
       width: v.width,
       height: v.height,
       downloadUrl: await this.blob.readUrl('video', v.blobKey, URL_TTL_SEC, 'castad-video.mp4'),
-      thumbnailUrl: v.thumbnailBlobKey ? await this.blob.readUrl('thumbnails', v.thumbnailBlobKey, URL_TTL_SEC) : null,
+      thumbnailUrl: v.thumbnailBlobKey
+        ? await this.blob.readUrl('thumbnails', v.thumbnailBlobKey, URL_TTL_SEC)
+        : null,
     };
   }
 }

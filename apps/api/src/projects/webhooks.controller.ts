@@ -16,17 +16,39 @@ export class WebhooksController {
 
   @Post('suno/:id/:token')
   @HttpCode(200)
-  async suno(@Param('id', new ParseUUIDPipe()) id: string, @Param('token') token: string, @Query('key') key: string | undefined, @Body() body: unknown): Promise<{ ok: true }> {
+  async suno(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('token') token: string,
+    @Query('key') key: string | undefined,
+    @Body() body: unknown,
+  ): Promise<{ ok: true }> {
     const taskId = (body as { data?: { task_id?: unknown } })?.data?.task_id;
-    await this.pipeline.providerCallback('suno', id, token, key, typeof taskId === 'string' ? taskId : undefined);
+    await this.pipeline.providerCallback(
+      'suno',
+      id,
+      token,
+      key,
+      typeof taskId === 'string' ? taskId : undefined,
+    );
     return { ok: true };
   }
 
   @Post('creatomate/:id/:token')
   @HttpCode(200)
-  async creatomate(@Param('id', new ParseUUIDPipe()) id: string, @Param('token') token: string, @Query('key') key: string | undefined, @Body() body: unknown): Promise<{ ok: true }> {
+  async creatomate(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('token') token: string,
+    @Query('key') key: string | undefined,
+    @Body() body: unknown,
+  ): Promise<{ ok: true }> {
     const renderId = (body as { id?: unknown })?.id;
-    await this.pipeline.providerCallback('creatomate', id, token, key, typeof renderId === 'string' ? renderId : undefined);
+    await this.pipeline.providerCallback(
+      'creatomate',
+      id,
+      token,
+      key,
+      typeof renderId === 'string' ? renderId : undefined,
+    );
     return { ok: true };
   }
 }

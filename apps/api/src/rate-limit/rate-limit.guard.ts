@@ -1,6 +1,12 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  ThrottlerModuleOptions,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
 import { AccessClaims } from '@app/domain';
 import { BearerAuthenticator } from '../auth/bearer-authenticator';
 
@@ -31,8 +37,10 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override async shouldSkip(ctx: ExecutionContext): Promise<boolean> {
     const url: string = ctx.switchToHttp().getRequest().url ?? '';
-    // health checks and provider callbacks are never limited
-    return url.startsWith('/health') || url.startsWith('/v1/webhooks/');
+    // health checks and provider callbacks are never limited, nor signed file downloads (a
+    // video player sends many range requests; each URL is signed and expires)
+    return (
+      url.startsWith('/health') || url.startsWith('/v1/webhooks/') || url.startsWith('/v1/files/')
+    );
   }
 }
-

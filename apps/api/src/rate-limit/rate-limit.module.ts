@@ -22,4 +22,3 @@ import { ResilientThrottlerStorage } from './redis-throttler.storage';
   providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
 })
 export class RateLimitModule {}
-

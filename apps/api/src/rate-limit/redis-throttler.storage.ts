@@ -23,7 +23,10 @@ return {hits, ttl, 0, 0}`;
  * which costs O(requests in the window) per request under load).
  */
 class MemoryWindows {
-  private readonly windows = new Map<string, { hits: number; endsAt: number; blockedUntil: number }>();
+  private readonly windows = new Map<
+    string,
+    { hits: number; endsAt: number; blockedUntil: number }
+  >();
   private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
 
   increment(key: string, ttlMs: number, limit: number, blockMs: number): ThrottlerStorageRecord {
@@ -39,12 +42,18 @@ class MemoryWindows {
     w.hits++;
     if (w.blockedUntil <= now && w.hits > limit) w.blockedUntil = now + blockMs;
     const blocked = w.blockedUntil > now;
-    return { totalHits: w.hits, timeToExpire: Math.ceil((w.endsAt - now) / 1000), isBlocked: blocked, timeToBlockExpire: blocked ? Math.ceil((w.blockedUntil - now) / 1000) : 0 };
+    return {
+      totalHits: w.hits,
+      timeToExpire: Math.ceil((w.endsAt - now) / 1000),
+      isBlocked: blocked,
+      timeToBlockExpire: blocked ? Math.ceil((w.blockedUntil - now) / 1000) : 0,
+    };
   }
 
   private sweep(): void {
     const now = Date.now();
-    for (const [k, w] of this.windows) if (w.endsAt <= now && w.blockedUntil <= now) this.windows.delete(k);
+    for (const [k, w] of this.windows)
+      if (w.endsAt <= now && w.blockedUntil <= now) this.windows.delete(k);
   }
 
   close(): void {
@@ -68,17 +77,41 @@ export class ResilientThrottlerStorage implements ThrottlerStorage, OnModuleDest
 
   constructor(config: AppConfig) {
     if (config.redisUrl) {
-      this.redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000, lazyConnect: false });
+      this.redis = new Redis(config.redisUrl, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        connectTimeout: 1000,
+        lazyConnect: false,
+      });
       this.redis.on('error', () => undefined);
     }
   }
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
     if (this.redis && this.redis.status === 'ready') {
       try {
-        const [hits, ttlMs, blocked, blockMs] = (await this.redis.eval(INCREMENT, 2, `castad:rl:${throttlerName}:${key}`, `castad:rl:${throttlerName}:${key}:blocked`, ttl, limit, blockDuration)) as number[];
+        const [hits, ttlMs, blocked, blockMs] = (await this.redis.eval(
+          INCREMENT,
+          2,
+          `castad:rl:${throttlerName}:${key}`,
+          `castad:rl:${throttlerName}:${key}:blocked`,
+          ttl,
+          limit,
+          blockDuration,
+        )) as number[];
         this.warned = false;
-        return { totalHits: hits, timeToExpire: Math.ceil(Math.max(ttlMs, 0) / 1000), isBlocked: blocked === 1, timeToBlockExpire: Math.ceil(blockMs / 1000) };
+        return {
+          totalHits: hits,
+          timeToExpire: Math.ceil(Math.max(ttlMs, 0) / 1000),
+          isBlocked: blocked === 1,
+          timeToBlockExpire: Math.ceil(blockMs / 1000),
+        };
       } catch {
         /* fall through to memory */
       }

@@ -1,11 +1,37 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiFoundResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiFoundResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AppConfig, InvalidInputError, SocialService } from '@app/domain';
 import { LoginStateService } from '../auth/login-state.service';
 import { CurrentUserId, Public } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
-import { AuthorizeUrlDto, ConnectCallbackQuery, ConnectQuery, PlatformParam, SocialAccountDto, SocialAccountListDto } from './social.dto';
+import {
+  AuthorizeUrlDto,
+  ConnectCallbackQuery,
+  ConnectQuery,
+  PlatformParam,
+  SocialAccountDto,
+  SocialAccountListDto,
+} from './social.dto';
 
 /** Connecting YouTube and Instagram accounts (OAuth, with a state bound to the user). */
 @ApiTags('social')
@@ -23,33 +49,72 @@ export class SocialController {
   }
 
   @Get('accounts')
-  @ApiOperation({ summary: 'My connected accounts (tokens are never returned) and the platforms this server publishes to' })
+  @ApiOperation({
+    summary:
+      'My connected accounts (tokens are never returned) and the platforms this server publishes to',
+  })
   @ApiOkResponse({ type: SocialAccountListDto })
   async list(@CurrentUserId() userId: string): Promise<SocialAccountListDto> {
-    return { platforms: this.social.platforms, items: (await this.social.list(userId)).map(SocialAccountDto.from) };
+    return {
+      platforms: this.social.platforms,
+      items: (await this.social.list(userId)).map(SocialAccountDto.from),
+    };
   }
 
   @Get(':platform/connect')
-  @ApiOperation({ summary: 'Start connecting an account: open the returned consent page (its state is bound to you and works once)' })
+  @ApiOperation({
+    summary:
+      'Start connecting an account: open the returned consent page (its state is bound to you and works once)',
+  })
   @ApiOkResponse({ type: AuthorizeUrlDto })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: 'publishing to this platform is not configured' })
-  connect(@CurrentUserId() userId: string, @Param() p: PlatformParam, @Query() q: ConnectQuery): AuthorizeUrlDto {
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'publishing to this platform is not configured',
+  })
+  connect(
+    @CurrentUserId() userId: string,
+    @Param() p: PlatformParam,
+    @Query() q: ConnectQuery,
+  ): AuthorizeUrlDto {
     this.social.publisher(p.platform);
     const state = this.state.issueFor(`social:${p.platform}`, userId, q.redirect);
-    return { authorizeUrl: this.social.authorizeUrl(p.platform, state, this.redirectUri(p.platform)) };
+    return {
+      authorizeUrl: this.social.authorizeUrl(p.platform, state, this.redirectUri(p.platform)),
+    };
   }
 
   @Get(':platform/callback')
   @Public()
-  @ApiOperation({ summary: 'The platform returns here after consent: the account is connected to whoever started it; answers the account (JSON) or returns to the front-end' })
+  @ApiOperation({
+    summary:
+      'The platform returns here after consent: the account is connected to whoever started it; answers the account (JSON) or returns to the front-end',
+  })
   @ApiOkResponse({ type: SocialAccountDto })
-  @ApiFoundResponse({ description: 'back to the allow-listed front-end with ?connected=<platform>' })
-  @ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'state missing, forged, expired or used' })
-  async callback(@Param() p: PlatformParam, @Query() q: ConnectCallbackQuery, @Res() reply: FastifyReply): Promise<void> {
+  @ApiFoundResponse({
+    description: 'back to the allow-listed front-end with ?connected=<platform>',
+  })
+  @ApiUnauthorizedResponse({
+    type: ErrorBodyDto,
+    description: 'state missing, forged, expired or used',
+  })
+  async callback(
+    @Param() p: PlatformParam,
+    @Query() q: ConnectCallbackQuery,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const { subject, returnTo } = await this.state.consumeFor(q.state, `social:${p.platform}`);
-    if (q.error) throw new InvalidInputError(`${p.platform} connection was not granted: ${q.error_description ?? q.error}`);
-    if (!q.code) throw new InvalidInputError('code is missing from the callback', { field: 'code' });
-    const account = await this.social.connect(subject, p.platform, q.code, this.redirectUri(p.platform));
+    if (q.error)
+      throw new InvalidInputError(
+        `${p.platform} connection was not granted: ${q.error_description ?? q.error}`,
+      );
+    if (!q.code)
+      throw new InvalidInputError('code is missing from the callback', { field: 'code' });
+    const account = await this.social.connect(
+      subject,
+      p.platform,
+      q.code,
+      this.redirectUri(p.platform),
+    );
     if (returnTo) {
       const back = new URL(returnTo);
       back.searchParams.set('connected', p.platform);
@@ -63,7 +128,10 @@ export class SocialController {
   @ApiOperation({ summary: 'Disconnect an account (its sealed tokens are deleted)' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async disconnect(@CurrentUserId() userId: string, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async disconnect(
+    @CurrentUserId() userId: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<void> {
     await this.social.disconnect(userId, id);
   }
 }

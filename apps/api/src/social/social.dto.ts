@@ -1,15 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { SnsUploadEntity, SocialAccountView } from '@app/domain';
 
 export const PLATFORMS = ['youtube', 'instagram'] as const;
 
 export class PlatformParam {
-  @ApiProperty({ enum: PLATFORMS }) @IsIn(PLATFORMS as unknown as string[], { message: 'platform must be youtube or instagram' }) platform: 'youtube' | 'instagram';
+  @ApiProperty({ enum: PLATFORMS })
+  @IsIn(PLATFORMS as unknown as string[], { message: 'platform must be youtube or instagram' })
+  platform: 'youtube' | 'instagram';
 }
 
 export class ConnectQuery {
-  @ApiPropertyOptional({ description: 'an allow-listed front-end URL to return to after the consent page', example: 'https://app.castad.kr/settings/social' })
+  @ApiPropertyOptional({
+    description: 'an allow-listed front-end URL to return to after the consent page',
+    example: 'https://app.castad.kr/settings/social',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -19,20 +35,30 @@ export class ConnectQuery {
 export class ConnectCallbackQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) code?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) state?: string;
-  @ApiPropertyOptional({ description: 'set by the platform when the owner declined' }) @IsOptional() @IsString() @MaxLength(200) error?: string;
+  @ApiPropertyOptional({ description: 'set by the platform when the owner declined' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  error?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) error_description?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) scope?: string;
 }
 
 export class AuthorizeUrlDto {
-  @ApiProperty({ example: 'https://accounts.google.com/o/oauth2/v2/auth?client_id=…&state=…' }) authorizeUrl: string;
+  @ApiProperty({ example: 'https://accounts.google.com/o/oauth2/v2/auth?client_id=…&state=…' })
+  authorizeUrl: string;
 }
 
 export class SocialAccountDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: PLATFORMS }) platform: string;
-  @ApiProperty({ example: 'UC_x5XG1OV2P6uZZ5FSM9Ttw', description: 'channel id (YouTube) or account id (Instagram)' }) externalId: string;
-  @ApiProperty({ nullable: true, type: String, example: '할매국밥 채널' }) displayName: string | null;
+  @ApiProperty({
+    example: 'UC_x5XG1OV2P6uZZ5FSM9Ttw',
+    description: 'channel id (YouTube) or account id (Instagram)',
+  })
+  externalId: string;
+  @ApiProperty({ nullable: true, type: String, example: '할매국밥 채널' }) displayName:
+    string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) tokenExpiresAt: Date | null;
   @ApiProperty({ format: 'date-time' }) connectedAt: Date;
 
@@ -42,12 +68,21 @@ export class SocialAccountDto {
 }
 
 export class SocialAccountListDto {
-  @ApiProperty({ enum: PLATFORMS, isArray: true, description: 'platforms this server can publish to' }) platforms: string[];
+  @ApiProperty({
+    enum: PLATFORMS,
+    isArray: true,
+    description: 'platforms this server can publish to',
+  })
+  platforms: string[];
   @ApiProperty({ type: [SocialAccountDto] }) items: SocialAccountDto[];
 }
 
 export class CreateUploadDto {
-  @ApiProperty({ type: [String], format: 'uuid', description: 'connected account ids (GET /v1/social/accounts)' })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'connected account ids (GET /v1/social/accounts)',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
@@ -61,7 +96,11 @@ export class CreateUploadDto {
   @Matches(/^[^<>]*$/, { message: 'title must not contain < or >' })
   title: string;
 
-  @ApiPropertyOptional({ example: '부산 해운대 40년 전통 국밥집', maxLength: 4000 }) @IsOptional() @IsString() @MaxLength(4000) description?: string;
+  @ApiPropertyOptional({ example: '부산 해운대 40년 전통 국밥집', maxLength: 4000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  description?: string;
 
   @ApiPropertyOptional({ example: ['국밥', '해운대'], type: [String] })
   @IsOptional()
@@ -71,7 +110,9 @@ export class CreateUploadDto {
   @MaxLength(30, { each: true })
   tags?: string[];
 
-  @ApiProperty({ enum: ['private', 'unlisted', 'public'], example: 'public' }) @IsIn(['private', 'unlisted', 'public']) privacy: 'private' | 'unlisted' | 'public';
+  @ApiProperty({ enum: ['private', 'unlisted', 'public'], example: 'public' })
+  @IsIn(['private', 'unlisted', 'public'])
+  privacy: 'private' | 'unlisted' | 'public';
 }
 
 export class UploadDto {
@@ -81,13 +122,30 @@ export class UploadDto {
   @ApiProperty({ enum: ['queued', 'processing', 'published', 'failed'] }) state: string;
   @ApiProperty() title: string;
   @ApiProperty({ enum: ['private', 'unlisted', 'public'] }) privacy: string;
-  @ApiProperty({ nullable: true, type: String, example: 'https://www.youtube.com/shorts/abc123' }) postUrl: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'why it failed, or the last temporary problem' }) error: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'https://www.youtube.com/shorts/abc123' })
+  postUrl: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'why it failed, or the last temporary problem',
+  })
+  error: string | null;
   @ApiProperty() attempts: number;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
 
   static from(u: SnsUploadEntity): UploadDto {
-    return Object.assign(new UploadDto(), { id: u.id, accountId: u.socialAccountId, platform: u.platform, state: u.state, title: u.title, privacy: u.privacy, postUrl: u.postUrl, error: u.lastError, attempts: u.attempts, createdAt: u.createdAt });
+    return Object.assign(new UploadDto(), {
+      id: u.id,
+      accountId: u.socialAccountId,
+      platform: u.platform,
+      state: u.state,
+      title: u.title,
+      privacy: u.privacy,
+      postUrl: u.postUrl,
+      error: u.lastError,
+      attempts: u.attempts,
+      createdAt: u.createdAt,
+    });
   }
 }
 

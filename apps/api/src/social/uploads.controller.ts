@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { PublicationService } from '@app/domain';
 import { CurrentUserId } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
@@ -14,19 +22,37 @@ export class UploadsController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Publish the finished video to one or more connected accounts (runs in the background)' })
+  @ApiOperation({
+    summary:
+      'Publish the finished video to one or more connected accounts (runs in the background)',
+  })
   @ApiAcceptedResponse({ type: UploadListDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such project or account, or not yours' })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: 'the project is not finished, or the platform is not configured' })
-  async create(@CurrentUserId() userId: string, @Param('id', new ParseUUIDPipe()) id: string, @Body() b: CreateUploadDto): Promise<UploadListDto> {
+  @ApiNotFoundResponse({
+    type: ErrorBodyDto,
+    description: 'no such project or account, or not yours',
+  })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'the project is not finished, or the platform is not configured',
+  })
+  async create(
+    @CurrentUserId() userId: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() b: CreateUploadDto,
+  ): Promise<UploadListDto> {
     return { items: (await this.publications.request(userId, id, b)).map(UploadDto.from) };
   }
 
   @Get()
-  @ApiOperation({ summary: 'Where each publication of this project stands, with the post URL once published' })
+  @ApiOperation({
+    summary: 'Where each publication of this project stands, with the post URL once published',
+  })
   @ApiOkResponse({ type: UploadListDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async list(@CurrentUserId() userId: string, @Param('id', new ParseUUIDPipe()) id: string): Promise<UploadListDto> {
+  async list(
+    @CurrentUserId() userId: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<UploadListDto> {
     return { items: (await this.publications.list(userId, id)).map(UploadDto.from) };
   }
 }

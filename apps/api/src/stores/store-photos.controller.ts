@@ -1,5 +1,28 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiProperty,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { IsUrl, MaxLength } from 'class-validator';
 import { InvalidInputError, Principal, StorePhotoEntity, StorePhotoService } from '@app/domain';
@@ -24,8 +47,14 @@ export class StorePhotoListDto {
 }
 
 export class ImportPhotoDto {
-  @ApiProperty({ example: 'https://search.pstatic.net/common/?src=…', description: 'a public http(s) image URL, e.g. from GET /v1/stores/{id}/photo-candidates' })
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'url must be an http(s) URL' })
+  @ApiProperty({
+    example: 'https://search.pstatic.net/common/?src=…',
+    description: 'a public http(s) image URL, e.g. from GET /v1/stores/{id}/photo-candidates',
+  })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'url must be an http(s) URL' },
+  )
   @MaxLength(2000)
   url: string;
 }
@@ -39,20 +68,49 @@ export class StorePhotosController {
   constructor(private readonly photos: StorePhotoService) {}
 
   private async dto(p: StorePhotoEntity): Promise<StorePhotoDto> {
-    return { id: p.id, contentType: p.contentType, width: p.width, height: p.height, bytes: p.bytes, source: p.source, url: await this.photos.readUrl(p, URL_TTL_SEC), createdAt: p.createdAt };
+    return {
+      id: p.id,
+      contentType: p.contentType,
+      width: p.width,
+      height: p.height,
+      bytes: p.bytes,
+      source: p.source,
+      url: await this.photos.readUrl(p, URL_TTL_SEC),
+      createdAt: p.createdAt,
+    };
   }
 
   @Post()
   @Scopes('stores:write')
-  @ApiOperation({ summary: 'Upload a photo (multipart field "photo": JPEG, PNG or WebP; location and other metadata are removed)' })
+  @ApiOperation({
+    summary:
+      'Upload a photo (multipart field "photo": JPEG, PNG or WebP; location and other metadata are removed)',
+  })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['photo'], properties: { photo: { type: 'string', format: 'binary' } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['photo'],
+      properties: { photo: { type: 'string', format: 'binary' } },
+    },
+  })
   @ApiCreatedResponse({ type: StorePhotoDto })
   @ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'larger than PHOTO_MAX_BYTES' })
-  async upload(@CurrentPrincipal() by: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Req() req: FastifyRequest): Promise<StorePhotoDto> {
-    if (!req.isMultipart()) throw new InvalidInputError('send the photo as multipart/form-data in a field named "photo"', { field: 'photo' });
+  async upload(
+    @CurrentPrincipal() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() req: FastifyRequest,
+  ): Promise<StorePhotoDto> {
+    if (!req.isMultipart())
+      throw new InvalidInputError(
+        'send the photo as multipart/form-data in a field named "photo"',
+        { field: 'photo' },
+      );
     const file = await req.file();
-    if (!file || file.fieldname !== 'photo') throw new InvalidInputError('the multipart field "photo" with the image file is missing', { field: 'photo' });
+    if (!file || file.fieldname !== 'photo')
+      throw new InvalidInputError('the multipart field "photo" with the image file is missing', {
+        field: 'photo',
+      });
     // toBuffer() refuses (413) past the limit registered with the multipart plugin
     const bytes = await file.toBuffer();
     return this.dto(await this.photos.add(by, id, bytes));
@@ -60,9 +118,16 @@ export class StorePhotosController {
 
   @Post('import')
   @Scopes('stores:write')
-  @ApiOperation({ summary: 'Import a photo from a public URL (an image search result); private and internal addresses are refused' })
+  @ApiOperation({
+    summary:
+      'Import a photo from a public URL (an image search result); private and internal addresses are refused',
+  })
   @ApiCreatedResponse({ type: StorePhotoDto })
-  async import(@CurrentPrincipal() by: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() b: ImportPhotoDto): Promise<StorePhotoDto> {
+  async import(
+    @CurrentPrincipal() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() b: ImportPhotoDto,
+  ): Promise<StorePhotoDto> {
     return this.dto(await this.photos.importUrl(by, id, b.url));
   }
 
@@ -71,7 +136,10 @@ export class StorePhotosController {
   @ApiOperation({ summary: 'The store’s photos, oldest first, with short-lived URLs' })
   @ApiOkResponse({ type: StorePhotoListDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async list(@CurrentPrincipal() by: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<StorePhotoListDto> {
+  async list(
+    @CurrentPrincipal() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<StorePhotoListDto> {
     return { items: await Promise.all((await this.photos.list(by, id)).map((p) => this.dto(p))) };
   }
 
@@ -81,7 +149,11 @@ export class StorePhotosController {
   @ApiOperation({ summary: 'Delete a photo (its file too)' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async remove(@CurrentPrincipal() by: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Param('photoId', new ParseUUIDPipe()) photoId: string): Promise<void> {
+  async remove(
+    @CurrentPrincipal() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('photoId', new ParseUUIDPipe()) photoId: string,
+  ): Promise<void> {
     await this.photos.remove(by, id, photoId);
   }
 }

@@ -82,11 +82,18 @@ export class CreateStoreDto {
 }
 
 export class CreateStoreFromSearchDto extends CreateStoreDto {
-  @ApiPropertyOptional({ enum: ['naver', 'sample', 'manual'], default: 'manual', description: 'set when the facts come from GET /v1/stores/search' })
+  @ApiPropertyOptional({
+    enum: ['naver', 'sample', 'manual'],
+    default: 'manual',
+    description: 'set when the facts come from GET /v1/stores/search',
+  })
   @IsOptional()
   @IsIn(['naver', 'sample', 'manual'])
   source?: 'naver' | 'sample' | 'manual';
-  @ApiPropertyOptional({ description: "the search result's link", example: 'https://map.naver.com/...' })
+  @ApiPropertyOptional({
+    description: "the search result's link",
+    example: 'https://map.naver.com/...',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -96,7 +103,11 @@ export class CreateStoreFromSearchDto extends CreateStoreDto {
 export class UpdateStoreDto extends PartialType(CreateStoreDto) {}
 
 export class StoreSearchQuery {
-  @ApiProperty({ example: '해운대 국밥', description: 'store name, with a place to narrow it' }) @IsString() @IsNotEmpty() @MaxLength(50) query: string;
+  @ApiProperty({ example: '해운대 국밥', description: 'store name, with a place to narrow it' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
+  query: string;
 }
 
 /** Where a store is and how to reach it: shared by search results and our stores. */
@@ -168,11 +179,16 @@ export class ImageCandidateListDto {
 }
 
 export class PlaceDetailsDto {
-  @ApiProperty({ description: 'false when the details cannot be fetched; reason says why' }) available: boolean;
-  @ApiPropertyOptional({ example: 'the store has no web page to read details from: enter the menu and hours by hand' }) reason?: string;
+  @ApiProperty({ description: 'false when the details cannot be fetched; reason says why' })
+  available: boolean;
+  @ApiPropertyOptional({
+    example: 'the store has no web page to read details from: enter the menu and hours by hand',
+  })
+  reason?: string;
   @ApiPropertyOptional({ description: 'the page the details came from' }) source?: string;
   @ApiPropertyOptional({ nullable: true, type: String }) description?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'Mo-Su 09:00-21:00' }) hours?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'Mo-Su 09:00-21:00' }) hours?:
+    string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) phone?: string | null;
   @ApiPropertyOptional({ type: [MenuItemDto] }) menu?: MenuItemDto[];
   @ApiPropertyOptional({ type: [String] }) photos?: string[];

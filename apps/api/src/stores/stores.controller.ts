@@ -12,7 +12,16 @@ import { Principal, StoreSearchService, StoreService } from '@app/domain';
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { CursorQuery, decodeCursor, page } from '../http/pagination';
-import { CreateStoreFromSearchDto, ImageCandidateListDto, PlaceDetailsDto, StoreDto, StorePageDto, StoreSearchQuery, StoreSearchResultDto, UpdateStoreDto } from './store.dto';
+import {
+  CreateStoreFromSearchDto,
+  ImageCandidateListDto,
+  PlaceDetailsDto,
+  StoreDto,
+  StorePageDto,
+  StoreSearchQuery,
+  StoreSearchResultDto,
+  UpdateStoreDto,
+} from './store.dto';
 
 @ApiTags('stores')
 @ApiBearerAuth('bearer')
@@ -28,13 +37,18 @@ export class StoresController {
   @Scopes('stores:write')
   @ApiOperation({ summary: 'Add a store: entered by hand, or from a search result' })
   @ApiCreatedResponse({ type: StoreDto })
-  async create(@CurrentPrincipal() p: Principal, @Body() body: CreateStoreFromSearchDto): Promise<StoreDto> {
+  async create(
+    @CurrentPrincipal() p: Principal,
+    @Body() body: CreateStoreFromSearchDto,
+  ): Promise<StoreDto> {
     return StoreDto.from(await this.stores.create(p, body));
   }
 
   @Get('search')
   @Scopes('stores:read')
-  @ApiOperation({ summary: 'Find a store by name (Naver Local Search when configured; up to 5 results, cached)' })
+  @ApiOperation({
+    summary: 'Find a store by name (Naver Local Search when configured; up to 5 results, cached)',
+  })
   @ApiOkResponse({ type: StoreSearchResultDto })
   async search(@Query() q: StoreSearchQuery): Promise<StoreSearchResultDto> {
     const r = await this.search_.find(q.query);
@@ -64,19 +78,31 @@ export class StoresController {
 
   @Get(':id/photo-candidates')
   @Scopes('stores:read')
-  @ApiOperation({ summary: 'Photos an image search finds for this store (Naver image search; none offline), to import' })
+  @ApiOperation({
+    summary:
+      'Photos an image search finds for this store (Naver image search; none offline), to import',
+  })
   @ApiOkResponse({ type: ImageCandidateListDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such store, or not yours' })
-  async photoCandidates(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<ImageCandidateListDto> {
+  async photoCandidates(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<ImageCandidateListDto> {
     return this.search_.photoCandidates(await this.stores.get(p, id));
   }
 
   @Get(':id/place-details')
   @Scopes('stores:read')
-  @ApiOperation({ summary: 'Menu, hours and photos from the store’s own web page where it publishes them; otherwise available=false with the reason' })
+  @ApiOperation({
+    summary:
+      'Menu, hours and photos from the store’s own web page where it publishes them; otherwise available=false with the reason',
+  })
   @ApiOkResponse({ type: PlaceDetailsDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such store, or not yours' })
-  async placeDetails(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<PlaceDetailsDto> {
+  async placeDetails(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<PlaceDetailsDto> {
     return this.search_.placeDetails(await this.stores.get(p, id));
   }
 

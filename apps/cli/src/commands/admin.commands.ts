@@ -49,7 +49,8 @@ export class AdminRevokeCommand extends JsonCommand {
 @Command({
   name: 'user:block',
   arguments: '<user>',
-  description: 'block a user (our id or Kakao id): sessions end, access tokens stop working at once',
+  description:
+    'block a user (our id or Kakao id): sessions end, access tokens stop working at once',
 })
 export class UserBlockCommand extends JsonCommand {
   constructor(private readonly accounts: AccountService) {
@@ -58,7 +59,17 @@ export class UserBlockCommand extends JsonCommand {
 
   async run(args: string[], opts: { json?: boolean }): Promise<void> {
     const u = await this.accounts.block(usage(args, 'user:block'));
-    printRows([{ id: u.id, kakaoId: u.kakaoId, nickname: u.nickname, blockedAt: u.blockedAt?.toISOString() ?? null }], Boolean(opts.json));
+    printRows(
+      [
+        {
+          id: u.id,
+          kakaoId: u.kakaoId,
+          nickname: u.nickname,
+          blockedAt: u.blockedAt?.toISOString() ?? null,
+        },
+      ],
+      Boolean(opts.json),
+    );
   }
 }
 
@@ -74,6 +85,9 @@ export class UserUnblockCommand extends JsonCommand {
 
   async run(args: string[], opts: { json?: boolean }): Promise<void> {
     const u = await this.accounts.unblock(usage(args, 'user:unblock'));
-    printRows([{ id: u.id, kakaoId: u.kakaoId, nickname: u.nickname, blockedAt: null }], Boolean(opts.json));
+    printRows(
+      [{ id: u.id, kakaoId: u.kakaoId, nickname: u.nickname, blockedAt: null }],
+      Boolean(opts.json),
+    );
   }
 }

@@ -4,7 +4,10 @@ import { BlobContainer, BlobStore } from '@app/integrations';
 import { printRows } from '../output';
 import { JsonCommand } from './json-command';
 
-@Command({ name: 'blob:tier', description: 'move files not accessed for N days (default 30) to the Cool tier' })
+@Command({
+  name: 'blob:tier',
+  description: 'move files not accessed for N days (default 30) to the Cool tier',
+})
 export class BlobTierCommand extends JsonCommand {
   constructor(
     private readonly files: BlobObjectRepository,
@@ -16,7 +19,8 @@ export class BlobTierCommand extends JsonCommand {
   @Option({ flags: '--days <n>', description: 'unaccessed for this many days (default 30)' })
   parseDays(v: string): number {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error('--days must be a whole number of days, 1 or more');
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error('--days must be a whole number of days, 1 or more');
     return n;
   }
 
@@ -25,7 +29,10 @@ export class BlobTierCommand extends JsonCommand {
     return true;
   }
 
-  async run(_args: string[], opts: { json?: boolean; days?: number; dryRun?: boolean }): Promise<void> {
+  async run(
+    _args: string[],
+    opts: { json?: boolean; days?: number; dryRun?: boolean },
+  ): Promise<void> {
     const before = new Date(Date.now() - (opts.days ?? 30) * 86_400_000);
     const stale = await this.files.staleHot(before);
     const rows = [];
@@ -34,7 +41,13 @@ export class BlobTierCommand extends JsonCommand {
         await this.blob.setTier(f.container as BlobContainer, f.blobKey, 'Cool');
         await this.files.setTier(f.id, 'Cool');
       }
-      rows.push({ container: f.container, key: f.blobKey, bytes: f.bytes, lastAccessedAt: f.lastAccessedAt?.toISOString() ?? null, tier: opts.dryRun ? 'Hot' : 'Cool' });
+      rows.push({
+        container: f.container,
+        key: f.blobKey,
+        bytes: f.bytes,
+        lastAccessedAt: f.lastAccessedAt?.toISOString() ?? null,
+        tier: opts.dryRun ? 'Hot' : 'Cool',
+      });
     }
     printRows(rows, Boolean(opts.json));
   }

@@ -5,7 +5,11 @@ import { AppConfig, planCapacity } from '@app/domain';
 import { printRows } from '../output';
 import { JsonCommand } from './json-command';
 
-@Command({ name: 'capacity', description: "connections our topology opens to the primary and each replica, next to the infrastructure document's table" })
+@Command({
+  name: 'capacity',
+  description:
+    "connections our topology opens to the primary and each replica, next to the infrastructure document's table",
+})
 export class CapacityCommand extends JsonCommand {
   constructor(
     private readonly config: AppConfig,
@@ -23,17 +27,26 @@ export class CapacityCommand extends JsonCommand {
   @Option({ flags: '--api-instances <n>', description: 'API instances behind nginx' })
   parseInstances(v: string): number {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 500) throw new Error('--api-instances must be a whole number from 1 to 500');
+    if (!Number.isInteger(n) || n < 1 || n > 500)
+      throw new Error('--api-instances must be a whole number from 1 to 500');
     return n;
   }
 
-  @Option({ flags: '--max-connections <n>', description: "the server's max_connections (default: read from the server when connected, else the document's advice)" })
+  @Option({
+    flags: '--max-connections <n>',
+    description:
+      "the server's max_connections (default: read from the server when connected, else the document's advice)",
+  })
   parseMax(v: string): number {
     return Number(v);
   }
 
-  async run(_args: string[], opts: { json?: boolean; stage?: string; apiInstances?: number; maxConnections?: number }): Promise<void> {
-    const stage = (opts.stage ?? (this.config.stage === 'embedded' ? '1' : this.config.stage)) as '1' | '2' | '3';
+  async run(
+    _args: string[],
+    opts: { json?: boolean; stage?: string; apiInstances?: number; maxConnections?: number },
+  ): Promise<void> {
+    const stage = (opts.stage ?? (this.config.stage === 'embedded' ? '1' : this.config.stage)) as
+      '1' | '2' | '3';
     let max = opts.maxConnections;
     let source = max ? 'given' : 'document';
     if (max === undefined && this.config.database.kind === 'mysql') {

@@ -6,7 +6,11 @@ import { JsonCommand } from './json-command';
 /** The infrastructure document's monthly AI estimates at stage 3 (design.md section 2). */
 const DOCUMENT_S3_MONTHLY: Record<string, number> = { creatomate: 2000, suno: 1400, openai: 550 };
 
-@Command({ name: 'cost:report', description: "actual cost per provider and day from metering, next to the infrastructure document's stage 3 estimates" })
+@Command({
+  name: 'cost:report',
+  description:
+    "actual cost per provider and day from metering, next to the infrastructure document's stage 3 estimates",
+})
 export class CostReportCommand extends JsonCommand {
   constructor(private readonly usage: UsageRepository) {
     super();
@@ -18,21 +22,43 @@ export class CostReportCommand extends JsonCommand {
     return v;
   }
 
-  @Option({ flags: '--by-day', description: 'one row per provider and day (default: per provider)' })
+  @Option({
+    flags: '--by-day',
+    description: 'one row per provider and day (default: per provider)',
+  })
   parseByDay(): boolean {
     return true;
   }
 
-  async run(_args: string[], opts: { json?: boolean; month?: string; byDay?: boolean }): Promise<void> {
+  async run(
+    _args: string[],
+    opts: { json?: boolean; month?: string; byDay?: boolean },
+  ): Promise<void> {
     const month = opts.month ?? new Date().toISOString().slice(0, 7);
     const from = new Date(`${month}-01T00:00:00.000Z`);
     const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
     const rows = await this.usage.costByDay(from, to);
     if (opts.byDay) {
-      printRows(rows.map((r) => ({ day: r.day, provider: r.provider, calls: r.calls, units: round(r.units), costUsd: round(r.costUsd) })), Boolean(opts.json));
+      printRows(
+        rows.map((r) => ({
+          day: r.day,
+          provider: r.provider,
+          calls: r.calls,
+          units: round(r.units),
+          costUsd: round(r.costUsd),
+        })),
+        Boolean(opts.json),
+      );
       return;
     }
-    const totals = new Map<string, { calls: number; units: number; costUsd: number }>();
+    if (rows.length === 0 && !opts.json)
+      process.stdout.write(
+        `no paid call was metered in ${month}; the document's stage 3 estimates for comparison:\n`,
+      );
+    // the document's providers always have a row, zero when unused, so the estimate has its neighbour
+    const totals = new Map<string, { calls: number; units: number; costUsd: number }>(
+      Object.keys(DOCUMENT_S3_MONTHLY).map((p) => [p, { calls: 0, units: 0, costUsd: 0 }]),
+    );
     for (const r of rows) {
       const t = totals.get(r.provider) ?? { calls: 0, units: 0, costUsd: 0 };
       t.calls += r.calls;
@@ -41,7 +67,14 @@ export class CostReportCommand extends JsonCommand {
       totals.set(r.provider, t);
     }
     printRows(
-      [...totals.entries()].map(([provider, t]) => ({ month, provider, calls: t.calls, units: round(t.units), costUsd: round(t.costUsd), 'document S3 estimate (USD/month)': DOCUMENT_S3_MONTHLY[provider] ?? null })),
+      [...totals.entries()].map(([provider, t]) => ({
+        month,
+        provider,
+        calls: t.calls,
+        units: round(t.units),
+        costUsd: round(t.costUsd),
+        'document S3 estimate (USD/month)': DOCUMENT_S3_MONTHLY[provider] ?? null,
+      })),
       Boolean(opts.json),
     );
   }

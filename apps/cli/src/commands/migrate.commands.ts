@@ -15,7 +15,8 @@ export class MigrateCommand extends JsonCommand {
 
   async run(_args: string[], opts: { json?: boolean }): Promise<void> {
     const applied = await this.ds.runMigrations({ transaction: 'each' });
-    if (applied.length === 0 && !opts.json) return void process.stdout.write('database up to date: no pending migration\n');
+    if (applied.length === 0 && !opts.json)
+      return void process.stdout.write('database up to date: no pending migration\n');
     printRows(
       applied.map((m) => ({ applied: m.name })),
       Boolean(opts.json),

@@ -3,7 +3,11 @@ import { PipelineService, PROJECT_STATES } from '@app/domain';
 import { printRows } from '../output';
 import { JsonCommand } from './json-command';
 
-@Command({ name: 'project:retry', arguments: '<projectId>', description: 'resume a FAILED project from its failed step' })
+@Command({
+  name: 'project:retry',
+  arguments: '<projectId>',
+  description: 'resume a FAILED project from its failed step',
+})
 export class ProjectRetryCommand extends JsonCommand {
   constructor(private readonly pipeline: PipelineService) {
     super();
@@ -15,7 +19,11 @@ export class ProjectRetryCommand extends JsonCommand {
   }
 }
 
-@Command({ name: 'project:cancel', arguments: '<projectId>', description: 'stop a project (a provider task in flight is abandoned)' })
+@Command({
+  name: 'project:cancel',
+  arguments: '<projectId>',
+  description: 'stop a project (a provider task in flight is abandoned)',
+})
 export class ProjectCancelCommand extends JsonCommand {
   constructor(private readonly pipeline: PipelineService) {
     super();
@@ -30,23 +38,32 @@ export class ProjectCancelCommand extends JsonCommand {
 @Command({
   name: 'project:requeue',
   arguments: '[projectIds...]',
-  description: 'hand projects back to the scheduler: by id, or by --state and --since (FAILED ones are retried). --dry-run lists them and changes nothing',
+  description:
+    'hand projects back to the scheduler: by id, or by --state and --since (FAILED ones are retried). --dry-run lists them and changes nothing',
 })
 export class ProjectRequeueCommand extends JsonCommand {
   constructor(private readonly pipeline: PipelineService) {
     super();
   }
 
-  @Option({ flags: '--state <state>', description: `only projects in this state (${PROJECT_STATES.join(', ')})` })
+  @Option({
+    flags: '--state <state>',
+    description: `only projects in this state (${PROJECT_STATES.join(', ')})`,
+  })
   parseState(v: string): string {
-    if (!(PROJECT_STATES as readonly string[]).includes(v)) throw new Error(`--state must be one of ${PROJECT_STATES.join(', ')}`);
+    if (!(PROJECT_STATES as readonly string[]).includes(v))
+      throw new Error(`--state must be one of ${PROJECT_STATES.join(', ')}`);
     return v;
   }
 
-  @Option({ flags: '--since <time>', description: 'only projects changed at or after this ISO time, e.g. 2026-11-25T00:00:00Z' })
+  @Option({
+    flags: '--since <time>',
+    description: 'only projects changed at or after this ISO time, e.g. 2026-11-25T00:00:00Z',
+  })
   parseSince(v: string): Date {
     const d = new Date(v);
-    if (Number.isNaN(d.getTime())) throw new Error('--since must be an ISO date-time, e.g. 2026-11-25T00:00:00Z');
+    if (Number.isNaN(d.getTime()))
+      throw new Error('--since must be an ISO date-time, e.g. 2026-11-25T00:00:00Z');
     return d;
   }
 
@@ -55,10 +72,22 @@ export class ProjectRequeueCommand extends JsonCommand {
     return true;
   }
 
-  async run(ids: string[], opts: { json?: boolean; state?: string; since?: Date; dryRun?: boolean }): Promise<void> {
-    if (!ids.length && !opts.state && !opts.since) throw new Error('name projects, or filter with --state and/or --since (use --dry-run to look first)');
-    const plan = await this.pipeline.requeue({ ids, state: opts.state, since: opts.since }, Boolean(opts.dryRun));
-    printRows(plan.map((p) => ({ ...p, done: !opts.dryRun && p.action !== 'skip' })), Boolean(opts.json));
+  async run(
+    ids: string[],
+    opts: { json?: boolean; state?: string; since?: Date; dryRun?: boolean },
+  ): Promise<void> {
+    if (!ids.length && !opts.state && !opts.since)
+      throw new Error(
+        'name projects, or filter with --state and/or --since (use --dry-run to look first)',
+      );
+    const plan = await this.pipeline.requeue(
+      { ids, state: opts.state, since: opts.since },
+      Boolean(opts.dryRun),
+    );
+    printRows(
+      plan.map((p) => ({ ...p, done: !opts.dryRun && p.action !== 'skip' })),
+      Boolean(opts.json),
+    );
   }
 }
 

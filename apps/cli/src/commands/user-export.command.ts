@@ -3,7 +3,11 @@ import { Command, Option } from 'nest-commander';
 import { UserExportService } from '@app/domain';
 import { JsonCommand } from './json-command';
 
-@Command({ name: 'user:export', arguments: '<user>', description: "one user's data (our id or Kakao id) as JSON, for a privacy request" })
+@Command({
+  name: 'user:export',
+  arguments: '<user>',
+  description: "one user's data (our id or Kakao id) as JSON, for a privacy request",
+})
 export class UserExportCommand extends JsonCommand {
   constructor(private readonly exporter: UserExportService) {
     super();

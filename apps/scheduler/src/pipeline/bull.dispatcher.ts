@@ -38,7 +38,9 @@ export class BullDispatcher extends StepDispatcher implements OnModuleInit, OnMo
         settings: { stalledInterval: 5000, maxStalledCount: 2 },
       });
       queue.on('error', (err) => this.logger.warn(`queue ${provider}: ${err.message}`));
-      void queue.process(max, (job: Job<StepJob>) => this.runner.run(job.data.projectId, job.data.leaseOwner));
+      void queue.process(max, (job: Job<StepJob>) =>
+        this.runner.run(job.data.projectId, job.data.leaseOwner),
+      );
       this.queues.set(provider, queue);
     }
   }
@@ -46,7 +48,9 @@ export class BullDispatcher extends StepDispatcher implements OnModuleInit, OnMo
   capacity(provider: ProviderName): number {
     // jobs waiting or running, as last seen; refreshed on every dispatch and tick
     void this.refresh(provider);
-    return this.config.pipeline.concurrency[provider] * 2 - (this.backlog.get(provider) ?? Infinity);
+    return (
+      this.config.pipeline.concurrency[provider] * 2 - (this.backlog.get(provider) ?? Infinity)
+    );
   }
 
   /** A duplicate of a live job is a no-op; a finished job of the same id is replaced. */
@@ -59,12 +63,17 @@ export class BullDispatcher extends StepDispatcher implements OnModuleInit, OnMo
         if (existing) {
           // a live job (waiting, running, delayed) makes this a no-op; a finished one, or one
           // Redis half-lost (state "unknown" after a flush), is replaced
-          if (['waiting', 'active', 'delayed', 'paused'].includes(await existing.getState())) return;
+          if (['waiting', 'active', 'delayed', 'paused'].includes(await existing.getState()))
+            return;
           await existing.remove().catch(() => undefined);
         }
         await queue.add(job, opts);
       })(),
-    ).catch((err: Error) => this.logger.warn(`could not enqueue ${opts.jobId}: ${err.message} (it is claimed again when its lease expires)`));
+    ).catch((err: Error) =>
+      this.logger.warn(
+        `could not enqueue ${opts.jobId}: ${err.message} (it is claimed again when its lease expires)`,
+      ),
+    );
   }
 
   async depth(): Promise<Record<string, { waiting: number; active: number }>> {
@@ -77,7 +86,9 @@ export class BullDispatcher extends StepDispatcher implements OnModuleInit, OnMo
   }
 
   async drain(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.whenCurrentJobsFinished().catch(() => undefined)));
+    await Promise.all(
+      [...this.queues.values()].map((q) => q.whenCurrentJobsFinished().catch(() => undefined)),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -95,5 +106,13 @@ export class BullDispatcher extends StepDispatcher implements OnModuleInit, OnMo
 }
 
 function withTimeout<T>(p: Promise<T>): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, fail) => setTimeout(() => fail(new Error(`Redis did not answer in ${REDIS_OP_TIMEOUT_MS} ms`)), REDIS_OP_TIMEOUT_MS).unref())]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, fail) =>
+      setTimeout(
+        () => fail(new Error(`Redis did not answer in ${REDIS_OP_TIMEOUT_MS} ms`)),
+        REDIS_OP_TIMEOUT_MS,
+      ).unref(),
+    ),
+  ]);
 }

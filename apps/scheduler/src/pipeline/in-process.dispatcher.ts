@@ -31,7 +31,11 @@ export class InProcessDispatcher extends StepDispatcher {
     this.active.set(job.provider, (this.active.get(job.provider) ?? 0) + 1);
     const run = this.runner
       .run(job.projectId, job.leaseOwner)
-      .catch((err: Error) => this.logger.error(`step ${job.step} of ${job.projectId} crashed: ${err.stack ?? err.message}`))
+      .catch((err: Error) =>
+        this.logger.error(
+          `step ${job.step} of ${job.projectId} crashed: ${err.stack ?? err.message}`,
+        ),
+      )
       .finally(() => {
         this.inFlight.delete(job.projectId);
         this.active.set(job.provider, (this.active.get(job.provider) ?? 1) - 1);
@@ -41,7 +45,9 @@ export class InProcessDispatcher extends StepDispatcher {
   }
 
   async depth(): Promise<Record<string, { waiting: number; active: number }>> {
-    return Object.fromEntries([...this.active.entries()].map(([p, n]) => [p, { waiting: 0, active: n }]));
+    return Object.fromEntries(
+      [...this.active.entries()].map(([p, n]) => [p, { waiting: 0, active: n }]),
+    );
   }
 
   async drain(): Promise<void> {

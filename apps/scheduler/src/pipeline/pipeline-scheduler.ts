@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppConfig, ProjectRepository, ProviderName, STEP_FOR_STATE, stepKey, STEPS } from '@app/domain';
+import {
+  AppConfig,
+  ProjectRepository,
+  ProviderName,
+  STEP_FOR_STATE,
+  stepKey,
+  STEPS,
+} from '@app/domain';
 import { LeadershipService } from '../leadership.service';
 import { StepDispatcher } from './step-dispatcher';
 
@@ -29,7 +36,10 @@ export class PipelineScheduler implements OnModuleInit, BeforeApplicationShutdow
   ) {}
 
   onModuleInit(): void {
-    this.registry.addInterval('pipeline-tick', setInterval(() => void this.tick(), this.config.pipeline.pollMs));
+    this.registry.addInterval(
+      'pipeline-tick',
+      setInterval(() => void this.tick(), this.config.pipeline.pollMs),
+    );
   }
 
   async tick(): Promise<number> {
@@ -37,7 +47,10 @@ export class PipelineScheduler implements OnModuleInit, BeforeApplicationShutdow
     this.ticking = true;
     let claimed = 0;
     try {
-      for (const [provider, states] of Object.entries(STATES_BY_PROVIDER) as [ProviderName, string[]][]) {
+      for (const [provider, states] of Object.entries(STATES_BY_PROVIDER) as [
+        ProviderName,
+        string[],
+      ][]) {
         const room = this.dispatcher.capacity(provider);
         if (room <= 0) continue;
         // a fresh lease token per claim: a run can only write back under the claim it came from
@@ -45,7 +58,14 @@ export class PipelineScheduler implements OnModuleInit, BeforeApplicationShutdow
         const due = await this.projects.claimDue(token, states, room, this.config.pipeline.leaseMs);
         for (const p of due) {
           const step = STEP_FOR_STATE[p.state] ?? 'prepare_store';
-          await this.dispatcher.dispatch({ projectId: p.id, leaseOwner: token, step, attempt: p.stepAttempts + 1, key: stepKey(p.id, step, p.stepAttempts + 1, p.retries), provider });
+          await this.dispatcher.dispatch({
+            projectId: p.id,
+            leaseOwner: token,
+            step,
+            attempt: p.stepAttempts + 1,
+            key: stepKey(p.id, step, p.stepAttempts + 1, p.retries),
+            provider,
+          });
         }
         claimed += due.length;
       }

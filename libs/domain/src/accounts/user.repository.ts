@@ -7,7 +7,6 @@ import { newestFirstAfter } from '../database/keyset';
 import { BlobObjectEntity } from '../entities/blob-object.entity';
 import { UserEntity, UserRole } from '../entities/user.entity';
 
-
 @Injectable()
 export class UserRepository {
   constructor(private readonly db: DatabaseRouter) {}
@@ -60,14 +59,28 @@ export class UserRepository {
     });
   }
 
-  createLocal(nickname: string): Promise<UserEntity> {
-    return this.db.write((em) =>
-      em.save(em.create(UserEntity, { id: randomUUID(), kakaoId: null, nickname, role: 'user' })),
-    );
+  /**
+   * The embedded default's trial login: the local (non-Kakao) user with this nickname, made on
+   * first use. Signing in again with it (after a restart, or once a token expired) reaches the
+   * same account and its projects; the oldest wins if an earlier version made several.
+   */
+  findOrCreateLocal(nickname: string): Promise<UserEntity> {
+    return this.db.write(async (em) => {
+      const found = await em.findOne(UserEntity, {
+        where: { kakaoId: IsNull(), nickname },
+        order: { createdAt: 'ASC' },
+      });
+      return (
+        found ??
+        em.save(em.create(UserEntity, { id: randomUUID(), kakaoId: null, nickname, role: 'user' }))
+      );
+    });
   }
 
   async setBlocked(id: string, blockedAt: Date | null): Promise<void> {
-    await this.db.write((em) => em.update(UserEntity, { id }, { blockedAt, updatedAt: new Date() }));
+    await this.db.write((em) =>
+      em.update(UserEntity, { id }, { blockedAt, updatedAt: new Date() }),
+    );
   }
 
   async setRole(id: string, role: UserRole): Promise<void> {

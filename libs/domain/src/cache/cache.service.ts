@@ -13,7 +13,11 @@ export class CacheService implements OnModuleDestroy {
 
   constructor(config: AppConfig) {
     if (config.redisUrl) {
-      this.redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000 });
+      this.redis = new Redis(config.redisUrl, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        connectTimeout: 1000,
+      });
       this.redis.on('error', () => undefined);
     }
   }
@@ -25,7 +29,11 @@ export class CacheService implements OnModuleDestroy {
 
   async get<T>(key: string): Promise<T | undefined> {
     try {
-      const raw = this.redis ? (this.redis.status === 'ready' ? await this.redis.get(`castad:cache:${key}`) : null) : this.fromMemory(key);
+      const raw = this.redis
+        ? this.redis.status === 'ready'
+          ? await this.redis.get(`castad:cache:${key}`)
+          : null
+        : this.fromMemory(key);
       return raw ? (JSON.parse(raw) as T) : undefined;
     } catch {
       return undefined;
@@ -36,7 +44,8 @@ export class CacheService implements OnModuleDestroy {
     const raw = JSON.stringify(value);
     try {
       if (this.redis) {
-        if (this.redis.status === 'ready') await this.redis.set(`castad:cache:${key}`, raw, 'EX', ttlSec);
+        if (this.redis.status === 'ready')
+          await this.redis.set(`castad:cache:${key}`, raw, 'EX', ttlSec);
       } else {
         if (this.memory.size > 10_000) this.memory.clear();
         this.memory.set(key, { value: raw, expires: Date.now() + ttlSec * 1000 });
@@ -47,7 +56,11 @@ export class CacheService implements OnModuleDestroy {
   }
 
   /** The cached value, or `compute()`'s, cached for `ttlSec` (or for what `ttlSec(value)` says). */
-  async remember<T>(key: string, ttlSec: number | ((value: T) => number), compute: () => Promise<T>): Promise<T> {
+  async remember<T>(
+    key: string,
+    ttlSec: number | ((value: T) => number),
+    compute: () => Promise<T>,
+  ): Promise<T> {
     const hit = await this.get<T>(key);
     if (hit !== undefined) return hit;
     const value = await compute();

@@ -93,7 +93,12 @@ export class AppConfig {
   readonly rateLimitPerMinute: number;
   readonly trustedProxies: string[];
   readonly prices: Record<string, number>;
-  readonly photos: { maxBytes: number; maxPixels: number; perStore: number; fetchAllowHosts: string[] };
+  readonly photos: {
+    maxBytes: number;
+    maxPixels: number;
+    perStore: number;
+    fetchAllowHosts: string[];
+  };
   readonly socialTokenKey: Buffer;
   readonly publishPollMs: number;
   readonly dailyBudgetUsd: Record<string, number>;
@@ -127,55 +132,136 @@ export class AppConfig {
         .filter(Boolean),
       devLogin: !isStaged(env.CASTAD_STAGE),
     };
-    this.publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+    this.publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(
+      /\/+$/,
+      '',
+    );
     const jwt = this.auth.jwt;
-    const fileKey = createHash('sha256').update(`castad-file-urls\n${jwt.algorithm === 'HS256' ? jwt.secret : jwt.privateKey}`).digest('hex');
+    const fileKey = createHash('sha256')
+      .update(`castad-file-urls\n${jwt.algorithm === 'HS256' ? jwt.secret : jwt.privateKey}`)
+      .digest('hex');
     this.integrations = {
       providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
       kakao: env.KAKAO_CLIENT_ID ? { apiUrl: env.KAKAO_API_URL.replace(/\/+$/, '') } : undefined,
       lyrics:
         env.LYRICS_ENGINE === 'openai'
-          ? { engine: 'openai', openai: { baseUrl: env.OPENAI_BASE_URL.replace(/\/+$/, ''), apiKey: env.OPENAI_API_KEY!, model: env.OPENAI_MODEL, moderationModel: env.OPENAI_MODERATION_MODEL, timeoutMs: env.PROVIDER_TIMEOUT_MS * 6, maxRetries: 1 } }
+          ? {
+              engine: 'openai',
+              openai: {
+                baseUrl: env.OPENAI_BASE_URL.replace(/\/+$/, ''),
+                apiKey: env.OPENAI_API_KEY!,
+                model: env.OPENAI_MODEL,
+                moderationModel: env.OPENAI_MODERATION_MODEL,
+                timeoutMs: env.PROVIDER_TIMEOUT_MS * 6,
+                maxRetries: 1,
+              },
+            }
           : { engine: 'template' },
       publish: {
         youtube: env.GOOGLE_CLIENT_ID
-          ? { clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET!, authUrl: env.GOOGLE_AUTH_URL, tokenUrl: env.GOOGLE_TOKEN_URL, apiUrl: env.YOUTUBE_API_URL.replace(/\/*$/, '/'), timeoutMs: env.PROVIDER_TIMEOUT_MS }
+          ? {
+              clientId: env.GOOGLE_CLIENT_ID,
+              clientSecret: env.GOOGLE_CLIENT_SECRET!,
+              authUrl: env.GOOGLE_AUTH_URL,
+              tokenUrl: env.GOOGLE_TOKEN_URL,
+              apiUrl: env.YOUTUBE_API_URL.replace(/\/*$/, '/'),
+              timeoutMs: env.PROVIDER_TIMEOUT_MS,
+            }
           : undefined,
         instagram: env.INSTAGRAM_APP_ID
-          ? { appId: env.INSTAGRAM_APP_ID, appSecret: env.INSTAGRAM_APP_SECRET!, authUrl: env.INSTAGRAM_AUTH_URL, tokenUrl: env.INSTAGRAM_TOKEN_URL, graphUrl: env.INSTAGRAM_GRAPH_URL.replace(/\/+$/, ''), timeoutMs: env.PROVIDER_TIMEOUT_MS }
+          ? {
+              appId: env.INSTAGRAM_APP_ID,
+              appSecret: env.INSTAGRAM_APP_SECRET!,
+              authUrl: env.INSTAGRAM_AUTH_URL,
+              tokenUrl: env.INSTAGRAM_TOKEN_URL,
+              graphUrl: env.INSTAGRAM_GRAPH_URL.replace(/\/+$/, ''),
+              timeoutMs: env.PROVIDER_TIMEOUT_MS,
+            }
           : undefined,
       },
       search:
         env.STORE_SEARCH_ENGINE === 'naver'
-          ? { engine: 'naver', naver: { baseUrl: env.NAVER_BASE_URL.replace(/\/+$/, ''), clientId: env.NAVER_CLIENT_ID!, clientSecret: env.NAVER_CLIENT_SECRET!, timeoutMs: env.PROVIDER_TIMEOUT_MS } }
+          ? {
+              engine: 'naver',
+              naver: {
+                baseUrl: env.NAVER_BASE_URL.replace(/\/+$/, ''),
+                clientId: env.NAVER_CLIENT_ID!,
+                clientSecret: env.NAVER_CLIENT_SECRET!,
+                timeoutMs: env.PROVIDER_TIMEOUT_MS,
+              },
+            }
           : { engine: 'sample' },
       song:
         env.SONG_ENGINE === 'suno'
-          ? { engine: 'suno', suno: { baseUrl: env.SUNO_BASE_URL.replace(/\/+$/, ''), apiKey: env.SUNO_API_KEY!, model: env.SUNO_MODEL, timeoutMs: env.PROVIDER_TIMEOUT_MS, dedupesByKey: env.SUNO_DEDUPES_IDEMPOTENCY_KEY } }
+          ? {
+              engine: 'suno',
+              suno: {
+                baseUrl: env.SUNO_BASE_URL.replace(/\/+$/, ''),
+                apiKey: env.SUNO_API_KEY!,
+                model: env.SUNO_MODEL,
+                timeoutMs: env.PROVIDER_TIMEOUT_MS,
+                dedupesByKey: env.SUNO_DEDUPES_IDEMPOTENCY_KEY,
+              },
+            }
           : { engine: 'synth' },
       video:
         env.VIDEO_ENGINE === 'creatomate'
           ? {
               engine: 'creatomate',
-              creatomate: { baseUrl: env.CREATOMATE_BASE_URL.replace(/\/+$/, ''), apiKey: env.CREATOMATE_API_KEY!, templateId: env.CREATOMATE_TEMPLATE_ID!, timeoutMs: env.PROVIDER_TIMEOUT_MS, dedupesByKey: env.CREATOMATE_DEDUPES_IDEMPOTENCY_KEY },
+              creatomate: {
+                baseUrl: env.CREATOMATE_BASE_URL.replace(/\/+$/, ''),
+                apiKey: env.CREATOMATE_API_KEY!,
+                templateId: env.CREATOMATE_TEMPLATE_ID!,
+                timeoutMs: env.PROVIDER_TIMEOUT_MS,
+                dedupesByKey: env.CREATOMATE_DEDUPES_IDEMPOTENCY_KEY,
+              },
               ffmpegTimeoutMs: env.FFMPEG_TIMEOUT_MS,
               fallbackToFfmpeg: env.VIDEO_FALLBACK_TO_FFMPEG,
             }
           : { engine: 'ffmpeg', ffmpegTimeoutMs: env.FFMPEG_TIMEOUT_MS },
       blob: env.AZURE_STORAGE_CONNECTION_STRING
-        ? { engine: 'azure', connectionString: env.AZURE_STORAGE_CONNECTION_STRING, containerPrefix: env.AZURE_CONTAINER_PREFIX }
-        : { engine: 'local', root: env.BLOB_LOCAL_ROOT, publicBaseUrl: this.publicBaseUrl, signingKey: fileKey },
+        ? {
+            engine: 'azure',
+            connectionString: env.AZURE_STORAGE_CONNECTION_STRING,
+            containerPrefix: env.AZURE_CONTAINER_PREFIX,
+          }
+        : {
+            engine: 'local',
+            root: env.BLOB_LOCAL_ROOT,
+            publicBaseUrl: this.publicBaseUrl,
+            signingKey: fileKey,
+          },
       workDir: env.WORK_DIR,
     };
     this.prices = numberMap('PRICE_TABLE', env.PRICE_TABLE);
-    this.photos = { maxBytes: env.PHOTO_MAX_BYTES, maxPixels: env.PHOTO_MAX_PIXELS, perStore: env.PHOTOS_PER_STORE, fetchAllowHosts: (env.FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean) };
+    this.photos = {
+      maxBytes: env.PHOTO_MAX_BYTES,
+      maxPixels: env.PHOTO_MAX_PIXELS,
+      perStore: env.PHOTOS_PER_STORE,
+      fetchAllowHosts: (env.FETCH_ALLOW_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+    };
     // embedded: derived from the token secret so a restart keeps stored social tokens readable
-    this.socialTokenKey = env.SOCIAL_TOKEN_KEY ? Buffer.from(env.SOCIAL_TOKEN_KEY, 'hex') : createHash('sha256').update(`castad-social-tokens\n${jwt.algorithm === 'HS256' ? jwt.secret : jwt.privateKey}`).digest();
+    this.socialTokenKey = env.SOCIAL_TOKEN_KEY
+      ? Buffer.from(env.SOCIAL_TOKEN_KEY, 'hex')
+      : createHash('sha256')
+          .update(
+            `castad-social-tokens\n${jwt.algorithm === 'HS256' ? jwt.secret : jwt.privateKey}`,
+          )
+          .digest();
     this.publishPollMs = env.PUBLISH_POLL_MS;
     this.dailyBudgetUsd = numberMap('DAILY_BUDGET_USD', env.DAILY_BUDGET_USD ?? '{}');
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
-    this.trustedProxies = (env.TRUSTED_PROXIES ?? '').split(',').map((c) => c.trim()).filter(Boolean);
-    this.metricsAllowCidrs = (env.METRICS_ALLOW_CIDRS ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+    this.trustedProxies = (env.TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    this.metricsAllowCidrs = (env.METRICS_ALLOW_CIDRS ?? '')
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
     this.pipeline = {
       driver: env.DISPATCH_DRIVER ?? (env.CASTAD_STAGE === '3' ? 'bull' : 'inprocess'),
       pollMs: env.PIPELINE_POLL_MS,
@@ -185,7 +271,13 @@ export class AppConfig {
       backoffMaxMs: env.PIPELINE_BACKOFF_MAX_MS,
       songPollMs: env.SONG_POLL_MS,
       videoPollMs: env.VIDEO_POLL_MS,
-      concurrency: { lyrics: env.PIPELINE_CONCURRENCY_LYRICS, song: env.PIPELINE_CONCURRENCY_SONG, video: env.PIPELINE_CONCURRENCY_VIDEO, store: env.PIPELINE_CONCURRENCY_OTHER, publish: env.PIPELINE_CONCURRENCY_OTHER },
+      concurrency: {
+        lyrics: env.PIPELINE_CONCURRENCY_LYRICS,
+        song: env.PIPELINE_CONCURRENCY_SONG,
+        video: env.PIPELINE_CONCURRENCY_VIDEO,
+        store: env.PIPELINE_CONCURRENCY_OTHER,
+        publish: env.PIPELINE_CONCURRENCY_OTHER,
+      },
       projectsPerDay: env.PROJECTS_PER_DAY,
       submissionRecoveryMs: env.SUBMISSION_RECOVERY_MS,
       budgetRecheckMs: env.BUDGET_RECHECK_MS,
@@ -271,9 +363,13 @@ function numberMap(name: string, json: string): Record<string, number> {
   } catch {
     throw new Error(`Invalid configuration:\n  ${name}: not valid JSON`);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`Invalid configuration:\n  ${name}: must be a JSON object`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new Error(`Invalid configuration:\n  ${name}: must be a JSON object`);
   for (const [k, n] of Object.entries(v)) {
-    if (typeof n !== 'number' || !(n >= 0)) throw new Error(`Invalid configuration:\n  ${name}: "${k}" must be a number of USD, 0 or more`);
+    if (typeof n !== 'number' || !(n >= 0))
+      throw new Error(
+        `Invalid configuration:\n  ${name}: "${k}" must be a number of USD, 0 or more`,
+      );
   }
   return v as Record<string, number>;
 }

@@ -3,7 +3,15 @@ import { planCapacity } from './capacity';
 describe('the capacity planner', () => {
   it('counts stage 3 with 8 API instances: 8 x 10 + the scheduler 6 + the CLI 2 per node', () => {
     const p = planCapacity('3', 8);
-    expect(p).toMatchObject({ apiPoolPerNode: 10, schedulerPoolPerNode: 6, primaryTotal: 88, perReplicaTotal: 88, replicas: 2, maxConnections: 300, fits: true });
+    expect(p).toMatchObject({
+      apiPoolPerNode: 10,
+      schedulerPoolPerNode: 6,
+      primaryTotal: 88,
+      perReplicaTotal: 88,
+      replicas: 2,
+      maxConnections: 300,
+      fits: true,
+    });
     // fewer than the document's 128: API instances hold no background pool
     expect(p.primaryTotal).toBeLessThan(p.document.primaryTotal);
   });

@@ -2,7 +2,10 @@ import { defaultPoolSize } from './pool-sizing';
 import { Stage } from './stage';
 
 /** The infrastructure document's table (design.md section 2), per stage. */
-export const DOCUMENT_TABLE: Record<'1' | '2' | '3', { instances: number; perInstance: number; primaryTotal: number; maxConnections: number }> = {
+export const DOCUMENT_TABLE: Record<
+  '1' | '2' | '3',
+  { instances: number; perInstance: number; primaryTotal: number; maxConnections: number }
+> = {
   '1': { instances: 1, perInstance: 60, primaryTotal: 60, maxConnections: 100 },
   '2': { instances: 4, perInstance: 30, primaryTotal: 120, maxConnections: 200 },
   '3': { instances: 8, perInstance: 16, primaryTotal: 128, maxConnections: 300 },
@@ -30,7 +33,12 @@ export interface CapacityPlan {
  * Connections our topology can open: each API instance holds only the main pool, the one
  * scheduler only the background pool, and each pool is per node (primary and every replica).
  */
-export function planCapacity(stage: '1' | '2' | '3', apiInstances: number, maxConnections?: number, overridePoolMax?: number): CapacityPlan {
+export function planCapacity(
+  stage: '1' | '2' | '3',
+  apiInstances: number,
+  maxConnections?: number,
+  overridePoolMax?: number,
+): CapacityPlan {
   const api = overridePoolMax ?? defaultPoolSize(stage as Stage, 'api').max;
   const scheduler = defaultPoolSize(stage as Stage, 'scheduler').max;
   const cli = defaultPoolSize(stage as Stage, 'cli').max;

@@ -49,7 +49,7 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS = 10_000;
 
   /** how long the scheduler leader's lease lasts without renewal (a standby takes over after it) */
-  @Transform(toInt) @IsInt() @Min(1000) SCHEDULER_LEASE_MS = 15_000;
+  @Transform(toInt) @IsInt() @Min(1000) SCHEDULER_LEASE_MS = 4_000;
 
   // --- database ---
   @IsString() DB_SQLITE_PATH = './data/castad.sqlite';
@@ -137,7 +137,8 @@ export class EnvironmentVariables {
   // --- engines ---
   /** sample (bundled made-up stores) | naver (Naver Local Search) */
   @IsIn(['sample', 'naver']) STORE_SEARCH_ENGINE: 'sample' | 'naver' = 'sample';
-  @IsUrl({ require_tld: false, require_protocol: true }) NAVER_BASE_URL = 'https://openapi.naver.com';
+  @IsUrl({ require_tld: false, require_protocol: true }) NAVER_BASE_URL =
+    'https://openapi.naver.com';
   @ValidateIf((o: EnvironmentVariables) => o.STORE_SEARCH_ENGINE === 'naver')
   @IsString()
   @MinLength(1, { message: 'NAVER_CLIENT_ID is required with STORE_SEARCH_ENGINE=naver' })
@@ -148,7 +149,8 @@ export class EnvironmentVariables {
   NAVER_CLIENT_SECRET?: string;
   /** template (offline lyrics) | openai */
   @IsIn(['template', 'openai']) LYRICS_ENGINE: 'template' | 'openai' = 'template';
-  @IsUrl({ require_tld: false, require_protocol: true }) OPENAI_BASE_URL = 'https://api.openai.com/v1';
+  @IsUrl({ require_tld: false, require_protocol: true }) OPENAI_BASE_URL =
+    'https://api.openai.com/v1';
   @ValidateIf((o: EnvironmentVariables) => o.LYRICS_ENGINE === 'openai')
   @IsString()
   @MinLength(1, { message: 'OPENAI_API_KEY is required with LYRICS_ENGINE=openai' })
@@ -163,7 +165,8 @@ export class EnvironmentVariables {
   SUNO_API_KEY?: string;
   @IsString() SUNO_MODEL = 'V4_5';
   @IsIn(['ffmpeg', 'creatomate']) VIDEO_ENGINE: 'ffmpeg' | 'creatomate' = 'ffmpeg';
-  @IsUrl({ require_tld: false, require_protocol: true }) CREATOMATE_BASE_URL = 'https://api.creatomate.com';
+  @IsUrl({ require_tld: false, require_protocol: true }) CREATOMATE_BASE_URL =
+    'https://api.creatomate.com';
   @ValidateIf((o: EnvironmentVariables) => o.VIDEO_ENGINE === 'creatomate')
   @IsString()
   @MinLength(1, { message: 'CREATOMATE_API_KEY is required with VIDEO_ENGINE=creatomate' })
@@ -177,7 +180,9 @@ export class EnvironmentVariables {
   /** Azure Blob Storage; when set, every file lives there (else under BLOB_LOCAL_ROOT) */
   @IsOptional() @IsString() AZURE_STORAGE_CONNECTION_STRING?: string;
   /** containers are <prefix>-photos, -audio, -video, -thumbnails */
-  @Matches(/^[a-z0-9](?:[a-z0-9-]{1,40})$/, { message: 'AZURE_CONTAINER_PREFIX must be 2-41 lowercase letters, digits or hyphens' })
+  @Matches(/^[a-z0-9](?:[a-z0-9-]{1,40})$/, {
+    message: 'AZURE_CONTAINER_PREFIX must be 2-41 lowercase letters, digits or hyphens',
+  })
   AZURE_CONTAINER_PREFIX = 'castad';
   /** files (photos, audio, video) when no Azure account is configured */
   @IsString() BLOB_LOCAL_ROOT = './data/blobs';
@@ -196,23 +201,36 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(1, { message: 'GOOGLE_CLIENT_SECRET is required with GOOGLE_CLIENT_ID' })
   GOOGLE_CLIENT_SECRET?: string;
-  @IsUrl({ require_tld: false, require_protocol: true }) GOOGLE_AUTH_URL = 'https://accounts.google.com/o/oauth2/v2/auth';
-  @IsUrl({ require_tld: false, require_protocol: true }) GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+  @IsUrl({ require_tld: false, require_protocol: true }) GOOGLE_AUTH_URL =
+    'https://accounts.google.com/o/oauth2/v2/auth';
+  @IsUrl({ require_tld: false, require_protocol: true }) GOOGLE_TOKEN_URL =
+    'https://oauth2.googleapis.com/token';
   /** root of the YouTube Data API (googleapis' rootUrl) */
-  @IsUrl({ require_tld: false, require_protocol: true }) YOUTUBE_API_URL = 'https://www.googleapis.com/';
+  @IsUrl({ require_tld: false, require_protocol: true }) YOUTUBE_API_URL =
+    'https://www.googleapis.com/';
   @IsOptional() @IsString() INSTAGRAM_APP_ID?: string;
   @ValidateIf((o: EnvironmentVariables) => !!o.INSTAGRAM_APP_ID)
   @IsString()
   @MinLength(1, { message: 'INSTAGRAM_APP_SECRET is required with INSTAGRAM_APP_ID' })
   INSTAGRAM_APP_SECRET?: string;
-  @IsUrl({ require_tld: false, require_protocol: true }) INSTAGRAM_AUTH_URL = 'https://www.instagram.com/oauth/authorize';
+  @IsUrl({ require_tld: false, require_protocol: true }) INSTAGRAM_AUTH_URL =
+    'https://www.instagram.com/oauth/authorize';
   /** where an Instagram authorization code is exchanged for a token */
-  @IsUrl({ require_tld: false, require_protocol: true }) INSTAGRAM_TOKEN_URL = 'https://api.instagram.com/oauth/access_token';
+  @IsUrl({ require_tld: false, require_protocol: true }) INSTAGRAM_TOKEN_URL =
+    'https://api.instagram.com/oauth/access_token';
   /** Graph API root with its version */
-  @IsUrl({ require_tld: false, require_protocol: true }) INSTAGRAM_GRAPH_URL = 'https://graph.instagram.com/v21.0';
+  @IsUrl({ require_tld: false, require_protocol: true }) INSTAGRAM_GRAPH_URL =
+    'https://graph.instagram.com/v21.0';
   /** key that encrypts social tokens at rest: 32 bytes as 64 hex characters (required when staged with publishing on; embedded derives one) */
-  @ValidateIf((o: EnvironmentVariables) => (staged(o) && !!(o.GOOGLE_CLIENT_ID || o.INSTAGRAM_APP_ID)) || o.SOCIAL_TOKEN_KEY !== undefined)
-  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'SOCIAL_TOKEN_KEY must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`' })
+  @ValidateIf(
+    (o: EnvironmentVariables) =>
+      (staged(o) && !!(o.GOOGLE_CLIENT_ID || o.INSTAGRAM_APP_ID)) ||
+      o.SOCIAL_TOKEN_KEY !== undefined,
+  )
+  @Matches(/^[0-9a-fA-F]{64}$/, {
+    message:
+      'SOCIAL_TOKEN_KEY must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`',
+  })
   SOCIAL_TOKEN_KEY?: string;
   /** how often a running publication is polled (ms) */
   @Transform(toInt) @IsInt() @Min(100) PUBLISH_POLL_MS = 30_000;
@@ -224,8 +242,8 @@ export class EnvironmentVariables {
   /** in-process (embedded, stages 1-2) or bull (Redis, stage 3) */
   @IsOptional() @IsIn(['inprocess', 'bull']) DISPATCH_DRIVER?: 'inprocess' | 'bull';
   @Transform(toInt) @IsInt() @Min(50) PIPELINE_POLL_MS = 500;
-  /** how long a claimed step may run before another worker may take it over */
-  @Transform(toInt) @IsInt() @Min(1000) PIPELINE_LEASE_MS = 600_000;
+  /** a claimed step's lease, heartbeated while the step runs; a dead worker's work is claimed again after it */
+  @Transform(toInt) @IsInt() @Min(1000) PIPELINE_LEASE_MS = 30_000;
   @Transform(toInt) @IsInt() @Min(1) @Max(20) PIPELINE_MAX_ATTEMPTS = 5;
   @Transform(toInt) @IsInt() @Min(10) PIPELINE_BACKOFF_BASE_MS = 2000;
   @Transform(toInt) @IsInt() @Min(10) PIPELINE_BACKOFF_MAX_MS = 300_000;
@@ -250,7 +268,9 @@ export class EnvironmentVariables {
   PRICE_TABLE = '{"openai:1k_tokens":0.005,"suno:song":0.1,"creatomate:render_second":0.03}';
   /** daily spending cap in USD per provider, as JSON (e.g. {"suno":50}); once spent, new submissions wait for the next day */
   @IsOptional()
-  @Matches(/^\{.*\}$/s, { message: 'DAILY_BUDGET_USD must be a JSON object like {"suno":50,"creatomate":80}' })
+  @Matches(/^\{.*\}$/s, {
+    message: 'DAILY_BUDGET_USD must be a JSON object like {"suno":50,"creatomate":80}',
+  })
   DAILY_BUDGET_USD?: string;
 
   /** how often a project waiting on a spent budget looks again (ms) */
@@ -263,13 +283,16 @@ export class EnvironmentVariables {
 
   /** networks a Prometheus scraper may read /metrics from without a token (comma-separated CIDRs; empty: admins only) */
   @IsOptional()
-  @Matches(/^$|^[0-9a-fA-F:.]+\/\d{1,3}(,[0-9a-fA-F:.]+\/\d{1,3})*$/, { message: 'METRICS_ALLOW_CIDRS must be comma-separated CIDRs, e.g. 10.0.0.0/8,127.0.0.1/32' })
+  @Matches(/^$|^[0-9a-fA-F:.]+\/\d{1,3}(,[0-9a-fA-F:.]+\/\d{1,3})*$/, {
+    message: 'METRICS_ALLOW_CIDRS must be comma-separated CIDRs, e.g. 10.0.0.0/8,127.0.0.1/32',
+  })
   METRICS_ALLOW_CIDRS?: string;
 
   // --- redis (stage 3) ---
   @ValidateIf((o: EnvironmentVariables) => o.CASTAD_STAGE === '3' || o.DISPATCH_DRIVER === 'bull')
   @Matches(/^rediss?:\/\/.+/, {
-    message: 'REDIS_URL must be a redis:// or rediss:// URL (required at stage 3 and with DISPATCH_DRIVER=bull)',
+    message:
+      'REDIS_URL must be a redis:// or rediss:// URL (required at stage 3 and with DISPATCH_DRIVER=bull)',
   })
   REDIS_URL?: string;
 }

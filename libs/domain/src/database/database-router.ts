@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { DatabaseContext } from './database-context';
 import { isDeadConnectionError, isUnreachableError } from './connection-errors';
+import { setAsideNode } from './node-set-aside';
 
 export type ReadConsistency = 'replica' | 'primary';
 
@@ -14,7 +15,10 @@ export type ReadConsistency = 'replica' | 'primary';
  *   is skipped and the primary serves the read; mysql2 brings the node back after
  *   DB_NODE_RESTORE_MS.
  * - A read is idempotent, so one that fails on a dead pooled connection (killed server-side,
- *   idle past wait_timeout) is retried once on another connection: mysql2 has no pre-ping.
+ *   idle past wait_timeout, a replica that stopped) is retried once on the primary (mysql2 has
+ *   no pre-ping), and the replica it failed on is set aside for DB_NODE_RESTORE_MS.
+ * - A replica read that finds nothing asks the primary: absence is never concluded from a
+ *   replica that may lag.
  */
 @Injectable()
 export class DatabaseRouter {
@@ -26,10 +30,15 @@ export class DatabaseRouter {
    */
   private readonly serialiseWrites: boolean;
   private writeQueue: Promise<unknown> = Promise.resolve();
+  /** DB_NODE_RESTORE_MS: how long a failed replica is left out */
+  private readonly nodeRestoreMs: number;
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {
     this.hasReplicas = Boolean((dataSource.options as { replication?: unknown }).replication);
     this.serialiseWrites = dataSource.options.type === 'better-sqlite3';
+    this.nodeRestoreMs =
+      (dataSource.options as { replication?: { restoreNodeTimeout?: number } }).replication
+        ?.restoreNodeTimeout ?? 0;
   }
 
   async read<T>(
@@ -38,15 +47,21 @@ export class DatabaseRouter {
   ): Promise<T> {
     const useReplica =
       this.hasReplicas && consistency === 'replica' && !DatabaseContext.hasWritten();
+    let found: T;
     try {
-      return await this.runOn(useReplica, fn);
+      found = await this.runOn(useReplica, fn);
     } catch (err) {
       if (!isDeadConnectionError(err)) throw err;
       this.logger.warn(
-        `read hit a dead connection (${(err as { code?: string }).code}); retrying once`,
+        `read hit a dead connection (${(err as { code?: string }).code}); retrying once${useReplica ? ' on the primary' : ''}`,
       );
-      return this.runOn(useReplica, fn);
+      // another node: the replica's other pooled connections are likely dead too
+      return this.runOn(false, fn);
     }
+    // absence is never concluded from a replica: a row made a moment ago (on another instance)
+    // may not have reached it yet, so "not found" is asked of the primary
+    if (useReplica && (found === null || found === undefined)) return this.runOn(false, fn);
+    return found;
   }
 
   /** A read that must see this process's latest writes, whatever the request did before. */
@@ -64,10 +79,19 @@ export class DatabaseRouter {
    * long for a lock) was rolled back whole, so it is run again, up to three times.
    * `readCommitted` avoids gap locks for claim-style queries (MySQL only).
    */
-  async transaction<T>(fn: (em: EntityManager) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
+  async transaction<T>(
+    fn: (em: EntityManager) => Promise<T>,
+    opts: { readCommitted?: boolean } = {},
+  ): Promise<T> {
     DatabaseContext.markWrote();
     const mysql = !this.serialiseWrites;
-    return this.inTurn(() => retryOnConflict(() => (opts.readCommitted && mysql ? this.dataSource.transaction('READ COMMITTED', fn) : this.dataSource.transaction(fn))));
+    return this.inTurn(() =>
+      retryOnConflict(() =>
+        opts.readCommitted && mysql
+          ? this.dataSource.transaction('READ COMMITTED', fn)
+          : this.dataSource.transaction(fn),
+      ),
+    );
   }
 
   private inTurn<T>(fn: () => Promise<T>): Promise<T> {
@@ -81,6 +105,11 @@ export class DatabaseRouter {
     const runner = await this.connect(replica);
     try {
       return await fn(runner.manager);
+    } catch (err) {
+      // a replica that dropped the connection is set aside, so the next reads go elsewhere
+      if (replica && (isDeadConnectionError(err) || isUnreachableError(err)))
+        setAsideNode(this.dataSource, runner, this.nodeRestoreMs);
+      throw err;
     } finally {
       await runner.release().catch(() => undefined);
     }
@@ -113,7 +142,9 @@ async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 3): Promise<T
     try {
       return await fn();
     } catch (err) {
-      const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
+      const code =
+        (err as { code?: string; driverError?: { code?: string } }).driverError?.code ??
+        (err as { code?: string }).code;
       if (i >= attempts || !code || !CONFLICT_CODES.has(code)) throw err;
       await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * i));
     }

@@ -39,7 +39,13 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
       }),
     }),
   ],
-  providers: [DatabaseRouter, DatabaseHealth, LeaderLeaseRepository, RefreshTokenHousekeeping, DbPoolCollector],
+  providers: [
+    DatabaseRouter,
+    DatabaseHealth,
+    LeaderLeaseRepository,
+    RefreshTokenHousekeeping,
+    DbPoolCollector,
+  ],
   exports: [DatabaseRouter, DatabaseHealth, LeaderLeaseRepository, RefreshTokenHousekeeping],
 })
 export class DatabaseModule {}

@@ -9,11 +9,21 @@ export interface Cursor {
  * Keyset pagination, newest first: rows strictly after the cursor on (created_at, id). The
  * one place every "list mine" query pages the same way.
  */
-export function newestFirstAfter<T extends object>(q: SelectQueryBuilder<T>, alias: string, after: Cursor | undefined, limit: number): SelectQueryBuilder<T> {
+export function newestFirstAfter<T extends object>(
+  q: SelectQueryBuilder<T>,
+  alias: string,
+  after: Cursor | undefined,
+  limit: number,
+): SelectQueryBuilder<T> {
   if (after) {
     q.andWhere(
       new Brackets((w) =>
-        w.where(`${alias}.created_at < :cursorAt`, { cursorAt: after.createdAt }).orWhere(`(${alias}.created_at = :cursorAt AND ${alias}.id < :cursorId)`, { cursorAt: after.createdAt, cursorId: after.id }),
+        w
+          .where(`${alias}.created_at < :cursorAt`, { cursorAt: after.createdAt })
+          .orWhere(`(${alias}.created_at = :cursorAt AND ${alias}.id < :cursorId)`, {
+            cursorAt: after.createdAt,
+            cursorId: after.id,
+          }),
       ),
     );
   }

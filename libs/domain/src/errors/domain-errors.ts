@@ -3,12 +3,7 @@
  * status codes in one place (HttpErrorFilter), the CLI prints them, the scheduler records them.
  */
 export type DomainErrorKind =
-  | 'invalid'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'quota_exceeded';
+  'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'quota_exceeded';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -53,4 +48,3 @@ export class QuotaExceededError extends DomainError {
     super(message, { resetsAt: resetsAt.toISOString() });
   }
 }
-

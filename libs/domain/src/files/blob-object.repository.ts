@@ -8,32 +8,73 @@ import { BlobObjectEntity } from '../entities/blob-object.entity';
 export class BlobObjectRepository {
   constructor(private readonly db: DatabaseRouter) {}
 
-  async track(f: { container: string; blobKey: string; contentType: string; bytes: number; ownerUserId: string | null }): Promise<void> {
+  async track(f: {
+    container: string;
+    blobKey: string;
+    contentType: string;
+    bytes: number;
+    ownerUserId: string | null;
+  }): Promise<void> {
     const now = new Date();
     await this.db.write(async (em) => {
-      const existing = await em.findOne(BlobObjectEntity, { where: { container: f.container, blobKey: f.blobKey } });
-      if (existing) await em.update(BlobObjectEntity, { id: existing.id }, { bytes: f.bytes, contentType: f.contentType, lastAccessedAt: now, tier: 'Hot' });
-      else await em.insert(BlobObjectEntity, { id: randomUUID(), ...f, tier: 'Hot', lastAccessedAt: now, deleteRequestedAt: null, createdAt: now });
+      const existing = await em.findOne(BlobObjectEntity, {
+        where: { container: f.container, blobKey: f.blobKey },
+      });
+      if (existing)
+        await em.update(
+          BlobObjectEntity,
+          { id: existing.id },
+          { bytes: f.bytes, contentType: f.contentType, lastAccessedAt: now, tier: 'Hot' },
+        );
+      else
+        await em.insert(BlobObjectEntity, {
+          id: randomUUID(),
+          ...f,
+          tier: 'Hot',
+          lastAccessedAt: now,
+          deleteRequestedAt: null,
+          createdAt: now,
+        });
     });
   }
 
   /** A link was handed out: the file counts as accessed (it stays Hot). */
   async touch(container: string, blobKey: string): Promise<void> {
-    await this.db.write((em) => em.update(BlobObjectEntity, { container, blobKey }, { lastAccessedAt: new Date() }));
+    await this.db.write((em) =>
+      em.update(BlobObjectEntity, { container, blobKey }, { lastAccessedAt: new Date() }),
+    );
   }
 
   find(container: string, blobKey: string): Promise<BlobObjectEntity | null> {
-    return this.db.readPrimary((em) => em.findOne(BlobObjectEntity, { where: { container, blobKey } }));
+    return this.db.readPrimary((em) =>
+      em.findOne(BlobObjectEntity, { where: { container, blobKey } }),
+    );
   }
 
   /** Forgets files whose blobs were deleted. */
   async forget(container: string, blobKeys: string[]): Promise<void> {
-    if (blobKeys.length) await this.db.write((em) => em.createQueryBuilder().delete().from(BlobObjectEntity).where('container = :container AND blob_key IN (:...blobKeys)', { container, blobKeys }).execute());
+    if (blobKeys.length)
+      await this.db.write((em) =>
+        em
+          .createQueryBuilder()
+          .delete()
+          .from(BlobObjectEntity)
+          .where('container = :container AND blob_key IN (:...blobKeys)', { container, blobKeys })
+          .execute(),
+      );
   }
 
   staleHot(before: Date, limit = 1000): Promise<BlobObjectEntity[]> {
     return this.db.readPrimary((em) =>
-      em.createQueryBuilder(BlobObjectEntity, 'b').where("b.tier = 'Hot' AND b.last_accessed_at < :before AND b.delete_requested_at IS NULL", { before }).orderBy('b.last_accessed_at').take(limit).getMany(),
+      em
+        .createQueryBuilder(BlobObjectEntity, 'b')
+        .where(
+          "b.tier = 'Hot' AND b.last_accessed_at < :before AND b.delete_requested_at IS NULL",
+          { before },
+        )
+        .orderBy('b.last_accessed_at')
+        .take(limit)
+        .getMany(),
     );
   }
 

@@ -19,9 +19,14 @@ export class DbPoolCollector implements OnModuleInit {
   }
 
   collect(): void {
-    const driver = this.ds.driver as unknown as { pool?: Mysql2Pool; poolCluster?: { _nodes: Record<string, { pool: Mysql2Pool }> } };
+    const driver = this.ds.driver as unknown as {
+      pool?: Mysql2Pool;
+      poolCluster?: { _nodes: Record<string, { pool: Mysql2Pool }> };
+    };
     const pools: [string, Mysql2Pool][] = [];
-    if (driver.poolCluster) for (const [id, n] of Object.entries(driver.poolCluster._nodes)) pools.push([id === 'MASTER' ? 'primary' : id.replace('SLAVE', 'replica'), n.pool]);
+    if (driver.poolCluster)
+      for (const [id, n] of Object.entries(driver.poolCluster._nodes))
+        pools.push([id === 'MASTER' ? 'primary' : id.replace('SLAVE', 'replica'), n.pool]);
     else if (driver.pool) pools.push(['primary', driver.pool]);
     dbPool.reset();
     for (const [node, p] of pools) {

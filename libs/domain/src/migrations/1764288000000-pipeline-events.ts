@@ -9,7 +9,13 @@ export class PipelineEvents1764288000000 implements MigrationInterface {
       new Table({
         name: 'project_events',
         columns: [
-          { name: 'seq', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'seq',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { name: 'project_id', type: 'varchar', length: '36' },
           { name: 'from_state', type: 'varchar', length: '32' },
           { name: 'to_state', type: 'varchar', length: '32' },
@@ -26,8 +32,18 @@ export class PipelineEvents1764288000000 implements MigrationInterface {
       true,
     );
     await queryRunner.addColumns('projects', [
-      new TableColumn({ name: 'pending_submission_key', type: 'varchar', length: '200', isNullable: true }),
-      new TableColumn({ name: 'pending_submission_at', type: 'datetime', precision: 3, isNullable: true }),
+      new TableColumn({
+        name: 'pending_submission_key',
+        type: 'varchar',
+        length: '200',
+        isNullable: true,
+      }),
+      new TableColumn({
+        name: 'pending_submission_at',
+        type: 'datetime',
+        precision: 3,
+        isNullable: true,
+      }),
     ]);
   }
 

@@ -5,7 +5,10 @@ export class ProjectRetries1764374400000 implements MigrationInterface {
   name = 'ProjectRetries1764374400000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('projects', new TableColumn({ name: 'retries', type: 'integer', default: 0 }));
+    await queryRunner.addColumn(
+      'projects',
+      new TableColumn({ name: 'retries', type: 'integer', default: 0 }),
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -17,6 +17,7 @@ export class Publishing1764460800000 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    for (const c of ['owner_user_id', 'attempts', 'tags', 'session']) await queryRunner.dropColumn('sns_uploads', c);
+    for (const c of ['owner_user_id', 'attempts', 'tags', 'session'])
+      await queryRunner.dropColumn('sns_uploads', c);
   }
 }

@@ -5,4 +5,10 @@ import { ProjectRetries1764374400000 } from './1764374400000-project-retries';
 import { Publishing1764460800000 } from './1764460800000-publishing';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
-export const MIGRATIONS = [InitialSchema1764115200000, AuthNonces1764201600000, PipelineEvents1764288000000, ProjectRetries1764374400000, Publishing1764460800000];
+export const MIGRATIONS = [
+  InitialSchema1764115200000,
+  AuthNonces1764201600000,
+  PipelineEvents1764288000000,
+  ProjectRetries1764374400000,
+  Publishing1764460800000,
+];

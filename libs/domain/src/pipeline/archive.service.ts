@@ -31,11 +31,20 @@ export class ArchiveService {
     private readonly blob: BlobStore,
   ) {}
 
-  async list(by: Principal, limit: number, after: { createdAt: Date; id: string } | undefined, urlTtlSec: number): Promise<{ items: ArchiveItem[]; last?: { createdAt: Date; id: string } }> {
+  async list(
+    by: Principal,
+    limit: number,
+    after: { createdAt: Date; id: string } | undefined,
+    urlTtlSec: number,
+  ): Promise<{ items: ArchiveItem[]; last?: { createdAt: Date; id: string } }> {
     const rows = await this.projects.listOwned(ownerOf(by), { limit, states: ['DONE'], after });
     // three queries for the page, not three per project
     const ids = rows.map((p) => p.id);
-    const [videos, stores, titles] = await Promise.all([this.content.videosOf(ids), this.stores.namesOf(rows.map((p) => p.storeId)), this.content.titlesOf(ids)]);
+    const [videos, stores, titles] = await Promise.all([
+      this.content.videosOf(ids),
+      this.stores.namesOf(rows.map((p) => p.storeId)),
+      this.content.titlesOf(ids),
+    ]);
     const videoOf = new Map(videos.map((v) => [v.projectId, v]));
     const items: ArchiveItem[] = [];
     for (const p of rows) {
@@ -50,8 +59,15 @@ export class ArchiveService {
         width: video.width,
         height: video.height,
         engine: video.engine,
-        thumbnailUrl: video.thumbnailBlobKey ? await this.blob.readUrl('thumbnails', video.thumbnailBlobKey, urlTtlSec) : null,
-        videoUrl: await this.blob.readUrl('video', video.blobKey, urlTtlSec, `castad-${p.id.slice(0, 8)}.mp4`),
+        thumbnailUrl: video.thumbnailBlobKey
+          ? await this.blob.readUrl('thumbnails', video.thumbnailBlobKey, urlTtlSec)
+          : null,
+        videoUrl: await this.blob.readUrl(
+          'video',
+          video.blobKey,
+          urlTtlSec,
+          `castad-${p.id.slice(0, 8)}.mp4`,
+        ),
         createdAt: p.createdAt,
         finishedAt: p.updatedAt,
       });

@@ -10,19 +10,31 @@ export class ContentRepository {
   constructor(private readonly db: DatabaseRouter) {}
 
   latestLyrics(projectId: string): Promise<LyricsEntity | null> {
-    return this.db.readPrimary((em) => em.findOne(LyricsEntity, { where: { projectId }, order: { version: 'DESC' } }));
+    return this.db.readPrimary((em) =>
+      em.findOne(LyricsEntity, { where: { projectId }, order: { version: 'DESC' } }),
+    );
   }
 
   approvedLyrics(projectId: string): Promise<LyricsEntity | null> {
     return this.db.readPrimary((em) =>
-      em.createQueryBuilder(LyricsEntity, 'l').where('l.project_id = :projectId AND l.approved_at IS NOT NULL', { projectId }).orderBy('l.version', 'DESC').getOne(),
+      em
+        .createQueryBuilder(LyricsEntity, 'l')
+        .where('l.project_id = :projectId AND l.approved_at IS NOT NULL', { projectId })
+        .orderBy('l.version', 'DESC')
+        .getOne(),
     );
   }
 
   /** Per project, the title of its approved lyrics, else of its latest version: one query for a page of projects. */
   async titlesOf(projectIds: string[]): Promise<Map<string, string>> {
     if (projectIds.length === 0) return new Map();
-    const rows = await this.db.read((em) => em.find(LyricsEntity, { select: { projectId: true, title: true, version: true, approvedAt: true }, where: { projectId: In(projectIds) }, order: { version: 'ASC' } }));
+    const rows = await this.db.read((em) =>
+      em.find(LyricsEntity, {
+        select: { projectId: true, title: true, version: true, approvedAt: true },
+        where: { projectId: In(projectIds) },
+        order: { version: 'ASC' },
+      }),
+    );
     const best = new Map<string, LyricsEntity>();
     for (const r of rows) {
       const cur = best.get(r.projectId);
@@ -33,14 +45,33 @@ export class ContentRepository {
   }
 
   lyricsVersions(projectId: string): Promise<LyricsEntity[]> {
-    return this.db.read((em) => em.find(LyricsEntity, { where: { projectId }, order: { version: 'ASC' } }));
+    return this.db.read((em) =>
+      em.find(LyricsEntity, { where: { projectId }, order: { version: 'ASC' } }),
+    );
   }
 
   /** A new version (1, 2, ...); the unique (project, version) index settles races. */
-  addLyrics(projectId: string, draft: { title: string; sections: LyricSection[]; source: LyricsEntity['source'] }, approved: boolean): Promise<LyricsEntity> {
+  addLyrics(
+    projectId: string,
+    draft: { title: string; sections: LyricSection[]; source: LyricsEntity['source'] },
+    approved: boolean,
+  ): Promise<LyricsEntity> {
     return this.db.transaction(async (em) => {
-      const last = await em.findOne(LyricsEntity, { where: { projectId }, order: { version: 'DESC' } });
-      return em.save(em.create(LyricsEntity, { id: randomUUID(), projectId, version: (last?.version ?? 0) + 1, title: draft.title, sections: draft.sections, source: draft.source, approvedAt: approved ? new Date() : null }));
+      const last = await em.findOne(LyricsEntity, {
+        where: { projectId },
+        order: { version: 'DESC' },
+      });
+      return em.save(
+        em.create(LyricsEntity, {
+          id: randomUUID(),
+          projectId,
+          version: (last?.version ?? 0) + 1,
+          title: draft.title,
+          sections: draft.sections,
+          source: draft.source,
+          approvedAt: approved ? new Date() : null,
+        }),
+      );
     });
   }
 
@@ -49,7 +80,10 @@ export class ContentRepository {
   }
 
   /** Replaces a project's clips (a poll that ran twice stores them once). */
-  saveClips(projectId: string, clips: Omit<SongEntity, 'id' | 'projectId' | 'createdAt'>[]): Promise<SongEntity[]> {
+  saveClips(
+    projectId: string,
+    clips: Omit<SongEntity, 'id' | 'projectId' | 'createdAt'>[],
+  ): Promise<SongEntity[]> {
     return this.db.transaction(async (em) => {
       await em.delete(SongEntity, { projectId });
       const rows = clips.map((c) => em.create(SongEntity, { ...c, id: randomUUID(), projectId }));
@@ -58,7 +92,12 @@ export class ContentRepository {
   }
 
   clips(projectId: string): Promise<SongEntity[]> {
-    return this.db.readPrimary((em) => em.find(SongEntity, { where: { projectId }, order: { createdAt: 'ASC', providerClipId: 'ASC' } }));
+    return this.db.readPrimary((em) =>
+      em.find(SongEntity, {
+        where: { projectId },
+        order: { createdAt: 'ASC', providerClipId: 'ASC' },
+      }),
+    );
   }
 
   async selectClip(projectId: string, songId: string): Promise<boolean> {
@@ -71,7 +110,10 @@ export class ContentRepository {
     });
   }
 
-  saveVideo(projectId: string, v: Omit<VideoEntity, 'id' | 'projectId' | 'createdAt'>): Promise<VideoEntity> {
+  saveVideo(
+    projectId: string,
+    v: Omit<VideoEntity, 'id' | 'projectId' | 'createdAt'>,
+  ): Promise<VideoEntity> {
     return this.db.transaction(async (em) => {
       await em.delete(VideoEntity, { projectId });
       return em.save(em.create(VideoEntity, { ...v, id: randomUUID(), projectId }));
@@ -79,7 +121,9 @@ export class ContentRepository {
   }
 
   videosOf(projectIds: string[]): Promise<VideoEntity[]> {
-    return projectIds.length === 0 ? Promise.resolve([]) : this.db.read((em) => em.find(VideoEntity, { where: { projectId: In(projectIds) } }));
+    return projectIds.length === 0
+      ? Promise.resolve([])
+      : this.db.read((em) => em.find(VideoEntity, { where: { projectId: In(projectIds) } }));
   }
 
   video(projectId: string): Promise<VideoEntity | null> {

@@ -11,7 +11,18 @@ import { ProviderHealthService } from './provider-health.service';
 import { StoreRepository } from '../stores/store.repository';
 import { BlobObjectRepository } from '../files/blob-object.repository';
 
-const providers = [ArchiveService, ProviderHealthService, StoreRepository, BlobObjectRepository, ContentRepository, PipelineService, ProjectRepository, StepHandlers, StepRunner, UsageRepository];
+const providers = [
+  ArchiveService,
+  ProviderHealthService,
+  StoreRepository,
+  BlobObjectRepository,
+  ContentRepository,
+  PipelineService,
+  ProjectRepository,
+  StepHandlers,
+  StepRunner,
+  UsageRepository,
+];
 
 /** The pipeline: shared by the API (people's actions) and the scheduler (steps). */
 @Module({ imports: [StoresModule], providers, exports: providers })

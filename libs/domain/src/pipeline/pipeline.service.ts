@@ -5,11 +5,24 @@ import { Principal } from '../accounts/principal';
 import { AppConfig } from '../config/app-config';
 import { LyricSection, LyricsEntity, SongEntity, VideoEntity } from '../entities/content.entity';
 import { ProjectEntity, ProjectOptions } from '../entities/project.entity';
-import { ConflictError, InvalidInputError, NotFoundError, QuotaExceededError } from '../errors/domain-errors';
+import {
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  QuotaExceededError,
+} from '../errors/domain-errors';
 import { ownerOf } from '../stores/owner';
 import { StoreService } from '../stores/store.service';
 import { ContentRepository } from './content.repository';
-import { OWNER_STOPS, PROGRESS, ProjectState, STEP_FOR_STATE, STEPS, StepName, TERMINAL_STATES } from './project-state';
+import {
+  OWNER_STOPS,
+  PROGRESS,
+  ProjectState,
+  STEP_FOR_STATE,
+  STEPS,
+  StepName,
+  TERMINAL_STATES,
+} from './project-state';
 import { ProjectRepository } from './project.repository';
 import { quotaWindow } from './quota-window';
 
@@ -19,7 +32,6 @@ export interface Progress {
   etaSec: number | null;
   waitingFor: 'owner' | 'scheduler' | 'budget' | null;
 }
-
 
 /** The pipeline's use cases for people: create, follow, approve, pick, retry, cancel. */
 @Injectable()
@@ -35,13 +47,19 @@ export class PipelineService {
     private readonly files: BlobObjectRepository,
   ) {}
 
-  async create(by: Principal, input: { storeId: string; autopilot: boolean; options: ProjectOptions }): Promise<ProjectEntity> {
+  async create(
+    by: Principal,
+    input: { storeId: string; autopilot: boolean; options: ProjectOptions },
+  ): Promise<ProjectEntity> {
     await this.stores.getForUpdate(by, input.storeId); // 404 unless the store is the caller's (read on the primary: it may be seconds old)
     const owner = ownerOf(by);
     const { since, resetsAt } = quotaWindow(new Date());
     const used = await this.projects.countCreatedSince(owner, since);
     if (used >= this.config.pipeline.projectsPerDay) {
-      throw new QuotaExceededError(`daily limit of ${this.config.pipeline.projectsPerDay} new projects reached; it resets at ${resetsAt.toISOString()}`, resetsAt);
+      throw new QuotaExceededError(
+        `daily limit of ${this.config.pipeline.projectsPerDay} new projects reached; it resets at ${resetsAt.toISOString()}`,
+        resetsAt,
+      );
     }
     return this.projects.create({ owner, ...input });
   }
@@ -61,15 +79,30 @@ export class PipelineService {
     return p;
   }
 
-  list(by: Principal, opts: { limit: number; states?: string[]; after?: { createdAt: Date; id: string } }) {
+  list(
+    by: Principal,
+    opts: { limit: number; states?: string[]; after?: { createdAt: Date; id: string } },
+  ) {
     return this.projects.listOwned(ownerOf(by), opts);
   }
 
   async progress(p: ProjectEntity): Promise<Progress> {
     const state = p.state as ProjectState;
-    const waitingFor = OWNER_STOPS[state] && !p.nextRunAt ? 'owner' : TERMINAL_STATES.includes(state) || state === 'FAILED' ? null : p.lastError?.startsWith('waiting: the daily') ? 'budget' : 'scheduler';
+    const waitingFor =
+      OWNER_STOPS[state] && !p.nextRunAt
+        ? 'owner'
+        : TERMINAL_STATES.includes(state) || state === 'FAILED'
+          ? null
+          : p.lastError?.startsWith('waiting: the daily')
+            ? 'budget'
+            : 'scheduler';
     if (state === 'DONE') return { percent: 100, etaSec: 0, waitingFor: null };
-    if (state === 'FAILED' || state === 'CANCELLED') return { percent: PROGRESS[(p.step && STEPS[p.step as StepName]?.from) || 'DRAFT'], etaSec: null, waitingFor };
+    if (state === 'FAILED' || state === 'CANCELLED')
+      return {
+        percent: PROGRESS[(p.step && STEPS[p.step as StepName]?.from) || 'DRAFT'],
+        etaSec: null,
+        waitingFor,
+      };
     let eta = 0;
     let known = true;
     for (const [name, step] of Object.entries(STEPS)) {
@@ -78,7 +111,11 @@ export class PipelineService {
       if (ms === null) known = false;
       else eta += ms;
     }
-    return { percent: PROGRESS[state], etaSec: known && waitingFor !== 'owner' ? Math.round(eta / 1000) : null, waitingFor };
+    return {
+      percent: PROGRESS[state],
+      etaSec: known && waitingFor !== 'owner' ? Math.round(eta / 1000) : null,
+      waitingFor,
+    };
   }
 
   /** Medians move slowly: each is read at most once a minute per process, not per project per request. */
@@ -99,17 +136,30 @@ export class PipelineService {
   }
 
   /** The owner's edit becomes a new version (kept, approvable) while the lyrics await review. */
-  async editLyrics(by: Principal, id: string, draft: { title: string; sections: LyricSection[] }): Promise<LyricsEntity> {
+  async editLyrics(
+    by: Principal,
+    id: string,
+    draft: { title: string; sections: LyricSection[] },
+  ): Promise<LyricsEntity> {
     const p = await this.forAction(by, id);
-    if (p.state !== 'LYRICS_READY') throw new ConflictError(`lyrics can be edited while the project is LYRICS_READY (it is ${p.state})`);
+    if (p.state !== 'LYRICS_READY')
+      throw new ConflictError(
+        `lyrics can be edited while the project is LYRICS_READY (it is ${p.state})`,
+      );
     return this.content.addLyrics(id, { ...draft, source: 'edited' }, false);
   }
 
   async approveLyrics(by: Principal, id: string, version?: number): Promise<ProjectEntity> {
     const p = await this.forAction(by, id);
-    if (p.state !== 'LYRICS_READY') throw new ConflictError(`lyrics can be approved while the project is LYRICS_READY (it is ${p.state})`);
+    if (p.state !== 'LYRICS_READY')
+      throw new ConflictError(
+        `lyrics can be approved while the project is LYRICS_READY (it is ${p.state})`,
+      );
     const versions = await this.content.lyricsVersions(id);
-    const chosen = version === undefined ? versions[versions.length - 1] : versions.find((v) => v.version === version);
+    const chosen =
+      version === undefined
+        ? versions[versions.length - 1]
+        : versions.find((v) => v.version === version);
     if (!chosen) throw new NotFoundError(`lyrics version ${version} not found`);
     await this.content.approveLyrics(chosen.id);
     await this.projects.updateIfState(id, ['LYRICS_READY'], { nextRunAt: new Date() });
@@ -119,9 +169,23 @@ export class PipelineService {
   /** Writes new lyrics (with the owner's hints) instead of the current ones. */
   async regenerateLyrics(by: Principal, id: string, hints?: string): Promise<ProjectEntity> {
     const p = await this.forAction(by, id);
-    if (p.state !== 'LYRICS_READY' && p.state !== 'STORE_READY') throw new ConflictError(`lyrics can be regenerated before the song is made (the project is ${p.state})`);
+    if (p.state !== 'LYRICS_READY' && p.state !== 'STORE_READY')
+      throw new ConflictError(
+        `lyrics can be regenerated before the song is made (the project is ${p.state})`,
+      );
     if (p.state === 'LYRICS_READY') {
-      const ok = await this.projects.updateIfState(id, ['LYRICS_READY'], { state: 'STORE_READY', step: 'write_lyrics', stepAttempts: 0, nextRunAt: new Date(), options: { ...p.options, lyricHints: hints } }, { from: 'LYRICS_READY', to: 'STORE_READY', step: 'regenerate_lyrics' });
+      const ok = await this.projects.updateIfState(
+        id,
+        ['LYRICS_READY'],
+        {
+          state: 'STORE_READY',
+          step: 'write_lyrics',
+          stepAttempts: 0,
+          nextRunAt: new Date(),
+          options: { ...p.options, lyricHints: hints },
+        },
+        { from: 'LYRICS_READY', to: 'STORE_READY', step: 'regenerate_lyrics' },
+      );
       if (!ok) throw new ConflictError('the project moved on meanwhile');
     }
     return this.refreshed(id);
@@ -134,8 +198,12 @@ export class PipelineService {
 
   async selectClip(by: Principal, id: string, songId: string): Promise<ProjectEntity> {
     const p = await this.forAction(by, id);
-    if (p.state !== 'SONG_READY') throw new ConflictError(`a clip can be picked while the project is SONG_READY (it is ${p.state})`);
-    if (!(await this.content.selectClip(id, songId))) throw new NotFoundError(`clip ${songId} not found in this project`);
+    if (p.state !== 'SONG_READY')
+      throw new ConflictError(
+        `a clip can be picked while the project is SONG_READY (it is ${p.state})`,
+      );
+    if (!(await this.content.selectClip(id, songId)))
+      throw new NotFoundError(`clip ${songId} not found in this project`);
     await this.projects.updateIfState(id, ['SONG_READY'], { nextRunAt: new Date() });
     return this.refreshed(id);
   }
@@ -147,12 +215,27 @@ export class PipelineService {
   async makeSong(by: Principal, id: string): Promise<ProjectEntity> {
     const p = await this.forAction(by, id);
     if (p.state === 'LYRICS_READY') {
-      if (!(await this.content.approvedLyrics(id))) throw new ConflictError('approve the lyrics first (POST /v1/projects/{id}/lyrics/approve)');
+      if (!(await this.content.approvedLyrics(id)))
+        throw new ConflictError('approve the lyrics first (POST /v1/projects/{id}/lyrics/approve)');
       await this.projects.updateIfState(id, ['LYRICS_READY'], { nextRunAt: new Date() });
       return this.refreshed(id);
     }
-    if (p.state !== 'SONG_READY') throw new ConflictError(`a song can be made while the project is LYRICS_READY or SONG_READY (it is ${p.state})`);
-    const ok = await this.projects.updateIfState(id, ['SONG_READY'], { state: 'LYRICS_READY', step: 'submit_song', stepAttempts: 0, retries: p.retries + 1, nextRunAt: new Date() }, { from: 'SONG_READY', to: 'LYRICS_READY', step: 'remake_song' });
+    if (p.state !== 'SONG_READY')
+      throw new ConflictError(
+        `a song can be made while the project is LYRICS_READY or SONG_READY (it is ${p.state})`,
+      );
+    const ok = await this.projects.updateIfState(
+      id,
+      ['SONG_READY'],
+      {
+        state: 'LYRICS_READY',
+        step: 'submit_song',
+        stepAttempts: 0,
+        retries: p.retries + 1,
+        nextRunAt: new Date(),
+      },
+      { from: 'SONG_READY', to: 'LYRICS_READY', step: 'remake_song' },
+    );
     if (!ok) throw new ConflictError('the project moved on meanwhile');
     return this.refreshed(id);
   }
@@ -161,18 +244,51 @@ export class PipelineService {
    * Video: rendered from the picked clip, with the engine and template asked for; asked again
    * once DONE, it renders anew (the current video stays until the new one is ready).
    */
-  async makeVideo(by: Principal, id: string, choice: { engine?: 'ffmpeg' | 'creatomate'; templateId?: string }): Promise<ProjectEntity> {
+  async makeVideo(
+    by: Principal,
+    id: string,
+    choice: { engine?: 'ffmpeg' | 'creatomate'; templateId?: string },
+  ): Promise<ProjectEntity> {
     const p = await this.forAction(by, id);
-    if (choice.engine === 'creatomate' && this.config.integrations.video.engine !== 'creatomate') throw new ConflictError('the Creatomate engine is not configured on this server (VIDEO_ENGINE=creatomate)');
-    if (choice.templateId && (choice.engine ?? this.config.integrations.video.engine) !== 'creatomate') throw new InvalidInputError('templateId applies to the Creatomate engine only', { field: 'templateId' });
-    const options = { ...p.options, ...(choice.engine ? { videoEngine: choice.engine } : {}), ...(choice.templateId ? { templateId: choice.templateId } : {}) };
-    if (!(await this.content.clips(id)).some((c) => c.selected)) throw new ConflictError('pick a clip first (POST /v1/projects/{id}/song/select)');
+    if (choice.engine === 'creatomate' && this.config.integrations.video.engine !== 'creatomate')
+      throw new ConflictError(
+        'the Creatomate engine is not configured on this server (VIDEO_ENGINE=creatomate)',
+      );
+    if (
+      choice.templateId &&
+      (choice.engine ?? this.config.integrations.video.engine) !== 'creatomate'
+    )
+      throw new InvalidInputError('templateId applies to the Creatomate engine only', {
+        field: 'templateId',
+      });
+    const options = {
+      ...p.options,
+      ...(choice.engine ? { videoEngine: choice.engine } : {}),
+      ...(choice.templateId ? { templateId: choice.templateId } : {}),
+    };
+    if (!(await this.content.clips(id)).some((c) => c.selected))
+      throw new ConflictError('pick a clip first (POST /v1/projects/{id}/song/select)');
     if (p.state === 'SONG_READY') {
       await this.projects.updateIfState(id, ['SONG_READY'], { options, nextRunAt: new Date() });
       return this.refreshed(id);
     }
-    if (p.state !== 'DONE') throw new ConflictError(`a video can be made while the project is SONG_READY or DONE (it is ${p.state})`);
-    const ok = await this.projects.updateIfState(id, ['DONE'], { state: 'SONG_READY', step: 'submit_video', stepAttempts: 0, retries: p.retries + 1, options, nextRunAt: new Date() }, { from: 'DONE', to: 'SONG_READY', step: 'remake_video' });
+    if (p.state !== 'DONE')
+      throw new ConflictError(
+        `a video can be made while the project is SONG_READY or DONE (it is ${p.state})`,
+      );
+    const ok = await this.projects.updateIfState(
+      id,
+      ['DONE'],
+      {
+        state: 'SONG_READY',
+        step: 'submit_video',
+        stepAttempts: 0,
+        retries: p.retries + 1,
+        options,
+        nextRunAt: new Date(),
+      },
+      { from: 'DONE', to: 'SONG_READY', step: 'remake_video' },
+    );
     if (!ok) throw new ConflictError('the project moved on meanwhile');
     return this.refreshed(id);
   }
@@ -188,10 +304,12 @@ export class PipelineService {
   async retry(by: Principal | 'admin', id: string): Promise<ProjectEntity> {
     const p = by === 'admin' ? await this.projects.findById(id) : await this.forAction(by, id);
     if (!p) throw new NotFoundError(`project ${id} not found`);
-    if (p.state !== 'FAILED') throw new ConflictError(`only a FAILED project can be retried (it is ${p.state})`);
+    if (p.state !== 'FAILED')
+      throw new ConflictError(`only a FAILED project can be retried (it is ${p.state})`);
     const step = (p.step as StepName) ?? 'prepare_store';
     // a provider task that failed is not polled again: its submission is redone
-    const resume: StepName = step === 'poll_song' ? 'submit_song' : step === 'poll_video' ? 'submit_video' : step;
+    const resume: StepName =
+      step === 'poll_song' ? 'submit_song' : step === 'poll_video' ? 'submit_video' : step;
     const to = STEPS[resume].from;
     const ok = await this.projects.updateIfState(
       id,
@@ -218,8 +336,14 @@ export class PipelineService {
   async cancel(by: Principal | 'admin', id: string): Promise<ProjectEntity> {
     const p = by === 'admin' ? await this.projects.findById(id) : await this.forAction(by, id);
     if (!p) throw new NotFoundError(`project ${id} not found`);
-    if (TERMINAL_STATES.includes(p.state as ProjectState)) throw new ConflictError(`the project is already ${p.state}`);
-    const ok = await this.projects.updateIfState(id, [p.state as ProjectState], { state: 'CANCELLED', nextRunAt: null, leaseOwner: null, leaseUntil: null }, { from: p.state as ProjectState, to: 'CANCELLED', step: 'cancel' });
+    if (TERMINAL_STATES.includes(p.state as ProjectState))
+      throw new ConflictError(`the project is already ${p.state}`);
+    const ok = await this.projects.updateIfState(
+      id,
+      [p.state as ProjectState],
+      { state: 'CANCELLED', nextRunAt: null, leaseOwner: null, leaseUntil: null },
+      { from: p.state as ProjectState, to: 'CANCELLED', step: 'cancel' },
+    );
     if (!ok) throw new ConflictError('the project changed meanwhile; try again');
     return this.refreshed(id);
   }
@@ -228,14 +352,40 @@ export class PipelineService {
    * A provider's callback: the per-project token is checked, then it only brings the poll
    * forward — or, after a crash lost the submission's answer, tells us the task id.
    */
-  async providerCallback(provider: 'suno' | 'creatomate', id: string, token: string, key: string | undefined, taskId: string | undefined): Promise<void> {
+  async providerCallback(
+    provider: 'suno' | 'creatomate',
+    id: string,
+    token: string,
+    key: string | undefined,
+    taskId: string | undefined,
+  ): Promise<void> {
     const p = await this.projects.findById(id);
     if (!p || !safeEqual(p.callbackToken, token)) throw new NotFoundError('unknown callback');
     const submitted: ProjectState = provider === 'suno' ? 'SONG_SUBMITTED' : 'VIDEO_SUBMITTED';
     const before: ProjectState = provider === 'suno' ? 'LYRICS_READY' : 'SONG_READY';
     if (p.state === before && key && p.pendingSubmissionKey === key && taskId) {
       const field = provider === 'suno' ? { songTaskId: taskId } : { videoTaskId: taskId };
-      await this.projects.updateIfState(id, [before], { ...field, state: submitted, step: STEP_FOR_STATE[submitted], stepAttempts: 0, pendingSubmissionKey: null, pendingSubmissionAt: null, nextRunAt: new Date(), leaseOwner: null, leaseUntil: null }, { from: before, to: submitted, step: provider === 'suno' ? 'submit_song' : 'submit_video', message: 'task id recovered from the provider callback' });
+      await this.projects.updateIfState(
+        id,
+        [before],
+        {
+          ...field,
+          state: submitted,
+          step: STEP_FOR_STATE[submitted],
+          stepAttempts: 0,
+          pendingSubmissionKey: null,
+          pendingSubmissionAt: null,
+          nextRunAt: new Date(),
+          leaseOwner: null,
+          leaseUntil: null,
+        },
+        {
+          from: before,
+          to: submitted,
+          step: provider === 'suno' ? 'submit_song' : 'submit_video',
+          message: 'task id recovered from the provider callback',
+        },
+      );
       return;
     }
     await this.projects.pollSoon(id, [submitted]);
@@ -245,23 +395,49 @@ export class PipelineService {
    * Ops: put projects back in the scheduler's hands. FAILED ones resume from their failed
    * step (as a retry); live ones lose any stale lease and are due now; finished ones are left.
    */
-  async requeue(filter: { ids?: string[]; state?: string; since?: Date }, dryRun: boolean): Promise<{ id: string; state: string; action: 'retry' | 'wake' | 'skip' }[]> {
+  async requeue(
+    filter: { ids?: string[]; state?: string; since?: Date },
+    dryRun: boolean,
+  ): Promise<{ id: string; state: string; action: 'retry' | 'wake' | 'skip' }[]> {
     const rows = await this.projects.matching(filter);
-    const plan = rows.map((p) => ({ id: p.id, state: p.state, action: p.state === 'FAILED' ? ('retry' as const) : TERMINAL_STATES.includes(p.state as ProjectState) ? ('skip' as const) : ('wake' as const) }));
+    const plan = rows.map((p) => ({
+      id: p.id,
+      state: p.state,
+      action:
+        p.state === 'FAILED'
+          ? ('retry' as const)
+          : TERMINAL_STATES.includes(p.state as ProjectState)
+            ? ('skip' as const)
+            : ('wake' as const),
+    }));
     if (dryRun) return plan;
     for (const item of plan) {
       if (item.action === 'retry') await this.retry('admin', item.id);
-      if (item.action === 'wake') await this.projects.updateIfState(item.id, [item.state as ProjectState], { nextRunAt: new Date(), leaseOwner: null, leaseUntil: null });
+      if (item.action === 'wake')
+        await this.projects.updateIfState(item.id, [item.state as ProjectState], {
+          nextRunAt: new Date(),
+          leaseOwner: null,
+          leaseUntil: null,
+        });
     }
     return plan;
   }
 
   async remove(by: Principal, id: string): Promise<void> {
     const p = await this.forAction(by, id);
-    if (!TERMINAL_STATES.includes(p.state as ProjectState) && p.state !== 'FAILED') throw new ConflictError('cancel the project before deleting it');
+    if (!TERMINAL_STATES.includes(p.state as ProjectState) && p.state !== 'FAILED')
+      throw new ConflictError('cancel the project before deleting it');
     const clips = await this.content.clips(id);
     const video = await this.content.video(id);
-    const blobs: [BlobContainer, string][] = [...clips.map((c) => ['audio', c.blobKey] as [BlobContainer, string]), ...(video ? ([['video', video.blobKey], ...(video.thumbnailBlobKey ? [['thumbnails', video.thumbnailBlobKey]] : [])] as [BlobContainer, string][]) : [])];
+    const blobs: [BlobContainer, string][] = [
+      ...clips.map((c) => ['audio', c.blobKey] as [BlobContainer, string]),
+      ...(video
+        ? ([
+            ['video', video.blobKey],
+            ...(video.thumbnailBlobKey ? [['thumbnails', video.thumbnailBlobKey]] : []),
+          ] as [BlobContainer, string][])
+        : []),
+    ];
     await this.projects.delete(id);
     // rows first: a file left behind by a failed delete is swept by housekeeping, never shown
     for (const [container, key] of blobs) {
@@ -269,7 +445,9 @@ export class PipelineService {
         await this.blob.delete(container, key);
         await this.files.forget(container, [key]);
       } catch (err) {
-        this.logger.warn(`could not delete ${container}/${key} of project ${id}: ${(err as Error).message}`);
+        this.logger.warn(
+          `could not delete ${container}/${key} of project ${id}: ${(err as Error).message}`,
+        );
       }
     }
   }
@@ -285,4 +463,3 @@ function safeEqual(a: string, b: string): boolean {
   for (let i = 0; i < a.length; i++) d |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return d === 0;
 }
-

@@ -1,6 +1,25 @@
-import { assertTransition, canTransition, IllegalTransitionError, PROJECT_STATES, ProjectState, STEPS, TransitionCause, TRANSITIONS } from './project-state';
+import {
+  assertTransition,
+  canTransition,
+  IllegalTransitionError,
+  PROJECT_STATES,
+  ProjectState,
+  STEPS,
+  TransitionCause,
+  TRANSITIONS,
+} from './project-state';
 
-const CAUSES: TransitionCause[] = [...(Object.keys(STEPS) as TransitionCause[]), 'approve_lyrics', 'regenerate_lyrics', 'select_clip', 'remake_song', 'remake_video', 'retry', 'cancel', 'fail'];
+const CAUSES: TransitionCause[] = [
+  ...(Object.keys(STEPS) as TransitionCause[]),
+  'approve_lyrics',
+  'regenerate_lyrics',
+  'select_clip',
+  'remake_song',
+  'remake_video',
+  'retry',
+  'cancel',
+  'fail',
+];
 
 const ALLOWED: [ProjectState, ProjectState, TransitionCause][] = [
   ['DRAFT', 'STORE_READY', 'prepare_store'],
@@ -15,13 +34,22 @@ const ALLOWED: [ProjectState, ProjectState, TransitionCause][] = [
   ['VIDEO_READY', 'PUBLISHING', 'finish'],
   ['VIDEO_READY', 'DONE', 'finish'],
   ['PUBLISHING', 'DONE', 'publish'],
-  ...(['DRAFT', 'STORE_READY', 'LYRICS_READY', 'SONG_SUBMITTED', 'SONG_READY', 'VIDEO_SUBMITTED', 'VIDEO_READY', 'PUBLISHING'] as ProjectState[]).flatMap(
-    (s): [ProjectState, ProjectState, TransitionCause][] => [
-      [s, 'FAILED', 'fail'],
-      [s, 'CANCELLED', 'cancel'],
-      ['FAILED', s, 'retry'],
-    ],
-  ),
+  ...(
+    [
+      'DRAFT',
+      'STORE_READY',
+      'LYRICS_READY',
+      'SONG_SUBMITTED',
+      'SONG_READY',
+      'VIDEO_SUBMITTED',
+      'VIDEO_READY',
+      'PUBLISHING',
+    ] as ProjectState[]
+  ).flatMap((s): [ProjectState, ProjectState, TransitionCause][] => [
+    [s, 'FAILED', 'fail'],
+    [s, 'CANCELLED', 'cancel'],
+    ['FAILED', s, 'retry'],
+  ]),
   ['FAILED', 'CANCELLED', 'cancel'],
 ];
 
@@ -31,13 +59,17 @@ describe('the project state machine', () => {
 
   it('allows exactly the listed transitions', () => {
     const table: string[] = [];
-    for (const [from, tos] of Object.entries(TRANSITIONS)) for (const [to, causes] of Object.entries(tos ?? {})) for (const c of causes ?? []) table.push(key(from, to, c));
+    for (const [from, tos] of Object.entries(TRANSITIONS))
+      for (const [to, causes] of Object.entries(tos ?? {}))
+        for (const c of causes ?? []) table.push(key(from, to, c));
     expect(table.sort()).toEqual([...allowed].sort());
   });
 
   // every (from, to, cause) combination not in the list is refused
   const illegal: [ProjectState, ProjectState, TransitionCause][] = [];
-  for (const from of PROJECT_STATES) for (const to of PROJECT_STATES) for (const c of CAUSES) if (!allowed.has(key(from, to, c))) illegal.push([from, to, c]);
+  for (const from of PROJECT_STATES)
+    for (const to of PROJECT_STATES)
+      for (const c of CAUSES) if (!allowed.has(key(from, to, c))) illegal.push([from, to, c]);
 
   it(`refuses all ${illegal.length} other transitions`, () => {
     for (const [from, to, c] of illegal) {
@@ -47,14 +79,20 @@ describe('the project state machine', () => {
   });
 
   it('leaves CANCELLED for good, and DONE only to render the video again', () => {
-    expect(illegal.filter(([f]) => f === 'DONE').length).toBe(PROJECT_STATES.length * CAUSES.length - 1);
+    expect(illegal.filter(([f]) => f === 'DONE').length).toBe(
+      PROJECT_STATES.length * CAUSES.length - 1,
+    );
     expect(canTransition('DONE', 'SONG_READY', 'remake_video')).toBe(true);
-    expect(illegal.filter(([f]) => f === 'CANCELLED').length).toBe(PROJECT_STATES.length * CAUSES.length);
+    expect(illegal.filter(([f]) => f === 'CANCELLED').length).toBe(
+      PROJECT_STATES.length * CAUSES.length,
+    );
   });
 
   it('runs each automatic step from exactly one state, to the next', () => {
     for (const [name, step] of Object.entries(STEPS)) {
-      const targets = Object.entries(TRANSITIONS[step.from]).filter(([, causes]) => causes?.includes(name as TransitionCause));
+      const targets = Object.entries(TRANSITIONS[step.from]).filter(([, causes]) =>
+        causes?.includes(name as TransitionCause),
+      );
       expect([name, targets.length > 0]).toEqual([name, true]);
     }
   });

@@ -44,7 +44,16 @@ export const STEP_FOR_STATE: Partial<Record<ProjectState, StepName>> = Object.fr
 );
 
 /** Who may cause a transition: the scheduler's steps, or a person's action. */
-export type TransitionCause = StepName | 'approve_lyrics' | 'regenerate_lyrics' | 'select_clip' | 'remake_song' | 'remake_video' | 'retry' | 'cancel' | 'fail';
+export type TransitionCause =
+  | StepName
+  | 'approve_lyrics'
+  | 'regenerate_lyrics'
+  | 'select_clip'
+  | 'remake_song'
+  | 'remake_video'
+  | 'retry'
+  | 'cancel'
+  | 'fail';
 
 const T: Record<ProjectState, Partial<Record<ProjectState, TransitionCause[]>>> = {
   DRAFT: { STORE_READY: ['prepare_store'] },
@@ -89,11 +98,19 @@ export class IllegalTransitionError extends Error {
   }
 }
 
-export function canTransition(from: ProjectState, to: ProjectState, cause: TransitionCause): boolean {
+export function canTransition(
+  from: ProjectState,
+  to: ProjectState,
+  cause: TransitionCause,
+): boolean {
   return TRANSITIONS[from]?.[to]?.includes(cause) ?? false;
 }
 
-export function assertTransition(from: ProjectState, to: ProjectState, cause: TransitionCause): void {
+export function assertTransition(
+  from: ProjectState,
+  to: ProjectState,
+  cause: TransitionCause,
+): void {
   if (!canTransition(from, to, cause)) throw new IllegalTransitionError(from, to, cause);
 }
 

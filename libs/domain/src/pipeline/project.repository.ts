@@ -14,7 +14,12 @@ export type ProjectPatch = Partial<Omit<ProjectEntity, 'id' | 'createdAt'>>;
 export class ProjectRepository {
   constructor(private readonly db: DatabaseRouter) {}
 
-  async create(input: { owner: Owner; storeId: string; autopilot: boolean; options: ProjectOptions }): Promise<ProjectEntity> {
+  async create(input: {
+    owner: Owner;
+    storeId: string;
+    autopilot: boolean;
+    options: ProjectOptions;
+  }): Promise<ProjectEntity> {
     return this.db.transaction(async (em) => {
       const now = new Date();
       const p = em.create(ProjectEntity, {
@@ -40,7 +45,15 @@ export class ProjectRepository {
         callbackToken: randomBytes(24).toString('base64url'),
       });
       await em.save(p);
-      await em.insert(ProjectEventEntity, { projectId: p.id, fromState: 'DRAFT', toState: 'DRAFT', step: null, durationMs: null, message: 'created', at: now });
+      await em.insert(ProjectEventEntity, {
+        projectId: p.id,
+        fromState: 'DRAFT',
+        toState: 'DRAFT',
+        step: null,
+        durationMs: null,
+        message: 'created',
+        at: now,
+      });
       return p;
     });
   }
@@ -51,12 +64,24 @@ export class ProjectRepository {
   }
 
   /** `primary` for actions on the project: a replica may not have its latest state yet. */
-  findOwned(id: string, owner: Owner, opts: { primary?: boolean } = {}): Promise<ProjectEntity | null> {
-    const where = owner.ownerUserId ? { id, ownerUserId: owner.ownerUserId } : { id, partnerId: owner.partnerId! };
-    return this.db.read((em) => em.findOne(ProjectEntity, { where }), opts.primary ? 'primary' : 'replica');
+  findOwned(
+    id: string,
+    owner: Owner,
+    opts: { primary?: boolean } = {},
+  ): Promise<ProjectEntity | null> {
+    const where = owner.ownerUserId
+      ? { id, ownerUserId: owner.ownerUserId }
+      : { id, partnerId: owner.partnerId! };
+    return this.db.read(
+      (em) => em.findOne(ProjectEntity, { where }),
+      opts.primary ? 'primary' : 'replica',
+    );
   }
 
-  listOwned(owner: Owner, opts: { limit: number; states?: string[]; after?: { createdAt: Date; id: string } }): Promise<ProjectEntity[]> {
+  listOwned(
+    owner: Owner,
+    opts: { limit: number; states?: string[]; after?: { createdAt: Date; id: string } },
+  ): Promise<ProjectEntity[]> {
     return this.db.read((em) => {
       const q = em.createQueryBuilder(ProjectEntity, 'p');
       if (owner.ownerUserId) q.where('p.owner_user_id = :o', { o: owner.ownerUserId });
@@ -68,7 +93,11 @@ export class ProjectRepository {
   }
 
   /** Across all owners, for admins: newest first, by state. */
-  listAll(opts: { limit: number; states?: string[]; after?: { createdAt: Date; id: string } }): Promise<ProjectEntity[]> {
+  listAll(opts: {
+    limit: number;
+    states?: string[];
+    after?: { createdAt: Date; id: string };
+  }): Promise<ProjectEntity[]> {
     return this.db.read((em) => {
       const q = em.createQueryBuilder(ProjectEntity, 'p').where('1 = 1');
       if (opts.states?.length) q.andWhere('p.state IN (:...states)', { states: opts.states });
@@ -79,7 +108,9 @@ export class ProjectRepository {
 
   countCreatedSince(owner: Owner, since: Date): Promise<number> {
     return this.db.readPrimary((em) => {
-      const q = em.createQueryBuilder(ProjectEntity, 'p').where('p.created_at >= :since', { since });
+      const q = em
+        .createQueryBuilder(ProjectEntity, 'p')
+        .where('p.created_at >= :since', { since });
       if (owner.ownerUserId) q.andWhere('p.owner_user_id = :o', { o: owner.ownerUserId });
       else q.andWhere('p.partner_id = :pt', { pt: owner.partnerId });
       return q.getCount();
@@ -91,21 +122,50 @@ export class ProjectRepository {
    * due test reads (next_run_at, lease_until) through ix_projects_due, so finished rows (no
    * next_run_at) cost nothing. MySQL: FOR UPDATE SKIP LOCKED; SQLite: one guarded UPDATE.
    */
-  async claimDue(owner: string, states: string[], limit: number, leaseMs: number, now = new Date()): Promise<ClaimedProject[]> {
+  async claimDue(
+    owner: string,
+    states: string[],
+    limit: number,
+    leaseMs: number,
+    now = new Date(),
+  ): Promise<ClaimedProject[]> {
     if (limit <= 0 || states.length === 0) return [];
     const until = new Date(now.getTime() + leaseMs);
-    return this.db.transaction(async (em) => {
-      const due = this.dueQuery(em, states, now).select('p.id', 'id').orderBy('p.next_run_at', 'ASC').limit(limit);
-      if (em.connection.options.type === 'better-sqlite3') {
-        const [sql, params] = due.getQueryAndParameters();
-        await em.query(`UPDATE projects SET lease_owner = ?, lease_until = ? WHERE id IN (${sql})`, [owner, toSqlite(until), ...params]);
-        const rows: RawClaim[] = await em.query('SELECT id, state, step_attempts, retries FROM projects WHERE lease_owner = ? AND lease_until = ?', [owner, toSqlite(until)]);
+    return this.db.transaction(
+      async (em) => {
+        const due = this.dueQuery(em, states, now)
+          .select('p.id', 'id')
+          .orderBy('p.next_run_at', 'ASC')
+          .limit(limit);
+        if (em.connection.options.type === 'better-sqlite3') {
+          const [sql, params] = due.getQueryAndParameters();
+          await em.query(
+            `UPDATE projects SET lease_owner = ?, lease_until = ? WHERE id IN (${sql})`,
+            [owner, toSqlite(until), ...params],
+          );
+          const rows: RawClaim[] = await em.query(
+            'SELECT id, state, step_attempts, retries FROM projects WHERE lease_owner = ? AND lease_until = ?',
+            [owner, toSqlite(until)],
+          );
+          return rows.map(claimed);
+        }
+        const rows: RawClaim[] = await due
+          .addSelect('p.state', 'state')
+          .addSelect('p.step_attempts', 'step_attempts')
+          .addSelect('p.retries', 'retries')
+          .setLock('pessimistic_write')
+          .setOnLocked('skip_locked')
+          .getRawMany();
+        if (rows.length)
+          await em.update(
+            ProjectEntity,
+            { id: In(rows.map((r) => r.id)) },
+            { leaseOwner: owner, leaseUntil: until },
+          );
         return rows.map(claimed);
-      }
-      const rows: RawClaim[] = await due.addSelect('p.state', 'state').addSelect('p.step_attempts', 'step_attempts').addSelect('p.retries', 'retries').setLock('pessimistic_write').setOnLocked('skip_locked').getRawMany();
-      if (rows.length) await em.update(ProjectEntity, { id: In(rows.map((r) => r.id)) }, { leaseOwner: owner, leaseUntil: until });
-      return rows.map(claimed);
-    }, { readCommitted: true });
+      },
+      { readCommitted: true },
+    );
   }
 
   /** The due-work query, also used to check its plan. */
@@ -121,33 +181,109 @@ export class ProjectRepository {
    * Writes a step's result only if this worker still holds the lease (a fencing check): a
    * worker whose lease expired and was taken over cannot overwrite the new holder's work.
    */
-  async updateIfLeased(id: string, leaseOwner: string, patch: ProjectPatch, event?: { from: ProjectState; to: ProjectState; step: string | null; durationMs: number | null; message?: string }): Promise<boolean> {
+  async updateIfLeased(
+    id: string,
+    leaseOwner: string,
+    patch: ProjectPatch,
+    event?: {
+      from: ProjectState;
+      to: ProjectState;
+      step: string | null;
+      durationMs: number | null;
+      message?: string;
+    },
+  ): Promise<boolean> {
     return this.db.transaction(async (em) => {
-      const r = await em.update(ProjectEntity, { id, leaseOwner }, { ...patch, updatedAt: new Date() });
+      const r = await em.update(
+        ProjectEntity,
+        { id, leaseOwner },
+        { ...patch, updatedAt: new Date() },
+      );
       if ((r.affected ?? 0) !== 1) return false;
-      if (event) await em.insert(ProjectEventEntity, { projectId: id, fromState: event.from, toState: event.to, step: event.step, durationMs: event.durationMs, message: event.message ?? null, at: new Date() });
+      if (event)
+        await em.insert(ProjectEventEntity, {
+          projectId: id,
+          fromState: event.from,
+          toState: event.to,
+          step: event.step,
+          durationMs: event.durationMs,
+          message: event.message ?? null,
+          at: new Date(),
+        });
       return true;
     });
   }
 
+  /**
+   * Gives back every step claimed by a scheduler known to be dead (claim tokens are
+   * `<instance id>:<random>`): its projects are claimable now, not when their leases run out.
+   */
+  async releaseClaimsOf(instanceId: string): Promise<number> {
+    // a prefix compare, not LIKE: instance ids may hold LIKE's wildcards, SQLite has no default escape
+    const prefix = `${instanceId}:`;
+    const r = await this.db.write((em) =>
+      em
+        .createQueryBuilder()
+        .update(ProjectEntity)
+        .set({ leaseOwner: null, leaseUntil: null })
+        .where('SUBSTR(lease_owner, 1, :len) = :prefix', { len: prefix.length, prefix })
+        .execute(),
+    );
+    return r.affected ?? 0;
+  }
+
+  /**
+   * The heartbeat of a running step: pushes the lease out while its holder still has it.
+   * False when another worker took the project over (the lease had run out).
+   */
+  async extendLease(id: string, leaseOwner: string, leaseMs: number): Promise<boolean> {
+    const r = await this.db.write((em) =>
+      em.update(ProjectEntity, { id, leaseOwner }, { leaseUntil: new Date(Date.now() + leaseMs) }),
+    );
+    return (r.affected ?? 0) === 1;
+  }
+
   /** A person's action (approve, retry, cancel): guarded on the state it expects. */
-  async updateIfState(id: string, expected: ProjectState[], patch: ProjectPatch, event?: { from: ProjectState; to: ProjectState; step: string | null; message?: string }): Promise<boolean> {
+  async updateIfState(
+    id: string,
+    expected: ProjectState[],
+    patch: ProjectPatch,
+    event?: { from: ProjectState; to: ProjectState; step: string | null; message?: string },
+  ): Promise<boolean> {
     return this.db.transaction(async (em) => {
-      const r = await em.update(ProjectEntity, { id, state: In(expected) }, { ...patch, updatedAt: new Date() });
+      const r = await em.update(
+        ProjectEntity,
+        { id, state: In(expected) },
+        { ...patch, updatedAt: new Date() },
+      );
       if ((r.affected ?? 0) !== 1) return false;
-      if (event) await em.insert(ProjectEventEntity, { projectId: id, fromState: event.from, toState: event.to, step: event.step, durationMs: null, message: event.message ?? null, at: new Date() });
+      if (event)
+        await em.insert(ProjectEventEntity, {
+          projectId: id,
+          fromState: event.from,
+          toState: event.to,
+          step: event.step,
+          durationMs: null,
+          message: event.message ?? null,
+          at: new Date(),
+        });
       return true;
     });
   }
 
   /** Marks a paid submission as about to be sent (see ProjectEntity.pendingSubmissionKey). */
   async markSubmitting(id: string, leaseOwner: string, key: string): Promise<boolean> {
-    return this.updateIfLeased(id, leaseOwner, { pendingSubmissionKey: key, pendingSubmissionAt: new Date() });
+    return this.updateIfLeased(id, leaseOwner, {
+      pendingSubmissionKey: key,
+      pendingSubmissionAt: new Date(),
+    });
   }
 
   /** Callbacks and webhooks only bring the next poll forward. */
   async pollSoon(id: string, states: ProjectState[]): Promise<void> {
-    await this.db.write((em) => em.update(ProjectEntity, { id, state: In(states) }, { nextRunAt: new Date() }));
+    await this.db.write((em) =>
+      em.update(ProjectEntity, { id, state: In(states) }, { nextRunAt: new Date() }),
+    );
   }
 
   /** Projects by id list and/or state and last change (ops filters); on the primary. */
@@ -163,7 +299,14 @@ export class ProjectRepository {
 
   /** Housekeeping: leases whose holder died are cleared (the rows were reclaimable anyway). */
   async clearExpiredLeases(now = new Date()): Promise<number> {
-    const r = await this.db.write((em) => em.createQueryBuilder().update(ProjectEntity).set({ leaseOwner: null, leaseUntil: null }).where('lease_until < :now', { now }).execute());
+    const r = await this.db.write((em) =>
+      em
+        .createQueryBuilder()
+        .update(ProjectEntity)
+        .set({ leaseOwner: null, leaseUntil: null })
+        .where('lease_until < :now', { now })
+        .execute(),
+    );
     return r.affected ?? 0;
   }
 
@@ -182,8 +325,24 @@ export class ProjectRepository {
         .getMany();
       const now = new Date();
       for (const r of rows) {
-        await em.update(ProjectEntity, { id: r.id, state: r.state }, { state: 'CANCELLED', updatedAt: now, lastError: 'cancelled: left waiting for the owner too long' });
-        await em.insert(ProjectEventEntity, { projectId: r.id, fromState: r.state, toState: 'CANCELLED', step: 'cancel', durationMs: null, message: 'abandoned: waited for the owner too long', at: now });
+        await em.update(
+          ProjectEntity,
+          { id: r.id, state: r.state },
+          {
+            state: 'CANCELLED',
+            updatedAt: now,
+            lastError: 'cancelled: left waiting for the owner too long',
+          },
+        );
+        await em.insert(ProjectEventEntity, {
+          projectId: r.id,
+          fromState: r.state,
+          toState: 'CANCELLED',
+          step: 'cancel',
+          durationMs: null,
+          message: 'abandoned: waited for the owner too long',
+          at: now,
+        });
       }
       return rows.length;
     });
@@ -191,14 +350,25 @@ export class ProjectRepository {
 
   events(projectId: string, afterSeq: number): Promise<ProjectEventEntity[]> {
     return this.db.readPrimary((em) =>
-      em.createQueryBuilder(ProjectEventEntity, 'e').where('e.project_id = :projectId AND e.seq > :afterSeq', { projectId, afterSeq }).orderBy('e.seq', 'ASC').take(100).getMany(),
+      em
+        .createQueryBuilder(ProjectEventEntity, 'e')
+        .where('e.project_id = :projectId AND e.seq > :afterSeq', { projectId, afterSeq })
+        .orderBy('e.seq', 'ASC')
+        .take(100)
+        .getMany(),
     );
   }
 
   /** Median duration of a step over its last runs, for ETAs. */
   async typicalStepMs(step: string, sample = 20): Promise<number | null> {
     const rows = await this.db.read((em) =>
-      em.createQueryBuilder(ProjectEventEntity, 'e').select('e.duration_ms', 'd').where('e.step = :step AND e.duration_ms IS NOT NULL', { step }).orderBy('e.at', 'DESC').limit(sample).getRawMany<{ d: number }>(),
+      em
+        .createQueryBuilder(ProjectEventEntity, 'e')
+        .select('e.duration_ms', 'd')
+        .where('e.step = :step AND e.duration_ms IS NOT NULL', { step })
+        .orderBy('e.at', 'DESC')
+        .limit(sample)
+        .getRawMany<{ d: number }>(),
     );
     if (rows.length === 0) return null;
     const ds = rows.map((r) => Number(r.d)).sort((a, b) => a - b);
@@ -207,7 +377,8 @@ export class ProjectRepository {
 
   async delete(id: string): Promise<void> {
     await this.db.transaction(async (em) => {
-      for (const table of ['project_events', 'lyrics', 'songs', 'videos', 'sns_uploads']) await em.query(`DELETE FROM ${table} WHERE project_id = ?`, [id]);
+      for (const table of ['project_events', 'lyrics', 'songs', 'videos', 'sns_uploads'])
+        await em.query(`DELETE FROM ${table} WHERE project_id = ?`, [id]);
       await em.delete(ProjectEntity, { id });
     });
   }
@@ -227,7 +398,12 @@ interface RawClaim {
   retries: number | string;
 }
 
-const claimed = (r: RawClaim): ClaimedProject => ({ id: r.id, state: r.state as ProjectState, stepAttempts: Number(r.step_attempts), retries: Number(r.retries) });
+const claimed = (r: RawClaim): ClaimedProject => ({
+  id: r.id,
+  state: r.state as ProjectState,
+  stepAttempts: Number(r.step_attempts),
+  retries: Number(r.retries),
+});
 
 /** TypeORM's SQLite date format for raw parameters. */
 function toSqlite(d: Date): string {

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { LyricsEngine, SongEngine, StoreSearch, VideoPublishers, VideoRenderer } from '@app/integrations';
+import {
+  LyricsEngine,
+  SongEngine,
+  StoreSearch,
+  VideoPublishers,
+  VideoRenderer,
+} from '@app/integrations';
 import { AppConfig } from '../config/app-config';
 import { DatabaseRouter } from '../database/database-router';
 import { ProjectEntity } from '../entities/project.entity';
@@ -57,31 +63,115 @@ export class ProviderHealthService {
       const steps = (Object.keys(STEPS) as StepName[]).filter((s) => STEPS[s].provider === area);
       const [succeeded, failed, retrying] = await this.db.read((em) =>
         Promise.all([
-          em.createQueryBuilder(ProjectEventEntity, 'e').where('e.step IN (:...steps) AND e.at >= :since AND e.to_state <> :failed', { steps, since, failed: 'FAILED' }).getCount(),
-          em.createQueryBuilder(ProjectEventEntity, 'e').where('e.step IN (:...steps) AND e.at >= :since AND e.to_state = :failed', { steps, since, failed: 'FAILED' }).getCount(),
-          em.createQueryBuilder(ProjectEntity, 'p').where('p.state IN (:...states) AND p.step_attempts > 0 AND p.last_provider_error IS NOT NULL', { states: steps.map((s) => STEPS[s].from) }).getCount(),
+          em
+            .createQueryBuilder(ProjectEventEntity, 'e')
+            .where('e.step IN (:...steps) AND e.at >= :since AND e.to_state <> :failed', {
+              steps,
+              since,
+              failed: 'FAILED',
+            })
+            .getCount(),
+          em
+            .createQueryBuilder(ProjectEventEntity, 'e')
+            .where('e.step IN (:...steps) AND e.at >= :since AND e.to_state = :failed', {
+              steps,
+              since,
+              failed: 'FAILED',
+            })
+            .getCount(),
+          em
+            .createQueryBuilder(ProjectEntity, 'p')
+            .where(
+              'p.state IN (:...states) AND p.step_attempts > 0 AND p.last_provider_error IS NOT NULL',
+              { states: steps.map((s) => STEPS[s].from) },
+            )
+            .getCount(),
         ]),
       );
       const last = await this.db.read((em) =>
-        em.createQueryBuilder(ProjectEntity, 'p').select(['p.lastProviderError']).where('p.state IN (:...states) AND p.last_provider_error IS NOT NULL', { states: [...steps.map((s) => STEPS[s].from), 'FAILED'] }).orderBy('p.updated_at', 'DESC').getOne(),
+        em
+          .createQueryBuilder(ProjectEntity, 'p')
+          .select(['p.lastProviderError'])
+          .where('p.state IN (:...states) AND p.last_provider_error IS NOT NULL', {
+            states: [...steps.map((s) => STEPS[s].from), 'FAILED'],
+          })
+          .orderBy('p.updated_at', 'DESC')
+          .getOne(),
       );
-      out.push(await this.withBudget({ area, engine, status: status(succeeded, failed, retrying), succeeded, failed, retrying, lastError: last?.lastProviderError ?? null }, engine.split('+')[0], dayStart));
+      out.push(
+        await this.withBudget(
+          {
+            area,
+            engine,
+            status: status(succeeded, failed, retrying),
+            succeeded,
+            failed,
+            retrying,
+            lastError: last?.lastProviderError ?? null,
+          },
+          engine.split('+')[0],
+          dayStart,
+        ),
+      );
     }
-    out.push({ area: 'search', engine: this.search.name, status: 'idle', succeeded: 0, failed: 0, retrying: 0, lastError: null, spentTodayUsd: null, dailyBudgetUsd: null });
+    out.push({
+      area: 'search',
+      engine: this.search.name,
+      status: 'idle',
+      succeeded: 0,
+      failed: 0,
+      retrying: 0,
+      lastError: null,
+      spentTodayUsd: null,
+      dailyBudgetUsd: null,
+    });
     for (const platform of this.publishers.platforms) {
       const rows = await this.db.read((em) =>
-        em.createQueryBuilder(SnsUploadEntity, 'u').select('u.state', 'state').addSelect('COUNT(*)', 'n').addSelect('MAX(u.last_error)', 'err').where('u.platform = :platform AND u.updated_at >= :since', { platform, since }).groupBy('u.state').getRawMany<{ state: string; n: number | string; err: string | null }>(),
+        em
+          .createQueryBuilder(SnsUploadEntity, 'u')
+          .select('u.state', 'state')
+          .addSelect('COUNT(*)', 'n')
+          .addSelect('MAX(u.last_error)', 'err')
+          .where('u.platform = :platform AND u.updated_at >= :since', { platform, since })
+          .groupBy('u.state')
+          .getRawMany<{ state: string; n: number | string; err: string | null }>(),
       );
       const n = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
-      const retrying = await this.db.read((em) => em.createQueryBuilder(SnsUploadEntity, 'u').where("u.platform = :platform AND u.state IN ('queued', 'processing') AND u.last_error IS NOT NULL", { platform }).getCount());
-      out.push({ area: 'publish', engine: platform, status: status(n('published'), n('failed'), retrying), succeeded: n('published'), failed: n('failed'), retrying, lastError: rows.find((r) => r.err)?.err ?? null, spentTodayUsd: null, dailyBudgetUsd: null });
+      const retrying = await this.db.read((em) =>
+        em
+          .createQueryBuilder(SnsUploadEntity, 'u')
+          .where(
+            "u.platform = :platform AND u.state IN ('queued', 'processing') AND u.last_error IS NOT NULL",
+            { platform },
+          )
+          .getCount(),
+      );
+      out.push({
+        area: 'publish',
+        engine: platform,
+        status: status(n('published'), n('failed'), retrying),
+        succeeded: n('published'),
+        failed: n('failed'),
+        retrying,
+        lastError: rows.find((r) => r.err)?.err ?? null,
+        spentTodayUsd: null,
+        dailyBudgetUsd: null,
+      });
     }
     return out;
   }
 
-  private async withBudget(h: Omit<ProviderHealth, 'spentTodayUsd' | 'dailyBudgetUsd'>, provider: string, dayStart: Date): Promise<ProviderHealth> {
+  private async withBudget(
+    h: Omit<ProviderHealth, 'spentTodayUsd' | 'dailyBudgetUsd'>,
+    provider: string,
+    dayStart: Date,
+  ): Promise<ProviderHealth> {
     const budget = this.config.dailyBudgetUsd[provider];
-    return { ...h, spentTodayUsd: await this.usage.spentSince(provider, dayStart), dailyBudgetUsd: budget ?? null };
+    return {
+      ...h,
+      spentTodayUsd: await this.usage.spentSince(provider, dayStart),
+      dailyBudgetUsd: budget ?? null,
+    };
   }
 }
 

@@ -15,7 +15,13 @@ export interface StepContext {
 }
 
 export type StepOutcome =
-  | { kind: 'advance'; to: ProjectState; patch?: ProjectPatch; nextRunAt: Date | null; message?: string }
+  | {
+      kind: 'advance';
+      to: ProjectState;
+      patch?: ProjectPatch;
+      nextRunAt: Date | null;
+      message?: string;
+    }
   | { kind: 'wait'; nextRunAt: Date; patch?: ProjectPatch }
   | { kind: 'fail'; reason: string; providerError?: string };
 

@@ -1,5 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BlobStore, FfmpegVideoRenderer, LyricsEngine, SongEngine, VideoRenderer } from '@app/integrations';
+import {
+  BlobStore,
+  FfmpegVideoRenderer,
+  LyricsEngine,
+  SongEngine,
+  VideoRenderer,
+} from '@app/integrations';
 import { ProjectEntity } from '../entities/project.entity';
 import { AppConfig } from '../config/app-config';
 import { StoreEntity } from '../entities/store.entity';
@@ -49,7 +55,9 @@ export class StepHandlers {
   };
 
   private async store(storeId: string): Promise<StoreEntity> {
-    const s = await this.db.readPrimary((em) => em.findOne(StoreEntity, { where: { id: storeId } }));
+    const s = await this.db.readPrimary((em) =>
+      em.findOne(StoreEntity, { where: { id: storeId } }),
+    );
     if (!s) throw new StepFailedError('the project’s store no longer exists');
     return s;
   }
@@ -65,10 +73,21 @@ export class StepHandlers {
     const s = await this.store(p.storeId);
     const o = p.options;
     const { lyrics, usage } = await this.lyricsEngine.write(
-      { store: s, mood: o.mood ?? 'bright', genre: o.genre ?? 'pop', keywords: o.keywords ?? [], hints: o.lyricHints, lengthSec: o.lengthSec ?? 30 },
+      {
+        store: s,
+        mood: o.mood ?? 'bright',
+        genre: o.genre ?? 'pop',
+        keywords: o.keywords ?? [],
+        hints: o.lyricHints,
+        lengthSec: o.lengthSec ?? 30,
+      },
       ctx.idempotencyKey,
     );
-    await this.content.addLyrics(p.id, { ...lyrics, source: this.lyricsEngine.name === 'openai' ? 'openai' : 'template' }, p.autopilot);
+    await this.content.addLyrics(
+      p.id,
+      { ...lyrics, source: this.lyricsEngine.name === 'openai' ? 'openai' : 'template' },
+      p.autopilot,
+    );
     await this.meter(ctx, 'lyrics', this.lyricsEngine.name, 'write_lyrics', usage);
     // autopilot runs straight on; otherwise the owner reviews and approves
     return { kind: 'advance', to: 'LYRICS_READY', nextRunAt: p.autopilot ? now() : null };
@@ -86,25 +105,56 @@ export class StepHandlers {
     await ctx.markSubmitting(key);
     const o = p.options;
     const { taskId, usage } = await this.songEngine.submit(
-      { title: lyrics.title, lyrics, mood: o.mood ?? 'bright', genre: o.genre ?? 'pop', lengthSec: o.lengthSec ?? 30, callbackUrl: this.callbackUrl('suno', p.id, p.callbackToken, key) },
+      {
+        title: lyrics.title,
+        lyrics,
+        mood: o.mood ?? 'bright',
+        genre: o.genre ?? 'pop',
+        lengthSec: o.lengthSec ?? 30,
+        callbackUrl: this.callbackUrl('suno', p.id, p.callbackToken, key),
+      },
       key,
       ctx.signal,
     );
     await this.meter(ctx, 'song', this.songEngine.name, 'submit_song', usage);
-    return { kind: 'advance', to: 'SONG_SUBMITTED', patch: { songTaskId: taskId, pendingSubmissionKey: null, pendingSubmissionAt: null }, nextRunAt: later(this.songEngine.name === 'synth' ? 0 : this.config.pipeline.songPollMs) };
+    return {
+      kind: 'advance',
+      to: 'SONG_SUBMITTED',
+      patch: { songTaskId: taskId, pendingSubmissionKey: null, pendingSubmissionAt: null },
+      nextRunAt: later(this.songEngine.name === 'synth' ? 0 : this.config.pipeline.songPollMs),
+    };
   }
 
   private async pollSong(ctx: StepContext): Promise<StepOutcome> {
     const p = ctx.project;
     const r = await this.songEngine.poll(p.songTaskId!);
-    if (r.status === 'pending') return { kind: 'wait', nextRunAt: later(this.config.pipeline.songPollMs) };
+    if (r.status === 'pending')
+      return { kind: 'wait', nextRunAt: later(this.config.pipeline.songPollMs) };
     if (r.status === 'failed') throw new StepFailedError(r.reason);
     const clips = [];
     for (const [i, c] of r.clips.entries()) {
       const key = `projects/${p.id}/song-${i + 1}${c.audio.contentType === 'audio/mpeg' ? '.mp3' : '.m4a'}`;
-      const { bytes } = await copyIntoBlob(this.blob, c.audio, 'audio', key, this.config.providerTimeoutMs * 6);
-      await this.files.track({ container: 'audio', blobKey: key, contentType: c.audio.contentType, bytes, ownerUserId: p.ownerUserId });
-      clips.push({ providerClipId: c.providerClipId, blobKey: key, durationSec: c.durationSec, lineTimings: c.lineTimings ?? [], selected: p.autopilot && i === 0 });
+      const { bytes } = await copyIntoBlob(
+        this.blob,
+        c.audio,
+        'audio',
+        key,
+        this.config.providerTimeoutMs * 6,
+      );
+      await this.files.track({
+        container: 'audio',
+        blobKey: key,
+        contentType: c.audio.contentType,
+        bytes,
+        ownerUserId: p.ownerUserId,
+      });
+      clips.push({
+        providerClipId: c.providerClipId,
+        blobKey: key,
+        durationSec: c.durationSec,
+        lineTimings: c.lineTimings ?? [],
+        selected: p.autopilot && i === 0,
+      });
     }
     await this.content.saveClips(p.id, clips);
     return { kind: 'advance', to: 'SONG_READY', nextRunAt: p.autopilot ? now() : null };
@@ -126,19 +176,33 @@ export class StepHandlers {
     if (overBudget) return overBudget;
     const key = p.pendingSubmissionKey ?? ctx.idempotencyKey;
     const s = await this.store(p.storeId);
-    const lyrics = (await this.content.approvedLyrics(p.id)) ?? (await this.content.latestLyrics(p.id));
+    const lyrics =
+      (await this.content.approvedLyrics(p.id)) ?? (await this.content.latestLyrics(p.id));
     const lengthSec = p.options.lengthSec ?? 30;
     const durationSec = Math.min(clip.durationSec, Math.max(lengthSec, 15) + 1);
     const lines = lyrics?.sections.flatMap((x) => x.lines) ?? [];
-    const timings = clip.lineTimings.length >= lines.length ? clip.lineTimings : lines.map((_, i) => 2 + (i * (durationSec - 5)) / Math.max(1, lines.length));
-    const captions = lines.map((text, i) => ({ text, startSec: timings[i], endSec: timings[i + 1] ?? durationSec - 1 })).filter((c) => c.startSec < durationSec - 1);
-    const photos = await this.db.readPrimary((em) => em.query('SELECT blob_key, content_type FROM store_photos WHERE store_id = ? ORDER BY created_at', [s.id]) as Promise<{ blob_key: string; content_type: string }[]>);
+    const timings =
+      clip.lineTimings.length >= lines.length
+        ? clip.lineTimings
+        : lines.map((_, i) => 2 + (i * (durationSec - 5)) / Math.max(1, lines.length));
+    const captions = lines
+      .map((text, i) => ({ text, startSec: timings[i], endSec: timings[i + 1] ?? durationSec - 1 }))
+      .filter((c) => c.startSec < durationSec - 1);
+    const photos = await this.db.readPrimary(
+      (em) =>
+        em.query(
+          'SELECT blob_key, content_type FROM store_photos WHERE store_id = ? ORDER BY created_at',
+          [s.id],
+        ) as Promise<{ blob_key: string; content_type: string }[]>,
+    );
     await ctx.markSubmitting(key);
     const { taskId, usage } = await renderer.submit(
       {
         audio: await this.blob.asMedia('audio', clip.blobKey, 'audio/mp4', 3600),
         durationSec,
-        photos: await Promise.all(photos.map((ph) => this.blob.asMedia('photos', ph.blob_key, ph.content_type, 3600))),
+        photos: await Promise.all(
+          photos.map((ph) => this.blob.asMedia('photos', ph.blob_key, ph.content_type, 3600)),
+        ),
         captions,
         endCard: { name: s.name, address: s.roadAddress ?? s.address, phone: s.phone },
         templateId: p.options.templateId,
@@ -148,25 +212,62 @@ export class StepHandlers {
       ctx.signal,
     );
     await this.meter(ctx, 'video', renderer.name, 'submit_video', usage);
-    return { kind: 'advance', to: 'VIDEO_SUBMITTED', patch: { videoTaskId: taskId, pendingSubmissionKey: null, pendingSubmissionAt: null }, nextRunAt: later(renderer.name === 'ffmpeg' ? 0 : this.config.pipeline.videoPollMs) };
+    return {
+      kind: 'advance',
+      to: 'VIDEO_SUBMITTED',
+      patch: { videoTaskId: taskId, pendingSubmissionKey: null, pendingSubmissionAt: null },
+      nextRunAt: later(renderer.name === 'ffmpeg' ? 0 : this.config.pipeline.videoPollMs),
+    };
   }
 
   private async pollVideo(ctx: StepContext): Promise<StepOutcome> {
     const p = ctx.project;
     const renderer = this.rendererFor(p);
     const r = await renderer.poll(p.videoTaskId!);
-    if (r.status === 'pending') return { kind: 'wait', nextRunAt: later(this.config.pipeline.videoPollMs) };
+    if (r.status === 'pending')
+      return { kind: 'wait', nextRunAt: later(this.config.pipeline.videoPollMs) };
     if (r.status === 'failed') throw new StepFailedError(r.reason);
     const videoKey = `projects/${p.id}/video.mp4`;
-    const video = await copyIntoBlob(this.blob, r.video, 'video', videoKey, this.config.providerTimeoutMs * 12);
-    await this.files.track({ container: 'video', blobKey: videoKey, contentType: 'video/mp4', bytes: video.bytes, ownerUserId: p.ownerUserId });
+    const video = await copyIntoBlob(
+      this.blob,
+      r.video,
+      'video',
+      videoKey,
+      this.config.providerTimeoutMs * 12,
+    );
+    await this.files.track({
+      container: 'video',
+      blobKey: videoKey,
+      contentType: 'video/mp4',
+      bytes: video.bytes,
+      ownerUserId: p.ownerUserId,
+    });
     let thumbKey: string | null = null;
     if (r.thumbnail) {
       thumbKey = `projects/${p.id}/thumb.jpg`;
-      const thumb = await copyIntoBlob(this.blob, r.thumbnail, 'thumbnails', thumbKey, this.config.providerTimeoutMs * 3);
-      await this.files.track({ container: 'thumbnails', blobKey: thumbKey, contentType: 'image/jpeg', bytes: thumb.bytes, ownerUserId: p.ownerUserId });
+      const thumb = await copyIntoBlob(
+        this.blob,
+        r.thumbnail,
+        'thumbnails',
+        thumbKey,
+        this.config.providerTimeoutMs * 3,
+      );
+      await this.files.track({
+        container: 'thumbnails',
+        blobKey: thumbKey,
+        contentType: 'image/jpeg',
+        bytes: thumb.bytes,
+        ownerUserId: p.ownerUserId,
+      });
     }
-    await this.content.saveVideo(p.id, { engine: renderer.name, blobKey: videoKey, thumbnailBlobKey: thumbKey, durationSec: r.durationSec, width: r.width, height: r.height });
+    await this.content.saveVideo(p.id, {
+      engine: renderer.name,
+      blobKey: videoKey,
+      thumbnailBlobKey: thumbKey,
+      durationSec: r.durationSec,
+      width: r.width,
+      height: r.height,
+    });
     return { kind: 'advance', to: 'VIDEO_READY', nextRunAt: now() };
   }
 
@@ -180,10 +281,15 @@ export class StepHandlers {
     const p = ctx.project;
     if (!p.pendingSubmissionKey || dedupes) return undefined;
     const since = p.pendingSubmissionAt?.getTime() ?? 0;
-    if (Date.now() - since < this.config.pipeline.submissionRecoveryMs) return { kind: 'wait', nextRunAt: later(Math.min(15_000, this.config.pipeline.submissionRecoveryMs / 4)) };
+    if (Date.now() - since < this.config.pipeline.submissionRecoveryMs)
+      return {
+        kind: 'wait',
+        nextRunAt: later(Math.min(15_000, this.config.pipeline.submissionRecoveryMs / 4)),
+      };
     return {
       kind: 'fail',
-      reason: 'a paid submission may have reached the provider before a crash, but its answer was lost and no callback came; it was not sent again to avoid paying twice. Retry to submit again.',
+      reason:
+        'a paid submission may have reached the provider before a crash, but its answer was lost and no callback came; it was not sent again to avoid paying twice. Retry to submit again.',
     };
   }
 
@@ -197,20 +303,45 @@ export class StepHandlers {
     const { since, resetsAt } = quotaWindow(new Date());
     const spent = await this.usage.spentSince(provider, since);
     if (spent < budget) return undefined;
-    this.logger.warn(`ALERT: the daily ${provider} budget of $${budget} is spent ($${spent.toFixed(2)}); new ${provider} submissions wait until ${resetsAt.toISOString()}`);
+    this.logger.warn(
+      `ALERT: the daily ${provider} budget of $${budget} is spent ($${spent.toFixed(2)}); new ${provider} submissions wait until ${resetsAt.toISOString()}`,
+    );
     return {
       kind: 'wait',
       // look again now and then: the budget may be raised, or the day may turn
-      nextRunAt: new Date(Math.min(resetsAt.getTime(), Date.now() + this.config.pipeline.budgetRecheckMs)),
-      patch: { lastError: `waiting: the daily ${provider} budget ($${budget}) is spent; submissions resume at ${resetsAt.toISOString()}` },
+      nextRunAt: new Date(
+        Math.min(resetsAt.getTime(), Date.now() + this.config.pipeline.budgetRecheckMs),
+      ),
+      patch: {
+        lastError: `waiting: the daily ${provider} budget ($${budget}) is spent; submissions resume at ${resetsAt.toISOString()}`,
+      },
     };
   }
 
-  private callbackUrl(provider: 'suno' | 'creatomate', projectId: string, token: string, key: string): string {
+  private callbackUrl(
+    provider: 'suno' | 'creatomate',
+    projectId: string,
+    token: string,
+    key: string,
+  ): string {
     return `${this.config.publicBaseUrl}/v1/webhooks/${provider}/${projectId}/${token}?key=${encodeURIComponent(key)}`;
   }
 
-  private meter(ctx: StepContext, _kind: string, provider: string, operation: string, usage: { unit: string; units: number }) {
-    return this.usage.record({ projectId: ctx.project.id, userId: ctx.project.ownerUserId, provider, operation, unit: usage.unit, units: usage.units, idempotencyKey: ctx.idempotencyKey });
+  private meter(
+    ctx: StepContext,
+    _kind: string,
+    provider: string,
+    operation: string,
+    usage: { unit: string; units: number },
+  ) {
+    return this.usage.record({
+      projectId: ctx.project.id,
+      userId: ctx.project.ownerUserId,
+      provider,
+      operation,
+      unit: usage.unit,
+      units: usage.units,
+      idempotencyKey: ctx.idempotencyKey,
+    });
   }
 }

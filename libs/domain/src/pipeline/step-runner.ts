@@ -10,7 +10,8 @@ import { ProjectRepository } from './project.repository';
 import { StepContext, StepFailedError, StepOutcome } from './step-context';
 import { StepHandlers } from './step-handlers';
 
-export type StepResult = 'advanced' | 'waiting' | 'retrying' | 'failed' | 'lost-lease' | 'skipped' | 'released';
+export type StepResult =
+  'advanced' | 'waiting' | 'retrying' | 'failed' | 'lost-lease' | 'skipped' | 'released';
 
 /**
  * Runs one step of one claimed project: the handler, then the result written under the
@@ -31,21 +32,28 @@ export class StepRunner {
 
   async run(projectId: string, leaseOwner: string): Promise<StepResult> {
     const p = await this.projects.findById(projectId);
-    if (!p || p.leaseOwner !== leaseOwner || !p.leaseUntil || p.leaseUntil.getTime() < Date.now()) return 'lost-lease';
+    if (!p || p.leaseOwner !== leaseOwner || !p.leaseUntil || p.leaseUntil.getTime() < Date.now())
+      return 'lost-lease';
     const step = STEP_FOR_STATE[p.state as ProjectState];
     if (!step) {
-      await this.projects.updateIfLeased(p.id, leaseOwner, { leaseOwner: null, leaseUntil: null, nextRunAt: null });
+      await this.projects.updateIfLeased(p.id, leaseOwner, {
+        leaseOwner: null,
+        leaseUntil: null,
+        nextRunAt: null,
+      });
       return 'skipped';
     }
     const attempt = p.stepAttempts + 1;
+    const heartbeat = this.heartbeat(p.id, leaseOwner);
     const ctx: StepContext = {
       project: p,
       attempt,
       idempotencyKey: stepKey(p.id, step, attempt, p.retries),
       leaseOwner,
-      signal: this.stopping.signal,
+      signal: AbortSignal.any([this.stopping.signal, heartbeat.lost]),
       markSubmitting: async (key) => {
-        if (!(await this.projects.markSubmitting(p.id, leaseOwner, key))) throw new LeaseLostError();
+        if (!(await this.projects.markSubmitting(p.id, leaseOwner, key)))
+          throw new LeaseLostError();
       },
     };
     const started = Date.now();
@@ -54,17 +62,26 @@ export class StepRunner {
     try {
       outcome = await this.steps.handlers[step](ctx);
     } catch (err) {
-      if (err instanceof LeaseLostError) return 'lost-lease';
+      if (err instanceof LeaseLostError || heartbeat.lost.aborted) return 'lost-lease';
       if (this.stopping.signal.aborted) return this.release(p, step, leaseOwner);
-      if (err instanceof ProviderError) providerErrors.inc({ provider: err.provider, kind: err.failure });
+      if (err instanceof ProviderError)
+        providerErrors.inc({ provider: err.provider, kind: err.failure });
       result = await this.failed(p, step, attempt, leaseOwner, err);
-      stepDuration.observe({ step, provider: STEPS[step].provider, outcome: result }, (Date.now() - started) / 1000);
+      stepDuration.observe(
+        { step, provider: STEPS[step].provider, outcome: result },
+        (Date.now() - started) / 1000,
+      );
       return result;
+    } finally {
+      heartbeat.stop();
     }
     // outside the catch: a failure to store the outcome (the DB gone) must not be taken for the
     // provider refusing the step; the lease runs out and recovery takes over
     result = await this.apply(p, step, leaseOwner, outcome, Date.now() - started);
-    stepDuration.observe({ step, provider: STEPS[step].provider, outcome: result }, (Date.now() - started) / 1000);
+    stepDuration.observe(
+      { step, provider: STEPS[step].provider, outcome: result },
+      (Date.now() - started) / 1000,
+    );
     return result;
   }
 
@@ -76,40 +93,117 @@ export class StepRunner {
     this.stopping.abort();
   }
 
+  /**
+   * Keeps the step's lease alive while it runs (a third of PIPELINE_LEASE_MS apart), so the
+   * lease can be short: a dead worker's project is claimed again soon after, while a live slow
+   * step (a long render, an upload) keeps its own. `lost` fires when another worker has it.
+   */
+  private heartbeat(
+    projectId: string,
+    leaseOwner: string,
+  ): { lost: AbortSignal; stop: () => void } {
+    const lost = new AbortController();
+    const leaseMs = this.config.pipeline.leaseMs;
+    const timer = setInterval(
+      () => {
+        this.projects.extendLease(projectId, leaseOwner, leaseMs).then(
+          (held) => {
+            if (held || lost.signal.aborted) return;
+            this.logger.warn(
+              `project ${projectId}: lease taken over by another worker; stopping this step`,
+            );
+            lost.abort();
+          },
+          // a failed beat (the database away a moment) is tried again at the next one
+          (err: Error) =>
+            this.logger.warn(`project ${projectId}: lease heartbeat failed (${err.message})`),
+        );
+      },
+      Math.max(100, Math.floor(leaseMs / 3)),
+    );
+    return { lost: lost.signal, stop: () => clearInterval(timer) };
+  }
+
   private async release(p: ProjectEntity, step: StepName, leaseOwner: string): Promise<StepResult> {
     this.logger.log(`project ${p.id} ${step} stopped by shutdown; released for the next run`);
-    const ok = await this.projects.updateIfLeased(p.id, leaseOwner, { leaseOwner: null, leaseUntil: null, nextRunAt: new Date() });
+    const ok = await this.projects.updateIfLeased(p.id, leaseOwner, {
+      leaseOwner: null,
+      leaseUntil: null,
+      nextRunAt: new Date(),
+    });
     return ok ? 'released' : 'lost-lease';
   }
 
-  private async apply(p: ProjectEntity, step: StepName, leaseOwner: string, o: StepOutcome, durationMs: number): Promise<StepResult> {
+  private async apply(
+    p: ProjectEntity,
+    step: StepName,
+    leaseOwner: string,
+    o: StepOutcome,
+    durationMs: number,
+  ): Promise<StepResult> {
     const from = p.state as ProjectState;
     const release = { leaseOwner: null, leaseUntil: null };
     if (o.kind === 'wait') {
-      const ok = await this.projects.updateIfLeased(p.id, leaseOwner, { nextRunAt: o.nextRunAt, ...(o.patch ?? {}), ...release });
+      const ok = await this.projects.updateIfLeased(p.id, leaseOwner, {
+        nextRunAt: o.nextRunAt,
+        ...(o.patch ?? {}),
+        ...release,
+      });
       return ok ? 'waiting' : 'lost-lease';
     }
-    if (o.kind === 'fail') return this.markFailed(p, step, leaseOwner, o.reason, o.providerError ?? null);
+    if (o.kind === 'fail')
+      return this.markFailed(p, step, leaseOwner, o.reason, o.providerError ?? null);
     assertTransition(from, o.to, step);
     const ok = await this.projects.updateIfLeased(
       p.id,
       leaseOwner,
-      { state: o.to, step: STEP_FOR_STATE[o.to] ?? null, stepAttempts: 0, nextRunAt: o.nextRunAt, lastError: null, lastProviderError: null, stepStartedAt: null, ...(o.patch ?? {}), ...release },
+      {
+        state: o.to,
+        step: STEP_FOR_STATE[o.to] ?? null,
+        stepAttempts: 0,
+        nextRunAt: o.nextRunAt,
+        lastError: null,
+        lastProviderError: null,
+        stepStartedAt: null,
+        ...(o.patch ?? {}),
+        ...release,
+      },
       { from, to: o.to, step, durationMs, message: o.message },
     );
     return ok ? 'advanced' : 'lost-lease';
   }
 
-  private async failed(p: ProjectEntity, step: StepName, attempt: number, leaseOwner: string, err: unknown): Promise<StepResult> {
+  private async failed(
+    p: ProjectEntity,
+    step: StepName,
+    attempt: number,
+    leaseOwner: string,
+    err: unknown,
+  ): Promise<StepResult> {
     const message = err instanceof Error ? err.message : String(err);
-    const permanent = err instanceof StepFailedError || (err instanceof ProviderError && err.failure !== 'unavailable') || !(err instanceof ProviderError || isTransient(err));
+    const permanent =
+      err instanceof StepFailedError ||
+      (err instanceof ProviderError && err.failure !== 'unavailable') ||
+      !(err instanceof ProviderError || isTransient(err));
     if (permanent || attempt >= this.config.pipeline.maxAttempts) {
       const reason = permanent ? message : `gave up after ${attempt} attempts: ${message}`;
-      return this.markFailed(p, step, leaseOwner, reason, err instanceof ProviderError ? `${err.provider}: ${err.message}` : null);
+      return this.markFailed(
+        p,
+        step,
+        leaseOwner,
+        reason,
+        err instanceof ProviderError ? `${err.provider}: ${err.message}` : null,
+      );
     }
     const retryAfterSec = err instanceof ProviderUnavailableError ? err.retryAfterSec : undefined;
-    const delay = backoffMs(attempt, { baseMs: this.config.pipeline.backoffBaseMs, maxMs: this.config.pipeline.backoffMaxMs, retryAfterSec });
-    this.logger.warn(`project ${p.id} ${step} attempt ${attempt} failed (${message}); retrying in ${delay} ms`);
+    const delay = backoffMs(attempt, {
+      baseMs: this.config.pipeline.backoffBaseMs,
+      maxMs: this.config.pipeline.backoffMaxMs,
+      retryAfterSec,
+    });
+    this.logger.warn(
+      `project ${p.id} ${step} attempt ${attempt} failed (${message}); retrying in ${delay} ms`,
+    );
     // a paid submission the provider clearly refused (an HTTP answer, a refused connection)
     // was not taken: its "submitting" marker goes, so the next attempt sends anew
     const refused = STEPS[step].paid && !(err instanceof ProviderUnavailableError && err.ambiguous);
@@ -117,7 +211,9 @@ export class StepRunner {
       stepAttempts: attempt,
       nextRunAt: new Date(Date.now() + delay),
       lastError: message,
-      ...(err instanceof ProviderError ? { lastProviderError: `${err.provider}: ${err.message}` } : {}),
+      ...(err instanceof ProviderError
+        ? { lastProviderError: `${err.provider}: ${err.message}` }
+        : {}),
       leaseOwner: null,
       leaseUntil: null,
       ...(refused ? { pendingSubmissionKey: null, pendingSubmissionAt: null } : {}),
@@ -125,14 +221,28 @@ export class StepRunner {
     return ok ? 'retrying' : 'lost-lease';
   }
 
-  private async markFailed(p: ProjectEntity, step: StepName, leaseOwner: string, reason: string, providerError: string | null): Promise<StepResult> {
+  private async markFailed(
+    p: ProjectEntity,
+    step: StepName,
+    leaseOwner: string,
+    reason: string,
+    providerError: string | null,
+  ): Promise<StepResult> {
     const from = p.state as ProjectState;
     assertTransition(from, 'FAILED', 'fail');
     this.logger.warn(`project ${p.id} FAILED at ${step}: ${reason}`);
     const ok = await this.projects.updateIfLeased(
       p.id,
       leaseOwner,
-      { state: 'FAILED', step, nextRunAt: null, lastError: reason, lastProviderError: providerError, leaseOwner: null, leaseUntil: null },
+      {
+        state: 'FAILED',
+        step,
+        nextRunAt: null,
+        lastError: reason,
+        lastProviderError: providerError,
+        leaseOwner: null,
+        leaseUntil: null,
+      },
       { from, to: 'FAILED', step, durationMs: null, message: reason },
     );
     return ok ? 'failed' : 'lost-lease';

@@ -24,22 +24,38 @@ export class UsageRepository {
     return this.config.prices[`${provider}:${unit}`] ?? 0;
   }
 
-  async record(r: { projectId: string | null; userId: string | null; provider: string; operation: string; unit: string; units: number; idempotencyKey: string | null }): Promise<void> {
+  async record(r: {
+    projectId: string | null;
+    userId: string | null;
+    provider: string;
+    operation: string;
+    unit: string;
+    units: number;
+    idempotencyKey: string | null;
+  }): Promise<void> {
     if (r.units <= 0) return;
     const costUsd = this.price(r.provider, r.unit) * r.units;
-    await this.db.write((em) => em.insert(UsageRecordEntity, { id: randomUUID(), ...r, costUsd, createdAt: new Date() }));
+    await this.db.write((em) =>
+      em.insert(UsageRecordEntity, { id: randomUUID(), ...r, costUsd, createdAt: new Date() }),
+    );
   }
 
   /** Spent by a provider since a moment (the budget check reads the primary: it must be current). */
   async spentSince(provider: string, since: Date): Promise<number> {
     const row = await this.db.readPrimary((em) =>
-      em.createQueryBuilder(UsageRecordEntity, 'u').select('COALESCE(SUM(u.cost_usd), 0)', 'total').where('u.provider = :provider AND u.created_at >= :since', { provider, since }).getRawOne<{ total: number | string }>(),
+      em
+        .createQueryBuilder(UsageRecordEntity, 'u')
+        .select('COALESCE(SUM(u.cost_usd), 0)', 'total')
+        .where('u.provider = :provider AND u.created_at >= :since', { provider, since })
+        .getRawOne<{ total: number | string }>(),
     );
     return Number(row?.total ?? 0);
   }
 
   forProject(projectId: string): Promise<UsageRecordEntity[]> {
-    return this.db.read((em) => em.find(UsageRecordEntity, { where: { projectId }, order: { createdAt: 'ASC' } }));
+    return this.db.read((em) =>
+      em.find(UsageRecordEntity, { where: { projectId }, order: { createdAt: 'ASC' } }),
+    );
   }
 
   /** Per provider and day (UTC dates) between two moments; a report, so a replica serves it. */
@@ -58,7 +74,13 @@ export class UsageRepository {
         .addGroupBy('DATE(u.created_at)')
         .orderBy('day')
         .addOrderBy('provider')
-        .getRawMany<{ provider: string; day: string | Date; calls: number | string; units: number | string; cost: number | string }>(),
+        .getRawMany<{
+          provider: string;
+          day: string | Date;
+          calls: number | string;
+          units: number | string;
+          cost: number | string;
+        }>(),
     );
     return rows.map((r) => ({
       provider: r.provider,

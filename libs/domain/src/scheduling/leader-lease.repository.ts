@@ -35,6 +35,27 @@ export class LeaderLeaseRepository {
     });
   }
 
+  /**
+   * Takes the lease from `from` (this process's own dead predecessor), guarded on it still
+   * holding it: if anyone else took it meanwhile, nothing changes.
+   */
+  async takeOver(
+    name: string,
+    from: string,
+    owner: string,
+    ttlMs: number,
+    now = new Date(),
+  ): Promise<boolean> {
+    const r = await this.db.write((em) =>
+      em.update(
+        SchedulerLeaseEntity,
+        { name, owner: from },
+        { owner, leaseUntil: new Date(now.getTime() + ttlMs) },
+      ),
+    );
+    return (r.affected ?? 0) === 1;
+  }
+
   /** Gives the lease up at shutdown so a successor need not wait for it to expire. */
   async release(name: string, owner: string): Promise<void> {
     await this.db.write((em) =>

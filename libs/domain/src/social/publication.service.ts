@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { BlobStore, ProviderError, ProviderUnavailableError, PublishProgress, PublishSource, SocialPlatform } from '@app/integrations';
+import {
+  BlobStore,
+  ProviderError,
+  ProviderUnavailableError,
+  PublishProgress,
+  PublishSource,
+  SocialPlatform,
+} from '@app/integrations';
 import { AppConfig } from '../config/app-config';
 import { DatabaseRouter } from '../database/database-router';
 import { SnsUploadEntity } from '../entities/social.entity';
@@ -46,9 +53,16 @@ export class PublicationService {
   ) {}
 
   async request(userId: string, projectId: string, req: UploadRequest): Promise<SnsUploadEntity[]> {
-    const project = await this.projects.findOwned(projectId, { ownerUserId: userId, partnerId: null }, { primary: true });
+    const project = await this.projects.findOwned(
+      projectId,
+      { ownerUserId: userId, partnerId: null },
+      { primary: true },
+    );
     if (!project) throw new NotFoundError('project not found');
-    if (project.state !== 'DONE') throw new ConflictError(`the project is ${project.state}: only a finished video can be published`);
+    if (project.state !== 'DONE')
+      throw new ConflictError(
+        `the project is ${project.state}: only a finished video can be published`,
+      );
     if (!(await this.content.video(projectId))) throw new ConflictError('the project has no video');
     const accounts = [];
     for (const id of new Set(req.accounts)) {
@@ -57,7 +71,10 @@ export class PublicationService {
       this.social.publisher(a.platform);
       accounts.push(a);
     }
-    if (accounts.length === 0) throw new InvalidInputError('accounts must name at least one connected account', { field: 'accounts' });
+    if (accounts.length === 0)
+      throw new InvalidInputError('accounts must name at least one connected account', {
+        field: 'accounts',
+      });
     const now = new Date();
     // a millisecond apart, so listing them by creation keeps the order they were asked in
     const rows = accounts.map((a, i) =>
@@ -87,21 +104,38 @@ export class PublicationService {
   }
 
   async list(userId: string, projectId: string): Promise<SnsUploadEntity[]> {
-    const project = await this.projects.findOwned(projectId, { ownerUserId: userId, partnerId: null });
+    const project = await this.projects.findOwned(projectId, {
+      ownerUserId: userId,
+      partnerId: null,
+    });
     if (!project) throw new NotFoundError('project not found');
-    return this.db.readPrimary((em) => em.find(SnsUploadEntity, { where: { projectId }, order: { createdAt: 'ASC', id: 'ASC' } }));
+    return this.db.readPrimary((em) =>
+      em.find(SnsUploadEntity, { where: { projectId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+    );
   }
 
   /** Claims up to `limit` due publications (a guarded UPDATE each: two schedulers never share one). */
   async claimDue(limit: number, now = new Date()): Promise<string[]> {
     if (limit <= 0) return [];
     const due = await this.db.readPrimary((em) =>
-      em.createQueryBuilder(SnsUploadEntity, 'u').select(['u.id', 'u.nextRunAt']).where('u.next_run_at <= :now', { now }).andWhere("u.state IN ('queued', 'processing')").orderBy('u.next_run_at').take(limit).getMany(),
+      em
+        .createQueryBuilder(SnsUploadEntity, 'u')
+        .select(['u.id', 'u.nextRunAt'])
+        .where('u.next_run_at <= :now', { now })
+        .andWhere("u.state IN ('queued', 'processing')")
+        .orderBy('u.next_run_at')
+        .take(limit)
+        .getMany(),
     );
     const mine: string[] = [];
     for (const d of due) {
       const claimed = await this.db.write((em) =>
-        em.createQueryBuilder().update(SnsUploadEntity).set({ nextRunAt: new Date(Date.now() + LEASE_MS), attempts: () => 'attempts + 1' }).where('id = :id AND next_run_at = :at', { id: d.id, at: d.nextRunAt }).execute(),
+        em
+          .createQueryBuilder()
+          .update(SnsUploadEntity)
+          .set({ nextRunAt: new Date(Date.now() + LEASE_MS), attempts: () => 'attempts + 1' })
+          .where('id = :id AND next_run_at = :at', { id: d.id, at: d.nextRunAt })
+          .execute(),
       );
       if (claimed.affected) mine.push(d.id);
     }
@@ -110,12 +144,24 @@ export class PublicationService {
 
   /** Runs one claimed publication a step further; never throws (the outcome is on the row). */
   async runOne(id: string): Promise<void> {
-    const row = await this.db.readPrimary((em) => em.findOneOrFail(SnsUploadEntity, { where: { id } }));
+    const row = await this.db.readPrimary((em) =>
+      em.findOneOrFail(SnsUploadEntity, { where: { id } }),
+    );
     try {
       const account = await this.accounts.findById(row.socialAccountId);
-      if (!account) return await this.save(row, { state: 'failed', lastError: 'the account was disconnected before the video was published', nextRunAt: null });
+      if (!account)
+        return await this.save(row, {
+          state: 'failed',
+          lastError: 'the account was disconnected before the video was published',
+          nextRunAt: null,
+        });
       const video = await this.content.video(row.projectId);
-      if (!video) return await this.save(row, { state: 'failed', lastError: 'the project’s video was deleted', nextRunAt: null });
+      if (!video)
+        return await this.save(row, {
+          state: 'failed',
+          lastError: 'the project’s video was deleted',
+          nextRunAt: null,
+        });
       const tracked = await this.files.find('video', video.blobKey);
       const source: PublishSource = {
         bytes: tracked?.bytes ?? 0,
@@ -126,20 +172,54 @@ export class PublicationService {
       const grant = await this.social.freshGrant(account);
       const progress: PublishProgress = await this.social
         .publisher(row.platform as SocialPlatform)
-        .publish(grant, source, { title: row.title, description: row.description ?? '', tags: JSON.parse(row.tags ?? '[]') as string[], privacy: row.privacy }, row.session, (session) => this.save(row, { session }));
+        .publish(
+          grant,
+          source,
+          {
+            title: row.title,
+            description: row.description ?? '',
+            tags: JSON.parse(row.tags ?? '[]') as string[],
+            privacy: row.privacy,
+          },
+          row.session,
+          (session) => this.save(row, { session }),
+        );
       if (progress.status === 'processing') {
-        await this.save(row, { state: 'processing', session: progress.session, lastError: null, nextRunAt: new Date(Date.now() + this.config.publishPollMs) });
+        await this.save(row, {
+          state: 'processing',
+          session: progress.session,
+          lastError: null,
+          nextRunAt: new Date(Date.now() + this.config.publishPollMs),
+        });
       } else {
-        await this.save(row, { state: 'published', externalId: progress.externalId, postUrl: progress.postUrl, lastError: null, nextRunAt: null });
-        await this.usage.record({ projectId: row.projectId, userId: row.ownerUserId, provider: row.platform, operation: 'publish', unit: 'upload', units: 1, idempotencyKey: `publish:${row.id}` });
+        await this.save(row, {
+          state: 'published',
+          externalId: progress.externalId,
+          postUrl: progress.postUrl,
+          lastError: null,
+          nextRunAt: null,
+        });
+        await this.usage.record({
+          projectId: row.projectId,
+          userId: row.ownerUserId,
+          provider: row.platform,
+          operation: 'publish',
+          unit: 'upload',
+          units: 1,
+          idempotencyKey: `publish:${row.id}`,
+        });
       }
     } catch (err) {
-      const message = err instanceof ProviderError ? err.message : `publishing failed: ${(err as Error).message}`;
+      const message =
+        err instanceof ProviderError ? err.message : `publishing failed: ${(err as Error).message}`;
       if (err instanceof ProviderUnavailableError && row.attempts < MAX_ATTEMPTS) {
-        const wait = err.retryAfterSec ? err.retryAfterSec * 1000 : Math.min(2 ** row.attempts * 5_000, 15 * 60_000);
+        const wait = err.retryAfterSec
+          ? err.retryAfterSec * 1000
+          : Math.min(2 ** row.attempts * 5_000, 15 * 60_000);
         await this.save(row, { lastError: message, nextRunAt: new Date(Date.now() + wait) });
       } else {
-        if (!(err instanceof ProviderError)) this.logger.error(`publication ${row.id} failed: ${(err as Error).stack}`);
+        if (!(err instanceof ProviderError))
+          this.logger.error(`publication ${row.id} failed: ${(err as Error).stack}`);
         await this.save(row, { state: 'failed', lastError: message, nextRunAt: null });
       }
     }

@@ -8,16 +8,26 @@ export class SocialAccountRepository {
   constructor(private readonly db: DatabaseRouter) {}
 
   /** One row per (user, platform, channel): connecting again replaces the tokens. */
-  upsert(row: Omit<SocialAccountEntity, 'id' | 'createdAt' | 'updatedAt'>): Promise<SocialAccountEntity> {
+  upsert(
+    row: Omit<SocialAccountEntity, 'id' | 'createdAt' | 'updatedAt'>,
+  ): Promise<SocialAccountEntity> {
     return this.db.transaction(async (em) => {
-      const existing = await em.findOne(SocialAccountEntity, { where: { userId: row.userId, platform: row.platform, externalId: row.externalId } });
-      return em.save(existing ? Object.assign(existing, row) : em.create(SocialAccountEntity, { ...row, id: randomUUID() }));
+      const existing = await em.findOne(SocialAccountEntity, {
+        where: { userId: row.userId, platform: row.platform, externalId: row.externalId },
+      });
+      return em.save(
+        existing
+          ? Object.assign(existing, row)
+          : em.create(SocialAccountEntity, { ...row, id: randomUUID() }),
+      );
     });
   }
 
   listFor(userId: string): Promise<SocialAccountEntity[]> {
     // read from the primary: a just-connected account must show up on the next screen
-    return this.db.readPrimary((em) => em.find(SocialAccountEntity, { where: { userId }, order: { createdAt: 'ASC' } }));
+    return this.db.readPrimary((em) =>
+      em.find(SocialAccountEntity, { where: { userId }, order: { createdAt: 'ASC' } }),
+    );
   }
 
   findOwned(id: string, userId: string): Promise<SocialAccountEntity | null> {
@@ -28,7 +38,10 @@ export class SocialAccountRepository {
     return this.db.readPrimary((em) => em.findOne(SocialAccountEntity, { where: { id } }));
   }
 
-  async saveTokens(id: string, patch: Pick<SocialAccountEntity, 'accessTokenEnc' | 'refreshTokenEnc' | 'tokenExpiresAt'>): Promise<void> {
+  async saveTokens(
+    id: string,
+    patch: Pick<SocialAccountEntity, 'accessTokenEnc' | 'refreshTokenEnc' | 'tokenExpiresAt'>,
+  ): Promise<void> {
     await this.db.write((em) => em.update(SocialAccountEntity, { id }, patch));
   }
 

@@ -30,7 +30,10 @@ export class SocialService {
 
   publisher(platform: SocialPlatform): VideoPublisher {
     const p = this.publishers.find(platform);
-    if (!p) throw new ConflictError(`${platform} publishing is not configured on this server (${platform === 'youtube' ? 'GOOGLE_CLIENT_ID' : 'INSTAGRAM_APP_ID'})`);
+    if (!p)
+      throw new ConflictError(
+        `${platform} publishing is not configured on this server (${platform === 'youtube' ? 'GOOGLE_CLIENT_ID' : 'INSTAGRAM_APP_ID'})`,
+      );
     return p;
   }
 
@@ -38,9 +41,20 @@ export class SocialService {
     return this.publisher(platform).authorizeUrl(state, redirectUri);
   }
 
-  async connect(userId: string, platform: SocialPlatform, code: string, redirectUri: string): Promise<SocialAccountView> {
+  async connect(
+    userId: string,
+    platform: SocialPlatform,
+    code: string,
+    redirectUri: string,
+  ): Promise<SocialAccountView> {
     const grant = await this.publisher(platform).exchangeCode(code, redirectUri);
-    const row = await this.accounts.upsert({ userId, platform, externalId: grant.externalId, displayName: grant.displayName, ...this.sealed(grant) });
+    const row = await this.accounts.upsert({
+      userId,
+      platform,
+      externalId: grant.externalId,
+      displayName: grant.displayName,
+      ...this.sealed(grant),
+    });
     return view(row);
   }
 
@@ -64,15 +78,27 @@ export class SocialService {
       expiresAt: row.tokenExpiresAt,
     };
     const fresh = await this.publisher(row.platform).fresh(grant);
-    if (fresh.accessToken !== grant.accessToken) await this.accounts.saveTokens(row.id, this.sealed(fresh));
+    if (fresh.accessToken !== grant.accessToken)
+      await this.accounts.saveTokens(row.id, this.sealed(fresh));
     return fresh;
   }
 
   private sealed(g: SocialGrant) {
-    return { accessTokenEnc: this.cipher.seal(g.accessToken), refreshTokenEnc: g.refreshToken ? this.cipher.seal(g.refreshToken) : null, tokenExpiresAt: g.expiresAt };
+    return {
+      accessTokenEnc: this.cipher.seal(g.accessToken),
+      refreshTokenEnc: g.refreshToken ? this.cipher.seal(g.refreshToken) : null,
+      tokenExpiresAt: g.expiresAt,
+    };
   }
 }
 
 function view(r: SocialAccountEntity): SocialAccountView {
-  return { id: r.id, platform: r.platform, externalId: r.externalId, displayName: r.displayName, tokenExpiresAt: r.tokenExpiresAt, connectedAt: r.createdAt };
+  return {
+    id: r.id,
+    platform: r.platform,
+    externalId: r.externalId,
+    displayName: r.displayName,
+    tokenExpiresAt: r.tokenExpiresAt,
+    connectedAt: r.createdAt,
+  };
 }

@@ -14,13 +14,22 @@ export class TokenCipher {
     const iv = randomBytes(12);
     const c = createCipheriv('aes-256-gcm', this.config.socialTokenKey, iv);
     const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-    return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+    return [
+      'v1',
+      iv.toString('base64url'),
+      c.getAuthTag().toString('base64url'),
+      body.toString('base64url'),
+    ].join('.');
   }
 
   open(sealed: string): string {
     const [v, iv, tag, body] = sealed.split('.');
     if (v !== 'v1' || !iv || !tag || body === undefined) throw new Error('not a sealed token');
-    const d = createDecipheriv('aes-256-gcm', this.config.socialTokenKey, Buffer.from(iv, 'base64url'));
+    const d = createDecipheriv(
+      'aes-256-gcm',
+      this.config.socialTokenKey,
+      Buffer.from(iv, 'base64url'),
+    );
     d.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
   }

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { BlobStore, normalisePhoto, PhotoRejectedError, ProviderError, safeFetch } from '@app/integrations';
+import {
+  BlobStore,
+  normalisePhoto,
+  PhotoRejectedError,
+  ProviderError,
+  safeFetch,
+} from '@app/integrations';
 import { Principal } from '../accounts/principal';
 import { AppConfig } from '../config/app-config';
 import { DatabaseRouter } from '../database/database-router';
@@ -30,22 +36,47 @@ export class StorePhotoService {
     return this.save(await this.stores.getForUpdate(by, storeId), bytes, 'upload');
   }
 
-  private async save(store: StoreEntity, bytes: Buffer, source: StorePhotoEntity['source']): Promise<StorePhotoEntity> {
+  private async save(
+    store: StoreEntity,
+    bytes: Buffer,
+    source: StorePhotoEntity['source'],
+  ): Promise<StorePhotoEntity> {
     const storeId = store.id;
-    const count = await this.db.readPrimary((em) => em.count(StorePhotoEntity, { where: { storeId } }));
-    if (count >= this.config.photos.perStore) throw new ConflictError(`a store keeps at most ${this.config.photos.perStore} photos: delete one first`);
+    const count = await this.db.readPrimary((em) =>
+      em.count(StorePhotoEntity, { where: { storeId } }),
+    );
+    if (count >= this.config.photos.perStore)
+      throw new ConflictError(
+        `a store keeps at most ${this.config.photos.perStore} photos: delete one first`,
+      );
     let photo;
     try {
       photo = await normalisePhoto(bytes, this.config.photos);
     } catch (err) {
-      if (err instanceof PhotoRejectedError) throw new InvalidInputError(err.message, { field: 'photo' });
+      if (err instanceof PhotoRejectedError)
+        throw new InvalidInputError(err.message, { field: 'photo' });
       throw err;
     }
     const id = randomUUID();
     const blobKey = `stores/${storeId}/${id}.${EXT[photo.contentType]}`;
     const { bytes: size } = await this.blob.put('photos', blobKey, photo.body, photo.contentType);
-    await this.files.track({ container: 'photos', blobKey, contentType: photo.contentType, bytes: size, ownerUserId: store.ownerUserId });
-    const row = Object.assign(new StorePhotoEntity(), { id, storeId, blobKey, contentType: photo.contentType, width: photo.width, height: photo.height, bytes: size, source });
+    await this.files.track({
+      container: 'photos',
+      blobKey,
+      contentType: photo.contentType,
+      bytes: size,
+      ownerUserId: store.ownerUserId,
+    });
+    const row = Object.assign(new StorePhotoEntity(), {
+      id,
+      storeId,
+      blobKey,
+      contentType: photo.contentType,
+      width: photo.width,
+      height: photo.height,
+      bytes: size,
+      source,
+    });
     return this.db.write((em) => em.save(row));
   }
 
@@ -54,23 +85,38 @@ export class StorePhotoService {
     const store = await this.stores.getForUpdate(by, storeId);
     let fetched;
     try {
-      fetched = await safeFetch(url, { timeoutMs: this.config.providerTimeoutMs, maxBytes: this.config.photos.maxBytes, allowHosts: this.config.photos.fetchAllowHosts });
+      fetched = await safeFetch(url, {
+        timeoutMs: this.config.providerTimeoutMs,
+        maxBytes: this.config.photos.maxBytes,
+        allowHosts: this.config.photos.fetchAllowHosts,
+      });
     } catch (err) {
-      if (err instanceof ProviderError) throw new InvalidInputError(`the photo at that URL cannot be imported: ${err.message}`, { field: 'url' });
+      if (err instanceof ProviderError)
+        throw new InvalidInputError(`the photo at that URL cannot be imported: ${err.message}`, {
+          field: 'url',
+        });
       throw err;
     }
-    if (fetched.status !== 200) throw new InvalidInputError(`the photo at that URL cannot be imported: it answered ${fetched.status}`, { field: 'url' });
+    if (fetched.status !== 200)
+      throw new InvalidInputError(
+        `the photo at that URL cannot be imported: it answered ${fetched.status}`,
+        { field: 'url' },
+      );
     return this.save(store, fetched.body, 'naver');
   }
 
   async list(by: Principal, storeId: string): Promise<StorePhotoEntity[]> {
     await this.stores.getForUpdate(by, storeId);
-    return this.db.readPrimary((em) => em.find(StorePhotoEntity, { where: { storeId }, order: { createdAt: 'ASC' } }));
+    return this.db.readPrimary((em) =>
+      em.find(StorePhotoEntity, { where: { storeId }, order: { createdAt: 'ASC' } }),
+    );
   }
 
   async remove(by: Principal, storeId: string, photoId: string): Promise<void> {
     await this.stores.getForUpdate(by, storeId);
-    const row = await this.db.readPrimary((em) => em.findOne(StorePhotoEntity, { where: { id: photoId, storeId } }));
+    const row = await this.db.readPrimary((em) =>
+      em.findOne(StorePhotoEntity, { where: { id: photoId, storeId } }),
+    );
     if (!row) throw new NotFoundError('no such photo');
     await this.db.write((em) => em.delete(StorePhotoEntity, { id: row.id }));
     await this.blob.delete('photos', row.blobKey);

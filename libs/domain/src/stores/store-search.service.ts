@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { fetchPlaceDetails, ImageCandidate, PlaceDetails, StoreCandidate, StoreSearch } from '@app/integrations';
+import {
+  fetchPlaceDetails,
+  ImageCandidate,
+  PlaceDetails,
+  StoreCandidate,
+  StoreSearch,
+} from '@app/integrations';
 import { AppConfig } from '../config/app-config';
 import { StoreEntity } from '../entities/store.entity';
 import { CacheService } from '../cache/cache.service';
@@ -20,7 +26,11 @@ export class StoreSearchService {
   async find(query: string): Promise<{ items: StoreCandidate[]; source: string }> {
     const q = query.trim().replace(/\s+/g, ' ');
     if (q.length < 1) throw new InvalidInputError('query must not be empty');
-    const items = await this.cache.remember(`search:${this.search.name}:${q.toLowerCase()}`, SEARCH_TTL_SEC, () => this.search.search(q));
+    const items = await this.cache.remember(
+      `search:${this.search.name}:${q.toLowerCase()}`,
+      SEARCH_TTL_SEC,
+      () => this.search.search(q),
+    );
     return { items, source: this.search.name };
   }
 
@@ -28,7 +38,11 @@ export class StoreSearchService {
   async photoCandidates(store: StoreEntity): Promise<{ items: ImageCandidate[]; source: string }> {
     const district = (store.roadAddress ?? store.address ?? '').split(/\s+/).slice(1, 2).join(' ');
     const q = `${district} ${store.name}`.trim();
-    const items = await this.cache.remember(`images:${this.search.name}:${q.toLowerCase()}`, SEARCH_TTL_SEC, () => this.search.images(q));
+    const items = await this.cache.remember(
+      `images:${this.search.name}:${q.toLowerCase()}`,
+      SEARCH_TTL_SEC,
+      () => this.search.images(q),
+    );
     return { items, source: this.search.name };
   }
 
@@ -38,7 +52,11 @@ export class StoreSearchService {
     return this.cache.remember<PlaceDetails>(
       `place:${link ?? store.id}`,
       (d) => (d.available ? DETAILS_TTL_SEC : SEARCH_TTL_SEC),
-      () => fetchPlaceDetails(link, { timeoutMs: this.config.providerTimeoutMs, allowHosts: this.config.photos.fetchAllowHosts }),
+      () =>
+        fetchPlaceDetails(link, {
+          timeoutMs: this.config.providerTimeoutMs,
+          allowHosts: this.config.photos.fetchAllowHosts,
+        }),
     );
   }
 }

@@ -18,14 +18,26 @@ export class StoreRepository {
    * `primary` for writes that build on the store: a store made a moment ago on another
    * instance may not have reached the replicas yet.
    */
-  findOwned(id: string, owner: Owner, opts: { primary?: boolean } = {}): Promise<StoreEntity | null> {
-    return this.db.read((em) => em.findOne(StoreEntity, { where: { id, ...ownerWhere(owner) } }), opts.primary ? 'primary' : 'replica');
+  findOwned(
+    id: string,
+    owner: Owner,
+    opts: { primary?: boolean } = {},
+  ): Promise<StoreEntity | null> {
+    return this.db.read(
+      (em) => em.findOne(StoreEntity, { where: { id, ...ownerWhere(owner) } }),
+      opts.primary ? 'primary' : 'replica',
+    );
   }
 
   /** Names by id, for a page of projects (the caller owns them). */
   async namesOf(ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.read((em) => em.find(StoreEntity, { select: { id: true, name: true }, where: { id: In([...new Set(ids)]) } }));
+    const rows = await this.db.read((em) =>
+      em.find(StoreEntity, {
+        select: { id: true, name: true },
+        where: { id: In([...new Set(ids)]) },
+      }),
+    );
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 

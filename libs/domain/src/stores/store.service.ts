@@ -26,7 +26,11 @@ export interface StoreInput {
 
 /** Stores entered by hand (search results arrive with the Naver integration). */
 const STORE_TTL_SEC = 300;
-const revive = (s: StoreEntity): StoreEntity => ({ ...s, createdAt: new Date(s.createdAt), updatedAt: new Date(s.updatedAt) });
+const revive = (s: StoreEntity): StoreEntity => ({
+  ...s,
+  createdAt: new Date(s.createdAt),
+  updatedAt: new Date(s.updatedAt),
+});
 
 @Injectable()
 export class StoreService {
@@ -74,7 +78,8 @@ export class StoreService {
       return store;
     }
     const cached = await this.cache.get<StoreEntity>(`store:${id}`);
-    if (cached && cached.ownerUserId === owner.ownerUserId && cached.partnerId === owner.partnerId) return revive(cached);
+    if (cached && cached.ownerUserId === owner.ownerUserId && cached.partnerId === owner.partnerId)
+      return revive(cached);
     const store = await this.stores.findOwned(id, owner);
     if (!store) throw new NotFoundError(`store ${id} not found`);
     await this.cache.set(`store:${id}`, store, STORE_TTL_SEC);

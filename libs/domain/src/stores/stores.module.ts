@@ -5,5 +5,14 @@ import { StoreSearchService } from './store-search.service';
 import { StorePhotoService } from './store-photo.service';
 import { BlobObjectRepository } from '../files/blob-object.repository';
 
-@Module({ providers: [StoreRepository, StoreService, StoreSearchService, StorePhotoService, BlobObjectRepository], exports: [StoreService, StoreSearchService, StorePhotoService] })
+@Module({
+  providers: [
+    StoreRepository,
+    StoreService,
+    StoreSearchService,
+    StorePhotoService,
+    BlobObjectRepository,
+  ],
+  exports: [StoreService, StoreSearchService, StorePhotoService],
+})
 export class StoresModule {}

@@ -13,12 +13,20 @@ export class AzureBlobStore extends BlobStore {
   private readonly service: BlobServiceClient;
   private readonly ready = new Map<BlobContainer, Promise<ContainerClient>>();
 
-  constructor(connectionString: string, private readonly prefix: string) {
+  constructor(
+    connectionString: string,
+    private readonly prefix: string,
+  ) {
     super();
     this.service = BlobServiceClient.fromConnectionString(connectionString);
   }
 
-  async put(container: BlobContainer, key: string, body: Buffer | Readable, contentType: string): Promise<{ bytes: number }> {
+  async put(
+    container: BlobContainer,
+    key: string,
+    body: Buffer | Readable,
+    contentType: string,
+  ): Promise<{ bytes: number }> {
     const blob = (await this.container(container)).getBlockBlobClient(key);
     try {
       if (Buffer.isBuffer(body)) {
@@ -27,10 +35,15 @@ export class AzureBlobStore extends BlobStore {
       }
       let bytes = 0;
       const counted = body.on('data', (c: Buffer) => (bytes += c.length));
-      await blob.uploadStream(counted, 4 * 1024 * 1024, 4, { blobHTTPHeaders: { blobContentType: contentType } });
+      await blob.uploadStream(counted, 4 * 1024 * 1024, 4, {
+        blobHTTPHeaders: { blobContentType: contentType },
+      });
       return { bytes };
     } catch (err) {
-      throw new ProviderUnavailableError('azure-blob', `upload of ${container}/${key} failed: ${(err as Error).message}`);
+      throw new ProviderUnavailableError(
+        'azure-blob',
+        `upload of ${container}/${key} failed: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -40,22 +53,40 @@ export class AzureBlobStore extends BlobStore {
       const res = await blob.download(offset);
       return res.readableStreamBody as Readable;
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) throw new ProviderNotFoundError('azure-blob', `no file ${container}/${key}`);
-      throw new ProviderUnavailableError('azure-blob', `download of ${container}/${key} failed: ${(err as Error).message}`);
+      if ((err as { statusCode?: number }).statusCode === 404)
+        throw new ProviderNotFoundError('azure-blob', `no file ${container}/${key}`);
+      throw new ProviderUnavailableError(
+        'azure-blob',
+        `download of ${container}/${key} failed: ${(err as Error).message}`,
+      );
     }
   }
 
-  async readUrl(container: BlobContainer, key: string, ttlSec: number, downloadName?: string): Promise<string> {
+  async readUrl(
+    container: BlobContainer,
+    key: string,
+    ttlSec: number,
+    downloadName?: string,
+  ): Promise<string> {
     const blob = (await this.container(container)).getBlobClient(key);
     return blob.generateSasUrl({
       permissions: BlobSASPermissions.parse('r'),
       startsOn: new Date(Date.now() - 60_000), // clock skew
       expiresOn: new Date(Date.now() + ttlSec * 1000),
-      ...(downloadName ? { contentDisposition: `attachment; filename="${downloadName.replace(/[^A-Za-z0-9._-]/g, '_')}"` } : {}),
+      ...(downloadName
+        ? {
+            contentDisposition: `attachment; filename="${downloadName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+          }
+        : {}),
     });
   }
 
-  async asMedia(container: BlobContainer, key: string, contentType: string, ttlSec: number): Promise<MediaSource> {
+  async asMedia(
+    container: BlobContainer,
+    key: string,
+    contentType: string,
+    ttlSec: number,
+  ): Promise<MediaSource> {
     return { kind: 'url', url: await this.readUrl(container, key, ttlSec), contentType };
   }
 
@@ -63,7 +94,11 @@ export class AzureBlobStore extends BlobStore {
     await (await this.container(container)).getBlobClient(key).deleteIfExists();
   }
 
-  async setTier(container: BlobContainer, key: string, tier: 'Hot' | 'Cool' | 'Cold'): Promise<void> {
+  async setTier(
+    container: BlobContainer,
+    key: string,
+    tier: 'Hot' | 'Cool' | 'Cold',
+  ): Promise<void> {
     await (await this.container(container)).getBlobClient(key).setAccessTier(tier);
   }
 

@@ -7,13 +7,32 @@ export type BlobContainer = (typeof BLOB_CONTAINERS)[number];
 /** Where every artifact lives: Azure Blob when staged, a local folder when embedded. */
 export abstract class BlobStore {
   abstract readonly name: string;
-  abstract put(container: BlobContainer, key: string, body: Buffer | Readable, contentType: string): Promise<{ bytes: number }>;
+  abstract put(
+    container: BlobContainer,
+    key: string,
+    body: Buffer | Readable,
+    contentType: string,
+  ): Promise<{ bytes: number }>;
   /** The file's bytes, from `offset` on (an interrupted upload resumes mid-file). */
   abstract get(container: BlobContainer, key: string, offset?: number): Promise<Readable>;
   /** A short-lived, read-only URL a client (or a provider) can fetch. */
-  abstract readUrl(container: BlobContainer, key: string, ttlSec: number, downloadName?: string): Promise<string>;
+  abstract readUrl(
+    container: BlobContainer,
+    key: string,
+    ttlSec: number,
+    downloadName?: string,
+  ): Promise<string>;
   abstract delete(container: BlobContainer, key: string): Promise<void>;
   /** The file as an engine input: a local path when there is one, else a short-lived URL. */
-  abstract asMedia(container: BlobContainer, key: string, contentType: string, ttlSec: number): Promise<MediaSource>;
-  abstract setTier(container: BlobContainer, key: string, tier: 'Hot' | 'Cool' | 'Cold'): Promise<void>;
+  abstract asMedia(
+    container: BlobContainer,
+    key: string,
+    contentType: string,
+    ttlSec: number,
+  ): Promise<MediaSource>;
+  abstract setTier(
+    container: BlobContainer,
+    key: string,
+    tier: 'Hot' | 'Cool' | 'Cold',
+  ): Promise<void>;
 }

@@ -25,7 +25,12 @@ export class LocalBlobStore extends BlobStore {
     this.root = resolve(root);
   }
 
-  async put(container: BlobContainer, key: string, body: Buffer | Readable, _contentType: string): Promise<{ bytes: number }> {
+  async put(
+    container: BlobContainer,
+    key: string,
+    body: Buffer | Readable,
+    _contentType: string,
+  ): Promise<{ bytes: number }> {
     const file = this.path(container, key);
     await mkdir(dirname(file), { recursive: true });
     if (Buffer.isBuffer(body)) await writeFile(file, body);
@@ -45,9 +50,17 @@ export class LocalBlobStore extends BlobStore {
     return this.path(container, key);
   }
 
-  async readUrl(container: BlobContainer, key: string, ttlSec: number, downloadName?: string): Promise<string> {
+  async readUrl(
+    container: BlobContainer,
+    key: string,
+    ttlSec: number,
+    downloadName?: string,
+  ): Promise<string> {
     const exp = Math.floor(Date.now() / 1000) + ttlSec;
-    const params = new URLSearchParams({ exp: String(exp), sig: this.sign(container, key, exp, downloadName ?? '') });
+    const params = new URLSearchParams({
+      exp: String(exp),
+      sig: this.sign(container, key, exp, downloadName ?? ''),
+    });
     if (downloadName) params.set('name', downloadName);
     // the key travels as one path segment (its slashes encoded)
     return `${this.publicBaseUrl}/v1/files/${container}/${encodeURIComponent(key)}?${params}`;
@@ -74,12 +87,15 @@ export class LocalBlobStore extends BlobStore {
   }
 
   private sign(container: string, key: string, exp: number, name: string): string {
-    return createHmac('sha256', this.signingKey).update(`${container}\n${key}\n${exp}\n${name}`).digest('base64url');
+    return createHmac('sha256', this.signingKey)
+      .update(`${container}\n${key}\n${exp}\n${name}`)
+      .digest('base64url');
   }
 
   private path(container: BlobContainer, key: string): string {
     const file = resolve(this.root, container, key);
-    if (!file.startsWith(join(this.root, container) + sep)) throw new ProviderNotFoundError('blob', 'bad file key');
+    if (!file.startsWith(join(this.root, container) + sep))
+      throw new ProviderNotFoundError('blob', 'bad file key');
     return file;
   }
 }

@@ -14,11 +14,21 @@ export class FfmpegAbortedError extends Error {
  * Runs ffmpeg (or ffprobe) as a child process: the event loop stays free while it works,
  * and a run past its timeout is killed rather than left hanging.
  */
-export function runFfmpeg(args: string[], opts: { timeoutMs: number; stdin?: Readable; binary?: string; signal?: AbortSignal }): Promise<{ stdout: string; stderr: string }> {
-  if (opts.signal?.aborted) return Promise.reject(new FfmpegAbortedError(`${opts.binary ?? 'ffmpeg'} not started: stopping`));
+export function runFfmpeg(
+  args: string[],
+  opts: { timeoutMs: number; stdin?: Readable; binary?: string; signal?: AbortSignal },
+): Promise<{ stdout: string; stderr: string }> {
+  if (opts.signal?.aborted)
+    return Promise.reject(
+      new FfmpegAbortedError(`${opts.binary ?? 'ffmpeg'} not started: stopping`),
+    );
   return new Promise((ok, fail) => {
     // the signal kills the child (SIGKILL once aborted): a stop must not wait for a render
-    const child = spawn(opts.binary ?? 'ffmpeg', args, { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], signal: opts.signal, killSignal: 'SIGKILL' });
+    const child = spawn(opts.binary ?? 'ffmpeg', args, {
+      stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      signal: opts.signal,
+      killSignal: 'SIGKILL',
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -37,14 +47,28 @@ export function runFfmpeg(args: string[], opts: { timeoutMs: number; stdin?: Rea
     }
     child.on('error', (err) => {
       clearTimeout(timer);
-      if (opts.signal?.aborted) return fail(new FfmpegAbortedError(`${opts.binary ?? 'ffmpeg'} stopped: the process is stopping`));
+      if (opts.signal?.aborted)
+        return fail(
+          new FfmpegAbortedError(`${opts.binary ?? 'ffmpeg'} stopped: the process is stopping`),
+        );
       fail(new FfmpegError(`could not start ${opts.binary ?? 'ffmpeg'}: ${err.message}`));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (opts.signal?.aborted) return fail(new FfmpegAbortedError(`${opts.binary ?? 'ffmpeg'} stopped: the process is stopping`));
-      if (timedOut) return fail(new FfmpegError(`${opts.binary ?? 'ffmpeg'} killed after ${opts.timeoutMs} ms`));
-      if (code !== 0) return fail(new FfmpegError(`${opts.binary ?? 'ffmpeg'} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      if (opts.signal?.aborted)
+        return fail(
+          new FfmpegAbortedError(`${opts.binary ?? 'ffmpeg'} stopped: the process is stopping`),
+        );
+      if (timedOut)
+        return fail(
+          new FfmpegError(`${opts.binary ?? 'ffmpeg'} killed after ${opts.timeoutMs} ms`),
+        );
+      if (code !== 0)
+        return fail(
+          new FfmpegError(
+            `${opts.binary ?? 'ffmpeg'} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          ),
+        );
       ok({ stdout, stderr });
     });
   });

@@ -29,7 +29,12 @@ export async function providerFetch(
     const reason = timedOut ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
     // refused connections never reached the provider; timeouts and resets may have
     const ambiguous = timedOut || e.cause?.code !== 'ECONNREFUSED';
-    throw new ProviderUnavailableError(provider, `${provider} unreachable: ${reason}`, undefined, ambiguous);
+    throw new ProviderUnavailableError(
+      provider,
+      `${provider} unreachable: ${reason}`,
+      undefined,
+      ambiguous,
+    );
   }
 }
 
@@ -45,17 +50,32 @@ export function parseJson<T>(provider: string, text: string): T {
 export function failForStatus(provider: string, res: ProviderResponse, what: string): never {
   if (res.status === 401 || res.status === 403 || res.status === 400)
     throw new CredentialRefusedError(provider, `${provider} refused the ${what} (${res.status})`);
-  throw new ProviderUnavailableError(provider, `${provider} answered ${res.status}`, retryAfterOf(res));
+  throw new ProviderUnavailableError(
+    provider,
+    `${provider} answered ${res.status}`,
+    retryAfterOf(res),
+  );
 }
 
 /** A JSON call with our Bearer key and, for paid submissions, our Idempotency-Key. */
-export function bearerJson(provider: string, api: { baseUrl: string; apiKey: string; timeoutMs: number }, method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<ProviderResponse> {
+export function bearerJson(
+  provider: string,
+  api: { baseUrl: string; apiKey: string; timeoutMs: number },
+  method: string,
+  path: string,
+  body?: unknown,
+  idempotencyKey?: string,
+): Promise<ProviderResponse> {
   return providerFetch(
     provider,
     `${api.baseUrl}${path}`,
     {
       method,
-      headers: { Authorization: `Bearer ${api.apiKey}`, 'Content-Type': 'application/json', ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}) },
+      headers: {
+        Authorization: `Bearer ${api.apiKey}`,
+        'Content-Type': 'application/json',
+        ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     },
     api.timeoutMs,
@@ -63,7 +83,9 @@ export function bearerJson(provider: string, api: { baseUrl: string; apiKey: str
 }
 
 /** Retry-After in seconds, when the provider sent a usable one (from our response or an SDK's error). */
-export function retryAfterOf(res: { headers?: { get(name: string): string | null } | null } | undefined): number | undefined {
+export function retryAfterOf(
+  res: { headers?: { get(name: string): string | null } | null } | undefined,
+): number | undefined {
   const ra = Number(res?.headers?.get('retry-after'));
   return Number.isFinite(ra) && ra > 0 ? ra : undefined;
 }

@@ -33,7 +33,8 @@ export class BlockedUrlError extends ProviderRejectedError {
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
   let ip = ipaddr.parse(address);
-  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
+  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress())
+    ip = (ip as ipaddr.IPv6).toIPv4Address();
   return ip.range() === 'unicast';
 }
 
@@ -46,8 +47,15 @@ export async function safeFetch(input: string, opts: SafeFetchOptions): Promise<
   let url = parse(input);
   for (let hop = 0; ; hop++) {
     const res = await getOnce(url, opts);
-    if (res.redirect === undefined) return { url: url.toString(), status: res.status, contentType: res.contentType, body: res.body };
-    if (hop >= (opts.maxRedirects ?? 3)) throw new BlockedUrlError(`too many redirects fetching ${input}`);
+    if (res.redirect === undefined)
+      return {
+        url: url.toString(),
+        status: res.status,
+        contentType: res.contentType,
+        body: res.body,
+      };
+    if (hop >= (opts.maxRedirects ?? 3))
+      throw new BlockedUrlError(`too many redirects fetching ${input}`);
     url = parse(new URL(res.redirect, url).toString());
   }
 }
@@ -59,8 +67,10 @@ function parse(input: string): URL {
   } catch {
     throw new BlockedUrlError(`not a URL: ${input.slice(0, 200)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BlockedUrlError(`only http and https URLs can be fetched (got ${url.protocol})`);
-  if (url.username || url.password) throw new BlockedUrlError('URLs with credentials are not fetched');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new BlockedUrlError(`only http and https URLs can be fetched (got ${url.protocol})`);
+  if (url.username || url.password)
+    throw new BlockedUrlError('URLs with credentials are not fetched');
   return url;
 }
 
@@ -71,47 +81,100 @@ function guardedLookup(url: URL, allowHosts: string[]): LookupFunction {
       if (err) return callback(err, '', 0);
       const list = addresses as LookupAddress[];
       const bad = list.find((a) => !isPublicAddress(a.address));
-      if (bad && !allowed) return callback(new BlockedUrlError(`${url.hostname} resolves to ${bad.address}, a private or reserved address: refused`), '', 0);
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+      if (bad && !allowed)
+        return callback(
+          new BlockedUrlError(
+            `${url.hostname} resolves to ${bad.address}, a private or reserved address: refused`,
+          ),
+          '',
+          0,
+        );
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
       callback(null, list[0].address, list[0].family);
     });
   };
 }
 
-function getOnce(url: URL, opts: SafeFetchOptions): Promise<{ status: number; contentType: string | null; body: Buffer; redirect?: string }> {
+function getOnce(
+  url: URL,
+  opts: SafeFetchOptions,
+): Promise<{ status: number; contentType: string | null; body: Buffer; redirect?: string }> {
   // a literal IP never goes through lookup: check it here
   const literal = url.hostname.replace(/^\[|\]$/g, '');
-  if (ipaddr.isValid(literal) && !isPublicAddress(literal) && !(opts.allowHosts ?? []).includes(url.host)) {
-    return Promise.reject(new BlockedUrlError(`${literal} is a private or reserved address: refused`));
+  if (
+    ipaddr.isValid(literal) &&
+    !isPublicAddress(literal) &&
+    !(opts.allowHosts ?? []).includes(url.host)
+  ) {
+    return Promise.reject(
+      new BlockedUrlError(`${literal} is a private or reserved address: refused`),
+    );
   }
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.get(url, { lookup: guardedLookup(url, opts.allowHosts ?? []), timeout: opts.timeoutMs, headers: { 'user-agent': 'CastAD/1.0', accept: opts.accept ?? 'image/*' } }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400 && res.headers.location) {
-        res.resume();
-        return resolve({ status, contentType: null, body: Buffer.alloc(0), redirect: res.headers.location });
-      }
-      const declared = Number(res.headers['content-length'] ?? 0);
-      if (declared > opts.maxBytes) {
-        res.destroy();
-        return reject(tooLarge(opts.maxBytes));
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > opts.maxBytes) {
+    const req = lib.get(
+      url,
+      {
+        lookup: guardedLookup(url, opts.allowHosts ?? []),
+        timeout: opts.timeoutMs,
+        headers: { 'user-agent': 'CastAD/1.0', accept: opts.accept ?? 'image/*' },
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400 && res.headers.location) {
+          res.resume();
+          return resolve({
+            status,
+            contentType: null,
+            body: Buffer.alloc(0),
+            redirect: res.headers.location,
+          });
+        }
+        const declared = Number(res.headers['content-length'] ?? 0);
+        if (declared > opts.maxBytes) {
           res.destroy();
-          reject(tooLarge(opts.maxBytes));
-        } else chunks.push(c);
-      });
-      res.on('end', () => resolve({ status, contentType: (res.headers['content-type'] as string | undefined) ?? null, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new ProviderUnavailableError('fetch', `${url.host} did not answer within ${opts.timeoutMs} ms`)));
-    req.on('error', (err) => reject(err instanceof BlockedUrlError || err instanceof ProviderUnavailableError ? err : new ProviderUnavailableError('fetch', `could not fetch ${url.host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`)));
+          return reject(tooLarge(opts.maxBytes));
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > opts.maxBytes) {
+            res.destroy();
+            reject(tooLarge(opts.maxBytes));
+          } else chunks.push(c);
+        });
+        res.on('end', () =>
+          resolve({
+            status,
+            contentType: (res.headers['content-type'] as string | undefined) ?? null,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(
+        new ProviderUnavailableError(
+          'fetch',
+          `${url.host} did not answer within ${opts.timeoutMs} ms`,
+        ),
+      ),
+    );
+    req.on('error', (err) =>
+      reject(
+        err instanceof BlockedUrlError || err instanceof ProviderUnavailableError
+          ? err
+          : new ProviderUnavailableError(
+              'fetch',
+              `could not fetch ${url.host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`,
+            ),
+      ),
+    );
   });
 }
 
-const tooLarge = (max: number) => new ProviderRejectedError('fetch', `the file is larger than ${max} bytes (the limit)`);
+const tooLarge = (max: number) =>
+  new ProviderRejectedError('fetch', `the file is larger than ${max} bytes (the limit)`);

@@ -37,8 +37,17 @@ export class KakaoHttpIdentity extends KakaoIdentity {
   }
 
   private async get(path: string, accessToken: string) {
-    if (!this.cfg) throw new ProviderUnavailableError('kakao', 'Kakao login is not configured (KAKAO_CLIENT_ID)');
-    const res = await providerFetch('kakao', `${this.cfg.apiUrl}${path}`, { headers: { Authorization: `Bearer ${accessToken}` } }, this.cfg.timeoutMs);
+    if (!this.cfg)
+      throw new ProviderUnavailableError(
+        'kakao',
+        'Kakao login is not configured (KAKAO_CLIENT_ID)',
+      );
+    const res = await providerFetch(
+      'kakao',
+      `${this.cfg.apiUrl}${path}`,
+      { headers: { Authorization: `Bearer ${accessToken}` } },
+      this.cfg.timeoutMs,
+    );
     if (res.status !== 200) failForStatus('kakao', res, 'Kakao access token');
     return res;
   }

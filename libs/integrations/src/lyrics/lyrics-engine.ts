@@ -34,5 +34,8 @@ export interface Usage {
 /** Writes Korean jingle lyrics for a store. */
 export abstract class LyricsEngine {
   abstract readonly name: string;
-  abstract write(req: LyricsRequest, idempotencyKey: string): Promise<{ lyrics: LyricsDraft; usage: Usage }>;
+  abstract write(
+    req: LyricsRequest,
+    idempotencyKey: string,
+  ): Promise<{ lyrics: LyricsDraft; usage: Usage }>;
 }

@@ -51,11 +51,21 @@ export class OpenAiLyricsEngine extends LyricsEngine {
 
   constructor(private readonly cfg: OpenAiConfig) {
     super();
-    this.client = new OpenAI({ apiKey: cfg.apiKey, baseURL: cfg.baseUrl, timeout: cfg.timeoutMs, maxRetries: cfg.maxRetries });
+    this.client = new OpenAI({
+      apiKey: cfg.apiKey,
+      baseURL: cfg.baseUrl,
+      timeout: cfg.timeoutMs,
+      maxRetries: cfg.maxRetries,
+    });
   }
 
-  async write(req: LyricsRequest, idempotencyKey: string): Promise<{ lyrics: LyricsDraft; usage: Usage }> {
-    const ownerText = [req.hints, ...req.keywords, req.store.pitch].filter((t): t is string => !!t?.trim()).join('\n');
+  async write(
+    req: LyricsRequest,
+    idempotencyKey: string,
+  ): Promise<{ lyrics: LyricsDraft; usage: Usage }> {
+    const ownerText = [req.hints, ...req.keywords, req.store.pitch]
+      .filter((t): t is string => !!t?.trim())
+      .join('\n');
     if (ownerText) await this.moderate(ownerText);
     const completion = await this.call(() =>
       this.client.chat.completions.create(
@@ -66,26 +76,48 @@ export class OpenAiLyricsEngine extends LyricsEngine {
             { role: 'system', content: SYSTEM_PROMPT },
             { role: 'user', content: userPrompt(req) },
           ],
-          response_format: { type: 'json_schema', json_schema: { name: 'jingle_lyrics', strict: true, schema: LYRICS_SCHEMA } },
+          response_format: {
+            type: 'json_schema',
+            json_schema: { name: 'jingle_lyrics', strict: true, schema: LYRICS_SCHEMA },
+          },
         },
         { headers: { 'Idempotency-Key': idempotencyKey } },
       ),
     );
     const choice = completion.choices?.[0];
     if (!choice) throw new ProviderUnavailableError('openai', 'openai answered without a choice');
-    if (choice.message?.refusal) throw new ProviderRejectedError('openai', `openai refused to write these lyrics: ${choice.message.refusal}`);
-    if (choice.finish_reason === 'content_filter') throw new ProviderRejectedError('openai', 'openai’s content filter stopped these lyrics');
-    if (choice.finish_reason === 'length') throw new ProviderUnavailableError('openai', 'openai ran out of tokens before finishing the lyrics');
+    if (choice.message?.refusal)
+      throw new ProviderRejectedError(
+        'openai',
+        `openai refused to write these lyrics: ${choice.message.refusal}`,
+      );
+    if (choice.finish_reason === 'content_filter')
+      throw new ProviderRejectedError('openai', 'openai’s content filter stopped these lyrics');
+    if (choice.finish_reason === 'length')
+      throw new ProviderUnavailableError(
+        'openai',
+        'openai ran out of tokens before finishing the lyrics',
+      );
     const lyrics = parseLyrics(choice.message?.content);
-    return { lyrics, usage: { unit: '1k_tokens', units: (completion.usage?.total_tokens ?? 0) / 1000 } };
+    return {
+      lyrics,
+      usage: { unit: '1k_tokens', units: (completion.usage?.total_tokens ?? 0) / 1000 },
+    };
   }
 
   private async moderate(input: string): Promise<void> {
-    const res = await this.call(() => this.client.moderations.create({ model: this.cfg.moderationModel, input }));
+    const res = await this.call(() =>
+      this.client.moderations.create({ model: this.cfg.moderationModel, input }),
+    );
     const flagged = res.results?.find((r) => r.flagged);
     if (flagged) {
-      const categories = Object.entries(flagged.categories ?? {}).filter(([, on]) => on).map(([c]) => c);
-      throw new ProviderRejectedError('openai', `the owner’s text was refused by moderation (${categories.join(', ') || 'flagged'}); change the hints or keywords and try again`);
+      const categories = Object.entries(flagged.categories ?? {})
+        .filter(([, on]) => on)
+        .map(([c]) => c);
+      throw new ProviderRejectedError(
+        'openai',
+        `the owner’s text was refused by moderation (${categories.join(', ') || 'flagged'}); change the hints or keywords and try again`,
+      );
     }
   }
 
@@ -101,15 +133,38 @@ export class OpenAiLyricsEngine extends LyricsEngine {
 
 function toProviderError(err: unknown): Error {
   if (err instanceof ProviderError) return err;
-  if (err instanceof APIConnectionTimeoutError) return new ProviderUnavailableError('openai', 'openai did not answer in time', undefined, true);
-  if (err instanceof APIConnectionError) return new ProviderUnavailableError('openai', `openai unreachable: ${err.message}`, undefined, true);
+  if (err instanceof APIConnectionTimeoutError)
+    return new ProviderUnavailableError('openai', 'openai did not answer in time', undefined, true);
+  if (err instanceof APIConnectionError)
+    return new ProviderUnavailableError(
+      'openai',
+      `openai unreachable: ${err.message}`,
+      undefined,
+      true,
+    );
   if (err instanceof APIError) {
     const code = (err.error as { code?: string } | undefined)?.code ?? err.code;
     const msg = (err.error as { message?: string } | undefined)?.message ?? err.message;
-    if (err.status === 401 || err.status === 403) return new ProviderRejectedError('openai', `openai refused our API key (${err.status}${code ? ` ${code}` : ''})`);
-    if (err.status === 429 && code === 'insufficient_quota') return new ProviderRejectedError('openai', 'openai: the account is out of credit (insufficient_quota)');
-    if (err.status === 429 || (err.status ?? 0) >= 500) return new ProviderUnavailableError('openai', `openai answered ${err.status}: ${msg}`, retryAfterOf(err));
-    return new ProviderRejectedError('openai', `openai refused the request (${err.status}): ${msg}`);
+    if (err.status === 401 || err.status === 403)
+      return new ProviderRejectedError(
+        'openai',
+        `openai refused our API key (${err.status}${code ? ` ${code}` : ''})`,
+      );
+    if (err.status === 429 && code === 'insufficient_quota')
+      return new ProviderRejectedError(
+        'openai',
+        'openai: the account is out of credit (insufficient_quota)',
+      );
+    if (err.status === 429 || (err.status ?? 0) >= 500)
+      return new ProviderUnavailableError(
+        'openai',
+        `openai answered ${err.status}: ${msg}`,
+        retryAfterOf(err),
+      );
+    return new ProviderRejectedError(
+      'openai',
+      `openai refused the request (${err.status}): ${msg}`,
+    );
   }
   return new ProviderUnavailableError('openai', `openai call failed: ${(err as Error).message}`);
 }
@@ -125,11 +180,18 @@ function parseLyrics(content: string | null | undefined): LyricsDraft {
   const sections = Array.isArray(d.sections)
     ? d.sections
         .filter((s) => s && typeof s.name === 'string' && Array.isArray(s.lines))
-        .map((s) => ({ name: s.name, lines: s.lines.filter((l): l is string => typeof l === 'string' && l.trim() !== '').map((l) => Array.from(l.trim()).slice(0, MAX_LINE_CHARS).join('')).slice(0, MAX_LINES) }))
+        .map((s) => ({
+          name: s.name,
+          lines: s.lines
+            .filter((l): l is string => typeof l === 'string' && l.trim() !== '')
+            .map((l) => Array.from(l.trim()).slice(0, MAX_LINE_CHARS).join(''))
+            .slice(0, MAX_LINES),
+        }))
         .filter((s) => s.lines.length > 0)
         .slice(0, MAX_SECTIONS)
     : [];
-  if (typeof d.title !== 'string' || !d.title.trim() || sections.length === 0) throw new ProviderUnavailableError('openai', 'openai sent lyrics without a title or lines');
+  if (typeof d.title !== 'string' || !d.title.trim() || sections.length === 0)
+    throw new ProviderUnavailableError('openai', 'openai sent lyrics without a title or lines');
   return { title: d.title.trim().slice(0, 100), sections };
 }
 
@@ -146,7 +208,11 @@ function userPrompt(req: LyricsRequest): string {
     `가게 이름: ${s.name}`,
     s.category && `업종: ${s.category}`,
     (s.roadAddress ?? s.address) && `주소: ${s.roadAddress ?? s.address}`,
-    s.menu?.length && `메뉴: ${s.menu.slice(0, 8).map((m) => m.name).join(', ')}`,
+    s.menu?.length &&
+      `메뉴: ${s.menu
+        .slice(0, 8)
+        .map((m) => m.name)
+        .join(', ')}`,
     s.hours && `영업시간: ${s.hours}`,
     s.description && `소개: ${s.description.slice(0, 300)}`,
     s.pitch && `사장님 한마디: ${s.pitch.slice(0, 300)}`,

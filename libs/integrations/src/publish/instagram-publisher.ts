@@ -1,6 +1,16 @@
-import { CredentialRefusedError, ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
+import {
+  CredentialRefusedError,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+} from '../provider-errors';
 import { parseJson, providerFetch, ProviderResponse, retryAfterOf } from '../http/provider-http';
-import { PublishMeta, PublishProgress, PublishSource, SocialGrant, VideoPublisher } from './video-publisher';
+import {
+  PublishMeta,
+  PublishProgress,
+  PublishSource,
+  SocialGrant,
+  VideoPublisher,
+} from './video-publisher';
 
 export interface InstagramConfig {
   appId: string;
@@ -36,18 +46,53 @@ export class InstagramPublisher extends VideoPublisher {
   }
 
   authorizeUrl(state: string, redirectUri: string): string {
-    const q = new URLSearchParams({ client_id: this.cfg.appId, redirect_uri: redirectUri, response_type: 'code', scope: SCOPES, state });
+    const q = new URLSearchParams({
+      client_id: this.cfg.appId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: SCOPES,
+      state,
+    });
     return `${this.cfg.authUrl}?${q}`;
   }
 
   async exchangeCode(code: string, redirectUri: string): Promise<SocialGrant> {
-    const form = new URLSearchParams({ client_id: this.cfg.appId, client_secret: this.cfg.appSecret, grant_type: 'authorization_code', redirect_uri: redirectUri, code });
+    const form = new URLSearchParams({
+      client_id: this.cfg.appId,
+      client_secret: this.cfg.appSecret,
+      grant_type: 'authorization_code',
+      redirect_uri: redirectUri,
+      code,
+    });
     const short = await this.json<{ access_token: string; user_id: string | number }>(
-      await providerFetch('instagram', this.cfg.tokenUrl, { method: 'POST', body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, this.cfg.timeoutMs),
+      await providerFetch(
+        'instagram',
+        this.cfg.tokenUrl,
+        {
+          method: 'POST',
+          body: form,
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        },
+        this.cfg.timeoutMs,
+      ),
       'the authorization code',
     );
-    const long = await this.graph<{ access_token: string; expires_in: number }>('GET', '/access_token', { grant_type: 'ig_exchange_token', client_secret: this.cfg.appSecret, access_token: short.access_token }, 'the token exchange');
-    const me = await this.graph<{ user_id?: string; id?: string; username?: string }>('GET', '/me', { fields: 'user_id,username', access_token: long.access_token }, 'the account lookup');
+    const long = await this.graph<{ access_token: string; expires_in: number }>(
+      'GET',
+      '/access_token',
+      {
+        grant_type: 'ig_exchange_token',
+        client_secret: this.cfg.appSecret,
+        access_token: short.access_token,
+      },
+      'the token exchange',
+    );
+    const me = await this.graph<{ user_id?: string; id?: string; username?: string }>(
+      'GET',
+      '/me',
+      { fields: 'user_id,username', access_token: long.access_token },
+      'the account lookup',
+    );
     return {
       externalId: String(me.user_id ?? me.id ?? short.user_id),
       displayName: me.username ?? null,
@@ -59,29 +104,70 @@ export class InstagramPublisher extends VideoPublisher {
 
   async fresh(grant: SocialGrant): Promise<SocialGrant> {
     if (!grant.expiresAt || grant.expiresAt.getTime() > Date.now() + REFRESH_AHEAD_MS) return grant;
-    if (grant.expiresAt.getTime() <= Date.now()) throw new CredentialRefusedError('instagram', 'the Instagram token expired: connect the account again');
-    const r = await this.graph<{ access_token: string; expires_in: number }>('GET', '/refresh_access_token', { grant_type: 'ig_refresh_token', access_token: grant.accessToken }, 'the token refresh');
-    return { ...grant, accessToken: r.access_token, expiresAt: new Date(Date.now() + r.expires_in * 1000) };
+    if (grant.expiresAt.getTime() <= Date.now())
+      throw new CredentialRefusedError(
+        'instagram',
+        'the Instagram token expired: connect the account again',
+      );
+    const r = await this.graph<{ access_token: string; expires_in: number }>(
+      'GET',
+      '/refresh_access_token',
+      { grant_type: 'ig_refresh_token', access_token: grant.accessToken },
+      'the token refresh',
+    );
+    return {
+      ...grant,
+      accessToken: r.access_token,
+      expiresAt: new Date(Date.now() + r.expires_in * 1000),
+    };
   }
 
-  async publish(grant: SocialGrant, source: PublishSource, meta: PublishMeta, session: string | null, onSession?: (session: string) => Promise<void>): Promise<PublishProgress> {
+  async publish(
+    grant: SocialGrant,
+    source: PublishSource,
+    meta: PublishMeta,
+    session: string | null,
+    onSession?: (session: string) => Promise<void>,
+  ): Promise<PublishProgress> {
     const token = grant.accessToken;
     if (!session) {
       // checked first: a container made past the limit would only fail at publish time
-      const limit = await this.graph<{ data?: { quota_usage?: number; config?: { quota_total?: number } }[] }>('GET', `/${grant.externalId}/content_publishing_limit`, { fields: 'quota_usage,config', access_token: token }, 'the publishing limit');
+      const limit = await this.graph<{
+        data?: { quota_usage?: number; config?: { quota_total?: number } }[];
+      }>(
+        'GET',
+        `/${grant.externalId}/content_publishing_limit`,
+        { fields: 'quota_usage,config', access_token: token },
+        'the publishing limit',
+      );
       const used = limit.data?.[0]?.quota_usage ?? 0;
       const total = limit.data?.[0]?.config?.quota_total ?? 50;
-      if (used >= total) throw new ProviderRejectedError('instagram', `Instagram allows ${total} API posts per account in 24 hours and ${used} were used: try again later`);
+      if (used >= total)
+        throw new ProviderRejectedError(
+          'instagram',
+          `Instagram allows ${total} API posts per account in 24 hours and ${used} were used: try again later`,
+        );
       const container = await this.graph<{ id: string }>(
         'POST',
         `/${grant.externalId}/media`,
-        { media_type: 'REELS', video_url: await source.url(), caption: caption(meta), share_to_feed: 'true', access_token: token },
+        {
+          media_type: 'REELS',
+          video_url: await source.url(),
+          caption: caption(meta),
+          share_to_feed: 'true',
+          access_token: token,
+        },
         'the Reels container',
       );
       session = container.id;
       await onSession?.(session);
     }
-    const st = await this.graph<{ status_code?: string; status?: string }>('GET', `/${session}`, { fields: 'status_code,status', access_token: token }, 'the container status');
+    const st = await this.graph<{ status_code?: string; status?: string }>(
+      'GET',
+      `/${session}`,
+      { fields: 'status_code,status', access_token: token },
+      'the container status',
+    );
     switch (st.status_code) {
       case 'IN_PROGRESS':
         return { status: 'processing', session };
@@ -90,21 +176,56 @@ export class InstagramPublisher extends VideoPublisher {
       case 'PUBLISHED':
         throw new ProviderRejectedError('instagram', 'this container was already published');
       case 'EXPIRED':
-        throw new ProviderRejectedError('instagram', 'the Instagram container expired (24 h) before it was published');
+        throw new ProviderRejectedError(
+          'instagram',
+          'the Instagram container expired (24 h) before it was published',
+        );
       default:
-        throw new ProviderRejectedError('instagram', `Instagram could not process the video: ${st.status ?? st.status_code ?? 'unknown error'}`);
+        throw new ProviderRejectedError(
+          'instagram',
+          `Instagram could not process the video: ${st.status ?? st.status_code ?? 'unknown error'}`,
+        );
     }
-    const media = await this.graph<{ id: string }>('POST', `/${grant.externalId}/media_publish`, { creation_id: session, access_token: token }, 'the publish');
-    const post = await this.graph<{ permalink?: string }>('GET', `/${media.id}`, { fields: 'permalink', access_token: token }, 'the permalink');
-    return { status: 'published', externalId: media.id, postUrl: post.permalink ?? `https://www.instagram.com/reel/${media.id}/` };
+    const media = await this.graph<{ id: string }>(
+      'POST',
+      `/${grant.externalId}/media_publish`,
+      { creation_id: session, access_token: token },
+      'the publish',
+    );
+    const post = await this.graph<{ permalink?: string }>(
+      'GET',
+      `/${media.id}`,
+      { fields: 'permalink', access_token: token },
+      'the permalink',
+    );
+    return {
+      status: 'published',
+      externalId: media.id,
+      postUrl: post.permalink ?? `https://www.instagram.com/reel/${media.id}/`,
+    };
   }
 
-  private async graph<T>(method: 'GET' | 'POST', path: string, params: Record<string, string>, what: string): Promise<T> {
+  private async graph<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    params: Record<string, string>,
+    what: string,
+  ): Promise<T> {
     const q = new URLSearchParams(params);
     const res =
       method === 'GET'
-        ? await providerFetch('instagram', `${this.cfg.graphUrl}${path}?${q}`, { method }, this.cfg.timeoutMs)
-        : await providerFetch('instagram', `${this.cfg.graphUrl}${path}`, { method, body: q, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, this.cfg.timeoutMs);
+        ? await providerFetch(
+            'instagram',
+            `${this.cfg.graphUrl}${path}?${q}`,
+            { method },
+            this.cfg.timeoutMs,
+          )
+        : await providerFetch(
+            'instagram',
+            `${this.cfg.graphUrl}${path}`,
+            { method, body: q, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+            this.cfg.timeoutMs,
+          );
     return this.json<T>(res, what);
   }
 
@@ -118,9 +239,21 @@ export class InstagramPublisher extends VideoPublisher {
     }
     const e = body.error ?? {};
     const msg = `Instagram refused ${what} (${res.status}${e.code ? ` code ${e.code}` : ''}): ${e.message ?? 'no message'}`;
-    if (e.code === 190 || res.status === 401) throw new CredentialRefusedError('instagram', `the Instagram token is invalid or expired: connect the account again (${e.message ?? res.status})`);
-    if ((e.code !== undefined && RATE_LIMIT_CODES.has(e.code)) || res.status === 429 || res.status >= 500)
-      throw new ProviderUnavailableError('instagram', msg, retryAfterOf(res) ?? (res.status >= 500 ? undefined : 60));
+    if (e.code === 190 || res.status === 401)
+      throw new CredentialRefusedError(
+        'instagram',
+        `the Instagram token is invalid or expired: connect the account again (${e.message ?? res.status})`,
+      );
+    if (
+      (e.code !== undefined && RATE_LIMIT_CODES.has(e.code)) ||
+      res.status === 429 ||
+      res.status >= 500
+    )
+      throw new ProviderUnavailableError(
+        'instagram',
+        msg,
+        retryAfterOf(res) ?? (res.status >= 500 ? undefined : 60),
+      );
     throw new ProviderRejectedError('instagram', msg);
   }
 }

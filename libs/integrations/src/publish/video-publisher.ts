@@ -44,7 +44,13 @@ export abstract class VideoPublisher {
   /** Renews the tokens when they are close to expiry; returns the same grant otherwise. */
   abstract fresh(grant: SocialGrant): Promise<SocialGrant>;
   /** Starts (or, given the session of an earlier attempt, resumes) a publication. */
-  abstract publish(grant: SocialGrant, source: PublishSource, meta: PublishMeta, session: string | null, onSession?: (session: string) => Promise<void>): Promise<PublishProgress>;
+  abstract publish(
+    grant: SocialGrant,
+    source: PublishSource,
+    meta: PublishMeta,
+    session: string | null,
+    onSession?: (session: string) => Promise<void>,
+  ): Promise<PublishProgress>;
 }
 
 /** The platforms this deployment publishes to (those whose app credentials are configured). */

@@ -1,8 +1,19 @@
 import { google } from 'googleapis';
 import type { Auth } from 'googleapis';
-import { CredentialRefusedError, ProviderError, ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
+import {
+  CredentialRefusedError,
+  ProviderError,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+} from '../provider-errors';
 import { retryAfterOf } from '../http/provider-http';
-import { PublishMeta, PublishProgress, PublishSource, SocialGrant, VideoPublisher } from './video-publisher';
+import {
+  PublishMeta,
+  PublishProgress,
+  PublishSource,
+  SocialGrant,
+  VideoPublisher,
+} from './video-publisher';
 
 export interface YouTubeConfig {
   clientId: string;
@@ -14,7 +25,10 @@ export interface YouTubeConfig {
   timeoutMs: number;
 }
 
-const SCOPES = ['https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtube.readonly'];
+const SCOPES = [
+  'https://www.googleapis.com/auth/youtube.upload',
+  'https://www.googleapis.com/auth/youtube.readonly',
+];
 /** an upload interrupted this many times in one attempt is left for the next attempt to resume */
 const RESUMES_PER_ATTEMPT = 3;
 
@@ -41,18 +55,37 @@ export class YouTubePublisher extends VideoPublisher {
   }
 
   authorizeUrl(state: string, redirectUri: string): string {
-    return this.client(redirectUri).generateAuthUrl({ access_type: 'offline', prompt: 'consent', scope: SCOPES, state, include_granted_scopes: true });
+    return this.client(redirectUri).generateAuthUrl({
+      access_type: 'offline',
+      prompt: 'consent',
+      scope: SCOPES,
+      state,
+      include_granted_scopes: true,
+    });
   }
 
   async exchangeCode(code: string, redirectUri: string): Promise<SocialGrant> {
     const auth = this.client(redirectUri);
     const { tokens } = await guard(() => auth.getToken(code), 'the authorization code');
-    if (!tokens.access_token) throw new ProviderUnavailableError('youtube', 'google answered without an access token');
+    if (!tokens.access_token)
+      throw new ProviderUnavailableError('youtube', 'google answered without an access token');
     auth.setCredentials(tokens);
-    const yt = google.youtube({ version: 'v3', auth, rootUrl: this.cfg.apiUrl, timeout: this.cfg.timeoutMs });
-    const res = await guard(() => yt.channels.list({ part: ['snippet'], mine: true }), 'the channel lookup');
+    const yt = google.youtube({
+      version: 'v3',
+      auth,
+      rootUrl: this.cfg.apiUrl,
+      timeout: this.cfg.timeoutMs,
+    });
+    const res = await guard(
+      () => yt.channels.list({ part: ['snippet'], mine: true }),
+      'the channel lookup',
+    );
     const channel = res.data.items?.[0];
-    if (!channel?.id) throw new ProviderRejectedError('youtube', 'this Google account has no YouTube channel: create one, then connect again');
+    if (!channel?.id)
+      throw new ProviderRejectedError(
+        'youtube',
+        'this Google account has no YouTube channel: create one, then connect again',
+      );
     return {
       externalId: channel.id,
       displayName: channel.snippet?.title ?? null,
@@ -64,13 +97,28 @@ export class YouTubePublisher extends VideoPublisher {
 
   async fresh(grant: SocialGrant): Promise<SocialGrant> {
     if (grant.expiresAt && grant.expiresAt.getTime() > Date.now() + 60_000) return grant;
-    if (!grant.refreshToken) throw new CredentialRefusedError('youtube', 'YouTube access expired and no refresh token was granted: connect the account again');
+    if (!grant.refreshToken)
+      throw new CredentialRefusedError(
+        'youtube',
+        'YouTube access expired and no refresh token was granted: connect the account again',
+      );
     const auth = this.authorized(grant);
     const { credentials } = await guard(() => auth.refreshAccessToken(), 'the refresh token');
-    return { ...grant, accessToken: credentials.access_token!, refreshToken: credentials.refresh_token ?? grant.refreshToken, expiresAt: credentials.expiry_date ? new Date(credentials.expiry_date) : null };
+    return {
+      ...grant,
+      accessToken: credentials.access_token!,
+      refreshToken: credentials.refresh_token ?? grant.refreshToken,
+      expiresAt: credentials.expiry_date ? new Date(credentials.expiry_date) : null,
+    };
   }
 
-  async publish(grant: SocialGrant, source: PublishSource, meta: PublishMeta, session: string | null, onSession?: (session: string) => Promise<void>): Promise<PublishProgress> {
+  async publish(
+    grant: SocialGrant,
+    source: PublishSource,
+    meta: PublishMeta,
+    session: string | null,
+    onSession?: (session: string) => Promise<void>,
+  ): Promise<PublishProgress> {
     const auth = this.authorized(grant);
     let url = session;
     let offset = 0;
@@ -86,7 +134,8 @@ export class YouTubePublisher extends VideoPublisher {
       try {
         return await this.send(auth, url, source, offset);
       } catch (err) {
-        if (!(err instanceof ProviderUnavailableError) || tries + 1 >= RESUMES_PER_ATTEMPT) throw err;
+        if (!(err instanceof ProviderUnavailableError) || tries + 1 >= RESUMES_PER_ATTEMPT)
+          throw err;
         const done = await this.status(auth, url, source.bytes);
         if (typeof done !== 'number') return done;
         offset = done;
@@ -96,19 +145,39 @@ export class YouTubePublisher extends VideoPublisher {
 
   private authorized(grant: SocialGrant): Auth.OAuth2Client {
     const auth = this.client();
-    auth.setCredentials({ access_token: grant.accessToken, refresh_token: grant.refreshToken ?? undefined, expiry_date: grant.expiresAt?.getTime() });
+    auth.setCredentials({
+      access_token: grant.accessToken,
+      refresh_token: grant.refreshToken ?? undefined,
+      expiry_date: grant.expiresAt?.getTime(),
+    });
     return auth;
   }
 
-  private async startSession(auth: Auth.OAuth2Client, source: PublishSource, meta: PublishMeta): Promise<string> {
+  private async startSession(
+    auth: Auth.OAuth2Client,
+    source: PublishSource,
+    meta: PublishMeta,
+  ): Promise<string> {
     const res = await guard(
       () =>
         auth.request({
           url: `${this.cfg.apiUrl}upload/youtube/v3/videos?uploadType=resumable&part=snippet,status`,
           method: 'POST',
-          headers: { 'X-Upload-Content-Length': String(source.bytes), 'X-Upload-Content-Type': source.contentType, 'Content-Type': 'application/json; charset=UTF-8' },
+          headers: {
+            'X-Upload-Content-Length': String(source.bytes),
+            'X-Upload-Content-Type': source.contentType,
+            'Content-Type': 'application/json; charset=UTF-8',
+          },
           data: {
-            snippet: { title: cleanTitle(meta.title), description: Buffer.from(meta.description).subarray(0, 5000).toString().replace(/\uFFFD$/, ''), tags: meta.tags.slice(0, 30), categoryId: '22' },
+            snippet: {
+              title: cleanTitle(meta.title),
+              description: Buffer.from(meta.description)
+                .subarray(0, 5000)
+                .toString()
+                .replace(/\uFFFD$/, ''),
+              tags: meta.tags.slice(0, 30),
+              categoryId: '22',
+            },
             status: { privacyStatus: meta.privacy, selfDeclaredMadeForKids: false },
           },
           timeout: this.cfg.timeoutMs,
@@ -116,19 +185,37 @@ export class YouTubePublisher extends VideoPublisher {
       'the upload',
     );
     const location = res.headers.get('location');
-    if (!location) throw new ProviderUnavailableError('youtube', 'YouTube opened no upload session (no Location header)');
+    if (!location)
+      throw new ProviderUnavailableError(
+        'youtube',
+        'YouTube opened no upload session (no Location header)',
+      );
     return location;
   }
 
   /** Sends the bytes from `offset`; a 200/201 is the finished video. */
-  private async send(auth: Auth.OAuth2Client, url: string, source: PublishSource, offset: number): Promise<PublishProgress> {
+  private async send(
+    auth: Auth.OAuth2Client,
+    url: string,
+    source: PublishSource,
+    offset: number,
+  ): Promise<PublishProgress> {
     const body = await source.open(offset);
     const res = await guard(
       () =>
-        auth.request<{ id?: string; status?: { uploadStatus?: string; rejectionReason?: string; failureReason?: string } }>({
+        auth.request<{
+          id?: string;
+          status?: { uploadStatus?: string; rejectionReason?: string; failureReason?: string };
+        }>({
           url,
           method: 'PUT',
-          headers: { 'Content-Type': source.contentType, 'Content-Length': String(source.bytes - offset), ...(offset > 0 ? { 'Content-Range': `bytes ${offset}-${source.bytes - 1}/${source.bytes}` } : {}) },
+          headers: {
+            'Content-Type': source.contentType,
+            'Content-Length': String(source.bytes - offset),
+            ...(offset > 0
+              ? { 'Content-Range': `bytes ${offset}-${source.bytes - 1}/${source.bytes}` }
+              : {}),
+          },
           data: body,
           // a whole video may take a while; the SDK's retry would resend from byte 0
           retry: false,
@@ -140,9 +227,20 @@ export class YouTubePublisher extends VideoPublisher {
   }
 
   /** Asks how much of an interrupted upload arrived: the offset to go on from, or the finished video. */
-  private async status(auth: Auth.OAuth2Client, url: string, total: number): Promise<number | PublishProgress> {
+  private async status(
+    auth: Auth.OAuth2Client,
+    url: string,
+    total: number,
+  ): Promise<number | PublishProgress> {
     const res = await guard(
-      () => auth.request<{ id?: string; status?: { uploadStatus?: string } }>({ url, method: 'PUT', headers: { 'Content-Range': `bytes */${total}`, 'Content-Length': '0' }, retry: false, validateStatus: (s) => s === 200 || s === 201 || s === 308 }),
+      () =>
+        auth.request<{ id?: string; status?: { uploadStatus?: string } }>({
+          url,
+          method: 'PUT',
+          headers: { 'Content-Range': `bytes */${total}`, 'Content-Length': '0' },
+          retry: false,
+          validateStatus: (s) => s === 200 || s === 201 || s === 308,
+        }),
       'the upload',
     );
     if (res.status !== 308) return finished(res.data);
@@ -151,11 +249,23 @@ export class YouTubePublisher extends VideoPublisher {
   }
 }
 
-function finished(video: { id?: string; status?: { uploadStatus?: string; rejectionReason?: string; failureReason?: string } }): PublishProgress {
+function finished(video: {
+  id?: string;
+  status?: { uploadStatus?: string; rejectionReason?: string; failureReason?: string };
+}): PublishProgress {
   const s = video.status?.uploadStatus;
-  if (!video.id) throw new ProviderUnavailableError('youtube', 'YouTube finished the upload without a video id');
-  if (s === 'failed' || s === 'rejected') throw new ProviderRejectedError('youtube', `YouTube ${s} the video${video.status?.rejectionReason ? ` (${video.status.rejectionReason})` : video.status?.failureReason ? ` (${video.status.failureReason})` : ''}`);
-  return { status: 'published', externalId: video.id, postUrl: `https://www.youtube.com/shorts/${video.id}` };
+  if (!video.id)
+    throw new ProviderUnavailableError('youtube', 'YouTube finished the upload without a video id');
+  if (s === 'failed' || s === 'rejected')
+    throw new ProviderRejectedError(
+      'youtube',
+      `YouTube ${s} the video${video.status?.rejectionReason ? ` (${video.status.rejectionReason})` : video.status?.failureReason ? ` (${video.status.failureReason})` : ''}`,
+    );
+  return {
+    status: 'published',
+    externalId: video.id,
+    postUrl: `https://www.youtube.com/shorts/${video.id}`,
+  };
 }
 
 /** YouTube refuses titles over 100 characters or with angle brackets. */
@@ -169,18 +279,53 @@ async function guard<T>(fn: () => Promise<T>, what: string): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof ProviderError) throw err;
-    const e = err as { status?: number; response?: { status?: number; headers?: Headers; data?: any }; code?: string; message?: string };
+    const e = err as {
+      status?: number;
+      response?: { status?: number; headers?: Headers; data?: any };
+      code?: string;
+      message?: string;
+    };
     const status = e.status ?? e.response?.status;
     const data = e.response?.data;
-    const reason: string | undefined = data?.error?.errors?.[0]?.reason ?? (typeof data?.error === 'string' ? data.error : undefined);
-    if (reason === 'invalid_client') throw new ProviderRejectedError('youtube', 'Google refused our OAuth client: check GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET');
-    if (reason === 'invalid_grant') throw new CredentialRefusedError('youtube', 'YouTube access was revoked or expired: connect the account again');
-    if (reason === 'quotaExceeded' || reason === 'uploadLimitExceeded' || (reason === 'rateLimitExceeded' && status === 403))
-      throw new ProviderRejectedError('youtube', `YouTube's upload limit is used up (${reason}): uploads are scarce (about 100 a day per project); try again tomorrow`);
-    if (status === 401) throw new CredentialRefusedError('youtube', `YouTube refused our access token for ${what}: connect the account again`);
-    if (status === 404) throw new ProviderRejectedError('youtube', `YouTube no longer knows ${what} (404)`);
+    const reason: string | undefined =
+      data?.error?.errors?.[0]?.reason ??
+      (typeof data?.error === 'string' ? data.error : undefined);
+    if (reason === 'invalid_client')
+      throw new ProviderRejectedError(
+        'youtube',
+        'Google refused our OAuth client: check GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET',
+      );
+    if (reason === 'invalid_grant')
+      throw new CredentialRefusedError(
+        'youtube',
+        'YouTube access was revoked or expired: connect the account again',
+      );
+    if (
+      reason === 'quotaExceeded' ||
+      reason === 'uploadLimitExceeded' ||
+      (reason === 'rateLimitExceeded' && status === 403)
+    )
+      throw new ProviderRejectedError(
+        'youtube',
+        `YouTube's upload limit is used up (${reason}): uploads are scarce (about 100 a day per project); try again tomorrow`,
+      );
+    if (status === 401)
+      throw new CredentialRefusedError(
+        'youtube',
+        `YouTube refused our access token for ${what}: connect the account again`,
+      );
+    if (status === 404)
+      throw new ProviderRejectedError('youtube', `YouTube no longer knows ${what} (404)`);
     if (status === 429 || (status !== undefined && status >= 500) || status === undefined)
-      throw new ProviderUnavailableError('youtube', `YouTube ${status ? `answered ${status}` : `unreachable (${e.code ?? e.message})`} for ${what}`, retryAfterOf(e.response), true);
-    throw new ProviderRejectedError('youtube', `YouTube refused ${what} (${status}${reason ? ` ${reason}` : ''}): ${data?.error?.message ?? e.message}`);
+      throw new ProviderUnavailableError(
+        'youtube',
+        `YouTube ${status ? `answered ${status}` : `unreachable (${e.code ?? e.message})`} for ${what}`,
+        retryAfterOf(e.response),
+        true,
+      );
+    throw new ProviderRejectedError(
+      'youtube',
+      `YouTube refused ${what} (${status}${reason ? ` ${reason}` : ''}): ${data?.error?.message ?? e.message}`,
+    );
   }
 }

@@ -40,7 +40,12 @@ export class NaverLocalSearch extends StoreSearch {
   }
 
   async search(query: string): Promise<StoreCandidate[]> {
-    const items = await this.get<NaverLocalItem>('local.json', { query, display: '5', start: '1', sort: 'random' });
+    const items = await this.get<NaverLocalItem>('local.json', {
+      query,
+      display: '5',
+      start: '1',
+      sort: 'random',
+    });
     return items.slice(0, 5).map((i) => ({
       name: plainText(i.title),
       category: i.category ? plainText(i.category) : null,
@@ -54,22 +59,56 @@ export class NaverLocalSearch extends StoreSearch {
   }
 
   async images(query: string): Promise<ImageCandidate[]> {
-    const items = await this.get<{ title: string; link: string; thumbnail: string; sizeheight: string; sizewidth: string }>('image.json', { query, display: '10', start: '1', sort: 'sim', filter: 'large' });
+    const items = await this.get<{
+      title: string;
+      link: string;
+      thumbnail: string;
+      sizeheight: string;
+      sizewidth: string;
+    }>('image.json', { query, display: '10', start: '1', sort: 'sim', filter: 'large' });
     return items
       .filter((i) => /^https?:\/\//.test(i.link ?? ''))
-      .map((i) => ({ title: plainText(i.title ?? ''), url: i.link, thumbnailUrl: i.thumbnail, width: Number(i.sizewidth) || null, height: Number(i.sizeheight) || null }));
+      .map((i) => ({
+        title: plainText(i.title ?? ''),
+        url: i.link,
+        thumbnailUrl: i.thumbnail,
+        width: Number(i.sizewidth) || null,
+        height: Number(i.sizeheight) || null,
+      }));
   }
 
   /** One Search API call; statuses and `{errorMessage, errorCode}` bodies mapped to our errors. */
   private async get<T>(path: string, params: Record<string, string>): Promise<T[]> {
     const url = `${this.cfg.baseUrl}/v1/search/${path}?${new URLSearchParams(params)}`;
-    const res = await providerFetch('naver', url, { headers: { 'X-Naver-Client-Id': this.cfg.clientId, 'X-Naver-Client-Secret': this.cfg.clientSecret } }, this.cfg.timeoutMs);
-    if (res.status === 401 || res.status === 403) throw new ProviderRejectedError('naver', `naver refused our credentials (${res.status})`);
-    if (res.status === 429) throw new ProviderUnavailableError('naver', 'naver rate limit or daily quota reached', retryAfterOf(res));
-    if (res.status === 400) throw new ProviderRejectedError('naver', `naver refused the query: ${res.text.slice(0, 200)}`);
-    if (res.status !== 200) throw new ProviderUnavailableError('naver', `naver answered ${res.status}`);
+    const res = await providerFetch(
+      'naver',
+      url,
+      {
+        headers: {
+          'X-Naver-Client-Id': this.cfg.clientId,
+          'X-Naver-Client-Secret': this.cfg.clientSecret,
+        },
+      },
+      this.cfg.timeoutMs,
+    );
+    if (res.status === 401 || res.status === 403)
+      throw new ProviderRejectedError('naver', `naver refused our credentials (${res.status})`);
+    if (res.status === 429)
+      throw new ProviderUnavailableError(
+        'naver',
+        'naver rate limit or daily quota reached',
+        retryAfterOf(res),
+      );
+    if (res.status === 400)
+      throw new ProviderRejectedError(
+        'naver',
+        `naver refused the query: ${res.text.slice(0, 200)}`,
+      );
+    if (res.status !== 200)
+      throw new ProviderUnavailableError('naver', `naver answered ${res.status}`);
     const body = parseJson<{ items?: T[] }>('naver', res.text);
-    if (!Array.isArray(body.items)) throw new ProviderUnavailableError('naver', 'naver sent a malformed response');
+    if (!Array.isArray(body.items))
+      throw new ProviderUnavailableError('naver', 'naver sent a malformed response');
     return body.items;
   }
 }

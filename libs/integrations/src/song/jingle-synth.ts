@@ -38,7 +38,12 @@ export function planJingle(lengthSec: number, mood: string, lines: number): Jing
   const bodyStart = 2 * barSec;
   const bodyEnd = durationSec - barSec; // last bar is the outro
   const per = (bodyEnd - bodyStart) / Math.max(1, lines);
-  return { bpm, bars, durationSec, lineTimings: Array.from({ length: lines }, (_, i) => Number((bodyStart + i * per).toFixed(3))) };
+  return {
+    bpm,
+    bars,
+    durationSec,
+    lineTimings: Array.from({ length: lines }, (_, i) => Number((bodyStart + i * per).toFixed(3))),
+  };
 }
 
 /**
@@ -51,7 +56,7 @@ export function synthesizeJingle(plan: JinglePlan, seed: number): Readable {
   const barSamples = Math.round(barSec * SAMPLE_RATE);
   const beat = barSamples / 4;
   let rng = seed >>> 0 || 1;
-  const rand = () => ((rng = (rng * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (rng = (rng * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   let bar = 0;
   return new Readable({
     read() {
@@ -65,13 +70,18 @@ export function synthesizeJingle(plan: JinglePlan, seed: number): Readable {
         const inBeat = n % beat;
         const beatNo = Math.floor(n / beat);
         let s = 0;
-        for (const note of chord) s += 0.08 * Math.sin(2 * Math.PI * hz(note) * t) * (outro ? 1 - n / barSamples : 1);
+        for (const note of chord)
+          s += 0.08 * Math.sin(2 * Math.PI * hz(note) * t) * (outro ? 1 - n / barSamples : 1);
         const eighth = Math.floor(n / (beat / 2));
         const inEighth = n % (beat / 2);
         const melodyEnv = Math.exp(-inEighth / (SAMPLE_RATE * 0.15));
         const phase = (hz(melody[eighth]) * t) % 1;
         if (bar >= 2 && !outro) s += 0.12 * (4 * Math.abs(phase - 0.5) - 1) * melodyEnv; // triangle lead
-        if (beatNo % 2 === 0) s += 0.5 * Math.sin(2 * Math.PI * (60 + 60 * Math.exp(-inBeat / 800)) * (inBeat / SAMPLE_RATE)) * Math.exp(-inBeat / 4000); // kick
+        if (beatNo % 2 === 0)
+          s +=
+            0.5 *
+            Math.sin(2 * Math.PI * (60 + 60 * Math.exp(-inBeat / 800)) * (inBeat / SAMPLE_RATE)) *
+            Math.exp(-inBeat / 4000); // kick
         if (beatNo % 2 === 1) s += 0.18 * (rand() * 2 - 1) * Math.exp(-inBeat / 2500); // snare
         s += 0.04 * (rand() * 2 - 1) * Math.exp(-inEighth / 300); // hats
         buf.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(s * 0.8 * 32767))), n * 2);

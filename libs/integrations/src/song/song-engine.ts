@@ -11,7 +11,9 @@ export interface SongRequest {
 }
 
 /** A file an engine produced: on disk (offline engines) or at a provider URL that expires. */
-export type MediaSource = { kind: 'file'; path: string; contentType: string } | { kind: 'url'; url: string; contentType: string };
+export type MediaSource =
+  | { kind: 'file'; path: string; contentType: string }
+  | { kind: 'url'; url: string; contentType: string };
 
 export interface SongClip {
   providerClipId: string;
@@ -21,7 +23,10 @@ export interface SongClip {
   lineTimings?: number[];
 }
 
-export type SongPoll = { status: 'pending' } | { status: 'done'; clips: SongClip[] } | { status: 'failed'; reason: string };
+export type SongPoll =
+  | { status: 'pending' }
+  | { status: 'done'; clips: SongClip[] }
+  | { status: 'failed'; reason: string };
 
 /**
  * Makes a song from lyrics. Asynchronous like Suno: submit, then poll. `submit` must be
@@ -35,6 +40,10 @@ export abstract class SongEngine {
    */
   abstract readonly dedupesByKey: boolean;
   /** `signal` stops local work (the synth) when the process stops; see VideoRenderer.submit */
-  abstract submit(req: SongRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ taskId: string; usage: Usage }>;
+  abstract submit(
+    req: SongRequest,
+    idempotencyKey: string,
+    signal?: AbortSignal,
+  ): Promise<{ taskId: string; usage: Usage }>;
   abstract poll(taskId: string): Promise<SongPoll>;
 }

@@ -34,8 +34,13 @@ export class SunoSongEngine extends SongEngine {
     super();
   }
 
-  async submit(req: SongRequest, idempotencyKey: string): Promise<{ taskId: string; usage: Usage }> {
-    const prompt = req.lyrics.sections.map((s) => `[${s.name[0].toUpperCase()}${s.name.slice(1)}]\n${s.lines.join('\n')}`).join('\n\n');
+  async submit(
+    req: SongRequest,
+    idempotencyKey: string,
+  ): Promise<{ taskId: string; usage: Usage }> {
+    const prompt = req.lyrics.sections
+      .map((s) => `[${s.name[0].toUpperCase()}${s.name.slice(1)}]\n${s.lines.join('\n')}`)
+      .join('\n\n');
     const body = {
       customMode: true,
       instrumental: false,
@@ -48,13 +53,23 @@ export class SunoSongEngine extends SongEngine {
     const res = await this.call('POST', '/api/v1/generate', body, idempotencyKey);
     const env = parseJson<SunoEnvelope<{ taskId?: string }>>('suno', res);
     this.check(env);
-    if (!env.data?.taskId) throw new ProviderUnavailableError('suno', 'suno accepted the request without a taskId');
+    if (!env.data?.taskId)
+      throw new ProviderUnavailableError('suno', 'suno accepted the request without a taskId');
     return { taskId: env.data.taskId, usage: { unit: 'song', units: 1 } };
   }
 
   async poll(taskId: string): Promise<SongPoll> {
-    const res = await this.call('GET', `/api/v1/generate/record-info?taskId=${encodeURIComponent(taskId)}`);
-    const env = parseJson<SunoEnvelope<{ status: string; response?: { sunoData?: { id: string; audioUrl: string; duration: number }[] }; errorMessage?: string | null }>>('suno', res);
+    const res = await this.call(
+      'GET',
+      `/api/v1/generate/record-info?taskId=${encodeURIComponent(taskId)}`,
+    );
+    const env = parseJson<
+      SunoEnvelope<{
+        status: string;
+        response?: { sunoData?: { id: string; audioUrl: string; duration: number }[] };
+        errorMessage?: string | null;
+      }>
+    >('suno', res);
     this.check(env);
     const d = env.data;
     if (d.status === 'SUCCESS') {
@@ -66,23 +81,41 @@ export class SunoSongEngine extends SongEngine {
       if (clips.length === 0) return { status: 'failed', reason: 'Suno finished without any clip' };
       return { status: 'done', clips };
     }
-    if (['CREATE_TASK_FAILED', 'GENERATE_AUDIO_FAILED', 'CALLBACK_EXCEPTION', 'SENSITIVE_WORD_ERROR'].includes(d.status)) {
-      return { status: 'failed', reason: `Suno: ${d.status}${d.errorMessage ? ` (${d.errorMessage})` : ''}` };
+    if (
+      [
+        'CREATE_TASK_FAILED',
+        'GENERATE_AUDIO_FAILED',
+        'CALLBACK_EXCEPTION',
+        'SENSITIVE_WORD_ERROR',
+      ].includes(d.status)
+    ) {
+      return {
+        status: 'failed',
+        reason: `Suno: ${d.status}${d.errorMessage ? ` (${d.errorMessage})` : ''}`,
+      };
     }
     return { status: 'pending' };
   }
 
   private check(env: SunoEnvelope<unknown>): void {
     if (env.code === 200) return;
-    if (RETRYABLE_CODES.has(env.code)) throw new ProviderUnavailableError('suno', `suno: ${env.code} ${env.msg}`);
+    if (RETRYABLE_CODES.has(env.code))
+      throw new ProviderUnavailableError('suno', `suno: ${env.code} ${env.msg}`);
     // 400 bad params, 401 key, 413 too long...: retrying the same request will not help
     throw new ProviderRejectedError('suno', `suno refused the request: ${env.code} ${env.msg}`);
   }
 
-  private async call(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<string> {
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ): Promise<string> {
     const res = await bearerJson('suno', this.cfg, method, path, body, idempotencyKey);
-    if (res.status === 401 || res.status === 403) throw new ProviderRejectedError('suno', `suno refused our API key (${res.status})`);
-    if (res.status !== 200) throw new ProviderUnavailableError('suno', `suno answered ${res.status}`, retryAfterOf(res));
+    if (res.status === 401 || res.status === 403)
+      throw new ProviderRejectedError('suno', `suno refused our API key (${res.status})`);
+    if (res.status !== 200)
+      throw new ProviderUnavailableError('suno', `suno answered ${res.status}`, retryAfterOf(res));
     return res.text;
   }
 }

@@ -16,11 +16,18 @@ export class SynthSongEngine extends SongEngine {
   readonly name = 'synth';
   readonly dedupesByKey = true;
 
-  constructor(private readonly workDir: string, private readonly timeoutMs = 60_000) {
+  constructor(
+    private readonly workDir: string,
+    private readonly timeoutMs = 60_000,
+  ) {
     super();
   }
 
-  async submit(req: SongRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ taskId: string; usage: Usage }> {
+  async submit(
+    req: SongRequest,
+    idempotencyKey: string,
+    signal?: AbortSignal,
+  ): Promise<{ taskId: string; usage: Usage }> {
     const taskId = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
     const dir = join(this.workDir, 'synth');
     await mkdir(dir, { recursive: true });
@@ -30,23 +37,67 @@ export class SynthSongEngine extends SongEngine {
     for (const v of [1, 2]) {
       const out = join(dir, `${taskId}-${v}.m4a`);
       await runFfmpeg(
-        ['-y', '-hide_banner', '-loglevel', 'error', '-f', 's16le', '-ar', String(SAMPLE_RATE), '-ac', '1', '-i', 'pipe:0', '-c:a', 'aac', '-b:a', '128k', '-ac', '2', `${out}.tmp.m4a`],
-        { timeoutMs: this.timeoutMs, stdin: synthesizeJingle(plan, parseInt(taskId.slice(0, 8), 16) + v), signal },
+        [
+          '-y',
+          '-hide_banner',
+          '-loglevel',
+          'error',
+          '-f',
+          's16le',
+          '-ar',
+          String(SAMPLE_RATE),
+          '-ac',
+          '1',
+          '-i',
+          'pipe:0',
+          '-c:a',
+          'aac',
+          '-b:a',
+          '128k',
+          '-ac',
+          '2',
+          `${out}.tmp.m4a`,
+        ],
+        {
+          timeoutMs: this.timeoutMs,
+          stdin: synthesizeJingle(plan, parseInt(taskId.slice(0, 8), 16) + v),
+          signal,
+        },
       );
       await rename(`${out}.tmp.m4a`, out);
     }
-    await writeFile(join(dir, `${taskId}.json`), JSON.stringify({ durationSec: plan.durationSec, lineTimings: plan.lineTimings, bpm: plan.bpm }));
+    await writeFile(
+      join(dir, `${taskId}.json`),
+      JSON.stringify({
+        durationSec: plan.durationSec,
+        lineTimings: plan.lineTimings,
+        bpm: plan.bpm,
+      }),
+    );
     return { taskId, usage: { unit: 'song', units: 0 } };
   }
 
   async poll(taskId: string): Promise<SongPoll> {
     const dir = join(this.workDir, 'synth');
     const meta = join(dir, `${taskId}.json`);
-    if (!existsSync(meta)) return { status: 'failed', reason: 'the synthesized jingle is missing (work folder cleared?)' };
+    if (!existsSync(meta))
+      return {
+        status: 'failed',
+        reason: 'the synthesized jingle is missing (work folder cleared?)',
+      };
     const { durationSec, lineTimings } = JSON.parse(await readFile(meta, 'utf8'));
     return {
       status: 'done',
-      clips: [1, 2].map((v) => ({ providerClipId: `synth-${taskId}-${v}`, durationSec, lineTimings, audio: { kind: 'file' as const, path: join(dir, `${taskId}-${v}.m4a`), contentType: 'audio/mp4' } })),
+      clips: [1, 2].map((v) => ({
+        providerClipId: `synth-${taskId}-${v}`,
+        durationSec,
+        lineTimings,
+        audio: {
+          kind: 'file' as const,
+          path: join(dir, `${taskId}-${v}.m4a`),
+          contentType: 'audio/mp4',
+        },
+      })),
     };
   }
 }

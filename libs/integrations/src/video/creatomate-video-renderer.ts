@@ -13,7 +13,8 @@ export interface CreatomateConfig {
 
 interface RenderObject {
   id: string;
-  status: 'planned' | 'waiting' | 'transcribing' | 'rendering' | 'succeeded' | 'failed' | 'cancelled';
+  status:
+    'planned' | 'waiting' | 'transcribing' | 'rendering' | 'succeeded' | 'failed' | 'cancelled';
   url?: string;
   snapshot_url?: string;
   width?: number;
@@ -37,7 +38,10 @@ export class CreatomateVideoRenderer extends VideoRenderer {
     super();
   }
 
-  async submit(req: VideoRequest, idempotencyKey: string): Promise<{ taskId: string; usage: Usage }> {
+  async submit(
+    req: VideoRequest,
+    idempotencyKey: string,
+  ): Promise<{ taskId: string; usage: Usage }> {
     const modifications: Record<string, unknown> = {
       'Audio.source': sourceUrl(req.audio),
       'Audio.duration': req.durationSec,
@@ -46,47 +50,77 @@ export class CreatomateVideoRenderer extends VideoRenderer {
       'Phone.text': req.endCard.phone ?? '',
       'Captions.text': req.captions.map((c) => c.text).join('\n'),
     };
-    req.photos.slice(0, 6).forEach((p, i) => (modifications[`Photo-${i + 1}.source`] = sourceUrl(p)));
-    const res = await this.call('POST', '/v1/renders', {
-      template_id: req.templateId ?? this.cfg.templateId,
-      modifications,
-      output_format: 'mp4',
-      metadata: idempotencyKey,
-      ...(req.callbackUrl ? { webhook_url: req.callbackUrl } : {}),
-    }, idempotencyKey);
+    req.photos
+      .slice(0, 6)
+      .forEach((p, i) => (modifications[`Photo-${i + 1}.source`] = sourceUrl(p)));
+    const res = await this.call(
+      'POST',
+      '/v1/renders',
+      {
+        template_id: req.templateId ?? this.cfg.templateId,
+        modifications,
+        output_format: 'mp4',
+        metadata: idempotencyKey,
+        ...(req.callbackUrl ? { webhook_url: req.callbackUrl } : {}),
+      },
+      idempotencyKey,
+    );
     const renders = parseJson<RenderObject[]>('creatomate', res);
-    if (!Array.isArray(renders) || !renders[0]?.id) throw new ProviderUnavailableError('creatomate', 'creatomate answered without a render id');
+    if (!Array.isArray(renders) || !renders[0]?.id)
+      throw new ProviderUnavailableError('creatomate', 'creatomate answered without a render id');
     return { taskId: renders[0].id, usage: { unit: 'render_second', units: req.durationSec } };
   }
 
   async poll(taskId: string): Promise<VideoPoll> {
-    const r = parseJson<RenderObject>('creatomate', await this.call('GET', `/v1/renders/${encodeURIComponent(taskId)}`));
+    const r = parseJson<RenderObject>(
+      'creatomate',
+      await this.call('GET', `/v1/renders/${encodeURIComponent(taskId)}`),
+    );
     if (r.status === 'succeeded') {
       if (!r.url) return { status: 'failed', reason: 'Creatomate succeeded without a file URL' };
       return {
         status: 'done',
         video: { kind: 'url', url: r.url, contentType: 'video/mp4' },
-        ...(r.snapshot_url ? { thumbnail: { kind: 'url' as const, url: r.snapshot_url, contentType: 'image/jpeg' } } : {}),
+        ...(r.snapshot_url
+          ? { thumbnail: { kind: 'url' as const, url: r.snapshot_url, contentType: 'image/jpeg' } }
+          : {}),
         durationSec: r.duration ?? 0,
         width: r.width ?? 1080,
         height: r.height ?? 1920,
       };
     }
-    if (r.status === 'failed' || r.status === 'cancelled') return { status: 'failed', reason: `Creatomate render ${r.status}${r.error_message ? `: ${r.error_message}` : ''}` };
+    if (r.status === 'failed' || r.status === 'cancelled')
+      return {
+        status: 'failed',
+        reason: `Creatomate render ${r.status}${r.error_message ? `: ${r.error_message}` : ''}`,
+      };
     return { status: 'pending' };
   }
 
-  private async call(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<string> {
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ): Promise<string> {
     const res = await bearerJson('creatomate', this.cfg, method, path, body, idempotencyKey);
     if (res.status === 200 || res.status === 201 || res.status === 202) return res.text;
     if (res.status === 400 || res.status === 401 || res.status === 402 || res.status === 404) {
-      throw new ProviderRejectedError('creatomate', `creatomate refused the request (${res.status}): ${res.text.slice(0, 200)}`);
+      throw new ProviderRejectedError(
+        'creatomate',
+        `creatomate refused the request (${res.status}): ${res.text.slice(0, 200)}`,
+      );
     }
-    throw new ProviderUnavailableError('creatomate', `creatomate answered ${res.status}`, retryAfterOf(res));
+    throw new ProviderUnavailableError(
+      'creatomate',
+      `creatomate answered ${res.status}`,
+      retryAfterOf(res),
+    );
   }
 }
 
 function sourceUrl(m: VideoRequest['audio']): string {
-  if (m.kind !== 'url') throw new ProviderRejectedError('creatomate', 'Creatomate needs media at a public URL');
+  if (m.kind !== 'url')
+    throw new ProviderRejectedError('creatomate', 'Creatomate needs media at a public URL');
   return m.url;
 }

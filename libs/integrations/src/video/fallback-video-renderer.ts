@@ -19,7 +19,11 @@ export class FallbackVideoRenderer extends VideoRenderer {
     super();
   }
 
-  async submit(req: VideoRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ taskId: string; usage: Usage }> {
+  async submit(
+    req: VideoRequest,
+    idempotencyKey: string,
+    signal?: AbortSignal,
+  ): Promise<{ taskId: string; usage: Usage }> {
     try {
       const r = await this.primary.submit(req, idempotencyKey, signal);
       return { ...r, taskId: `${this.primary.name}:${r.taskId}` };

@@ -39,7 +39,11 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     super();
   }
 
-  async submit(req: VideoRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ taskId: string; usage: Usage }> {
+  async submit(
+    req: VideoRequest,
+    idempotencyKey: string,
+    signal?: AbortSignal,
+  ): Promise<{ taskId: string; usage: Usage }> {
     const taskId = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
     const dir = join(this.workDir, 'renders', taskId);
     await rm(dir, { recursive: true, force: true });
@@ -50,7 +54,8 @@ export class FfmpegVideoRenderer extends VideoRenderer {
 
   async poll(taskId: string): Promise<VideoPoll> {
     const dir = join(this.workDir, 'renders', taskId);
-    if (!existsSync(join(dir, 'meta.json'))) return { status: 'failed', reason: 'the rendered video is missing (work folder cleared?)' };
+    if (!existsSync(join(dir, 'meta.json')))
+      return { status: 'failed', reason: 'the rendered video is missing (work folder cleared?)' };
     const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8'));
     return {
       status: 'done',
@@ -80,20 +85,45 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     for (let i = 0; i < S; i++) {
       const photo = slides[i];
       if (photo) {
-        args.push('-loop', '1', '-framerate', String(FPS), '-t', L.toFixed(3), '-i', mediaPath(photo));
+        args.push(
+          '-loop',
+          '1',
+          '-framerate',
+          String(FPS),
+          '-t',
+          L.toFixed(3),
+          '-i',
+          mediaPath(photo),
+        );
         // a slow diagonal pan over a slightly larger picture
         filters.push(
           `[${i}:v]scale=${W * 1.1}:${H * 1.1}:force_original_aspect_ratio=increase,crop=${W * 1.1}:${H * 1.1},` +
             `crop=${W}:${H}:x='(in_w-out_w)*t/${L.toFixed(3)}':y='(in_h-out_h)*(1-t/${L.toFixed(3)})',fps=${FPS},format=yuv420p,setsar=1[s${i}]`,
         );
       } else {
-        args.push('-f', 'lavfi', '-t', L.toFixed(3), '-i', `color=c=${SLIDE_COLORS[i % SLIDE_COLORS.length]}:s=${W}x${H}:r=${FPS}`);
+        args.push(
+          '-f',
+          'lavfi',
+          '-t',
+          L.toFixed(3),
+          '-i',
+          `color=c=${SLIDE_COLORS[i % SLIDE_COLORS.length]}:s=${W}x${H}:r=${FPS}`,
+        );
         const title = await text(`slide${i}`, req.endCard.name);
-        filters.push(`[${i}:v]drawtext=${font}:textfile='${title}':fontsize=110:fontcolor=white@0.92:x=(w-text_w)/2:y=h*0.3-${i * 40},format=yuv420p,setsar=1[s${i}]`);
+        filters.push(
+          `[${i}:v]drawtext=${font}:textfile='${title}':fontsize=110:fontcolor=white@0.92:x=(w-text_w)/2:y=h*0.3-${i * 40},format=yuv420p,setsar=1[s${i}]`,
+        );
       }
     }
     // the end card
-    args.push('-f', 'lavfi', '-t', endSec.toFixed(3), '-i', `color=c=0x111111:s=${W}x${H}:r=${FPS}`);
+    args.push(
+      '-f',
+      'lavfi',
+      '-t',
+      endSec.toFixed(3),
+      '-i',
+      `color=c=0x111111:s=${W}x${H}:r=${FPS}`,
+    );
     const endName = await text('end-name', req.endCard.name);
     const endLines = [req.endCard.address, req.endCard.phone].filter(Boolean).join('\n');
     const endInfo = await text('end-info', endLines || ' ');
@@ -104,7 +134,9 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     // cross-fades: slide k joins at k*(L-FADE)
     let last = 's0';
     for (let k = 1; k <= S; k++) {
-      filters.push(`[${last}][s${k}]xfade=transition=fade:duration=${FADE}:offset=${(k * (L - FADE)).toFixed(3)}[x${k}]`);
+      filters.push(
+        `[${last}][s${k}]xfade=transition=fade:duration=${FADE}:offset=${(k * (L - FADE)).toFixed(3)}[x${k}]`,
+      );
       last = `x${k}`;
     }
     // lyric captions, timed to the song
@@ -121,18 +153,59 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     filters.push(`[${last}]${drawn.length ? drawn.join(',') + ',' : ''}format=yuv420p[vout]`);
     const audioIndex = S + 1;
     args.push('-i', mediaPath(req.audio));
-    filters.push(`[${audioIndex}:a]atrim=0:${D.toFixed(3)},asetpts=N/SR/TB,afade=t=out:st=${Math.max(0, D - 1.5).toFixed(3)}:d=1.5,aresample=48000[aout]`);
+    filters.push(
+      `[${audioIndex}:a]atrim=0:${D.toFixed(3)},asetpts=N/SR/TB,afade=t=out:st=${Math.max(0, D - 1.5).toFixed(3)}:d=1.5,aresample=48000[aout]`,
+    );
     const out = join(dir, 'video.mp4');
     args.push(
-      '-filter_complex', filters.join(';'),
-      '-map', '[vout]', '-map', '[aout]',
-      '-c:v', 'libx264', '-preset', this.opts.preset ?? 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-r', String(FPS),
-      '-c:a', 'aac', '-b:a', '128k', '-ar', '48000',
-      '-t', D.toFixed(3), '-movflags', '+faststart', `${out}.tmp.mp4`,
+      '-filter_complex',
+      filters.join(';'),
+      '-map',
+      '[vout]',
+      '-map',
+      '[aout]',
+      '-c:v',
+      'libx264',
+      '-preset',
+      this.opts.preset ?? 'veryfast',
+      '-crf',
+      '23',
+      '-pix_fmt',
+      'yuv420p',
+      '-r',
+      String(FPS),
+      '-c:a',
+      'aac',
+      '-b:a',
+      '128k',
+      '-ar',
+      '48000',
+      '-t',
+      D.toFixed(3),
+      '-movflags',
+      '+faststart',
+      `${out}.tmp.mp4`,
     );
     await runFfmpeg(args, { timeoutMs: this.timeoutMs, signal });
     await rename(`${out}.tmp.mp4`, out);
-    await runFfmpeg(['-y', '-hide_banner', '-loglevel', 'error', '-ss', Math.min(1.5, D / 2).toFixed(2), '-i', out, '-frames:v', '1', '-q:v', '3', join(dir, 'thumb.jpg')], { timeoutMs: 30_000, signal });
+    await runFfmpeg(
+      [
+        '-y',
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-ss',
+        Math.min(1.5, D / 2).toFixed(2),
+        '-i',
+        out,
+        '-frames:v',
+        '1',
+        '-q:v',
+        '3',
+        join(dir, 'thumb.jpg'),
+      ],
+      { timeoutMs: 30_000, signal },
+    );
     await writeFile(join(dir, 'meta.json'), JSON.stringify({ durationSec: D }));
   }
 }

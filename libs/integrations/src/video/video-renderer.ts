@@ -20,7 +20,14 @@ export interface VideoRequest {
 
 export type VideoPoll =
   | { status: 'pending' }
-  | { status: 'done'; video: MediaSource; thumbnail?: MediaSource; durationSec: number; width: number; height: number }
+  | {
+      status: 'done';
+      video: MediaSource;
+      thumbnail?: MediaSource;
+      durationSec: number;
+      width: number;
+      height: number;
+    }
   | { status: 'failed'; reason: string };
 
 /** Renders the vertical short video (1080x1920). Asynchronous like Creatomate. */
@@ -35,6 +42,10 @@ export abstract class VideoRenderer {
    * `signal` stops local work (an FFmpeg render) when the process stops; a provider's HTTP
    * submission is not cut off mid-way (an answer lost there could mean paying twice).
    */
-  abstract submit(req: VideoRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ taskId: string; usage: Usage }>;
+  abstract submit(
+    req: VideoRequest,
+    idempotencyKey: string,
+    signal?: AbortSignal,
+  ): Promise<{ taskId: string; usage: Usage }>;
   abstract poll(taskId: string): Promise<VideoPoll>;
 }
