@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeWithServers } from '../harness/binaries';
@@ -104,6 +105,19 @@ describeWithServers(
 
     it('keeps a live render that outlasts its lease: the heartbeat holds it, nothing runs twice', async () => {
       // a 2 s lease and a local FFmpeg render of several seconds
+      // the song the render reads: a real MP3 (the fake's default bytes are a stand-in)
+      stack.suno.audioBytes = execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:duration=20',
+        '-f',
+        'mp3',
+        'pipe:1',
+      ]);
+      stack.suno.clipSeconds = 20;
       const live = await stack.startScheduler({
         ...DEDUPES,
         VIDEO_ENGINE: 'ffmpeg',
@@ -111,11 +125,7 @@ describeWithServers(
       });
       const [slow] = await stack.createProjects(1);
       await stack.waitAll([slow], (s) => s === 'DONE' || s === 'FAILED', 180_000);
-      const [row] = await stack.db.primary.query<{ state: string; step_attempts: number }[]>(
-        'SELECT state, step_attempts FROM castad.projects WHERE id = ?',
-        [slow],
-      );
-      expect(row.state).toBe('DONE');
+      expect(await stack.states([slow])).toEqual({ [slow]: { state: 'DONE', lastError: null } });
       // the scheduler's own count of step runs: one render, none cut short by a lost lease
       const metrics = await (await fetch(`http://127.0.0.1:${live.healthPort}/metrics`)).text();
       const runs = (outcome: string) =>

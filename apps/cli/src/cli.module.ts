@@ -1,3 +1,4 @@
+import { CliName } from './cli-name';
 import { Module } from '@nestjs/common';
 import { IntegrationsModule } from '@app/integrations';
 import { BlobTierCommand } from './commands/blob-tier.command';
@@ -43,6 +44,7 @@ import {
     }),
   ],
   providers: [
+    CliName,
     MigrateCommand,
     MigrateStatusCommand,
     MigrateRevertCommand,

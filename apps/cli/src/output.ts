@@ -11,7 +11,12 @@ export function printRows(rows: Record<string, unknown>[], json: boolean): void 
     process.stdout.write('(nothing)\n');
   } else {
     const head = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    const table = new Table({ head, style: { head: [], border: [] } });
+    // no rule between rows: one line per row, like a terminal table should be
+    const table = new Table({
+      head,
+      style: { head: [], border: [] },
+      chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    });
     for (const r of rows) table.push(head.map((h) => cell(r[h])));
     process.stdout.write(table.toString() + '\n');
   }

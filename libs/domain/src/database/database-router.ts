@@ -123,7 +123,8 @@ export class DatabaseRouter {
         return runner;
       } catch (err) {
         await runner.release().catch(() => undefined);
-        if (!isUnreachableError(err)) throw err;
+        // refused, or dropped during the handshake (a replica shutting down: ER_SERVER_SHUTDOWN)
+        if (!isUnreachableError(err) && !isDeadConnectionError(err)) throw err;
         this.logger.warn(
           `no replica reachable (${(err as { code?: string }).code}); reading from the primary`,
         );

@@ -1,5 +1,4 @@
-import { google } from 'googleapis';
-import type { Auth } from 'googleapis';
+import type { Auth, GoogleApis } from 'googleapis';
 import {
   CredentialRefusedError,
   ProviderError,
@@ -46,7 +45,7 @@ export class YouTubePublisher extends VideoPublisher {
   }
 
   private client(redirectUri?: string): Auth.OAuth2Client {
-    return new google.auth.OAuth2({
+    return new (googleApis().auth.OAuth2)({
       clientId: this.cfg.clientId,
       clientSecret: this.cfg.clientSecret,
       redirectUri,
@@ -70,7 +69,7 @@ export class YouTubePublisher extends VideoPublisher {
     if (!tokens.access_token)
       throw new ProviderUnavailableError('youtube', 'google answered without an access token');
     auth.setCredentials(tokens);
-    const yt = google.youtube({
+    const yt = googleApis().youtube({
       version: 'v3',
       auth,
       rootUrl: this.cfg.apiUrl,
@@ -328,4 +327,14 @@ async function guard<T>(fn: () => Promise<T>, what: string): Promise<T> {
       `YouTube refused ${what} (${status}${reason ? ` ${reason}` : ''}): ${data?.error?.message ?? e.message}`,
     );
   }
+}
+
+let loaded: GoogleApis | undefined;
+/**
+ * googleapis (every Google API) takes over a second to load: only a process that talks to
+ * YouTube pays for it, not every CLI command and API start-up.
+ */
+function googleApis(): GoogleApis {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (loaded ??= (require('googleapis') as typeof import('googleapis')).google);
 }
