@@ -126,18 +126,23 @@ describeWithServers(
     });
 
     it('answers no 5xx when every pooled replica connection was killed (the retry goes elsewhere)', async () => {
-    const token = await login(ports[0]);
-    await db.waitForReplicas();
-    const burst = () => Promise.all(Array.from({ length: 24 }, (_, i) => call(ports[i % 2], 'GET', i % 3 ? '/v1/stores' : '/v1/me', token)));
-    // warm both instances' replica pools with several idle connections each
-    await burst();
-    await burst();
-    for (const r of db.replicas) expect(await r.killAppConnections()).toBeGreaterThan(0);
-    const statuses = (await burst()).map((r) => r.status);
-    expect(statuses.filter((s) => s !== 200)).toEqual([]);
-  });
+      const token = await login(ports[0]);
+      await db.waitForReplicas();
+      const burst = () =>
+        Promise.all(
+          Array.from({ length: 24 }, (_, i) =>
+            call(ports[i % 2], 'GET', i % 3 ? '/v1/stores' : '/v1/me', token),
+          ),
+        );
+      // warm both instances' replica pools with several idle connections each
+      await burst();
+      await burst();
+      for (const r of db.replicas) expect(await r.killAppConnections()).toBeGreaterThan(0);
+      const statuses = (await burst()).map((r) => r.status);
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    });
 
-  it('answers no 5xx when a replica stops under read load', async () => {
+    it('answers no 5xx when a replica stops under read load', async () => {
       const token = await login(ports[0]);
       await db.waitForReplicas();
       const seen = new Map<number, number>();
