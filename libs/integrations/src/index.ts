@@ -27,3 +27,4 @@ export * from './publish/instagram-publisher';
 export * from './http/safe-fetch';
 export * from './images/photo-normaliser';
 export * from './search/place-details';
+export * from './http/redact-url';

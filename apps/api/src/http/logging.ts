@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import { Params } from 'nestjs-pino';
 import { AppConfig } from '@app/domain';
+import { redactUrl } from '@app/integrations';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -22,7 +23,17 @@ export function loggerParams(config: AppConfig): Params {
       base: { instance: config.instanceId, app: config.role },
       genReqId: (req: IncomingMessage) =>
         (req as IncomingMessage & { id?: string }).id ?? requestIdOf(req),
-      // secrets never reach the logs
+      // secrets never reach the logs: not in headers, nor in URLs (signed links' sig, webhook
+      // callback tokens, OAuth codes and states, the queue board's access_token)
+      serializers: {
+        // query and params repeat the URL (secrets and all): the redacted URL says it once
+        req: (req: { url?: string }) => ({
+          ...req,
+          url: req.url && redactUrl(req.url),
+          query: undefined,
+          params: undefined,
+        }),
+      },
       redact: {
         paths: [
           'req.headers.authorization',

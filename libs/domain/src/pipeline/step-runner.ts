@@ -181,6 +181,10 @@ export class StepRunner {
     err: unknown,
   ): Promise<StepResult> {
     const message = err instanceof Error ? err.message : String(err);
+    // what a tool printed (paths, URLs) goes to the log only; the owner sees the short message
+    const detail = (err as { detail?: string }).detail;
+    if (detail)
+      this.logger.warn(`project ${p.id} ${step} attempt ${attempt}: ${message}: ${detail}`);
     const permanent =
       err instanceof StepFailedError ||
       (err instanceof ProviderError && err.failure !== 'unavailable') ||

@@ -1,8 +1,19 @@
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
+import { redactUrlsIn } from '../http/redact-url';
 
+/**
+ * FFmpeg failed. `message` is short and safe to show an owner; `detail` is the end of the
+ * tool's own output (file paths, URLs with their secrets redacted) for the log only.
+ */
 export class FfmpegError extends Error {
   override name = 'FfmpegError';
+  constructor(
+    message: string,
+    readonly detail = '',
+  ) {
+    super(message);
+  }
 }
 
 /** The run was stopped on purpose (the process is stopping): not a failure of the work. */
@@ -51,7 +62,7 @@ export function runFfmpeg(
         return fail(
           new FfmpegAbortedError(`${opts.binary ?? 'ffmpeg'} stopped: the process is stopping`),
         );
-      fail(new FfmpegError(`could not start ${opts.binary ?? 'ffmpeg'}: ${err.message}`));
+      fail(new FfmpegError(`could not start ${opts.binary ?? 'ffmpeg'}`, err.message));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -66,7 +77,8 @@ export function runFfmpeg(
       if (code !== 0)
         return fail(
           new FfmpegError(
-            `${opts.binary ?? 'ffmpeg'} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+            `${opts.binary ?? 'ffmpeg'} failed (exit code ${code})`,
+            redactUrlsIn(stderr.trim().split('\n').slice(-3).join(' | ')),
           ),
         );
       ok({ stdout, stderr });
