@@ -166,4 +166,39 @@ describe('bad input on every documented route', () => {
     expect(cases).toBeGreaterThan(100);
     expect(failures).toEqual([]);
   });
+  it.each([
+    ['an object 5,000 deep', '{"name":'.repeat(5000) + '"x"' + '}'.repeat(5000)],
+    ['an array 100,000 deep', '['.repeat(100_000) + ']'.repeat(100_000)],
+    [
+      'a store 40 levels deep',
+      JSON.stringify({ name: 'x', menu: [JSON.parse('{"a":'.repeat(40) + '1' + '}'.repeat(40))] }),
+    ],
+  ])('refuses %s with a 400 that says why, before validation', async (_what, payload) => {
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/stores',
+      headers: { authorization: `Bearer ${user}`, 'content-type': 'application/json' },
+      payload,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      statusCode: 400,
+      message: 'the JSON body is nested deeper than 32 levels',
+    });
+  });
+
+  it('still takes an ordinary body and still refuses prototype poisoning', async () => {
+    const ok = await api.request('POST', '/v1/stores', {
+      token: user,
+      body: { name: '평범한 가게', menu: [{ name: '김밥' }] },
+    });
+    expect(ok.status).toBe(201);
+    const poisoned = await api.app.inject({
+      method: 'POST',
+      url: '/v1/stores',
+      headers: { authorization: `Bearer ${user}`, 'content-type': 'application/json' },
+      payload: '{"name":"x","__proto__":{"admin":true}}',
+    });
+    expect(poisoned.statusCode).toBe(400);
+  });
 });

@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { AppConfig, httpDuration, validateEnvironment } from '@app/domain';
 import { ApiModule } from './api.module';
+import { depthLimitedJsonParser } from './http/json-body';
 import { requestIdOf } from './http/logging';
 import { mountSwagger } from './openapi';
 import { mountQueueBoard } from './admin/queue-board';
@@ -38,6 +39,11 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   });
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
+  app.useBodyParser(
+    'application/json',
+    { bodyLimit: 1024 * 1024 },
+    depthLimitedJsonParser(adapter.getInstance()) as never,
+  );
   // photo uploads: one file, capped while it streams in (a bigger one is refused with 413)
   await app.register(multipart as never, {
     limits: { fileSize: config.photos.maxBytes, files: 1, fields: 2, parts: 3, fieldSize: 1024 },
