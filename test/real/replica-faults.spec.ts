@@ -4,7 +4,7 @@ import { FakeKakao } from '../fakes/kakao.fake';
 import { AppProcess, ROOT, waitForHttp } from '../harness/app-process';
 import { describeWithServers } from '../harness/binaries';
 import { ReplicatedMariaDb } from '../harness/mariadb';
-import { freePort } from '../harness/ports';
+import { freePort, waitFor } from '../harness/ports';
 import { removeDir, tempDir } from '../harness/process';
 import { RedisServer } from '../harness/redis';
 
@@ -167,6 +167,33 @@ describeWithServers(
       expect(seen.get(200) ?? 0).toBeGreaterThan(100);
       // and it comes back into rotation by itself
       await db.replicas[0].start();
+    });
+    it('answers 503 with Retry-After (never 500) while the primary is down, and writes again once it is back', async () => {
+      const token = await login(ports[0]);
+      await db.primary.stop();
+      try {
+        const res = await fetch(`http://127.0.0.1:${ports[1]}/v1/stores`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: '주 서버 없는 가게' }),
+        });
+        expect(res.status).toBe(503);
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(await res.json()).toMatchObject({
+          statusCode: 503,
+          message: expect.stringMatching(/database is unavailable/),
+        });
+      } finally {
+        await db.primary.start();
+      }
+      await waitFor(
+        'writes to work again',
+        async () =>
+          (await call(ports[1], 'POST', '/v1/stores', token, { name: '돌아온 가게' })).status ===
+          201,
+        30_000,
+        500,
+      );
     });
   },
 );

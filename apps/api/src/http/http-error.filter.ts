@@ -7,7 +7,12 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { DomainError, DomainErrorKind, QuotaExceededError } from '@app/domain';
+import {
+  DomainError,
+  DomainErrorKind,
+  isDatabaseUnavailable,
+  QuotaExceededError,
+} from '@app/domain';
 import { ProviderError, ProviderFailure, ProviderUnavailableError } from '@app/integrations';
 
 const PROVIDER_STATUS: Record<ProviderFailure, number> = {
@@ -25,6 +30,9 @@ const STATUS: Record<DomainErrorKind, number> = {
   conflict: 409,
   quota_exceeded: 429,
 };
+
+/** seconds a client waits before trying again while the database is away (a node restore or failover) */
+const DB_RETRY_AFTER_SEC = 2;
 
 export interface ErrorBody {
   statusCode: number;
@@ -57,6 +65,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof ProviderUnavailableError && exception.retryAfterSec)
       reply.header('Retry-After', String(exception.retryAfterSec));
+    if (isDatabaseUnavailable(exception)) reply.header('Retry-After', String(DB_RETRY_AFTER_SEC));
     if (body.statusCode === 401) reply.header('WWW-Authenticate', 'Bearer');
     reply.status(body.statusCode).send(body);
   }
@@ -90,6 +99,15 @@ export class HttpErrorFilter implements ExceptionFilter {
         error: reason(statusCode),
         message: messages.join('; '),
         ...(Array.isArray(raw) ? { details: messages } : {}),
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      // worth retrying (clients, and nginx for idempotent requests): the cause goes to the log
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      return {
+        statusCode: 503,
+        error: reason(503),
+        message: 'the database is unavailable for a moment; try again shortly',
       };
     }
     const fastifyStatus = (exception as { statusCode?: number })?.statusCode;

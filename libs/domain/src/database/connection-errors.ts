@@ -35,3 +35,16 @@ export function isUnreachableError(err: unknown): boolean {
   const code = codeOf(err);
   return code !== undefined && UNREACHABLE_CODES.has(code);
 }
+
+/**
+ * The database cannot serve this request now (no node answers, the connection died, a lock was
+ * still held after the retries): worth retrying shortly, so HTTP says 503 with Retry-After.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return (
+    isUnreachableError(err) ||
+    isDeadConnectionError(err) ||
+    codeOf(err) === 'ER_LOCK_WAIT_TIMEOUT' ||
+    codeOf(err) === 'SQLITE_BUSY'
+  );
+}
