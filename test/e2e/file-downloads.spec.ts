@@ -44,6 +44,11 @@ describe('signed file downloads on the embedded default', () => {
       'content-type': 'video/mp4',
     });
     expect(res.headers['content-disposition']).toBe('attachment; filename="my-video.mp4"');
+    // user content is never sniffed, framed or scripted
+    expect(res.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+    });
     expect(res.rawPayload.equals(bytes)).toBe(true);
   });
 

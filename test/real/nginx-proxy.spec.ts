@@ -63,6 +63,15 @@ describeWithServers(['nginx'], 'the product nginx.conf in front of two API insta
     expect(mine.headers['x-request-id']).toBe('client-chosen-1');
   });
 
+  it("adds HSTS on TLS (every location) and passes the API's security headers through", async () => {
+    for (const path of ['/health/live', '/v1/projects/x/events', '/metrics']) {
+      const res = await httpsGet(nginx.tlsPort, path);
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    }
+    const api = await httpsGet(nginx.tlsPort, '/health/live');
+    expect(api.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('redirects plain HTTP to HTTPS', async () => {
     const res = await fetch(`http://127.0.0.1:${nginx.httpPort}/health/live`, {
       redirect: 'manual',

@@ -48,7 +48,13 @@ describeWithServers(['chromium'], 'Swagger UI in headless Chromium', () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 2000 } });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${base}/docs`, { waitUntil: 'networkidle' });
+      // a Content-Security-Policy that blocked part of the page shows as a console error
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      const docs = await page.goto(`${base}/docs`, { waitUntil: 'networkidle' });
+      // served under our security headers (helmet), which must not break the page
+      expect(docs!.headers()['content-security-policy']).toContain("script-src 'self'");
+      expect(docs!.headers()['x-content-type-options']).toBe('nosniff');
+      expect(docs!.headers()['x-frame-options']).toBe('DENY');
       await page.waitForSelector('.swagger-ui .opblock', { timeout: 30_000 });
       const doc = (await api.request('GET', '/docs-json')).body as {
         paths: Record<string, Record<string, Op>>;

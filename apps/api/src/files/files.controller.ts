@@ -2,6 +2,7 @@ import { basename, dirname } from 'node:path';
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import send from '@fastify/send';
+import contentDisposition from 'content-disposition';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '@app/domain';
 import { BLOB_CONTAINERS, BlobContainer, BlobStore, LocalBlobStore } from '@app/integrations';
@@ -72,11 +73,13 @@ export class FilesController {
       TYPES[key.slice(key.lastIndexOf('.') + 1).toLowerCase()] ?? 'application/octet-stream',
     );
     reply.header('Cache-Control', 'private, max-age=300');
-    if (name)
-      reply.header(
-        'Content-Disposition',
-        `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
-      );
+    // user content: never sniffed into something runnable (nosniff comes from helmet), never
+    // scripted even if it were HTML, and named safely (RFC 6266, UTF-8 names included)
+    reply.header('Content-Security-Policy', "default-src 'none'; sandbox");
+    reply.header(
+      'Content-Disposition',
+      name ? contentDisposition(name) : contentDisposition(basename(key), { type: 'inline' }),
+    );
     reply.send(sent.stream);
   }
 }
