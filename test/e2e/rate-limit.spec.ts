@@ -31,9 +31,21 @@ describe('rate limits on one instance (memory)', () => {
       })
     ).body.accessToken;
     const codes = [];
-    for (let i = 0; i < 6; i++)
-      codes.push((await api.request('GET', '/v1/me', { token: a })).status);
+    const remaining = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await api.request('GET', '/v1/me', { token: a });
+      codes.push(res.status);
+      remaining.push(res.headers['ratelimit-remaining']);
+      // the IETF draft's names (RateLimit-*), not the X- ones
+      if (res.status === 200)
+        expect(res.headers).toMatchObject({
+          'ratelimit-limit': '5',
+          'ratelimit-reset': expect.stringMatching(/^\d+$/),
+        });
+      expect(res.headers['x-ratelimit-limit']).toBeUndefined();
+    }
     expect(codes).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(remaining.slice(0, 5)).toEqual(['4', '3', '2', '1', '0']);
     const over = await api.request('GET', '/v1/me', { token: a });
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
     expect((await api.request('GET', '/v1/me', { token: b })).status).toBe(200);

@@ -24,6 +24,8 @@ export class RateLimitGuard extends ThrottlerGuard {
     private readonly bearer: BearerAuthenticator,
   ) {
     super(options, storage, reflector);
+    // the IETF draft's header names (RateLimit-Limit, -Remaining, -Reset), not the X- ones
+    this.headerPrefix = 'RateLimit';
   }
 
   protected override async getTracker(req: Record<string, any>): Promise<string> {
