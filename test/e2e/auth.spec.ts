@@ -384,6 +384,41 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
       ).toBe(401);
     });
 
+    it("logout and refresh-token reuse end that login's access tokens at once, and only that login's", async () => {
+      const login = () =>
+        api
+          .request('POST', '/v1/auth/dev-login', { body: { nickname: '세션끝' } })
+          .then((r) => r.body);
+      const [a, b, c] = [await login(), await login(), await login()];
+      for (const s of [a, b, c])
+        expect((await api.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(200);
+      const aRotated = (
+        await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: a.refreshToken } })
+      ).body;
+      expect(
+        (
+          await api.request('POST', '/v1/auth/logout', {
+            body: { refreshToken: aRotated.refreshToken },
+          })
+        ).status,
+      ).toBe(204);
+      // both access tokens of the ended login, though unexpired, are refused on the next request
+      for (const token of [a.accessToken, aRotated.accessToken]) {
+        const res = await api.request('GET', '/v1/me', { token });
+        expect(res.status).toBe(401);
+        expect(res.body.message).toMatch(/this login was ended/);
+      }
+      // a reused refresh token ends its family's access tokens too
+      await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: b.refreshToken } });
+      expect(
+        (await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: b.refreshToken } }))
+          .status,
+      ).toBe(401);
+      expect((await api.request('GET', '/v1/me', { token: b.accessToken })).status).toBe(401);
+      // the same user's other login goes on
+      expect((await api.request('GET', '/v1/me', { token: c.accessToken })).status).toBe(200);
+    });
+
     it('deletes an account: data anonymised, sessions ended', async () => {
       const s = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '탈퇴' } }))
         .body;
@@ -415,7 +450,7 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
       ).body.accessToken;
     });
 
-    it('blocks a user: their unexpired access token stops working at once, sessions end; unblock restores', async () => {
+    it('blocks a user: their unexpired access token stops working at once, sessions end; unblocked, they sign in again', async () => {
       const s = (
         await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '차단대상' } })
       ).body;
@@ -439,7 +474,14 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
         (await api.request('POST', `/v1/admin/users/${s.user.id}/unblock`, { token: admin })).body
           .blockedAt,
       ).toBeNull();
-      expect((await api.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(200);
+      // the block ended their logins (the old token stays refused); they sign in again
+      expect((await api.request('GET', '/v1/me', { token: s.accessToken })).body.message).toMatch(
+        /this login was ended/,
+      );
+      const again = (
+        await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '차단대상' } })
+      ).body;
+      expect((await api.request('GET', '/v1/me', { token: again.accessToken })).status).toBe(200);
     });
 
     it('applies a role change on the next request, not when the token expires', async () => {

@@ -6,6 +6,9 @@ import { removeDir, tempDir } from '../harness/process';
 import { waitFor } from '../harness/ports';
 import { LOCAL_STATUS_TTL_MS } from '@app/domain';
 
+// every CLI call starts a process (about 1.5 s): more than Jest's default 5 s per test
+jest.setTimeout(60_000);
+
 /** The CLI (compiled, as ops run it) and the API share one database. */
 describe('ops commands for accounts and partner keys', () => {
   const dir = tempDir('cli-accounts');
@@ -123,13 +126,24 @@ describe('ops commands for accounts and partner keys', () => {
       100,
     );
     expect(cli('user:unblock', s.user.id).status).toBe(0);
+    // the block ended the user's logins; once unblocked they sign in again
     await waitFor(
       'the unblock to apply',
-      async () =>
-        (await api.request('GET', '/v1/me', { token: s.accessToken })).status === 200 || undefined,
+      async () => {
+        const again = await api.request('POST', '/v1/auth/dev-login', {
+          body: { nickname: '차단' },
+        });
+        return (
+          (again.status === 200 &&
+            (await api.request('GET', '/v1/me', { token: again.body.accessToken })).status ===
+              200) ||
+          undefined
+        );
+      },
       LOCAL_STATUS_TTL_MS + 1000,
       100,
     );
+    expect((await api.request('GET', '/v1/me', { token: s.accessToken })).status).toBe(401);
     expect(cli('user:block', 'nobody').stderr).toMatch(/no user/);
   });
 });

@@ -168,6 +168,25 @@ describeWithServers(
       // and it comes back into rotation by itself
       await db.replicas[0].start();
     });
+    it('ends a logged-out login on the other instance at once (Redis)', async () => {
+      const id = String(++kakaoUser);
+      kakao.addUser({ id, nickname: `로그아웃${id.slice(-3)}` });
+      const session = (
+        await call(ports[0], 'POST', '/v1/auth/kakao/token', undefined, {
+          accessToken: kakao.mintToken(id, '4040'),
+        })
+      ).body;
+      expect((await call(ports[1], 'GET', '/v1/me', session.accessToken)).status).toBe(200);
+      expect(
+        (
+          await call(ports[0], 'POST', '/v1/auth/logout', undefined, {
+            refreshToken: session.refreshToken,
+          })
+        ).status,
+      ).toBe(204);
+      expect((await call(ports[1], 'GET', '/v1/me', session.accessToken)).status).toBe(401);
+    });
+
     it('answers 503 with Retry-After (never 500) while the primary is down, and writes again once it is back', async () => {
       const token = await login(ports[0]);
       await db.primary.stop();

@@ -56,6 +56,10 @@ export class BearerAuthenticator {
       throw new UnauthorizedError('access token refused: the account was deleted');
     if (now.state === 'blocked')
       throw new UnauthorizedError('access token refused: this account is blocked');
+    if (now.revokedFamilies?.includes(c.fam))
+      throw new UnauthorizedError(
+        'access token refused: this login was ended (logout), sign in again',
+      );
     return { kind: 'user', userId: c.sub, role: now.role };
   }
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { IsNull } from 'typeorm';
+import { IsNull, MoreThan } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
 import { RefreshTokenEntity } from '../entities/refresh-token.entity';
 
 export type RotationResult =
   | { outcome: 'rotated'; userId: string; familyId: string }
-  | { outcome: 'reused'; familyId: string }
+  | { outcome: 'reused'; userId: string; familyId: string }
   | { outcome: 'invalid' };
 
 @Injectable()
@@ -39,13 +39,14 @@ export class RefreshTokenRepository {
     return this.db.transaction(async (em) => {
       const row = await em.findOne(RefreshTokenEntity, { where: { tokenHash } });
       if (!row || row.revokedAt || row.expiresAt <= now) return { outcome: 'invalid' };
-      if (row.rotatedAt) return { outcome: 'reused', familyId: row.familyId };
+      if (row.rotatedAt) return { outcome: 'reused', userId: row.userId, familyId: row.familyId };
       const claimed = await em.update(
         RefreshTokenEntity,
         { id: row.id, rotatedAt: IsNull() },
         { rotatedAt: now },
       );
-      if ((claimed.affected ?? 0) !== 1) return { outcome: 'reused', familyId: row.familyId };
+      if ((claimed.affected ?? 0) !== 1)
+        return { outcome: 'reused', userId: row.userId, familyId: row.familyId };
       return { outcome: 'rotated', userId: row.userId, familyId: row.familyId };
     });
   }
@@ -55,6 +56,21 @@ export class RefreshTokenRepository {
       em.findOne(RefreshTokenEntity, { where: { tokenHash } }),
     );
     return row ? { familyId: row.familyId, userId: row.userId } : null;
+  }
+
+  /**
+   * The user's login families revoked since `since` (logout, refresh-token reuse): their access
+   * tokens, still unexpired, must stop working. Read on the primary: a revocation made a moment
+   * ago on another instance must not be missed.
+   */
+  async familiesRevokedSince(userId: string, since: Date): Promise<string[]> {
+    const rows = await this.db.readPrimary((em) =>
+      em.find(RefreshTokenEntity, {
+        select: { familyId: true },
+        where: { userId, revokedAt: MoreThan(since) },
+      }),
+    );
+    return [...new Set(rows.map((r) => r.familyId))];
   }
 
   async revokeFamily(familyId: string, now = new Date()): Promise<void> {

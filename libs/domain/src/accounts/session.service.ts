@@ -7,6 +7,7 @@ import { AccessTokens } from './access-tokens';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { newSecret, sha256 } from './secrets';
 import { UserRepository } from './user.repository';
+import { UserStatusService } from './user-status.service';
 
 export interface Session {
   accessToken: string;
@@ -31,6 +32,7 @@ export class SessionService {
     private readonly tokens: AccessTokens,
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly users: UserRepository,
+    private readonly status: UserStatusService,
   ) {}
 
   async start(user: UserEntity): Promise<Session> {
@@ -42,6 +44,7 @@ export class SessionService {
     const result = await this.refreshTokens.rotate(sha256(refreshToken));
     if (result.outcome === 'reused') {
       await this.refreshTokens.revokeFamily(result.familyId);
+      await this.status.changed(result.userId);
       this.logger.warn(`refresh token reuse detected: family ${result.familyId} revoked`);
       throw new UnauthorizedError(
         'refresh token already used: this session has been revoked, sign in again',
@@ -58,7 +61,10 @@ export class SessionService {
   /** Ends the login the refresh token belongs to (every token of its family). */
   async logout(refreshToken: string): Promise<void> {
     const family = await this.refreshTokens.familyOf(sha256(refreshToken));
-    if (family) await this.refreshTokens.revokeFamily(family.familyId);
+    if (!family) return;
+    await this.refreshTokens.revokeFamily(family.familyId);
+    // the family's access tokens stop at once, on every instance (UserStatus.revokedFamilies)
+    await this.status.changed(family.userId);
   }
 
   private async issue(user: UserEntity, familyId: string): Promise<Session> {

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { CacheService } from '../cache/cache.service';
 import { DatabaseRouter } from '../database/database-router';
+import { AppConfig } from '../config/app-config';
 import { UserEntity, UserRole } from '../entities/user.entity';
+import { RefreshTokenRepository } from './refresh-token.repository';
 
 export interface UserStatus {
   role: UserRole;
   state: 'active' | 'blocked' | 'deleted';
+  /** login families ended (logout, refresh-token reuse) whose access tokens may still be unexpired */
+  revokedFamilies: string[];
 }
 
 const TTL_SEC = 60;
@@ -17,14 +21,19 @@ export const LOCAL_STATUS_TTL_MS = 2000;
  * block, a deletion or a role change takes effect at once, not when the access token
  * expires. With Redis (stage 3) the answer is cached and dropped on every change (by the
  * API or the CLI); without it, one primary-key read on a replica, remembered for 2 seconds
- * (a change made through this instance applies at once, one made elsewhere within 2 s). A user
- * the replica does not know yet is read on the primary; only found users are remembered.
+ * (a change made through this instance applies at once, one made elsewhere within 2 s).
+ * The status carries the user's login families revoked within an access token's lifetime, so a
+ * logout ends that login's access tokens with the same immediacy, and no DB read per request.
+ * It is read on the primary (only when not cached): a change, or a user made a moment ago on
+ * another instance, is never missed on a lagging replica, and "missing" is never remembered.
  */
 @Injectable()
 export class UserStatusService {
   constructor(
     private readonly db: DatabaseRouter,
     private readonly cache: CacheService,
+    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly config: AppConfig,
   ) {}
 
   private readonly local = new Map<string, { status: UserStatus | null; until: number }>();
@@ -39,18 +48,18 @@ export class UserStatusService {
       const hit = await this.cache.get<UserStatus>(key);
       if (hit) return hit;
     }
-    // a user the replica does not have yet is read on the primary (DatabaseRouter.read);
-    // "missing" is never remembered: it may be a user made a moment ago on another instance
-    const row = await this.db.read((em) =>
+    const row = await this.db.readPrimary((em) =>
       em.findOne(UserEntity, {
         select: { id: true, role: true, blockedAt: true, deletedAt: true },
         where: { id: userId },
       }),
     );
     if (!row) return null;
+    const since = new Date(Date.now() - this.config.auth.accessTtlSec * 1000);
     const status: UserStatus = {
       role: row.role,
       state: row.deletedAt ? 'deleted' : row.blockedAt ? 'blocked' : 'active',
+      revokedFamilies: await this.refreshTokens.familiesRevokedSince(userId, since),
     };
     if (this.cache.shared) await this.cache.set(key, status, TTL_SEC);
     else {
