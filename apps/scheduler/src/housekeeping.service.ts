@@ -1,6 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { AuthNonceRepository, ProjectRepository, RefreshTokenHousekeeping } from '@app/domain';
+import {
+  AuthNonceRepository,
+  IdempotencyRepository,
+  ProjectRepository,
+  RefreshTokenHousekeeping,
+} from '@app/domain';
 import { LeadershipService } from './leadership.service';
 
 const ABANDONED_AFTER_MS = 30 * 86_400_000;
@@ -15,6 +20,7 @@ export class HousekeepingService {
     private readonly refreshTokens: RefreshTokenHousekeeping,
     private readonly nonces: AuthNonceRepository,
     private readonly projects: ProjectRepository,
+    private readonly idempotencyKeys: IdempotencyRepository,
   ) {}
 
   @Cron(CronExpression.EVERY_MINUTE)
@@ -44,5 +50,12 @@ export class HousekeepingService {
   async purgeExpiredLoginNonces(): Promise<number> {
     if (!this.leadership.isLeader) return 0;
     return this.nonces.deleteExpired();
+  }
+
+  /** Idempotency-Key records are replayed for 24 hours, then go */
+  @Cron(CronExpression.EVERY_HOUR)
+  async purgeExpiredIdempotencyKeys(): Promise<number> {
+    if (!this.leadership.isLeader) return 0;
+    return this.idempotencyKeys.deleteExpired();
   }
 }

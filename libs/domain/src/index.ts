@@ -12,3 +12,4 @@ export * from './files';
 export * from './cache';
 export * from './social';
 export * from './lifecycle/stop-on-signals';
+export * from './idempotency/idempotency.repository';

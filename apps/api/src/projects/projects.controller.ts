@@ -1,3 +1,4 @@
+import { Idempotent } from '../http/idempotency';
 import {
   Body,
   Controller,
@@ -67,6 +68,7 @@ export class ProjectsController {
   }
 
   @Post()
+  @Idempotent()
   @HttpCode(202)
   @Scopes('projects:write')
   @ApiOperation({
@@ -179,6 +181,7 @@ export class ProjectsController {
   }
 
   @Post(':id/lyrics')
+  @Idempotent()
   @HttpCode(202)
   @Scopes('projects:write')
   @ApiOperation({ summary: 'Write new lyrics (optionally with hints) instead of the current ones' })
@@ -217,6 +220,7 @@ export class ProjectsController {
   }
 
   @Post(':id/song')
+  @Idempotent()
   @HttpCode(202)
   @Scopes('projects:write')
   @ApiOperation({
@@ -273,6 +277,7 @@ export class ProjectsController {
   }
 
   @Post(':id/video')
+  @Idempotent()
   @HttpCode(202)
   @Scopes('projects:write')
   @ApiOperation({

@@ -1,3 +1,4 @@
+import { Idempotent } from '../http/idempotency';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -21,6 +22,7 @@ export class UploadsController {
   constructor(private readonly publications: PublicationService) {}
 
   @Post()
+  @Idempotent()
   @HttpCode(202)
   @ApiOperation({
     summary:

@@ -1,3 +1,4 @@
+import { Idempotent } from '../http/idempotency';
 import {
   Body,
   Controller,
@@ -117,6 +118,7 @@ export class StorePhotosController {
   }
 
   @Post('import')
+  @Idempotent()
   @Scopes('stores:write')
   @ApiOperation({
     summary:

@@ -1,3 +1,4 @@
+import { Idempotent } from '../http/idempotency';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -34,6 +35,7 @@ export class StoresController {
   ) {}
 
   @Post()
+  @Idempotent()
   @Scopes('stores:write')
   @ApiOperation({ summary: 'Add a store: entered by hand, or from a search result' })
   @ApiCreatedResponse({ type: StoreDto })

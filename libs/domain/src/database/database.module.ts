@@ -12,6 +12,7 @@ import { TimestampSubscriber } from './timestamp.subscriber';
 import { DbPoolCollector } from '../metrics/db-pool.collector';
 import { LeaderLeaseRepository } from '../scheduling/leader-lease.repository';
 import { RefreshTokenHousekeeping } from '../scheduling/refresh-token-housekeeping.repository';
+import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 
 export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
   const db = config.database;
@@ -44,8 +45,15 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     DatabaseHealth,
     LeaderLeaseRepository,
     RefreshTokenHousekeeping,
+    IdempotencyRepository,
     DbPoolCollector,
   ],
-  exports: [DatabaseRouter, DatabaseHealth, LeaderLeaseRepository, RefreshTokenHousekeeping],
+  exports: [
+    DatabaseRouter,
+    DatabaseHealth,
+    LeaderLeaseRepository,
+    RefreshTokenHousekeeping,
+    IdempotencyRepository,
+  ],
 })
 export class DatabaseModule {}

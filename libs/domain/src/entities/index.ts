@@ -2,6 +2,7 @@ import { AuthNonceEntity } from './auth-nonce.entity';
 import { BlobObjectEntity } from './blob-object.entity';
 import { LyricsEntity, SongEntity, VideoEntity } from './content.entity';
 import { ApiKeyEntity, PartnerEntity } from './partner.entity';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { ProjectEntity } from './project.entity';
 import { ProjectEventEntity } from './project-event.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
@@ -14,6 +15,7 @@ import { UserEntity } from './user.entity';
 export * from './auth-nonce.entity';
 export * from './blob-object.entity';
 export * from './content.entity';
+export * from './idempotency-key.entity';
 export * from './partner.entity';
 export * from './project.entity';
 export * from './project-event.entity';
@@ -41,5 +43,6 @@ export const ENTITIES = [
   BlobObjectEntity,
   SchedulerLeaseEntity,
   AuthNonceEntity,
+  IdempotencyKeyEntity,
   ProjectEventEntity,
 ];

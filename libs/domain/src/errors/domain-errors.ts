@@ -3,7 +3,13 @@
  * status codes in one place (HttpErrorFilter), the CLI prints them, the scheduler records them.
  */
 export type DomainErrorKind =
-  'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'quota_exceeded';
+  | 'invalid'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'quota_exceeded';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -32,6 +38,11 @@ export class ForbiddenError extends DomainError {
 /** Also used for "exists but is not yours": callers must not learn what others own. */
 export class NotFoundError extends DomainError {
   readonly kind = 'not_found' as const;
+}
+
+/** Well-formed, but cannot be taken as it stands (an Idempotency-Key reused for another request). */
+export class UnprocessableError extends DomainError {
+  readonly kind = 'unprocessable' as const;
 }
 
 export class ConflictError extends DomainError {

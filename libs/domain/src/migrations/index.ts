@@ -3,6 +3,7 @@ import { AuthNonces1764201600000 } from './1764201600000-auth-nonces';
 import { PipelineEvents1764288000000 } from './1764288000000-pipeline-events';
 import { ProjectRetries1764374400000 } from './1764374400000-project-retries';
 import { Publishing1764460800000 } from './1764460800000-publishing';
+import { IdempotencyKeys1764547200000 } from './1764547200000-idempotency-keys';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   PipelineEvents1764288000000,
   ProjectRetries1764374400000,
   Publishing1764460800000,
+  IdempotencyKeys1764547200000,
 ];

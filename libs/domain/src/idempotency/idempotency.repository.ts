@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { LessThan } from 'typeorm';
+import { DatabaseRouter } from '../database/database-router';
+import { IdempotencyKeyEntity } from '../entities/idempotency-key.entity';
+
+/** How long a key's first response is kept and replayed */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+
+export type IdempotencyClaim =
+  | { kind: 'first' }
+  | { kind: 'replay'; statusCode: number; body: unknown }
+  | { kind: 'in_progress' }
+  | { kind: 'mismatch' };
+
+/**
+ * Idempotency-Key records, on the primary: the key's row is inserted before the request does
+ * anything (its primary key decides which of two concurrent requests is first, on any
+ * instance), completed with the response, or removed when the request failed so it can be
+ * tried again.
+ */
+@Injectable()
+export class IdempotencyRepository {
+  constructor(private readonly db: DatabaseRouter) {}
+
+  async claim(id: string, requestHash: string, now = new Date()): Promise<IdempotencyClaim> {
+    return this.db.transaction(async (em) => {
+      const found = await em.findOne(IdempotencyKeyEntity, { where: { id } });
+      if (found && found.expiresAt > now) {
+        if (found.requestHash !== requestHash) return { kind: 'mismatch' };
+        if (found.statusCode === null) return { kind: 'in_progress' };
+        return {
+          kind: 'replay',
+          statusCode: found.statusCode,
+          body: found.responseBody === null ? undefined : JSON.parse(found.responseBody),
+        };
+      }
+      if (found) await em.delete(IdempotencyKeyEntity, { id });
+      try {
+        await em.insert(IdempotencyKeyEntity, {
+          id,
+          requestHash,
+          statusCode: null,
+          responseBody: null,
+          expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+        });
+      } catch {
+        return { kind: 'in_progress' }; // another instance inserted it a moment ago
+      }
+      return { kind: 'first' };
+    });
+  }
+
+  async complete(id: string, statusCode: number, body: unknown): Promise<void> {
+    await this.db.write((em) =>
+      em.update(
+        IdempotencyKeyEntity,
+        { id },
+        { statusCode, responseBody: body === undefined ? null : JSON.stringify(body) },
+      ),
+    );
+  }
+
+  async release(id: string): Promise<void> {
+    await this.db.write((em) => em.delete(IdempotencyKeyEntity, { id }));
+  }
+
+  async deleteExpired(now = new Date()): Promise<number> {
+    const r = await this.db.write((em) =>
+      em.delete(IdempotencyKeyEntity, { expiresAt: LessThan(now) }),
+    );
+    return r.affected ?? 0;
+  }
+}

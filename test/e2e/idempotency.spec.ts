@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { startApi, TestApi } from '../harness/api-app';
+import { removeDir, tempDir } from '../harness/process';
+
+/**
+ * Idempotency-Key on creating POSTs: a client that retries (its first answer lost to a 502
+ * from a dying instance) gets the first response again instead of a second store or project.
+ */
+describe('Idempotency-Key', () => {
+  const dir = tempDir('idem');
+  let api: TestApi;
+  let token: string;
+  let other: string;
+  beforeAll(async () => {
+    api = await startApi({ DB_SQLITE_PATH: join(dir, 'i.sqlite') });
+    token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '재시도' } })).body
+      .accessToken;
+    other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '남' } })).body
+      .accessToken;
+  });
+  afterAll(async () => {
+    await api.close();
+    removeDir(dir);
+  });
+
+  const post = (path: string, body: unknown, key?: string, as = token) =>
+    api.request('POST', path, { token: as, body, headers: key ? { 'idempotency-key': key } : {} });
+  const myStores = async () =>
+    (await api.request('GET', '/v1/stores', { token })).body.items.length;
+
+  it('returns the first response for the same key and body, and creates once', async () => {
+    const before = await myStores();
+    const first = await post('/v1/stores', { name: '한 번만 가게' }, 'key-store-1');
+    const again = await post('/v1/stores', { name: '한 번만 가게' }, 'key-store-1');
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await myStores()).toBe(before + 1);
+    // a project too (202), once
+    const p1 = await post('/v1/projects', { storeId: first.body.id }, 'key-project-1');
+    const p2 = await post('/v1/projects', { storeId: first.body.id }, 'key-project-1');
+    expect([p1.status, p2.status]).toEqual([202, 202]);
+    expect(p2.body.id).toBe(p1.body.id);
+  });
+
+  it('refuses the same key with another body with 422', async () => {
+    await post('/v1/stores', { name: '첫 가게' }, 'key-store-2');
+    const res = await post('/v1/stores', { name: '다른 가게' }, 'key-store-2');
+    expect(res.status).toBe(422);
+    expect(res.body.message).toMatch(/different request/);
+  });
+
+  it('keeps keys per caller and per route, and creates every time without a key', async () => {
+    const mine = await post('/v1/stores', { name: '같은 키' }, 'shared-key');
+    const theirs = await post('/v1/stores', { name: '같은 키' }, 'shared-key', other);
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    const before = await myStores();
+    await post('/v1/stores', { name: '키 없음' });
+    await post('/v1/stores', { name: '키 없음' });
+    expect(await myStores()).toBe(before + 2);
+  });
+
+  it('does not keep a failed request: the same key can be retried after a fix', async () => {
+    const bad = await post(
+      '/v1/projects',
+      { storeId: '00000000-0000-4000-8000-000000000000' },
+      'key-retry',
+    );
+    expect(bad.status).toBe(404);
+    const store = (await post('/v1/stores', { name: '고친 뒤' })).body;
+    // the body differs from the failed one, but nothing was recorded for it
+    expect((await post('/v1/projects', { storeId: store.id }, 'key-retry')).status).toBe(202);
+  });
+
+  it('refuses a malformed key with 400 and documents the header', async () => {
+    const res = await post('/v1/stores', { name: 'x' }, 'bad key with spaces');
+    expect(res.status).toBe(400);
+    const doc = (await api.request('GET', '/docs-json')).body;
+    for (const [path, method] of [
+      ['/v1/stores', 'post'],
+      ['/v1/projects', 'post'],
+      ['/v1/projects/{id}/uploads', 'post'],
+    ])
+      expect(doc.paths[path][method].parameters.map((p: { name: string }) => p.name)).toContain(
+        'Idempotency-Key',
+      );
+  });
+});
