@@ -1,7 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-/** The OpenAPI document partners read at /docs (JSON at /docs-json). */
+type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
+
+const ERROR = { $ref: '#/components/schemas/ErrorBodyDto' };
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+/** The OpenAPI document partners read at /docs (JSON at /docs-json; committed as openapi.json). */
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('CastAD API')
@@ -10,10 +15,43 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
         'published to YouTube and Instagram. Long steps run in the background: the API answers 202 with the project state.',
     )
     .setVersion('1')
+    .addServer('/', 'this deployment (the API answers under the origin that serves this document)')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return documentErrors(SwaggerModule.createDocument(app, config));
+}
+
+/**
+ * What every operation can answer besides its own responses, in the shared error shape
+ * (HttpErrorFilter): 400 for bad input, 401/403 on secured routes, 404 for a path that names
+ * something, 429 from the rate limiter. Routes without a security requirement are public
+ * (@Public) and say so with `security: []`.
+ */
+function documentErrors(doc: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const method of METHODS) {
+      const op: Operation | undefined = item[method];
+      if (!op) continue;
+      op.security ??= [];
+      const secured = op.security.length > 0;
+      const takesInput = Boolean(op.requestBody) || (op.parameters ?? []).length > 0;
+      const add = (code: string, description: string) =>
+        (op.responses[code] ??= {
+          description,
+          content: { 'application/json': { schema: ERROR } },
+        });
+      if (takesInput) add('400', 'bad input: the message names the field');
+      if (secured) {
+        add('401', 'no valid bearer token or API key');
+        add('403', 'signed in, but not allowed (role, scope or a blocked account)');
+      }
+      if (path.includes('{')) add('404', 'no such resource, or not yours');
+      if (!path.startsWith('/health'))
+        add('429', 'rate limited: see Retry-After and the RateLimit-* headers');
+    }
+  }
+  return doc;
 }
 
 export function mountSwagger(app: INestApplication): void {
