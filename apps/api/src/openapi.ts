@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { PUBLIC_EXTENSION } from './auth/decorators';
 
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 
@@ -33,6 +34,10 @@ function documentErrors(doc: OpenAPIObject): OpenAPIObject {
     for (const method of METHODS) {
       const op: Operation | undefined = item[method];
       if (!op) continue;
+      const extensions = op as Operation & Record<string, unknown>;
+      // @Public (the guard's own marker) decides, whatever the controller's bearer default says
+      if (extensions[PUBLIC_EXTENSION]) op.security = [];
+      delete extensions[PUBLIC_EXTENSION];
       op.security ??= [];
       const secured = op.security.length > 0;
       const takesInput = Boolean(op.requestBody) || (op.parameters ?? []).length > 0;

@@ -1,12 +1,24 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { ApiScope, Principal } from '@app/domain';
 
 export const PUBLIC = 'castad:public';
+/** marks a public operation in the OpenAPI document until openapi.ts turns it into `security: []` */
+export const PUBLIC_EXTENSION = 'x-castad-public';
 export const ROLES = 'castad:roles';
 export const SCOPES = 'castad:scopes';
 
-/** No credential needed (login, health, webhooks with their own token). */
-export const Public = () => SetMetadata(PUBLIC, true);
+/**
+ * No credential needed (login, health, webhooks with their own token); the OpenAPI document
+ * says so too (`security: []`, see openapi.ts).
+ */
+export const Public = () =>
+  applyDecorators(SetMetadata(PUBLIC, true), ApiExtension(PUBLIC_EXTENSION, true));
 
 /** Only users with this role: admin routes. Partner keys never pass. */
 export const Roles = (...roles: 'admin'[]) => SetMetadata(ROLES, roles);
