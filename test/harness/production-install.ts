@@ -49,7 +49,15 @@ export function productionInstall(): string {
   mkdirSync(app);
   for (const f of ['package.json', 'package-lock.json']) cpSync(join(ROOT, f), join(build, f));
   // npm ci: links, not copies; npm rewrites its own record in place, so that one is copied
-  execFileSync('cp', ['-al', join(ROOT, 'node_modules'), join(build, 'node_modules')]);
+  try {
+    execFileSync('cp', ['-al', join(ROOT, 'node_modules'), join(build, 'node_modules')], {
+      stdio: 'pipe',
+    });
+  } catch {
+    // the temporary folder on another filesystem (tmpfs): links cannot cross it, copies can
+    rmSync(join(build, 'node_modules'), { recursive: true, force: true });
+    execFileSync('cp', ['-a', join(ROOT, 'node_modules'), join(build, 'node_modules')]);
+  }
   const record = join(build, 'node_modules/.package-lock.json');
   rmSync(record, { force: true });
   cpSync(join(ROOT, 'node_modules/.package-lock.json'), record);

@@ -13,6 +13,8 @@ export const LEADER_LEASE = 'scheduler';
 export class LeadershipService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(LeadershipService.name);
   private leader = false;
+  private everLed = false;
+  private stopping = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -38,21 +40,31 @@ export class LeadershipService implements OnModuleInit, BeforeApplicationShutdow
     try {
       const me = this.config.instanceId;
       const { leaseMs } = this.config.scheduler;
+      if (this.stopping) return;
       let held = await this.leases.acquire(LEADER_LEASE, me, leaseMs);
       if (!held) {
-        // restarted after a crash: our own dead predecessor's lease is ours at once
-        const holder = await this.leases.holder(LEADER_LEASE);
-        if (holder && isOwnPredecessor(holder, me)) {
-          held = await this.leases.takeOver(LEADER_LEASE, holder, me, leaseMs);
+        // restarted after a crash: our own dead predecessor's lease is ours at once, once it
+        // has missed two renewals (a live process renews every quarter of the lease)
+        const lease = await this.leases.current(LEADER_LEASE);
+        const silent = lease && lease.leaseUntil.getTime() < Date.now() + leaseMs / 2;
+        if (lease && silent && isOwnPredecessor(lease.owner, me)) {
+          held = await this.leases.takeOver(LEADER_LEASE, lease.owner, me, leaseMs);
           if (held) {
             // the steps it had claimed died with it: claimable now, not when their leases run out
-            const released = await this.projects.releaseClaimsOf(holder);
+            const released = await this.projects.releaseClaimsOf(lease.owner);
             this.logger.log(
-              `took the lease back from ${holder}, this process before a restart; ${released} claimed steps released`,
+              `took the lease back from ${lease.owner}, this process before a restart; ${released} claimed steps released`,
             );
           }
         }
+      } else if (!this.everLed) {
+        // claims under our own id before we ever led are a dead predecessor's (same
+        // INSTANCE_ID, or a container restarted in place): claimable now
+        const released = await this.projects.releaseClaimsOf(me);
+        if (released)
+          this.logger.log(`${released} steps claimed under ${me} before this start released`);
       }
+      this.everLed ||= held;
       if (held !== this.leader)
         this.logger.log(held ? 'became the leader' : 'lost the lease; on standby');
       this.leader = held;
@@ -64,8 +76,11 @@ export class LeadershipService implements OnModuleInit, BeforeApplicationShutdow
     }
   }
 
-  /** before the pools close (onApplicationShutdown) */
+  /** before the pools close (onApplicationShutdown); no renewal may take the lease back after */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.registry.doesExist('interval', 'leader-lease'))
+      this.registry.deleteInterval('leader-lease');
     if (this.leader)
       await this.leases.release(LEADER_LEASE, this.config.instanceId).catch(() => undefined);
     this.leader = false;

@@ -4,6 +4,7 @@ import {
   CallHandler,
   ExecutionContext,
   Injectable,
+  Logger,
   NestInterceptor,
   RequestMethod,
   UseInterceptors,
@@ -32,7 +33,14 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(IdempotencyInterceptor.name);
   constructor(private readonly keys: IdempotencyRepository) {}
+
+  private settle(write: Promise<void>, what: string): Promise<void> {
+    return write.catch((err: Error) =>
+      this.logger.warn(`Idempotency-Key record not ${what}: ${err.message}`),
+    );
+  }
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = ctx.switchToHttp();
@@ -75,11 +83,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return of(claim.body);
         }
         return next.handle().pipe(
-          switchMap((body) =>
-            from(this.keys.complete(id, status, body)).pipe(switchMap(() => of(body))),
-          ),
+          // failed: nothing to replay, the key is free again, and the original error goes out
           catchError((err) =>
-            from(this.keys.release(id)).pipe(switchMap(() => throwError(() => err))),
+            from(this.settle(this.keys.release(id), 'released')).pipe(
+              switchMap(() => throwError(() => err)),
+            ),
+          ),
+          // succeeded: failing to record the answer must not turn the success into an error
+          switchMap((body) =>
+            from(this.settle(this.keys.complete(id, status, body), 'completed')).pipe(
+              switchMap(() => of(body)),
+            ),
           ),
         );
       }),

@@ -31,13 +31,32 @@ export const GENRES = [
   'edm',
 ] as const;
 
+export const VIDEO_ENGINES = ['ffmpeg', 'creatomate'] as const;
+
+/** What the owner chose for a project (ProjectOptions), typed for clients */
+export class ProjectOptionsDto {
+  @ApiPropertyOptional({ enum: MOODS, enumName: 'Mood' }) mood?: (typeof MOODS)[number];
+  @ApiPropertyOptional({ enum: GENRES, enumName: 'Genre' }) genre?: (typeof GENRES)[number];
+  @ApiPropertyOptional({ description: 'jingle and video length, seconds' }) lengthSec?: number;
+  @ApiPropertyOptional({ type: [String] }) keywords?: string[];
+  @ApiPropertyOptional({
+    enum: VIDEO_ENGINES,
+    enumName: 'VideoEngine',
+    description: 'the renderer asked for with POST …/video',
+  })
+  videoEngine?: (typeof VIDEO_ENGINES)[number];
+  @ApiPropertyOptional() templateId?: string;
+  @ApiPropertyOptional({ description: 'the hints of the last lyrics regeneration' })
+  lyricHints?: string;
+}
+
 export class CreateProjectDto {
   @ApiProperty({ format: 'uuid', description: 'one of your stores' }) @IsUUID() storeId: string;
-  @ApiPropertyOptional({ enum: MOODS, default: 'bright' })
+  @ApiPropertyOptional({ enum: MOODS, enumName: 'Mood', default: 'bright' })
   @IsOptional()
   @IsIn(MOODS)
   mood?: (typeof MOODS)[number];
-  @ApiPropertyOptional({ enum: GENRES, default: 'pop' })
+  @ApiPropertyOptional({ enum: GENRES, enumName: 'Genre', default: 'pop' })
   @IsOptional()
   @IsIn(GENRES)
   genre?: (typeof GENRES)[number];
@@ -100,7 +119,7 @@ export class ProgressDto {
 export class ProjectDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) storeId: string;
-  @ApiProperty({ enum: PROJECT_STATES }) state: string;
+  @ApiProperty({ enum: PROJECT_STATES, enumName: 'ProjectState' }) state: string;
   @ApiProperty({
     nullable: true,
     type: String,
@@ -108,8 +127,7 @@ export class ProjectDto {
   })
   step: string | null;
   @ApiProperty() autopilot: boolean;
-  @ApiProperty({ example: { mood: 'bright', genre: 'pop', lengthSec: 30, keywords: [] } })
-  options: Record<string, unknown>;
+  @ApiProperty({ type: ProjectOptionsDto }) options: ProjectOptionsDto;
   @ApiProperty({ type: ProgressDto }) progress: ProgressDto;
   @ApiProperty({
     nullable: true,
@@ -127,7 +145,7 @@ export class ProjectDto {
       state: p.state,
       step: p.step,
       autopilot: p.autopilot,
-      options: { ...p.options },
+      options: { ...p.options } as ProjectOptionsDto,
       progress,
       lastError: p.lastError,
       createdAt: p.createdAt.toISOString(),
@@ -214,12 +232,13 @@ export class MakeSongDto {}
 
 export class MakeVideoDto {
   @ApiPropertyOptional({
-    enum: ['ffmpeg', 'creatomate'],
+    enum: VIDEO_ENGINES,
+    enumName: 'VideoEngine',
     description: 'default: the server’s VIDEO_ENGINE',
   })
   @IsOptional()
-  @IsIn(['ffmpeg', 'creatomate'])
-  engine?: 'ffmpeg' | 'creatomate';
+  @IsIn(VIDEO_ENGINES)
+  engine?: (typeof VIDEO_ENGINES)[number];
 
   @ApiPropertyOptional({
     example: 'tpl-vertical-bright',

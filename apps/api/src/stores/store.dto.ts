@@ -13,7 +13,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { StoreEntity } from '@app/domain';
+import { STORE_SOURCES, StoreEntity, StoreSource } from '@app/domain';
 import { PageDto } from '../http/pagination';
 
 export class MenuItemDto {
@@ -83,13 +83,14 @@ export class CreateStoreDto {
 
 export class CreateStoreFromSearchDto extends CreateStoreDto {
   @ApiPropertyOptional({
-    enum: ['naver', 'sample', 'manual'],
+    enum: STORE_SOURCES,
+    enumName: 'StoreSource',
     default: 'manual',
     description: 'set when the facts come from GET /v1/stores/search',
   })
   @IsOptional()
-  @IsIn(['naver', 'sample', 'manual'])
-  source?: 'naver' | 'sample' | 'manual';
+  @IsIn(STORE_SOURCES)
+  source?: StoreSource;
   @ApiPropertyOptional({
     description: "the search result's link",
     example: 'https://map.naver.com/...',
@@ -127,7 +128,12 @@ export class StoreCandidateDto extends StorePlaceDto {
 
 export class StoreSearchResultDto {
   @ApiProperty({ type: [StoreCandidateDto], description: 'at most 5' }) items: StoreCandidateDto[];
-  @ApiProperty({ example: 'naver' }) source: string;
+  @ApiProperty({
+    enum: STORE_SOURCES,
+    enumName: 'StoreSource',
+    description: 'pass it on to POST /v1/stores',
+  })
+  source: StoreSource;
 }
 
 export class StoreDto extends StorePlaceDto {
@@ -136,7 +142,7 @@ export class StoreDto extends StorePlaceDto {
   @ApiProperty({ nullable: true, type: [MenuItemDto] }) menu: MenuItemDto[] | null;
   @ApiProperty({ nullable: true, type: String }) hours: string | null;
   @ApiProperty({ nullable: true, type: String }) pitch: string | null;
-  @ApiProperty({ enum: ['naver', 'manual', 'sample'] }) source: string;
+  @ApiProperty({ enum: STORE_SOURCES, enumName: 'StoreSource' }) source: StoreSource;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 

@@ -13,6 +13,8 @@ export interface UserStatus {
 }
 
 const TTL_SEC = 60;
+/** longer than one status read on the primary takes */
+const STALE_WRITE_MS = 1000;
 /** without Redis each instance keeps an answer this long: a change made elsewhere (another instance, the CLI) shows within it */
 export const LOCAL_STATUS_TTL_MS = 2000;
 
@@ -71,6 +73,11 @@ export class UserStatusService {
 
   async changed(userId: string): Promise<void> {
     this.local.delete(userId);
-    if (this.cache.shared) await this.cache.del(`user-status:${userId}`);
+    if (!this.cache.shared) return;
+    const key = `user-status:${userId}`;
+    await this.cache.del(key);
+    // a read on another instance that began before this change may still write the old status
+    // back: dropping it again a moment later bounds that window to the delay
+    setTimeout(() => void this.cache.del(key).catch(() => undefined), STALE_WRITE_MS).unref();
   }
 }

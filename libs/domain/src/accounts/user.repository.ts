@@ -62,12 +62,14 @@ export class UserRepository {
   /**
    * The embedded default's trial login: the local (non-Kakao) user with this nickname, made on
    * first use. Signing in again with it (after a restart, or once a token expired) reaches the
-   * same account and its projects; the oldest wins if an earlier version made several.
+   * same account and its projects; the oldest wins if an earlier version made several. An
+   * admin (made with the CLI) or a deleted account is never reached this way: a new one is made.
    */
   findOrCreateLocal(nickname: string): Promise<UserEntity> {
     return this.db.write(async (em) => {
       const found = await em.findOne(UserEntity, {
-        where: { kakaoId: IsNull(), nickname },
+        // never an admin's or a deleted account: a nickname is no credential for those
+        where: { kakaoId: IsNull(), nickname, role: 'user', deletedAt: IsNull() },
         order: { createdAt: 'ASC' },
       });
       return (

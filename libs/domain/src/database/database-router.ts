@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { DatabaseContext } from './database-context';
 import { isDeadConnectionError, isUnreachableError } from './connection-errors';
-import { setAsideNode } from './node-set-aside';
 
 export type ReadConsistency = 'replica' | 'primary';
 
@@ -16,7 +15,7 @@ export type ReadConsistency = 'replica' | 'primary';
  *   DB_NODE_RESTORE_MS.
  * - A read is idempotent, so one that fails on a dead pooled connection (killed server-side,
  *   idle past wait_timeout, a replica that stopped) is retried once on the primary (mysql2 has
- *   no pre-ping), and the replica it failed on is set aside for DB_NODE_RESTORE_MS.
+ *   no pre-ping), and replica reads go to the primary for DB_NODE_RESTORE_MS.
  * - A replica read that finds nothing asks the primary: absence is never concluded from a
  *   replica that may lag.
  */
@@ -32,6 +31,12 @@ export class DatabaseRouter {
   private writeQueue: Promise<unknown> = Promise.resolve();
   /** DB_NODE_RESTORE_MS: how long a failed replica is left out */
   private readonly nodeRestoreMs: number;
+  /**
+   * Until then, replica reads go to the primary: a replica's pooled connection died under a
+   * query (a replica stopping). mysql2 sets a node aside only after failed connects, and a pool
+   * of dead idle connections would keep sending reads to it.
+   */
+  private replicasAsideUntil = 0;
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {
     this.hasReplicas = Boolean((dataSource.options as { replication?: unknown }).replication);
@@ -46,7 +51,10 @@ export class DatabaseRouter {
     consistency: ReadConsistency = 'replica',
   ): Promise<T> {
     const useReplica =
-      this.hasReplicas && consistency === 'replica' && !DatabaseContext.hasWritten();
+      this.hasReplicas &&
+      consistency === 'replica' &&
+      !DatabaseContext.hasWritten() &&
+      Date.now() >= this.replicasAsideUntil;
     let found: T;
     try {
       found = await this.runOn(useReplica, fn);
@@ -106,9 +114,9 @@ export class DatabaseRouter {
     try {
       return await fn(runner.manager);
     } catch (err) {
-      // a replica that dropped the connection is set aside, so the next reads go elsewhere
+      // a replica dropped the connection: replica reads go to the primary for a while
       if (replica && (isDeadConnectionError(err) || isUnreachableError(err)))
-        setAsideNode(this.dataSource, runner, this.nodeRestoreMs);
+        this.replicasAsideUntil = Date.now() + this.nodeRestoreMs;
       throw err;
     } finally {
       await runner.release().catch(() => undefined);

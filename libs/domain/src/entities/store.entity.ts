@@ -1,7 +1,9 @@
 import { Entity, Index } from 'typeorm';
 import { CreatedAt, Id, Int, Json, Num, Ref, Str, Text, UpdatedAt } from './columns';
 
-export type StoreSource = 'naver' | 'manual' | 'sample';
+/** Where a store's facts came from (a search engine's name, or typed by hand) */
+export const STORE_SOURCES = ['naver', 'sample', 'manual'] as const;
+export type StoreSource = (typeof STORE_SOURCES)[number];
 
 @Entity('stores')
 @Index('ix_stores_owner_created', ['ownerUserId', 'createdAt'])

@@ -5,6 +5,11 @@ import { IdempotencyKeyEntity } from '../entities/idempotency-key.entity';
 
 /** How long a key's first response is kept and replayed */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+/**
+ * How long a request still running holds its key: one that died with its instance (no answer,
+ * no release) frees the key after this, so the client's retry goes through.
+ */
+export const IDEMPOTENCY_LOCK_MS = 2 * 60_000;
 
 export type IdempotencyClaim =
   | { kind: 'first' }
@@ -41,22 +46,21 @@ export class IdempotencyRepository {
           requestHash,
           statusCode: null,
           responseBody: null,
-          expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+          expiresAt: new Date(now.getTime() + IDEMPOTENCY_LOCK_MS),
         });
-      } catch {
-        return { kind: 'in_progress' }; // another instance inserted it a moment ago
+      } catch (err) {
+        if (isDuplicateKey(err)) return { kind: 'in_progress' }; // another instance inserted it a moment ago
+        throw err;
       }
       return { kind: 'first' };
     });
   }
 
-  async complete(id: string, statusCode: number, body: unknown): Promise<void> {
+  async complete(id: string, statusCode: number, body: unknown, now = new Date()): Promise<void> {
+    const responseBody = body === undefined ? null : JSON.stringify(body);
+    const expiresAt = new Date(now.getTime() + IDEMPOTENCY_TTL_MS);
     await this.db.write((em) =>
-      em.update(
-        IdempotencyKeyEntity,
-        { id },
-        { statusCode, responseBody: body === undefined ? null : JSON.stringify(body) },
-      ),
+      em.update(IdempotencyKeyEntity, { id }, { statusCode, responseBody, expiresAt }),
     );
   }
 
@@ -70,4 +74,10 @@ export class IdempotencyRepository {
     );
     return r.affected ?? 0;
   }
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e.driverError?.code ?? e.code ?? '';
+  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
 }

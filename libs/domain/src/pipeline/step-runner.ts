@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ProviderError, ProviderUnavailableError } from '@app/integrations';
 import { AppConfig } from '../config/app-config';
 import { ProjectEntity } from '../entities/project.entity';
-import { isDeadConnectionError, isUnreachableError } from '../database/connection-errors';
+import { isDatabaseUnavailable } from '../database/connection-errors';
 import { providerErrors, stepDuration } from '../metrics/metrics';
 import { backoffMs } from './backoff';
 import { assertTransition, ProjectState, STEP_FOR_STATE, StepName, STEPS } from './project-state';
@@ -62,11 +62,14 @@ export class StepRunner {
     try {
       outcome = await this.steps.handlers[step](ctx);
     } catch (err) {
-      if (err instanceof LeaseLostError || heartbeat.lost.aborted) return 'lost-lease';
-      if (this.stopping.signal.aborted) return this.release(p, step, leaseOwner);
-      if (err instanceof ProviderError)
-        providerErrors.inc({ provider: err.provider, kind: err.failure });
-      result = await this.failed(p, step, attempt, leaseOwner, err);
+      if (err instanceof LeaseLostError || heartbeat.lost.aborted) result = 'lost-lease';
+      else if (this.stopping.signal.aborted) result = await this.release(p, step, leaseOwner);
+      else {
+        if (err instanceof ProviderError)
+          providerErrors.inc({ provider: err.provider, kind: err.failure });
+        result = await this.failed(p, step, attempt, leaseOwner, err);
+      }
+      // every run is counted by its outcome, a lost lease or a release too
       stepDuration.observe(
         { step, provider: STEPS[step].provider, outcome: result },
         (Date.now() - started) / 1000,
@@ -104,11 +107,14 @@ export class StepRunner {
   ): { lost: AbortSignal; stop: () => void } {
     const lost = new AbortController();
     const leaseMs = this.config.pipeline.leaseMs;
+    // a beat still in flight when the step ends finds the lease released by the step itself:
+    // not a takeover
+    let stopped = false;
     const timer = setInterval(
       () => {
         this.projects.extendLease(projectId, leaseOwner, leaseMs).then(
           (held) => {
-            if (held || lost.signal.aborted) return;
+            if (held || stopped || lost.signal.aborted) return;
             this.logger.warn(
               `project ${projectId}: lease taken over by another worker; stopping this step`,
             );
@@ -121,7 +127,13 @@ export class StepRunner {
       },
       Math.max(100, Math.floor(leaseMs / 3)),
     );
-    return { lost: lost.signal, stop: () => clearInterval(timer) };
+    return {
+      lost: lost.signal,
+      stop: () => {
+        stopped = true;
+        clearInterval(timer);
+      },
+    };
   }
 
   private async release(p: ProjectEntity, step: StepName, leaseOwner: string): Promise<StepResult> {
@@ -257,11 +269,9 @@ class LeaseLostError extends Error {}
 
 /** Errors that a later attempt may not hit: network trouble, a busy database, an FFmpeg hiccup. */
 function isTransient(err: unknown): boolean {
-  const code = (err as { code?: string })?.code;
   return (
-    isDeadConnectionError(err) ||
-    isUnreachableError(err) ||
-    ['SQLITE_BUSY', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'].includes(code ?? '') ||
+    isDatabaseUnavailable(err) ||
+    (err as { code?: string })?.code === 'ER_LOCK_DEADLOCK' ||
     (err as Error)?.name === 'FfmpegError'
   );
 }

@@ -8,10 +8,6 @@ describe('isOwnPredecessor (the leader lease after a restart)', () => {
     expect(isOwnPredecessor('web-7-4242', 'web-7-999', 'web-7', dead)).toBe(true);
   });
 
-  it('takes back a lease held under this host by our own pid (a container restarted in place)', () => {
-    expect(isOwnPredecessor(`box-${process.pid}`, `box-${process.pid}x`, 'box', alive)).toBe(true);
-  });
-
   it('leaves a live process on this host, another host, and explicit ids alone', () => {
     expect(isOwnPredecessor('web-7-4242', 'web-7-999', 'web-7', alive)).toBe(false);
     expect(isOwnPredecessor('web-8-4242', 'web-7-999', 'web-7', dead)).toBe(false);

@@ -2,10 +2,10 @@ import { hostname } from 'node:os';
 
 /**
  * True when `holder` (a lease owner) is an earlier run of this same process: the default
- * instance id is `<host>-<pid>`, so a holder on this host whose pid is gone, or is our own pid
- * (a container restarted in place), is us before a crash. Such a lease is taken back at once
- * instead of waiting for it to expire. An explicit INSTANCE_ID is the same id after a restart,
- * and the lease renews under it anyway.
+ * instance id is `<host>-<pid>`, so a holder on this host whose pid is gone is us before a
+ * crash, and its lease is taken back without waiting for it to expire. (An explicit
+ * INSTANCE_ID, or a container restarted in place, is the same id after a restart: the lease
+ * renews under it anyway.)
  */
 export function isOwnPredecessor(
   holder: string,
@@ -16,7 +16,7 @@ export function isOwnPredecessor(
   if (holder === me || !holder.startsWith(`${host}-`)) return false;
   const pid = Number(holder.slice(host.length + 1));
   if (!Number.isInteger(pid) || pid <= 0) return false;
-  return pid === process.pid || !alive(pid);
+  return !alive(pid);
 }
 
 function isAlive(pid: number): boolean {

@@ -7,7 +7,7 @@ import {
   StoreSearch,
 } from '@app/integrations';
 import { AppConfig } from '../config/app-config';
-import { StoreEntity } from '../entities/store.entity';
+import { StoreEntity, StoreSource } from '../entities/store.entity';
 import { CacheService } from '../cache/cache.service';
 import { InvalidInputError } from '../errors/domain-errors';
 
@@ -23,7 +23,7 @@ export class StoreSearchService {
     private readonly config: AppConfig,
   ) {}
 
-  async find(query: string): Promise<{ items: StoreCandidate[]; source: string }> {
+  async find(query: string): Promise<{ items: StoreCandidate[]; source: StoreSource }> {
     const q = query.trim().replace(/\s+/g, ' ');
     if (q.length < 1) throw new InvalidInputError('query must not be empty');
     const items = await this.cache.remember(

@@ -21,7 +21,8 @@ export interface ImageCandidate {
 
 /** Finds stores by name. Naver Local Search when staged, a bundled sample directory offline. */
 export abstract class StoreSearch {
-  abstract readonly name: string;
+  /** recorded as the store's source when the owner takes a result */
+  abstract readonly name: 'naver' | 'sample';
   abstract search(query: string): Promise<StoreCandidate[]>;
   /** Candidate photos for a store (Naver image search); none offline. */
   abstract images(query: string): Promise<ImageCandidate[]>;
