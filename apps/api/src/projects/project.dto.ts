@@ -109,9 +109,10 @@ export class ProgressDto {
   etaSec: number | null;
   @ApiProperty({
     nullable: true,
-    enum: ['owner', 'scheduler', 'budget'],
+    // OpenAPI 3.0: a nullable enum lists null among its values, or null does not validate
+    enum: ['owner', 'scheduler', 'budget', null],
     description:
-      '"owner": approve the lyrics or pick a clip; "budget": the provider budget of the day is spent',
+      '"owner": approve the lyrics or pick a clip; "budget": the provider budget of the day is spent; null: running',
   })
   waitingFor: 'owner' | 'scheduler' | 'budget' | null;
 }
