@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { startApi, TestApi } from '../harness/api-app';
 import { removeDir, tempDir } from '../harness/process';
 
@@ -74,11 +75,45 @@ describe('Idempotency-Key', () => {
     expect((await post('/v1/projects', { storeId: store.id }, 'key-retry')).status).toBe(202);
   });
 
+  it('takes a key on photo uploads (multipart), fingerprinting the file', async () => {
+    const store = (await post('/v1/stores', { name: '사진 가게' })).body;
+    const upload = async (color: string, key: string) => {
+      const form = new FormData();
+      const jpeg = await sharp({
+        create: { width: 300, height: 300, channels: 3, background: color },
+      })
+        .jpeg()
+        .toBuffer();
+      form.append('photo', new Blob([jpeg], { type: 'image/jpeg' }), 'p.jpg');
+      const multipart = new Response(form);
+      const res = await api.app.inject({
+        method: 'POST',
+        url: `/v1/stores/${store.id}/photos`,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'idempotency-key': key,
+          'content-type': multipart.headers.get('content-type')!,
+        },
+        payload: Buffer.from(await multipart.arrayBuffer()),
+      });
+      return { status: res.statusCode, body: res.json() };
+    };
+    const first = await upload('#a33', 'photo-key-1');
+    const again = await upload('#a33', 'photo-key-1');
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body.id).toBe(first.body.id);
+    expect((await upload('#3a3', 'photo-key-1')).status).toBe(422);
+    const photos = (await api.request('GET', `/v1/stores/${store.id}/photos`, { token })).body
+      .items;
+    expect(photos).toHaveLength(1);
+  });
+
   it('refuses a malformed key with 400 and documents the header', async () => {
     const res = await post('/v1/stores', { name: 'x' }, 'bad key with spaces');
     expect(res.status).toBe(400);
     const doc = (await api.request('GET', '/docs-json')).body;
     for (const [path, method] of [
+      ['/v1/stores/{id}/photos', 'post'],
       ['/v1/stores', 'post'],
       ['/v1/projects', 'post'],
       ['/v1/projects/{id}/uploads', 'post'],

@@ -21,6 +21,7 @@ import {
   UnprocessableError,
 } from '@app/domain';
 import { ErrorBodyDto } from './error-body.dto';
+import { firstFile } from './multipart-file';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -57,12 +58,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
       : 'anonymous';
     const route = `${req.method} ${req.routeOptions?.url ?? ''}`;
     const id = sha256(`${caller}\n${route}\n${key}`);
-    const requestHash = sha256(JSON.stringify({ url: req.url, body: req.body ?? null }));
+    // a multipart upload is fingerprinted by its file (read once, handed on to the handler)
+    const fingerprint = async () => {
+      const file = req.isMultipart() ? await firstFile(req) : undefined;
+      const body = file
+        ? { field: file.fieldname, sha256: sha256(file.bytes) }
+        : (req.body ?? null);
+      return sha256(JSON.stringify({ url: req.url, body }));
+    };
     const reply = http.getResponse<FastifyReply>();
     const status: number =
       Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ??
       (req.method === RequestMethod[RequestMethod.POST] ? 201 : 200);
-    return from(this.keys.claim(id, requestHash)).pipe(
+    return from(fingerprint().then((requestHash) => this.keys.claim(id, requestHash))).pipe(
       switchMap((claim) => {
         if (claim.kind === 'mismatch')
           return throwError(
@@ -122,6 +130,6 @@ export function Idempotent(): MethodDecorator {
   );
 }
 
-function sha256(s: string): string {
+function sha256(s: string | Buffer): string {
   return createHash('sha256').update(s).digest('hex');
 }

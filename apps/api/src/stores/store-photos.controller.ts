@@ -1,4 +1,5 @@
 import { Idempotent } from '../http/idempotency';
+import { firstFile } from '../http/multipart-file';
 import {
   Body,
   Controller,
@@ -82,6 +83,7 @@ export class StorePhotosController {
   }
 
   @Post()
+  @Idempotent()
   @Scopes('stores:write')
   @ApiOperation({
     summary:
@@ -107,14 +109,12 @@ export class StorePhotosController {
         'send the photo as multipart/form-data in a field named "photo"',
         { field: 'photo' },
       );
-    const file = await req.file();
+    const file = await firstFile(req);
     if (!file || file.fieldname !== 'photo')
       throw new InvalidInputError('the multipart field "photo" with the image file is missing', {
         field: 'photo',
       });
-    // toBuffer() refuses (413) past the limit registered with the multipart plugin
-    const bytes = await file.toBuffer();
-    return this.dto(await this.photos.add(by, id, bytes));
+    return this.dto(await this.photos.add(by, id, file.bytes));
   }
 
   @Post('import')
