@@ -145,5 +145,35 @@ describeWithServers(
       ).not.toMatch(/lease taken over/);
       await live.proc.stop();
     });
+
+    it("takes a dead worker's render back within the step lease and finishes it, once", async () => {
+      // the real MP3 set by the test above; a render of several seconds at the default lease (30 s)
+      const worker = await stack.startScheduler({ ...DEDUPES, VIDEO_ENGINE: 'ffmpeg' });
+      const [id] = await stack.createProjects(1);
+      // killed while FFmpeg renders (the step holds its lease; nobody releases it)
+      await waitFor(
+        'the render to start',
+        async () =>
+          (await stack.states([id]))[id].state === 'SONG_READY' &&
+          execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes('video.mp4.tmp.mp4'),
+        120_000,
+        100,
+      );
+      const killedAt = Date.now();
+      worker.proc.signal('SIGKILL');
+      await worker.proc.exitCode();
+      // another scheduler (another identity: no predecessor to recognise) leads and waits out the lease
+      const standby = await stack.startScheduler({ ...DEDUPES, VIDEO_ENGINE: 'ffmpeg' });
+      await stack.waitAll([id], (s) => s === 'DONE' || s === 'FAILED', 180_000);
+      expect(await stack.states([id])).toEqual({ [id]: { state: 'DONE', lastError: null } });
+      const [{ at }] = await stack.db.primary.query<{ at: Date }[]>(
+        "SELECT at FROM castad.project_events WHERE project_id = ? AND to_state = 'VIDEO_SUBMITTED'",
+        [id],
+      );
+      // claimed again within the lease (30 s) plus a tick, then rendered anew
+      expect(new Date(at).getTime() - killedAt).toBeLessThan(30_000 + 30_000);
+      expect(stack.paidCounts([id])).toEqual({ [id]: { song: 1, video: 0 } });
+      await standby.proc.stop();
+    });
   },
 );
