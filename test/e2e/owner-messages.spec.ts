@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { startApi, startScheduler, TestApi } from '../harness/api-app';
 import { waitFor } from '../harness/ports';
 import { removeDir, tempDir } from '../harness/process';
@@ -39,24 +38,7 @@ describe('owner-facing failure reasons', () => {
     const store = (
       await api.request('POST', '/v1/stores', { token, body: { name: '사라진 사진 가게' } })
     ).body;
-    const photo = await sharp({
-      create: { width: 600, height: 800, channels: 3, background: '#258' },
-    })
-      .jpeg()
-      .toBuffer();
-    const form = new FormData();
-    form.append('photo', new Blob([photo], { type: 'image/jpeg' }), 'p.jpg');
-    const multipart = new Response(form);
-    const up = await api.app.inject({
-      method: 'POST',
-      url: `/v1/stores/${store.id}/photos`,
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': multipart.headers.get('content-type')!,
-      },
-      payload: Buffer.from(await multipart.arrayBuffer()),
-    });
-    expect(up.statusCode).toBe(201);
+    expect((await api.uploadPhoto(store.id, token, { color: '#258' })).status).toBe(201);
     // the photo's file goes missing behind the database's back
     rmSync(join(dir, 'blobs', 'photos'), { recursive: true, force: true });
     const project = (

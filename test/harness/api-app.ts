@@ -28,6 +28,38 @@ export class TestApi {
     private readonly savedEnv: NodeJS.ProcessEnv,
   ) {}
 
+  /** A JPEG made on the spot, uploaded as an owner's app does (multipart field "photo"). */
+  async uploadPhoto(
+    storeId: string,
+    token: string,
+    opts: {
+      color?: string;
+      width?: number;
+      height?: number;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<{ status: number; body: any }> {
+    const { default: sharp } = await import('sharp');
+    const { color = '#a52', width = 600, height = 800 } = opts;
+    const jpeg = await sharp({ create: { width, height, channels: 3, background: color } })
+      .jpeg()
+      .toBuffer();
+    const form = new FormData();
+    form.append('photo', new Blob([jpeg], { type: 'image/jpeg' }), 'photo.jpg');
+    const multipart = new Response(form);
+    const res = await this.app.inject({
+      method: 'POST',
+      url: `/v1/stores/${storeId}/photos`,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': multipart.headers.get('content-type') ?? '',
+        ...opts.headers,
+      },
+      payload: Buffer.from(await multipart.arrayBuffer()),
+    });
+    return { status: res.statusCode, body: res.json() };
+  }
+
   async request(
     method: InjectOptions['method'],
     url: string,
