@@ -75,6 +75,11 @@ describeWithServers(['ffmpeg'], 'a clean stop with a render in flight', () => {
     });
     expect(project.status).toBe(202);
     await waitFor('the render to start', async () => rendersUnder(dir).length > 0, 120_000, 100);
+    // an owner following it live: an open event stream must not hold the stop up
+    const live = await fetch(`http://127.0.0.1:${port}/v1/projects/${project.body.id}/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(live.status).toBe(200);
 
     const stopAt = Date.now();
     first.signal('SIGTERM');

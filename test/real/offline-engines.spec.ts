@@ -127,7 +127,9 @@ describeWithServers(
       const renderer = new FfmpegVideoRenderer(join(dir, 'work'), 240_000, { preset: 'ultrafast' });
       const delay = monitorEventLoopDelay({ resolution: 10 });
       delay.enable();
+      const renderStarted = Date.now();
       const { taskId } = await renderer.submit(request, 'p1:submit_video:1');
+      const renderMs = Date.now() - renderStarted;
       delay.disable();
       const done = await renderer.poll(taskId);
       if (done.status !== 'done' || done.video.kind !== 'file')
@@ -143,8 +145,10 @@ describeWithServers(
       }).toEqual({ codec: 'h264', width: 1080, height: 1920, fps: '30/1' });
       expect(audio.codec_name).toBe('aac');
       expect(Math.abs(Number(info.format.duration) - songSec)).toBeLessThan(1);
-      // the event loop kept ticking while FFmpeg worked
-      expect(delay.max / 1e6).toBeLessThan(200);
+      // the event loop kept ticking while FFmpeg worked: no stall near the render's length (a
+      // synchronous run would block for all of it); not a speed target, so generous, as a busy
+      // 2-core machine delays a tick by a few hundred ms now and then
+      expect(delay.max / 1e6).toBeLessThan(Math.max(1000, renderMs / 3));
 
       // a frame where a caption shows differs from the same frame rendered without captions
       const plain = new FfmpegVideoRenderer(join(dir, 'plain'), 240_000, {
