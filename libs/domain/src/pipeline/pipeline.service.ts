@@ -181,6 +181,8 @@ export class PipelineService {
           state: 'STORE_READY',
           step: 'write_lyrics',
           stepAttempts: 0,
+          // a new generation gets a new key: new lyrics even when the hints are the same
+          retries: p.retries + 1,
           nextRunAt: new Date(),
           options: { ...p.options, lyricHints: hints },
         },

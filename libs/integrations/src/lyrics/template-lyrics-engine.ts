@@ -1,52 +1,35 @@
 import { createHash } from 'node:crypto';
 import { LyricsDraft, LyricsEngine, LyricsRequest, Usage } from './lyrics-engine';
+import { moodOf, readHints } from './lyric-hints';
+import { placeNamesOf } from './place-names';
+import {
+  CHORUS_CLOSE,
+  CHORUS_HOOK,
+  CHORUS_TASTE,
+  DIALECT_WORDS,
+  FILLER_LINES,
+  KEYWORD_LINES,
+  KIND_WORDS,
+  MENU_LINES,
+  MOOD_WORDS,
+  NAME_LINES,
+  OPENING,
+  OUTRO_NAME,
+  StoreKind,
+} from './template-lines';
 
-type Mood = 'bright' | 'calm' | 'energetic' | 'emotional';
+/** The limit an owner's edit is held to: generated lines stay within it too. */
+const MAX_LINE_CHARS = 40;
 
-const MOOD_WORDS: Record<Mood, { feel: string[]; call: string[]; end: string[] }> = {
-  bright: {
-    feel: ['햇살처럼 환한', '웃음이 피어나는', '기분 좋은', '반짝이는'],
-    call: ['오늘도 여기로 와요', '우리 같이 가볼까요', '문을 열면 행복해'],
-    end: ['언제나 반가워요', '또 만나요 우리'],
-  },
-  calm: {
-    feel: ['포근하고 따뜻한', '천천히 머무는', '잔잔한 오후의', '편안한 쉼표 같은'],
-    call: ['잠시 쉬어 가세요', '마음이 쉬는 곳', '느긋하게 들러요'],
-    end: ['늘 그 자리에 있어요', '편히 오세요'],
-  },
-  energetic: {
-    feel: ['힘이 넘치는', '신나게 달려가는', '두근두근 설레는', '에너지 가득한'],
-    call: ['지금 바로 달려와', '신나게 즐겨봐', '모두 함께 가자'],
-    end: ['오늘도 최고야', '렛츠 고 함께 가요'],
-  },
-  emotional: {
-    feel: ['추억이 깃든', '마음을 채우는', '그리운 맛의', '정이 넘치는'],
-    call: ['그때 그 맛 그대로', '당신을 기다려요', '마음까지 따뜻해'],
-    end: ['오래오래 함께해요', '고마운 당신에게'],
-  },
-};
-
-function moodOf(mood: string): Mood {
-  const m = mood.toLowerCase();
-  if (/calm|잔잔|차분|편안/.test(m)) return 'calm';
-  if (/energ|신나|경쾌|활기/.test(m)) return 'energetic';
-  if (/emo|감성|추억|따뜻/.test(m)) return 'emotional';
-  return 'bright';
-}
-
-/** 우동 from "부산광역시 해운대구 우동 123", else the district, else nothing. */
-function neighbourhood(address?: string | null): string | undefined {
-  if (!address) return undefined;
-  const parts = address.split(/\s+/);
-  return (
-    parts.find((p) => /[동읍면리]$/.test(p) && p.length <= 6) ??
-    parts.find((p) => /[구군시]$/.test(p) && p.length <= 6)
-  );
-}
+type Slots = Record<string, string | undefined>;
 
 /**
- * The offline lyrics engine: real Korean jingle lyrics composed from the store's name,
- * category, neighbourhood and menu, varied by mood. Deterministic for one idempotency key.
+ * The offline lyrics engine: Korean jingle lyrics composed from the store's name, the place
+ * as people call it, its menu and the owner's keywords, in the mood asked for. Lines come
+ * from a bank, chosen by a generator seeded with the step's idempotency key (so one project
+ * gets one text, another project of the same store another) and the owner's hints, which
+ * also steer the mood, a regional dialect and words to put in. No line is sung more often
+ * than the chorus.
  */
 export class TemplateLyricsEngine extends LyricsEngine {
   readonly name = 'template';
@@ -55,52 +38,156 @@ export class TemplateLyricsEngine extends LyricsEngine {
     req: LyricsRequest,
     idempotencyKey: string,
   ): Promise<{ lyrics: LyricsDraft; usage: Usage }> {
-    const seed = createHash('sha256')
-      .update(`${idempotencyKey}|${req.hints ?? ''}`)
-      .digest();
-    let i = 0;
-    const pick = <T>(xs: T[]): T => xs[seed[i++ % seed.length] % xs.length];
-    const words = MOOD_WORDS[moodOf(req.mood)];
-    const name = req.store.name;
-    const place = neighbourhood(req.store.roadAddress ?? req.store.address);
-    const kind = req.store.category?.split('>').pop()?.trim();
-    const dishes = (req.store.menu ?? []).map((m) => m.name).filter(Boolean);
-    const dish = dishes.length ? pick(dishes) : (kind ?? '정성');
-    const second = dishes.length > 1 ? dishes.find((d) => d !== dish)! : undefined;
-    const keyword = req.keywords.length ? pick(req.keywords) : undefined;
+    const hints = readHints(req.hints);
+    const rng = seeded(`${idempotencyKey}|${req.hints ?? ''}|${req.mood}|${req.keywords}`);
+    const mood = hints.mood ?? moodOf(req.mood) ?? 'bright';
+    const words = MOOD_WORDS[mood];
+    const dialect = hints.dialect ? DIALECT_WORDS[hints.dialect] : undefined;
+    const s = req.store;
+    const kind = kindOf(s.category);
+    const kindName = s.category?.split('>').pop()?.split(',').pop()?.trim();
+    const place = placeNamesOf(s.address, s.roadAddress);
+    const dishes = shuffle(
+      rng,
+      unique((s.menu ?? []).map((m) => m.name.trim()).filter((n) => n && n.length <= 12)),
+    );
+    const keywords = unique([...hints.keywords, ...shuffle(rng, req.keywords)]).filter(
+      (k) => k.length <= 16,
+    );
+    const slots: Slots = {
+      name: s.name.trim(),
+      near: place.near,
+      wide: place.wide,
+      dish: dishes[0] ?? kindName,
+      dish2: dishes[1],
+      kind: kindName,
+      taste: KIND_WORDS[kind].taste,
+      go: KIND_WORDS[kind].go,
+    };
+    const used = new Set<string>();
+    const line = (bank: string[], extra: Slots = {}): string | undefined => {
+      const all = { feel: pickOf(rng, words.feel), ...slots, ...extra };
+      const candidates = shuffle(rng, bank)
+        .map((t) => fill(t, all))
+        .filter((l): l is string => !!l && !used.has(l) && Array.from(l).length <= MAX_LINE_CHARS);
+      const chosen = candidates[0];
+      if (chosen) used.add(chosen);
+      return chosen;
+    };
+    const lines = (...xs: (string | undefined)[]) => xs.filter((x): x is string => !!x);
+    const keywordLine = (i: number) =>
+      keywords[i] ? line(KEYWORD_LINES, { kw: keywords[i] }) : line(FILLER_LINES);
 
-    const verse = [
-      place ? `${place} 골목 ${pick(words.feel)} 곳` : `${pick(words.feel)} 우리 동네 그곳`,
-      `${name}, 그 이름을 불러봐요`,
-      second ? `${dish} 한 입 ${second} 한 입` : `따끈한 ${dish} 한 그릇에`,
-      keyword ? `${keyword}, 그게 바로 우리 이야기` : `하루의 피로가 사르르 녹아요`,
-    ];
-    const chorus = [
-      `${name}! ${name}!`,
-      pick(words.call),
-      `${kind ?? '맛'}도 마음도 가득 담아`,
-      `${name}에서 만나요`,
-    ];
-    const outro = [pick(words.end), `${name}`];
-    // longer jingles get a second verse built from the store's own words
+    const short = req.lengthSec <= 20;
+    // a short jingle has room for two verse lines: the owner's asked-for words go before the place
+    const verse = short
+      ? lines(hints.keywords.length ? keywordLine(0) : line(OPENING), line(MENU_LINES[kind]))
+      : lines(line(OPENING), line(NAME_LINES), line(MENU_LINES[kind]), keywordLine(0));
+    const chorus = lines(
+      line(CHORUS_HOOK),
+      line(dialect?.call ?? words.call),
+      line(CHORUS_TASTE),
+      line(CHORUS_CLOSE),
+    );
     const sections = [
       { name: 'verse', lines: verse },
       { name: 'chorus', lines: chorus },
     ];
     if (req.lengthSec >= 45) {
-      const pitch = req.store.pitch?.slice(0, 24) ?? req.store.description?.slice(0, 24);
+      // the second verse: the owner's own words, the hours, more of the menu and keywords
+      const pitch = firstPhrase(s.pitch ?? s.description);
+      const hours = s.hours && Array.from(s.hours).length <= 20 ? s.hours : undefined;
       sections.push({
         name: 'verse',
-        lines: [
-          pitch ?? `매일 새로 준비하는 마음`,
-          req.store.hours ? `${req.store.hours.slice(0, 20)} 기다려요` : '언제든 기다려요',
-          `${pick(words.feel)} 한 끼`,
-          `${name}의 약속이에요`,
-        ],
+        lines: lines(
+          pitch && !used.has(pitch) ? (used.add(pitch), pitch) : line(FILLER_LINES),
+          hours ? line([`${hours} 기다려요`]) : line(FILLER_LINES),
+          line(MENU_LINES[kind], { dish: dishes[2] ?? dishes[1] ?? slots.dish, dish2: dishes[0] }),
+          dialect ? line(dialect.call) : keywordLine(1),
+        ),
       });
       sections.push({ name: 'chorus', lines: chorus });
     }
-    sections.push({ name: 'outro', lines: outro });
-    return { lyrics: { title: `${name}의 노래`, sections }, usage: { unit: 'call', units: 0 } };
+    sections.push({
+      name: 'outro',
+      lines: lines(line(dialect?.end ?? words.end), line(OUTRO_NAME)),
+    });
+    const title =
+      shuffle(rng, ['{name}의 노래', '{near}의 {name}', '{name} 송', '{dish} 하면 {name}'])
+        .map((t) => fill(t, slots))
+        .find(Boolean) ?? `${slots.name}의 노래`;
+    return { lyrics: { title, sections }, usage: { unit: 'call', units: 0 } };
   }
+}
+
+/**
+ * A template with every {slot} filled, or undefined when one has no value — or when it would
+ * say the place twice ("해운대의 해운대 할매국밥": the name already holds it).
+ */
+function fill(template: string, slots: Slots): string | undefined {
+  if (
+    template.includes('{near}') &&
+    template.includes('{name}') &&
+    slots.near &&
+    slots.name?.includes(slots.near)
+  )
+    return undefined;
+  let missing = false;
+  const out = template.replace(/\{(\w+)\}/g, (_, k: string) => {
+    const v = slots[k];
+    if (!v) missing = true;
+    return v ?? '';
+  });
+  return missing ? undefined : out;
+}
+
+function kindOf(category?: string | null): StoreKind {
+  const c = category ?? '';
+  if (/카페|커피|디저트|베이커리|빵|주스/.test(c)) return 'cafe';
+  if (/미용|헤어|네일|뷰티|피부|메이크업|왁싱|속눈썹/.test(c)) return 'beauty';
+  if (
+    /음식|한식|양식|중식|일식|분식|고기|치킨|피자|국밥|요리|주점|술집|식당|뷔페|햄버거|면|찌개|족발|보쌈|회|해산물/.test(
+      c,
+    )
+  )
+    return 'food';
+  return 'other';
+}
+
+/** The owner's pitch up to its first pause, short enough to sing. */
+function firstPhrase(text?: string | null): string | undefined {
+  const first = text?.split(/[.!?\n,]/)[0]?.trim();
+  if (!first) return undefined;
+  const chars = Array.from(first);
+  if (chars.length <= 20) return first;
+  const cut = chars.slice(0, 20).join('');
+  return cut.slice(0, Math.max(cut.lastIndexOf(' '), 10)).trim();
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs.map((x) => x.trim()).filter(Boolean))];
+}
+
+/** A small seeded generator (mulberry32): the same key gives the same lyrics. */
+function seeded(key: string): () => number {
+  let a = createHash('sha256').update(key).digest().readUInt32LE(0);
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pickOf<T>(rng: () => number, xs: T[]): T {
+  return xs[Math.floor(rng() * xs.length)];
+}
+
+function shuffle<T>(rng: () => number, xs: T[]): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
