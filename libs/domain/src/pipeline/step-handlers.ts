@@ -179,7 +179,8 @@ export class StepHandlers {
     const lyrics =
       (await this.content.approvedLyrics(p.id)) ?? (await this.content.latestLyrics(p.id));
     const lengthSec = p.options.lengthSec ?? 30;
-    const durationSec = Math.min(clip.durationSec, Math.max(lengthSec, 15) + 1);
+    // the length the owner asked for (the synth composes to it; a longer provider clip is cut)
+    const durationSec = Math.min(clip.durationSec, lengthSec);
     const lines = lyrics?.sections.flatMap((x) => x.lines) ?? [];
     const timings =
       clip.lineTimings.length >= lines.length

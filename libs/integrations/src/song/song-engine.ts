@@ -15,12 +15,24 @@ export type MediaSource =
   | { kind: 'file'; path: string; contentType: string }
   | { kind: 'url'; url: string; contentType: string };
 
+/** The song's pulse, for cutting a video on the beat. */
+export interface SongBeats {
+  /** beats per minute */
+  bpm: number;
+  /** the second of every beat, ascending, from the start of the clip */
+  times: number[];
+  /** 'composed': the engine wrote them (synth); 'detected': found in the audio (onsets) */
+  source: 'composed' | 'detected';
+}
+
 export interface SongClip {
   providerClipId: string;
   durationSec: number;
   audio: MediaSource;
   /** start second of each lyric line, when the engine knows it */
   lineTimings?: number[];
+  /** tempo and beat times, when the engine knows or could detect them */
+  beats?: SongBeats;
 }
 
 export type SongPoll =

@@ -4,12 +4,19 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg';
 import { Usage } from '../lyrics/lyrics-engine';
-import { planJingle, SAMPLE_RATE, synthesizeJingle } from './jingle-synth';
-import { SongEngine, SongPoll, SongRequest } from './song-engine';
+import { planJingle, SAMPLE_RATE, synthesizeJingle, withChorusBars } from './jingle-synth';
+import { SongBeats, SongEngine, SongPoll, SongRequest } from './song-engine';
+
+interface SynthMeta {
+  durationSec: number;
+  lineTimings: number[];
+  beats: SongBeats;
+}
 
 /**
  * The offline song engine: a synthesized instrumental jingle at a tempo from the mood,
- * 30-60 s, encoded to AAC with FFmpeg, with a start time for each lyric line. Free, so a
+ * composed to exactly the length asked (with an ending), encoded to AAC with FFmpeg, with a
+ * start time for each lyric line and every beat. Free, so a
  * resubmission after a crash simply renders again (same key, same file).
  */
 export class SynthSongEngine extends SongEngine {
@@ -31,8 +38,12 @@ export class SynthSongEngine extends SongEngine {
     const taskId = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
     const dir = join(this.workDir, 'synth');
     await mkdir(dir, { recursive: true });
-    const lines = req.lyrics.sections.reduce((n, s) => n + s.lines.length, 0);
-    const plan = planJingle(req.lengthSec, req.mood, lines);
+    const sectionLines = req.lyrics.sections.map((s) => s.lines.length);
+    const plan = withChorusBars(
+      planJingle(req.lengthSec, req.mood, sectionLines),
+      req.lyrics.sections.map((s) => s.name),
+      sectionLines,
+    );
     // two variations, like a provider's two clips: the owner picks one
     for (const v of [1, 2]) {
       const out = join(dir, `${taskId}-${v}.m4a`);
@@ -52,6 +63,8 @@ export class SynthSongEngine extends SongEngine {
           'pipe:0',
           '-c:a',
           'aac',
+          '-aac_coder',
+          'fast',
           '-b:a',
           '128k',
           '-ac',
@@ -71,8 +84,8 @@ export class SynthSongEngine extends SongEngine {
       JSON.stringify({
         durationSec: plan.durationSec,
         lineTimings: plan.lineTimings,
-        bpm: plan.bpm,
-      }),
+        beats: { bpm: plan.bpm, times: plan.beatTimes, source: 'composed' },
+      } satisfies SynthMeta),
     );
     return { taskId, usage: { unit: 'song', units: 0 } };
   }
@@ -85,13 +98,14 @@ export class SynthSongEngine extends SongEngine {
         status: 'failed',
         reason: 'the synthesized jingle is missing (work folder cleared?)',
       };
-    const { durationSec, lineTimings } = JSON.parse(await readFile(meta, 'utf8'));
+    const { durationSec, lineTimings, beats }: SynthMeta = JSON.parse(await readFile(meta, 'utf8'));
     return {
       status: 'done',
       clips: [1, 2].map((v) => ({
         providerClipId: `synth-${taskId}-${v}`,
         durationSec,
         lineTimings,
+        beats,
         audio: {
           kind: 'file' as const,
           path: join(dir, `${taskId}-${v}.m4a`),
