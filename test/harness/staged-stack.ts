@@ -80,14 +80,22 @@ export class StagedStack {
       ),
     );
     this.apiKey = issued.key;
+    await this.startApi(this.apiPort);
+  }
+
+  /** Another API instance (the first one listens on `apiPort`); resolves to its port. */
+  async startApi(port?: number): Promise<number> {
+    port ??= await freePort();
+    const n = this.apis.length + 1;
     const api = new AppProcess(
       'dist/apps/api/src/main.js',
-      this.env({ PORT: String(this.apiPort), HOST: '127.0.0.1', INSTANCE_ID: 'api-1' }),
-      join(this.dir, 'api.log'),
+      this.env({ PORT: String(port), HOST: '127.0.0.1', INSTANCE_ID: `api-${n}` }),
+      join(this.dir, n === 1 ? 'api.log' : `api-${n}.log`),
       this.root,
     ).start();
     this.apis.push(api);
-    await waitForHttp(`http://127.0.0.1:${this.apiPort}/health/live`);
+    await waitForHttp(`http://127.0.0.1:${port}/health/live`);
+    return port;
   }
 
   cli(...args: string[]): string {

@@ -1,69 +1,75 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
-import {
-  concatMap,
-  from,
-  interval,
-  Observable,
-  startWith,
-  Subject,
-  takeUntil,
-  takeWhile,
-} from 'rxjs';
-import { ProjectRepository, TERMINAL_STATES } from '@app/domain';
+import { Observable } from 'rxjs';
+import { AppConfig, ProjectEventFeed, ProjectEventMessage } from '@app/domain';
 
-const POLL_MS = 1000;
+export type SseMessage =
+  | { type: string; id: string; data: unknown }
+  /** a comment line: clients ignore it, proxies see the connection is alive */
+  | { comment: string };
 
 /**
- * Live progress that works on any API instance: changes are read from the project's event
- * rows in the DB (the scheduler writes them), so no instance needs to have seen the change.
+ * Live progress over SSE, on any API instance: the events of one project from the feed (the
+ * DB once for what the client missed, then Redis pub/sub or the shared poll), a heartbeat
+ * comment while idle, and the end of the stream once the project has ended.
  */
 @Injectable()
 export class ProjectEventsStream implements BeforeApplicationShutdown {
-  /** completes every open stream when the API stops: an open stream must not hold the stop up */
-  private readonly stopping = new Subject<void>();
+  private readonly heartbeatMs: number;
+  /** open streams, completed when the API stops: an open stream must not hold the stop up */
+  private readonly open = new Set<() => void>();
+  private stopping = false;
 
-  constructor(private readonly projects: ProjectRepository) {}
+  constructor(
+    config: AppConfig,
+    private readonly feed: ProjectEventFeed,
+  ) {
+    this.heartbeatMs = config.liveProgress.heartbeatMs;
+  }
 
   /** before the HTTP server closes (it waits for open requests, and a stream is one) */
   beforeApplicationShutdown(): void {
-    this.stopping.next();
-    this.stopping.complete();
+    this.stopping = true;
+    for (const end of [...this.open]) end();
   }
 
-  follow(projectId: string): Observable<{ type: string; id: string; data: unknown }> {
-    let lastSeq = 0;
-    let done = false;
-    return interval(POLL_MS).pipe(
-      startWith(0),
-      takeUntil(this.stopping),
-      takeWhile(() => !done),
-      concatMap(() =>
-        from(
-          (async () => {
-            const events = await this.projects.events(projectId, lastSeq);
-            return events.map((e) => {
-              lastSeq = e.seq;
-              if (
-                (TERMINAL_STATES as readonly string[]).includes(e.toState) ||
-                e.toState === 'FAILED'
-              )
-                done = true;
-              return {
-                type: 'state',
-                id: String(e.seq),
-                data: {
-                  state: e.toState,
-                  from: e.fromState,
-                  step: e.step,
-                  message: e.message,
-                  at: e.at.toISOString(),
-                },
-              };
-            });
-          })(),
-        ),
-      ),
-      concatMap((batch) => from(batch)),
-    );
+  follow(projectId: string, afterSeq: number, finished: boolean): Observable<SseMessage> {
+    return new Observable<SseMessage>((sub) => {
+      if (this.stopping) return sub.complete();
+      let beat: NodeJS.Timeout | undefined;
+      const idle = () => {
+        clearInterval(beat);
+        beat = setInterval(() => sub.next({ comment: 'heartbeat' }), this.heartbeatMs);
+      };
+      const end = () => sub.complete();
+      this.open.add(end);
+      idle();
+      const events = this.feed.follow(projectId, afterSeq, finished).subscribe({
+        next: (e) => {
+          idle();
+          sub.next(stateMessage(e));
+        },
+        error: (err: unknown) => sub.error(err),
+        complete: end,
+      });
+      return () => {
+        clearInterval(beat);
+        this.open.delete(end);
+        events.unsubscribe();
+      };
+    });
   }
+}
+
+function stateMessage(e: ProjectEventMessage): SseMessage {
+  return {
+    type: 'state',
+    id: String(e.seq),
+    data: {
+      state: e.toState,
+      from: e.fromState,
+      step: e.step,
+      message: e.message,
+      at: e.at,
+    },
+  };
 }

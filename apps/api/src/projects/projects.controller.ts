@@ -4,6 +4,7 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   Param,
   ParseUUIDPipe,
@@ -15,7 +16,9 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -26,12 +29,19 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
-import { BlobObjectRepository, PipelineService, Principal, ProjectEntity } from '@app/domain';
+import {
+  BlobObjectRepository,
+  InvalidInputError,
+  isFinalState,
+  PipelineService,
+  Principal,
+  ProjectEntity,
+} from '@app/domain';
 import { BlobStore } from '@app/integrations';
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { decodeCursor, encodeCursor } from '../http/pagination';
-import { ProjectEventsStream } from './project-events.stream';
+import { ProjectEventsStream, SseMessage } from './project-events.stream';
 import {
   ApproveLyricsDto,
   ClipDto,
@@ -130,15 +140,26 @@ export class ProjectsController {
   @Scopes('projects:read')
   @ApiOperation({
     summary:
-      'Follow a project live (server-sent events): one "state" event per change, from any API instance',
+      'Follow a project live (server-sent events): one "state" event per change, from any API instance; a heartbeat comment every SSE_HEARTBEAT_MS while idle; the stream ends after DONE, FAILED or CANCELLED',
+  })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description:
+      'The id of the last event received (EventSource sends it when it reconnects): only later events are sent',
   })
   @ApiProduces('text/event-stream')
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Last-Event-ID is not an event id' })
   async follow(
     @CurrentPrincipal() by: Principal,
     @Id() id: string,
-  ): Promise<Observable<{ type: string; data: unknown; id: string }>> {
-    await this.pipeline.get(by, id);
-    return this.events.follow(id);
+    @Headers('last-event-id') lastEventId?: string,
+  ): Promise<Observable<SseMessage>> {
+    const after = lastEventId === undefined || lastEventId === '' ? 0 : Number(lastEventId);
+    if (!Number.isSafeInteger(after) || after < 0)
+      throw new InvalidInputError('Last-Event-ID must be the id of an event of this stream');
+    const project = await this.pipeline.get(by, id);
+    return this.events.follow(id, after, isFinalState(project.state));
   }
 
   @Post(':id/retry')

@@ -83,6 +83,8 @@ export class AppConfig {
   readonly scheduler: { leaseMs: number };
   readonly database: DatabaseConfig;
   readonly redisUrl?: string;
+  /** SSE: heartbeat of an idle stream; the shared DB poll's interval without Redis pub/sub */
+  readonly liveProgress: { heartbeatMs: number; pollMs: number };
   readonly auth: AuthConfig;
   readonly kakao?: KakaoConfig;
   readonly providerTimeoutMs: number;
@@ -112,6 +114,7 @@ export class AppConfig {
     this.schedulerHealthPort = env.SCHEDULER_HEALTH_PORT;
     this.scheduler = { leaseMs: env.SCHEDULER_LEASE_MS };
     this.redisUrl = env.REDIS_URL;
+    this.liveProgress = { heartbeatMs: env.SSE_HEARTBEAT_MS, pollMs: env.SSE_POLL_MS };
     this.database = AppConfig.database(env, role);
     this.providerTimeoutMs = env.PROVIDER_TIMEOUT_MS;
     this.auth = {

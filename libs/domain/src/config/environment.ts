@@ -288,6 +288,16 @@ export class EnvironmentVariables {
   })
   METRICS_ALLOW_CIDRS?: string;
 
+  // --- live progress (SSE) ---
+  /** an idle stream sends a comment this often, so proxies with an idle timeout keep it open */
+  @Transform(toInt) @IsInt() @Min(100) @Max(300_000) SSE_HEARTBEAT_MS = 15_000;
+  /**
+   * how often one shared query per API process reads new project events while Redis pub/sub
+   * cannot bring them (no Redis, or its subscription is down); with Redis, every 10x this as a
+   * backstop for an event whose publication was lost
+   */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000) SSE_POLL_MS = 1_000;
+
   // --- redis (stage 3) ---
   @ValidateIf((o: EnvironmentVariables) => o.CASTAD_STAGE === '3' || o.DISPATCH_DRIVER === 'bull')
   @Matches(/^rediss?:\/\/.+/, {

@@ -11,3 +11,4 @@ export * from './usage.repository';
 export * from './quota-window';
 export * from './archive.service';
 export * from './provider-health.service';
+export * from './live';

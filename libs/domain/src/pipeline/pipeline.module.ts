@@ -10,6 +10,7 @@ import { ArchiveService } from './archive.service';
 import { ProviderHealthService } from './provider-health.service';
 import { StoreRepository } from '../stores/store.repository';
 import { BlobObjectRepository } from '../files/blob-object.repository';
+import { ProjectEventFeed, ProjectEventPublisher, RedisEventChannel } from './live';
 
 const providers = [
   ArchiveService,
@@ -22,6 +23,9 @@ const providers = [
   StepHandlers,
   StepRunner,
   UsageRepository,
+  RedisEventChannel,
+  ProjectEventFeed,
+  ProjectEventPublisher,
 ];
 
 /** The pipeline: shared by the API (people's actions) and the scheduler (steps). */

@@ -359,6 +359,29 @@ export class ProjectRepository {
     );
   }
 
+  /** Every project's events after `afterSeq`, oldest first (the shared live-progress poll). */
+  eventsSince(afterSeq: number, limit: number): Promise<ProjectEventEntity[]> {
+    return this.db.readPrimary((em) =>
+      em
+        .createQueryBuilder(ProjectEventEntity, 'e')
+        .where('e.seq > :afterSeq', { afterSeq })
+        .orderBy('e.seq', 'ASC')
+        .limit(limit)
+        .getMany(),
+    );
+  }
+
+  /** The newest event's number (0 when there is none): where the shared poll starts. */
+  async latestEventSeq(): Promise<number> {
+    const row = await this.db.readPrimary((em) =>
+      em
+        .createQueryBuilder(ProjectEventEntity, 'e')
+        .select('MAX(e.seq)', 'seq')
+        .getRawOne<{ seq: number | string | null }>(),
+    );
+    return Number(row?.seq ?? 0);
+  }
+
   /** Median duration of a step over its last runs, for ETAs. */
   async typicalStepMs(step: string, sample = 20): Promise<number | null> {
     const rows = await this.db.read((em) =>
