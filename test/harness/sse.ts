@@ -22,7 +22,10 @@ export interface SseStream {
 /** Opens `url` (with e.g. an API key or Last-Event-ID) and parses what arrives. */
 export function openSse(url: string, headers: Record<string, string> = {}): Promise<SseStream> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { accept: 'text/event-stream', ...headers }, agent: false });
+    const req = request(url, {
+      headers: { accept: 'text/event-stream', ...headers },
+      agent: false,
+    });
     req.on('error', reject);
     req.on('response', (res) => {
       let buffer = '';

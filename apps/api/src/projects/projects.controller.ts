@@ -27,6 +27,7 @@ import {
   ApiSecurity,
   ApiTags,
   ApiTooManyRequestsResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import {
@@ -149,7 +150,11 @@ export class ProjectsController {
       'The id of the last event received (EventSource sends it when it reconnects): only later events are sent',
   })
   @ApiProduces('text/event-stream')
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Last-Event-ID is not an event id' })
+  @ApiBadRequestResponse({
+    description: 'Last-Event-ID is not an event id',
+    // the route produces text/event-stream; its errors are JSON like every other
+    content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorBodyDto) } } },
+  })
   async follow(
     @CurrentPrincipal() by: Principal,
     @Id() id: string,

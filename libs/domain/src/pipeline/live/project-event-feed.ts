@@ -81,7 +81,7 @@ export class ProjectEventFeed implements OnModuleDestroy {
       this.add(follower);
       void (async () => {
         await this.start();
-        for (let after = afterSeq; !sub.closed; ) {
+        for (let after = afterSeq; !sub.closed;) {
           const page = await this.projects.events(projectId, after);
           emit(page.map(eventMessage));
           if (page.length < 100) break;

@@ -20,7 +20,10 @@ export function isFinalState(state: string): boolean {
 }
 
 export function eventMessage(
-  e: Pick<ProjectEventEntity, 'seq' | 'projectId' | 'fromState' | 'toState' | 'step' | 'message' | 'at'>,
+  e: Pick<
+    ProjectEventEntity,
+    'seq' | 'projectId' | 'fromState' | 'toState' | 'step' | 'message' | 'at'
+  >,
 ): ProjectEventMessage {
   return {
     seq: Number(e.seq),

@@ -46,7 +46,10 @@ export class RedisEventChannel implements OnModuleDestroy {
    * Calls `onMessage` with every payload published by any process; `onChange` when the
    * subscription comes up or goes down. Resolves once subscribed, or after a short wait.
    */
-  subscribe(onMessage: (payload: string) => void, onChange: (live: boolean) => void): Promise<void> {
+  subscribe(
+    onMessage: (payload: string) => void,
+    onChange: (live: boolean) => void,
+  ): Promise<void> {
     if (!this.enabled) return Promise.resolve();
     if (!this.subscribed) {
       const sub = this.connect('subscribe', { maxRetriesPerRequest: null });
