@@ -2,8 +2,8 @@ import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Int, Ref, Str, Text, Time } from './columns';
 
 /**
- * Every state change of a project: the live progress stream reads it (any API instance,
- * polling the DB), and ETAs come from recent step durations.
+ * Every state change of a project: the record live progress is read from (a stream's
+ * catch-up; see pipeline/live), and ETAs come from recent step durations.
  */
 @Entity('project_events')
 @Index('ix_project_events_project', ['projectId', 'seq'])
