@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import jwt from 'jsonwebtoken';
 
 export interface LoadResult {
   name: string;
@@ -49,4 +50,18 @@ export function report(bench: string, rows: object[], extra: Record<string, unkn
     join(dir, `${bench}.json`),
     JSON.stringify({ bench, at: new Date().toISOString(), rows, ...extra }, null, 2),
   );
+}
+
+/** The JWT secret the benches run the API with. */
+export const BENCH_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+
+/** An access token for `userId`, as the API issues them (HS256 with BENCH_SECRET). */
+export function benchToken(userId: string): string {
+  return jwt.sign({ role: 'user', typ: 'access', fam: 'bench' }, BENCH_SECRET, {
+    algorithm: 'HS256',
+    issuer: 'castad',
+    audience: 'castad-api',
+    subject: userId,
+    expiresIn: 3600,
+  });
 }
