@@ -33,16 +33,22 @@ describeWithServers(
         expect(tables.map((r) => r.t).sort()).toEqual(
           [...ENTITIES.map((e) => ds.getMetadata(e).tableName), 'schema_migrations'].sort(),
         );
-        // the scheduler's due-work query is served by its index
-        const [sql, params] = new ProjectRepository(undefined as never)
-          .dueQuery(ds.manager, ['DRAFT', 'STORE_READY'], new Date())
-          .select('p.id')
-          .orderBy('p.next_run_at')
-          .limit(10)
-          .getQueryAndParameters();
-        const plan = await ds.query(`EXPLAIN ${sql}`, params);
-        expect(plan[0].key).toMatch(/^ix_projects_(due|state_updated)$/);
-        expect(plan[0].type).not.toBe('ALL');
+        // the scheduler's claim walks its due index, one state at a time, with no sort
+        const [sql, params] = new ProjectRepository(undefined as never).claimQuery(
+          ds.manager,
+          ['DRAFT', 'VIDEO_READY'],
+          10,
+          new Date(),
+        );
+        const plan: { key: string; type: string; Extra: string; table: string }[] = await ds.query(
+          `EXPLAIN ${sql}`,
+          params,
+        );
+        for (const part of plan.filter((p) => p.table === 'p')) {
+          expect(part.key).toBe('ix_projects_state_due');
+          expect(part.type).toBe('range');
+          expect(part.Extra).not.toMatch(/filesort/);
+        }
 
         for (let i = 0; i < ds.migrations.length; i++)
           await ds.undoLastMigration({ transaction: 'each' });

@@ -18,7 +18,11 @@ export class AuthNonceRepository {
   }
 
   async deleteExpired(now = new Date()): Promise<number> {
-    const r = await this.db.write((em) => em.delete(AuthNonceEntity, { expiresAt: LessThan(now) }));
+    // READ COMMITTED: only the expired rows are locked, no gap a new nonce goes into
+    const r = await this.db.transaction(
+      (em) => em.delete(AuthNonceEntity, { expiresAt: LessThan(now) }),
+      { readCommitted: true },
+    );
     return r.affected ?? 0;
   }
 }

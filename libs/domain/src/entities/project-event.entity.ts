@@ -7,7 +7,7 @@ import { Int, Ref, Str, Text, Time } from './columns';
  */
 @Entity('project_events')
 @Index('ix_project_events_project', ['projectId', 'seq'])
-@Index('ix_project_events_step_at', ['step', 'at'])
+@Index('ix_project_events_step_at_state', ['step', 'at', 'toState', 'durationMs'])
 export class ProjectEventEntity {
   @PrimaryGeneratedColumn({ type: 'integer' }) seq: number;
   @Ref() projectId: string;

@@ -12,14 +12,22 @@ export interface ProjectOptions {
 }
 
 /**
- * The pipeline row. The scheduler's due-work query reads (next_run_at, lease_until):
- * finished rows have next_run_at NULL, so the index range never visits them.
+ * The pipeline row. The scheduler claims due work one state at a time through
+ * (state, next_run_at, lease_until), in next_run_at order, so it reads only due rows; finished
+ * rows have next_run_at NULL. Each other index serves a listed query in its own order (see the
+ * DataVolumeIndexes migration).
  */
 @Entity('projects')
-@Index('ix_projects_due', ['nextRunAt', 'leaseUntil'])
+@Index('ix_projects_state_due', ['state', 'nextRunAt', 'leaseUntil'])
+@Index('ix_projects_lease_until', ['leaseUntil'])
 @Index('ix_projects_owner_created', ['ownerUserId', 'createdAt'])
 @Index('ix_projects_partner_created', ['partnerId', 'createdAt'])
+@Index('ix_projects_owner_state_created', ['ownerUserId', 'state', 'createdAt'])
+@Index('ix_projects_partner_state_created', ['partnerId', 'state', 'createdAt'])
+@Index('ix_projects_created', ['createdAt'])
+@Index('ix_projects_state_created', ['state', 'createdAt'])
 @Index('ix_projects_state_updated', ['state', 'updatedAt'])
+@Index('ix_projects_state_step_updated', ['state', 'step', 'updatedAt'])
 export class ProjectEntity {
   @Id() id: string;
   @Ref({ nullable: true }) ownerUserId: string | null;

@@ -3,7 +3,9 @@ import { CreatedAt, Id, Num, Ref, Str } from './columns';
 
 /** One metered provider call: units and the estimated cost from the configured price table. */
 @Entity('usage_records')
-@Index('ix_usage_provider_created', ['provider', 'createdAt'])
+// covering: the budget check and the reports read no row, only the index
+@Index('ix_usage_provider_created_cost', ['provider', 'createdAt', 'costUsd'])
+@Index('ix_usage_created', ['createdAt', 'provider', 'units', 'costUsd'])
 @Index('ix_usage_project', ['projectId'])
 export class UsageRecordEntity {
   @Id() id: string;

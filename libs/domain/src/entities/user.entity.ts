@@ -4,6 +4,7 @@ import { CreatedAt, Id, Str, Time, UpdatedAt } from './columns';
 export type UserRole = 'user' | 'admin';
 
 @Entity('users')
+@Index('ix_users_deleted_created', ['deletedAt', 'createdAt'])
 export class UserEntity {
   @Id() id: string;
   /** Kakao's user id is a 64-bit number: kept as text so no driver rounds it */

@@ -69,8 +69,10 @@ export class IdempotencyRepository {
   }
 
   async deleteExpired(now = new Date()): Promise<number> {
-    const r = await this.db.write((em) =>
-      em.delete(IdempotencyKeyEntity, { expiresAt: LessThan(now) }),
+    // READ COMMITTED: only the expired rows are locked, no gap a new key goes into
+    const r = await this.db.transaction(
+      (em) => em.delete(IdempotencyKeyEntity, { expiresAt: LessThan(now) }),
+      { readCommitted: true },
     );
     return r.affected ?? 0;
   }

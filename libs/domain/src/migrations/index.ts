@@ -4,6 +4,7 @@ import { PipelineEvents1764288000000 } from './1764288000000-pipeline-events';
 import { ProjectRetries1764374400000 } from './1764374400000-project-retries';
 import { Publishing1764460800000 } from './1764460800000-publishing';
 import { IdempotencyKeys1764547200000 } from './1764547200000-idempotency-keys';
+import { DataVolumeIndexes1764633600000 } from './1764633600000-data-volume-indexes';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ProjectRetries1764374400000,
   Publishing1764460800000,
   IdempotencyKeys1764547200000,
+  DataVolumeIndexes1764633600000,
 ];

@@ -118,9 +118,11 @@ export class ProjectRepository {
   }
 
   /**
-   * Claims up to `limit` due projects in the given states for `owner` until `until`. The
-   * due test reads (next_run_at, lease_until) through ix_projects_due, so finished rows (no
-   * next_run_at) cost nothing. MySQL: FOR UPDATE SKIP LOCKED; SQLite: one guarded UPDATE.
+   * Claims up to `limit` due projects in the given states for `owner` until `until`, oldest
+   * due first. MySQL: one locking read per state (FOR UPDATE SKIP LOCKED, joined by UNION ALL),
+   * each walking ix_projects_state_due in next_run_at order and stopping at its LIMIT, so only
+   * rows it may claim are read and locked (an IN over two states would lock every due row of
+   * both to sort them). SQLite: one guarded UPDATE.
    */
   async claimDue(
     owner: string,
@@ -133,12 +135,12 @@ export class ProjectRepository {
     const until = new Date(now.getTime() + leaseMs);
     return this.db.transaction(
       async (em) => {
-        const due = this.dueQuery(em, states, now)
-          .select('p.id', 'id')
-          .orderBy('p.next_run_at', 'ASC')
-          .limit(limit);
         if (em.connection.options.type === 'better-sqlite3') {
-          const [sql, params] = due.getQueryAndParameters();
+          const [sql, params] = this.dueQuery(em, states, now)
+            .select('p.id', 'id')
+            .orderBy('p.next_run_at', 'ASC')
+            .limit(limit)
+            .getQueryAndParameters();
           await em.query(
             `UPDATE projects SET lease_owner = ?, lease_until = ? WHERE id IN (${sql})`,
             [owner, toSqlite(until), ...params],
@@ -149,13 +151,10 @@ export class ProjectRepository {
           );
           return rows.map(claimed);
         }
-        const rows: RawClaim[] = await due
-          .addSelect('p.state', 'state')
-          .addSelect('p.step_attempts', 'step_attempts')
-          .addSelect('p.retries', 'retries')
-          .setLock('pessimistic_write')
-          .setOnLocked('skip_locked')
-          .getRawMany();
+        const [sql, params] = this.claimQuery(em, states, limit, now);
+        const rows = ((await em.query(sql, params)) as (RawClaim & { next_run_at: Date })[])
+          .sort((a, b) => +new Date(a.next_run_at) - +new Date(b.next_run_at))
+          .slice(0, limit);
         if (rows.length)
           await em.update(
             ProjectEntity,
@@ -175,6 +174,29 @@ export class ProjectRepository {
       .where('p.next_run_at <= :now', { now })
       .andWhere('(p.lease_until IS NULL OR p.lease_until < :now)', { now })
       .andWhere('p.state IN (:...states)', { states });
+  }
+
+  /** MySQL's locking claim read (see claimDue), also used to check its plan. */
+  claimQuery(
+    em: EntityManager,
+    states: string[],
+    limit: number,
+    now: Date,
+  ): [sql: string, params: unknown[]] {
+    const parts = states.map((state) =>
+      this.dueQuery(em, [state], now)
+        .select('p.id', 'id')
+        .addSelect('p.state', 'state')
+        .addSelect('p.step_attempts', 'step_attempts')
+        .addSelect('p.retries', 'retries')
+        .addSelect('p.next_run_at', 'next_run_at')
+        .orderBy('p.next_run_at', 'ASC')
+        .limit(limit)
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getQueryAndParameters(),
+    );
+    return [parts.map(([sql]) => `(${sql})`).join(' UNION ALL '), parts.flatMap(([, p]) => p)];
   }
 
   /**
@@ -226,7 +248,9 @@ export class ProjectRepository {
         .createQueryBuilder()
         .update(ProjectEntity)
         .set({ leaseOwner: null, leaseUntil: null })
-        .where('SUBSTR(lease_owner, 1, :len) = :prefix', { len: prefix.length, prefix })
+        // only leased rows (ix_projects_lease_until), not a scan that locks every project
+        .where('lease_until IS NOT NULL')
+        .andWhere('SUBSTR(lease_owner, 1, :len) = :prefix', { len: prefix.length, prefix })
         .execute(),
     );
     return r.affected ?? 0;
@@ -299,13 +323,17 @@ export class ProjectRepository {
 
   /** Housekeeping: leases whose holder died are cleared (the rows were reclaimable anyway). */
   async clearExpiredLeases(now = new Date()): Promise<number> {
-    const r = await this.db.write((em) =>
-      em
-        .createQueryBuilder()
-        .update(ProjectEntity)
-        .set({ leaseOwner: null, leaseUntil: null })
-        .where('lease_until < :now', { now })
-        .execute(),
+    // through ix_projects_lease_until, at READ COMMITTED: only the expired rows are locked, and
+    // no gap lock holds up a claim or a new project meanwhile
+    const r = await this.db.transaction(
+      (em) =>
+        em
+          .createQueryBuilder()
+          .update(ProjectEntity)
+          .set({ leaseOwner: null, leaseUntil: null })
+          .where('lease_until < :now', { now })
+          .execute(),
+      { readCommitted: true },
     );
     return r.affected ?? 0;
   }
@@ -346,6 +374,37 @@ export class ProjectRepository {
       }
       return rows.length;
     });
+  }
+
+  /**
+   * The newest provider error among projects retrying in `states` or FAILED at one of `steps`:
+   * one read, made of a LIMIT 1 per state and per step that each walk an index from the newest
+   * row (an IN with ORDER BY would sort every FAILED project ever).
+   */
+  async lastProviderError(states: string[], steps: string[]): Promise<string | null> {
+    const rows = await this.db.read((em) => {
+      const newest = (where: string, params: Record<string, string>) =>
+        em
+          .createQueryBuilder(ProjectEntity, 'p')
+          .select('p.last_provider_error', 'error')
+          .addSelect('p.updated_at', 'at')
+          .where(`${where} AND p.last_provider_error IS NOT NULL`, params)
+          .orderBy('p.updated_at', 'DESC')
+          .limit(1)
+          .getQueryAndParameters();
+      const parts = [
+        ...states.map((state) => newest('p.state = :state', { state })),
+        ...steps.map((step) => newest("p.state = 'FAILED' AND p.step = :step", { step })),
+      ];
+      // derived tables: SQLite takes no ORDER BY/LIMIT on a bare UNION member
+      const sql = parts.map(([q], i) => `SELECT * FROM (${q}) n${i}`).join(' UNION ALL ');
+      return em.query(
+        sql,
+        parts.flatMap(([, ps]) => ps),
+      ) as Promise<{ error: string; at: Date | string }[]>;
+    });
+    const newest = rows.sort((a, b) => +new Date(b.at) - +new Date(a.at))[0];
+    return newest?.error ?? null;
   }
 
   events(projectId: string, afterSeq: number): Promise<ProjectEventEntity[]> {

@@ -11,6 +11,7 @@ import { DatabaseRouter } from '../database/database-router';
 import { ProjectEntity } from '../entities/project.entity';
 import { ProjectEventEntity } from '../entities/project-event.entity';
 import { SnsUploadEntity } from '../entities/social.entity';
+import { ProjectRepository } from './project.repository';
 import { STEPS, StepName } from './project-state';
 import { quotaWindow } from './quota-window';
 import { UsageRepository } from './usage.repository';
@@ -43,6 +44,7 @@ export class ProviderHealthService {
     private readonly config: AppConfig,
     private readonly db: DatabaseRouter,
     private readonly usage: UsageRepository,
+    private readonly projects: ProjectRepository,
     private readonly lyrics: LyricsEngine,
     private readonly song: SongEngine,
     private readonly video: VideoRenderer,
@@ -88,15 +90,9 @@ export class ProviderHealthService {
             .getCount(),
         ]),
       );
-      const last = await this.db.read((em) =>
-        em
-          .createQueryBuilder(ProjectEntity, 'p')
-          .select(['p.lastProviderError'])
-          .where('p.state IN (:...states) AND p.last_provider_error IS NOT NULL', {
-            states: [...steps.map((s) => STEPS[s].from), 'FAILED'],
-          })
-          .orderBy('p.updated_at', 'DESC')
-          .getOne(),
+      const lastError = await this.projects.lastProviderError(
+        steps.map((s) => STEPS[s].from),
+        steps,
       );
       out.push(
         await this.withBudget(
@@ -107,7 +103,7 @@ export class ProviderHealthService {
             succeeded,
             failed,
             retrying,
-            lastError: last?.lastProviderError ?? null,
+            lastError,
           },
           engine.split('+')[0],
           dayStart,

@@ -9,9 +9,13 @@ export class RefreshTokenHousekeeping {
 
   /** Expired refresh tokens can no longer be presented: their rows only cost space. */
   async deleteExpired(now = new Date()): Promise<number> {
-    return this.db.write(async (em) => {
-      const r = await em.delete(RefreshTokenEntity, { expiresAt: LessThan(now) });
-      return r.affected ?? 0;
-    });
+    // READ COMMITTED: the expired rows are locked, not the next token or the gaps beside them
+    return this.db.transaction(
+      async (em) => {
+        const r = await em.delete(RefreshTokenEntity, { expiresAt: LessThan(now) });
+        return r.affected ?? 0;
+      },
+      { readCommitted: true },
+    );
   }
 }

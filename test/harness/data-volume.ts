@@ -1,0 +1,353 @@
+import { createHash } from 'node:crypto';
+import type mysql from 'mysql2/promise';
+
+/**
+ * A year of CastAD data generated inside MariaDB (INSERT ... SELECT over the Sequence engine's
+ * seq_1_to_N tables: no row crosses the wire), deterministic, so a bench and a test can name
+ * the rows they query and put a slice back as it was. Times are relative to `anchor`, the
+ * moment the data calls "now".
+ *
+ * Project n (1..projects) is created at an even pace over `days`; the newest `live` are in
+ * flight (due, leased, expired leases, waiting for the owner), the rest finished: 85% DONE,
+ * 8% FAILED (most with a provider error), 7% CANCELLED, and a few left waiting for their owner
+ * just past the 30-day limit. Every 25th project is the heavy partner's, every 250th the heavy
+ * user's (their lists go deep into the cursor); the others spread over `users`.
+ */
+export interface VolumeScale {
+  users: number;
+  projects: number;
+  eventsPerProject: number;
+  days: number;
+  live: number;
+}
+
+/** The seed's stage 3 after a year: 50,000 users, 500,000 projects, 5,000,000 events. */
+export const STAGE3_YEAR: VolumeScale = {
+  users: 50_000,
+  projects: 500_000,
+  eventsPerProject: 10,
+  days: 365,
+  live: 2_000,
+};
+
+export const HEAVY_PARTNER = uuidOf('partner', 1);
+export const HEAVY_USER = uuidOf('u', 0);
+const STORES_PER_PROJECT = 0.2;
+const LIVE_STATES = [
+  'DRAFT',
+  'STORE_READY',
+  'LYRICS_READY',
+  'SONG_SUBMITTED',
+  'SONG_READY',
+  'VIDEO_SUBMITTED',
+  'VIDEO_READY',
+];
+const FAILING_STEPS = ['write_lyrics', 'submit_song', 'poll_song', 'submit_video', 'poll_video'];
+const PROVIDER_OF_STEP: Record<string, string> = {
+  write_lyrics: 'openai',
+  submit_song: 'suno',
+  poll_song: 'suno',
+  submit_video: 'creatomate',
+  poll_video: 'creatomate',
+};
+const EVENT_STEPS = [
+  null,
+  'prepare_store',
+  'write_lyrics',
+  'approve_lyrics',
+  'submit_song',
+  'poll_song',
+  'select_clip',
+  'submit_video',
+  'poll_video',
+  'finish',
+];
+
+/** The id the generator gives row n of a kind (an MD5-based UUID, spread like random ones). */
+export function uuidOf(kind: string, n: number): string {
+  const h = createHash('md5').update(`${kind}${n}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+const uuidSql = (kind: string, expr: string) =>
+  `INSERT(INSERT(INSERT(INSERT(MD5(CONCAT('${kind}', ${expr})),9,0,'-'),14,0,'-'),19,0,'-'),24,0,'-')`;
+const sqlTime = (d: Date) => `'${d.toISOString().replace('T', ' ').replace('Z', '')}'`;
+const elt = (expr: string, values: (string | null)[]) =>
+  `ELT(1 + (${expr}) % ${values.length}, ${values.map((v) => (v === null ? 'NULL' : `'${v}'`)).join(', ')})`;
+
+/** A Korean jingle's sections as the lyrics engine stores them (about 1.5 KB of JSON). */
+const LYRICS_JSON = JSON.stringify(
+  ['verse', 'chorus', 'verse', 'chorus', 'bridge', 'chorus'].map((kind, i) => ({
+    kind,
+    lines: [
+      '해운대 바닷바람 따라 걸어오면',
+      '따끈한 국밥 한 그릇이 기다려요',
+      `아침부터 밤까지 언제나 ${i + 1}번 테이블`,
+      '우리 동네 맛집 여기 있어요',
+    ],
+  })),
+).replace(/'/g, "''");
+
+export class DataVolume {
+  constructor(
+    readonly scale: VolumeScale,
+    readonly anchor: Date,
+  ) {}
+
+  get stores(): number {
+    return Math.max(1, Math.floor(this.scale.projects * STORES_PER_PROJECT));
+  }
+
+  /** Seconds between two projects' creation. */
+  private get pace(): number {
+    return (this.scale.days * 86_400) / this.scale.projects;
+  }
+
+  /** Project n's creation time, as SQL (n an SQL expression). */
+  private created(n: string): string {
+    return `${sqlTime(this.anchor)} - INTERVAL ROUND((${this.scale.projects} - (${n})) * ${this.pace.toFixed(3)} + 60, 3) SECOND`;
+  }
+
+  /** Project n's creation time (as the SQL above computes it). */
+  createdAt(n: number): Date {
+    const pace = Number(this.pace.toFixed(3));
+    return new Date(
+      this.anchor.getTime() - Math.round(((this.scale.projects - n) * pace + 60) * 1000),
+    );
+  }
+
+  projectId = (n: number) => uuidOf('p', n);
+  userId = (n: number) => uuidOf('u', n);
+
+  /** The first live project: the newest `live` are in flight. */
+  get firstLive(): number {
+    return this.scale.projects - this.scale.live + 1;
+  }
+
+  /** Fills an empty, migrated database. */
+  async fill(
+    c: mysql.Connection,
+    progress: (what: string) => void = () => undefined,
+  ): Promise<void> {
+    const { users, projects, eventsPerProject } = this.scale;
+    await c.query('SET SESSION unique_checks = 0, foreign_key_checks = 0');
+    progress('users');
+    await this.chunked(c, 1, users, (a, b) => this.usersSql(a, b));
+    await c.query(
+      `INSERT INTO partners (id, name, created_at) VALUES ('${HEAVY_PARTNER}', 'heavy partner', ${sqlTime(new Date(this.anchor.getTime() - this.scale.days * 86_400_000))})`,
+    );
+    progress('stores');
+    await this.chunked(c, 1, this.stores, (a, b) => this.storesSql(a, b));
+    progress('projects');
+    await this.chunked(c, 1, projects, (a, b) => this.projectsSql('INSERT', a, b));
+    progress('lyrics, songs, videos, files');
+    await this.chunked(c, 1, projects, (a, b) => this.contentSql(a, b), 50_000);
+    progress('usage');
+    await this.chunked(c, 1, projects, (a, b) => this.usageSql(a, b));
+    progress('events');
+    await this.chunked(
+      c,
+      1,
+      projects,
+      (a, b) => this.eventsSql(a, b),
+      Math.max(1, Math.floor(200_000 / eventsPerProject)),
+    );
+    progress('tokens, nonces, idempotency keys');
+    await this.housekeepingRows(c, 'INSERT');
+  }
+
+  /**
+   * Puts the rows that the periodic jobs and the claims change back as the generator made
+   * them: the live projects, the abandoned ones, and expired tokens, nonces and keys.
+   */
+  async restoreMutable(c: mysql.Connection, generatedEvents: number): Promise<void> {
+    for (const [a, b] of this.abandonedRanges()) await c.query(this.projectsSql('REPLACE', a, b));
+    await this.chunked(c, this.firstLive, this.scale.projects, (a, b) =>
+      this.projectsSql('REPLACE', a, b),
+    );
+    // events written since the fill (cancellations): seq is the primary key
+    await c.query('DELETE FROM project_events WHERE seq > ?', [generatedEvents]);
+    await this.housekeepingRows(c, 'REPLACE');
+  }
+
+  private async chunked(
+    c: mysql.Connection,
+    from: number,
+    to: number,
+    sql: (a: number, b: number) => string | string[],
+    size = 100_000,
+  ): Promise<void> {
+    for (let a = from; a <= to; a += size) {
+      const b = Math.min(to, a + size - 1);
+      const statements = sql(a, b);
+      for (const s of Array.isArray(statements) ? statements : [statements]) await c.query(s);
+    }
+  }
+
+  private usersSql(a: number, b: number): string {
+    const created = `${sqlTime(this.anchor)} - INTERVAL ROUND((${this.scale.users} - seq) * ${((this.scale.days * 86_400) / this.scale.users).toFixed(3)} + 120, 3) SECOND`;
+    return (
+      `INSERT INTO users (id, kakao_id, nickname, email, profile_image_url, role, blocked_at, deleted_at, created_at, updated_at)
+      SELECT ${uuidSql('u', 'seq')}, CAST(3000000000 + seq AS CHAR), CONCAT('가게사장', seq), CONCAT('owner', seq, '@example.kr'),
+        CONCAT('https://k.kakaocdn.net/dn/profile/', MD5(seq), '/img_640x640.jpg'), IF(seq % 10000 = 0, 'admin', 'user'),
+        IF(seq % 500 = 0, ${created}, NULL), IF(seq % 200 = 0, ${created}, NULL), ${created}, ${created}
+      FROM seq_${a}_to_${b}` + (a === 1 ? this.heavyUserSql() : '')
+    );
+  }
+
+  private heavyUserSql(): string {
+    const t = sqlTime(new Date(this.anchor.getTime() - this.scale.days * 86_400_000));
+    return ` UNION ALL SELECT '${HEAVY_USER}', '2999999999', '큰손사장', 'heavy@example.kr', NULL, 'user', NULL, NULL, ${t}, ${t}`;
+  }
+
+  private storesSql(a: number, b: number): string {
+    const created = this.created(`seq / ${STORES_PER_PROJECT}`);
+    return `INSERT INTO stores (id, owner_user_id, partner_id, name, category, address, road_address, phone, latitude, longitude, description, menu, hours, pitch, source, source_ref, created_at, updated_at)
+      SELECT ${uuidSql('s', 'seq')}, ${uuidSql('u', `1 + seq % ${this.scale.users}`)}, NULL, CONCAT('해운대 국밥 ', seq, '호점'), '한식>국밥',
+        CONCAT('부산광역시 해운대구 우동 ', seq % 2000, '-', seq % 37), CONCAT('부산광역시 해운대구 해운대로 ', seq % 900, '번길 ', seq % 50),
+        CONCAT('051-', LPAD(seq % 10000, 4, '0'), '-', LPAD(seq % 7919, 4, '0')), 35.16 + (seq % 1000) / 100000, 129.16 + (seq % 997) / 100000,
+        '30년 전통의 돼지국밥 전문점입니다. 새벽까지 영업하며 수육과 순대도 함께 즐기실 수 있습니다.',
+        '[{"name":"돼지국밥","price":"9,000원"},{"name":"순대국밥","price":"9,000원"},{"name":"수육","price":"25,000원"}]',
+        '매일 07:00 - 02:00', NULL, 'naver', CONCAT('https://map.naver.com/p/entry/place/', 1000000000 + seq), ${created}, ${created}
+      FROM seq_${a}_to_${b}`;
+  }
+
+  /** Project rows n in [a, b]; `REPLACE` puts changed ones back. */
+  projectsSql(verb: 'INSERT' | 'REPLACE', a: number, b: number): string {
+    const { projects, users } = this.scale;
+    const created = this.created('seq');
+    const anchor = sqlTime(this.anchor);
+    const live = `seq >= ${this.firstLive}`;
+    // abandoned: waiting for the owner since just over 30 days (the hourly job's work)
+    const abandoned = `(NOT ${live} AND seq % 50 = 7 AND ${created} BETWEEN ${anchor} - INTERVAL 31 DAY AND ${anchor} - INTERVAL 30 DAY)`;
+    const kind = `seq % 100`;
+    const state = `CASE WHEN ${live} THEN ${elt('seq', LIVE_STATES)} WHEN ${abandoned} THEN 'LYRICS_READY'
+      WHEN ${kind} < 85 THEN 'DONE' WHEN ${kind} < 93 THEN 'FAILED' ELSE 'CANCELLED' END`;
+    const failingStep = elt('seq DIV 100', FAILING_STEPS);
+    const provider = `ELT(FIELD(${failingStep}, ${FAILING_STEPS.map((s) => `'${s}'`).join(', ')}), ${FAILING_STEPS.map((s) => `'${PROVIDER_OF_STEP[s]}'`).join(', ')})`;
+    // live: a third due now, a quarter leased (an eighth of those expired), owner stops wait
+    const due = `${anchor} - INTERVAL (seq % 600) SECOND`;
+    const nextRun = `CASE WHEN ${live} AND seq % 7 IN (2, 4) AND seq % 3 = 0 THEN NULL WHEN ${live} THEN IF(seq % 3 = 2, ${anchor} + INTERVAL (seq % 300) SECOND, ${due}) ELSE NULL END`;
+    const leaseUntil = `CASE WHEN NOT ${live} THEN NULL WHEN seq % 8 = 1 THEN ${anchor} - INTERVAL 90 SECOND WHEN seq % 4 = 3 THEN ${anchor} + INTERVAL 30 SECOND ELSE NULL END`;
+    const failed = `(NOT ${live} AND NOT ${abandoned} AND ${kind} BETWEEN 85 AND 92)`;
+    return `${verb} INTO projects (id, owner_user_id, partner_id, store_id, state, step, step_attempts, retries, autopilot, options, next_run_at,
+        lease_owner, lease_until, last_error, last_provider_error, step_started_at, pending_submission_key, pending_submission_at,
+        song_task_id, video_task_id, callback_token, created_at, updated_at)
+      SELECT ${uuidSql('p', 'seq')},
+        CASE WHEN seq % 25 = 0 THEN NULL WHEN seq % 250 = 1 THEN '${HEAVY_USER}' ELSE ${uuidSql('u', `1 + seq % ${users}`)} END,
+        IF(seq % 25 = 0, '${HEAVY_PARTNER}', NULL),
+        ${uuidSql('s', `1 + seq % ${this.stores}`)},
+        ${state},
+        CASE WHEN ${failed} THEN ${failingStep} WHEN ${live} THEN ${elt('seq', ['prepare_store', 'write_lyrics', 'submit_song', 'poll_song', 'submit_video', 'poll_video', 'finish'])} ELSE NULL END,
+        IF(${live}, seq % 3, 0), 0, seq % 2,
+        CONCAT('{"mood":"', ${elt('seq', ['bright', 'calm', 'energetic', 'emotional'])}, '","genre":"', ${elt('seq', ['pop', 'trot', 'ballad', 'hiphop', 'jazz'])}, '","lengthSec":30,"keywords":["국밥","해운대","24시"]}'),
+        ${nextRun},
+        IF((${leaseUntil}) IS NULL, NULL, CONCAT('scheduler-1:', LEFT(MD5(seq), 12))), ${leaseUntil},
+        IF(${failed}, CONCAT('gave up after 5 attempts: ', ${provider}, ' is unavailable (HTTP 503)'), NULL),
+        IF(${failed} AND seq % 3 <> 0, CONCAT(${provider}, ': HTTP 503 Service Unavailable (request ', LEFT(MD5(seq), 16), ')'), NULL),
+        NULL, NULL, NULL,
+        IF(${kind} < 93, CONCAT('suno-', LEFT(MD5(seq), 24)), NULL), IF(${kind} < 85, CONCAT('render-', LEFT(MD5(seq + 1), 24)), NULL),
+        LEFT(TO_BASE64(UNHEX(MD5(CONCAT('cb', seq)))), 32),
+        ${created}, IF(${live}, ${created}, ${created} + INTERVAL 6 MINUTE)
+      FROM seq_${a}_to_${b} WHERE seq BETWEEN 1 AND ${projects}`;
+  }
+
+  private abandonedRanges(): [number, number][] {
+    const per = 86_400 / this.pace;
+    const from = Math.max(1, Math.floor(this.scale.projects - 31 * per) - 2);
+    const to = Math.min(this.firstLive - 1, Math.ceil(this.scale.projects - 30 * per) + 2);
+    return from <= to ? [[from, to]] : [];
+  }
+
+  private contentSql(a: number, b: number): string[] {
+    const created = this.created('seq');
+    const range = `FROM seq_${a}_to_${b}`;
+    const finished = `seq % 100 < 85 AND seq < ${this.firstLive}`;
+    return [
+      `INSERT INTO lyrics (id, project_id, version, title, sections, source, approved_at, created_at)
+        SELECT ${uuidSql('l', 's.seq * 2 + v.seq')}, ${uuidSql('p', 's.seq')}, v.seq, CONCAT('해운대 국밥 ', s.seq, '호점의 노래'),
+          '${LYRICS_JSON}', IF(v.seq = 1, 'openai', 'edited'), IF(v.seq = 1, NULL, ${this.created('s.seq')} + INTERVAL 2 MINUTE),
+          ${this.created('s.seq')} + INTERVAL v.seq MINUTE
+        FROM seq_${a}_to_${b} s JOIN seq_1_to_2 v ON v.seq = 1 OR s.seq % 4 = 0`,
+      `INSERT INTO songs (id, project_id, provider_clip_id, blob_key, duration_sec, line_timings, selected, created_at)
+        SELECT ${uuidSql('song', 's.seq * 2 + v.seq')}, ${uuidSql('p', 's.seq')}, CONCAT('clip-', MD5(s.seq * 2 + v.seq)),
+          CONCAT('songs/', ${uuidSql('p', 's.seq')}, '/', v.seq, '.m4a'), 30 + v.seq,
+          '[0,1.85,3.7,5.55,7.4,9.25,11.1,12.95,14.8,16.65,18.5,20.35,22.2,24.05,25.9,27.75]', v.seq = 1,
+          ${this.created('s.seq')} + INTERVAL 3 MINUTE
+        FROM seq_${a}_to_${b} s JOIN seq_1_to_2 v WHERE s.seq % 100 < 93`,
+      `INSERT INTO videos (id, project_id, engine, blob_key, thumbnail_blob_key, duration_sec, width, height, created_at)
+        SELECT ${uuidSql('v', 'seq')}, ${uuidSql('p', 'seq')}, IF(seq % 3 = 0, 'creatomate', 'ffmpeg'),
+          CONCAT('videos/', ${uuidSql('p', 'seq')}, '.mp4'), CONCAT('thumbnails/', ${uuidSql('p', 'seq')}, '.jpg'), 30, 1080, 1920,
+          ${created} + INTERVAL 5 MINUTE
+        ${range} WHERE ${finished}`,
+      `INSERT INTO blob_objects (id, container, blob_key, content_type, bytes, tier, owner_user_id, last_accessed_at, delete_requested_at, created_at)
+        SELECT ${uuidSql('b', 's.seq * 4 + f.seq')}, ELT(f.seq, 'songs', 'songs', 'video', 'thumbnails'),
+          CONCAT(ELT(f.seq, 'songs/', 'songs/', 'videos/', 'thumbnails/'), ${uuidSql('p', 's.seq')}, ELT(f.seq, '/1.m4a', '/2.m4a', '.mp4', '.jpg')),
+          ELT(f.seq, 'audio/mp4', 'audio/mp4', 'video/mp4', 'image/jpeg'), ELT(f.seq, 480000, 480000, 14000000, 90000),
+          IF(s.seq < ${this.scale.projects} - 30 * ${Math.round(86_400 / this.pace)}, 'Cool', 'Hot'), ${uuidSql('u', `1 + s.seq % ${this.scale.users}`)},
+          ${this.created('s.seq')} + INTERVAL 1 DAY, NULL, ${this.created('s.seq')} + INTERVAL 5 MINUTE
+        FROM seq_${a}_to_${b} s JOIN seq_1_to_4 f WHERE s.seq % 100 < 85 AND s.seq < ${this.firstLive}`,
+    ];
+  }
+
+  private usageSql(a: number, b: number): string {
+    const created = this.created('s.seq');
+    // lyrics (tokens), song (a generation), video (rendered seconds, Creatomate only)
+    return `INSERT INTO usage_records (id, project_id, user_id, provider, operation, unit, units, cost_usd, idempotency_key, created_at)
+      SELECT ${uuidSql('use', 's.seq * 3 + k.seq')}, ${uuidSql('p', 's.seq')}, ${uuidSql('u', `1 + s.seq % ${this.scale.users}`)},
+        ELT(k.seq, 'openai', 'suno', 'creatomate'), ELT(k.seq, 'write_lyrics', 'submit_song', 'submit_video'),
+        ELT(k.seq, 'tokens', 'generation', 'second'), ELT(k.seq, 1800, 1, 30), ELT(k.seq, 0.0027, 0.05, 0.3),
+        CONCAT(${uuidSql('p', 's.seq')}, ':', ELT(k.seq, 'write_lyrics', 'submit_song', 'submit_video'), ':1:0'),
+        ${created} + INTERVAL k.seq MINUTE
+      FROM seq_${a}_to_${b} s JOIN seq_1_to_3 k ON k.seq = 1 OR s.seq % 100 < 93 AND (k.seq = 2 OR s.seq % 3 = 0)`;
+  }
+
+  private eventsSql(a: number, b: number): string {
+    const e = this.scale.eventsPerProject;
+    const created = this.created('s.seq');
+    const step = elt('e.seq - 1', EVENT_STEPS);
+    const states = [
+      'DRAFT',
+      'STORE_READY',
+      'LYRICS_READY',
+      'LYRICS_READY',
+      'SONG_SUBMITTED',
+      'SONG_READY',
+      'SONG_READY',
+      'VIDEO_SUBMITTED',
+      'VIDEO_READY',
+      'DONE',
+    ];
+    const to = `IF(e.seq = ${e} AND s.seq % 100 BETWEEN 85 AND 92, 'FAILED', ${elt('e.seq - 1', states)})`;
+    return `INSERT INTO project_events (project_id, from_state, to_state, step, duration_ms, message, at)
+      SELECT ${uuidSql('p', 's.seq')}, ${elt('e.seq + 8', states)}, ${to}, ${step},
+        IF(e.seq > 1, 800 + (s.seq * e.seq) % 40000, NULL), IF(e.seq = 1, 'created', NULL),
+        ${created} + INTERVAL e.seq * 30 SECOND
+      FROM seq_${a}_to_${b} s JOIN seq_1_to_${e} e ORDER BY s.seq, e.seq`;
+  }
+
+  /** Two refresh tokens per user (a quarter expired), login nonces and idempotency keys, half expired. */
+  private async housekeepingRows(c: mysql.Connection, verb: 'INSERT' | 'REPLACE'): Promise<void> {
+    const anchor = sqlTime(this.anchor);
+    const expires = `IF(t.seq % 4 = 0, ${anchor} - INTERVAL (t.seq % 86400) SECOND, ${anchor} + INTERVAL 1 DAY + INTERVAL (t.seq % 2592000) SECOND)`;
+    await this.chunked(
+      c,
+      1,
+      this.scale.users * 2,
+      (a, b) =>
+        `${verb} INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at, rotated_at, revoked_at, created_at)
+        SELECT ${uuidSql('rt', 't.seq')}, ${uuidSql('u', `1 + t.seq DIV 2 % ${this.scale.users}`)}, ${uuidSql('fam', 't.seq DIV 2')},
+          SHA2(CONCAT('rt', t.seq), 256), ${expires}, NULL, NULL, ${expires} - INTERVAL 30 DAY
+        FROM seq_${a}_to_${b} t`,
+    );
+    await c.query(
+      `${verb} INTO auth_nonces (nonce, expires_at) SELECT SHA2(CONCAT('n', seq), 256), IF(seq % 2 = 0, ${anchor} - INTERVAL (seq % 600 + 1) SECOND, ${anchor} + INTERVAL (seq % 600 + 1) SECOND) FROM seq_1_to_2000`,
+    );
+    await c.query(
+      `${verb} INTO idempotency_keys (id, request_hash, status_code, response_body, expires_at)
+        SELECT SHA2(CONCAT('k', seq), 256), SHA2(CONCAT('body', seq), 256), 202, CONCAT('{"id":"', ${uuidSql('p', 'seq')}, '","state":"DRAFT"}'),
+          IF(seq % 2 = 0, ${anchor} - INTERVAL (seq % 86400 + 1) SECOND, ${anchor} + INTERVAL (seq % 86400 + 1) SECOND)
+        FROM seq_1_to_20000`,
+    );
+  }
+}

@@ -1,0 +1,265 @@
+import mysql from 'mysql2/promise';
+import {
+  AppConfig,
+  AuthNonceRepository,
+  IdempotencyRepository,
+  ProjectRepository,
+  RefreshTokenHousekeeping,
+  UsageRepository,
+} from '@app/domain';
+import { describeWithServers } from '../harness/binaries';
+import { databaseApp } from '../harness/database-app';
+import { DataVolume, HEAVY_USER } from '../harness/data-volume';
+import { hotQueries } from '../harness/hot-queries';
+import { APP_DB, ReplicatedMariaDb } from '../harness/mariadb';
+import { captureSql, CapturedStatement, explainable, tableAccesses } from '../harness/sql-capture';
+
+jest.setTimeout(300_000);
+
+/** Tens of thousands of projects: enough that a scan or a sort shows, filled in seconds. */
+const SCALE = { users: 5_000, projects: 30_000, eventsPerProject: 10, days: 365, live: 600 };
+const LOCK_WAIT_S = 1;
+
+describeWithServers(
+  ['mariadbd', 'mariadb-install-db'],
+  'a year of data on a real MariaDB: plans and periodic jobs',
+  () => {
+    const cluster = new ReplicatedMariaDb(0);
+    const data = new DataVolume(SCALE, new Date());
+    let app: Awaited<ReturnType<typeof databaseApp>>;
+    let raw: mysql.Connection;
+    let generatedEvents = 0;
+
+    beforeAll(async () => {
+      await cluster.start();
+      // a write held up by a lock fails after 1 s instead of the default 50
+      await cluster.primary.query(`SET GLOBAL innodb_lock_wait_timeout = ${LOCK_WAIT_S}`);
+      app = await databaseApp(
+        cluster.env({ CASTAD_STAGE: '1', DB_MIGRATE_ON_START: 'false' }),
+        'scheduler',
+      );
+      await app.dataSource.runMigrations({ transaction: 'each' });
+      raw = await mysql.createConnection({
+        host: '127.0.0.1',
+        port: cluster.primary.port,
+        user: APP_DB.user,
+        password: APP_DB.password,
+        database: APP_DB.database,
+        timezone: 'Z',
+      });
+      await data.fill(raw);
+      generatedEvents = Number(
+        ((await raw.query('SELECT MAX(seq) AS n FROM project_events')) as any)[0][0].n,
+      );
+      const [tables] = (await raw.query('SHOW TABLES')) as any;
+      for (const t of tables) await raw.query(`ANALYZE TABLE \`${Object.values(t)[0]}\``);
+    });
+
+    afterAll(async () => {
+      await raw?.end();
+      await app?.close();
+      await cluster.destroy();
+    });
+
+    it('walks an index for every hot query: no full scan, no filesort of a table', async () => {
+      const config = app.module.get(AppConfig);
+      const problems: string[] = [];
+      for (const q of hotQueries(app.router, config, data)) {
+        const { statements } = await captureSql(app.dataSource, q.run);
+        if (q.mutates) await data.restoreMutable(raw, generatedEvents);
+        const used = new Set<string>();
+        for (const s of statements.filter(explainable)) {
+          const [[row]] = (await raw.query(`EXPLAIN FORMAT=JSON ${s.sql}`, s.params)) as any;
+          const plan = JSON.parse(Object.values(row)[0] as string);
+          for (const a of tableAccesses(plan)) {
+            if (a.key) used.add(a.key);
+            if (a.accessType === 'ALL')
+              problems.push(`${q.name}: full scan of ${a.table} in ${s.sql}`);
+            if (a.sorted && !q.groups)
+              problems.push(`${q.name}: ${a.table} sorted (${a.key}) in ${s.sql}`);
+          }
+        }
+        for (const ix of q.indexes)
+          if (!ix.split('|').some((i) => used.has(i)))
+            problems.push(`${q.name}: ${ix} unused (used ${[...used].join(', ')})`);
+      }
+      expect(problems).toEqual([]);
+    });
+
+    describe('no periodic job locks rows it does not change', () => {
+      const projects = () => new ProjectRepository(app.router);
+      const jobs: [string, () => Promise<number>][] = [
+        ['clear expired leases', () => projects().clearExpiredLeases(data.anchor)],
+        [
+          'cancel abandoned projects',
+          () => projects().cancelAbandoned(new Date(data.anchor.getTime() - 30 * 86_400_000)),
+        ],
+        [
+          'purge refresh tokens',
+          () => new RefreshTokenHousekeeping(app.router).deleteExpired(data.anchor),
+        ],
+        [
+          'purge login nonces',
+          () => new AuthNonceRepository(app.router).deleteExpired(data.anchor),
+        ],
+        [
+          'purge idempotency keys',
+          () => new IdempotencyRepository(app.router).deleteExpired(data.anchor),
+        ],
+      ];
+
+      /** Ordinary writes of the app, none on a row the jobs change. */
+      const writesBeside = (): [string, () => Promise<unknown>][] => {
+        const p = projects();
+        // a live project that no job touches (no lease, not abandoned), and a finished one
+        const live = data.firstLive + (8 - (data.firstLive % 8));
+        return [
+          [
+            'a new project',
+            () =>
+              p.create({
+                owner: { ownerUserId: HEAVY_USER, partnerId: null },
+                storeId: data.projectId(1),
+                autopilot: true,
+                options: {},
+              }),
+          ],
+          [
+            'an owner cancels a live project',
+            () =>
+              p.updateIfState(
+                data.projectId(live),
+                [
+                  'DRAFT',
+                  'STORE_READY',
+                  'LYRICS_READY',
+                  'SONG_SUBMITTED',
+                  'SONG_READY',
+                  'VIDEO_SUBMITTED',
+                  'VIDEO_READY',
+                ],
+                { state: 'CANCELLED', nextRunAt: null },
+              ),
+          ],
+          [
+            'a finished project changes',
+            () =>
+              p.updateIfState(data.projectId(2), ['DONE', 'FAILED', 'CANCELLED'], {
+                lastError: null,
+              }),
+          ],
+          [
+            'the scheduler claims due work',
+            () => p.claimDue('beside:1', ['STORE_READY'], 5, 30_000, data.anchor),
+          ],
+          [
+            'a paid call is metered',
+            () =>
+              new UsageRepository(app.router, app.module.get(AppConfig)).record({
+                projectId: data.projectId(3),
+                userId: HEAVY_USER,
+                provider: 'suno',
+                operation: 'submit_song',
+                unit: 'generation',
+                units: 1,
+                idempotencyKey: null,
+              }),
+          ],
+          [
+            'a login nonce is used',
+            () =>
+              new AuthNonceRepository(app.router).useOnce(
+                `beside-${Math.random()}`,
+                new Date(data.anchor.getTime() + 600_000),
+              ),
+          ],
+          [
+            'an idempotency key is claimed',
+            () =>
+              new IdempotencyRepository(app.router).claim(
+                `beside-${Math.random()}`.padEnd(64, '0'),
+                'h'.repeat(64),
+              ),
+          ],
+        ];
+      };
+
+      /**
+       * Runs the job once to capture its statements, puts its rows back, then replays them on
+       * a connection of its own up to (not including) the commit: the job's locks are held
+       * while the app's ordinary writes run beside it.
+       */
+      async function holdJob(run: () => Promise<number>): Promise<{
+        changed: number;
+        release: () => Promise<void>;
+        held: mysql.Connection;
+      }> {
+        const { result: changed, statements } = await captureSql(app.dataSource, run);
+        await data.restoreMutable(raw, generatedEvents);
+        const held = await mysql.createConnection({
+          host: '127.0.0.1',
+          port: cluster.primary.port,
+          user: APP_DB.user,
+          password: APP_DB.password,
+          database: APP_DB.database,
+          timezone: 'Z',
+        });
+        const body = statements.filter((s) => !/^\s*(COMMIT|ROLLBACK)\b/i.test(s.sql));
+        if (!body.some((s) => /^\s*(START TRANSACTION|BEGIN)\b/i.test(s.sql)))
+          body.unshift({ sql: 'START TRANSACTION', params: [] } as CapturedStatement);
+        for (const s of body) await held.query(s.sql, s.params);
+        return {
+          changed,
+          held,
+          release: async () => {
+            await held.query('ROLLBACK');
+            await held.end();
+          },
+        };
+      }
+
+      it.each(jobs)('%s: writes beside it finish while it holds its locks', async (_, run) => {
+        const job = await holdJob(run);
+        try {
+          expect(job.changed).toBeGreaterThan(0);
+          const slow: string[] = [];
+          for (const [what, write] of writesBeside()) {
+            const started = Date.now();
+            await write().catch((err: Error) => slow.push(`${what}: ${err.message}`));
+            if (Date.now() - started >= LOCK_WAIT_S * 1000)
+              slow.push(`${what}: ${Date.now() - started} ms`);
+          }
+          expect(slow).toEqual([]);
+        } finally {
+          await job.release();
+          await data.restoreMutable(raw, generatedEvents);
+        }
+      });
+
+      it('would catch a job that locks what it does not change (the scan it replaced)', async () => {
+        // the old lease clearing: no index on lease_until, REPEATABLE READ
+        const held = await mysql.createConnection({
+          host: '127.0.0.1',
+          port: cluster.primary.port,
+          user: APP_DB.user,
+          password: APP_DB.password,
+          database: APP_DB.database,
+          timezone: 'Z',
+        });
+        try {
+          await held.query('START TRANSACTION');
+          await held.query(
+            'UPDATE projects IGNORE INDEX (ix_projects_lease_until) SET lease_owner = NULL, lease_until = NULL WHERE lease_until < ?',
+            [data.anchor],
+          );
+          const write = writesBeside().find(([w]) => w === 'a finished project changes')![1];
+          await expect(write()).rejects.toThrow(/Lock wait timeout/);
+        } finally {
+          await held.query('ROLLBACK');
+          await held.end();
+          await data.restoreMutable(raw, generatedEvents);
+        }
+      });
+    });
+  },
+);
