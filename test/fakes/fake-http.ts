@@ -19,6 +19,33 @@ export interface FakeReply {
   headers?: Record<string, string>;
   /** cut the connection instead of answering (an interrupted upload) */
   destroy?: boolean;
+  /** the provider charged for this request (counted in the request log on the fake's side) */
+  paid?: boolean;
+}
+
+/** One request as the fake saw it: the fake's own bookkeeping, never our adapter's. */
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  /** our Idempotency-Key header, when sent */
+  key?: string;
+  status: number;
+  /** the documented answer served, when a test or the chaos knob picked one */
+  row?: string;
+  paid: boolean;
+  at: number;
+}
+
+/**
+ * A documented answer of the provider (api-shapes.md, "Documented failures"): the route it
+ * answers on and how. `reply` gets the request and the route's normal handler, so a row can
+ * take the request and then fail (an answer lost after the provider charged).
+ */
+export interface DocumentedRow {
+  route: string;
+  /** the row only makes sense for some requests (e.g. a finished task's record) */
+  applies?: (req: FakeRequest) => boolean;
+  reply: (req: FakeRequest, normal: () => Promise<FakeReply>) => FakeReply | Promise<FakeReply>;
 }
 
 export type FakeRoute = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
@@ -34,6 +61,8 @@ export interface FakeKnobs {
     slowMs: number;
     random?: () => number;
   };
+  /** documented rows to serve, per route, in order (see FakeHttpServer.serve) */
+  serve: { row: string; times: number; when?: (req: FakeRequest) => boolean }[];
 }
 
 /**
@@ -44,7 +73,11 @@ export class FakeHttpServer {
   private server?: Server;
   private readonly routes = new Map<string, FakeRoute>();
   readonly calls = new Map<string, number>();
-  readonly knobs: FakeKnobs = { latencyMs: 0, failNext: [] };
+  readonly knobs: FakeKnobs = { latencyMs: 0, failNext: [], serve: [] };
+  /** every request in order, with what it cost (the fake's own request log) */
+  readonly requests: LoggedRequest[] = [];
+  /** the provider's documented answers this fake can serve, by name */
+  protected readonly rows = new Map<string, DocumentedRow>();
   port = 0;
 
   get url(): string {
@@ -58,6 +91,30 @@ export class FakeHttpServer {
   /** The next `count` calls (to any route) answer `reply`. */
   failNext(count: number, reply: FakeReply): void {
     this.knobs.failNext.push({ count, reply });
+  }
+
+  /** The names of every documented answer this fake serves. */
+  get rowNames(): string[] {
+    return [...this.rows.keys()];
+  }
+
+  /**
+   * The next `times` requests to the row's route (only those `when` accepts, e.g. one
+   * project's) get the documented answer `row` instead of the normal one.
+   */
+  serve(row: string, opts: { times?: number; when?: (req: FakeRequest) => boolean } = {}): void {
+    if (!this.rows.has(row))
+      throw new Error(`${this.constructor.name} has no documented row ${row}`);
+    this.knobs.serve.push({ row, times: opts.times ?? 1, when: opts.when });
+  }
+
+  /** Paid requests in the log, optionally only those matching (e.g. one project's key). */
+  paidCalls(match: (r: LoggedRequest) => boolean = () => true): number {
+    return this.requests.filter((r) => r.paid && match(r)).length;
+  }
+
+  protected document(name: string, row: DocumentedRow): void {
+    this.rows.set(name, row);
   }
 
   count(method: string, path: string): number {
@@ -112,18 +169,42 @@ export class FakeHttpServer {
       else await new Promise((r) => setTimeout(r, chaos.slowMs)); // then answer normally, too late
     }
     const injected = this.knobs.failNext[0];
+    const [pattern, handler] = this.routes.has(key)
+      ? [key, this.routes.get(key)!]
+      : ([...this.routes.entries()].find(([k]) => matches(k, key)) ?? [undefined, undefined]);
+    const normal = async (): Promise<FakeReply> =>
+      handler
+        ? await handler(fr)
+        : { status: 404, body: { error: 'not_found', message: `fake has no route ${key}` } };
+    const served = this.knobs.serve.findIndex(
+      (s) =>
+        this.rows.get(s.row)!.route === pattern &&
+        (!s.when || s.when(fr)) &&
+        (this.rows.get(s.row)!.applies?.(fr) ?? true),
+    );
+    let row: string | undefined;
     if (reply) {
       /* chaos answered */
+    } else if (served >= 0) {
+      const s = this.knobs.serve[served];
+      row = s.row;
+      if (--s.times <= 0) this.knobs.serve.splice(served, 1);
+      reply = await this.rows.get(s.row)!.reply(fr, normal);
     } else if (injected) {
       reply = injected.reply;
       if (--injected.count <= 0) this.knobs.failNext.shift();
     } else {
-      const handler =
-        this.routes.get(key) ?? [...this.routes.entries()].find(([k]) => matches(k, key))?.[1];
-      reply = handler
-        ? await handler(fr)
-        : { status: 404, body: { error: 'not_found', message: `fake has no route ${key}` } };
+      reply = await normal();
     }
+    this.requests.push({
+      method: fr.method,
+      path: url.pathname,
+      key: req.headers['idempotency-key'] as string | undefined,
+      status: reply.destroy ? 0 : reply.status,
+      row,
+      paid: reply.paid === true,
+      at: Date.now(),
+    });
     if (res.destroyed || res.writableEnded) return;
     if (reply.destroy) {
       res.socket?.destroy();

@@ -1,6 +1,23 @@
 import { FakeHttpServer } from './fake-http';
 
-/** Naver Search API (local.json) with its real fields, quirks and error bodies. */
+/** The errors Naver's Search API documents: status, errorCode, errorMessage. */
+export const NAVER_ERRORS: [number, string, string][] = [
+  [400, 'SE01', 'Incorrect query request (잘못된 쿼리요청입니다.)'],
+  [400, 'SE02', 'Invalid display value (부적절한 display 값입니다.)'],
+  [400, 'SE03', 'Invalid start value (부적절한 start 값입니다.)'],
+  [400, 'SE04', 'Invalid sort value (부적절한 sort 값입니다.)'],
+  [404, 'SE05', 'Invalid search api (존재하지 않는 검색 api 입니다.)'],
+  [400, 'SE06', 'Malformed encoding (잘못된 형식의 인코딩입니다.)'],
+  [401, '024', 'Authentication failed (인증에 실패했습니다.)'],
+  [403, '024', 'Forbidden: the API is not enabled for this application'],
+  [429, '012', 'Quota Exceeded (호출 한도를 초과했습니다.)'],
+  [500, 'SE99', 'System Error (시스템 에러)'],
+];
+
+/**
+ * Naver Search API (local.json) with its real fields, quirks and error bodies; each
+ * documented error is a row (`serve('429-012')`) on both search routes.
+ */
 export class FakeNaver extends FakeHttpServer {
   clientId = 'naver-id';
   clientSecret = 'naver-secret';
@@ -55,6 +72,12 @@ export class FakeNaver extends FakeHttpServer {
 
   constructor() {
     super();
+    for (const [status, errorCode, errorMessage] of NAVER_ERRORS)
+      for (const route of ['local', 'image'])
+        this.document(`${route}:${status}-${errorCode}`, {
+          route: `GET /v1/search/${route}.json`,
+          reply: () => ({ status, body: { errorMessage, errorCode } }),
+        });
     this.route('GET', '/v1/search/local.json', (req) => {
       if (
         req.headers['x-naver-client-id'] !== this.clientId ||

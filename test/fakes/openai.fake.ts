@@ -1,9 +1,12 @@
-import { FakeHttpServer } from './fake-http';
+import { FakeHttpServer, FakeReply } from './fake-http';
 
 /**
  * OpenAI's chat completions (json_schema structured output) and moderations, with the real
  * error body shape `{error:{message,type,param,code}}`. Lyrics are built from the prompt
- * so a test can see its store in them.
+ * so a test can see its store in them. Every documented answer is a row (`serve('429-
+ * insufficient_quota')`, ...); the request log marks each completion answered as paid (its
+ * tokens are billed, finished or cut short), moderations are free. A completion whose
+ * `max_completion_tokens` is below what the lyrics need stops with finish_reason "length".
  */
 export class FakeOpenAi extends FakeHttpServer {
   apiKey = 'sk-fake-openai';
@@ -16,6 +19,10 @@ export class FakeOpenAi extends FakeHttpServer {
   /** completions asked per Idempotency-Key (the SDK forwards our header) */
   readonly byKey = new Map<string, number>();
   readonly moderated: string[] = [];
+  /** completion tokens the lyrics take; a smaller max_completion_tokens cuts them short */
+  tokensNeeded = 180;
+  /** tokens billed per completion, in order (what the account was charged) */
+  readonly billedTokens: number[] = [];
 
   constructor() {
     super();
@@ -66,9 +73,14 @@ export class FakeOpenAi extends FakeHttpServer {
         ],
       };
       const prompt_tokens = Math.ceil(user.length / 2) + 120;
-      const completion_tokens = 180;
+      const max = Number(body.max_completion_tokens ?? body.max_tokens ?? Infinity);
+      const cut = this.finishReason === 'length' || max < this.tokensNeeded;
+      const completion_tokens = cut ? Math.min(max, this.tokensNeeded - 1) : this.tokensNeeded;
+      const full = this.contentOverride ?? JSON.stringify(lyrics);
+      this.billedTokens.push(prompt_tokens + completion_tokens);
       return {
         status: 200,
+        paid: true,
         body: {
           id: `chatcmpl-${this.prompts.length}`,
           object: 'chat.completion',
@@ -79,10 +91,10 @@ export class FakeOpenAi extends FakeHttpServer {
               index: 0,
               message: {
                 role: 'assistant',
-                content: this.contentOverride ?? JSON.stringify(lyrics),
+                content: cut ? full.slice(0, Math.floor(full.length / 2)) : full,
                 refusal: null,
               },
-              finish_reason: this.finishReason,
+              finish_reason: cut ? 'length' : this.finishReason,
             },
           ],
           usage: {
@@ -93,6 +105,77 @@ export class FakeOpenAi extends FakeHttpServer {
         },
       };
     });
+    const completions = 'POST /v1/chat/completions';
+    const rows: Record<string, FakeReply> = {
+      '400-invalid_request_error': err(
+        400,
+        "Invalid value for 'model'.",
+        'invalid_request_error',
+        'model',
+      ),
+      '401-invalid_api_key': err(
+        401,
+        'Incorrect API key provided.',
+        'invalid_request_error',
+        null,
+        'invalid_api_key',
+      ),
+      '429-rate_limit_exceeded': {
+        ...err(429, 'Rate limit reached for requests', 'requests', null, 'rate_limit_exceeded'),
+        headers: { 'retry-after': '1', 'x-ratelimit-remaining-requests': '0' },
+      },
+      '429-insufficient_quota': err(
+        429,
+        'You exceeded your current quota, please check your plan and billing details.',
+        'insufficient_quota',
+        null,
+        'insufficient_quota',
+      ),
+      '500-server_error': err(
+        500,
+        'The server had an error while processing your request.',
+        'server_error',
+        null,
+      ),
+      '503-overloaded': err(
+        503,
+        'The engine is currently overloaded, please try again later.',
+        'server_error',
+        null,
+      ),
+    };
+    for (const [name, reply] of Object.entries(rows))
+      this.document(name, { route: completions, reply: () => reply });
+    // billed answers that are not lyrics: cut short, refused, filtered
+    const answered =
+      (change: (choice: any) => void) =>
+      async (_req: unknown, normal: () => Promise<FakeReply>) => {
+        const r = await normal();
+        if (r.status === 200) change((r.body as any).choices[0]);
+        return r;
+      };
+    this.document('finish-length', {
+      route: completions,
+      reply: answered((c) => {
+        c.finish_reason = 'length';
+        c.message.content = c.message.content.slice(0, 20);
+      }),
+    });
+    this.document('refusal', {
+      route: completions,
+      reply: answered((c) => {
+        c.message.content = null;
+        c.message.refusal = "I'm sorry, I can't help with that.";
+      }),
+    });
+    this.document('content_filter', {
+      route: completions,
+      reply: answered((c) => {
+        c.finish_reason = 'content_filter';
+        c.message.content = '';
+      }),
+    });
+
     this.route('POST', '/v1/moderations', (req) => {
       const denied = this.auth(req.bearer);
       if (denied) return denied;

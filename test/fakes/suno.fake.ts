@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FakeHttpServer } from './fake-http';
+import { FakeHttpServer, FakeReply } from './fake-http';
 
 interface Task {
   taskId: string;
@@ -7,14 +7,49 @@ interface Task {
   title: string;
   callBackUrl?: string;
   readyAt: number;
+  /** a record-info failure status the task ends in */
   failWith?: string;
   callbackSent: boolean;
+  /** bumped when the files expire and record-info hands out fresh URLs */
+  urlVersion: number;
 }
 
+/** sunoapi.org's answer envelope: failures are a non-200 `code` in an HTTP 200 body. */
+const envelope = (code: number, msg: string, data: unknown = null): FakeReply => ({
+  status: 200,
+  body: { code, msg, data },
+});
+
 /**
- * Suno through sunoapi.org's shapes: POST /api/v1/generate, GET record-info, callbacks.
- * Paid submissions are counted per Idempotency-Key; a repeated key gets the same task back
- * without a second charge. Audio files are served from here (and can be made to expire).
+ * The generate codes sunoapi.org documents (api-shapes.md, "Documented failures"), each a row
+ * a test can serve on `POST /api/v1/generate`.
+ */
+const GENERATE_CODES: Record<number, string> = {
+  400: 'Please enter the correct parameters',
+  401: 'Unauthorized access',
+  405: 'Rate limited, please try again later',
+  413: 'Prompt or lyrics is too long',
+  429: 'The current credits are insufficient. Please top up.',
+  430: 'Your call frequency is too high. Please try again later.',
+  455: 'The system is currently undergoing maintenance. Please try again later.',
+  500: 'Server exception, please try again later',
+};
+
+/** Task statuses record-info documents as the end of a failed generation. */
+export const SUNO_FAILED_STATUSES = [
+  'CREATE_TASK_FAILED',
+  'GENERATE_AUDIO_FAILED',
+  'CALLBACK_EXCEPTION',
+  'SENSITIVE_WORD_ERROR',
+] as const;
+
+/**
+ * Suno through sunoapi.org's shapes: POST /api/v1/generate, GET record-info, GET credit and
+ * callbacks, with every documented failure as a row (`serve('code-429')`, ...). The request
+ * log marks each accepted generation as paid: that is what the account is charged for,
+ * whatever the task ends in. Credits run down per generation and a generation the balance
+ * cannot cover answers code 429, as the provider does. Audio files are served from here;
+ * they can expire (404) while record-info hands out fresh URLs, or the task itself can be gone.
  */
 export class FakeSuno extends FakeHttpServer {
   readonly tasks = new Map<string, Task>();
@@ -24,9 +59,18 @@ export class FakeSuno extends FakeHttpServer {
   apiKey = 'suno-test-key';
   generationMs = 50;
   clipSeconds = 8;
+  /** the account's balance and what one generation costs (sunoapi.org bills in credits) */
+  credits = 100_000;
+  creditsPerSong = 12;
+  /**
+   * sunoapi.org documents no idempotency key: a resent generate is a new paid task. Suites
+   * that model a provider which dedupes (the *_DEDUPES_IDEMPOTENCY_KEY flags) turn this on.
+   */
+  honoursIdempotencyKey = false;
   /** next submissions that end in GENERATE_AUDIO_FAILED */
   failGenerations = 0;
   sendCallbacks = true;
+  /** every file answers 404, fresh URLs or not (files past their ~14 days) */
   expiredFiles = false;
   /** bytes served for every clip (a real MP3 when a test sets one) */
   audioBytes: Buffer = Buffer.from('ID3fake-audio');
@@ -38,60 +82,112 @@ export class FakeSuno extends FakeHttpServer {
         return { status: 401, body: { code: 401, msg: 'Unauthorized', data: null } };
       const b = req.json();
       if (!b.prompt || !b.style || !b.title)
-        return {
-          status: 200,
-          body: { code: 400, msg: 'Please enter prompt, style and title', data: null },
-        };
-      if (String(b.prompt).length > 3000)
-        return { status: 200, body: { code: 413, msg: 'Prompt too long', data: null } };
+        return envelope(400, 'Please enter prompt, style and title');
+      if (String(b.prompt).length > 5000) return envelope(413, GENERATE_CODES[413]);
       const key = req.headers['idempotency-key'] as string | undefined;
-      if (key && this.byKey.has(key))
-        return {
-          status: 200,
-          body: { code: 200, msg: 'success', data: { taskId: this.byKey.get(key) } },
-        };
-      const taskId = randomUUID().replace(/-/g, '');
-      const failWith =
-        this.failGenerations > 0 ? (this.failGenerations--, 'GENERATE_AUDIO_FAILED') : undefined;
-      this.tasks.set(taskId, {
-        taskId,
-        key,
-        title: b.title,
-        callBackUrl: b.callBackUrl,
-        readyAt: Date.now() + this.generationMs,
-        failWith,
-        callbackSent: false,
-      });
-      if (key) {
-        this.byKey.set(key, taskId);
-        this.paid.set(key, (this.paid.get(key) ?? 0) + 1);
-      }
-      if (this.sendCallbacks && b.callBackUrl)
-        setTimeout(() => void this.callback(taskId), this.generationMs + 5);
-      return { status: 200, body: { code: 200, msg: 'success', data: { taskId } } };
+      if (key && this.honoursIdempotencyKey && this.byKey.has(key))
+        return envelope(200, 'success', { taskId: this.byKey.get(key) });
+      if (this.credits < this.creditsPerSong) return envelope(429, GENERATE_CODES[429]);
+      return { ...this.accept(b, key), paid: true };
     });
 
     this.route('GET', '/api/v1/generate/record-info', (req) => {
       if (req.bearer !== this.apiKey)
         return { status: 401, body: { code: 401, msg: 'Unauthorized', data: null } };
       const t = this.tasks.get(req.query.get('taskId') ?? '');
-      if (!t) return { status: 200, body: { code: 400, msg: 'task not found', data: null } };
-      return { status: 200, body: { code: 200, msg: 'success', data: this.record(t) } };
+      if (!t) return envelope(400, 'task not found');
+      return envelope(200, 'success', this.record(t));
     });
 
-    this.route('GET', '/files/:name', () => {
-      if (this.expiredFiles) return { status: 404, body: 'expired' };
+    this.route('GET', '/api/v1/generate/credit', (req) => {
+      if (req.bearer !== this.apiKey)
+        return { status: 401, body: { code: 401, msg: 'Unauthorized', data: null } };
+      return envelope(200, 'success', this.credits);
+    });
+
+    this.route('GET', '/files/:name', (req) => {
+      const version = Number(/-v(\d+)\./.exec(req.path)?.[1] ?? 0);
+      const t = this.tasks.get(req.path.split('/').pop()!.split('-')[0]);
+      if (this.expiredFiles || !t || version < t.urlVersion)
+        return { status: 404, body: 'expired' };
       return { status: 200, body: this.audioBytes, headers: { 'content-type': 'audio/mpeg' } };
+    });
+
+    for (const [code, msg] of Object.entries(GENERATE_CODES))
+      this.document(`code-${code}`, {
+        route: 'POST /api/v1/generate',
+        reply: () => envelope(Number(code), msg),
+      });
+    for (const status of SUNO_FAILED_STATUSES)
+      this.document(status, {
+        route: 'POST /api/v1/generate',
+        // the generation is taken (and charged), then ends in this status
+        reply: (req) => ({
+          ...this.accept(req.json(), req.headers['idempotency-key'] as string, status),
+          paid: true,
+        }),
+      });
+    this.document('expired-audio-url', {
+      route: 'GET /api/v1/generate/record-info',
+      applies: (req) => this.finished(req.query.get('taskId')),
+      // the task is done, but the URLs in this answer expire before we copy them
+      reply: async (req, normal) => {
+        const answer = await normal();
+        const t = this.tasks.get(req.query.get('taskId') ?? '');
+        if (t) t.urlVersion++;
+        return answer;
+      },
+    });
+    this.document('task-gone', {
+      route: 'GET /api/v1/generate/record-info',
+      applies: (req) => this.finished(req.query.get('taskId')),
+      reply: (req) => {
+        this.tasks.delete(req.query.get('taskId') ?? '');
+        return envelope(400, 'task not found');
+      },
     });
   }
 
+  /** A generation taken: the task, the charge, the callback later. */
+  private accept(b: any, key: string | undefined, failWith?: string): FakeReply {
+    const taskId = randomUUID().replace(/-/g, '');
+    const fail =
+      failWith ??
+      (this.failGenerations > 0 ? (this.failGenerations--, 'GENERATE_AUDIO_FAILED') : undefined);
+    this.tasks.set(taskId, {
+      taskId,
+      key,
+      title: b.title,
+      callBackUrl: b.callBackUrl,
+      readyAt: Date.now() + this.generationMs,
+      failWith: fail,
+      callbackSent: false,
+      urlVersion: 0,
+    });
+    this.credits -= this.creditsPerSong;
+    if (key) {
+      this.byKey.set(key, taskId);
+      this.paid.set(key, (this.paid.get(key) ?? 0) + 1);
+    }
+    if (this.sendCallbacks && b.callBackUrl)
+      setTimeout(() => void this.callback(taskId), this.generationMs + 5);
+    return envelope(200, 'success', { taskId });
+  }
+
+  private finished(taskId: string | null): boolean {
+    const t = this.tasks.get(taskId ?? '');
+    return !!t && !t.failWith && Date.now() >= t.readyAt;
+  }
+
   totalPaid(): number {
-    return [...this.paid.values()].reduce((a, b) => a + b, 0);
+    return this.paidCalls((r) => r.path === '/api/v1/generate');
   }
 
   private record(t: Task) {
     const ready = Date.now() >= t.readyAt;
     const status = !ready ? 'PENDING' : (t.failWith ?? 'SUCCESS');
+    const file = (n: number, ext: string) =>
+      `${this.url}/files/${t.taskId}-${n}-v${t.urlVersion}.${ext}`;
     return {
       taskId: t.taskId,
       status,
@@ -100,9 +196,9 @@ export class FakeSuno extends FakeHttpServer {
           ready && !t.failWith
             ? [1, 2].map((n) => ({
                 id: `${t.taskId}-${n}`,
-                audioUrl: `${this.url}/files/${t.taskId}-${n}.mp3`,
-                streamAudioUrl: `${this.url}/files/${t.taskId}-${n}.mp3`,
-                imageUrl: `${this.url}/files/${t.taskId}-${n}.jpg`,
+                audioUrl: file(n, 'mp3'),
+                streamAudioUrl: file(n, 'mp3'),
+                imageUrl: file(n, 'jpg'),
                 prompt: '',
                 modelName: 'chirp-v4-5',
                 title: t.title,
@@ -112,7 +208,7 @@ export class FakeSuno extends FakeHttpServer {
               }))
             : [],
       },
-      errorCode: t.failWith ? 'GENERATE_AUDIO_FAILED' : null,
+      errorCode: t.failWith ? t.failWith : null,
       errorMessage: t.failWith ? 'generation failed' : null,
     };
   }
@@ -126,8 +222,8 @@ export class FakeSuno extends FakeHttpServer {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        code: 200,
-        msg: 'All generated successfully.',
+        code: t.failWith ? 501 : 200,
+        msg: t.failWith ? 'Audio generation failed.' : 'All generated successfully.',
         data: {
           callbackType: t.failWith ? 'error' : 'complete',
           task_id: taskId,

@@ -28,7 +28,12 @@ export class StagedStack {
   constructor(
     private readonly extraEnv: Record<string, string> = {},
     private readonly root = ROOT,
-  ) {}
+  ) {
+    // these suites model a provider that deduplicates by Idempotency-Key (they run with the
+    // *_DEDUPES_IDEMPOTENCY_KEY flags); sunoapi.org and Creatomate document no such thing
+    this.suno.honoursIdempotencyKey = true;
+    this.creatomate.honoursIdempotencyKey = true;
+  }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
     return {
