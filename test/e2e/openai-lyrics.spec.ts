@@ -30,6 +30,7 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
       moderationModel: 'omni-moderation-latest',
       timeoutMs: 2000,
       maxRetries: 0,
+      maxCompletionTokens: 1500,
     });
   });
   afterAll(() => fake.stop());
@@ -72,6 +73,7 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
       moderationModel: 'm',
       timeoutMs: 2000,
       maxRetries: 0,
+      maxCompletionTokens: 1500,
     });
     await expect(bad.write(request, 'k')).rejects.toThrow(
       /refused our API key \(401 invalid_api_key\)/,

@@ -107,7 +107,7 @@ export class IntegrationsModule {
             if (x.video.engine === 'ffmpeg') return ffmpeg;
             const creatomate = new CreatomateVideoRenderer(x.video.creatomate);
             return x.video.fallbackToFfmpeg
-              ? new FallbackVideoRenderer(creatomate, ffmpeg)
+              ? new FallbackVideoRenderer(creatomate, ffmpeg, x.video.fallbackMaxWaitSec)
               : creatomate;
           },
         },

@@ -23,6 +23,8 @@ export interface IntegrationsOptions {
         creatomate: CreatomateConfig;
         ffmpegTimeoutMs: number;
         fallbackToFfmpeg: boolean;
+        /** a 429 asking to wait longer than this falls back; shorter waits are waited */
+        fallbackMaxWaitSec: number;
       };
   blob:
     | { engine: 'local'; root: string; publicBaseUrl: string; signingKey: string }

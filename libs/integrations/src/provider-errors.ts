@@ -7,6 +7,13 @@ export type ProviderFailure = 'unavailable' | 'rejected' | 'credential_refused' 
 
 export abstract class ProviderError extends Error {
   abstract readonly failure: ProviderFailure;
+  /**
+   * What the provider charged for the calls behind this failure (tokens of a completion cut
+   * short or refused): metered like a success's usage.
+   */
+  charged?: { unit: string; units: number };
+  /** the provider's raw answer, for the log and provider health only: never shown to an owner */
+  detail?: string;
 
   constructor(
     readonly provider: string,
@@ -48,4 +55,19 @@ export class CredentialRefusedError extends ProviderError {
 /** Something we asked for is not there (an expired file URL, an unknown key). */
 export class ProviderNotFoundError extends ProviderError {
   readonly failure = 'not_found' as const;
+}
+
+/** The failure, with what the calls behind it were charged (see ProviderError.charged). */
+export function withCharge<E extends ProviderError>(
+  err: E,
+  charged: { unit: string; units: number },
+): E {
+  err.charged = charged;
+  return err;
+}
+
+/** The failure, with the provider's raw answer kept for the log (see ProviderError.detail). */
+export function withDetail<E extends ProviderError>(err: E, detail: string): E {
+  err.detail = detail.slice(0, 1000);
+  return err;
 }

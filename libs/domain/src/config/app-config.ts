@@ -157,6 +157,7 @@ export class AppConfig {
                 moderationModel: env.OPENAI_MODERATION_MODEL,
                 timeoutMs: env.PROVIDER_TIMEOUT_MS * 6,
                 maxRetries: 1,
+                maxCompletionTokens: env.OPENAI_MAX_COMPLETION_TOKENS,
               },
             }
           : { engine: 'template' },
@@ -204,6 +205,7 @@ export class AppConfig {
                 model: env.SUNO_MODEL,
                 timeoutMs: env.PROVIDER_TIMEOUT_MS,
                 dedupesByKey: env.SUNO_DEDUPES_IDEMPOTENCY_KEY,
+                creditsPerSong: env.SUNO_CREDITS_PER_SONG,
               },
             }
           : { engine: 'synth' },
@@ -220,6 +222,7 @@ export class AppConfig {
               },
               ffmpegTimeoutMs: env.FFMPEG_TIMEOUT_MS,
               fallbackToFfmpeg: env.VIDEO_FALLBACK_TO_FFMPEG,
+              fallbackMaxWaitSec: env.VIDEO_FALLBACK_MAX_WAIT_SEC,
             }
           : { engine: 'ffmpeg', ffmpegTimeoutMs: env.FFMPEG_TIMEOUT_MS },
       blob: env.AZURE_STORAGE_CONNECTION_STRING
@@ -236,7 +239,11 @@ export class AppConfig {
           },
       workDir: env.WORK_DIR,
     };
-    this.prices = numberMap('PRICE_TABLE', env.PRICE_TABLE);
+    // a table that lists only some prices keeps the defaults for the others
+    this.prices = {
+      ...numberMap('PRICE_TABLE', new EnvironmentVariables().PRICE_TABLE),
+      ...numberMap('PRICE_TABLE', env.PRICE_TABLE),
+    };
     this.photos = {
       maxBytes: env.PHOTO_MAX_BYTES,
       maxPixels: env.PHOTO_MAX_PIXELS,

@@ -157,6 +157,8 @@ export class EnvironmentVariables {
   OPENAI_API_KEY?: string;
   @IsString() OPENAI_MODEL = 'gpt-4o-mini';
   @IsString() OPENAI_MODERATION_MODEL = 'omni-moderation-latest';
+  /** completion tokens allowed for the lyrics; a completion cut short is asked once more with twice as many */
+  @Transform(toInt) @IsInt() @Min(100) OPENAI_MAX_COMPLETION_TOKENS = 1500;
   @IsIn(['synth', 'suno']) SONG_ENGINE: 'synth' | 'suno' = 'synth';
   @IsUrl({ require_tld: false, require_protocol: true }) SUNO_BASE_URL = 'https://api.sunoapi.org';
   @ValidateIf((o: EnvironmentVariables) => o.SONG_ENGINE === 'suno')
@@ -164,6 +166,8 @@ export class EnvironmentVariables {
   @MinLength(1, { message: 'SUNO_API_KEY is required with SONG_ENGINE=suno' })
   SUNO_API_KEY?: string;
   @IsString() SUNO_MODEL = 'V4_5';
+  /** credits one Suno generation costs: the balance is checked against it before paying */
+  @Transform(toInt) @IsInt() @Min(1) SUNO_CREDITS_PER_SONG = 12;
   @IsIn(['ffmpeg', 'creatomate']) VIDEO_ENGINE: 'ffmpeg' | 'creatomate' = 'ffmpeg';
   @IsUrl({ require_tld: false, require_protocol: true }) CREATOMATE_BASE_URL =
     'https://api.creatomate.com';
@@ -176,6 +180,8 @@ export class EnvironmentVariables {
   @MinLength(1, { message: 'CREATOMATE_TEMPLATE_ID is required with VIDEO_ENGINE=creatomate' })
   CREATOMATE_TEMPLATE_ID?: string;
   @Transform(toBool) @IsBoolean() VIDEO_FALLBACK_TO_FFMPEG = true;
+  /** a Creatomate 429 asking to wait longer than this (s) falls back to FFmpeg; shorter waits are waited */
+  @Transform(toInt) @IsInt() @Min(0) VIDEO_FALLBACK_MAX_WAIT_SEC = 120;
   @Transform(toInt) @IsInt() @Min(5000) FFMPEG_TIMEOUT_MS = 300_000;
   /** Azure Blob Storage; when set, every file lives there (else under BLOB_LOCAL_ROOT) */
   @IsOptional() @IsString() AZURE_STORAGE_CONNECTION_STRING?: string;
@@ -263,9 +269,10 @@ export class EnvironmentVariables {
   @Transform(toBool) @IsBoolean() SUNO_DEDUPES_IDEMPOTENCY_KEY = false;
   @Transform(toBool) @IsBoolean() CREATOMATE_DEDUPES_IDEMPOTENCY_KEY = false;
 
-  /** USD per unit, by provider:unit, as JSON; unlisted units cost nothing */
+  /** USD per unit, by provider:unit, as JSON; listed prices replace the defaults, a unit without a price is an error */
   @Matches(/^\{.*\}$/s, { message: 'PRICE_TABLE must be a JSON object like {"suno:song":0.1}' })
-  PRICE_TABLE = '{"openai:1k_tokens":0.005,"suno:song":0.1,"creatomate:render_second":0.03}';
+  PRICE_TABLE =
+    '{"openai:1k_tokens":0.005,"suno:song":0.1,"creatomate:render_second":0.03,"ffmpeg:render_second":0.0005}';
   /** daily spending cap in USD per provider, as JSON (e.g. {"suno":50}); once spent, new submissions wait for the next day */
   @IsOptional()
   @Matches(/^\{.*\}$/s, {

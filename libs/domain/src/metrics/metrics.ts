@@ -30,6 +30,13 @@ export const providerErrors = new Counter({
   registers: [registry],
 });
 
+export const videoFallbacks = new Counter({
+  name: 'castad_video_fallbacks_total',
+  help: 'Renders the first-choice engine could not take, rendered by another, by engine',
+  labelNames: ['from', 'to'],
+  registers: [registry],
+});
+
 export const queueDepth = new Gauge({
   name: 'castad_queue_depth',
   help: 'Steps waiting or running, by provider queue and state',

@@ -27,6 +27,8 @@ const ALLOWED: [ProjectState, ProjectState, TransitionCause][] = [
   ['LYRICS_READY', 'SONG_SUBMITTED', 'submit_song'],
   ['LYRICS_READY', 'STORE_READY', 'regenerate_lyrics'],
   ['SONG_SUBMITTED', 'SONG_READY', 'poll_song'],
+  // the provider no longer has the finished task: a new generation
+  ['SONG_SUBMITTED', 'LYRICS_READY', 'poll_song'],
   ['SONG_READY', 'VIDEO_SUBMITTED', 'submit_video'],
   ['SONG_READY', 'LYRICS_READY', 'remake_song'],
   ['DONE', 'SONG_READY', 'remake_video'],

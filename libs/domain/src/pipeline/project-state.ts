@@ -59,7 +59,8 @@ const T: Record<ProjectState, Partial<Record<ProjectState, TransitionCause[]>>> 
   DRAFT: { STORE_READY: ['prepare_store'] },
   STORE_READY: { LYRICS_READY: ['write_lyrics'] },
   LYRICS_READY: { SONG_SUBMITTED: ['submit_song'], STORE_READY: ['regenerate_lyrics'] },
-  SONG_SUBMITTED: { SONG_READY: ['poll_song'] },
+  // the provider lost the finished task (its files expired with it): generate again
+  SONG_SUBMITTED: { SONG_READY: ['poll_song'], LYRICS_READY: ['poll_song'] },
   // new clips from the same approved lyrics, before one is picked
   SONG_READY: { VIDEO_SUBMITTED: ['submit_video'], LYRICS_READY: ['remake_song'] },
   VIDEO_SUBMITTED: { VIDEO_READY: ['poll_video'] },

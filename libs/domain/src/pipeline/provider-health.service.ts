@@ -105,7 +105,7 @@ export class ProviderHealthService {
             retrying,
             lastError,
           },
-          engine.split('+')[0],
+          engine,
           dayStart,
         ),
       );

@@ -3,9 +3,14 @@ import {
   BlobStore,
   FfmpegVideoRenderer,
   LyricsEngine,
+  ProviderError,
+  ProviderNotFoundError,
+  SongClip,
   SongEngine,
+  Usage,
   VideoRenderer,
 } from '@app/integrations';
+import { videoFallbacks } from '../metrics/metrics';
 import { ProjectEntity } from '../entities/project.entity';
 import { AppConfig } from '../config/app-config';
 import { StoreEntity } from '../entities/store.entity';
@@ -72,16 +77,22 @@ export class StepHandlers {
     const p = ctx.project;
     const s = await this.store(p.storeId);
     const o = p.options;
-    const { lyrics, usage } = await this.lyricsEngine.write(
-      {
-        store: s,
-        mood: o.mood ?? 'bright',
-        genre: o.genre ?? 'pop',
-        keywords: o.keywords ?? [],
-        hints: o.lyricHints,
-        lengthSec: o.lengthSec ?? 30,
-      },
-      ctx.idempotencyKey,
+    const { lyrics, usage } = await this.meteredOnFailure(
+      ctx,
+      this.lyricsEngine.name,
+      'write_lyrics',
+      () =>
+        this.lyricsEngine.write(
+          {
+            store: s,
+            mood: o.mood ?? 'bright',
+            genre: o.genre ?? 'pop',
+            keywords: o.keywords ?? [],
+            hints: o.lyricHints,
+            lengthSec: o.lengthSec ?? 30,
+          },
+          ctx.idempotencyKey,
+        ),
     );
     await this.content.addLyrics(
       p.id,
@@ -131,8 +142,30 @@ export class StepHandlers {
     if (r.status === 'pending')
       return { kind: 'wait', nextRunAt: later(this.config.pipeline.songPollMs) };
     if (r.status === 'failed') throw new StepFailedError(r.reason);
+    if (r.status === 'gone') return this.generateAgain(ctx, r.reason);
+    let clips;
+    try {
+      clips = await this.copyClips(p, r.clips);
+    } catch (err) {
+      if (!(err instanceof ProviderNotFoundError)) throw err;
+      // the file URLs expired before we copied them: the task hands out fresh ones; only a
+      // task the provider no longer has is worth paying for again
+      this.logger.warn(
+        `project ${p.id}: song files expired (${err.message}); asking for fresh URLs`,
+      );
+      const fresh = await this.songEngine.poll(p.songTaskId!);
+      if (fresh.status === 'gone') return this.generateAgain(ctx, fresh.reason);
+      if (fresh.status !== 'done')
+        throw new StepFailedError('the song’s files expired and the provider has no fresh ones');
+      clips = await this.copyClips(p, fresh.clips);
+    }
+    await this.content.saveClips(p.id, clips);
+    return { kind: 'advance', to: 'SONG_READY', nextRunAt: p.autopilot ? now() : null };
+  }
+
+  private async copyClips(p: ProjectEntity, found: SongClip[]) {
     const clips = [];
-    for (const [i, c] of r.clips.entries()) {
+    for (const [i, c] of found.entries()) {
       const key = `projects/${p.id}/song-${i + 1}${c.audio.contentType === 'audio/mpeg' ? '.mp3' : '.m4a'}`;
       const { bytes } = await copyIntoBlob(
         this.blob,
@@ -156,8 +189,20 @@ export class StepHandlers {
         selected: p.autopilot && i === 0,
       });
     }
-    await this.content.saveClips(p.id, clips);
-    return { kind: 'advance', to: 'SONG_READY', nextRunAt: p.autopilot ? now() : null };
+    return clips;
+  }
+
+  /** The provider no longer has the song task: the one case worth a new paid generation. */
+  private generateAgain(ctx: StepContext, reason: string): StepOutcome {
+    const message = `the song service no longer has the finished song (${reason}); a new one is generated`;
+    this.logger.warn(`project ${ctx.project.id}: ${message}`);
+    return {
+      kind: 'advance',
+      to: 'LYRICS_READY',
+      patch: { songTaskId: null },
+      nextRunAt: now(),
+      message,
+    };
   }
 
   /** The renderer a project asked for (POST …/video {engine}), else the configured one. */
@@ -172,8 +217,12 @@ export class StepHandlers {
     if (!clip) return { kind: 'wait', nextRunAt: later(60_000), patch: { nextRunAt: null } };
     const recovered = this.recoverSubmission(ctx, renderer.dedupesByKey);
     if (recovered) return recovered;
-    const overBudget = await this.budgetSpent(renderer.name.split('+')[0]);
+    // the budget of the engine that will be charged: the first choice here, the fallback's
+    // below (a spent FFmpeg budget keeps a failed Creatomate submission from falling back)
+    const overBudget = await this.budgetSpent(renderer.name);
     if (overBudget) return overBudget;
+    const allowFallback =
+      renderer.name === 'ffmpeg' || !(await this.budgetSpent(this.ffmpegRenderer.name));
     const key = p.pendingSubmissionKey ?? ctx.idempotencyKey;
     const s = await this.store(p.storeId);
     const lyrics =
@@ -197,7 +246,7 @@ export class StepHandlers {
         ) as Promise<{ blob_key: string; content_type: string }[]>,
     );
     await ctx.markSubmitting(key);
-    const { taskId, usage } = await renderer.submit(
+    const sub = await renderer.submit(
       {
         audio: await this.blob.asMedia('audio', clip.blobKey, 'audio/mp4', 3600),
         durationSec,
@@ -211,13 +260,20 @@ export class StepHandlers {
       },
       key,
       ctx.signal,
+      { allowFallback },
     );
-    await this.meter(ctx, 'video', renderer.name, 'submit_video', usage);
+    // metered under the engine that took the render
+    await this.meter(ctx, 'video', sub.engine, 'submit_video', sub.usage);
+    if (sub.fallback) {
+      videoFallbacks.inc({ from: sub.fallback.from, to: sub.engine });
+      this.logger.warn(`project ${p.id}: video fallback: ${sub.fallback.reason}`);
+    }
     return {
       kind: 'advance',
       to: 'VIDEO_SUBMITTED',
-      patch: { videoTaskId: taskId, pendingSubmissionKey: null, pendingSubmissionAt: null },
-      nextRunAt: later(renderer.name === 'ffmpeg' ? 0 : this.config.pipeline.videoPollMs),
+      patch: { videoTaskId: sub.taskId, pendingSubmissionKey: null, pendingSubmissionAt: null },
+      nextRunAt: later(sub.engine === 'ffmpeg' ? 0 : this.config.pipeline.videoPollMs),
+      message: sub.fallback?.reason,
     };
   }
 
@@ -262,7 +318,7 @@ export class StepHandlers {
       });
     }
     await this.content.saveVideo(p.id, {
-      engine: renderer.name,
+      engine: r.engine,
       blobKey: videoKey,
       thumbnailBlobKey: thumbKey,
       durationSec: r.durationSec,
@@ -328,12 +384,31 @@ export class StepHandlers {
     return `${this.config.publicBaseUrl}/v1/webhooks/${provider}/${projectId}/${token}?key=${encodeURIComponent(key)}`;
   }
 
+  /**
+   * Runs a paid call; when it fails after the provider charged (a completion cut short or
+   * refused), the charge is metered before the failure goes on.
+   */
+  private async meteredOnFailure<T>(
+    ctx: StepContext,
+    provider: string,
+    operation: string,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof ProviderError && err.charged)
+        await this.meter(ctx, provider, provider, operation, err.charged);
+      throw err;
+    }
+  }
+
   private meter(
     ctx: StepContext,
     _kind: string,
     provider: string,
     operation: string,
-    usage: { unit: string; units: number },
+    usage: Usage,
   ) {
     return this.usage.record({
       projectId: ctx.project.id,

@@ -12,6 +12,8 @@ export interface CostRow {
   costUsd: number;
 }
 
+export class MissingPriceError extends Error {}
+
 /** Metering: every paid provider call, its units and its cost from the configured price table. */
 @Injectable()
 export class UsageRepository {
@@ -20,8 +22,12 @@ export class UsageRepository {
     private readonly config: AppConfig,
   ) {}
 
+  /** USD per unit; a unit without a price is a configuration error, never a silent $0. */
   price(provider: string, unit: string): number {
-    return this.config.prices[`${provider}:${unit}`] ?? 0;
+    const price = this.config.prices[`${provider}:${unit}`];
+    if (price === undefined)
+      throw new MissingPriceError(`PRICE_TABLE has no price for ${provider}:${unit}`);
+    return price;
   }
 
   async record(r: {

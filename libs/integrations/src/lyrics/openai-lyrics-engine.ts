@@ -1,5 +1,10 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
-import { ProviderError, ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
+import {
+  ProviderError,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  withCharge,
+} from '../provider-errors';
 import { retryAfterOf } from '../http/provider-http';
 import { LyricsDraft, LyricsEngine, LyricsRequest, Usage } from './lyrics-engine';
 
@@ -11,6 +16,8 @@ export interface OpenAiConfig {
   timeoutMs: number;
   /** the SDK's own retries of 429/5xx inside one step attempt; the pipeline retries across attempts */
   maxRetries: number;
+  /** completion tokens for the lyrics; a completion cut short is asked once more with twice as many */
+  maxCompletionTokens: number;
 }
 
 /** The limits an owner's edit is held to (PUT …/lyrics): the model's lyrics are kept within them too. */
@@ -56,6 +63,7 @@ export class OpenAiLyricsEngine extends LyricsEngine {
       baseURL: cfg.baseUrl,
       timeout: cfg.timeoutMs,
       maxRetries: cfg.maxRetries,
+      fetch: noRetryOfBilling,
     });
   }
 
@@ -67,11 +75,59 @@ export class OpenAiLyricsEngine extends LyricsEngine {
       .filter((t): t is string => !!t?.trim())
       .join('\n');
     if (ownerText) await this.moderate(ownerText);
-    const completion = await this.call(() =>
+    const first = await this.complete(req, idempotencyKey, this.cfg.maxCompletionTokens);
+    let charged = tokens(first);
+    let completion = first;
+    // cut short: asked once more with room to finish; both completions are billed
+    if (first.choices?.[0]?.finish_reason === 'length') {
+      completion = await this.complete(
+        req,
+        `${idempotencyKey}:longer`,
+        this.cfg.maxCompletionTokens * 2,
+      ).catch((err: ProviderError) => {
+        throw withCharge(err, { unit: '1k_tokens', units: charged + (err.charged?.units ?? 0) });
+      });
+      charged += tokens(completion);
+    }
+    const usage = { unit: '1k_tokens', units: charged };
+    const choice = completion.choices?.[0];
+    const fail = <E extends ProviderError>(err: E) => withCharge(err, usage);
+    if (!choice)
+      throw fail(new ProviderUnavailableError('openai', 'openai answered without a choice'));
+    if (choice.message?.refusal)
+      throw fail(
+        new ProviderRejectedError(
+          'openai',
+          `openai refused to write these lyrics: ${choice.message.refusal}`,
+        ),
+      );
+    if (choice.finish_reason === 'content_filter')
+      throw fail(
+        new ProviderRejectedError('openai', 'openai’s content filter stopped these lyrics'),
+      );
+    if (choice.finish_reason === 'length')
+      throw fail(
+        new ProviderRejectedError(
+          'openai',
+          `openai ran out of room twice before finishing the lyrics (${this.cfg.maxCompletionTokens * 2} tokens); retry, or shorten the hints`,
+        ),
+      );
+    let lyrics: LyricsDraft;
+    try {
+      lyrics = parseLyrics(choice.message?.content);
+    } catch (err) {
+      throw fail(err as ProviderError);
+    }
+    return { lyrics, usage };
+  }
+
+  private complete(req: LyricsRequest, idempotencyKey: string, maxTokens: number) {
+    return this.call(() =>
       this.client.chat.completions.create(
         {
           model: this.cfg.model,
           temperature: 0.9,
+          max_completion_tokens: maxTokens,
           messages: [
             { role: 'system', content: SYSTEM_PROMPT },
             { role: 'user', content: userPrompt(req) },
@@ -84,25 +140,6 @@ export class OpenAiLyricsEngine extends LyricsEngine {
         { headers: { 'Idempotency-Key': idempotencyKey } },
       ),
     );
-    const choice = completion.choices?.[0];
-    if (!choice) throw new ProviderUnavailableError('openai', 'openai answered without a choice');
-    if (choice.message?.refusal)
-      throw new ProviderRejectedError(
-        'openai',
-        `openai refused to write these lyrics: ${choice.message.refusal}`,
-      );
-    if (choice.finish_reason === 'content_filter')
-      throw new ProviderRejectedError('openai', 'openai’s content filter stopped these lyrics');
-    if (choice.finish_reason === 'length')
-      throw new ProviderUnavailableError(
-        'openai',
-        'openai ran out of tokens before finishing the lyrics',
-      );
-    const lyrics = parseLyrics(choice.message?.content);
-    return {
-      lyrics,
-      usage: { unit: '1k_tokens', units: (completion.usage?.total_tokens ?? 0) / 1000 },
-    };
   }
 
   private async moderate(input: string): Promise<void> {
@@ -129,6 +166,28 @@ export class OpenAiLyricsEngine extends LyricsEngine {
       throw toProviderError(err);
     }
   }
+}
+
+/** Thousands of tokens a completion was billed. */
+function tokens(c: { usage?: { total_tokens?: number } | null }): number {
+  return (c.usage?.total_tokens ?? 0) / 1000;
+}
+
+/**
+ * The SDK resends every 429 by itself; `insufficient_quota` is billing, not a rate limit, so
+ * resending only repeats the refusal. `x-should-retry: false` is the SDK's own switch for
+ * "do not resend this one".
+ */
+async function noRetryOfBilling(
+  url: string | URL | Request,
+  init?: RequestInit,
+): Promise<Response> {
+  const res = await fetch(url, init);
+  if (res.status !== 429) return res;
+  const text = await res.text();
+  const headers = new Headers(res.headers);
+  if (/"insufficient_quota"/.test(text)) headers.set('x-should-retry', 'false');
+  return new Response(text, { status: res.status, statusText: res.statusText, headers });
 }
 
 function toProviderError(err: unknown): Error {

@@ -38,7 +38,9 @@ export interface SongClip {
 export type SongPoll =
   | { status: 'pending' }
   | { status: 'done'; clips: SongClip[] }
-  | { status: 'failed'; reason: string };
+  | { status: 'failed'; reason: string }
+  /** the provider no longer has the task (files and all): only a new generation helps */
+  | { status: 'gone'; reason: string };
 
 /**
  * Makes a song from lyrics. Asynchronous like Suno: submit, then poll. `submit` must be

@@ -9,6 +9,8 @@ export interface SunoConfig {
   model: string;
   timeoutMs: number;
   dedupesByKey: boolean;
+  /** credits one generation costs (sunoapi.org bills every generate in credits) */
+  creditsPerSong: number;
 }
 
 interface SunoEnvelope<T> {
@@ -17,8 +19,19 @@ interface SunoEnvelope<T> {
   data: T;
 }
 
-/** Suno's `code` in the body means failure even on HTTP 200 (api-shapes.md). */
-const RETRYABLE_CODES = new Set([405, 429, 430, 455, 500, 503]);
+/**
+ * Suno's `code` in the body means failure even on HTTP 200 (api-shapes.md, "Documented
+ * failures"): 430 call frequency and 455 maintenance pass, 500 may; every other code is an
+ * answer about this request or this account that resending does not change.
+ */
+const LATER_CODES = new Set([430, 455, 500, 503]);
+const OUT_OF_CREDITS = 429;
+
+/** A balance below this many songs is read again before paying (others may spend it too). */
+const LOW_BALANCE_SONGS = 10;
+
+export const SUNO_OUT_OF_CREDITS =
+  'the song service (Suno) is out of credits: an administrator must top up the account, then retry the project';
 
 /**
  * Suno through sunoapi.org's developer API: generate, then poll record-info. Two clips come
@@ -30,14 +43,38 @@ export class SunoSongEngine extends SongEngine {
     return this.cfg.dedupesByKey;
   }
 
+  /** the account's balance as last read or spent here; unknown until read */
+  private credits?: number;
+
   constructor(private readonly cfg: SunoConfig) {
     super();
+  }
+
+  /** GET /api/v1/generate/credit: the balance, in credits. */
+  async balance(): Promise<number> {
+    const env = parseJson<SunoEnvelope<number>>(
+      'suno',
+      await this.call('GET', '/api/v1/generate/credit'),
+    );
+    this.check(env);
+    const credits = Number(env.data);
+    if (!Number.isFinite(credits))
+      throw new ProviderUnavailableError('suno', 'suno answered the credit check without a number');
+    return (this.credits = credits);
   }
 
   async submit(
     req: SongRequest,
     idempotencyKey: string,
   ): Promise<{ taskId: string; usage: Usage }> {
+    // unknown or low: read the balance before paying, and send nothing it cannot cover
+    if (this.credits === undefined || this.credits < this.cfg.creditsPerSong * LOW_BALANCE_SONGS)
+      await this.balance();
+    if (this.credits! < this.cfg.creditsPerSong)
+      throw new ProviderRejectedError(
+        'suno',
+        `${SUNO_OUT_OF_CREDITS} (balance ${this.credits}, one song costs ${this.cfg.creditsPerSong}; nothing was sent)`,
+      );
     const prompt = req.lyrics.sections
       .map((s) => `[${s.name[0].toUpperCase()}${s.name.slice(1)}]\n${s.lines.join('\n')}`)
       .join('\n\n');
@@ -55,6 +92,7 @@ export class SunoSongEngine extends SongEngine {
     this.check(env);
     if (!env.data?.taskId)
       throw new ProviderUnavailableError('suno', 'suno accepted the request without a taskId');
+    this.credits = (this.credits ?? 0) - this.cfg.creditsPerSong;
     return { taskId: env.data.taskId, usage: { unit: 'song', units: 1 } };
   }
 
@@ -70,6 +108,8 @@ export class SunoSongEngine extends SongEngine {
         errorMessage?: string | null;
       }>
     >('suno', res);
+    // record-info answers a task it no longer has (or never had) with a 400/404 code
+    if (env.code === 400 || env.code === 404) return { status: 'gone', reason: env.msg };
     this.check(env);
     const d = env.data;
     if (d.status === 'SUCCESS') {
@@ -99,10 +139,17 @@ export class SunoSongEngine extends SongEngine {
 
   private check(env: SunoEnvelope<unknown>): void {
     if (env.code === 200) return;
-    if (RETRYABLE_CODES.has(env.code))
-      throw new ProviderUnavailableError('suno', `suno: ${env.code} ${env.msg}`);
-    // 400 bad params, 401 key, 413 too long...: retrying the same request will not help
-    throw new ProviderRejectedError('suno', `suno refused the request: ${env.code} ${env.msg}`);
+    if (LATER_CODES.has(env.code))
+      throw new ProviderUnavailableError('suno', `suno is busy (${env.code}): ${env.msg}`);
+    if (env.code === OUT_OF_CREDITS) {
+      this.credits = 0;
+      throw new ProviderRejectedError(
+        'suno',
+        `${SUNO_OUT_OF_CREDITS} (suno answered 429: ${env.msg})`,
+      );
+    }
+    // 400 bad params, 401 key, 405, 413 too long: resending the same request will not help
+    throw new ProviderRejectedError('suno', `suno refused the request (${env.code}): ${env.msg}`);
   }
 
   private async call(

@@ -1,7 +1,6 @@
-import { ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
+import { ProviderRejectedError, ProviderUnavailableError, withDetail } from '../provider-errors';
 import { bearerJson, parseJson, retryAfterOf } from '../http/provider-http';
-import { Usage } from '../lyrics/lyrics-engine';
-import { VideoPoll, VideoRenderer, VideoRequest } from './video-renderer';
+import { RenderSubmission, VideoPoll, VideoRenderer, VideoRequest } from './video-renderer';
 
 export interface CreatomateConfig {
   baseUrl: string;
@@ -29,7 +28,7 @@ interface RenderObject {
  * Media must be publicly fetchable, so the pipeline passes short-lived SAS URLs.
  */
 export class CreatomateVideoRenderer extends VideoRenderer {
-  readonly name = 'creatomate';
+  readonly name = 'creatomate' as const;
   get dedupesByKey(): boolean {
     return this.cfg.dedupesByKey;
   }
@@ -38,10 +37,7 @@ export class CreatomateVideoRenderer extends VideoRenderer {
     super();
   }
 
-  async submit(
-    req: VideoRequest,
-    idempotencyKey: string,
-  ): Promise<{ taskId: string; usage: Usage }> {
+  async submit(req: VideoRequest, idempotencyKey: string): Promise<RenderSubmission> {
     const modifications: Record<string, unknown> = {
       'Audio.source': sourceUrl(req.audio),
       'Audio.duration': req.durationSec,
@@ -68,7 +64,11 @@ export class CreatomateVideoRenderer extends VideoRenderer {
     const renders = parseJson<RenderObject[]>('creatomate', res);
     if (!Array.isArray(renders) || !renders[0]?.id)
       throw new ProviderUnavailableError('creatomate', 'creatomate answered without a render id');
-    return { taskId: renders[0].id, usage: { unit: 'render_second', units: req.durationSec } };
+    return {
+      taskId: renders[0].id,
+      usage: { unit: 'render_second', units: req.durationSec },
+      engine: this.name,
+    };
   }
 
   async poll(taskId: string): Promise<VideoPoll> {
@@ -80,6 +80,7 @@ export class CreatomateVideoRenderer extends VideoRenderer {
       if (!r.url) return { status: 'failed', reason: 'Creatomate succeeded without a file URL' };
       return {
         status: 'done',
+        engine: this.name,
         video: { kind: 'url', url: r.url, contentType: 'video/mp4' },
         ...(r.snapshot_url
           ? { thumbnail: { kind: 'url' as const, url: r.snapshot_url, contentType: 'image/jpeg' } }
@@ -105,19 +106,31 @@ export class CreatomateVideoRenderer extends VideoRenderer {
   ): Promise<string> {
     const res = await bearerJson('creatomate', this.cfg, method, path, body, idempotencyKey);
     if (res.status === 200 || res.status === 201 || res.status === 202) return res.text;
-    if (res.status === 400 || res.status === 401 || res.status === 402 || res.status === 404) {
-      throw new ProviderRejectedError(
-        'creatomate',
-        `creatomate refused the request (${res.status}): ${res.text.slice(0, 200)}`,
+    // a short reason people can read; Creatomate's own answer goes to the log only
+    const rejected = REJECTED[res.status];
+    if (rejected)
+      throw withDetail(
+        new ProviderRejectedError('creatomate', `creatomate answered ${res.status}: ${rejected}`),
+        res.text,
       );
-    }
-    throw new ProviderUnavailableError(
-      'creatomate',
-      `creatomate answered ${res.status}`,
-      retryAfterOf(res),
+    throw withDetail(
+      new ProviderUnavailableError(
+        'creatomate',
+        `creatomate answered ${res.status}${res.status === 429 ? ': rate limited' : ''}`,
+        retryAfterOf(res),
+      ),
+      res.text,
     );
   }
 }
+
+/** Creatomate's documented refusals (api-shapes.md): resending the same request will not help. */
+const REJECTED: Record<number, string> = {
+  400: 'the template or its modifications are invalid',
+  401: 'our API key was refused',
+  402: 'out of credits',
+  404: 'no such render or template',
+};
 
 function sourceUrl(m: VideoRequest['audio']): string {
   if (m.kind !== 'url')

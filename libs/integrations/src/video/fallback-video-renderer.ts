@@ -1,13 +1,18 @@
-import { ProviderError } from '../provider-errors';
-import { Usage } from '../lyrics/lyrics-engine';
-import { VideoPoll, VideoRenderer, VideoRequest } from './video-renderer';
+import { ProviderError, ProviderUnavailableError } from '../provider-errors';
+import { RenderSubmission, VideoPoll, VideoRenderer, VideoRequest } from './video-renderer';
 
 /**
  * Creatomate first, the local FFmpeg renderer when Creatomate cannot take the job. The task
  * id says which engine holds it, so polling after a restart asks the right one.
+ *
+ * Not every failure lets the fallback in: a submission whose answer was lost (timeout, reset
+ * after sending) may be a render Creatomate is doing and billing, so it goes to the
+ * crash-safe recovery instead; a 429 whose Retry-After is within `maxWaitSec` is waited for.
  */
 export class FallbackVideoRenderer extends VideoRenderer {
-  readonly name = 'creatomate+ffmpeg';
+  get name() {
+    return this.primary.name;
+  }
   get dedupesByKey(): boolean {
     return this.primary.dedupesByKey;
   }
@@ -15,6 +20,7 @@ export class FallbackVideoRenderer extends VideoRenderer {
   constructor(
     private readonly primary: VideoRenderer,
     private readonly fallback: VideoRenderer,
+    private readonly maxWaitSec: number,
   ) {
     super();
   }
@@ -23,15 +29,30 @@ export class FallbackVideoRenderer extends VideoRenderer {
     req: VideoRequest,
     idempotencyKey: string,
     signal?: AbortSignal,
-  ): Promise<{ taskId: string; usage: Usage }> {
+    opts: { allowFallback?: boolean } = {},
+  ): Promise<RenderSubmission> {
     try {
       const r = await this.primary.submit(req, idempotencyKey, signal);
       return { ...r, taskId: `${this.primary.name}:${r.taskId}` };
     } catch (err) {
-      if (!(err instanceof ProviderError)) throw err;
+      const why = err instanceof ProviderError ? this.fallbackReason(err) : undefined;
+      if (!why || opts.allowFallback === false) throw err;
       const r = await this.fallback.submit(req, idempotencyKey, signal);
-      return { ...r, taskId: `${this.fallback.name}:${r.taskId}` };
+      return {
+        ...r,
+        taskId: `${this.fallback.name}:${r.taskId}`,
+        fallback: { from: this.primary.name, reason: `${why}, rendered with ${r.engine}` },
+      };
     }
+  }
+
+  /** Why the fallback may take this render, or undefined when it must not. */
+  private fallbackReason(err: ProviderError): string | undefined {
+    if (!(err instanceof ProviderUnavailableError)) return err.message;
+    if (err.ambiguous) return undefined;
+    if (err.retryAfterSec === undefined) return err.message;
+    if (err.retryAfterSec <= this.maxWaitSec) return undefined;
+    return `${err.message}, asking to wait ${err.retryAfterSec} s (more than the ${this.maxWaitSec} s we wait)`;
   }
 
   poll(taskId: string): Promise<VideoPoll> {

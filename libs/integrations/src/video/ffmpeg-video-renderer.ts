@@ -3,9 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg';
-import { Usage } from '../lyrics/lyrics-engine';
 import { MediaSource } from '../song/song-engine';
-import { VideoPoll, VideoRenderer, VideoRequest } from './video-renderer';
+import { RenderSubmission, VideoPoll, VideoRenderer, VideoRequest } from './video-renderer';
 
 export const KOREAN_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc';
 const W = 1080;
@@ -28,7 +27,7 @@ export interface FfmpegRenderOptions {
  * a timeout.
  */
 export class FfmpegVideoRenderer extends VideoRenderer {
-  readonly name = 'ffmpeg';
+  readonly name = 'ffmpeg' as const;
   readonly dedupesByKey = true;
 
   constructor(
@@ -43,13 +42,18 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     req: VideoRequest,
     idempotencyKey: string,
     signal?: AbortSignal,
-  ): Promise<{ taskId: string; usage: Usage }> {
+  ): Promise<RenderSubmission> {
     const taskId = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
     const dir = join(this.workDir, 'renders', taskId);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await this.render(req, dir, signal);
-    return { taskId, usage: { unit: 'render_second', units: 0 } };
+    // our own CPU: metered (priced as ffmpeg:render_second) so reports set it beside Creatomate
+    return {
+      taskId,
+      usage: { unit: 'render_second', units: Math.max(3, req.durationSec) },
+      engine: this.name,
+    };
   }
 
   async poll(taskId: string): Promise<VideoPoll> {
@@ -59,6 +63,7 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8'));
     return {
       status: 'done',
+      engine: this.name,
       video: { kind: 'file', path: join(dir, 'video.mp4'), contentType: 'video/mp4' },
       thumbnail: { kind: 'file', path: join(dir, 'thumb.jpg'), contentType: 'image/jpeg' },
       durationSec: meta.durationSec,

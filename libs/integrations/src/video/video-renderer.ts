@@ -18,10 +18,23 @@ export interface VideoRequest {
   callbackUrl?: string;
 }
 
+/** The engines that can render a video; usage rows and `videos.engine` name one of them. */
+export type VideoEngineName = 'ffmpeg' | 'creatomate';
+
+/** A render taken: by which engine, and why not by the first choice when it fell back. */
+export interface RenderSubmission {
+  taskId: string;
+  usage: Usage;
+  engine: VideoEngineName;
+  fallback?: { from: VideoEngineName; reason: string };
+}
+
 export type VideoPoll =
   | { status: 'pending' }
   | {
       status: 'done';
+      /** the engine that rendered this file */
+      engine: VideoEngineName;
       video: MediaSource;
       thumbnail?: MediaSource;
       durationSec: number;
@@ -32,7 +45,8 @@ export type VideoPoll =
 
 /** Renders the vertical short video (1080x1920). Asynchronous like Creatomate. */
 export abstract class VideoRenderer {
-  abstract readonly name: string;
+  /** the engine submissions go to first */
+  abstract readonly name: VideoEngineName;
   /**
    * True when resending a submission with the same idempotency key cannot pay twice (the
    * provider deduplicates by key, or the engine is ours and free).
@@ -46,6 +60,7 @@ export abstract class VideoRenderer {
     req: VideoRequest,
     idempotencyKey: string,
     signal?: AbortSignal,
-  ): Promise<{ taskId: string; usage: Usage }>;
+    opts?: { allowFallback?: boolean },
+  ): Promise<RenderSubmission>;
   abstract poll(taskId: string): Promise<VideoPoll>;
 }
