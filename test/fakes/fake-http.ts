@@ -76,6 +76,8 @@ export class FakeHttpServer {
   readonly knobs: FakeKnobs = { latencyMs: 0, failNext: [], serve: [] };
   /** every request in order, with what it cost (the fake's own request log) */
   readonly requests: LoggedRequest[] = [];
+  /** Idempotency-Keys of requests still being answered (a slow answer is logged when it ends) */
+  readonly inFlight: string[] = [];
   /** the provider's documented answers this fake can serve, by name */
   protected readonly rows = new Map<string, DocumentedRow>();
   port = 0;
@@ -133,6 +135,16 @@ export class FakeHttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const key = String(req.headers['idempotency-key'] ?? '');
+    this.inFlight.push(key);
+    try {
+      await this.answer(req, res);
+    } finally {
+      this.inFlight.splice(this.inFlight.indexOf(key), 1);
+    }
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');

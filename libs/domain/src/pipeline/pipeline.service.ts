@@ -25,6 +25,7 @@ import {
 } from './project-state';
 import { ProjectRepository } from './project.repository';
 import { quotaWindow } from './quota-window';
+import { UsageRepository } from './usage.repository';
 
 export interface Progress {
   percent: number;
@@ -45,6 +46,7 @@ export class PipelineService {
     private readonly stores: StoreService,
     private readonly blob: BlobStore,
     private readonly files: BlobObjectRepository,
+    private readonly usage: UsageRepository,
   ) {}
 
   async create(
@@ -309,9 +311,15 @@ export class PipelineService {
     if (p.state !== 'FAILED')
       throw new ConflictError(`only a FAILED project can be retried (it is ${p.state})`);
     const step = (p.step as StepName) ?? 'prepare_store';
-    // a provider task that failed is not polled again: its submission is redone
+    // a failed render is not polled again: its submission is redone. A song task is read
+    // again first: when only its files expired, it hands out fresh URLs without a new
+    // payment; when the task itself failed or is gone, poll_song generates anew.
     const resume: StepName =
-      step === 'poll_song' ? 'submit_song' : step === 'poll_video' ? 'submit_video' : step;
+      step === 'poll_song' && !p.songTaskId
+        ? 'submit_song'
+        : step === 'poll_video'
+          ? 'submit_video'
+          : step;
     const to = STEPS[resume].from;
     const ok = await this.projects.updateIfState(
       id,
@@ -367,7 +375,7 @@ export class PipelineService {
     const before: ProjectState = provider === 'suno' ? 'LYRICS_READY' : 'SONG_READY';
     if (p.state === before && key && p.pendingSubmissionKey === key && taskId) {
       const field = provider === 'suno' ? { songTaskId: taskId } : { videoTaskId: taskId };
-      await this.projects.updateIfState(
+      const adopted = await this.projects.updateIfState(
         id,
         [before],
         {
@@ -388,9 +396,29 @@ export class PipelineService {
           message: 'task id recovered from the provider callback',
         },
       );
+      // the submission's answer was lost, not its charge: metered now, under the provider
+      if (adopted) await this.meterRecovered(p, provider, key);
       return;
     }
     await this.projects.pollSoon(id, [submitted]);
+  }
+
+  /**
+   * A paid task adopted from a callback. A Creatomate render is billed by its length, which
+   * the callback does not carry: the length the submission asked for (the jingle length plus
+   * the one-second tail submitVideo adds) stands in for it.
+   */
+  private meterRecovered(p: ProjectEntity, provider: 'suno' | 'creatomate', key: string) {
+    const units = provider === 'suno' ? 1 : Math.max(p.options.lengthSec ?? 30, 15) + 1;
+    return this.usage.record({
+      projectId: p.id,
+      userId: p.ownerUserId,
+      provider,
+      operation: provider === 'suno' ? 'submit_song' : 'submit_video',
+      unit: provider === 'suno' ? 'song' : 'render_second',
+      units,
+      idempotencyKey: key,
+    });
   }
 
   /**

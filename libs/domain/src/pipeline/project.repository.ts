@@ -441,6 +441,19 @@ export class ProjectRepository {
     return Number(row?.seq ?? 0);
   }
 
+  /** What caused the project's latest state change (a step, or a person's action). */
+  async lastChangeBy(projectId: string): Promise<string | null> {
+    const e = await this.db.readPrimary((em) =>
+      em
+        .createQueryBuilder(ProjectEventEntity, 'e')
+        .select(['e.step'])
+        .where('e.project_id = :projectId', { projectId })
+        .orderBy('e.seq', 'DESC')
+        .getOne(),
+    );
+    return e?.step ?? null;
+  }
+
   /** Median duration of a step over its last runs, for ETAs. */
   async typicalStepMs(step: string, sample = 20): Promise<number | null> {
     const rows = await this.db.read((em) =>

@@ -21,6 +21,7 @@ import { StepName } from './project-state';
 import { StepContext, StepFailedError, StepOutcome } from './step-context';
 import { quotaWindow } from './quota-window';
 import { UsageRepository } from './usage.repository';
+import { ProjectRepository } from './project.repository';
 import { BlobObjectRepository } from '../files/blob-object.repository';
 
 const now = () => new Date();
@@ -46,6 +47,7 @@ export class StepHandlers {
     private readonly ffmpegRenderer: FfmpegVideoRenderer,
     private readonly blob: BlobStore,
     private readonly files: BlobObjectRepository,
+    private readonly projects: ProjectRepository,
   ) {}
 
   readonly handlers: Record<StepName, (ctx: StepContext) => Promise<StepOutcome>> = {
@@ -141,8 +143,14 @@ export class StepHandlers {
     const r = await this.songEngine.poll(p.songTaskId!);
     if (r.status === 'pending')
       return { kind: 'wait', nextRunAt: later(this.config.pipeline.songPollMs) };
-    if (r.status === 'failed') throw new StepFailedError(r.reason);
-    if (r.status === 'gone') return this.generateAgain(ctx, r.reason);
+    if (r.status === 'failed') {
+      // read again after a person's retry: the task's own failure asks for a new generation
+      if ((await this.projects.lastChangeBy(p.id)) === 'retry')
+        return this.generateAgain(ctx, `the last one ended in ${r.reason}`);
+      throw new StepFailedError(r.reason);
+    }
+    if (r.status === 'gone')
+      return this.generateAgain(ctx, `the song service no longer has it: ${r.reason}`);
     let clips;
     try {
       clips = await this.copyClips(p, r.clips);
@@ -154,7 +162,8 @@ export class StepHandlers {
         `project ${p.id}: song files expired (${err.message}); asking for fresh URLs`,
       );
       const fresh = await this.songEngine.poll(p.songTaskId!);
-      if (fresh.status === 'gone') return this.generateAgain(ctx, fresh.reason);
+      if (fresh.status === 'gone')
+        return this.generateAgain(ctx, `the song service no longer has it: ${fresh.reason}`);
       if (fresh.status !== 'done')
         throw new StepFailedError('the song’s files expired and the provider has no fresh ones');
       clips = await this.copyClips(p, fresh.clips);
@@ -192,9 +201,9 @@ export class StepHandlers {
     return clips;
   }
 
-  /** The provider no longer has the song task: the one case worth a new paid generation. */
+  /** The song task is gone or failed: the cases worth a new paid generation. */
   private generateAgain(ctx: StepContext, reason: string): StepOutcome {
-    const message = `the song service no longer has the finished song (${reason}); a new one is generated`;
+    const message = `a new song is generated (${reason})`;
     this.logger.warn(`project ${ctx.project.id}: ${message}`);
     return {
       kind: 'advance',

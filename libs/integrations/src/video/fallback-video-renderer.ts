@@ -56,6 +56,8 @@ export class FallbackVideoRenderer extends VideoRenderer {
   }
 
   poll(taskId: string): Promise<VideoPoll> {
+    // a bare id is Creatomate's own, adopted from its webhook after a lost answer
+    if (!taskId.includes(':')) return this.primary.poll(taskId);
     const [engine, ...rest] = taskId.split(':');
     const id = rest.join(':');
     return engine === this.fallback.name ? this.fallback.poll(id) : this.primary.poll(id);
