@@ -121,4 +121,70 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
     fake.finishReason = 'content_filter';
     await expect(engine.write(request, 'k')).rejects.toBeInstanceOf(ProviderRejectedError);
   });
+
+  describe('each documented answer, with the SDK retrying on its own (maxRetries 2)', () => {
+    let retrying: OpenAiLyricsEngine;
+    beforeAll(() => {
+      retrying = new OpenAiLyricsEngine({
+        baseUrl: `${fake.url}/v1`,
+        apiKey: fake.apiKey,
+        model: 'gpt-4o-mini',
+        moderationModel: 'omni-moderation-latest',
+        timeoutMs: 5000,
+        maxRetries: 2,
+        maxCompletionTokens: 1500,
+      });
+    });
+    const sent = (key: string) => fake.requests.filter((r) => r.key?.startsWith(key));
+    const billed = (key: string) => sent(key).filter((r) => r.paid).length;
+
+    it('insufficient_quota is sent once: the SDK does not resend a billing refusal', async () => {
+      fake.serve('429-insufficient_quota');
+      await expect(retrying.write(request, 'quota')).rejects.toThrow(/insufficient_quota/);
+      expect(sent('quota')).toHaveLength(1);
+    });
+
+    it('rate_limit_exceeded and 5xx are resent by the SDK, then answered', async () => {
+      for (const row of ['429-rate_limit_exceeded', '500-server_error', '503-overloaded']) {
+        fake.serve(row);
+        await expect(retrying.write(request, `later-${row}`)).resolves.toBeDefined();
+        expect([row, sent(`later-${row}`).length, billed(`later-${row}`)]).toEqual([row, 2, 1]);
+      }
+    });
+
+    it('400 and 401 are not resent', async () => {
+      for (const row of ['400-invalid_request_error', '401-invalid_api_key']) {
+        fake.serve(row);
+        await expect(retrying.write(request, `perm-${row}`)).rejects.toBeInstanceOf(
+          ProviderRejectedError,
+        );
+        expect([row, sent(`perm-${row}`).length]).toEqual([row, 1]);
+      }
+    });
+
+    it('cut short once: asked again with twice the tokens, both completions in the usage', async () => {
+      const before = fake.billedTokens.length;
+      fake.serve('finish-length');
+      const { usage } = await retrying.write(request, 'cut');
+      expect(billed('cut')).toBe(2);
+      const tokens = fake.billedTokens.slice(before).reduce((a, b) => a + b, 0);
+      expect(usage).toEqual({ unit: '1k_tokens', units: tokens / 1000 });
+    });
+
+    it('cut short twice, refused, filtered: FAILED with what was billed attached', async () => {
+      for (const [row, times, calls] of [
+        ['finish-length', 2, 2],
+        ['refusal', 1, 1],
+        ['content_filter', 1, 1],
+      ] as const) {
+        const before = fake.billedTokens.length;
+        fake.serve(row, { times });
+        const err = await retrying.write(request, `fail-${row}`).catch((e) => e);
+        expect(err).toBeInstanceOf(ProviderRejectedError);
+        expect([row, billed(`fail-${row}`)]).toEqual([row, calls]);
+        const tokens = fake.billedTokens.slice(before).reduce((a, b) => a + b, 0);
+        expect([row, err.charged]).toEqual([row, { unit: '1k_tokens', units: tokens / 1000 }]);
+      }
+    });
+  });
 });

@@ -83,6 +83,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof ProviderError) {
       const statusCode = PROVIDER_STATUS[exception.failure];
+      // the provider's own answer goes to the log; the caller gets the short message
+      if (exception.detail)
+        this.logger.warn(`${exception.provider}: ${exception.message}: ${exception.detail}`);
       return {
         statusCode,
         error: reason(statusCode),

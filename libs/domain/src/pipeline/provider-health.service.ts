@@ -110,14 +110,21 @@ export class ProviderHealthService {
         ),
       );
     }
+    // searches run in API instances: what this one saw last (Naver's raw answer included)
+    const searchFailure = this.search.lastFailure;
     out.push({
       area: 'search',
       engine: this.search.name,
-      status: 'idle',
+      status:
+        searchFailure && now.getTime() - searchFailure.at.getTime() < WINDOW_MS
+          ? 'degraded'
+          : 'idle',
       succeeded: 0,
       failed: 0,
       retrying: 0,
-      lastError: null,
+      lastError: searchFailure
+        ? `${searchFailure.message}${searchFailure.detail ? ` (${searchFailure.detail})` : ''}`
+        : null,
       spentTodayUsd: null,
       dailyBudgetUsd: null,
     });

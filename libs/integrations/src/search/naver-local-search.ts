@@ -1,6 +1,11 @@
 import { decode } from 'he';
 import { parseJson, providerFetch, retryAfterOf } from '../http/provider-http';
-import { ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
+import {
+  ProviderError,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  withDetail,
+} from '../provider-errors';
 import { ImageCandidate, StoreCandidate, StoreSearch } from './store-search';
 
 export interface NaverConfig {
@@ -77,8 +82,22 @@ export class NaverLocalSearch extends StoreSearch {
       }));
   }
 
-  /** One Search API call; statuses and `{errorMessage, errorCode}` bodies mapped to our errors. */
+  /**
+   * One Search API call; statuses and `{errorMessage, errorCode}` bodies mapped to our errors
+   * with a short message an owner can read. Naver's own answer stays in `detail` (the log,
+   * provider health), never in the message.
+   */
   private async get<T>(path: string, params: Record<string, string>): Promise<T[]> {
+    try {
+      return await this.call<T>(path, params);
+    } catch (err) {
+      if (err instanceof ProviderError)
+        this.lastFailure = { at: new Date(), message: err.message, detail: err.detail ?? null };
+      throw err;
+    }
+  }
+
+  private async call<T>(path: string, params: Record<string, string>): Promise<T[]> {
     const url = `${this.cfg.baseUrl}/v1/search/${path}?${new URLSearchParams(params)}`;
     const res = await providerFetch(
       'naver',
@@ -91,21 +110,40 @@ export class NaverLocalSearch extends StoreSearch {
       },
       this.cfg.timeoutMs,
     );
-    if (res.status === 401 || res.status === 403)
-      throw new ProviderRejectedError('naver', `naver refused our credentials (${res.status})`);
+    const raw = `naver ${res.status}: ${res.text}`;
+    if (res.status === 401 || res.status === 403 || res.status === 404)
+      throw withDetail(
+        new ProviderRejectedError(
+          'naver',
+          'store search is not available right now; enter the store by hand or try later',
+        ),
+        raw,
+      );
     if (res.status === 429)
-      throw new ProviderUnavailableError(
-        'naver',
-        'naver rate limit or daily quota reached',
-        retryAfterOf(res),
+      throw withDetail(
+        new ProviderUnavailableError(
+          'naver',
+          'store search is busy (its daily limit was reached); try again later',
+          retryAfterOf(res),
+        ),
+        raw,
       );
     if (res.status === 400)
-      throw new ProviderRejectedError(
-        'naver',
-        `naver refused the query: ${res.text.slice(0, 200)}`,
+      throw withDetail(
+        new ProviderRejectedError(
+          'naver',
+          'store search could not read this query; try other words',
+        ),
+        raw,
       );
     if (res.status !== 200)
-      throw new ProviderUnavailableError('naver', `naver answered ${res.status}`);
+      throw withDetail(
+        new ProviderUnavailableError(
+          'naver',
+          'store search is unavailable right now; try again shortly',
+        ),
+        raw,
+      );
     const body = parseJson<{ items?: T[] }>('naver', res.text);
     if (!Array.isArray(body.items))
       throw new ProviderUnavailableError('naver', 'naver sent a malformed response');

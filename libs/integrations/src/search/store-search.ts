@@ -19,8 +19,19 @@ export interface ImageCandidate {
   height: number | null;
 }
 
+/** The provider's last failure as this process saw it, for admins (provider health). */
+export interface SearchFailure {
+  at: Date;
+  /** the short reason an owner was shown */
+  message: string;
+  /** the provider's raw answer */
+  detail: string | null;
+}
+
 /** Finds stores by name. Naver Local Search when staged, a bundled sample directory offline. */
 export abstract class StoreSearch {
+  /** the last failure in this process, if any (searches run in API instances, not the scheduler) */
+  lastFailure: SearchFailure | null = null;
   /** recorded as the store's source when the owner takes a result */
   abstract readonly name: 'naver' | 'sample';
   abstract search(query: string): Promise<StoreCandidate[]>;
