@@ -49,6 +49,7 @@ describe('YouTubePublisher against a fake Google OAuth + YouTube Data API (googl
       tokenUrl: `${fake.url}/token`,
       apiUrl: `${fake.url}/`,
       timeoutMs: 3000,
+      chunkBytes: 8 * 1_048_576,
     });
   });
   afterAll(() => fake.stop());
@@ -111,6 +112,59 @@ describe('YouTubePublisher against a fake Google OAuth + YouTube Data API (googl
     expect(fake.videos.size).toBe(before + 1);
   });
 
+  const chunked = () =>
+    new YouTubePublisher({
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+      authUrl: `${fake.url}/o/oauth2/v2/auth`,
+      tokenUrl: `${fake.url}/token`,
+      apiUrl: `${fake.url}/`,
+      timeoutMs: 3000,
+      chunkBytes: 262_144,
+    });
+  const big = randomBytes(700_000);
+  const bigSource: PublishSource = {
+    bytes: big.length,
+    contentType: 'video/mp4',
+    open: async (offset) => Readable.from([big.subarray(offset)]),
+    url: async () => 'http://unused',
+  };
+  const uploads = (from: number) =>
+    fake.requests.slice(from).filter((r) => r.method === 'PUT' && r.path.includes('/upload/'));
+
+  it('sends chunks: each but the last answered 308 with Range: bytes=0-N, the next from N+1', async () => {
+    const from = fake.requests.length;
+    const r = await chunked().publish(grant, bigSource, meta, null);
+    expect(r.status).toBe('published');
+    if (r.status === 'published') expect(sha(fake.videos.get(r.externalId)!.bytes)).toBe(sha(big));
+    expect(uploads(from).map((u) => u.status)).toEqual([308, 308, 201]);
+  });
+
+  it('a 401 mid-upload: the token is refreshed, the session asked where it stands, the rest sent', async () => {
+    const from = fake.requests.length;
+    fake.serve('401-mid-upload');
+    const r = await chunked().publish(grant, bigSource, meta, null);
+    expect(r.status).toBe('published');
+    if (r.status === 'published') expect(sha(fake.videos.get(r.externalId)!.bytes)).toBe(sha(big));
+    const log = fake.requests.slice(from);
+    // chunk 1 taken (308), chunk 2 refused (401), a refresh, the status query (308), chunks 2 and 3
+    expect(uploads(from).map((u) => u.status)).toEqual([308, 401, 308, 308, 201]);
+    expect(log.filter((q) => q.path === '/token' && q.status === 200)).toHaveLength(1);
+    expect(log.find((q) => q.row === '401-mid-upload')).toBeDefined();
+  });
+
+  it.each(['quotaExceeded', 'uploadLimitExceeded'])(
+    '403 %s: refused with a clear reason, nothing uploaded',
+    async (row) => {
+      const from = fake.requests.length;
+      fake.serve(row);
+      await expect(chunked().publish(grant, bigSource, meta, null)).rejects.toThrow(
+        new RegExp(`upload limit is used up \\(${row}\\)`),
+      );
+      expect(uploads(from)).toHaveLength(0);
+    },
+  );
+
   it('refreshes an expired access token and reports a revoked grant and the upload quota clearly', async () => {
     const stale = { ...grant, expiresAt: new Date(Date.now() - 1000) };
     fake.expireAccessTokens();
@@ -148,6 +202,7 @@ describe('publisher error paths: bad key, 5xx, timeout, malformed payload', () =
       tokenUrl: `${google.url}/token`,
       apiUrl: `${google.url}/`,
       timeoutMs: 500,
+      chunkBytes: 8 * 1_048_576,
     });
   const insta = (secret = ig.appSecret) =>
     new InstagramPublisher({

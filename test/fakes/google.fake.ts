@@ -30,6 +30,41 @@ export class FakeGoogle extends FakeHttpServer {
 
   constructor() {
     super();
+    // documented answers a test can serve (api-shapes.md, "Documented failures")
+    this.document('quotaExceeded', {
+      route: 'POST /upload/youtube/v3/videos',
+      reply: () =>
+        ytError(
+          403,
+          'quotaExceeded',
+          'The request cannot be completed because you have exceeded your quota.',
+        ),
+    });
+    this.document('uploadLimitExceeded', {
+      route: 'POST /upload/youtube/v3/videos',
+      reply: () =>
+        ytError(
+          403,
+          'uploadLimitExceeded',
+          'The user has exceeded the number of videos they may upload.',
+        ),
+    });
+    // the access token runs out while a later chunk is on its way: that chunk is not taken
+    this.document('401-mid-upload', {
+      route: 'PUT /upload/youtube/v3/videos',
+      applies: (req) => /^bytes [1-9]\d*-/.test(String(req.headers['content-range'] ?? '')),
+      reply: (req) => {
+        this.expireAccessTokens();
+        return this.check(req)!;
+      },
+    });
+    this.document('invalid_grant', {
+      route: 'POST /token',
+      reply: () => ({
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+      }),
+    });
     this.route('GET', '/o/oauth2/v2/auth', (req) => {
       if (req.query.get('client_id') !== this.clientId)
         return { status: 400, body: 'Error 401: invalid_client' };

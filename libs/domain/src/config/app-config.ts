@@ -170,6 +170,7 @@ export class AppConfig {
               tokenUrl: env.GOOGLE_TOKEN_URL,
               apiUrl: env.YOUTUBE_API_URL.replace(/\/*$/, '/'),
               timeoutMs: env.PROVIDER_TIMEOUT_MS,
+              chunkBytes: env.YOUTUBE_UPLOAD_CHUNK_BYTES,
             }
           : undefined,
         instagram: env.INSTAGRAM_APP_ID

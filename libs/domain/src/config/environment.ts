@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsDivisibleBy,
   IsBoolean,
   IsIn,
   IsUrl,
@@ -214,6 +215,14 @@ export class EnvironmentVariables {
   /** root of the YouTube Data API (googleapis' rootUrl) */
   @IsUrl({ require_tld: false, require_protocol: true }) YOUTUBE_API_URL =
     'https://www.googleapis.com/';
+  /** bytes per YouTube upload request, a multiple of 262144 (256 KiB) */
+  @Transform(toInt)
+  @IsInt()
+  @Min(262_144)
+  @IsDivisibleBy(262_144, {
+    message: 'YOUTUBE_UPLOAD_CHUNK_BYTES must be a multiple of 262144 (256 KiB)',
+  })
+  YOUTUBE_UPLOAD_CHUNK_BYTES = 8 * 1_048_576;
   @IsOptional() @IsString() INSTAGRAM_APP_ID?: string;
   @ValidateIf((o: EnvironmentVariables) => !!o.INSTAGRAM_APP_ID)
   @IsString()

@@ -1,3 +1,4 @@
+import { Transform } from 'node:stream';
 import type { Auth, GoogleApis } from 'googleapis';
 import {
   CredentialRefusedError,
@@ -22,7 +23,12 @@ export interface YouTubeConfig {
   /** googleapis' rootUrl, ending in a slash */
   apiUrl: string;
   timeoutMs: number;
+  /** bytes per upload request (a multiple of 256 KiB); YouTube answers 308 to all but the last */
+  chunkBytes: number;
 }
+
+/** YouTube takes upload chunks in multiples of 256 KiB (but the last). */
+export const YOUTUBE_CHUNK_UNIT = 256 * 1024;
 
 const SCOPES = [
   'https://www.googleapis.com/auth/youtube.upload',
@@ -129,11 +135,17 @@ export class YouTubePublisher extends VideoPublisher {
       url = await this.startSession(auth, source, meta);
       await onSession?.(url);
     }
+    let refreshed = false;
     for (let tries = 0; ; tries++) {
       try {
         return await this.send(auth, url, source, offset);
       } catch (err) {
-        if (!(err instanceof ProviderUnavailableError) || tries + 1 >= RESUMES_PER_ATTEMPT)
+        // the access token ran out mid-upload: renewed once, then on from the confirmed byte
+        const expired = err instanceof CredentialRefusedError && !refreshed && !!grant.refreshToken;
+        if (expired) {
+          refreshed = true;
+          await guard(() => auth.refreshAccessToken(), 'the refresh token');
+        } else if (!(err instanceof ProviderUnavailableError) || tries + 1 >= RESUMES_PER_ATTEMPT)
           throw err;
         const done = await this.status(auth, url, source.bytes);
         if (typeof done !== 'number') return done;
@@ -192,37 +204,42 @@ export class YouTubePublisher extends VideoPublisher {
     return location;
   }
 
-  /** Sends the bytes from `offset`; a 200/201 is the finished video. */
+  /**
+   * Sends the bytes from `offset` in chunks; YouTube answers 308 with `Range: bytes=0-N` to
+   * each chunk but the last (go on from N+1), and 200/201 with the video to the last.
+   */
   private async send(
     auth: Auth.OAuth2Client,
     url: string,
     source: PublishSource,
     offset: number,
   ): Promise<PublishProgress> {
-    const body = await source.open(offset);
-    const res = await guard(
-      () =>
-        auth.request<{
-          id?: string;
-          status?: { uploadStatus?: string; rejectionReason?: string; failureReason?: string };
-        }>({
-          url,
-          method: 'PUT',
-          headers: {
-            'Content-Type': source.contentType,
-            'Content-Length': String(source.bytes - offset),
-            ...(offset > 0
-              ? { 'Content-Range': `bytes ${offset}-${source.bytes - 1}/${source.bytes}` }
-              : {}),
-          },
-          data: body,
-          // a whole video may take a while; the SDK's retry would resend from byte 0
-          retry: false,
-          validateStatus: (s) => s === 200 || s === 201,
-        }),
-      'the upload',
-    ).finally(() => body.destroy());
-    return finished(res.data);
+    for (;;) {
+      const end = Math.min(source.bytes, offset + this.cfg.chunkBytes);
+      const body = await source.open(offset);
+      const res = await guard(
+        () =>
+          auth.request<{
+            id?: string;
+            status?: { uploadStatus?: string; rejectionReason?: string; failureReason?: string };
+          }>({
+            url,
+            method: 'PUT',
+            headers: {
+              'Content-Type': source.contentType,
+              'Content-Length': String(end - offset),
+              'Content-Range': `bytes ${offset}-${end - 1}/${source.bytes}`,
+            },
+            data: body.pipe(limit(end - offset)),
+            // the SDK's retry would resend from the chunk's start without asking YouTube
+            retry: false,
+            validateStatus: (s) => s === 200 || s === 201 || s === 308,
+          }),
+        'the upload',
+      ).finally(() => body.destroy());
+      if (res.status !== 308) return finished(res.data);
+      offset = confirmed(res.headers.get('range'));
+    }
   }
 
   /** Asks how much of an interrupted upload arrived: the offset to go on from, or the finished video. */
@@ -243,9 +260,29 @@ export class YouTubePublisher extends VideoPublisher {
       'the upload',
     );
     if (res.status !== 308) return finished(res.data);
-    const range = /bytes=0-(\d+)/.exec(res.headers.get('range') ?? '');
-    return range ? Number(range[1]) + 1 : 0;
+    return confirmed(res.headers.get('range'));
   }
+}
+
+/** The byte to go on from after a 308: `Range: bytes=0-N` means N+1; no Range means none arrived. */
+function confirmed(range: string | null): number {
+  const m = /bytes=0-(\d+)/.exec(range ?? '');
+  return m ? Number(m[1]) + 1 : 0;
+}
+
+/** Passes the first `bytes` bytes of a stream, then ends. */
+function limit(bytes: number): Transform {
+  let left = bytes;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      if (left <= 0) return done();
+      const part = chunk.subarray(0, left);
+      left -= part.length;
+      this.push(part);
+      if (left <= 0) this.push(null);
+      done();
+    },
+  });
 }
 
 function finished(video: {
