@@ -21,6 +21,9 @@ export interface VolumeScale {
   live: number;
 }
 
+/** Bumped whenever what the generator writes changes: benches cache filled datadirs by it. */
+export const GENERATOR_VERSION = 1;
+
 /** The seed's stage 3 after a year: 50,000 users, 500,000 projects, 5,000,000 events. */
 export const STAGE3_YEAR: VolumeScale = {
   users: 50_000,
@@ -128,9 +131,12 @@ export class DataVolume {
   async fill(
     c: mysql.Connection,
     progress: (what: string) => void = () => undefined,
+    opts: { deferIndexes?: boolean } = {},
   ): Promise<void> {
     const { users, projects, eventsPerProject } = this.scale;
     await c.query('SET SESSION unique_checks = 0, foreign_key_checks = 0');
+    // a big fill: rows first, then each table's secondary indexes built at once (sorted)
+    const indexes = opts.deferIndexes ? await dropSecondaryIndexes(c) : [];
     progress('users');
     await this.chunked(c, 1, users, (a, b) => this.usersSql(a, b));
     await c.query(
@@ -154,6 +160,10 @@ export class DataVolume {
     );
     progress('tokens, nonces, idempotency keys');
     await this.housekeepingRows(c, 'INSERT');
+    for (const [table, adds] of indexes) {
+      progress(`indexes of ${table}`);
+      await c.query(`ALTER TABLE \`${table}\` ${adds.join(', ')}`);
+    }
   }
 
   /**
@@ -162,12 +172,38 @@ export class DataVolume {
    */
   async restoreMutable(c: mysql.Connection, generatedEvents: number): Promise<void> {
     for (const [a, b] of this.abandonedRanges()) await c.query(this.projectsSql('REPLACE', a, b));
-    await this.chunked(c, this.firstLive, this.scale.projects, (a, b) =>
-      this.projectsSql('REPLACE', a, b),
-    );
+    await this.restoreLive(c);
     // events written since the fill (cancellations): seq is the primary key
     await c.query('DELETE FROM project_events WHERE seq > ?', [generatedEvents]);
     await this.housekeepingRows(c, 'REPLACE');
+  }
+
+  /** Project n's lease (live ones: an eighth expired, a quarter held), as SQL. */
+  private leaseUntilSql(n: string): string {
+    const anchor = sqlTime(this.anchor);
+    return `CASE WHEN ${n} < ${this.firstLive} THEN NULL WHEN ${n} % 8 = 1 THEN ${anchor} - INTERVAL 90 SECOND WHEN ${n} % 4 = 3 THEN ${anchor} + INTERVAL 30 SECOND ELSE NULL END`;
+  }
+
+  private leaseOwnerSql(n: string): string {
+    return `IF((${this.leaseUntilSql(n)}) IS NULL, NULL, CONCAT('scheduler-1:', LEFT(MD5(${n}), 12)))`;
+  }
+
+  /**
+   * Puts the live projects' leases back as generated (after a claim or the lease clearing):
+   * one UPDATE that changes only the rows that differ.
+   */
+  async restoreLeases(c: mysql.Connection): Promise<void> {
+    await c.query(
+      `UPDATE seq_${this.firstLive}_to_${this.scale.projects} s JOIN projects p ON p.id = ${uuidSql('p', 's.seq')}
+       SET p.lease_owner = ${this.leaseOwnerSql('s.seq')}, p.lease_until = ${this.leaseUntilSql('s.seq')}`,
+    );
+  }
+
+  /** Puts the live projects (claims, leases) back as generated. */
+  async restoreLive(c: mysql.Connection): Promise<void> {
+    await this.chunked(c, this.firstLive, this.scale.projects, (a, b) =>
+      this.projectsSql('REPLACE', a, b),
+    );
   }
 
   private async chunked(
@@ -228,7 +264,7 @@ export class DataVolume {
     // live: a third due now, a quarter leased (an eighth of those expired), owner stops wait
     const due = `${anchor} - INTERVAL (seq % 600) SECOND`;
     const nextRun = `CASE WHEN ${live} AND seq % 7 IN (2, 4) AND seq % 3 = 0 THEN NULL WHEN ${live} THEN IF(seq % 3 = 2, ${anchor} + INTERVAL (seq % 300) SECOND, ${due}) ELSE NULL END`;
-    const leaseUntil = `CASE WHEN NOT ${live} THEN NULL WHEN seq % 8 = 1 THEN ${anchor} - INTERVAL 90 SECOND WHEN seq % 4 = 3 THEN ${anchor} + INTERVAL 30 SECOND ELSE NULL END`;
+    const leaseUntil = this.leaseUntilSql('seq');
     const failed = `(NOT ${live} AND NOT ${abandoned} AND ${kind} BETWEEN 85 AND 92)`;
     return `${verb} INTO projects (id, owner_user_id, partner_id, store_id, state, step, step_attempts, retries, autopilot, options, next_run_at,
         lease_owner, lease_until, last_error, last_provider_error, step_started_at, pending_submission_key, pending_submission_at,
@@ -242,7 +278,7 @@ export class DataVolume {
         IF(${live}, seq % 3, 0), 0, seq % 2,
         CONCAT('{"mood":"', ${elt('seq', ['bright', 'calm', 'energetic', 'emotional'])}, '","genre":"', ${elt('seq', ['pop', 'trot', 'ballad', 'hiphop', 'jazz'])}, '","lengthSec":30,"keywords":["국밥","해운대","24시"]}'),
         ${nextRun},
-        IF((${leaseUntil}) IS NULL, NULL, CONCAT('scheduler-1:', LEFT(MD5(seq), 12))), ${leaseUntil},
+        ${this.leaseOwnerSql('seq')}, ${leaseUntil},
         IF(${failed}, CONCAT('gave up after 5 attempts: ', ${provider}, ' is unavailable (HTTP 503)'), NULL),
         IF(${failed} AND seq % 3 <> 0, CONCAT(${provider}, ': HTTP 503 Service Unavailable (request ', LEFT(MD5(seq), 16), ')'), NULL),
         NULL, NULL, NULL,
@@ -350,4 +386,24 @@ export class DataVolume {
         FROM seq_1_to_20000`,
     );
   }
+}
+
+/** Drops every secondary index of the data tables; returns the clauses that add them back. */
+async function dropSecondaryIndexes(c: mysql.Connection): Promise<[string, string[]][]> {
+  const [rows] = (await c.query(
+    `SELECT table_name AS t, index_name AS i, MAX(non_unique) AS nu,
+       GROUP_CONCAT(CONCAT('\`', column_name, '\`', IF(sub_part IS NULL, '', CONCAT('(', sub_part, ')'))) ORDER BY seq_in_index) AS cols
+     FROM information_schema.statistics
+     WHERE table_schema = DATABASE() AND index_name <> 'PRIMARY'
+     GROUP BY table_name, index_name`,
+  )) as unknown as [{ t: string; i: string; nu: number; cols: string }[]];
+  const byTable = new Map<string, { drops: string[]; adds: string[] }>();
+  for (const r of rows) {
+    const e = byTable.get(r.t) ?? { drops: [], adds: [] };
+    e.drops.push(`DROP INDEX \`${r.i}\``);
+    e.adds.push(`ADD ${Number(r.nu) ? '' : 'UNIQUE '}INDEX \`${r.i}\` (${r.cols})`);
+    byTable.set(r.t, e);
+  }
+  for (const [t, e] of byTable) await c.query(`ALTER TABLE \`${t}\` ${e.drops.join(', ')}`);
+  return [...byTable].map(([t, e]) => [t, e.adds]);
 }

@@ -4,6 +4,7 @@ import {
   AuthNonceRepository,
   IdempotencyRepository,
   ProjectRepository,
+  ProviderHealthService,
   RefreshTokenHousekeeping,
   UsageRepository,
 } from '@app/domain';
@@ -84,6 +85,26 @@ describeWithServers(
             problems.push(`${q.name}: ${ix} unused (used ${[...used].join(', ')})`);
       }
       expect(problems).toEqual([]);
+    });
+
+    it("names each provider's own last error (a FAILED project counts for the step it failed at)", async () => {
+      const health = new ProviderHealthService(
+        app.module.get(AppConfig),
+        app.router,
+        new UsageRepository(app.router, app.module.get(AppConfig)),
+        new ProjectRepository(app.router),
+        { name: 'openai' } as never,
+        { name: 'suno' } as never,
+        { name: 'creatomate' } as never,
+        { name: 'naver' } as never,
+        { platforms: [] } as never,
+      );
+      const byArea = Object.fromEntries(
+        (await health.report(data.anchor)).map((h) => [h.area, h.lastError]),
+      );
+      expect(byArea.lyrics).toMatch(/^openai: /);
+      expect(byArea.song).toMatch(/^suno: /);
+      expect(byArea.video).toMatch(/^creatomate: /);
     });
 
     describe('no periodic job locks rows it does not change', () => {
