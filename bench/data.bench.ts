@@ -68,6 +68,8 @@ class Server {
 
   async start(bufferPool: string, extra: string[] = []): Promise<void> {
     this.port = await freePort();
+    // its own temporary files beside the datadir: /tmp is shared with other test runs
+    mkdirSync(join(this.dir, 'tmp'), { recursive: true });
     this.child = startProcess(
       findBinary('mariadbd')!,
       [
@@ -79,6 +81,7 @@ class Server {
         '--bind-address=127.0.0.1',
         '--user=root',
         '--skip-name-resolve',
+        `--tmpdir=${join(this.dir, 'tmp')}`,
         `--innodb-buffer-pool-size=${bufferPool}`,
         // every start measures from a cold pool, not the last run's pages
         '--innodb-buffer-pool-load-at-startup=OFF',

@@ -359,7 +359,7 @@ export class DataVolume {
       SELECT ${uuidSql('p', 's.seq')}, ${elt('e.seq + 8', states)}, ${to}, ${step},
         IF(e.seq > 1, 800 + (s.seq * e.seq) % 40000, NULL), IF(e.seq = 1, 'created', NULL),
         ${created} + INTERVAL e.seq * 30 SECOND
-      FROM seq_${a}_to_${b} s JOIN seq_1_to_${e} e ORDER BY s.seq, e.seq`;
+      FROM seq_${a}_to_${b} s JOIN seq_1_to_${e} e`;
   }
 
   /** Two refresh tokens per user (a quarter expired), login nonces and idempotency keys, half expired. */

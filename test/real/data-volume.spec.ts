@@ -67,7 +67,7 @@ describeWithServers(
       const problems: string[] = [];
       for (const q of hotQueries(app.router, config, data)) {
         const { statements } = await captureSql(app.dataSource, q.run);
-        if (q.mutates) await data.restoreMutable(raw, generatedEvents);
+        if (q.mutates) await data.restoreLeases(raw);
         const used = new Set<string>();
         for (const s of statements.filter(explainable)) {
           const [[row]] = (await raw.query(`EXPLAIN FORMAT=JSON ${s.sql}`, s.params)) as any;
