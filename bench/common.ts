@@ -10,6 +10,8 @@ export interface LoadResult {
   p99ms: number;
   errors: number;
   non2xx: number;
+  /** requests answered in the run */
+  total: number;
 }
 
 /** autocannon with the same settings for the baseline and for us. */
@@ -36,6 +38,7 @@ export async function load(
     p99ms: r.latency.p99,
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
+    total: r.requests.total,
   };
 }
 
@@ -64,4 +67,22 @@ export function benchToken(userId: string): string {
     subject: userId,
     expiresIn: 3600,
   });
+}
+
+/** What one API process has spent so far, from its /metrics (read from an allowed network). */
+export async function processCost(
+  port: number,
+): Promise<{ statements: number; roundTrips: number; cpuSec: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const sum = (pattern: RegExp) =>
+    text
+      .split('\n')
+      .filter((l) => pattern.test(l))
+      .reduce((a, l) => a + Number(l.split(' ').pop()), 0);
+  const statements = sum(/^castad_db_statements_total\{.*kind="statement"/);
+  return {
+    statements,
+    roundTrips: statements + sum(/^castad_db_statements_total\{.*kind="transaction"/),
+    cpuSec: sum(/^process_cpu_seconds_total /),
+  };
 }

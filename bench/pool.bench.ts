@@ -82,6 +82,7 @@ async function main(): Promise<void> {
           p99ms: 0,
           errors: 1,
           non2xx: 0,
+          total: 0,
         })),
       ),
     );

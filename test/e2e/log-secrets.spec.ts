@@ -28,6 +28,8 @@ describe('no secret in the logs', () => {
         PUBLIC_BASE_URL: base,
         DB_SQLITE_PATH: join(dir, 'l.sqlite'),
         BLOB_LOCAL_ROOT: join(dir, 'blobs'),
+        // successful reads are logged at debug: every request of the journey is checked
+        LOG_LEVEL: 'debug',
       },
       log,
     ).start();

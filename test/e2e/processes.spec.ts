@@ -31,8 +31,9 @@ describe('the apps as real processes on the embedded default', () => {
         return r.status === 200 && r.body.leader === true ? r.body : undefined;
       });
       expect(scheduler.nodes).toEqual([{ node: 'primary', up: true }]);
-      // the request id reaches the JSON log line of that request
-      await fetch(`http://127.0.0.1:${port}/health/ready`, {
+      // the request id reaches the JSON log line of that request (a refused one: successful
+      // reads are logged at debug)
+      await fetch(`http://127.0.0.1:${port}/v1/no-such-route`, {
         headers: { 'x-request-id': 'trace-me-123' },
       });
       await waitFor(

@@ -39,13 +39,30 @@ export class UserStatusService {
   ) {}
 
   private readonly local = new Map<string, { status: UserStatus | null; until: number }>();
+  /**
+   * One read per user at a time: when a cached status runs out under load, every concurrent
+   * request of that user would otherwise read it again (100 connections: 200 statements).
+   */
+  private readonly reading = new Map<string, Promise<UserStatus | null>>();
 
   async of(userId: string): Promise<UserStatus | null> {
-    const key = `user-status:${userId}`;
     if (!this.cache.shared) {
       const hit = this.local.get(userId);
       if (hit && hit.until > Date.now()) return hit.status;
     }
+    const pending = this.reading.get(userId);
+    if (pending) return pending;
+    const current = () => this.reading.get(userId) === read;
+    const read: Promise<UserStatus | null> = this.read(userId, current).finally(() => {
+      if (current()) this.reading.delete(userId);
+    });
+    this.reading.set(userId, read);
+    return read;
+  }
+
+  /** `current()`: false once changed() let this read go (it may have read the old status) */
+  private async read(userId: string, current: () => boolean): Promise<UserStatus | null> {
+    const key = `user-status:${userId}`;
     if (this.cache.shared) {
       const hit = await this.cache.get<UserStatus>(key);
       if (hit) return hit;
@@ -63,6 +80,8 @@ export class UserStatusService {
       state: row.deletedAt ? 'deleted' : row.blockedAt ? 'blocked' : 'active',
       revokedFamilies: await this.refreshTokens.familiesRevokedSince(userId, since),
     };
+    // a change made while this read ran (changed() let it go) must not be covered by it
+    if (!current()) return status;
     if (this.cache.shared) await this.cache.set(key, status, TTL_SEC);
     else {
       if (this.local.size > 50_000) this.local.clear(); // bounded: a burst of users cannot grow it forever
@@ -73,6 +92,7 @@ export class UserStatusService {
 
   async changed(userId: string): Promise<void> {
     this.local.delete(userId);
+    this.reading.delete(userId);
     if (!this.cache.shared) return;
     const key = `user-status:${userId}`;
     await this.cache.del(key);

@@ -4,6 +4,7 @@ import { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from '../entities';
 import { MIGRATIONS } from '../migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { StatementCounter } from './statement-counter';
 
 /**
  * TypeORM options for the configured database. SQLite for the embedded default; mysql2 with
@@ -17,6 +18,7 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     logging: false as const,
+    logger: new StatementCounter(),
   };
   if (db.kind === 'sqlite') {
     return {
