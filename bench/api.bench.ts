@@ -6,7 +6,6 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createPool } from 'mysql2/promise';
 import { AppProcess, waitForHttp } from '../test/harness/app-process';
 import { ReplicatedMariaDb } from '../test/harness/mariadb';
 import { freePort } from '../test/harness/ports';
@@ -65,41 +64,29 @@ async function main(): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end('hello world');
   });
-  // the floors the database sets on this machine: bare Node http doing one mysql2 statement
-  const pool = createPool({
-    host: '127.0.0.1',
-    port: Number(env.DB_PORT),
-    user: env.DB_USER,
-    password: env.DB_PASSWORD,
-    database: env.DB_NAME,
-    connectionLimit: 40,
-  });
-  const answer = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
+  // the floors the database sets on this machine, in their own process (their CPU is read)
+  const readPort = await freePort();
+  const writePort = await freePort();
+  const floors = new AppProcess(
+    'bench/floor-server.ts',
+    {
+      ...env,
+      NODE_OPTIONS: '-r @swc-node/register',
+      FLOOR_READ_PORT: String(readPort),
+      FLOOR_WRITE_PORT: String(writePort),
+      FLOOR_USER_ID: userId,
+      FLOOR_PROJECT_ID: ids[0],
+    },
+    '/dev/null',
+  ).start();
+  await waitForHttp(`http://127.0.0.1:${readPort}/cpu`);
+  const floorCpuSec = async () => {
+    const u = (await (await fetch(`http://127.0.0.1:${readPort}/cpu`)).json()) as {
+      user: number;
+      system: number;
+    };
+    return (u.user + u.system) / 1e6;
   };
-  const readFloor = await listen((_req, res) => {
-    pool.query('SELECT * FROM projects WHERE id = ? AND owner_user_id = ?', [ids[0], userId]).then(
-      ([rows]) => answer(res, 200, (rows as unknown[])[0]),
-      () => res.writeHead(500).end(),
-    );
-  });
-  const writeFloor = await listen((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c));
-    req.on('end', () => {
-      const id = randomUUID();
-      pool
-        .query(
-          "INSERT INTO stores (id, owner_user_id, name, source, created_at, updated_at) VALUES (?, ?, ?, 'manual', NOW(3), NOW(3))",
-          [id, userId, (JSON.parse(body) as { name: string }).name],
-        )
-        .then(
-          () => answer(res, 201, { id }),
-          () => res.writeHead(500).end(),
-        );
-    });
-  });
   const apiPort = await freePort();
   // the API's CPU profile over the whole run, written when it stops: what bounds the ratio
   mkdirSync(join(__dirname, 'results'), { recursive: true });
@@ -118,25 +105,36 @@ async function main(): Promise<void> {
   await waitForHttp(`http://127.0.0.1:${apiPort}/health/live`);
   const auth = { authorization: `Bearer ${token}` };
   const json = { ...auth, 'content-type': 'application/json' };
+  const perRequest = (r: LoadResult, n: number) => Number((n / Math.max(1, r.total)).toFixed(3));
   /** a run against our API, with what each request cost it */
   const ours = async (run: () => Promise<LoadResult>) => {
     const before = await processCost(apiPort);
     const r = await run();
     const after = await processCost(apiPort);
-    const per = (n: number) => Number((n / Math.max(1, r.total)).toFixed(3));
     return {
       ...r,
-      statementsPerReq: per(after.statements - before.statements),
-      roundTripsPerReq: per(after.roundTrips - before.roundTrips),
-      apiCpuMsPerReq: per((after.cpuSec - before.cpuSec) * 1000),
+      statementsPerReq: perRequest(r, after.statements - before.statements),
+      roundTripsPerReq: perRequest(r, after.roundTrips - before.roundTrips),
+      cpuMsPerReq: perRequest(r, (after.cpuSec - before.cpuSec) * 1000),
+    };
+  };
+  /** a run against a floor: one statement per request by construction */
+  const floor = async (run: () => Promise<LoadResult>) => {
+    const before = await floorCpuSec();
+    const r = await run();
+    const cpu = (await floorCpuSec()) - before;
+    return {
+      ...r,
+      statementsPerReq: 1,
+      roundTripsPerReq: 1,
+      cpuMsPerReq: perRequest(r, cpu * 1000),
     };
   };
   const loadBefore = loadavg()[0];
   try {
     const baseline = await load('bare node http (hello world)', `http://127.0.0.1:${bare.port}/`);
-    const floor = await load(
-      'floor: bare http + one mysql2 PK read',
-      `http://127.0.0.1:${readFloor.port}/`,
+    const readFloor = await floor(() =>
+      load('floor: bare http + one mysql2 PK read', `http://127.0.0.1:${readPort}/`),
     );
     // warm-up: the user's status and the step medians are cached after the first requests
     await load('warm-up', `http://127.0.0.1:${apiPort}/v1/projects/${ids[0]}`, auth, 2);
@@ -154,13 +152,15 @@ async function main(): Promise<void> {
         auth,
       ),
     );
-    const insertFloor = await load(
-      'floor: bare http + one mysql2 INSERT',
-      `http://127.0.0.1:${writeFloor.port}/`,
-      { 'content-type': 'application/json' },
-      10,
-      100,
-      { name: '부하 가게' },
+    const insertFloor = await floor(() =>
+      load(
+        'floor: bare http + one mysql2 INSERT',
+        `http://127.0.0.1:${writePort}/`,
+        { 'content-type': 'application/json' },
+        10,
+        100,
+        { name: '부하 가게' },
+      ),
     );
     const store = await ours(() =>
       load('POST /v1/stores', `http://127.0.0.1:${apiPort}/v1/stores`, json, 10, 100, {
@@ -174,14 +174,21 @@ async function main(): Promise<void> {
     );
     const ratio = (r: LoadResult, to: LoadResult) =>
       Number((r.reqPerSec / to.reqPerSec).toFixed(3));
+    /** the floor's CPU per request over ours: the share of the floor's rate a CPU-bound API reaches */
+    const cpuRatio = (r: { cpuMsPerReq: number }, to: { cpuMsPerReq: number }) =>
+      Number((to.cpuMsPerReq / r.cpuMsPerReq).toFixed(3));
     const rows = [
       { ...baseline, ofFloor: null },
-      { ...floor, ofFloor: 1 },
-      { ...one, ofFloor: ratio(one, floor) },
-      { ...list, ofFloor: ratio(list, floor) },
+      { ...readFloor, ofFloor: 1 },
+      { ...one, ofFloor: ratio(one, readFloor), cpuOfFloor: cpuRatio(one, readFloor) },
+      { ...list, ofFloor: ratio(list, readFloor), cpuOfFloor: cpuRatio(list, readFloor) },
       { ...insertFloor, ofFloor: 1 },
-      { ...store, ofFloor: ratio(store, insertFloor) },
-      { ...project, ofFloor: ratio(project, insertFloor) },
+      { ...store, ofFloor: ratio(store, insertFloor), cpuOfFloor: cpuRatio(store, insertFloor) },
+      {
+        ...project,
+        ofFloor: ratio(project, insertFloor),
+        cpuOfFloor: cpuRatio(project, insertFloor),
+      },
     ];
     await api.stop();
     const where = summarise(profile, 15);
@@ -189,8 +196,8 @@ async function main(): Promise<void> {
     console.table(where.packages);
     console.table(where.functions);
     const goals = {
-      getOne: ratio(one, floor) >= 0.6,
-      list: ratio(list, floor) >= 0.45,
+      getOne: ratio(one, readFloor) >= 0.6,
+      list: ratio(list, readFloor) >= 0.45,
       postStores: ratio(store, insertFloor) >= 0.4,
       postProjects: ratio(project, insertFloor) >= 0.4,
     };
@@ -202,8 +209,8 @@ async function main(): Promise<void> {
       apiCpuTopFunctions: where.functions,
     });
   } finally {
-    for (const s of [bare, readFloor, writeFloor]) s.server.close();
-    await pool.end();
+    bare.server.close();
+    await floors.stop();
     await api.stop();
     await db.destroy();
     removeDir(dir);

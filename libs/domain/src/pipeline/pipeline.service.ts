@@ -120,16 +120,23 @@ export class PipelineService {
     };
   }
 
-  /** Medians move slowly: each is read at most once a minute per process, not per project per request. */
-  private readonly stepMedians = new Map<string, { ms: number | null; until: number }>();
+  /**
+   * Medians move slowly: each is read at most once a minute per process, not per project per
+   * request, and once for all the requests that need it at the same moment.
+   */
+  private readonly stepMedians = new Map<string, { ms: Promise<number | null>; until: number }>();
 
-  private async typicalStepMs(step: string): Promise<number | null> {
+  private typicalStepMs(step: string): Promise<number | null> {
     const hit = this.stepMedians.get(step);
     if (hit && hit.until > Date.now()) return hit.ms;
-    const ms = await this.projects.typicalStepMs(step);
-    // an unknown duration is asked again soon: the first finished projects make it known
-    this.stepMedians.set(step, { ms, until: Date.now() + (ms === null ? 2_000 : 60_000) });
-    return ms;
+    const entry = { ms: this.projects.typicalStepMs(step), until: Infinity };
+    this.stepMedians.set(step, entry);
+    entry.ms.then(
+      // an unknown duration is asked again soon: the first finished projects make it known
+      (ms) => (entry.until = Date.now() + (ms === null ? 2_000 : 60_000)),
+      () => this.stepMedians.get(step) === entry && this.stepMedians.delete(step),
+    );
+    return entry.ms;
   }
 
   async lyricsVersions(by: Principal, id: string): Promise<LyricsEntity[]> {

@@ -44,7 +44,14 @@ export class ProjectRepository {
         videoTaskId: null,
         callbackToken: randomBytes(24).toString('base64url'),
       });
-      await em.save(p);
+      // every column is given: no look-up first (save) and no re-read of the defaults after
+      await em
+        .createQueryBuilder()
+        .insert()
+        .into(ProjectEntity)
+        .values(p)
+        .updateEntity(false)
+        .execute();
       await em.insert(ProjectEventEntity, {
         projectId: p.id,
         fromState: 'DRAFT',

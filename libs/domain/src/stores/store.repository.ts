@@ -10,7 +10,12 @@ export class StoreRepository {
   constructor(private readonly db: DatabaseRouter) {}
 
   insert(store: Omit<StoreEntity, 'createdAt' | 'updatedAt'>): Promise<StoreEntity> {
-    return this.db.write((em) => em.save(em.create(StoreEntity, store)));
+    // one INSERT: save() would wrap it in a transaction and look the new id up first
+    return this.db.write(async (em) => {
+      const row = em.create(StoreEntity, store);
+      await em.insert(StoreEntity, row);
+      return row;
+    });
   }
 
   /**
