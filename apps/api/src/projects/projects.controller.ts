@@ -150,6 +150,11 @@ export class ProjectsController {
       'The id of the last event received (EventSource sends it when it reconnects): only later events are sent',
   })
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description:
+      'An event stream: `event: state` with `id` (the event number) and JSON `data` {state, from, step, message, at}; `: heartbeat` comments while idle',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiBadRequestResponse({
     description: 'Last-Event-ID is not an event id',
     // the route produces text/event-stream; its errors are JSON like every other
