@@ -8,6 +8,8 @@ import { UnauthorizedError } from '../errors/domain-errors';
 const ISSUER = 'castad';
 export const ACCESS_AUDIENCE = 'castad-api';
 const STATE_AUDIENCE = 'castad-login-state';
+/** verified access tokens remembered per process (a client sends the same one for minutes) */
+const VERIFIED_MAX = 10_000;
 
 export interface AccessClaims {
   sub: string;
@@ -34,6 +36,12 @@ export class AccessTokens {
    */
   private readonly signKey: KeyObject;
   private readonly verifyKey: KeyObject;
+  /**
+   * A token's signature and claims cannot change: once verified, its claims are kept until it
+   * expires, so a request does not pay an HMAC/RSA check and two JSON parses again (the user's
+   * current status is still checked on every request, by UserStatusService).
+   */
+  private readonly verified = new Map<string, AccessClaims & { exp: number }>();
 
   constructor(config: AppConfig) {
     this.keys = config.auth.jwt;
@@ -57,10 +65,17 @@ export class AccessTokens {
   }
 
   verifyAccess(token: string): AccessClaims {
+    const known = this.verified.get(token);
+    if (known && known.exp * 1000 > Date.now()) return { ...known };
     const p = this.verify(token, ACCESS_AUDIENCE);
     if (p.typ !== 'access' || typeof p.sub !== 'string')
       throw new UnauthorizedError('not an access token');
-    return { sub: p.sub, role: p.role, fam: p.fam, exp: p.exp };
+    const claims = { sub: p.sub, role: p.role, fam: p.fam, exp: p.exp };
+    if (typeof claims.exp === 'number') {
+      if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+      this.verified.set(token, claims as AccessClaims & { exp: number });
+    }
+    return { ...claims };
   }
 
   signState(payload: Record<string, unknown>, ttlSec: number): string {
