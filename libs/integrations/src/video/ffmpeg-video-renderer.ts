@@ -3,28 +3,68 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg';
+import { detectBeats } from '../song/beat-detector';
 import { MediaSource } from '../song/song-engine';
+import { koreanFontFile } from './korean-font';
+import { gradientStill, mediaBytes, photoStill } from './video-stills';
 import { RenderSubmission, VideoPoll, VideoRenderer, VideoRequest } from './video-renderer';
+import { VideoTemplate, videoTemplate } from './video-template';
+import {
+  captionsShown,
+  END_CARD_SEC,
+  fitText,
+  maxVisuals,
+  planTimeline,
+  SAFE_AREA,
+  Shot,
+  textWidth,
+  Timeline,
+  wrapText,
+} from './video-timeline';
 
-export const KOREAN_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc';
-const W = 1080;
-const H = 1920;
 const FPS = 30;
-const FADE = 0.5;
-const SLIDE_COLORS = ['0x1f4e79', '0x7a2e3a', '0x2e6b4f', '0x5b3f86'];
+/** the frame every size in a template refers to */
+const REF_WIDTH = 1080;
 
 export interface FfmpegRenderOptions {
   /** x264 preset: speed against size */
   preset?: string;
   /** draw the lyric captions (off only to compare frames in tests) */
   captions?: boolean;
+  /** frame width (height is 16:9 of it): 1080 in production, smaller to test the layout fast */
+  width?: number;
+}
+
+/** Where a caption was drawn, for checking a render against the safe area. */
+export interface CaptionPlacement {
+  text: string;
+  startSec: number;
+  endSec: number;
+  rect: { x: number; y: number; w: number; h: number };
+}
+
+/** What a render wrote beside its video (meta.json). */
+export interface RenderMeta {
+  durationSec: number;
+  width: number;
+  height: number;
+  templateId: string;
+  /** the beats the cuts were placed on, and where they came from */
+  beatSource: 'song' | 'detected' | 'none';
+  cuts: number[];
+  visuals: number;
+  captions: CaptionPlacement[];
+  endCardFromSec: number;
+  safeArea: { left: number; right: number; top: number; bottom: number };
 }
 
 /**
- * The local renderer, offline and in production: 1080x1920 H.264/AAC at 30 fps; photos with
- * a slow pan and cross-fades, lyric captions timed to the song in Noto CJK, an end card with
- * the store's name, address and phone, and a thumbnail. FFmpeg runs as a child process with
- * a timeout.
+ * The local renderer, offline and in production: H.264/AAC at 30 fps, 1080x1920. Every photo
+ * is used, cycling over the length, each laid over a blurred fill of itself (no distortion,
+ * no hard crop), panning or zooming, cut on the song's beats with a transition; without
+ * photos, designed title cards (name, menu, area) in the template's colours. Lyric captions
+ * one line at a time inside the Shorts/Reels safe area (optionally lighting up word by word),
+ * then an end card for the last 3 s. Looks come from data files (video-template.ts).
  */
 export class FfmpegVideoRenderer extends VideoRenderer {
   readonly name = 'ffmpeg' as const;
@@ -60,139 +100,138 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     const dir = join(this.workDir, 'renders', taskId);
     if (!existsSync(join(dir, 'meta.json')))
       return { status: 'failed', reason: 'the rendered video is missing (work folder cleared?)' };
-    const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8'));
+    const meta: RenderMeta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8'));
     return {
       status: 'done',
       engine: this.name,
       video: { kind: 'file', path: join(dir, 'video.mp4'), contentType: 'video/mp4' },
       thumbnail: { kind: 'file', path: join(dir, 'thumb.jpg'), contentType: 'image/jpeg' },
       durationSec: meta.durationSec,
-      width: W,
-      height: H,
+      width: meta.width,
+      height: meta.height,
     };
   }
 
   /** Renders into `dir`: video.mp4, thumb.jpg, meta.json. */
-  async render(req: VideoRequest, dir: string, signal?: AbortSignal): Promise<void> {
-    const D = Math.max(3, req.durationSec);
-    const endSec = Math.min(4, D * 0.2);
-    const slides: MediaSource[] = req.photos.slice(0, 8);
-    const S = Math.max(slides.length, 3);
-    const L = (D - endSec + S * FADE) / S;
-    const args = ['-y', '-hide_banner', '-loglevel', 'error'];
-    const filters: string[] = [];
-    const text = async (name: string, value: string) => {
-      const file = join(dir, `${name}.txt`);
-      await writeFile(file, value);
-      return file.replace(/\\/g, '/').replace(/:/g, '\\:').replace(/'/g, "\\'");
-    };
-    const font = `fontfile=${KOREAN_FONT}`;
-    for (let i = 0; i < S; i++) {
-      const photo = slides[i];
-      if (photo) {
-        args.push(
-          '-loop',
-          '1',
-          '-framerate',
-          String(FPS),
-          '-t',
-          L.toFixed(3),
-          '-i',
-          mediaPath(photo),
-        );
-        // a slow diagonal pan over a slightly larger picture
-        filters.push(
-          `[${i}:v]scale=${W * 1.1}:${H * 1.1}:force_original_aspect_ratio=increase,crop=${W * 1.1}:${H * 1.1},` +
-            `crop=${W}:${H}:x='(in_w-out_w)*t/${L.toFixed(3)}':y='(in_h-out_h)*(1-t/${L.toFixed(3)})',fps=${FPS},format=yuv420p,setsar=1[s${i}]`,
-        );
-      } else {
-        args.push(
-          '-f',
-          'lavfi',
-          '-t',
-          L.toFixed(3),
-          '-i',
-          `color=c=${SLIDE_COLORS[i % SLIDE_COLORS.length]}:s=${W}x${H}:r=${FPS}`,
-        );
-        const title = await text(`slide${i}`, req.endCard.name);
-        filters.push(
-          `[${i}:v]drawtext=${font}:textfile='${title}':fontsize=110:fontcolor=white@0.92:x=(w-text_w)/2:y=h*0.3-${i * 40},format=yuv420p,setsar=1[s${i}]`,
-        );
-      }
+  async render(req: VideoRequest, dir: string, signal?: AbortSignal): Promise<RenderMeta> {
+    await mkdir(dir, { recursive: true });
+    const tpl = videoTemplate(req.templateId);
+    const W = even(this.opts.width ?? REF_WIDTH);
+    const H = even((W * 16) / 9);
+    const D = Math.max(END_CARD_SEC + 2, req.durationSec);
+    const g = new Graph(dir, W, H, tpl);
+    // the pulse to cut on: the song's own, else found in the audio
+    let beats = req.beats?.times;
+    let beatSource: RenderMeta['beatSource'] = beats?.length ? 'song' : 'none';
+    if (!beats?.length) {
+      const found = await detectBeats(req.audio, {
+        timeoutMs: this.timeoutMs,
+        workDir: dir,
+        signal,
+      }).catch(() => null);
+      beats = found?.times;
+      if (beats) beatSource = 'detected';
     }
-    // the end card
-    args.push(
-      '-f',
-      'lavfi',
-      '-t',
-      endSec.toFixed(3),
-      '-i',
-      `color=c=0x111111:s=${W}x${H}:r=${FPS}`,
+
+    const photos = req.photos.slice(0, maxVisuals(D));
+    const SW = even(W * (1 + tpl.motion.margin));
+    const SH = even(H * (1 + tpl.motion.margin));
+    const stills: string[] = [];
+    for (const [i, photo] of photos.entries()) {
+      const file = join(dir, `photo-${i}.jpg`);
+      await photoStill(await mediaBytes(photo, this.timeoutMs), SW, SH, file);
+      stills.push(file);
+    }
+    const cards = photos.length ? [] : titleCards(req);
+    for (const [i] of cards.entries()) {
+      const file = join(dir, `card-${i}.jpg`);
+      const colors = tpl.colors.backgrounds[i % tpl.colors.backgrounds.length];
+      await gradientStill(colors, tpl.colors.accent, i + 1, SW, SH, file);
+      stills.push(file);
+    }
+    const timeline = planTimeline(D, stills.length, beats, tpl);
+
+    for (const [k, shot] of timeline.shots.entries()) {
+      const input = g.input(stills[shot.visual]);
+      let chain = g.motion(input, shot.move, shot.lengthSec);
+      if (cards.length) chain += await g.titleCardText(cards[shot.visual]);
+      g.filters.push(`${chain},setsar=1,format=yuv420p[s${k}]`);
+    }
+    const endBg = join(dir, 'end-card.jpg');
+    await gradientStill(tpl.endCard.background, tpl.colors.accent, 99, SW, SH, endBg);
+    const endLength = D - timeline.endCardInSec;
+    // the end card drifts gently: alive, but held as one composition
+    g.filters.push(
+      `${g.motion(g.input(endBg), 'panDown', endLength, 0.3)}${await g.endCardText(req, timeline)},setsar=1,format=yuv420p[end]`,
     );
-    const endName = await text('end-name', req.endCard.name);
-    const endLines = [req.endCard.address, req.endCard.phone].filter(Boolean).join('\n');
-    const endInfo = await text('end-info', endLines || ' ');
-    filters.push(
-      `[${S}:v]drawtext=${font}:textfile='${endName}':fontsize=96:fontcolor=white:x=(w-text_w)/2:y=h*0.38,` +
-        `drawtext=${font}:textfile='${endInfo}':fontsize=52:line_spacing=24:fontcolor=0xdddddd:x=(w-text_w)/2:y=h*0.52,format=yuv420p,setsar=1[s${S}]`,
-    );
-    // cross-fades: slide k joins at k*(L-FADE)
     let last = 's0';
-    for (let k = 1; k <= S; k++) {
-      filters.push(
-        `[${last}][s${k}]xfade=transition=fade:duration=${FADE}:offset=${(k * (L - FADE)).toFixed(3)}[x${k}]`,
+    for (const [k, shot] of timeline.shots.entries()) {
+      if (k === 0) continue;
+      g.filters.push(
+        `[${last}][s${k}]xfade=transition=${shot.transition}:duration=${num(timeline.transitionSec)}:offset=${num(shot.inSec)}[x${k}]`,
       );
       last = `x${k}`;
     }
-    // lyric captions, timed to the song
-    const captions = this.opts.captions === false ? [] : req.captions.filter((c) => c.startSec < D);
+    g.filters.push(
+      `[${last}][end]xfade=transition=fade:duration=${num(timeline.transitionSec)}:offset=${num(timeline.endCardInSec)}[body]`,
+    );
+    const shown = this.opts.captions === false ? [] : captionsShown(req.captions, timeline);
+    const placed: CaptionPlacement[] = [];
     const drawn: string[] = [];
-    for (let i = 0; i < captions.length; i++) {
-      const c = captions[i];
-      const file = await text(`cap${i}`, c.text);
-      drawn.push(
-        `drawtext=${font}:textfile='${file}':fontsize=66:fontcolor=white:borderw=5:bordercolor=black@0.7:` +
-          `x=(w-text_w)/2:y=h*0.74:enable='between(t,${c.startSec.toFixed(2)},${Math.min(c.endSec, D).toFixed(2)})'`,
-      );
+    for (const c of shown) {
+      const { filters, rect } = await g.caption(c.text, c.startSec, c.endSec);
+      drawn.push(...filters);
+      placed.push({ ...c, rect });
     }
-    filters.push(`[${last}]${drawn.length ? drawn.join(',') + ',' : ''}format=yuv420p[vout]`);
-    const audioIndex = S + 1;
-    args.push('-i', mediaPath(req.audio));
-    filters.push(
-      `[${audioIndex}:a]atrim=0:${D.toFixed(3)},asetpts=N/SR/TB,afade=t=out:st=${Math.max(0, D - 1.5).toFixed(3)}:d=1.5,aresample=48000[aout]`,
+    g.filters.push(`[body]${drawn.length ? drawn.join(',') + ',' : ''}format=yuv420p[vout]`);
+    const audioIndex = g.input(mediaPath(req.audio), false);
+    g.filters.push(
+      `[${audioIndex}:a]aresample=48000,apad,atrim=0:${num(D)},asetpts=N/SR/TB,` +
+        `afade=t=out:st=${num(D - 0.6)}:d=0.6[aout]`,
     );
+    const script = join(dir, 'filters.txt');
+    await writeFile(script, g.filters.join(';\n'));
     const out = join(dir, 'video.mp4');
-    args.push(
-      '-filter_complex',
-      filters.join(';'),
-      '-map',
-      '[vout]',
-      '-map',
-      '[aout]',
-      '-c:v',
-      'libx264',
-      '-preset',
-      this.opts.preset ?? 'veryfast',
-      '-crf',
-      '23',
-      '-pix_fmt',
-      'yuv420p',
-      '-r',
-      String(FPS),
-      '-c:a',
-      'aac',
-      '-b:a',
-      '128k',
-      '-ar',
-      '48000',
-      '-t',
-      D.toFixed(3),
-      '-movflags',
-      '+faststart',
-      `${out}.tmp.mp4`,
+    await runFfmpeg(
+      [
+        '-y',
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        ...g.inputs,
+        '-filter_complex_script',
+        script,
+        '-map',
+        '[vout]',
+        '-map',
+        '[aout]',
+        '-c:v',
+        'libx264',
+        '-preset',
+        this.opts.preset ?? 'veryfast',
+        '-crf',
+        '23',
+        '-pix_fmt',
+        'yuv420p',
+        '-r',
+        String(FPS),
+        '-c:a',
+        'aac',
+        '-b:a',
+        '128k',
+        '-ar',
+        '48000',
+        '-t',
+        num(D),
+        '-movflags',
+        '+faststart',
+        `${out}.tmp.mp4`,
+      ],
+      { timeoutMs: this.timeoutMs, signal },
     );
-    await runFfmpeg(args, { timeoutMs: this.timeoutMs, signal });
     await rename(`${out}.tmp.mp4`, out);
+    // the thumbnail: the first picture with its caption, once it is fully in
+    const thumbAt = Math.min(D / 2, (placed[0]?.startSec ?? 1) + 0.5);
     await runFfmpeg(
       [
         '-y',
@@ -200,7 +239,7 @@ export class FfmpegVideoRenderer extends VideoRenderer {
         '-loglevel',
         'error',
         '-ss',
-        Math.min(1.5, D / 2).toFixed(2),
+        num(thumbAt),
         '-i',
         out,
         '-frames:v',
@@ -211,10 +250,311 @@ export class FfmpegVideoRenderer extends VideoRenderer {
       ],
       { timeoutMs: 30_000, signal },
     );
-    await writeFile(join(dir, 'meta.json'), JSON.stringify({ durationSec: D }));
+    const scale = W / REF_WIDTH;
+    const meta: RenderMeta = {
+      durationSec: D,
+      width: W,
+      height: H,
+      templateId: tpl.id,
+      beatSource,
+      cuts: timeline.shots.map((s) => Number(s.cutSec.toFixed(3))),
+      visuals: stills.length,
+      captions: placed,
+      endCardFromSec: D - END_CARD_SEC,
+      safeArea: {
+        left: SAFE_AREA.left * scale,
+        right: SAFE_AREA.right * scale,
+        top: SAFE_AREA.top * scale,
+        bottom: SAFE_AREA.bottom * scale,
+      },
+    };
+    await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
+    return meta;
+  }
+}
+
+type TitleCard = { label: string; text: string; note?: string };
+
+/** Without photos: the store's name, then its menu items, then where it is. */
+function titleCards(req: VideoRequest): TitleCard[] {
+  const e = req.endCard;
+  const category = e.category?.split('>').pop()?.trim();
+  const cards: TitleCard[] = [{ label: category || '우리 동네', text: e.name }];
+  for (const item of (e.menu ?? []).slice(0, 4)) cards.push({ label: '대표 메뉴', text: item });
+  const area = e.address?.split(/\s+/).slice(0, 3).join(' ');
+  if (area) cards.push({ label: '찾아오시는 길', text: area, note: e.phone ?? undefined });
+  return cards;
+}
+
+/** A filter graph under construction: inputs, filters, text files, sizes scaled to the frame. */
+class Graph {
+  readonly inputs: string[] = [];
+  readonly filters: string[] = [];
+  private texts = 0;
+  private readonly k: number;
+
+  constructor(
+    private readonly dir: string,
+    private readonly W: number,
+    private readonly H: number,
+    private readonly tpl: VideoTemplate,
+  ) {
+    this.k = W / REF_WIDTH;
+  }
+
+  /** an input file (a still is read at the video's frame rate); returns its index */
+  input(path: string, still = true): number {
+    if (still) this.inputs.push('-framerate', String(FPS));
+    this.inputs.push('-i', path);
+    return this.inputs.filter((a) => a === '-i').length - 1;
+  }
+
+  /** px at 1080 wide, scaled to this frame */
+  px(ref: number): number {
+    return Math.round(ref * this.k);
+  }
+
+  /**
+   * A still that moves for `lengthSec`: a pan is a moving crop (nearly free); a zoom scales
+   * every frame (zoompan), so templates use it for some shots only.
+   */
+  motion(input: number, move: Shot['move'], lengthSec: number, travel = 1): string {
+    const frames = Math.ceil(lengthSec * FPS) + 1;
+    const { W, H } = this;
+    const p = `(${travel}*t/${num(lengthSec)})`;
+    if (move === 'zoomIn' || move === 'zoomOut') {
+      const m = this.tpl.motion.margin;
+      const z = move === 'zoomIn' ? `1+${m}*on/${frames}` : `${1 + m}-${m}*on/${frames}`;
+      return (
+        `[${input}:v]format=yuv420p,zoompan=z='${z}':x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2'` +
+        `:d=${frames}:s=${W}x${H}:fps=${FPS},settb=1/${FPS},setpts=N`
+      );
+    }
+    const x = {
+      panLeft: `(in_w-out_w)*(1-${p})`,
+      panRight: `(in_w-out_w)*${p}`,
+      panUp: `(in_w-out_w)/2`,
+      panDown: `(in_w-out_w)/2`,
+    }[move];
+    const y = {
+      panLeft: `(in_h-out_h)/2`,
+      panRight: `(in_h-out_h)/2`,
+      panUp: `(in_h-out_h)*(1-${p})`,
+      panDown: `(in_h-out_h)*${p}`,
+    }[move];
+    return (
+      `[${input}:v]format=yuv420p,loop=loop=${frames - 1}:size=1:start=0,settb=1/${FPS},setpts=N,` +
+      `crop=${W}:${H}:x='${x}':y='${y}'`
+    );
+  }
+
+  /** a text in a file (drawtext reads it as is: no escaping of the owner's words) */
+  async textFile(value: string): Promise<string> {
+    const file = join(this.dir, `text-${this.texts++}.txt`);
+    await writeFile(file, value);
+    return escapePath(file);
+  }
+
+  font(role: keyof VideoTemplate['fonts']): string {
+    return `fontfile='${escapePath(koreanFontFile(this.tpl.fonts[role]))}'`;
+  }
+
+  /** a title card's words sliding up and fading in, in the card's own time */
+  async titleCardText(card: TitleCard): Promise<string> {
+    const t = this.tpl.title;
+    const c = this.tpl.colors;
+    const maxW = this.px(SAFE_AREA.right - SAFE_AREA.left - 48);
+    const big = fitText(card.text, this.px(t.nameSize), this.px(72), maxW, 3);
+    const cx = this.px((SAFE_AREA.left + SAFE_AREA.right) / 2);
+    const rowH = Math.round(big.size * 1.25);
+    const top = Math.round(this.H * 0.36 - (big.rows.length * rowH) / 2);
+    const parts: string[] = [];
+    const draw = async (
+      text: string,
+      font: string,
+      size: number,
+      color: string,
+      y: number,
+      delay: number,
+    ) =>
+      parts.push(
+        `drawtext=${font}:textfile='${await this.textFile(text)}':fontsize=${size}:fontcolor=${ff(color)}:` +
+          `x=${cx}-text_w/2:y='${y}+${this.px(60)}*pow(max(0,1-(t-${delay})/0.6),2)':` +
+          `alpha='min(1,max(0,(t-${delay})/0.45))'`,
+      );
+    await draw(
+      card.label,
+      this.font('body'),
+      this.px(t.labelSize),
+      c.accent,
+      top - this.px(110),
+      0.25,
+    );
+    for (const [i, row] of big.rows.entries())
+      await draw(row, this.font(t.font), big.size, c.text, top + i * rowH, 0.35 + 0.1 * i);
+    if (card.note)
+      await draw(
+        card.note,
+        this.font('body'),
+        this.px(t.labelSize),
+        c.muted,
+        top + big.rows.length * rowH + this.px(40),
+        0.6,
+      );
+    return ',' + parts.join(',');
+  }
+
+  /**
+   * The end card as one composition: name, a rule, menu highlight, address, phone and a call
+   * to action, aligned alike (centred or flush left), centred as a block in the safe area;
+   * its parts come in one after another, the call to action pulses.
+   */
+  async endCardText(req: VideoRequest, timeline: Timeline): Promise<string> {
+    const e = this.tpl.endCard;
+    const c = this.tpl.colors;
+    const left = this.px(SAFE_AREA.left + 24);
+    const maxW = this.px(SAFE_AREA.right - SAFE_AREA.left - 48);
+    const cx = this.px((SAFE_AREA.left + SAFE_AREA.right) / 2);
+    type Item = { h: number; draw: (y: number, i: number) => Promise<string> };
+    const items: Item[] = [];
+    const fadeIn = (i: number) =>
+      `alpha='min(1,max(0,(t-${num(timeline.transitionSec * 0.6 + 0.12 * i)})/0.35))'`;
+    const x = e.align === 'center' ? `${cx}-text_w/2` : `${left}`;
+    const textRows = (
+      rows: string[],
+      size: number,
+      font: string,
+      color: string,
+      gap = 1.25,
+    ): Item => ({
+      h: Math.round(rows.length * size * gap),
+      draw: async (y, i) => {
+        const out: string[] = [];
+        for (const [r, row] of rows.entries())
+          out.push(
+            `drawtext=${font}:textfile='${await this.textFile(row)}':fontsize=${size}:fontcolor=${ff(color)}:` +
+              `x=${x}:y=${y + Math.round(r * size * gap)}:${fadeIn(i)}`,
+          );
+        return out.join(',');
+      },
+    });
+    const space = (ref: number): Item => ({ h: this.px(ref), draw: async () => '' });
+    const name = fitText(req.endCard.name, this.px(e.nameSize), this.px(64), maxW, 2);
+    items.push(textRows(name.rows, name.size, this.font(e.nameFont), c.text, 1.2));
+    const ruleW = this.px(150);
+    items.push(space(24), {
+      h: this.px(10),
+      draw: async (y, i) =>
+        `drawbox=x=${e.align === 'center' ? cx - ruleW / 2 : left}:y=${y}:w=${ruleW}:h=${this.px(10)}:color=${ff(c.accent)}:t=fill:` +
+        `enable='gte(t,${num(timeline.transitionSec * 0.6 + 0.12 * i)})'`,
+    });
+    items.push(space(44));
+    const menu = (req.endCard.menu ?? [])
+      .slice(0, 3)
+      .map((item) => item.trim().replace(/\s+/g, '\u00a0'))
+      .join(' · ');
+    if (menu) {
+      items.push(textRows([e.menuLabel], this.px(44), this.font('body'), c.accent));
+      const m = fitText(menu, this.px(66), this.px(48), maxW, 2);
+      items.push(textRows(m.rows, m.size, this.font('body'), c.text), space(40));
+    }
+    if (req.endCard.address) {
+      const a = fitText(req.endCard.address, this.px(46), this.px(36), maxW, 2);
+      items.push(textRows(a.rows, a.size, this.font('body'), c.muted));
+    }
+    if (req.endCard.phone)
+      items.push(
+        space(8),
+        textRows([req.endCard.phone], this.px(60), this.font('caption'), c.text),
+      );
+    const ctaSize = this.px(62);
+    const pad = this.px(26);
+    items.push(space(60), {
+      h: ctaSize + 2 * pad,
+      draw: async (y, i) =>
+        `drawtext=${this.font('caption')}:textfile='${await this.textFile(e.cta)}':fontsize=${ctaSize}:` +
+        `fontcolor=${ff(e.ctaTextColor)}:box=1:boxcolor=${ff(c.accent)}:boxborderw=${pad}:` +
+        `x=${e.align === 'center' ? `${cx}-text_w/2` : left + pad}:y=${y + pad}:` +
+        `enable='gte(t,${num(timeline.transitionSec * 0.6 + 0.12 * i)})'`,
+    });
+    const total = items.reduce((s, it) => s + it.h, 0);
+    const safeTop = this.px(SAFE_AREA.top);
+    const safeH = this.px(SAFE_AREA.bottom - SAFE_AREA.top);
+    let y = safeTop + Math.max(0, Math.round((safeH - total) / 2));
+    const parts: string[] = [];
+    for (const [i, it] of items.entries()) {
+      const f = await it.draw(y, i);
+      if (f) parts.push(f);
+      y += it.h;
+    }
+    return parts.length ? ',' + parts.join(',') : '';
+  }
+
+  /**
+   * One lyric line, large, on a plate, inside the safe area; with karaoke on, its words
+   * light up in turn over the line's time (each lit prefix drawn at the row's own start, so
+   * it lies exactly over the row).
+   */
+  async caption(
+    text: string,
+    start: number,
+    end: number,
+  ): Promise<{ filters: string[]; rect: CaptionPlacement['rect'] }> {
+    const s = this.tpl.caption;
+    const pad = this.px(s.platePadding);
+    const size = this.px(s.fontSize);
+    const maxW = this.px(SAFE_AREA.right - SAFE_AREA.left) - 2 * pad;
+    const rows = wrapText(text, size, maxW);
+    const pitch = Math.round(size * 1.3 + pad);
+    const blockH = rows.length * pitch - pad;
+    const top = Math.round(this.H * s.centerY - blockH / 2);
+    const cx = this.px((SAFE_AREA.left + SAFE_AREA.right) / 2);
+    const font = this.font(s.font);
+    const enable = `enable='between(t,${num(start)},${num(end)})'`;
+    const border = s.borderWidth
+      ? `:borderw=${this.px(s.borderWidth)}:bordercolor=${ff(s.borderColor)}`
+      : '';
+    const filters: string[] = [];
+    const words = rows.map((r) => r.split(' '));
+    const totalWords = words.reduce((n, w) => n + w.length, 0);
+    let wordNo = 0;
+    let widest = 0;
+    for (const [r, row] of rows.entries()) {
+      const width = textWidth(row, size);
+      widest = Math.max(widest, width);
+      const x0 = Math.max(this.px(SAFE_AREA.left) + pad, Math.round(cx - width / 2));
+      const y = top + r * pitch;
+      filters.push(
+        `drawtext=${font}:textfile='${await this.textFile(row)}':fontsize=${size}:fontcolor=${ff(s.color)}${border}:` +
+          `box=1:boxcolor=${ff(s.plateColor)}:boxborderw=${pad}:x=${x0}:y=${y}:${enable}`,
+      );
+      if (!s.karaoke) {
+        wordNo += words[r].length;
+        continue;
+      }
+      for (let w = 1; w <= words[r].length; w++) {
+        const lit = start + ((end - start) * 0.85 * wordNo++) / totalWords;
+        filters.push(
+          `drawtext=${font}:textfile='${await this.textFile(words[r].slice(0, w).join(' '))}':fontsize=${size}:` +
+            `fontcolor=${ff(s.highlightColor)}${border}:x=${x0}:y=${y}:enable='between(t,${num(lit)},${num(end)})'`,
+        );
+      }
+    }
+    const w = Math.min(maxW, Math.round(widest)) + 2 * pad;
+    return {
+      filters,
+      rect: { x: Math.round(cx - w / 2), y: top - pad, w, h: blockH + 2 * pad },
+    };
   }
 }
 
 function mediaPath(m: MediaSource): string {
   return m.kind === 'file' ? m.path : m.url;
 }
+
+const even = (x: number) => Math.round(x / 2) * 2;
+const num = (x: number) => x.toFixed(3);
+/** "#rrggbb@a" as FFmpeg writes colours */
+const ff = (c: string) => c.replace('#', '0x');
+/** a path inside a filtergraph option: ':' and quotes escaped */
+const escapePath = (p: string) => p.replace(/\\/g, '/').replace(/:/g, '\\:').replace(/'/g, "\\'");

@@ -1,4 +1,4 @@
-import { MediaSource } from '../song/song-engine';
+import { MediaSource, SongBeats } from '../song/song-engine';
 import { Usage } from '../lyrics/lyrics-engine';
 
 export interface Caption {
@@ -13,7 +13,16 @@ export interface VideoRequest {
   durationSec: number;
   photos: MediaSource[];
   captions: Caption[];
-  endCard: { name: string; address?: string | null; phone?: string | null };
+  /** the song's beats, to cut on (the FFmpeg renderer finds them in the audio without) */
+  beats?: SongBeats;
+  endCard: {
+    name: string;
+    address?: string | null;
+    phone?: string | null;
+    /** menu item names, the first ones highlighted */
+    menu?: string[];
+    category?: string | null;
+  };
   templateId?: string;
   callbackUrl?: string;
 }
