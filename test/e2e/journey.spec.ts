@@ -215,7 +215,7 @@ describe('the user journey on the embedded default', () => {
     expect(probe.streams.some((s: { codec_name: string }) => s.codec_name === 'aac')).toBe(true);
     expect(Math.abs(Number(probe.format.duration) - Math.min(songSec, 21))).toBeLessThan(1);
 
-    // rendered again on request: the engine checked, a template only for Creatomate
+    // rendered again on request: the engine checked, the FFmpeg renderer's looks by templateId
     expect((await api.request('POST', `/v1/projects/${id}/song`, { token, body: {} })).status).toBe(
       409,
     );
@@ -227,20 +227,19 @@ describe('the user journey on the embedded default', () => {
         })
       ).body.message,
     ).toMatch(/not configured/);
-    expect(
-      (
-        await api.request('POST', `/v1/projects/${id}/video`, {
-          token,
-          body: { templateId: 'tpl-1' },
-        })
-      ).status,
-    ).toBe(400);
+    const unknownLook = await api.request('POST', `/v1/projects/${id}/video`, {
+      token,
+      body: { templateId: 'tpl-1' },
+    });
+    expect(unknownLook.status).toBe(400);
+    expect(unknownLook.body.message).toMatch(/warm, bold, clean/);
     const rerender = await api.request('POST', `/v1/projects/${id}/video`, {
       token,
-      body: { engine: 'ffmpeg' },
+      body: { engine: 'ffmpeg', templateId: 'bold' },
     });
     expect(rerender.status).toBe(202);
     expect(rerender.body.state).toBe('SONG_READY');
+    expect(rerender.body.options).toMatchObject({ videoEngine: 'ffmpeg', templateId: 'bold' });
     await until(id, 'DONE');
     expect((await api.request('GET', `/v1/projects/${id}/video`, { token })).body).toMatchObject({
       engine: 'ffmpeg',

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { SynthSongEngine } from '@app/integrations';
+import { detectBeats, SynthSongEngine } from '@app/integrations';
 import { describeWithServers } from '../harness/binaries';
 import { removeDir, tempDir } from '../harness/process';
 
@@ -29,7 +29,7 @@ describeWithServers(['ffmpeg', 'ffprobe'], 'the synthesized jingle honours lengt
   };
 
   it.each([15, 20, 30, 60])(
-    '%d s asked: a %d s clip with beats and line timings',
+    '%d s asked: a clip that long, with beats and line timings',
     async (lengthSec) => {
       const song = new SynthSongEngine(join(dir, 'work'));
       const { taskId } = await song.submit(
@@ -50,4 +50,28 @@ describeWithServers(['ffmpeg', 'ffprobe'], 'the synthesized jingle honours lengt
       }
     },
   );
+
+  it('finds the beats of a song in its audio (as for a provider song), on the composed grid', async () => {
+    const song = new SynthSongEngine(join(dir, 'work'));
+    const { taskId } = await song.submit(
+      { title: lyrics.title, lyrics, mood: 'calm', genre: 'pop', lengthSec: 20 },
+      'detect',
+    );
+    const polled = await song.poll(taskId);
+    if (polled.status !== 'done') throw new Error('synth did not finish');
+    const clip = polled.clips[0];
+    const found = await detectBeats(clip.audio, { timeoutMs: 60_000 });
+    expect(found?.source).toBe('detected');
+    expect(Math.abs(found!.bpm - clip.beats!.bpm) / clip.beats!.bpm).toBeLessThan(0.02);
+    // every detected beat is within 50 ms of a composed one
+    for (const t of found!.times.filter((x) => x < 17))
+      expect(Math.min(...clip.beats!.times.map((b) => Math.abs(b - t)))).toBeLessThan(0.05);
+    // a file that is not there is an error, which callers turn into "no beats"
+    await expect(
+      detectBeats(
+        { kind: 'file', path: join(dir, 'missing.m4a'), contentType: 'audio/mp4' },
+        { timeoutMs: 10_000 },
+      ),
+    ).rejects.toThrow();
+  });
 });

@@ -242,8 +242,9 @@ export class MakeVideoDto {
   engine?: (typeof VIDEO_ENGINES)[number];
 
   @ApiPropertyOptional({
-    example: 'tpl-vertical-bright',
-    description: 'a Creatomate template id (Creatomate only)',
+    example: 'warm',
+    description:
+      'the look: for the ffmpeg engine one of warm, bold, clean (default warm; anything else is a 400); for creatomate a Creatomate template id',
   })
   @IsOptional()
   @IsString()

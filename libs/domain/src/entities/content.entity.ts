@@ -1,4 +1,5 @@
 import { Entity, Index } from 'typeorm';
+import type { SongBeats } from '@app/integrations';
 import { Bool, CreatedAt, Id, Int, Json, Num, Ref, Str, Time } from './columns';
 
 export interface LyricSection {
@@ -29,6 +30,8 @@ export class SongEntity {
   @Num() durationSec: number;
   /** start second of each lyric line, for captions */
   @Json() lineTimings: number[];
+  /** tempo and beat times, to cut the video on (null: the renderer finds them itself) */
+  @Json({ nullable: true }) beats: SongBeats | null;
   @Bool({ default: false }) selected: boolean;
   @CreatedAt() createdAt: Date;
 }

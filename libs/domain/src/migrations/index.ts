@@ -5,6 +5,7 @@ import { ProjectRetries1764374400000 } from './1764374400000-project-retries';
 import { Publishing1764460800000 } from './1764460800000-publishing';
 import { IdempotencyKeys1764547200000 } from './1764547200000-idempotency-keys';
 import { DataVolumeIndexes1764633600000 } from './1764633600000-data-volume-indexes';
+import { SongBeats1764720000000 } from './1764720000000-song-beats';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Publishing1764460800000,
   IdempotencyKeys1764547200000,
   DataVolumeIndexes1764633600000,
+  SongBeats1764720000000,
 ];

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BlobContainer, BlobStore } from '@app/integrations';
+import { BlobContainer, BlobStore, isVideoTemplateId, VIDEO_TEMPLATE_IDS } from '@app/integrations';
 import { BlobObjectRepository } from '../files/blob-object.repository';
 import { Principal } from '../accounts/principal';
 import { AppConfig } from '../config/app-config';
@@ -265,13 +265,17 @@ export class PipelineService {
       throw new ConflictError(
         'the Creatomate engine is not configured on this server (VIDEO_ENGINE=creatomate)',
       );
+    // the FFmpeg renderer's looks are ours, so an unknown one is a mistake to report; a
+    // Creatomate template id is the provider's to check
     if (
       choice.templateId &&
-      (choice.engine ?? this.config.integrations.video.engine) !== 'creatomate'
+      (choice.engine ?? this.config.integrations.video.engine) === 'ffmpeg' &&
+      !isVideoTemplateId(choice.templateId)
     )
-      throw new InvalidInputError('templateId applies to the Creatomate engine only', {
-        field: 'templateId',
-      });
+      throw new InvalidInputError(
+        `templateId "${choice.templateId}" is not a look of the FFmpeg renderer: use ${VIDEO_TEMPLATE_IDS.join(', ')}`,
+        { field: 'templateId' },
+      );
     const options = {
       ...p.options,
       ...(choice.engine ? { videoEngine: choice.engine } : {}),

@@ -195,6 +195,7 @@ export class StepHandlers {
         blobKey: key,
         durationSec: c.durationSec,
         lineTimings: c.lineTimings ?? [],
+        beats: c.beats ?? null,
         selected: p.autopilot && i === 0,
       });
     }
@@ -263,7 +264,14 @@ export class StepHandlers {
           photos.map((ph) => this.blob.asMedia('photos', ph.blob_key, ph.content_type, 3600)),
         ),
         captions,
-        endCard: { name: s.name, address: s.roadAddress ?? s.address, phone: s.phone },
+        beats: clip.beats ?? undefined,
+        endCard: {
+          name: s.name,
+          address: s.roadAddress ?? s.address,
+          phone: s.phone,
+          menu: (s.menu ?? []).map((m) => m.name),
+          category: s.category,
+        },
         templateId: p.options.templateId,
         callbackUrl: this.callbackUrl('creatomate', p.id, p.callbackToken, key),
       },

@@ -1,6 +1,7 @@
 import { ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
 import { bearerJson, parseJson, retryAfterOf } from '../http/provider-http';
 import { Usage } from '../lyrics/lyrics-engine';
+import { detectBeats } from './beat-detector';
 import { SongClip, SongEngine, SongPoll, SongRequest } from './song-engine';
 
 export interface SunoConfig {
@@ -35,7 +36,8 @@ export const SUNO_OUT_OF_CREDITS =
 
 /**
  * Suno through sunoapi.org's developer API: generate, then poll record-info. Two clips come
- * back; their URLs expire, so the pipeline copies the audio into our blob store.
+ * back; their URLs expire, so the pipeline copies the audio into our blob store. Their beats
+ * are detected in the audio (FFmpeg decodes it).
  */
 export class SunoSongEngine extends SongEngine {
   readonly name = 'suno';
@@ -119,6 +121,12 @@ export class SunoSongEngine extends SongEngine {
         audio: { kind: 'url', url: c.audioUrl, contentType: 'audio/mpeg' },
       }));
       if (clips.length === 0) return { status: 'failed', reason: 'Suno finished without any clip' };
+      // Suno does not say where its beats fall: found in the audio, for cutting the video on
+      // them (a clip whose pulse cannot be found is still a clip: the renderer tries again)
+      for (const clip of clips)
+        clip.beats =
+          (await detectBeats(clip.audio, { timeoutMs: this.cfg.timeoutMs }).catch(() => null)) ??
+          undefined;
       return { status: 'done', clips };
     }
     if (
