@@ -56,4 +56,23 @@ describe('Naver search errors, as the owner and the admin see them', () => {
       expect(search.lastError).toContain(`"errorCode":"${code}"`);
     },
   );
+
+  it('the chaos knob picks documented answers at random (npm run fakes with FAKE_ERROR_RATE)', async () => {
+    naver.knobs.chaos = { rate: 1, kinds: ['documented'], slowMs: 0 };
+    try {
+      const from = naver.requests.length;
+      for (let i = 0; i < 5; i++)
+        await api.request('GET', `/v1/stores/search?query=${encodeURIComponent(`카페 ${i}`)}`, {
+          token: owner,
+        });
+      const served = naver.requests.slice(from);
+      expect(served).toHaveLength(5);
+      for (const r of served) {
+        expect(r.row).toMatch(/^local:/);
+        expect(NAVER_ERRORS.map(([status]) => status)).toContain(r.status);
+      }
+    } finally {
+      naver.knobs.chaos = undefined;
+    }
+  });
 });

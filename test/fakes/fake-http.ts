@@ -54,10 +54,13 @@ export type FakeRoute = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
 export interface FakeKnobs {
   latencyMs: number;
   failNext: { count: number; reply: FakeReply }[];
-  /** a share of calls fail at random: 503, 429 with Retry-After, or an answer too slow to wait for */
+  /**
+   * a share of calls fail at random: 503, 429 with Retry-After, an answer too slow to wait
+   * for, or ('documented') one of the route's documented answers picked at random
+   */
   chaos?: {
     rate: number;
-    kinds: ('5xx' | '429' | 'timeout')[];
+    kinds: ('5xx' | '429' | 'timeout' | 'documented')[];
     slowMs: number;
     random?: () => number;
   };
@@ -165,6 +168,17 @@ export class FakeHttpServer {
     };
     if (this.knobs.latencyMs) await new Promise((r) => setTimeout(r, this.knobs.latencyMs));
     let reply: FakeReply | undefined;
+    const [pattern, handler] = this.routes.has(key)
+      ? [key, this.routes.get(key)!]
+      : ([...this.routes.entries()].find(([k]) => matches(k, key)) ?? [undefined, undefined]);
+    const normal = async (): Promise<FakeReply> =>
+      handler
+        ? await handler(fr)
+        : { status: 404, body: { error: 'not_found', message: `fake has no route ${key}` } };
+    const rowsHere = [...this.rows.entries()].filter(
+      ([, r]) => r.route === pattern && (r.applies?.(fr) ?? true),
+    );
+    let chaosRow: string | undefined;
     const chaos = this.knobs.chaos;
     const rnd = chaos?.random ?? Math.random;
     if (chaos && !url.pathname.startsWith('/files/') && rnd() < chaos.rate) {
@@ -178,16 +192,10 @@ export class FakeHttpServer {
           body: { error: 'rate limited (fake chaos)' },
           headers: { 'retry-after': '1' },
         };
+      else if (kind === 'documented') chaosRow = rowsHere[Math.floor(rnd() * rowsHere.length)]?.[0];
       else await new Promise((r) => setTimeout(r, chaos.slowMs)); // then answer normally, too late
     }
     const injected = this.knobs.failNext[0];
-    const [pattern, handler] = this.routes.has(key)
-      ? [key, this.routes.get(key)!]
-      : ([...this.routes.entries()].find(([k]) => matches(k, key)) ?? [undefined, undefined]);
-    const normal = async (): Promise<FakeReply> =>
-      handler
-        ? await handler(fr)
-        : { status: 404, body: { error: 'not_found', message: `fake has no route ${key}` } };
     const served = this.knobs.serve.findIndex(
       (s) =>
         this.rows.get(s.row)!.route === pattern &&
@@ -197,6 +205,9 @@ export class FakeHttpServer {
     let row: string | undefined;
     if (reply) {
       /* chaos answered */
+    } else if (chaosRow) {
+      row = chaosRow;
+      reply = await this.rows.get(chaosRow)!.reply(fr, normal);
     } else if (served >= 0) {
       const s = this.knobs.serve[served];
       row = s.row;

@@ -2,7 +2,8 @@
  * `npm run fakes`: every outside provider faked on fixed local ports, for local development
  * against the real adapters. Prints the variables that point the apps at them.
  *   FAKES_BASE_PORT (4010), FAKE_LATENCY_MS (0), FAKE_ERROR_RATE (0..1: 503s, 429s with
- *   Retry-After and too-slow answers at random), FAKE_EXPIRED_FILES=true (Suno file URLs 404).
+ *   Retry-After, too-slow answers and the providers' documented failures, docs/providers.md,
+ *   at random), FAKE_EXPIRED_FILES=true (Suno file URLs 404).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -100,7 +101,11 @@ async function main(): Promise<void> {
   for (const [i, [name, fake, vars]] of fakes.entries()) {
     fake.knobs.latencyMs = latency;
     if (errorRate > 0)
-      fake.knobs.chaos = { rate: errorRate, kinds: ['5xx', '429', 'timeout'], slowMs: 15_000 };
+      fake.knobs.chaos = {
+        rate: errorRate,
+        kinds: ['5xx', '429', 'timeout', 'documented'],
+        slowMs: 15_000,
+      };
     await fake.start(base + i);
     console.log(`fake ${name.padEnd(17)} ${fake.url}`);
     env.push(`# ${name}`, ...vars());
