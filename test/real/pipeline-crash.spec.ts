@@ -159,7 +159,8 @@ describeWithServers(
       });
       const retried = await stack.api('POST', `/v1/projects/${id}/retry`);
       expect(retried.status).toBe(202);
-      expect(retried.body.state).toBe('LYRICS_READY'); // the song is submitted anew
+      // the task is read again first; having failed, it is generated anew
+      expect(retried.body.state).toBe('SONG_SUBMITTED');
       await stack.waitAll([id], done, 60_000);
       expect(stack.paidCounts([id])[id]).toEqual({ song: 2, video: 1 });
       await proc.stop();

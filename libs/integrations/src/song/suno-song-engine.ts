@@ -69,10 +69,14 @@ export class SunoSongEngine extends SongEngine {
     req: SongRequest,
     idempotencyKey: string,
   ): Promise<{ taskId: string; usage: Usage }> {
-    // unknown or low: read the balance before paying, and send nothing it cannot cover
+    // unknown or low: read the balance before paying, and send nothing it cannot cover. A
+    // check that cannot be made is no reason to wait: a generate the credits cannot cover is
+    // refused (code 429) without a charge
     if (this.credits === undefined || this.credits < this.cfg.creditsPerSong * LOW_BALANCE_SONGS)
-      await this.balance();
-    if (this.credits! < this.cfg.creditsPerSong)
+      await this.balance().catch((err: unknown) => {
+        if (!(err instanceof ProviderUnavailableError)) throw err;
+      });
+    if (this.credits !== undefined && this.credits < this.cfg.creditsPerSong)
       throw new ProviderRejectedError(
         'suno',
         `${SUNO_OUT_OF_CREDITS} (balance ${this.credits}, one song costs ${this.cfg.creditsPerSong}; nothing was sent)`,
