@@ -281,7 +281,7 @@ export class EnvironmentVariables {
   /** USD per unit, by provider:unit, as JSON; listed prices replace the defaults, a unit without a price is an error */
   @Matches(/^\{.*\}$/s, { message: 'PRICE_TABLE must be a JSON object like {"suno:song":0.1}' })
   PRICE_TABLE =
-    '{"openai:1k_tokens":0.005,"suno:song":0.1,"creatomate:render_second":0.03,"ffmpeg:render_second":0.0005}';
+    '{"openai:1k_tokens":0.005,"suno:song":0.1,"creatomate:render_second":0.03,"ffmpeg:render_second":0.0005,"youtube:upload":0,"instagram:upload":0}';
   /** daily spending cap in USD per provider, as JSON (e.g. {"suno":50}); once spent, new submissions wait for the next day */
   @IsOptional()
   @Matches(/^\{.*\}$/s, {

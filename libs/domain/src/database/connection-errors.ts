@@ -48,3 +48,10 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     codeOf(err) === 'SQLITE_BUSY'
   );
 }
+
+/** A row with this primary (or unique) key is already there: MySQL/MariaDB and SQLite. */
+export function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e.driverError?.code ?? e.code ?? '';
+  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
+}

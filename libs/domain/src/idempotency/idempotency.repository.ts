@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LessThan } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
+import { isDuplicateKey } from '../database/connection-errors';
 import { IdempotencyKeyEntity } from '../entities/idempotency-key.entity';
 
 /** How long a key's first response is kept and replayed */
@@ -76,10 +77,4 @@ export class IdempotencyRepository {
     );
     return r.affected ?? 0;
   }
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  const code = e.driverError?.code ?? e.code ?? '';
-  return code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT');
 }

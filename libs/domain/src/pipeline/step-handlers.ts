@@ -209,7 +209,8 @@ export class StepHandlers {
     return {
       kind: 'advance',
       to: 'LYRICS_READY',
-      patch: { songTaskId: null },
+      // a new generation is a new paid call: new idempotency keys (and usage rows) for it
+      patch: { songTaskId: null, retries: ctx.project.retries + 1 },
       nextRunAt: now(),
       message,
     };

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { DatabaseRouter } from '../database/database-router';
+import { isDuplicateKey } from '../database/connection-errors';
 import { UsageRecordEntity } from '../entities/usage.entity';
 
 export interface CostRow {
@@ -13,6 +14,12 @@ export interface CostRow {
 }
 
 export class MissingPriceError extends Error {}
+
+/** A UUID-shaped id that is the same for the same metered call. */
+function keyedId(provider: string, operation: string, key: string): string {
+  const h = createHash('sha256').update(`${provider}\n${operation}\n${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
 
 /** Metering: every paid provider call, its units and its cost from the configured price table. */
 @Injectable()
@@ -41,9 +48,16 @@ export class UsageRepository {
   }): Promise<void> {
     if (r.units <= 0) return;
     const costUsd = this.price(r.provider, r.unit) * r.units;
-    await this.db.write((em) =>
-      em.insert(UsageRecordEntity, { id: randomUUID(), ...r, costUsd, createdAt: new Date() }),
-    );
+    // one paid call, one row: the step that sent it and a callback adopting its lost answer
+    // may both meter it, so a keyed call's row id comes from the key and the second is dropped
+    const id = r.idempotencyKey ? keyedId(r.provider, r.operation, r.idempotencyKey) : randomUUID();
+    try {
+      await this.db.write((em) =>
+        em.insert(UsageRecordEntity, { id, ...r, costUsd, createdAt: new Date() }),
+      );
+    } catch (err) {
+      if (!(r.idempotencyKey && isDuplicateKey(err))) throw err;
+    }
   }
 
   /** Spent by a provider since a moment (the budget check reads the primary: it must be current). */
