@@ -34,6 +34,7 @@ export class ProjectEventFeed implements OnModuleDestroy {
   private followerCount = 0;
   private readonly pollMs: number;
   private pollTimer?: NodeJS.Timeout;
+  private pollDue = 0;
   private polling?: Promise<void>;
   /** the shared poll's progress: every event up to `seq` was read by the poll started at `at` */
   private marks: { at: number; seq: number }[] = [];
@@ -143,9 +144,13 @@ export class ProjectEventFeed implements OnModuleDestroy {
     return this.channel.live ? this.pollMs * BACKSTOP_FACTOR : this.pollMs;
   }
 
+  /** The next poll in `delayMs`, or sooner if one is due sooner already. */
   private schedulePoll(delayMs: number): void {
     if (this.destroyed || this.followerCount === 0 || this.marks.length === 0) return;
+    const due = Date.now() + delayMs;
+    if (this.pollTimer && this.pollDue <= due) return;
     clearTimeout(this.pollTimer);
+    this.pollDue = due;
     this.pollTimer = setTimeout(() => {
       this.pollTimer = undefined;
       this.polling ??= this.poll()

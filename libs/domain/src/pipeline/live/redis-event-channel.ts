@@ -18,6 +18,7 @@ export class RedisEventChannel implements OnModuleDestroy {
   private pub?: Redis;
   private sub?: Redis;
   private subscribed?: Promise<void>;
+  private closing = false;
 
   constructor(private readonly config: AppConfig) {}
 
@@ -56,8 +57,18 @@ export class RedisEventChannel implements OnModuleDestroy {
       this.sub = sub;
       sub.on('message', (_channel: string, payload: string) => onMessage(payload));
       // ioredis subscribes again on every reconnect (autoResubscribe)
-      sub.on('ready', () => onChange(true));
-      sub.on('close', () => onChange(false));
+      // transitions only: a reconnect attempt that fails closes again, every few seconds
+      let live = false;
+      sub.on('ready', () => {
+        live = true;
+        onChange(true);
+      });
+      sub.on('close', () => {
+        // our own disconnect at shutdown is no outage: nothing is polled for it
+        if (!live || this.closing) return;
+        live = false;
+        onChange(false);
+      });
       this.subscribed = sub.subscribe(CHANNEL).then(
         () => undefined,
         (err: Error) => this.logger.warn(`project events not subscribed yet (${err.message})`),
@@ -83,6 +94,7 @@ export class RedisEventChannel implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.closing = true;
     this.pub?.disconnect();
     this.sub?.disconnect();
   }
