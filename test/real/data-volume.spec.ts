@@ -257,6 +257,43 @@ describeWithServers(
         }
       });
 
+      it("the due-work claim locks only the rows it reads: an owner's cancel of another due project goes through", async () => {
+        const states = ['DRAFT', 'VIDEO_READY'];
+        let claimed: string[] = [];
+        const job = await holdJob(async () => {
+          claimed = (await projects().claimDue('held:1', states, 2, 30_000, data.anchor)).map(
+            (c) => c.id,
+          );
+          return claimed.length;
+        });
+        try {
+          expect(job.changed).toBe(2);
+          // due in the same states, past the rows the claim read: it reads the oldest `limit`
+          // of each state (and claims the oldest `limit` of those), then stops
+          const [due] = (await raw.query(
+            'SELECT id, state FROM projects WHERE state IN (?) AND next_run_at <= ? AND lease_until IS NULL ORDER BY next_run_at',
+            [states, data.anchor],
+          )) as any;
+          const others = states.flatMap((st) =>
+            (due as { id: string; state: string }[]).filter((r) => r.state === st).slice(2),
+          );
+          expect(others.length).toBeGreaterThan(2);
+          for (const other of others.slice(0, 3)) {
+            const started = Date.now();
+            await expect(
+              projects().updateIfState(other.id, [other.state as 'DRAFT'], {
+                state: 'CANCELLED',
+                nextRunAt: null,
+              }),
+            ).resolves.toBe(true);
+            expect(Date.now() - started).toBeLessThan(LOCK_WAIT_S * 1000);
+          }
+        } finally {
+          await job.release();
+          await data.restoreMutable(raw, generatedEvents);
+        }
+      });
+
       it('would catch a job that locks what it does not change (the scan it replaced)', async () => {
         // the old lease clearing: no index on lease_until, REPEATABLE READ
         const held = await mysql.createConnection({

@@ -127,9 +127,10 @@ export class ProjectRepository {
   /**
    * Claims up to `limit` due projects in the given states for `owner` until `until`, oldest
    * due first. MySQL: one locking read per state (FOR UPDATE SKIP LOCKED, joined by UNION ALL),
-   * each walking ix_projects_state_due in next_run_at order and stopping at its LIMIT, so only
-   * rows it may claim are read and locked (an IN over two states would lock every due row of
-   * both to sort them). SQLite: one guarded UPDATE.
+   * each walking ix_projects_state_due in next_run_at order and stopping at its LIMIT: it reads
+   * and locks at most `limit` due rows per state, until its commit, and claims the oldest
+   * `limit` of them (an IN over two states would lock every due row of both to sort them).
+   * SQLite: one guarded UPDATE.
    */
   async claimDue(
     owner: string,
