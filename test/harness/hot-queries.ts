@@ -79,10 +79,10 @@ export function hotQueries(router: DatabaseRouter, config: AppConfig, v: DataVol
       indexes: ['ix_projects_partner_created'],
     },
     {
-      name: 'archive (DONE), deep cursor',
-      run: () => projects.listOwned(user, { limit: 20, states: ['DONE'], after: cursorAt(deep) }),
-      // DONE is most of an owner's projects: walking their list in order is as good
-      indexes: ['ix_projects_owner_state_created|ix_projects_owner_created'],
+      name: 'archive (projects with a video), deep cursor',
+      run: () => projects.listOwned(user, { limit: 20, withVideo: true, after: cursorAt(deep) }),
+      // most of an owner's projects have a video: walking their list in order is as good
+      indexes: ['ix_projects_owner_created', 'ix_videos_project'],
     },
     {
       name: "owner's list by a rare state",

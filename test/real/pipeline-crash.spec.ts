@@ -105,7 +105,7 @@ describeWithServers(
       const events = await stack.db.primary.query<
         { project_id: string; to_state: string; n: number }[]
       >(
-        `SELECT project_id, to_state, COUNT(*) AS n FROM castad.project_events WHERE project_id IN (${ids.map(() => '?').join(',')}) AND step IS NOT NULL GROUP BY project_id, to_state HAVING COUNT(*) > 1`,
+        `SELECT project_id, to_state, COUNT(*) AS n FROM castad.project_events WHERE project_id IN (${ids.map(() => '?').join(',')}) AND step IS NOT NULL AND percent IS NULL GROUP BY project_id, to_state HAVING COUNT(*) > 1`,
         ids,
       );
       expect(events).toEqual([]);

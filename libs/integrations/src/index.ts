@@ -21,6 +21,7 @@ export * from './video/video-timeline';
 export * from './video/korean-font';
 export * from './song/beat-detector';
 export * from './ffmpeg/run-ffmpeg';
+export * from './ffmpeg/ffmpeg-progress';
 export * from './search/store-search';
 export * from './search/naver-local-search';
 export * from './search/sample-store-search';

@@ -61,6 +61,13 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
 }
 
 function stateMessage(e: ProjectEventMessage): SseMessage {
+  // a running step's progress (a render's percent) changes no state
+  if (e.percent !== null)
+    return {
+      type: 'progress',
+      id: String(e.seq),
+      data: { state: e.toState, step: e.step, percent: e.percent, message: e.message, at: e.at },
+    };
   return {
     type: 'state',
     id: String(e.seq),

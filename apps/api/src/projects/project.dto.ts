@@ -104,7 +104,8 @@ export class ProgressDto {
     nullable: true,
     type: Number,
     example: 120,
-    description: 'seconds to DONE, from recent step durations',
+    description:
+      "seconds to DONE, from recent step durations (typical ones before any history) and the running step's reported progress; while waiting for the owner, the time the steps left will take; null once FAILED or CANCELLED",
   })
   etaSec: number | null;
   @ApiProperty({

@@ -141,7 +141,7 @@ export class ProjectsController {
   @Scopes('projects:read')
   @ApiOperation({
     summary:
-      'Follow a project live (server-sent events): one "state" event per change, from any API instance; a heartbeat comment every SSE_HEARTBEAT_MS while idle; the stream ends after DONE, FAILED or CANCELLED',
+      'Follow a project live (server-sent events): one "state" event per change, from any API instance, and "progress" events ({state, step, percent, message}) while a long step such as a render runs; a heartbeat comment every SSE_HEARTBEAT_MS while idle; the stream ends after DONE, FAILED or CANCELLED',
   })
   @ApiHeader({
     name: 'Last-Event-ID',

@@ -17,5 +17,10 @@ export class ProjectEventEntity {
   /** how long the step took, for ETAs */
   @Int({ nullable: true }) durationMs: number | null;
   @Text({ nullable: true }) message: string | null;
+  /**
+   * Set on progress reports only (the state does not change): the project's percent while a
+   * long step runs. Null on every state change.
+   */
+  @Int({ nullable: true }) percent: number | null;
   @Time() at: Date;
 }

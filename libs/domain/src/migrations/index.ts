@@ -6,6 +6,7 @@ import { Publishing1764460800000 } from './1764460800000-publishing';
 import { IdempotencyKeys1764547200000 } from './1764547200000-idempotency-keys';
 import { DataVolumeIndexes1764633600000 } from './1764633600000-data-volume-indexes';
 import { SongBeats1764720000000 } from './1764720000000-song-beats';
+import { EventPercent1764806400018 } from './1764806400018-event-percent';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1764547200000,
   DataVolumeIndexes1764633600000,
   SongBeats1764720000000,
+  EventPercent1764806400018,
 ];

@@ -21,7 +21,7 @@ export interface ArchiveItem {
   finishedAt: Date;
 }
 
-/** The owner's finished creations: DONE projects with their video, newest first. */
+/** The owner's finished creations: projects with a video, newest first. */
 @Injectable()
 export class ArchiveService {
   constructor(
@@ -37,7 +37,9 @@ export class ArchiveService {
     after: { createdAt: Date; id: string } | undefined,
     urlTtlSec: number,
   ): Promise<{ items: ArchiveItem[]; last?: { createdAt: Date; id: string } }> {
-    const rows = await this.projects.listOwned(ownerOf(by), { limit, states: ['DONE'], after });
+    // a finished project stays here while it is rendered again (its current video shows until
+    // the new one replaces it), and after a re-render that failed or was cancelled
+    const rows = await this.projects.listOwned(ownerOf(by), { limit, withVideo: true, after });
     // three queries for the page, not three per project
     const ids = rows.map((p) => p.id);
     const [videos, stores, titles] = await Promise.all([
@@ -69,7 +71,7 @@ export class ArchiveService {
           `castad-${p.id.slice(0, 8)}.mp4`,
         ),
         createdAt: p.createdAt,
-        finishedAt: p.updatedAt,
+        finishedAt: video.createdAt,
       });
     }
     // the cursor follows the projects read, so a project without a video never stalls the pages

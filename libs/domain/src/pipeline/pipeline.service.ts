@@ -26,6 +26,7 @@ import {
 import { ProjectRepository } from './project.repository';
 import { quotaWindow } from './quota-window';
 import { UsageRepository } from './usage.repository';
+import { DEFAULT_STEP_MS, fractionAt, percentDuring } from './step-progress';
 
 export interface Progress {
   percent: number;
@@ -105,19 +106,30 @@ export class PipelineService {
         etaSec: null,
         waitingFor,
       };
-    let eta = 0;
-    let known = true;
-    for (const [name, step] of Object.entries(STEPS)) {
-      if (PROGRESS[step.from] < PROGRESS[state] || name === 'publish') continue;
-      const ms = await this.typicalStepMs(name);
-      if (ms === null) known = false;
-      else eta += ms;
+    const { step, fraction } = await this.runningStep(p);
+    // the steps still to run, the running one for what it has left; a step never timed here
+    // yet counts its default, so the ETA is an estimate from the first step on, never unknown
+    let etaMs = 0;
+    for (const [name, s] of Object.entries(STEPS) as [StepName, (typeof STEPS)[StepName]][]) {
+      if (PROGRESS[s.from] < PROGRESS[state] || name === 'publish') continue;
+      const ms = (await this.typicalStepMs(name)) ?? DEFAULT_STEP_MS[name];
+      etaMs += name === step ? ms * (1 - fraction) : ms;
     }
     return {
-      percent: PROGRESS[state],
-      etaSec: known && waitingFor !== 'owner' ? Math.round(eta / 1000) : null,
+      percent: step ? percentDuring(step, fraction) : PROGRESS[state],
+      etaSec: Math.round(etaMs / 1000),
       waitingFor,
     };
+  }
+
+  /** The step running now (its lease held) and how far it reported, 0 when it did not. */
+  private async runningStep(p: ProjectEntity): Promise<{ step?: StepName; fraction: number }> {
+    const step = STEP_FOR_STATE[p.state as ProjectState];
+    if (!step || !p.leaseOwner || !p.leaseUntil || p.leaseUntil.getTime() < Date.now())
+      return { step, fraction: 0 };
+    const last = await this.projects.latestEvent(p.id);
+    const reported = last?.percent != null && last.toState === p.state && last.step === step;
+    return { step, fraction: reported ? fractionAt(step, last.percent!) : 0 };
   }
 
   /**

@@ -121,16 +121,20 @@ export const OWNER_STOPS: Partial<Record<ProjectState, 'approve_lyrics' | 'selec
   SONG_READY: 'select_clip',
 };
 
-/** Rough share of the whole run finished when a project is in this state (for percent). */
+/**
+ * Rough share of the whole run finished when a project is in this state (for percent), in
+ * proportion to how long the steps take: the song and the render are most of the wait. A step
+ * that reports its progress moves the percent between its state's and the next one's.
+ */
 export const PROGRESS: Record<ProjectState, number> = {
   DRAFT: 0,
-  STORE_READY: 5,
-  LYRICS_READY: 15,
-  SONG_SUBMITTED: 25,
-  SONG_READY: 55,
-  VIDEO_SUBMITTED: 65,
-  VIDEO_READY: 90,
-  PUBLISHING: 95,
+  STORE_READY: 2,
+  LYRICS_READY: 6,
+  SONG_SUBMITTED: 12,
+  SONG_READY: 30,
+  VIDEO_SUBMITTED: 62,
+  VIDEO_READY: 95,
+  PUBLISHING: 97,
   DONE: 100,
   FAILED: 0,
   CANCELLED: 0,

@@ -87,13 +87,20 @@ export class ProjectRepository {
 
   listOwned(
     owner: Owner,
-    opts: { limit: number; states?: string[]; after?: { createdAt: Date; id: string } },
+    opts: {
+      limit: number;
+      states?: string[];
+      /** only projects that have a video (finished, or rendered again since) */
+      withVideo?: boolean;
+      after?: { createdAt: Date; id: string };
+    },
   ): Promise<ProjectEntity[]> {
     return this.db.read((em) => {
       const q = em.createQueryBuilder(ProjectEntity, 'p');
       if (owner.ownerUserId) q.where('p.owner_user_id = :o', { o: owner.ownerUserId });
       else q.where('p.partner_id = :pt', { pt: owner.partnerId });
       if (opts.states?.length) q.andWhere('p.state IN (:...states)', { states: opts.states });
+      if (opts.withVideo) q.andWhere('EXISTS (SELECT 1 FROM videos v WHERE v.project_id = p.id)');
       const after = opts.after;
       return newestFirstAfter(q, 'p', after, opts.limit).getMany();
     });
@@ -301,6 +308,50 @@ export class ProjectRepository {
         });
       return true;
     });
+  }
+
+  /**
+   * A running step's progress (a render's percent), as an event that changes no state:
+   * written only while `leaseOwner` still holds the project (a taken-over step reports nothing).
+   */
+  async recordProgress(
+    id: string,
+    leaseOwner: string,
+    report: { state: ProjectState; step: string; percent: number; message?: string },
+  ): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const now = new Date();
+      const r = await em.update(ProjectEntity, { id, leaseOwner }, { updatedAt: now });
+      if ((r.affected ?? 0) !== 1) return false;
+      await em.insert(ProjectEventEntity, {
+        projectId: id,
+        fromState: report.state,
+        toState: report.state,
+        step: report.step,
+        durationMs: null,
+        message: report.message ?? null,
+        percent: report.percent,
+        at: now,
+      });
+      return true;
+    });
+  }
+
+  /** The project's newest event: a progress report while a step runs and reports. */
+  latestEvent(
+    projectId: string,
+    from: 'primary' | 'replica' = 'replica',
+  ): Promise<ProjectEventEntity | null> {
+    return this.db.read(
+      (em) =>
+        em
+          .createQueryBuilder(ProjectEventEntity, 'e')
+          .where('e.project_id = :projectId', { projectId })
+          .orderBy('e.seq', 'DESC')
+          .limit(1)
+          .getOne(),
+      from,
+    );
   }
 
   /** Marks a paid submission as about to be sent (see ProjectEntity.pendingSubmissionKey). */

@@ -67,11 +67,11 @@ export class ProviderHealthService {
         Promise.all([
           em
             .createQueryBuilder(ProjectEventEntity, 'e')
-            .where('e.step IN (:...steps) AND e.at >= :since AND e.to_state <> :failed', {
-              steps,
-              since,
-              failed: 'FAILED',
-            })
+            // a step that ran and moved its project on is timed; progress reports are not
+            .where(
+              'e.step IN (:...steps) AND e.at >= :since AND e.to_state <> :failed AND e.duration_ms IS NOT NULL',
+              { steps, since, failed: 'FAILED' },
+            )
             .getCount(),
           em
             .createQueryBuilder(ProjectEventEntity, 'e')

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  BlobContainer,
   BlobStore,
   FfmpegVideoRenderer,
   LyricsEngine,
@@ -14,15 +15,17 @@ import { videoFallbacks } from '../metrics/metrics';
 import { ProjectEntity } from '../entities/project.entity';
 import { AppConfig } from '../config/app-config';
 import { StoreEntity } from '../entities/store.entity';
+import { VideoEntity } from '../entities/content.entity';
 import { DatabaseRouter } from '../database/database-router';
 import { ContentRepository } from './content.repository';
 import { copyIntoBlob } from './media-copy';
-import { StepName } from './project-state';
+import { ProjectState, StepName } from './project-state';
 import { StepContext, StepFailedError, StepOutcome } from './step-context';
 import { quotaWindow } from './quota-window';
 import { UsageRepository } from './usage.repository';
 import { ProjectRepository } from './project.repository';
 import { BlobObjectRepository } from '../files/blob-object.repository';
+import { percentDuring, StepProgressReporter } from './step-progress';
 
 const now = () => new Date();
 const later = (ms: number) => new Date(Date.now() + ms);
@@ -147,6 +150,7 @@ export class StepHandlers {
       // read again after a person's retry: the task's own failure asks for a new generation
       if ((await this.projects.lastChangeBy(p.id)) === 'retry')
         return this.generateAgain(ctx, `the last one ended in ${r.reason}`);
+      await this.songEngine.discard(p.songTaskId!);
       throw new StepFailedError(r.reason);
     }
     if (r.status === 'gone')
@@ -169,6 +173,8 @@ export class StepHandlers {
       clips = await this.copyClips(p, fresh.clips);
     }
     await this.content.saveClips(p.id, clips);
+    // the clips are in the blob store: the engine's work files go
+    await this.songEngine.discard(p.songTaskId!);
     return { kind: 'advance', to: 'SONG_READY', nextRunAt: p.autopilot ? now() : null };
   }
 
@@ -257,29 +263,33 @@ export class StepHandlers {
         ) as Promise<{ blob_key: string; content_type: string }[]>,
     );
     await ctx.markSubmitting(key);
-    const sub = await renderer.submit(
-      {
-        audio: await this.blob.asMedia('audio', clip.blobKey, 'audio/mp4', 3600),
-        durationSec,
-        photos: await Promise.all(
-          photos.map((ph) => this.blob.asMedia('photos', ph.blob_key, ph.content_type, 3600)),
-        ),
-        captions,
-        beats: clip.beats ?? undefined,
-        endCard: {
-          name: s.name,
-          address: s.roadAddress ?? s.address,
-          phone: s.phone,
-          menu: (s.menu ?? []).map((m) => m.name),
-          category: s.category,
+    // a render done inside the submission (FFmpeg) moves the project's percent as it goes
+    const progress = this.progressReporter(ctx, 'submit_video');
+    const sub = await renderer
+      .submit(
+        {
+          audio: await this.blob.asMedia('audio', clip.blobKey, 'audio/mp4', 3600),
+          durationSec,
+          photos: await Promise.all(
+            photos.map((ph) => this.blob.asMedia('photos', ph.blob_key, ph.content_type, 3600)),
+          ),
+          captions,
+          beats: clip.beats ?? undefined,
+          endCard: {
+            name: s.name,
+            address: s.roadAddress ?? s.address,
+            phone: s.phone,
+            menu: (s.menu ?? []).map((m) => m.name),
+            category: s.category,
+          },
+          templateId: p.options.templateId,
+          callbackUrl: this.callbackUrl('creatomate', p.id, p.callbackToken, key),
         },
-        templateId: p.options.templateId,
-        callbackUrl: this.callbackUrl('creatomate', p.id, p.callbackToken, key),
-      },
-      key,
-      ctx.signal,
-      { allowFallback },
-    );
+        key,
+        ctx.signal,
+        { allowFallback, onProgress: ({ fraction }) => progress.report(fraction) },
+      )
+      .finally(() => progress.settle());
     // metered under the engine that took the render
     await this.meter(ctx, 'video', sub.engine, 'submit_video', sub.usage);
     if (sub.fallback) {
@@ -299,10 +309,19 @@ export class StepHandlers {
     const p = ctx.project;
     const renderer = this.rendererFor(p);
     const r = await renderer.poll(p.videoTaskId!);
-    if (r.status === 'pending')
+    if (r.status === 'pending') {
+      if (r.fraction !== undefined) await this.reportPolledProgress(ctx, r.fraction);
       return { kind: 'wait', nextRunAt: later(this.config.pipeline.videoPollMs) };
-    if (r.status === 'failed') throw new StepFailedError(r.reason);
-    const videoKey = `projects/${p.id}/video.mp4`;
+    }
+    if (r.status === 'failed') {
+      await renderer.discard(p.videoTaskId!);
+      throw new StepFailedError(r.reason);
+    }
+    // a render after the first (a remake, a retry) gets keys of its own: the video shown until
+    // now stays whole while the new one is copied, and goes once the new one is saved
+    const run = p.retries > 0 ? `-${p.retries}` : '';
+    const videoKey = `projects/${p.id}/video${run}.mp4`;
+    const previous = await this.content.video(p.id);
     const video = await copyIntoBlob(
       this.blob,
       r.video,
@@ -319,7 +338,7 @@ export class StepHandlers {
     });
     let thumbKey: string | null = null;
     if (r.thumbnail) {
-      thumbKey = `projects/${p.id}/thumb.jpg`;
+      thumbKey = `projects/${p.id}/thumb${run}.jpg`;
       const thumb = await copyIntoBlob(
         this.blob,
         r.thumbnail,
@@ -343,7 +362,58 @@ export class StepHandlers {
       width: r.width,
       height: r.height,
     });
+    // the video is in the blob store: the render's work files go
+    await renderer.discard(p.videoTaskId!);
+    if (previous) await this.forgetReplaced(previous, videoKey, thumbKey);
     return { kind: 'advance', to: 'VIDEO_READY', nextRunAt: now() };
+  }
+
+  /** The files of a video that a new render replaced (rows first: a file left is swept later). */
+  private async forgetReplaced(old: VideoEntity, videoKey: string, thumbKey: string | null) {
+    const gone: [BlobContainer, string | null][] = [
+      ['video', old.blobKey === videoKey ? null : old.blobKey],
+      ['thumbnails', old.thumbnailBlobKey === thumbKey ? null : old.thumbnailBlobKey],
+    ];
+    for (const [container, key] of gone) {
+      if (!key) continue;
+      try {
+        await this.blob.delete(container, key);
+        await this.files.forget(container, [key]);
+      } catch (err) {
+        this.logger.warn(
+          `could not delete the replaced ${container}/${key}: ${(err as Error).message}`,
+        );
+      }
+    }
+  }
+
+  /** Progress of a step that runs long in-process, written as throttled events. */
+  private progressReporter(ctx: StepContext, step: StepName): StepProgressReporter {
+    return new StepProgressReporter((fraction) => this.recordProgress(ctx, step, fraction));
+  }
+
+  /** A provider's render stage, seen on a poll: written when it moved the project on. */
+  private async reportPolledProgress(ctx: StepContext, fraction: number): Promise<void> {
+    const percent = percentDuring('poll_video', fraction);
+    if (percent <= percentDuring('poll_video', 0)) return;
+    const last = await this.projects.latestEvent(ctx.project.id, 'primary');
+    if (last?.percent != null && last.percent >= percent) return;
+    await this.recordProgress(ctx, 'poll_video', fraction);
+  }
+
+  /** Under the lease, as an event; a report that cannot be written is not worth failing the step. */
+  private async recordProgress(ctx: StepContext, step: StepName, fraction: number) {
+    const p = ctx.project;
+    await this.projects
+      .recordProgress(p.id, ctx.leaseOwner, {
+        state: p.state as ProjectState,
+        step,
+        percent: percentDuring(step, fraction),
+        message: `rendering: ${Math.round(fraction * 100)}%`,
+      })
+      .catch((err: Error) =>
+        this.logger.warn(`project ${p.id}: progress not recorded (${err.message})`),
+      );
   }
 
   /**

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -74,8 +74,18 @@ export class LocalBlobStore extends BlobStore {
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
 
+  /** Removes the file, then the folders it leaves empty (a blob store has no folders to keep). */
   async delete(container: BlobContainer, key: string): Promise<void> {
-    await rm(this.path(container, key), { force: true });
+    const file = this.path(container, key);
+    await rm(file, { force: true });
+    const top = join(this.root, container);
+    for (let dir = dirname(file); dir.startsWith(top + sep); dir = dirname(dir)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        break; // not empty (or already gone): the folders above are in use too
+      }
+    }
   }
 
   async asMedia(container: BlobContainer, key: string, contentType: string): Promise<MediaSource> {

@@ -27,7 +27,14 @@ export class FfmpegAbortedError extends Error {
  */
 export function runFfmpeg(
   args: string[],
-  opts: { timeoutMs: number; stdin?: Readable; binary?: string; signal?: AbortSignal },
+  opts: {
+    timeoutMs: number;
+    stdin?: Readable;
+    binary?: string;
+    signal?: AbortSignal;
+    /** sees stdout as it comes (e.g. `-progress pipe:1`); it is then not kept for the result */
+    onStdout?: (chunk: string) => void;
+  },
 ): Promise<{ stdout: string; stderr: string }> {
   if (opts.signal?.aborted)
     return Promise.reject(
@@ -43,7 +50,8 @@ export function runFfmpeg(
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout!.on('data', (d) => (stdout += d));
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (d: string) => (opts.onStdout ? opts.onStdout(d) : (stdout += d)));
     child.stderr!.on('data', (d) => {
       stderr += d;
       if (stderr.length > 64_000) stderr = stderr.slice(-32_000);

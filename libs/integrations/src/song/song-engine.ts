@@ -60,4 +60,9 @@ export abstract class SongEngine {
     signal?: AbortSignal,
   ): Promise<{ taskId: string; usage: Usage }>;
   abstract poll(taskId: string): Promise<SongPoll>;
+  /**
+   * The task's clips have been taken (or given up on): local work files go. Providers keep
+   * nothing of ours to remove, so by default this does nothing.
+   */
+  async discard(_taskId: string): Promise<void> {}
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg';
 import { Usage } from '../lyrics/lyrics-engine';
@@ -38,6 +38,33 @@ export class SynthSongEngine extends SongEngine {
     const taskId = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
     const dir = join(this.workDir, 'synth');
     await mkdir(dir, { recursive: true });
+    try {
+      await this.synthesize(dir, taskId, req, signal);
+    } catch (err) {
+      // a failed or stopped synthesis leaves nothing behind
+      await this.discard(taskId);
+      throw err;
+    }
+    return { taskId, usage: { unit: 'song', units: 0 } };
+  }
+
+  /** The jingle's files go once its clips are stored (or the song given up on). */
+  override async discard(taskId: string): Promise<void> {
+    if (!/^[0-9a-f]{32}$/.test(taskId)) return;
+    const dir = join(this.workDir, 'synth');
+    for (const name of [
+      `${taskId}.json`,
+      ...[1, 2].flatMap((v) => [`${taskId}-${v}.m4a`, `${taskId}-${v}.m4a.tmp.m4a`]),
+    ])
+      await rm(join(dir, name), { force: true });
+  }
+
+  private async synthesize(
+    dir: string,
+    taskId: string,
+    req: SongRequest,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const sectionLines = req.lyrics.sections.map((s) => s.lines.length);
     const plan = withChorusBars(
       planJingle(req.lengthSec, req.mood, sectionLines),
@@ -87,7 +114,6 @@ export class SynthSongEngine extends SongEngine {
         beats: { bpm: plan.bpm, times: plan.beatTimes, source: 'composed' },
       } satisfies SynthMeta),
     );
-    return { taskId, usage: { unit: 'song', units: 0 } };
   }
 
   async poll(taskId: string): Promise<SongPoll> {

@@ -22,6 +22,14 @@ interface RenderObject {
   error_message?: string;
 }
 
+/** Creatomate tells a render's stage, not a percent: each stage stands for a rough share. */
+const RENDER_STAGE_FRACTION: Partial<Record<RenderObject['status'], number>> = {
+  planned: 0,
+  waiting: 0.1,
+  transcribing: 0.25,
+  rendering: 0.5,
+};
+
 /**
  * Creatomate v1 renders: a template id plus modifications (photos, captions, audio, end
  * card); poll the render; the file is copied into our blob store (Creatomate deletes it).
@@ -95,7 +103,7 @@ export class CreatomateVideoRenderer extends VideoRenderer {
         status: 'failed',
         reason: `Creatomate render ${r.status}${r.error_message ? `: ${r.error_message}` : ''}`,
       };
-    return { status: 'pending' };
+    return { status: 'pending', fraction: RENDER_STAGE_FRACTION[r.status] };
   }
 
   private async call(

@@ -1,5 +1,11 @@
 import { ProviderError, ProviderUnavailableError } from '../provider-errors';
-import { RenderSubmission, VideoPoll, VideoRenderer, VideoRequest } from './video-renderer';
+import {
+  RenderOptions,
+  RenderSubmission,
+  VideoPoll,
+  VideoRenderer,
+  VideoRequest,
+} from './video-renderer';
 
 /**
  * Creatomate first, the local FFmpeg renderer when Creatomate cannot take the job. The task
@@ -29,15 +35,17 @@ export class FallbackVideoRenderer extends VideoRenderer {
     req: VideoRequest,
     idempotencyKey: string,
     signal?: AbortSignal,
-    opts: { allowFallback?: boolean } = {},
+    opts: RenderOptions = {},
   ): Promise<RenderSubmission> {
     try {
-      const r = await this.primary.submit(req, idempotencyKey, signal);
+      const r = await this.primary.submit(req, idempotencyKey, signal, opts);
       return { ...r, taskId: `${this.primary.name}:${r.taskId}` };
     } catch (err) {
       const why = err instanceof ProviderError ? this.fallbackReason(err) : undefined;
       if (!why || opts.allowFallback === false) throw err;
-      const r = await this.fallback.submit(req, idempotencyKey, signal);
+      const r = await this.fallback.submit(req, idempotencyKey, signal, {
+        onProgress: opts.onProgress,
+      });
       return {
         ...r,
         taskId: `${this.fallback.name}:${r.taskId}`,
@@ -56,10 +64,21 @@ export class FallbackVideoRenderer extends VideoRenderer {
   }
 
   poll(taskId: string): Promise<VideoPoll> {
+    const { engine, id } = this.holder(taskId);
+    return engine.poll(id);
+  }
+
+  override discard(taskId: string): Promise<void> {
+    const { engine, id } = this.holder(taskId);
+    return engine.discard(id);
+  }
+
+  /** The engine that holds a task, and its own id for it. */
+  private holder(taskId: string): { engine: VideoRenderer; id: string } {
     // a bare id is Creatomate's own, adopted from its webhook after a lost answer
-    if (!taskId.includes(':')) return this.primary.poll(taskId);
+    if (!taskId.includes(':')) return { engine: this.primary, id: taskId };
     const [engine, ...rest] = taskId.split(':');
     const id = rest.join(':');
-    return engine === this.fallback.name ? this.fallback.poll(id) : this.primary.poll(id);
+    return { engine: engine === this.fallback.name ? this.fallback : this.primary, id };
   }
 }

@@ -3,11 +3,19 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg';
+import { runFfmpegWithProgress } from '../ffmpeg/ffmpeg-progress';
 import { detectBeats } from '../song/beat-detector';
 import { MediaSource } from '../song/song-engine';
 import { koreanFontFile } from './korean-font';
 import { gradientStill, mediaBytes, photoStill } from './video-stills';
-import { RenderSubmission, VideoPoll, VideoRenderer, VideoRequest } from './video-renderer';
+import {
+  RenderOptions,
+  RenderProgressListener,
+  RenderSubmission,
+  VideoPoll,
+  VideoRenderer,
+  VideoRequest,
+} from './video-renderer';
 import { VideoTemplate, videoTemplate } from './video-template';
 import {
   captionsShown,
@@ -82,18 +90,31 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     req: VideoRequest,
     idempotencyKey: string,
     signal?: AbortSignal,
+    opts: RenderOptions = {},
   ): Promise<RenderSubmission> {
     const taskId = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
     const dir = join(this.workDir, 'renders', taskId);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
-    await this.render(req, dir, signal);
+    try {
+      await this.render(req, dir, signal, opts.onProgress);
+    } catch (err) {
+      // a failed or stopped render leaves nothing behind; the next attempt starts clean
+      await this.discard(taskId);
+      throw err;
+    }
     // our own CPU: metered (priced as ffmpeg:render_second) so reports set it beside Creatomate
     return {
       taskId,
       usage: { unit: 'render_second', units: Math.max(3, req.durationSec) },
       engine: this.name,
     };
+  }
+
+  /** The render's work folder goes once its video is stored (or the render given up on). */
+  override async discard(taskId: string): Promise<void> {
+    if (!/^[0-9a-f]{32}$/.test(taskId)) return;
+    await rm(join(this.workDir, 'renders', taskId), { recursive: true, force: true });
   }
 
   async poll(taskId: string): Promise<VideoPoll> {
@@ -113,7 +134,12 @@ export class FfmpegVideoRenderer extends VideoRenderer {
   }
 
   /** Renders into `dir`: video.mp4, thumb.jpg, meta.json. */
-  async render(req: VideoRequest, dir: string, signal?: AbortSignal): Promise<RenderMeta> {
+  async render(
+    req: VideoRequest,
+    dir: string,
+    signal?: AbortSignal,
+    onProgress?: RenderProgressListener,
+  ): Promise<RenderMeta> {
     await mkdir(dir, { recursive: true });
     const tpl = videoTemplate(req.templateId);
     const W = even(this.opts.width ?? REF_WIDTH);
@@ -192,7 +218,7 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     const script = join(dir, 'filters.txt');
     await writeFile(script, g.filters.join(';\n'));
     const out = join(dir, 'video.mp4');
-    await runFfmpeg(
+    await runFfmpegWithProgress(
       [
         '-y',
         '-hide_banner',
@@ -227,7 +253,12 @@ export class FfmpegVideoRenderer extends VideoRenderer {
         '+faststart',
         `${out}.tmp.mp4`,
       ],
-      { timeoutMs: this.timeoutMs, signal },
+      {
+        timeoutMs: this.timeoutMs,
+        signal,
+        durationSec: D,
+        onProgress: onProgress && ((fraction) => onProgress({ fraction })),
+      },
     );
     await rename(`${out}.tmp.mp4`, out);
     // the thumbnail: the first picture with its caption, once it is fully in

@@ -38,8 +38,22 @@ export interface RenderSubmission {
   fallback?: { from: VideoEngineName; reason: string };
 }
 
+/**
+ * How far a render has got, as a share of its work (0..1). Renderers call it as often as they
+ * learn something (FFmpeg twice a second); the caller decides what to keep.
+ */
+export type RenderProgressListener = (progress: { fraction: number }) => void;
+
+export interface RenderOptions {
+  /** false: fail rather than fall back to another engine */
+  allowFallback?: boolean;
+  /** hears how far a render done inside the submission (FFmpeg) has got */
+  onProgress?: RenderProgressListener;
+}
+
 export type VideoPoll =
-  | { status: 'pending' }
+  /** `fraction`: how far the provider says the render is, when it says */
+  | { status: 'pending'; fraction?: number }
   | {
       status: 'done';
       /** the engine that rendered this file */
@@ -69,7 +83,12 @@ export abstract class VideoRenderer {
     req: VideoRequest,
     idempotencyKey: string,
     signal?: AbortSignal,
-    opts?: { allowFallback?: boolean },
+    opts?: RenderOptions,
   ): Promise<RenderSubmission>;
   abstract poll(taskId: string): Promise<VideoPoll>;
+  /**
+   * The task's result has been taken (or given up on): local work files go. Providers keep
+   * nothing of ours to remove, so by default this does nothing.
+   */
+  async discard(_taskId: string): Promise<void> {}
 }

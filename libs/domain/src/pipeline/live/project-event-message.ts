@@ -8,6 +8,8 @@ export interface ProjectEventMessage {
   toState: string;
   step: string | null;
   message: string | null;
+  /** a running step's progress report (no state change), else null */
+  percent: number | null;
   /** ISO time the change was written */
   at: string;
 }
@@ -23,7 +25,8 @@ export function eventMessage(
   e: Pick<
     ProjectEventEntity,
     'seq' | 'projectId' | 'fromState' | 'toState' | 'step' | 'message' | 'at'
-  >,
+  > &
+    Partial<Pick<ProjectEventEntity, 'percent'>>,
 ): ProjectEventMessage {
   return {
     seq: Number(e.seq),
@@ -32,6 +35,7 @@ export function eventMessage(
     toState: e.toState,
     step: e.step ?? null,
     message: e.message ?? null,
+    percent: e.percent ?? null,
     at: (e.at instanceof Date ? e.at : new Date(e.at)).toISOString(),
   };
 }
