@@ -65,11 +65,12 @@ describeWithServers(['ffmpeg', 'ffprobe'], 'work files of the offline engines', 
 
   it('removes the folder of a render that failed', async () => {
     const renderer = new FfmpegVideoRenderer(work, 120_000, { preset: 'ultrafast' });
-    // a photo that went missing between the step's start and FFmpeg's
-    const missing = join(dir, 'gone.jpg');
+    // the song went missing between the step's start and FFmpeg's: the stills and the filter
+    // script are written, then FFmpeg fails
+    const missing = join(dir, 'gone.m4a');
     await expect(
       renderer.submit(
-        { ...request, photos: [{ kind: 'file', path: missing, contentType: 'image/jpeg' }] },
+        { ...request, audio: { kind: 'file', path: missing, contentType: 'audio/mp4' } },
         'w1:submit_video:2',
       ),
     ).rejects.toThrow(/ffmpeg failed/);
