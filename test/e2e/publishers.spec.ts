@@ -4,12 +4,16 @@ import {
   CredentialRefusedError,
   InstagramPublisher,
   ProviderRejectedError,
+  ProviderUnavailableError,
   PublishSource,
   SocialGrant,
   YouTubePublisher,
 } from '@app/integrations';
 import { FakeGoogle } from '../fakes/google.fake';
 import { FakeInstagram } from '../fakes/instagram.fake';
+
+// loading googleapis takes seconds on a busy machine (the first test pays for it)
+jest.setTimeout(30_000);
 
 const video = randomBytes(300_000);
 const source = (url = 'http://unused'): PublishSource => ({
@@ -329,13 +333,33 @@ describe('InstagramPublisher against a fake Instagram Graph API', () => {
   });
 
   it('checks the 50-a-day limit first, refreshes near expiry, and maps token and rate errors', async () => {
-    fake.quotaUsage = 50;
+    // the limit is read (quota_total), and reaching it is a wait, not a failure
+    fake.quotaTotal = 10;
+    fake.quotaUsage = 10;
     const containers = fake.containers.size;
-    await expect(ig.publish(grant, source(`${files.url}/video.mp4`), meta, null)).rejects.toThrow(
-      /50 API posts per account in 24 hours/,
-    );
+    const held = await ig
+      .publish(grant, source(`${files.url}/video.mp4`), meta, null)
+      .catch((e) => e);
+    expect(held).toBeInstanceOf(ProviderUnavailableError);
+    expect(held.message).toMatch(/waiting: Instagram allows 10 API posts per account in 24 hours/);
+    expect(held.retryAfterSec).toBe(3600);
     expect(fake.containers.size).toBe(containers);
     fake.quotaUsage = 0;
+    fake.quotaTotal = 50;
+
+    // documented token and rate-limit codes
+    for (const row of ['code-190-460', 'code-190-463', 'code-190-467'] as const) {
+      fake.serve(row);
+      await expect(
+        ig.publish(grant, source(`${files.url}/video.mp4`), meta, null),
+      ).rejects.toBeInstanceOf(CredentialRefusedError);
+    }
+    for (const row of ['code-4', 'code-17', 'code-32', 'code-613'] as const) {
+      fake.serve(row);
+      await expect(
+        ig.publish(grant, source(`${files.url}/video.mp4`), meta, null),
+      ).rejects.toBeInstanceOf(ProviderUnavailableError);
+    }
 
     const near = { ...grant, expiresAt: new Date(Date.now() + 24 * 3600_000) };
     const renewed = await ig.fresh(near);

@@ -11,6 +11,8 @@ export class FakeInstagram extends FakeHttpServer {
   appSecret = 'ig-secret';
   user = { id: '17841400000000001', username: 'halmae_gukbap' };
   quotaUsage = 0;
+  /** the account's limit as content_publishing_limit reports it (50 today; read, never assumed) */
+  quotaTotal = 50;
   /** polls a container answers IN_PROGRESS before FINISHED */
   pollsBeforeFinished = 1;
   readonly containers = new Map<
@@ -84,6 +86,20 @@ export class FakeInstagram extends FakeHttpServer {
           body: { user_id: this.user.id, username: this.user.username, id: this.user.id },
         },
     );
+    // documented answers a test can serve (api-shapes.md, "Documented failures")
+    for (const subcode of [460, 463, 467])
+      this.document(`code-190-${subcode}`, {
+        route: `POST ${v}/:id/media`,
+        reply: () => ({
+          status: 400,
+          body: graphErr('Error validating access token.', 190, subcode),
+        }),
+      });
+    for (const code of [4, 17, 32, 613])
+      this.document(`code-${code}`, {
+        route: `POST ${v}/:id/media`,
+        reply: () => ({ status: 400, body: graphErr('Application request limit reached', code) }),
+      });
     this.route(
       'GET',
       `${v}/:id/content_publishing_limit`,
@@ -92,7 +108,10 @@ export class FakeInstagram extends FakeHttpServer {
           status: 200,
           body: {
             data: [
-              { quota_usage: this.quotaUsage, config: { quota_total: 50, quota_duration: 86400 } },
+              {
+                quota_usage: this.quotaUsage,
+                config: { quota_total: this.quotaTotal, quota_duration: 86400 },
+              },
             ],
           },
         },
@@ -129,7 +148,7 @@ export class FakeInstagram extends FakeHttpServer {
         req.form.get('creation_id') ?? req.query.get('creation_id') ?? '',
       );
       if (!c) return { status: 400, body: graphErr('Invalid parameter', 100) };
-      if (this.quotaUsage >= 50)
+      if (this.quotaUsage >= this.quotaTotal)
         return { status: 400, body: graphErr('Application request limit reached', 4) };
       const mediaId = `1790${Math.floor(Math.random() * 1e10)}`;
       c.published = mediaId;

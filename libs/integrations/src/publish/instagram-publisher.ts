@@ -38,6 +38,9 @@ interface GraphError {
  * of the video, polled until FINISHED, then published; the permalink is the post URL.
  * Tokens are long-lived (60 days) and refreshed ahead of expiry.
  */
+/** how soon a publication held by the 24-hour publishing limit asks again */
+const PUBLISHING_LIMIT_RECHECK_SEC = 3600;
+
 export class InstagramPublisher extends VideoPublisher {
   readonly platform = 'instagram' as const;
 
@@ -141,11 +144,13 @@ export class InstagramPublisher extends VideoPublisher {
         'the publishing limit',
       );
       const used = limit.data?.[0]?.quota_usage ?? 0;
-      const total = limit.data?.[0]?.config?.quota_total ?? 50;
+      const total = limit.data?.[0]?.config?.quota_total ?? 50; // Meta's documented default
+      // a window, not a refusal: the publication waits for a post to leave the 24 hours
       if (used >= total)
-        throw new ProviderRejectedError(
+        throw new ProviderUnavailableError(
           'instagram',
-          `Instagram allows ${total} API posts per account in 24 hours and ${used} were used: try again later`,
+          `waiting: Instagram allows ${total} API posts per account in 24 hours and ${used} were used`,
+          PUBLISHING_LIMIT_RECHECK_SEC,
         );
       const container = await this.graph<{ id: string }>(
         'POST',
