@@ -34,6 +34,7 @@ function matchKorean(pattern: string): string | null {
     const out = execFileSync('fc-match', ['-f', '%{file}\n%{lang}', `${pattern}:lang=ko`], {
       encoding: 'utf8',
       timeout: 10_000,
+      env: process.env, // as this process sees it now (FONTCONFIG_FILE may point elsewhere)
     });
     const [file, langs = ''] = out.split('\n');
     return file && existsSync(file) && langs.split('|').includes('ko') ? file : null;
