@@ -2,6 +2,7 @@ import {
   AppConfig,
   DatabaseRouter,
   ProjectRepository,
+  ProjectState,
   ProviderHealthService,
   quotaWindow,
   STEPS,
@@ -24,7 +25,7 @@ export interface HotQuery {
 /** The scheduler's claim groups: the states one provider's steps start from. */
 export const CLAIM_GROUPS = Object.values(STEPS).reduce(
   (acc, s) => ((acc[s.provider] ??= []).push(s.from), acc),
-  {} as Record<string, string[]>,
+  {} as Record<string, ProjectState[]>,
 );
 
 const DAY_MS = 86_400_000;

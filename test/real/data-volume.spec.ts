@@ -147,27 +147,22 @@ describeWithServers(
           ],
           [
             'an owner cancels a live project',
-            () =>
-              p.updateIfState(
-                data.projectId(live),
-                [
-                  'DRAFT',
-                  'STORE_READY',
-                  'LYRICS_READY',
-                  'SONG_SUBMITTED',
-                  'SONG_READY',
-                  'VIDEO_SUBMITTED',
-                  'VIDEO_READY',
-                ],
-                { state: 'CANCELLED', nextRunAt: null },
-              ),
+            async () => {
+              const row = (await p.findById(data.projectId(live)))!;
+              return p.transition(row.id, {
+                from: row.state,
+                to: 'CANCELLED',
+                cause: 'cancel',
+                patch: { nextRunAt: null },
+              });
+            },
           ],
           [
             'a finished project changes',
             () =>
-              p.updateIfState(data.projectId(2), ['DONE', 'FAILED', 'CANCELLED'], {
-                lastError: null,
-              }),
+              p
+                .findById(data.projectId(2))
+                .then((row) => p.updateIfState(row!.id, row!.state, { lastError: null })),
           ],
           [
             'the scheduler claims due work',

@@ -36,7 +36,7 @@ describeWithServers(
         // the scheduler's claim walks its due index, one state at a time, with no sort
         const [sql, params] = new ProjectRepository(undefined as never).claimQuery(
           ds.manager,
-          ['DRAFT', 'VIDEO_READY'],
+          ['DRAFT', 'VIDEO_SUBMITTED'],
           10,
           new Date(),
         );

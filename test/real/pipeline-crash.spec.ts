@@ -211,7 +211,6 @@ describeWithServers(
         'SONG_SUBMITTED',
         'SONG_READY',
         'VIDEO_SUBMITTED',
-        'VIDEO_READY',
         'DONE',
       ]);
       expect(text).toMatch(/^event: state$/m);

@@ -7,6 +7,7 @@ import {
   RefreshTokenHousekeeping,
 } from '@app/domain';
 import { LeadershipService } from './leadership.service';
+import { WorkClaims } from './work/work-claims';
 
 const ABANDONED_AFTER_MS = 30 * 86_400_000;
 
@@ -20,13 +21,14 @@ export class HousekeepingService {
     private readonly refreshTokens: RefreshTokenHousekeeping,
     private readonly nonces: AuthNonceRepository,
     private readonly projects: ProjectRepository,
+    private readonly claims: WorkClaims,
     private readonly idempotencyKeys: IdempotencyRepository,
   ) {}
 
   @Cron(CronExpression.EVERY_MINUTE)
   async clearExpiredLeases(): Promise<number> {
     if (!this.leadership.isLeader) return 0;
-    return this.projects.clearExpiredLeases();
+    return this.claims.clearExpiredLeases();
   }
 
   /** Projects left waiting for their owner for 30 days are cancelled. */

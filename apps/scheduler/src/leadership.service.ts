@@ -1,6 +1,7 @@
 import { Injectable, Logger, BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppConfig, isOwnPredecessor, LeaderLeaseRepository, ProjectRepository } from '@app/domain';
+import { AppConfig, isOwnPredecessor, LeaderLeaseRepository } from '@app/domain';
+import { WorkClaims } from './work/work-claims';
 
 export const LEADER_LEASE = 'scheduler';
 
@@ -19,7 +20,7 @@ export class LeadershipService implements OnModuleInit, BeforeApplicationShutdow
   constructor(
     private readonly config: AppConfig,
     private readonly leases: LeaderLeaseRepository,
-    private readonly projects: ProjectRepository,
+    private readonly claims: WorkClaims,
     private readonly registry: SchedulerRegistry,
   ) {}
 
@@ -51,18 +52,18 @@ export class LeadershipService implements OnModuleInit, BeforeApplicationShutdow
           held = await this.leases.takeOver(LEADER_LEASE, lease.owner, me, leaseMs);
           if (held) {
             // the steps it had claimed died with it: claimable now, not when their leases run out
-            const released = await this.projects.releaseClaimsOf(lease.owner);
+            const released = await this.claims.releaseClaimsOf(lease.owner);
             this.logger.log(
-              `took the lease back from ${lease.owner}, this process before a restart; ${released} claimed steps released`,
+              `took the lease back from ${lease.owner}, this process before a restart; ${released} claimed runs released`,
             );
           }
         }
       } else if (!this.everLed) {
         // claims under our own id before we ever led are a dead predecessor's (same
         // INSTANCE_ID, or a container restarted in place): claimable now
-        const released = await this.projects.releaseClaimsOf(me);
+        const released = await this.claims.releaseClaimsOf(me);
         if (released)
-          this.logger.log(`${released} steps claimed under ${me} before this start released`);
+          this.logger.log(`${released} runs claimed under ${me} before this start released`);
       }
       this.everLed ||= held;
       if (held !== this.leader)

@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, DatabaseHealth, queueDepth, registry } from '@app/domain';
-import { StepDispatcher } from './pipeline/step-dispatcher';
+import { WorkDispatcher } from './work/work-dispatcher';
 import { LeadershipService } from './leadership.service';
 
 /**
@@ -17,7 +17,7 @@ export class SchedulerHealthServer implements OnApplicationBootstrap, OnApplicat
     private readonly config: AppConfig,
     private readonly database: DatabaseHealth,
     private readonly leadership: LeadershipService,
-    private readonly dispatcher: StepDispatcher,
+    private readonly dispatcher: WorkDispatcher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

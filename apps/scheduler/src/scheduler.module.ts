@@ -13,11 +13,12 @@ import { IntegrationsModule } from '@app/integrations';
 import { HousekeepingService } from './housekeeping.service';
 import { LeadershipService } from './leadership.service';
 import { SchedulerHealthServer } from './scheduler-health.server';
-import { BullDispatcher } from './pipeline/bull.dispatcher';
-import { InProcessDispatcher } from './pipeline/in-process.dispatcher';
-import { PipelineScheduler } from './pipeline/pipeline-scheduler';
-import { StepDispatcher } from './pipeline/step-dispatcher';
-import { PublicationScheduler } from './publication.scheduler';
+import { BullDispatcher } from './work/bull.dispatcher';
+import { InProcessDispatcher } from './work/in-process.dispatcher';
+import { WorkClaims } from './work/work-claims';
+import { WorkDispatcher } from './work/work-dispatcher';
+import { WorkRunners } from './work/work-runners';
+import { WorkTicker } from './work/work-ticker';
 
 /**
  * Root module of the one background app. Only this app imports ScheduleModule: crons and
@@ -49,12 +50,13 @@ import { PublicationScheduler } from './publication.scheduler';
     SchedulerHealthServer,
     LeadershipService,
     HousekeepingService,
-    PipelineScheduler,
-    PublicationScheduler,
+    WorkTicker,
+    WorkRunners,
+    WorkClaims,
     InProcessDispatcher,
     BullDispatcher,
     {
-      provide: StepDispatcher,
+      provide: WorkDispatcher,
       inject: [AppConfig, InProcessDispatcher, BullDispatcher],
       useFactory: (c: AppConfig, local: InProcessDispatcher, bull: BullDispatcher) =>
         c.pipeline.driver === 'bull' ? bull : local,

@@ -11,5 +11,6 @@ export * from './metrics';
 export * from './files';
 export * from './cache';
 export * from './social';
+export * from './work';
 export * from './lifecycle/stop-on-signals';
 export * from './idempotency/idempotency.repository';

@@ -1,4 +1,5 @@
 import { Entity, Index } from 'typeorm';
+import type { ProjectState, StepName } from '../pipeline/project-state';
 import { Bool, CreatedAt, Id, Int, Json, Ref, Str, Text, Time, UpdatedAt } from './columns';
 
 export interface ProjectOptions {
@@ -33,8 +34,8 @@ export class ProjectEntity {
   @Ref({ nullable: true }) ownerUserId: string | null;
   @Ref({ nullable: true }) partnerId: string | null;
   @Ref() storeId: string;
-  @Str(32) state: string;
-  @Str(32, { nullable: true }) step: string | null;
+  @Str(32) state: ProjectState;
+  @Str(32, { nullable: true }) step: StepName | null;
   @Int({ default: 0 }) stepAttempts: number;
   /** retries a person asked for: keeps idempotency keys of a retried step new */
   @Int({ default: 0 }) retries: number;
@@ -44,6 +45,8 @@ export class ProjectEntity {
   @Str(100, { nullable: true }) leaseOwner: string | null;
   @Time({ nullable: true }) leaseUntil: Date | null;
   @Text({ nullable: true }) lastError: string | null;
+  /** why a live project is not moving although due: `budget` (a provider's daily budget is spent) */
+  @Str(32, { nullable: true }) waitReason: 'budget' | null;
   @Text({ nullable: true }) lastProviderError: string | null;
   @Time({ nullable: true }) stepStartedAt: Date | null;
   /**

@@ -19,15 +19,19 @@ export class SocialAccountEntity {
   @UpdatedAt() updatedAt: Date;
 }
 
+/** queued -> (processing ->) published | failed; `processing` waits on the platform's own work */
+export type PublicationState = 'queued' | 'processing' | 'published' | 'failed';
+
 @Entity('sns_uploads')
 @Index('ix_sns_uploads_project', ['projectId'])
-@Index('ix_sns_uploads_due', ['nextRunAt'])
+@Index('ix_sns_uploads_state_due', ['state', 'nextRunAt', 'leaseUntil'])
+@Index('ix_sns_uploads_lease_until', ['leaseUntil'])
 export class SnsUploadEntity {
   @Id() id: string;
   @Ref() projectId: string;
   @Ref() socialAccountId: string;
   @Str(16) platform: 'youtube' | 'instagram';
-  @Str(16) state: string;
+  @Str(16) state: PublicationState;
   @Str(100) title: string;
   @Text({ nullable: true }) description: string | null;
   @Str(16) privacy: 'private' | 'unlisted' | 'public';
@@ -39,8 +43,12 @@ export class SnsUploadEntity {
   @Text({ nullable: true }) session: string | null;
   /** JSON array of hashtags */
   @Text({ nullable: true }) tags: string | null;
+  /** failed attempts in a row (a transient error retries with backoff up to PIPELINE_MAX_ATTEMPTS) */
   @Int({ default: 0 }) attempts: number;
   @Ref({ nullable: true }) ownerUserId: string | null;
+  /** the claim of the scheduler running it (see LeasedTable) */
+  @Str(100, { nullable: true }) leaseOwner: string | null;
+  @Time({ nullable: true }) leaseUntil: Date | null;
   @CreatedAt() createdAt: Date;
   @UpdatedAt() updatedAt: Date;
 }

@@ -7,6 +7,7 @@ import { IdempotencyKeys1764547200000 } from './1764547200000-idempotency-keys';
 import { DataVolumeIndexes1764633600000 } from './1764633600000-data-volume-indexes';
 import { SongBeats1764720000000 } from './1764720000000-song-beats';
 import { EventPercent1764806400018 } from './1764806400018-event-percent';
+import { OneWorkEngine1764979200000 } from './1764979200000-one-work-engine';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   DataVolumeIndexes1764633600000,
   SongBeats1764720000000,
   EventPercent1764806400018,
+  OneWorkEngine1764979200000,
 ];

@@ -1,4 +1,3 @@
-export * from './backoff';
 export * from './content.repository';
 export * from './pipeline.module';
 export * from './pipeline.service';

@@ -90,13 +90,13 @@ export class PipelineService {
   }
 
   async progress(p: ProjectEntity): Promise<Progress> {
-    const state = p.state as ProjectState;
+    const state = p.state;
     const waitingFor =
       OWNER_STOPS[state] && !p.nextRunAt
         ? 'owner'
         : TERMINAL_STATES.includes(state) || state === 'FAILED'
           ? null
-          : p.lastError?.startsWith('waiting: the daily')
+          : p.waitReason === 'budget'
             ? 'budget'
             : 'scheduler';
     if (state === 'DONE') return { percent: 100, etaSec: 0, waitingFor: null };
@@ -111,7 +111,7 @@ export class PipelineService {
     // yet counts its default, so the ETA is an estimate from the first step on, never unknown
     let etaMs = 0;
     for (const [name, s] of Object.entries(STEPS) as [StepName, (typeof STEPS)[StepName]][]) {
-      if (PROGRESS[s.from] < PROGRESS[state] || name === 'publish') continue;
+      if (PROGRESS[s.from] < PROGRESS[state]) continue;
       const ms = (await this.typicalStepMs(name)) ?? DEFAULT_STEP_MS[name];
       etaMs += name === step ? ms * (1 - fraction) : ms;
     }
@@ -183,7 +183,7 @@ export class PipelineService {
         : versions.find((v) => v.version === version);
     if (!chosen) throw new NotFoundError(`lyrics version ${version} not found`);
     await this.content.approveLyrics(chosen.id);
-    await this.projects.updateIfState(id, ['LYRICS_READY'], { nextRunAt: new Date() });
+    await this.projects.updateIfState(id, 'LYRICS_READY', { nextRunAt: new Date() });
     return this.refreshed(id);
   }
 
@@ -195,11 +195,11 @@ export class PipelineService {
         `lyrics can be regenerated before the song is made (the project is ${p.state})`,
       );
     if (p.state === 'LYRICS_READY') {
-      const ok = await this.projects.updateIfState(
-        id,
-        ['LYRICS_READY'],
-        {
-          state: 'STORE_READY',
+      const ok = await this.projects.transition(id, {
+        from: 'LYRICS_READY',
+        to: 'STORE_READY',
+        cause: 'regenerate_lyrics',
+        patch: {
           step: 'write_lyrics',
           stepAttempts: 0,
           // a new generation gets a new key: new lyrics even when the hints are the same
@@ -207,8 +207,7 @@ export class PipelineService {
           nextRunAt: new Date(),
           options: { ...p.options, lyricHints: hints },
         },
-        { from: 'LYRICS_READY', to: 'STORE_READY', step: 'regenerate_lyrics' },
-      );
+      });
       if (!ok) throw new ConflictError('the project moved on meanwhile');
     }
     return this.refreshed(id);
@@ -227,7 +226,7 @@ export class PipelineService {
       );
     if (!(await this.content.selectClip(id, songId)))
       throw new NotFoundError(`clip ${songId} not found in this project`);
-    await this.projects.updateIfState(id, ['SONG_READY'], { nextRunAt: new Date() });
+    await this.projects.updateIfState(id, 'SONG_READY', { nextRunAt: new Date() });
     return this.refreshed(id);
   }
 
@@ -240,25 +239,24 @@ export class PipelineService {
     if (p.state === 'LYRICS_READY') {
       if (!(await this.content.approvedLyrics(id)))
         throw new ConflictError('approve the lyrics first (POST /v1/projects/{id}/lyrics/approve)');
-      await this.projects.updateIfState(id, ['LYRICS_READY'], { nextRunAt: new Date() });
+      await this.projects.updateIfState(id, 'LYRICS_READY', { nextRunAt: new Date() });
       return this.refreshed(id);
     }
     if (p.state !== 'SONG_READY')
       throw new ConflictError(
         `a song can be made while the project is LYRICS_READY or SONG_READY (it is ${p.state})`,
       );
-    const ok = await this.projects.updateIfState(
-      id,
-      ['SONG_READY'],
-      {
-        state: 'LYRICS_READY',
+    const ok = await this.projects.transition(id, {
+      from: 'SONG_READY',
+      to: 'LYRICS_READY',
+      cause: 'remake_song',
+      patch: {
         step: 'submit_song',
         stepAttempts: 0,
         retries: p.retries + 1,
         nextRunAt: new Date(),
       },
-      { from: 'SONG_READY', to: 'LYRICS_READY', step: 'remake_song' },
-    );
+    });
     if (!ok) throw new ConflictError('the project moved on meanwhile');
     return this.refreshed(id);
   }
@@ -296,26 +294,25 @@ export class PipelineService {
     if (!(await this.content.clips(id)).some((c) => c.selected))
       throw new ConflictError('pick a clip first (POST /v1/projects/{id}/song/select)');
     if (p.state === 'SONG_READY') {
-      await this.projects.updateIfState(id, ['SONG_READY'], { options, nextRunAt: new Date() });
+      await this.projects.updateIfState(id, 'SONG_READY', { options, nextRunAt: new Date() });
       return this.refreshed(id);
     }
     if (p.state !== 'DONE')
       throw new ConflictError(
         `a video can be made while the project is SONG_READY or DONE (it is ${p.state})`,
       );
-    const ok = await this.projects.updateIfState(
-      id,
-      ['DONE'],
-      {
-        state: 'SONG_READY',
+    const ok = await this.projects.transition(id, {
+      from: 'DONE',
+      to: 'SONG_READY',
+      cause: 'remake_video',
+      patch: {
         step: 'submit_video',
         stepAttempts: 0,
         retries: p.retries + 1,
         options,
         nextRunAt: new Date(),
       },
-      { from: 'DONE', to: 'SONG_READY', step: 'remake_video' },
-    );
+    });
     if (!ok) throw new ConflictError('the project moved on meanwhile');
     return this.refreshed(id);
   }
@@ -344,11 +341,11 @@ export class PipelineService {
           ? 'submit_video'
           : step;
     const to = STEPS[resume].from;
-    const ok = await this.projects.updateIfState(
-      id,
-      ['FAILED'],
-      {
-        state: to,
+    const ok = await this.projects.transition(id, {
+      from: 'FAILED',
+      to,
+      cause: 'retry',
+      patch: {
         step: resume,
         stepAttempts: 0,
         retries: p.retries + 1,
@@ -359,8 +356,7 @@ export class PipelineService {
         ...(resume === 'submit_song' ? { songTaskId: null } : {}),
         ...(resume === 'submit_video' ? { videoTaskId: null } : {}),
       },
-      { from: 'FAILED', to, step: 'retry' },
-    );
+    });
     if (!ok) throw new ConflictError('the project changed meanwhile');
     return this.refreshed(id);
   }
@@ -369,14 +365,14 @@ export class PipelineService {
   async cancel(by: Principal | 'admin', id: string): Promise<ProjectEntity> {
     const p = by === 'admin' ? await this.projects.findById(id) : await this.forAction(by, id);
     if (!p) throw new NotFoundError(`project ${id} not found`);
-    if (TERMINAL_STATES.includes(p.state as ProjectState))
+    if (TERMINAL_STATES.includes(p.state))
       throw new ConflictError(`the project is already ${p.state}`);
-    const ok = await this.projects.updateIfState(
-      id,
-      [p.state as ProjectState],
-      { state: 'CANCELLED', nextRunAt: null, leaseOwner: null, leaseUntil: null },
-      { from: p.state as ProjectState, to: 'CANCELLED', step: 'cancel' },
-    );
+    const ok = await this.projects.transition(id, {
+      from: p.state,
+      to: 'CANCELLED',
+      cause: 'cancel',
+      patch: { nextRunAt: null, leaseOwner: null, leaseUntil: null },
+    });
     if (!ok) throw new ConflictError('the project changed meanwhile; try again');
     return this.refreshed(id);
   }
@@ -398,12 +394,12 @@ export class PipelineService {
     const before: ProjectState = provider === 'suno' ? 'LYRICS_READY' : 'SONG_READY';
     if (p.state === before && key && p.pendingSubmissionKey === key && taskId) {
       const field = provider === 'suno' ? { songTaskId: taskId } : { videoTaskId: taskId };
-      const adopted = await this.projects.updateIfState(
-        id,
-        [before],
-        {
+      const adopted = await this.projects.transition(id, {
+        from: before,
+        to: submitted,
+        cause: provider === 'suno' ? 'submit_song' : 'submit_video',
+        patch: {
           ...field,
-          state: submitted,
           step: STEP_FOR_STATE[submitted],
           stepAttempts: 0,
           pendingSubmissionKey: null,
@@ -412,13 +408,8 @@ export class PipelineService {
           leaseOwner: null,
           leaseUntil: null,
         },
-        {
-          from: before,
-          to: submitted,
-          step: provider === 'suno' ? 'submit_song' : 'submit_video',
-          message: 'task id recovered from the provider callback',
-        },
-      );
+        message: 'task id recovered from the provider callback',
+      });
       // the submission's answer was lost, not its charge: metered now, under the provider
       if (adopted) await this.meterRecovered(p, provider, key);
       return;
@@ -459,7 +450,7 @@ export class PipelineService {
       action:
         p.state === 'FAILED'
           ? ('retry' as const)
-          : TERMINAL_STATES.includes(p.state as ProjectState)
+          : TERMINAL_STATES.includes(p.state)
             ? ('skip' as const)
             : ('wake' as const),
     }));
@@ -467,7 +458,7 @@ export class PipelineService {
     for (const item of plan) {
       if (item.action === 'retry') await this.retry('admin', item.id);
       if (item.action === 'wake')
-        await this.projects.updateIfState(item.id, [item.state as ProjectState], {
+        await this.projects.updateIfState(item.id, item.state, {
           nextRunAt: new Date(),
           leaseOwner: null,
           leaseUntil: null,
@@ -478,7 +469,7 @@ export class PipelineService {
 
   async remove(by: Principal, id: string): Promise<void> {
     const p = await this.forAction(by, id);
-    if (!TERMINAL_STATES.includes(p.state as ProjectState) && p.state !== 'FAILED')
+    if (!TERMINAL_STATES.includes(p.state) && p.state !== 'FAILED')
       throw new ConflictError('cancel the project before deleting it');
     const clips = await this.content.clips(id);
     const video = await this.content.video(id);

@@ -32,10 +32,7 @@ const ALLOWED: [ProjectState, ProjectState, TransitionCause][] = [
   ['SONG_READY', 'VIDEO_SUBMITTED', 'submit_video'],
   ['SONG_READY', 'LYRICS_READY', 'remake_song'],
   ['DONE', 'SONG_READY', 'remake_video'],
-  ['VIDEO_SUBMITTED', 'VIDEO_READY', 'poll_video'],
-  ['VIDEO_READY', 'PUBLISHING', 'finish'],
-  ['VIDEO_READY', 'DONE', 'finish'],
-  ['PUBLISHING', 'DONE', 'publish'],
+  ['VIDEO_SUBMITTED', 'DONE', 'poll_video'],
   ...(
     [
       'DRAFT',
@@ -44,8 +41,6 @@ const ALLOWED: [ProjectState, ProjectState, TransitionCause][] = [
       'SONG_SUBMITTED',
       'SONG_READY',
       'VIDEO_SUBMITTED',
-      'VIDEO_READY',
-      'PUBLISHING',
     ] as ProjectState[]
   ).flatMap((s): [ProjectState, ProjectState, TransitionCause][] => [
     [s, 'FAILED', 'fail'],

@@ -10,8 +10,6 @@ export const PROJECT_STATES = [
   'SONG_SUBMITTED',
   'SONG_READY',
   'VIDEO_SUBMITTED',
-  'VIDEO_READY',
-  'PUBLISHING',
   'DONE',
   'FAILED',
   'CANCELLED',
@@ -28,15 +26,17 @@ export const STEPS = {
   poll_song: { from: 'SONG_SUBMITTED', provider: 'song', paid: false },
   submit_video: { from: 'SONG_READY', provider: 'video', paid: true },
   poll_video: { from: 'VIDEO_SUBMITTED', provider: 'video', paid: false },
-  finish: { from: 'VIDEO_READY', provider: 'store', paid: false },
-  publish: { from: 'PUBLISHING', provider: 'publish', paid: false },
 } as const satisfies Record<string, { from: ProjectState; provider: string; paid: boolean }>;
 export type StepName = keyof typeof STEPS;
-export type ProviderName = (typeof STEPS)[StepName]['provider'];
+/**
+ * What a unit of leased work waits on, each with its own concurrency and Bull queue: the
+ * providers of the steps, and `publish` for publications (uploads to YouTube, Instagram).
+ */
+export type ProviderName = (typeof STEPS)[StepName]['provider'] | 'publish';
 
 export const PROVIDER_NAMES: ProviderName[] = ['store', 'lyrics', 'song', 'video', 'publish'];
 
-/** The Bull queue of one provider's steps (stage 3): the scheduler fills it, the admin board reads it. */
+/** The Bull queue of one provider's work (stage 3): the scheduler fills it, the admin board reads it. */
 export const stepQueueName = (provider: ProviderName) => `castad-steps-${provider}`;
 
 export const STEP_FOR_STATE: Partial<Record<ProjectState, StepName>> = Object.fromEntries(
@@ -63,9 +63,7 @@ const T: Record<ProjectState, Partial<Record<ProjectState, TransitionCause[]>>> 
   SONG_SUBMITTED: { SONG_READY: ['poll_song'], LYRICS_READY: ['poll_song'] },
   // new clips from the same approved lyrics, before one is picked
   SONG_READY: { VIDEO_SUBMITTED: ['submit_video'], LYRICS_READY: ['remake_song'] },
-  VIDEO_SUBMITTED: { VIDEO_READY: ['poll_video'] },
-  VIDEO_READY: { PUBLISHING: ['finish'], DONE: ['finish'] },
-  PUBLISHING: { DONE: ['publish'] },
+  VIDEO_SUBMITTED: { DONE: ['poll_video'] },
   // a finished video rendered again (another engine or template) from the picked clip
   DONE: { SONG_READY: ['remake_video'] },
   FAILED: {
@@ -76,8 +74,6 @@ const T: Record<ProjectState, Partial<Record<ProjectState, TransitionCause[]>>> 
     SONG_SUBMITTED: ['retry'],
     SONG_READY: ['retry'],
     VIDEO_SUBMITTED: ['retry'],
-    VIDEO_READY: ['retry'],
-    PUBLISHING: ['retry'],
   },
   CANCELLED: {},
 };
@@ -133,8 +129,6 @@ export const PROGRESS: Record<ProjectState, number> = {
   SONG_SUBMITTED: 12,
   SONG_READY: 30,
   VIDEO_SUBMITTED: 62,
-  VIDEO_READY: 95,
-  PUBLISHING: 97,
   DONE: 100,
   FAILED: 0,
   CANCELLED: 0,

@@ -6,13 +6,33 @@ import { newestFirstAfter } from '../database/keyset';
 import { ProjectEntity, ProjectOptions } from '../entities/project.entity';
 import { ProjectEventEntity } from '../entities/project-event.entity';
 import { Owner } from '../stores/owner';
-import { ProjectState } from './project-state';
+import { LeasedTable } from '../work/leased-table';
+import { assertTransition, ProjectState, TransitionCause } from './project-state';
 
-export type ProjectPatch = Partial<Omit<ProjectEntity, 'id' | 'createdAt'>>;
+/** What may change beside a transition; the state itself changes only through `transition()`. */
+export type ProjectPatch = Partial<Omit<ProjectEntity, 'id' | 'createdAt' | 'state'>>;
+
+/** One change of state: checked against the table, guarded on `from`, recorded as an event. */
+export interface Transition {
+  from: ProjectState;
+  to: ProjectState;
+  cause: TransitionCause;
+  patch?: ProjectPatch;
+  /** a step's result: written only while this worker holds the lease (fencing) */
+  leaseOwner?: string;
+  /** the step the event is filed under (a failure is filed under the step that failed) */
+  step?: string | null;
+  durationMs?: number | null;
+  message?: string;
+}
 
 @Injectable()
 export class ProjectRepository {
-  constructor(private readonly db: DatabaseRouter) {}
+  private readonly leases: LeasedTable<ProjectEntity>;
+
+  constructor(private readonly db: DatabaseRouter) {
+    this.leases = new LeasedTable(db, ProjectEntity, 'projects', 'p');
+  }
 
   async create(input: {
     owner: Owner;
@@ -37,6 +57,7 @@ export class ProjectRepository {
         leaseUntil: null,
         lastError: null,
         lastProviderError: null,
+        waitReason: null,
         stepStartedAt: null,
         pendingSubmissionKey: null,
         pendingSubmissionAt: null,
@@ -132,182 +153,93 @@ export class ProjectRepository {
   }
 
   /**
-   * Claims up to `limit` due projects in the given states for `owner` until `until`, oldest
-   * due first. MySQL: one locking read per state (FOR UPDATE SKIP LOCKED, joined by UNION ALL),
-   * each walking ix_projects_state_due in next_run_at order and stopping at its LIMIT: it reads
-   * and locks at most `limit` due rows per state, until its commit, and claims the oldest
-   * `limit` of them (an IN over two states would lock every due row of both to sort them).
-   * SQLite: one guarded UPDATE.
+   * Claims up to `limit` due projects in the given states for `owner` until `leaseMs` from now,
+   * oldest due first (see LeasedTable.claimDue: MySQL reads and locks at most `limit` due rows
+   * per state, until its commit, and claims the oldest `limit` of them; SQLite: one guarded
+   * UPDATE).
    */
   async claimDue(
     owner: string,
-    states: string[],
+    states: readonly ProjectState[],
     limit: number,
     leaseMs: number,
     now = new Date(),
   ): Promise<ClaimedProject[]> {
-    if (limit <= 0 || states.length === 0) return [];
-    const until = new Date(now.getTime() + leaseMs);
-    return this.db.transaction(
-      async (em) => {
-        if (em.connection.options.type === 'better-sqlite3') {
-          const [sql, params] = this.dueQuery(em, states, now)
-            .select('p.id', 'id')
-            .orderBy('p.next_run_at', 'ASC')
-            .limit(limit)
-            .getQueryAndParameters();
-          await em.query(
-            `UPDATE projects SET lease_owner = ?, lease_until = ? WHERE id IN (${sql})`,
-            [owner, toSqlite(until), ...params],
-          );
-          const rows: RawClaim[] = await em.query(
-            'SELECT id, state, step_attempts, retries FROM projects WHERE lease_owner = ? AND lease_until = ?',
-            [owner, toSqlite(until)],
-          );
-          return rows.map(claimed);
-        }
-        const [sql, params] = this.claimQuery(em, states, limit, now);
-        const rows = ((await em.query(sql, params)) as (RawClaim & { next_run_at: Date })[])
-          .sort((a, b) => +new Date(a.next_run_at) - +new Date(b.next_run_at))
-          .slice(0, limit);
-        if (rows.length)
-          await em.update(
-            ProjectEntity,
-            { id: In(rows.map((r) => r.id)) },
-            { leaseOwner: owner, leaseUntil: until },
-          );
-        return rows.map(claimed);
-      },
-      { readCommitted: true },
+    const rows = await this.leases.claimDue<RawClaim>(
+      owner,
+      states,
+      limit,
+      leaseMs,
+      CLAIM_COLUMNS,
+      now,
     );
+    return rows.map(claimed);
   }
 
   /** The due-work query, also used to check its plan. */
-  dueQuery(em: EntityManager, states: string[], now: Date) {
-    return em
-      .createQueryBuilder(ProjectEntity, 'p')
-      .where('p.next_run_at <= :now', { now })
-      .andWhere('(p.lease_until IS NULL OR p.lease_until < :now)', { now })
-      .andWhere('p.state IN (:...states)', { states });
+  dueQuery(em: EntityManager, states: ProjectState[], now: Date) {
+    return this.leases.dueQuery(em, states, now);
   }
 
-  /** MySQL's locking claim read (see claimDue), also used to check its plan. */
-  claimQuery(
-    em: EntityManager,
-    states: string[],
-    limit: number,
-    now: Date,
-  ): [sql: string, params: unknown[]] {
-    const parts = states.map((state) =>
-      this.dueQuery(em, [state], now)
-        .select('p.id', 'id')
-        .addSelect('p.state', 'state')
-        .addSelect('p.step_attempts', 'step_attempts')
-        .addSelect('p.retries', 'retries')
-        .addSelect('p.next_run_at', 'next_run_at')
-        .orderBy('p.next_run_at', 'ASC')
-        .limit(limit)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getQueryAndParameters(),
-    );
-    return [parts.map(([sql]) => `(${sql})`).join(' UNION ALL '), parts.flatMap(([, p]) => p)];
+  /** The MySQL claim (see LeasedTable.claimQuery), to check its plan. */
+  claimQuery(em: EntityManager, states: ProjectState[], limit: number, now: Date) {
+    return this.leases.claimQuery(em, states, limit, CLAIM_COLUMNS, now);
   }
 
   /**
-   * Writes a step's result only if this worker still holds the lease (a fencing check): a
-   * worker whose lease expired and was taken over cannot overwrite the new holder's work.
+   * The one gate for every change of a project's state (steps, owners, admins, housekeeping):
+   * the table must allow it, the row must still be in `from` (and, for a step, still leased to
+   * its worker), and the event is written in the same transaction. False when the row moved on.
    */
-  async updateIfLeased(
-    id: string,
-    leaseOwner: string,
-    patch: ProjectPatch,
-    event?: {
-      from: ProjectState;
-      to: ProjectState;
-      step: string | null;
-      durationMs: number | null;
-      message?: string;
-    },
-  ): Promise<boolean> {
+  async transition(id: string, t: Transition): Promise<boolean> {
+    assertTransition(t.from, t.to, t.cause);
     return this.db.transaction(async (em) => {
-      const r = await em.update(
-        ProjectEntity,
-        { id, leaseOwner },
-        { ...patch, updatedAt: new Date() },
-      );
+      const guard = t.leaseOwner
+        ? { id, state: t.from, leaseOwner: t.leaseOwner }
+        : { id, state: t.from };
+      const r = await em.update(ProjectEntity, guard, {
+        ...t.patch,
+        state: t.to,
+        updatedAt: new Date(),
+      });
       if ((r.affected ?? 0) !== 1) return false;
-      if (event)
-        await em.insert(ProjectEventEntity, {
-          projectId: id,
-          fromState: event.from,
-          toState: event.to,
-          step: event.step,
-          durationMs: event.durationMs,
-          message: event.message ?? null,
-          at: new Date(),
-        });
+      await em.insert(ProjectEventEntity, {
+        projectId: id,
+        fromState: t.from,
+        toState: t.to,
+        step: t.step === undefined ? t.cause : t.step,
+        durationMs: t.durationMs ?? null,
+        message: t.message ?? null,
+        at: new Date(),
+      });
       return true;
     });
   }
 
   /**
-   * Gives back every step claimed by a scheduler known to be dead (claim tokens are
-   * `<instance id>:<random>`): its projects are claimable now, not when their leases run out.
+   * Writes a step's result that keeps the state (a wait, a retry, a marker) only if this worker
+   * still holds the lease (fencing): a worker whose lease was taken over cannot overwrite.
    */
-  async releaseClaimsOf(instanceId: string): Promise<number> {
-    // a prefix compare, not LIKE: instance ids may hold LIKE's wildcards, SQLite has no default escape
-    const prefix = `${instanceId}:`;
-    const r = await this.db.write((em) =>
-      em
-        .createQueryBuilder()
-        .update(ProjectEntity)
-        .set({ leaseOwner: null, leaseUntil: null })
-        // only leased rows (ix_projects_lease_until), not a scan that locks every project
-        .where('lease_until IS NOT NULL')
-        .andWhere('SUBSTR(lease_owner, 1, :len) = :prefix', { len: prefix.length, prefix })
-        .execute(),
-    );
-    return r.affected ?? 0;
+  updateIfLeased(id: string, leaseOwner: string, patch: ProjectPatch): Promise<boolean> {
+    return this.leases.updateIfLeased(id, leaseOwner, patch);
   }
 
-  /**
-   * The heartbeat of a running step: pushes the lease out while its holder still has it.
-   * False when another worker took the project over (the lease had run out).
-   */
-  async extendLease(id: string, leaseOwner: string, leaseMs: number): Promise<boolean> {
+  /** Gives back every step claimed by a scheduler known to be dead. */
+  releaseClaimsOf(instanceId: string): Promise<number> {
+    return this.leases.releaseClaimsOf(instanceId);
+  }
+
+  /** The heartbeat of a running step: false when another worker took the project over. */
+  extendLease(id: string, leaseOwner: string, leaseMs: number): Promise<boolean> {
+    return this.leases.extendLease(id, leaseOwner, leaseMs);
+  }
+
+  /** A person's action that keeps the state (wake the next step, new options): guarded on it. */
+  async updateIfState(id: string, expected: ProjectState, patch: ProjectPatch): Promise<boolean> {
     const r = await this.db.write((em) =>
-      em.update(ProjectEntity, { id, leaseOwner }, { leaseUntil: new Date(Date.now() + leaseMs) }),
+      em.update(ProjectEntity, { id, state: expected }, { ...patch, updatedAt: new Date() }),
     );
     return (r.affected ?? 0) === 1;
-  }
-
-  /** A person's action (approve, retry, cancel): guarded on the state it expects. */
-  async updateIfState(
-    id: string,
-    expected: ProjectState[],
-    patch: ProjectPatch,
-    event?: { from: ProjectState; to: ProjectState; step: string | null; message?: string },
-  ): Promise<boolean> {
-    return this.db.transaction(async (em) => {
-      const r = await em.update(
-        ProjectEntity,
-        { id, state: In(expected) },
-        { ...patch, updatedAt: new Date() },
-      );
-      if ((r.affected ?? 0) !== 1) return false;
-      if (event)
-        await em.insert(ProjectEventEntity, {
-          projectId: id,
-          fromState: event.from,
-          toState: event.to,
-          step: event.step,
-          durationMs: null,
-          message: event.message ?? null,
-          at: new Date(),
-        });
-      return true;
-    });
   }
 
   /**
@@ -338,19 +270,14 @@ export class ProjectRepository {
   }
 
   /** The project's newest event: a progress report while a step runs and reports. */
-  latestEvent(
-    projectId: string,
-    from: 'primary' | 'replica' = 'replica',
-  ): Promise<ProjectEventEntity | null> {
-    return this.db.read(
-      (em) =>
-        em
-          .createQueryBuilder(ProjectEventEntity, 'e')
-          .where('e.project_id = :projectId', { projectId })
-          .orderBy('e.seq', 'DESC')
-          .limit(1)
-          .getOne(),
-      from,
+  latestEvent(projectId: string): Promise<ProjectEventEntity | null> {
+    return this.db.read((em) =>
+      em
+        .createQueryBuilder(ProjectEventEntity, 'e')
+        .where('e.project_id = :projectId', { projectId })
+        .orderBy('e.seq', 'DESC')
+        .limit(1)
+        .getOne(),
     );
   }
 
@@ -381,20 +308,8 @@ export class ProjectRepository {
   }
 
   /** Housekeeping: leases whose holder died are cleared (the rows were reclaimable anyway). */
-  async clearExpiredLeases(now = new Date()): Promise<number> {
-    // through ix_projects_lease_until, at READ COMMITTED: only the expired rows are locked, and
-    // no gap lock holds up a claim or a new project meanwhile
-    const r = await this.db.transaction(
-      (em) =>
-        em
-          .createQueryBuilder()
-          .update(ProjectEntity)
-          .set({ leaseOwner: null, leaseUntil: null })
-          .where('lease_until < :now', { now })
-          .execute(),
-      { readCommitted: true },
-    );
-    return r.affected ?? 0;
+  clearExpiredLeases(now = new Date()): Promise<number> {
+    return this.leases.clearExpiredLeases(now);
   }
 
   /**
@@ -402,37 +317,29 @@ export class ProjectRepository {
    * since `before` are cancelled, with an event saying why.
    */
   async cancelAbandoned(before: Date): Promise<number> {
-    return this.db.transaction(async (em) => {
-      const rows = await em
-        .createQueryBuilder(ProjectEntity, 'p')
-        .select(['p.id', 'p.state'])
-        .where('p.state IN (:...states)', { states: ['LYRICS_READY', 'SONG_READY'] })
-        .andWhere('p.next_run_at IS NULL AND p.updated_at < :before', { before })
-        .take(500)
-        .getMany();
-      const now = new Date();
-      for (const r of rows) {
-        await em.update(
-          ProjectEntity,
-          { id: r.id, state: r.state },
-          {
-            state: 'CANCELLED',
-            updatedAt: now,
-            lastError: 'cancelled: left waiting for the owner too long',
-          },
-        );
-        await em.insert(ProjectEventEntity, {
-          projectId: r.id,
-          fromState: r.state,
-          toState: 'CANCELLED',
-          step: 'cancel',
-          durationMs: null,
-          message: 'abandoned: waited for the owner too long',
-          at: now,
-        });
-      }
-      return rows.length;
-    });
+    const rows = await this.db.read(
+      (em) =>
+        em
+          .createQueryBuilder(ProjectEntity, 'p')
+          .select(['p.id', 'p.state'])
+          .where('p.state IN (:...states)', { states: ['LYRICS_READY', 'SONG_READY'] })
+          .andWhere('p.next_run_at IS NULL AND p.updated_at < :before', { before })
+          .take(500)
+          .getMany(),
+      'primary',
+    );
+    let cancelled = 0;
+    for (const r of rows) {
+      const ok = await this.transition(r.id, {
+        from: r.state,
+        to: 'CANCELLED',
+        cause: 'cancel',
+        patch: { lastError: 'cancelled: left waiting for the owner too long' },
+        message: 'abandoned: waited for the owner too long',
+      });
+      if (ok) cancelled++;
+    }
+    return cancelled;
   }
 
   /**
@@ -538,6 +445,8 @@ export class ProjectRepository {
   }
 }
 
+const CLAIM_COLUMNS = ['state', 'step_attempts', 'retries'];
+
 export interface ClaimedProject {
   id: string;
   state: ProjectState;
@@ -558,8 +467,3 @@ const claimed = (r: RawClaim): ClaimedProject => ({
   stepAttempts: Number(r.step_attempts),
   retries: Number(r.retries),
 });
-
-/** TypeORM's SQLite date format for raw parameters. */
-function toSqlite(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
-}

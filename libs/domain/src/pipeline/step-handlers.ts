@@ -60,8 +60,6 @@ export class StepHandlers {
     poll_song: (ctx) => this.pollSong(ctx),
     submit_video: (ctx) => this.submitVideo(ctx),
     poll_video: (ctx) => this.pollVideo(ctx),
-    finish: async () => ({ kind: 'advance', to: 'DONE', nextRunAt: null }),
-    publish: async () => ({ kind: 'advance', to: 'DONE', nextRunAt: null }),
   };
 
   private async store(storeId: string): Promise<StoreEntity> {
@@ -365,7 +363,7 @@ export class StepHandlers {
     // the video is in the blob store: the render's work files go
     await renderer.discard(p.videoTaskId!);
     if (previous) await this.forgetReplaced(previous, videoKey, thumbKey);
-    return { kind: 'advance', to: 'VIDEO_READY', nextRunAt: now() };
+    return { kind: 'advance', to: 'DONE', nextRunAt: null };
   }
 
   /** The files of a video that a new render replaced (rows first: a file left is swept later). */
@@ -458,6 +456,7 @@ export class StepHandlers {
         Math.min(resetsAt.getTime(), Date.now() + this.config.pipeline.budgetRecheckMs),
       ),
       patch: {
+        waitReason: 'budget',
         lastError: `waiting: the daily ${provider} budget ($${budget}) is spent; submissions resume at ${resetsAt.toISOString()}`,
       },
     };

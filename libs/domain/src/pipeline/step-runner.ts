@@ -4,14 +4,12 @@ import { AppConfig } from '../config/app-config';
 import { ProjectEntity } from '../entities/project.entity';
 import { isDatabaseUnavailable } from '../database/connection-errors';
 import { providerErrors, stepDuration } from '../metrics/metrics';
-import { backoffMs } from './backoff';
-import { assertTransition, ProjectState, STEP_FOR_STATE, StepName, STEPS } from './project-state';
+import { retryDelayMs, WorkResult } from '../work/retry-policy';
+import { holdLease } from '../work/lease-heartbeat';
+import { STEP_FOR_STATE, StepName, STEPS } from './project-state';
 import { ProjectRepository } from './project.repository';
 import { StepContext, StepFailedError, StepOutcome } from './step-context';
 import { StepHandlers } from './step-handlers';
-
-export type StepResult =
-  'advanced' | 'waiting' | 'retrying' | 'failed' | 'lost-lease' | 'skipped' | 'released';
 
 /**
  * Runs one step of one claimed project: the handler, then the result written under the
@@ -30,11 +28,11 @@ export class StepRunner {
     private readonly steps: StepHandlers,
   ) {}
 
-  async run(projectId: string, leaseOwner: string): Promise<StepResult> {
+  async run(projectId: string, leaseOwner: string): Promise<WorkResult> {
     const p = await this.projects.findById(projectId);
     if (!p || p.leaseOwner !== leaseOwner || !p.leaseUntil || p.leaseUntil.getTime() < Date.now())
       return 'lost-lease';
-    const step = STEP_FOR_STATE[p.state as ProjectState];
+    const step = STEP_FOR_STATE[p.state];
     if (!step) {
       await this.projects.updateIfLeased(p.id, leaseOwner, {
         leaseOwner: null,
@@ -44,7 +42,13 @@ export class StepRunner {
       return 'skipped';
     }
     const attempt = p.stepAttempts + 1;
-    const heartbeat = this.heartbeat(p.id, leaseOwner);
+    const leaseMs = this.config.pipeline.leaseMs;
+    const heartbeat = holdLease(
+      `project ${p.id}`,
+      leaseMs,
+      () => this.projects.extendLease(p.id, leaseOwner, leaseMs),
+      this.logger,
+    );
     const ctx: StepContext = {
       project: p,
       attempt,
@@ -58,7 +62,7 @@ export class StepRunner {
     };
     const started = Date.now();
     let outcome: StepOutcome;
-    let result: StepResult;
+    let result: WorkResult;
     try {
       outcome = await this.steps.handlers[step](ctx);
     } catch (err) {
@@ -96,47 +100,7 @@ export class StepRunner {
     this.stopping.abort();
   }
 
-  /**
-   * Keeps the step's lease alive while it runs (a third of PIPELINE_LEASE_MS apart), so the
-   * lease can be short: a dead worker's project is claimed again soon after, while a live slow
-   * step (a long render, an upload) keeps its own. `lost` fires when another worker has it.
-   */
-  private heartbeat(
-    projectId: string,
-    leaseOwner: string,
-  ): { lost: AbortSignal; stop: () => void } {
-    const lost = new AbortController();
-    const leaseMs = this.config.pipeline.leaseMs;
-    // a beat still in flight when the step ends finds the lease released by the step itself:
-    // not a takeover
-    let stopped = false;
-    const timer = setInterval(
-      () => {
-        this.projects.extendLease(projectId, leaseOwner, leaseMs).then(
-          (held) => {
-            if (held || stopped || lost.signal.aborted) return;
-            this.logger.warn(
-              `project ${projectId}: lease taken over by another worker; stopping this step`,
-            );
-            lost.abort();
-          },
-          // a failed beat (the database away a moment) is tried again at the next one
-          (err: Error) =>
-            this.logger.warn(`project ${projectId}: lease heartbeat failed (${err.message})`),
-        );
-      },
-      Math.max(100, Math.floor(leaseMs / 3)),
-    );
-    return {
-      lost: lost.signal,
-      stop: () => {
-        stopped = true;
-        clearInterval(timer);
-      },
-    };
-  }
-
-  private async release(p: ProjectEntity, step: StepName, leaseOwner: string): Promise<StepResult> {
+  private async release(p: ProjectEntity, step: StepName, leaseOwner: string): Promise<WorkResult> {
     this.logger.log(`project ${p.id} ${step} stopped by shutdown; released for the next run`);
     const ok = await this.projects.updateIfLeased(p.id, leaseOwner, {
       leaseOwner: null,
@@ -152,12 +116,13 @@ export class StepRunner {
     leaseOwner: string,
     o: StepOutcome,
     durationMs: number,
-  ): Promise<StepResult> {
-    const from = p.state as ProjectState;
+  ): Promise<WorkResult> {
+    const from = p.state;
     const release = { leaseOwner: null, leaseUntil: null };
     if (o.kind === 'wait') {
       const ok = await this.projects.updateIfLeased(p.id, leaseOwner, {
         nextRunAt: o.nextRunAt,
+        waitReason: null,
         ...(o.patch ?? {}),
         ...release,
       });
@@ -165,23 +130,25 @@ export class StepRunner {
     }
     if (o.kind === 'fail')
       return this.markFailed(p, step, leaseOwner, o.reason, o.providerError ?? null);
-    assertTransition(from, o.to, step);
-    const ok = await this.projects.updateIfLeased(
-      p.id,
+    const ok = await this.projects.transition(p.id, {
+      from,
+      to: o.to,
+      cause: step,
       leaseOwner,
-      {
-        state: o.to,
+      patch: {
         step: STEP_FOR_STATE[o.to] ?? null,
         stepAttempts: 0,
         nextRunAt: o.nextRunAt,
         lastError: null,
         lastProviderError: null,
+        waitReason: null,
         stepStartedAt: null,
         ...(o.patch ?? {}),
         ...release,
       },
-      { from, to: o.to, step, durationMs, message: o.message },
-    );
+      durationMs,
+      message: o.message,
+    });
     return ok ? 'advanced' : 'lost-lease';
   }
 
@@ -191,7 +158,7 @@ export class StepRunner {
     attempt: number,
     leaseOwner: string,
     err: unknown,
-  ): Promise<StepResult> {
+  ): Promise<WorkResult> {
     const message = err instanceof Error ? err.message : String(err);
     // what a tool printed (paths, URLs) goes to the log only; the owner sees the short message
     const detail = (err as { detail?: string }).detail;
@@ -201,7 +168,9 @@ export class StepRunner {
       err instanceof StepFailedError ||
       (err instanceof ProviderError && err.failure !== 'unavailable') ||
       !(err instanceof ProviderError || isTransient(err));
-    if (permanent || attempt >= this.config.pipeline.maxAttempts) {
+    const retryAfterSec = err instanceof ProviderUnavailableError ? err.retryAfterSec : undefined;
+    const delay = permanent ? null : retryDelayMs(attempt, this.config.pipeline, retryAfterSec);
+    if (delay === null) {
       const reason = permanent ? message : `gave up after ${attempt} attempts: ${message}`;
       return this.markFailed(
         p,
@@ -211,12 +180,6 @@ export class StepRunner {
         err instanceof ProviderError ? `${err.provider}: ${err.message}` : null,
       );
     }
-    const retryAfterSec = err instanceof ProviderUnavailableError ? err.retryAfterSec : undefined;
-    const delay = backoffMs(attempt, {
-      baseMs: this.config.pipeline.backoffBaseMs,
-      maxMs: this.config.pipeline.backoffMaxMs,
-      retryAfterSec,
-    });
     this.logger.warn(
       `project ${p.id} ${step} attempt ${attempt} failed (${message}); retrying in ${delay} ms`,
     );
@@ -227,6 +190,7 @@ export class StepRunner {
       stepAttempts: attempt,
       nextRunAt: new Date(Date.now() + delay),
       lastError: message,
+      waitReason: null,
       ...(err instanceof ProviderError
         ? { lastProviderError: `${err.provider}: ${err.message}` }
         : {}),
@@ -243,24 +207,26 @@ export class StepRunner {
     leaseOwner: string,
     reason: string,
     providerError: string | null,
-  ): Promise<StepResult> {
-    const from = p.state as ProjectState;
-    assertTransition(from, 'FAILED', 'fail');
+  ): Promise<WorkResult> {
+    const from = p.state;
     this.logger.warn(`project ${p.id} FAILED at ${step}: ${reason}`);
-    const ok = await this.projects.updateIfLeased(
-      p.id,
+    const ok = await this.projects.transition(p.id, {
+      from,
+      to: 'FAILED',
+      cause: 'fail',
+      step,
       leaseOwner,
-      {
-        state: 'FAILED',
+      patch: {
         step,
         nextRunAt: null,
         lastError: reason,
         lastProviderError: providerError,
+        waitReason: null,
         leaseOwner: null,
         leaseUntil: null,
       },
-      { from, to: 'FAILED', step, durationMs: null, message: reason },
-    );
+      message: reason,
+    });
     return ok ? 'failed' : 'lost-lease';
   }
 }

@@ -1,3 +1,5 @@
+export * from './publication.repository';
+export * from './publication-runner';
 export * from './publication.service';
 export * from './social-account.repository';
 export * from './social.module';

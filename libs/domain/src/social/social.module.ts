@@ -1,11 +1,20 @@
 import { Module } from '@nestjs/common';
 import { PipelineModule } from '../pipeline/pipeline.module';
+import { PublicationRepository } from './publication.repository';
+import { PublicationRunner } from './publication-runner';
 import { PublicationService } from './publication.service';
 import { SocialAccountRepository } from './social-account.repository';
 import { SocialService } from './social.service';
 import { TokenCipher } from './token-cipher';
 
-const providers = [PublicationService, SocialAccountRepository, SocialService, TokenCipher];
+const providers = [
+  PublicationRepository,
+  PublicationRunner,
+  PublicationService,
+  SocialAccountRepository,
+  SocialService,
+  TokenCipher,
+];
 
 /** Connected social accounts and publishing: the API takes requests, the scheduler runs them. */
 @Module({ imports: [PipelineModule], providers, exports: providers })

@@ -1,22 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig, ProviderName, StepRunner } from '@app/domain';
-import { StepDispatcher, StepJob } from './step-dispatcher';
+import { AppConfig, ProviderName } from '@app/domain';
+import { WorkDispatcher, WorkJob } from './work-dispatcher';
+import { WorkRunners } from './work-runners';
 
 /**
- * The embedded and stage 1-2 driver: the scheduler runs steps itself, at most N at once
+ * The embedded and stage 1-2 driver: the scheduler runs the work itself, at most N at once
  * per provider (a global cap, since exactly one scheduler works).
  */
 @Injectable()
-export class InProcessDispatcher extends StepDispatcher {
+export class InProcessDispatcher extends WorkDispatcher {
   private readonly logger = new Logger(InProcessDispatcher.name);
   private readonly active = new Map<ProviderName, number>();
   private readonly running = new Set<Promise<unknown>>();
-  /** projects with a step running here: never two steps of one project at once */
+  /** rows with a run going here: never two runs of one project (or publication) at once */
   private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly config: AppConfig,
-    private readonly runner: StepRunner,
+    private readonly runners: WorkRunners,
   ) {
     super();
   }
@@ -25,19 +26,17 @@ export class InProcessDispatcher extends StepDispatcher {
     return this.config.pipeline.concurrency[provider] - (this.active.get(provider) ?? 0);
   }
 
-  async dispatch(job: StepJob): Promise<void> {
-    if (this.inFlight.has(job.projectId)) return;
-    this.inFlight.add(job.projectId);
+  async dispatch(job: WorkJob): Promise<void> {
+    if (this.inFlight.has(job.id)) return;
+    this.inFlight.add(job.id);
     this.active.set(job.provider, (this.active.get(job.provider) ?? 0) + 1);
-    const run = this.runner
-      .run(job.projectId, job.leaseOwner)
+    const run = this.runners
+      .run(job)
       .catch((err: Error) =>
-        this.logger.error(
-          `step ${job.step} of ${job.projectId} crashed: ${err.stack ?? err.message}`,
-        ),
+        this.logger.error(`${job.kind} ${job.key} crashed: ${err.stack ?? err.message}`),
       )
       .finally(() => {
-        this.inFlight.delete(job.projectId);
+        this.inFlight.delete(job.id);
         this.active.set(job.provider, (this.active.get(job.provider) ?? 1) - 1);
         this.running.delete(run);
       });

@@ -1,12 +1,13 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import Bull, { Job, Queue } from 'bull';
-import { AppConfig, PROVIDER_NAMES, ProviderName, StepRunner, stepQueueName } from '@app/domain';
-import { StepDispatcher, StepJob } from './step-dispatcher';
+import { AppConfig, PROVIDER_NAMES, ProviderName, stepQueueName } from '@app/domain';
+import { WorkDispatcher, WorkJob } from './work-dispatcher';
+import { WorkRunners } from './work-runners';
 
 const REDIS_OP_TIMEOUT_MS = 2000;
 
 /** Job options in one place: id, retention, attempts (the StepRunner does the retrying). */
-export function stepJobOptions(job: StepJob): Bull.JobOptions {
+export function workJobOptions(job: WorkJob): Bull.JobOptions {
   return { jobId: job.key, attempts: 1, removeOnComplete: 500, removeOnFail: 500 };
 }
 
@@ -17,14 +18,14 @@ export function stepJobOptions(job: StepJob): Bull.JobOptions {
  * when its lease expires.
  */
 @Injectable()
-export class BullDispatcher extends StepDispatcher implements OnModuleInit, OnModuleDestroy {
+export class BullDispatcher extends WorkDispatcher implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(BullDispatcher.name);
-  private readonly queues = new Map<ProviderName, Queue<StepJob>>();
+  private readonly queues = new Map<ProviderName, Queue<WorkJob>>();
   private readonly backlog = new Map<ProviderName, number>();
 
   constructor(
     private readonly config: AppConfig,
-    private readonly runner: StepRunner,
+    private readonly runners: WorkRunners,
   ) {
     super();
   }
@@ -33,14 +34,12 @@ export class BullDispatcher extends StepDispatcher implements OnModuleInit, OnMo
     if (this.config.pipeline.driver !== 'bull') return;
     for (const provider of PROVIDER_NAMES) {
       const max = this.config.pipeline.concurrency[provider];
-      const queue = new Bull<StepJob>(stepQueueName(provider), this.config.redisUrl!, {
+      const queue = new Bull<WorkJob>(stepQueueName(provider), this.config.redisUrl!, {
         limiter: { max: max * 4, duration: 1000 },
         settings: { stalledInterval: 5000, maxStalledCount: 2 },
       });
       queue.on('error', (err) => this.logger.warn(`queue ${provider}: ${err.message}`));
-      void queue.process(max, (job: Job<StepJob>) =>
-        this.runner.run(job.data.projectId, job.data.leaseOwner),
-      );
+      void queue.process(max, (job: Job<WorkJob>) => this.runners.run(job.data));
       this.queues.set(provider, queue);
     }
   }
@@ -54,9 +53,9 @@ export class BullDispatcher extends StepDispatcher implements OnModuleInit, OnMo
   }
 
   /** A duplicate of a live job is a no-op; a finished job of the same id is replaced. */
-  async dispatch(job: StepJob): Promise<void> {
+  async dispatch(job: WorkJob): Promise<void> {
     const queue = this.queues.get(job.provider)!;
-    const opts = stepJobOptions(job);
+    const opts = workJobOptions(job);
     await withTimeout(
       (async () => {
         const existing = await queue.getJob(opts.jobId as string);

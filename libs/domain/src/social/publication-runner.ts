@@ -1,0 +1,176 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  BlobStore,
+  ProviderError,
+  ProviderUnavailableError,
+  PublishSource,
+} from '@app/integrations';
+import { AppConfig } from '../config/app-config';
+import { SnsUploadEntity } from '../entities/social.entity';
+import { BlobObjectRepository } from '../files/blob-object.repository';
+import { ContentRepository } from '../pipeline/content.repository';
+import { UsageRepository } from '../pipeline/usage.repository';
+import { holdLease } from '../work/lease-heartbeat';
+import { retryDelayMs, WorkResult } from '../work/retry-policy';
+import {
+  LIVE_PUBLICATION_STATES,
+  PublicationPatch,
+  PublicationRepository,
+} from './publication.repository';
+import { SocialAccountRepository } from './social-account.repository';
+import { SocialService } from './social.service';
+
+/** A run's result before it is written back under the lease. */
+type PublicationOutcome = { result: WorkResult; patch: PublicationPatch };
+
+/**
+ * Runs one claimed publication a step further (the StepRunner of publishing): the upload or
+ * the platform's processing poll, with the upload session saved as it goes so an interrupted
+ * upload resumes; the outcome written only while the lease is held; transient errors retried
+ * with the pipeline's backoff and attempts; anything else FAILED with a readable reason.
+ */
+@Injectable()
+export class PublicationRunner {
+  private readonly logger = new Logger(PublicationRunner.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly publications: PublicationRepository,
+    private readonly accounts: SocialAccountRepository,
+    private readonly social: SocialService,
+    private readonly content: ContentRepository,
+    private readonly blob: BlobStore,
+    private readonly files: BlobObjectRepository,
+    private readonly usage: UsageRepository,
+  ) {}
+
+  async run(id: string, leaseOwner: string): Promise<WorkResult> {
+    const row = await this.publications.findById(id);
+    if (
+      !row ||
+      row.leaseOwner !== leaseOwner ||
+      !row.leaseUntil ||
+      row.leaseUntil.getTime() < Date.now()
+    )
+      return 'lost-lease';
+    if (!LIVE_PUBLICATION_STATES.includes(row.state)) {
+      await this.publications.updateIfLeased(id, leaseOwner, {
+        leaseOwner: null,
+        leaseUntil: null,
+      });
+      return 'skipped';
+    }
+    const leaseMs = this.config.pipeline.leaseMs;
+    const heartbeat = holdLease(
+      `publication ${id}`,
+      leaseMs,
+      () => this.publications.extendLease(id, leaseOwner, leaseMs),
+      this.logger,
+    );
+    let outcome: PublicationOutcome;
+    try {
+      outcome = await this.publishOnce(row, leaseOwner);
+    } catch (err) {
+      outcome = this.failed(row, err);
+    } finally {
+      heartbeat.stop();
+    }
+    const ok = await this.publications.updateIfLeased(id, leaseOwner, {
+      ...outcome.patch,
+      leaseOwner: null,
+      leaseUntil: null,
+    });
+    if (ok && outcome.result === 'advanced')
+      await this.usage.record({
+        projectId: row.projectId,
+        userId: row.ownerUserId,
+        provider: row.platform,
+        operation: 'publish',
+        unit: 'upload',
+        units: 1,
+        idempotencyKey: `publish:${row.id}`,
+      });
+    return ok ? outcome.result : 'lost-lease';
+  }
+
+  private async publishOnce(row: SnsUploadEntity, leaseOwner: string): Promise<PublicationOutcome> {
+    const account = await this.accounts.findById(row.socialAccountId);
+    if (!account) return gone('the account was disconnected before the video was published');
+    const video = await this.content.video(row.projectId);
+    if (!video) return gone('the project’s video was deleted');
+    const tracked = await this.files.find('video', video.blobKey);
+    const source: PublishSource = {
+      bytes: tracked?.bytes ?? 0,
+      contentType: 'video/mp4',
+      open: (offset) => this.blob.get('video', video.blobKey, offset),
+      url: () => this.blob.readUrl('video', video.blobKey, 3600),
+    };
+    const grant = await this.social.freshGrant(account);
+    const progress = await this.social.publisher(row.platform).publish(
+      grant,
+      source,
+      {
+        title: row.title,
+        description: row.description ?? '',
+        tags: JSON.parse(row.tags ?? '[]') as string[],
+        privacy: row.privacy,
+      },
+      row.session,
+      async (session) =>
+        void (await this.publications.updateIfLeased(row.id, leaseOwner, { session })),
+    );
+    if (progress.status === 'processing')
+      return {
+        result: 'waiting',
+        patch: {
+          state: 'processing',
+          session: progress.session,
+          lastError: null,
+          attempts: 0,
+          nextRunAt: new Date(Date.now() + this.config.publishPollMs),
+        },
+      };
+    return {
+      result: 'advanced',
+      patch: {
+        state: 'published',
+        externalId: progress.externalId,
+        postUrl: progress.postUrl,
+        lastError: null,
+        attempts: 0,
+        nextRunAt: null,
+      },
+    };
+  }
+
+  private failed(row: SnsUploadEntity, err: unknown): PublicationOutcome {
+    const attempt = row.attempts + 1;
+    const message =
+      err instanceof ProviderError ? err.message : `publishing failed: ${(err as Error).message}`;
+    const delay =
+      err instanceof ProviderUnavailableError
+        ? retryDelayMs(attempt, this.config.pipeline, err.retryAfterSec)
+        : null;
+    if (delay !== null) {
+      this.logger.warn(
+        `publication ${row.id} attempt ${attempt} failed (${message}); retrying in ${delay} ms`,
+      );
+      return {
+        result: 'retrying',
+        patch: { attempts: attempt, lastError: message, nextRunAt: new Date(Date.now() + delay) },
+      };
+    }
+    if (!(err instanceof ProviderError))
+      this.logger.error(`publication ${row.id} failed: ${(err as Error).stack}`);
+    const reason =
+      err instanceof ProviderUnavailableError
+        ? `gave up after ${attempt} attempts: ${message}`
+        : message;
+    return { result: 'failed', patch: { state: 'failed', lastError: reason, nextRunAt: null } };
+  }
+}
+
+const gone = (reason: string): PublicationOutcome => ({
+  result: 'failed',
+  patch: { state: 'failed', lastError: reason, nextRunAt: null },
+});

@@ -1,0 +1,4 @@
+export * from './backoff';
+export * from './lease-heartbeat';
+export * from './leased-table';
+export * from './retry-policy';

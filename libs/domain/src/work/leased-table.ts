@@ -1,0 +1,174 @@
+import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
+import { DatabaseRouter } from '../database/database-router';
+
+/** The columns every table of leased work has (projects, publications). */
+export interface LeasedRow extends ObjectLiteral {
+  id: string;
+  state: string;
+  nextRunAt: Date | null;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  updatedAt: Date;
+}
+
+/**
+ * One table of leased work, for the repository that owns it: rows are due at `next_run_at`,
+ * claimed by `lease_owner` until `lease_until` (MySQL: FOR UPDATE SKIP LOCKED, so two
+ * schedulers never claim one row and never wait on each other; SQLite: one guarded UPDATE),
+ * kept alive by a heartbeat, and written back only while the lease is still held (fencing).
+ * Claim tokens are `<instance id>:<random>`, so a dead scheduler's claims can be given back.
+ */
+export class LeasedTable<E extends LeasedRow> {
+  constructor(
+    private readonly db: DatabaseRouter,
+    private readonly entity: EntityTarget<E>,
+    private readonly table: string,
+    /** the alias of the table in the due-work query (`p` for projects) */
+    private readonly alias: string,
+  ) {}
+
+  /** The due-work query (also used to check its plan): due, unleased, in one of `states`. */
+  dueQuery(em: EntityManager, states: readonly string[], now: Date) {
+    return em
+      .createQueryBuilder(this.entity, this.alias)
+      .where(`${this.alias}.next_run_at <= :now`, { now })
+      .andWhere(`(${this.alias}.lease_until IS NULL OR ${this.alias}.lease_until < :now)`, { now })
+      .andWhere(`${this.alias}.state IN (:...states)`, { states });
+  }
+
+  /**
+   * Claims up to `limit` due rows in `states` for `owner` for `leaseMs`, oldest due first;
+   * returns the claimed rows' `columns` (snake_case names, raw values).
+   */
+  async claimDue<R extends { id: string }>(
+    owner: string,
+    states: readonly string[],
+    limit: number,
+    leaseMs: number,
+    columns: readonly string[],
+    now = new Date(),
+  ): Promise<R[]> {
+    if (limit <= 0 || states.length === 0) return [];
+    const until = new Date(now.getTime() + leaseMs);
+    const list = ['id', ...columns].join(', ');
+    return this.db.transaction(
+      async (em) => {
+        if (em.connection.options.type === 'better-sqlite3') {
+          const [sql, params] = this.dueQuery(em, states, now)
+            .select(`${this.alias}.id`, 'id')
+            .orderBy(`${this.alias}.next_run_at`, 'ASC')
+            .limit(limit)
+            .getQueryAndParameters();
+          await em.query(
+            `UPDATE ${this.table} SET lease_owner = ?, lease_until = ? WHERE id IN (${sql})`,
+            [owner, toSqlite(until), ...params],
+          );
+          return em.query(
+            `SELECT ${list} FROM ${this.table} WHERE lease_owner = ? AND lease_until = ?`,
+            [owner, toSqlite(until)],
+          );
+        }
+        const [sql, params] = this.claimQuery(em, states, limit, columns, now);
+        const rows = ((await em.query(sql, params)) as (R & { next_run_at: Date })[])
+          .sort((a, b) => +new Date(a.next_run_at) - +new Date(b.next_run_at))
+          .slice(0, limit);
+        if (rows.length)
+          await em
+            .createQueryBuilder()
+            .update(this.entity)
+            .set({ leaseOwner: owner, leaseUntil: until } as never)
+            .where({ id: In(rows.map((r) => r.id)) })
+            .execute();
+        return rows;
+      },
+      { readCommitted: true },
+    );
+  }
+
+  /**
+   * The MySQL claim: one locking read per state (FOR UPDATE SKIP LOCKED, joined by UNION ALL),
+   * each walking the table's (state, next_run_at, lease_until) index in due order and stopping
+   * at its LIMIT, so only rows it may claim are read and locked (an IN over several states
+   * would lock every due row of all of them to sort them). Public to check its plan.
+   */
+  claimQuery(
+    em: EntityManager,
+    states: readonly string[],
+    limit: number,
+    columns: readonly string[],
+    now: Date,
+  ): [sql: string, params: unknown[]] {
+    const a = this.alias;
+    const parts = states.map((state) => {
+      const q = this.dueQuery(em, [state], now).select(`${a}.id`, 'id');
+      for (const c of columns) q.addSelect(`${a}.${c}`, c);
+      return q
+        .addSelect(`${a}.next_run_at`, 'next_run_at')
+        .orderBy(`${a}.next_run_at`, 'ASC')
+        .limit(limit)
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getQueryAndParameters();
+    });
+    return [parts.map(([sql]) => `(${sql})`).join(' UNION ALL '), parts.flatMap(([, p]) => p)];
+  }
+
+  /** The heartbeat of a running claim: false when another worker took the row over. */
+  async extendLease(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    return this.updateIfLeased(id, owner, { leaseUntil: new Date(Date.now() + leaseMs) } as never);
+  }
+
+  /** Writes a result only while `owner` still holds the row's lease (a fencing check). */
+  async updateIfLeased(id: string, owner: string, patch: Partial<E>): Promise<boolean> {
+    const r = await this.db.write((em) =>
+      em.update(
+        this.entity,
+        { id, leaseOwner: owner } as never,
+        {
+          ...patch,
+          updatedAt: new Date(),
+        } as never,
+      ),
+    );
+    return (r.affected ?? 0) === 1;
+  }
+
+  /** Gives back every row claimed by a scheduler known to be dead (`<instance id>:` tokens). */
+  async releaseClaimsOf(instanceId: string): Promise<number> {
+    // a prefix compare, not LIKE: instance ids may hold LIKE's wildcards, SQLite has no default escape
+    const prefix = `${instanceId}:`;
+    const r = await this.db.write((em) =>
+      em
+        .createQueryBuilder()
+        .update(this.entity)
+        .set({ leaseOwner: null, leaseUntil: null } as never)
+        // only leased rows (the lease_until index), not a scan that locks every row
+        .where('lease_until IS NOT NULL')
+        .andWhere('SUBSTR(lease_owner, 1, :len) = :prefix', { len: prefix.length, prefix })
+        .execute(),
+    );
+    return r.affected ?? 0;
+  }
+
+  /** Housekeeping: leases whose holder died are cleared (the rows were reclaimable anyway). */
+  async clearExpiredLeases(now = new Date()): Promise<number> {
+    // through the lease_until index, at READ COMMITTED: only the expired rows are locked, and
+    // no gap lock holds up a claim or a new row meanwhile
+    const r = await this.db.transaction(
+      (em) =>
+        em
+          .createQueryBuilder()
+          .update(this.entity)
+          .set({ leaseOwner: null, leaseUntil: null } as never)
+          .where('lease_until < :now', { now })
+          .execute(),
+      { readCommitted: true },
+    );
+    return r.affected ?? 0;
+  }
+}
+
+/** TypeORM's SQLite date format for raw parameters. */
+function toSqlite(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
