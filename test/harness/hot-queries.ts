@@ -4,6 +4,7 @@ import {
   ProjectRepository,
   ProjectState,
   ProviderHealthService,
+  PublicationRepository,
   quotaWindow,
   STEPS,
   UsageRepository,
@@ -40,9 +41,9 @@ export function hotQueries(router: DatabaseRouter, config: AppConfig, v: DataVol
   const users = new UserRepository(router);
   const health = new ProviderHealthService(
     config,
-    router,
-    usage,
     projects,
+    new PublicationRepository(router),
+    usage,
     { name: 'openai' } as never,
     { name: 'suno' } as never,
     { name: 'creatomate' } as never,

@@ -21,6 +21,12 @@ describeWithServers(
 
     const findUser = (id: string) => (em: import('typeorm').EntityManager) =>
       em.findOne(UserEntity, { where: { id } });
+    /** a request to a view that tolerates lag (what @LagTolerant() opens in the API) */
+    const inView = <T>(fn: () => Promise<T>): Promise<T> =>
+      DatabaseContext.run(() => {
+        DatabaseContext.allowLag();
+        return fn();
+      });
 
     beforeAll(async () => {
       await cluster.start();
@@ -69,42 +75,44 @@ describeWithServers(
       ).toHaveLength(1);
     });
 
-    it('serves a plain read from the replica', async () => {
+    it('serves a view that tolerates lag from the replica', async () => {
       const selectsBefore = await cluster.replicas[0].globalStatus('Com_select');
-      const row = await DatabaseContext.run(() => router.read(findUser(replicaOnlyId)));
+      const row = await inView(() => router.read(findUser(replicaOnlyId)));
       expect(row?.nickname).toBe('only-on-replica');
       expect(await cluster.replicas[0].globalStatus('Com_select')).toBeGreaterThan(selectsBefore);
     });
 
-    it('reads the primary after the request wrote (read-your-writes) and when asked to', async () => {
+    it('reads the primary in actions, outside a request, and after a view wrote (read-your-writes)', async () => {
       const id = randomUUID();
-      await DatabaseContext.run(async () => {
+      await inView(async () => {
         expect(await router.read(findUser(replicaOnlyId))).not.toBeNull(); // replica, before writing
         await router.write((em) => em.insert(UserEntity, { id, nickname: 'fresh', role: 'user' }));
         // same request: the primary answers, so the fresh row is there and the replica-only row is not
         expect((await router.read(findUser(id)))?.nickname).toBe('fresh');
         expect(await router.read(findUser(replicaOnlyId))).toBeNull();
       });
-      // another request that did not write goes back to the replica
-      expect(await DatabaseContext.run(() => router.read(findUser(replicaOnlyId)))).not.toBeNull();
-      expect(await router.readPrimary(findUser(replicaOnlyId))).toBeNull();
+      // another view that did not write goes back to the replica
+      expect(await inView(() => router.read(findUser(replicaOnlyId)))).not.toBeNull();
+      // an action (a request that did not opt in) and the scheduler read the primary
+      expect(await DatabaseContext.run(() => router.read(findUser(replicaOnlyId)))).toBeNull();
+      expect(await router.read(findUser(replicaOnlyId))).toBeNull();
     });
 
     it('serves reads from the primary while the replica is down, and returns to the replica after', async () => {
       const replica = cluster.replicas[0];
       await replica.stop();
       const results = await Promise.allSettled(
-        Array.from({ length: 40 }, () => router.read((em) => em.count(UserEntity))),
+        Array.from({ length: 40 }, () => inView(() => router.read((em) => em.count(UserEntity)))),
       );
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
       // sequential reads after detection: none fails, all answered by the primary
       for (let i = 0; i < 20; i++) {
-        expect(await router.read(findUser(replicaOnlyId))).toBeNull();
+        expect(await inView(() => router.read(findUser(replicaOnlyId)))).toBeNull();
       }
       await replica.start();
       await waitFor(
         'reads to return to the replica',
-        async () => (await router.read(findUser(replicaOnlyId))) !== null,
+        async () => (await inView(() => router.read(findUser(replicaOnlyId)))) !== null,
         30_000,
         200,
       );
@@ -134,7 +142,7 @@ describeWithServers(
           }),
         );
       }
-      expect((await router.readPrimary(findUser(id)))?.nickname).toBe('after-0');
+      expect((await router.read(findUser(id)))?.nickname).toBe('after-0');
     });
 
     it('does not surface a server-side KILL of pooled connections on the next idempotent read', async () => {
@@ -143,7 +151,9 @@ describeWithServers(
         Array.from({ length: 6 }, () => router.read((em) => em.query('SELECT SLEEP(0.05)'))),
       );
       await Promise.all(
-        Array.from({ length: 6 }, () => router.readPrimary((em) => em.query('SELECT SLEEP(0.05)'))),
+        Array.from({ length: 6 }, () =>
+          inView(() => router.read((em) => em.query('SELECT SLEEP(0.05)'))),
+        ),
       );
       const killed =
         (await cluster.primary.killAppConnections()) +
@@ -151,7 +161,7 @@ describeWithServers(
       expect(killed).toBeGreaterThan(0);
       for (let i = 0; i < 10; i++) {
         expect(await router.read((em) => em.count(UserEntity))).toBeGreaterThan(0);
-        expect(await router.readPrimary((em) => em.count(UserEntity))).toBeGreaterThan(0);
+        expect(await inView(() => router.read((em) => em.count(UserEntity)))).toBeGreaterThan(0);
       }
     });
 
@@ -160,13 +170,11 @@ describeWithServers(
       try {
         await cluster.primary.killAppConnections(); // new connections pick up the short timeout
         await Promise.all(
-          Array.from({ length: 4 }, () =>
-            router.readPrimary((em) => em.query('SELECT SLEEP(0.05)')),
-          ),
+          Array.from({ length: 4 }, () => router.read((em) => em.query('SELECT SLEEP(0.05)'))),
         );
         await new Promise((r) => setTimeout(r, 2500)); // the server closes them while idle
         for (let i = 0; i < 5; i++)
-          expect(await router.readPrimary((em) => em.count(UserEntity))).toBeGreaterThan(0);
+          expect(await router.read((em) => em.count(UserEntity))).toBeGreaterThan(0);
       } finally {
         await cluster.primary.query('SET GLOBAL wait_timeout = 28800');
       }

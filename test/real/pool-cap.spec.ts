@@ -35,7 +35,7 @@ describeWithServers(
         const results = await Promise.allSettled(
           Array.from({ length: 3 * N }, (_, i) =>
             i % 2 === 0
-              ? app.router.readPrimary((em) => em.query('SELECT SLEEP(0.4) AS s'))
+              ? app.router.read((em) => em.query('SELECT SLEEP(0.4) AS s'))
               : app.router.transaction((em) => em.query('SELECT SLEEP(0.4) AS s')),
           ),
         );

@@ -1,5 +1,5 @@
 import { MiddlewareConsumer, Module, NestModule, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule, AppConfig, CastadConfigModule, DatabaseModule } from '@app/domain';
@@ -15,6 +15,7 @@ import { RedisHealth } from './health/redis-health';
 import { DatabaseContextMiddleware } from './http/database-context.middleware';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { loggerParams } from './http/logging';
+import { LagTolerantInterceptor } from './http/lag-tolerant';
 
 /** Root module of the HTTP app: controllers and guards over the shared domain providers. */
 @Module({
@@ -38,6 +39,7 @@ import { loggerParams } from './http/logging';
   providers: [
     RedisHealth,
     { provide: APP_FILTER, useClass: HttpErrorFilter },
+    { provide: APP_INTERCEPTOR, useClass: LagTolerantInterceptor },
     // unknown fields are refused, not silently dropped
     {
       provide: APP_PIPE,

@@ -11,6 +11,7 @@ export * from './metrics';
 export * from './files';
 export * from './cache';
 export * from './social';
+export * from './health';
 export * from './work';
 export * from './lifecycle/stop-on-signals';
 export * from './idempotency/idempotency.repository';

@@ -4,6 +4,7 @@ import { NotFoundError, PipelineService, ProjectRepository, UsageRepository } fr
 import { Roles } from '../auth/decorators';
 import { decodeCursor, encodeCursor, PageDto } from '../http/pagination';
 import { ProjectDto, ProjectListQuery } from '../projects/project.dto';
+import { LagTolerant } from '../http/lag-tolerant';
 
 class AdminProjectDto extends ProjectDto {
   @ApiProperty({ nullable: true, type: String }) ownerUserId: string | null;
@@ -59,6 +60,7 @@ export class AdminProjectsController {
   }
 
   @Get()
+  @LagTolerant()
   @ApiOperation({
     summary: 'Projects of every user, newest first, by state (e.g. FAILED, with reasons)',
   })
@@ -77,6 +79,7 @@ export class AdminProjectsController {
   }
 
   @Get(':id/cost')
+  @LagTolerant()
   @ApiOperation({ summary: "A project's metered provider calls and estimated cost" })
   @ApiOkResponse({ type: ProjectCostDto })
   async cost(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProjectCostDto> {

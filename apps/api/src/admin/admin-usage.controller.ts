@@ -10,6 +10,7 @@ import {
 import { IsOptional, Matches } from 'class-validator';
 import { InvalidInputError, ProviderHealthService, UsageRepository } from '@app/domain';
 import { Roles } from '../auth/decorators';
+import { LagTolerant } from '../http/lag-tolerant';
 
 class UsageQuery {
   @ApiPropertyOptional({
@@ -79,6 +80,7 @@ export class AdminUsageController {
   ) {}
 
   @Get('usage')
+  @LagTolerant()
   @ApiOperation({ summary: 'Provider usage and estimated cost per day and provider (admins only)' })
   @ApiOkResponse({ type: UsageReportDto })
   async report(@Query() q: UsageQuery): Promise<UsageReportDto> {
@@ -109,6 +111,7 @@ export class AdminUsageController {
   }
 
   @Get('providers')
+  @LagTolerant()
   @ApiOperation({
     summary:
       'How each outside provider is doing: successes, failures and retries in the last 24 hours, today’s spend (admins only)',

@@ -12,6 +12,7 @@ import { AccountService, UserRepository } from '@app/domain';
 import { UserDto } from '../auth/auth.dto';
 import { Roles } from '../auth/decorators';
 import { CursorQuery, decodeCursor, page, PageDto } from '../http/pagination';
+import { LagTolerant } from '../http/lag-tolerant';
 
 class AdminUsersQuery extends CursorQuery {
   @ApiPropertyOptional({ description: 'part of a nickname or email, or an exact Kakao id' })
@@ -36,6 +37,7 @@ export class AdminUsersController {
   ) {}
 
   @Get()
+  @LagTolerant()
   @ApiOperation({ summary: 'Users, newest first, with search (admins only)' })
   @ApiOkResponse({ type: UserPageDto })
   async list(@Query() q: AdminUsersQuery): Promise<UserPageDto> {
@@ -45,6 +47,7 @@ export class AdminUsersController {
   }
 
   @Get(':id')
+  @LagTolerant()
   @ApiOperation({ summary: 'One user (admins only)' })
   @ApiOkResponse({ type: UserDto })
   async one(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserDto> {

@@ -14,6 +14,7 @@ import { ArchiveService, PipelineService, Principal } from '@app/domain';
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { CursorQuery, decodeCursor, encodeCursor, PageDto } from '../http/pagination';
+import { LagTolerant } from '../http/lag-tolerant';
 
 const URL_TTL_SEC = 15 * 60;
 
@@ -54,6 +55,7 @@ export class ArchiveController {
   ) {}
 
   @Get()
+  @LagTolerant()
   @Scopes('projects:read')
   @ApiOperation({
     summary:

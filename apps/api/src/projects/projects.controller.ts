@@ -58,6 +58,7 @@ import {
   SelectClipDto,
   VideoDto,
 } from './project.dto';
+import { LagTolerant } from '../http/lag-tolerant';
 
 const URL_TTL_SEC = 15 * 60;
 const Id = () => Param('id', new ParseUUIDPipe());
@@ -109,6 +110,7 @@ export class ProjectsController {
   }
 
   @Get()
+  @LagTolerant()
   @Scopes('projects:read')
   @ApiOperation({ summary: 'My projects, newest first (cursor pagination, optional state filter)' })
   @ApiOkResponse({ type: ProjectPageDto })
@@ -129,6 +131,7 @@ export class ProjectsController {
   }
 
   @Get(':id')
+  @LagTolerant()
   @Scopes('projects:read')
   @ApiOperation({ summary: 'One project: state, step, percent and ETA' })
   @ApiOkResponse({ type: ProjectDto })
@@ -204,6 +207,7 @@ export class ProjectsController {
   }
 
   @Get(':id/lyrics')
+  @LagTolerant()
   @Scopes('projects:read')
   @ApiOperation({ summary: 'Every lyrics version, oldest first' })
   @ApiOkResponse({ type: [LyricsDto] })
@@ -272,6 +276,7 @@ export class ProjectsController {
   }
 
   @Get(':id/song')
+  @LagTolerant()
   @Scopes('projects:read')
   @ApiOperation({ summary: "The song's clips with stream and download URLs" })
   @ApiOkResponse({ type: [ClipDto] })
@@ -330,6 +335,7 @@ export class ProjectsController {
   }
 
   @Get(':id/video')
+  @LagTolerant()
   @Scopes('projects:read')
   @ApiOperation({ summary: 'The video: download URL, thumbnail, duration (404 until it is ready)' })
   @ApiOkResponse({ type: VideoDto })

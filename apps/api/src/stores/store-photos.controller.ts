@@ -30,6 +30,7 @@ import { IsUrl, MaxLength } from 'class-validator';
 import { InvalidInputError, Principal, StorePhotoEntity, StorePhotoService } from '@app/domain';
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
+import { LagTolerant } from '../http/lag-tolerant';
 
 const URL_TTL_SEC = 15 * 60;
 
@@ -134,6 +135,7 @@ export class StorePhotosController {
   }
 
   @Get()
+  @LagTolerant()
   @Scopes('stores:read')
   @ApiOperation({ summary: 'The store’s photos, oldest first, with short-lived URLs' })
   @ApiOkResponse({ type: StorePhotoListDto })

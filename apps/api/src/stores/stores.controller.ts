@@ -23,6 +23,7 @@ import {
   StoreSearchResultDto,
   UpdateStoreDto,
 } from './store.dto';
+import { LagTolerant } from '../http/lag-tolerant';
 
 @ApiTags('stores')
 @ApiBearerAuth('bearer')
@@ -58,6 +59,7 @@ export class StoresController {
   }
 
   @Get()
+  @LagTolerant()
   @Scopes('stores:read')
   @ApiOperation({ summary: 'My stores, newest first (cursor pagination)' })
   @ApiOkResponse({ type: StorePageDto })
@@ -67,6 +69,7 @@ export class StoresController {
   }
 
   @Get(':id')
+  @LagTolerant()
   @Scopes('stores:read')
   @ApiOperation({ summary: 'One of my stores' })
   @ApiOkResponse({ type: StoreDto })

@@ -12,9 +12,7 @@ export class PartnerRepository {
   }
 
   findByIdOrName(ref: string): Promise<PartnerEntity | null> {
-    return this.db.readPrimary((em) =>
-      em.findOne(PartnerEntity, { where: [{ id: ref }, { name: ref }] }),
-    );
+    return this.db.read((em) => em.findOne(PartnerEntity, { where: [{ id: ref }, { name: ref }] }));
   }
 
   saveKey(
@@ -27,11 +25,11 @@ export class PartnerRepository {
 
   /** Revocation must bite at once on every instance: keys are always read from the primary. */
   findKeyByPrefix(prefix: string): Promise<ApiKeyEntity | null> {
-    return this.db.readPrimary((em) => em.findOne(ApiKeyEntity, { where: { prefix } }));
+    return this.db.read((em) => em.findOne(ApiKeyEntity, { where: { prefix } }));
   }
 
   findKey(ref: string): Promise<ApiKeyEntity | null> {
-    return this.db.readPrimary((em) =>
+    return this.db.read((em) =>
       em.findOne(ApiKeyEntity, { where: [{ id: ref }, { prefix: ref }] }),
     );
   }
@@ -45,7 +43,7 @@ export class PartnerRepository {
   }
 
   listKeys(partnerId?: string): Promise<(ApiKeyEntity & { partnerName: string })[]> {
-    return this.db.readPrimary(async (em) => {
+    return this.db.read(async (em) => {
       const q = em
         .createQueryBuilder(ApiKeyEntity, 'k')
         .innerJoin(PartnerEntity, 'p', 'p.id = k.partner_id')

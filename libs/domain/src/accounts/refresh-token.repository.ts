@@ -52,7 +52,7 @@ export class RefreshTokenRepository {
   }
 
   async familyOf(tokenHash: string): Promise<{ familyId: string; userId: string } | null> {
-    const row = await this.db.readPrimary((em) =>
+    const row = await this.db.read((em) =>
       em.findOne(RefreshTokenEntity, { where: { tokenHash } }),
     );
     return row ? { familyId: row.familyId, userId: row.userId } : null;
@@ -64,7 +64,7 @@ export class RefreshTokenRepository {
    * ago on another instance must not be missed.
    */
   async familiesRevokedSince(userId: string, since: Date): Promise<string[]> {
-    const rows = await this.db.readPrimary((em) =>
+    const rows = await this.db.read((em) =>
       em.find(RefreshTokenEntity, {
         select: { familyId: true },
         where: { userId, revokedAt: MoreThan(since) },
@@ -86,7 +86,7 @@ export class RefreshTokenRepository {
   }
 
   async isFamilyActive(familyId: string): Promise<boolean> {
-    const n = await this.db.readPrimary((em) =>
+    const n = await this.db.read((em) =>
       em.count(RefreshTokenEntity, { where: { familyId, revokedAt: IsNull() } }),
     );
     return n > 0;

@@ -20,7 +20,7 @@ export class UserExportService {
   async export(ref: string): Promise<Record<string, unknown>> {
     const user = await this.users.findByIdOrKakaoId(ref);
     if (!user) throw new NotFoundError(`no user with id or Kakao id "${ref}"`);
-    return this.db.readPrimary(async (em) => {
+    return this.db.read(async (em) => {
       const stores = await em.find(StoreEntity, { where: { ownerUserId: user.id } });
       const projects = await em.find(ProjectEntity, { where: { ownerUserId: user.id } });
       const projectIds = projects.map((p) => p.id);

@@ -67,7 +67,7 @@ export class UserStatusService {
       const hit = await this.cache.get<UserStatus>(key);
       if (hit) return hit;
     }
-    const row = await this.db.readPrimary((em) =>
+    const row = await this.db.read((em) =>
       em.findOne(UserEntity, {
         select: { id: true, role: true, blockedAt: true, deletedAt: true },
         where: { id: userId },

@@ -17,7 +17,7 @@ export class UserRepository {
 
   /** By our id or by Kakao id, for ops commands. */
   findByIdOrKakaoId(ref: string): Promise<UserEntity | null> {
-    return this.db.readPrimary((em) =>
+    return this.db.read((em) =>
       em
         .createQueryBuilder(UserEntity, 'u')
         .where('u.deleted_at IS NULL')

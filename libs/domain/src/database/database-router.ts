@@ -4,15 +4,13 @@ import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { DatabaseContext } from './database-context';
 import { isDeadConnectionError, isUnreachableError } from './connection-errors';
 
-export type ReadConsistency = 'replica' | 'primary';
-
 /**
  * The one place that decides which node a query runs on.
  * - write() and transaction() run on the primary and mark the request as having written.
- * - read() runs on a replica when replicas exist, unless the request already wrote
- *   (read-your-writes) or the caller asks for the primary. A replica that cannot be reached
- *   is skipped and the primary serves the read; mysql2 brings the node back after
- *   DB_NODE_RESTORE_MS.
+ * - read() runs on the primary, except in a view that tolerates lag (DatabaseContext.allowLag,
+ *   opted in by name per route) that has not written: there it runs on a replica when replicas
+ *   exist. A replica that cannot be reached is skipped and the primary serves the read; mysql2
+ *   brings the node back after DB_NODE_RESTORE_MS.
  * - A read is idempotent, so one that fails on a dead pooled connection (killed server-side,
  *   idle past wait_timeout, a replica that stopped) is retried once on the primary (mysql2 has
  *   no pre-ping), and replica reads go to the primary for DB_NODE_RESTORE_MS.
@@ -46,15 +44,9 @@ export class DatabaseRouter {
         ?.restoreNodeTimeout ?? 0;
   }
 
-  async read<T>(
-    fn: (em: EntityManager) => Promise<T>,
-    consistency: ReadConsistency = 'replica',
-  ): Promise<T> {
+  async read<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     const useReplica =
-      this.hasReplicas &&
-      consistency === 'replica' &&
-      !DatabaseContext.hasWritten() &&
-      Date.now() >= this.replicasAsideUntil;
+      this.hasReplicas && DatabaseContext.mayReadReplica() && Date.now() >= this.replicasAsideUntil;
     let found: T;
     try {
       found = await this.runOn(useReplica, fn);
@@ -70,11 +62,6 @@ export class DatabaseRouter {
     // may not have reached it yet, so "not found" is asked of the primary
     if (useReplica && (found === null || found === undefined)) return this.runOn(false, fn);
     return found;
-  }
-
-  /** A read that must see this process's latest writes, whatever the request did before. */
-  readPrimary<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.read(fn, 'primary');
   }
 
   async write<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {

@@ -46,9 +46,7 @@ export class BlobObjectRepository {
   }
 
   find(container: string, blobKey: string): Promise<BlobObjectEntity | null> {
-    return this.db.readPrimary((em) =>
-      em.findOne(BlobObjectEntity, { where: { container, blobKey } }),
-    );
+    return this.db.read((em) => em.findOne(BlobObjectEntity, { where: { container, blobKey } }));
   }
 
   /** Forgets files whose blobs were deleted. */
@@ -65,7 +63,7 @@ export class BlobObjectRepository {
   }
 
   staleHot(before: Date, limit = 1000): Promise<BlobObjectEntity[]> {
-    return this.db.readPrimary((em) =>
+    return this.db.read((em) =>
       em
         .createQueryBuilder(BlobObjectEntity, 'b')
         .where(

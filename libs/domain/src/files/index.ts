@@ -1,1 +1,2 @@
 export * from './blob-object.repository';
+export * from './files.module';

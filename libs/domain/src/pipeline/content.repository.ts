@@ -10,13 +10,13 @@ export class ContentRepository {
   constructor(private readonly db: DatabaseRouter) {}
 
   latestLyrics(projectId: string): Promise<LyricsEntity | null> {
-    return this.db.readPrimary((em) =>
+    return this.db.read((em) =>
       em.findOne(LyricsEntity, { where: { projectId }, order: { version: 'DESC' } }),
     );
   }
 
   approvedLyrics(projectId: string): Promise<LyricsEntity | null> {
-    return this.db.readPrimary((em) =>
+    return this.db.read((em) =>
       em
         .createQueryBuilder(LyricsEntity, 'l')
         .where('l.project_id = :projectId AND l.approved_at IS NOT NULL', { projectId })
@@ -92,7 +92,7 @@ export class ContentRepository {
   }
 
   clips(projectId: string): Promise<SongEntity[]> {
-    return this.db.readPrimary((em) =>
+    return this.db.read((em) =>
       em.find(SongEntity, {
         where: { projectId },
         order: { createdAt: 'ASC', providerClipId: 'ASC' },

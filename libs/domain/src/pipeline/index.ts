@@ -9,5 +9,4 @@ export * from './step-runner';
 export * from './usage.repository';
 export * from './quota-window';
 export * from './archive.service';
-export * from './provider-health.service';
 export * from './live';

@@ -7,16 +7,11 @@ import { StepHandlers } from './step-handlers';
 import { StepRunner } from './step-runner';
 import { UsageRepository } from './usage.repository';
 import { ArchiveService } from './archive.service';
-import { ProviderHealthService } from './provider-health.service';
-import { StoreRepository } from '../stores/store.repository';
-import { BlobObjectRepository } from '../files/blob-object.repository';
+import { FilesModule } from '../files/files.module';
 import { ProjectEventFeed, ProjectEventPublisher, RedisEventChannel } from './live';
 
 const providers = [
   ArchiveService,
-  ProviderHealthService,
-  StoreRepository,
-  BlobObjectRepository,
   ContentRepository,
   PipelineService,
   ProjectRepository,
@@ -29,5 +24,5 @@ const providers = [
 ];
 
 /** The pipeline: shared by the API (people's actions) and the scheduler (steps). */
-@Module({ imports: [StoresModule], providers, exports: providers })
+@Module({ imports: [StoresModule, FilesModule], providers, exports: providers })
 export class PipelineModule {}

@@ -54,7 +54,7 @@ export class PipelineService {
     by: Principal,
     input: { storeId: string; autopilot: boolean; options: ProjectOptions },
   ): Promise<ProjectEntity> {
-    await this.stores.getForUpdate(by, input.storeId); // 404 unless the store is the caller's (read on the primary: it may be seconds old)
+    await this.stores.get(by, input.storeId); // 404 unless the store is the caller's
     const owner = ownerOf(by);
     const { since, resetsAt } = quotaWindow(new Date());
     const used = await this.projects.countCreatedSince(owner, since);
@@ -68,16 +68,7 @@ export class PipelineService {
   }
 
   async get(by: Principal, id: string): Promise<ProjectEntity> {
-    return this.owned(by, id, false);
-  }
-
-  /** The project as the primary has it, for an action that checks its state first. */
-  private async forAction(by: Principal, id: string): Promise<ProjectEntity> {
-    return this.owned(by, id, true);
-  }
-
-  private async owned(by: Principal, id: string, primary: boolean): Promise<ProjectEntity> {
-    const p = await this.projects.findOwned(id, ownerOf(by), { primary });
+    const p = await this.projects.findOwned(id, ownerOf(by));
     if (!p) throw new NotFoundError(`project ${id} not found`);
     return p;
   }
@@ -162,7 +153,7 @@ export class PipelineService {
     id: string,
     draft: { title: string; sections: LyricSection[] },
   ): Promise<LyricsEntity> {
-    const p = await this.forAction(by, id);
+    const p = await this.get(by, id);
     if (p.state !== 'LYRICS_READY')
       throw new ConflictError(
         `lyrics can be edited while the project is LYRICS_READY (it is ${p.state})`,
@@ -171,7 +162,7 @@ export class PipelineService {
   }
 
   async approveLyrics(by: Principal, id: string, version?: number): Promise<ProjectEntity> {
-    const p = await this.forAction(by, id);
+    const p = await this.get(by, id);
     if (p.state !== 'LYRICS_READY')
       throw new ConflictError(
         `lyrics can be approved while the project is LYRICS_READY (it is ${p.state})`,
@@ -189,7 +180,7 @@ export class PipelineService {
 
   /** Writes new lyrics (with the owner's hints) instead of the current ones. */
   async regenerateLyrics(by: Principal, id: string, hints?: string): Promise<ProjectEntity> {
-    const p = await this.forAction(by, id);
+    const p = await this.get(by, id);
     if (p.state !== 'LYRICS_READY' && p.state !== 'STORE_READY')
       throw new ConflictError(
         `lyrics can be regenerated before the song is made (the project is ${p.state})`,
@@ -219,7 +210,7 @@ export class PipelineService {
   }
 
   async selectClip(by: Principal, id: string, songId: string): Promise<ProjectEntity> {
-    const p = await this.forAction(by, id);
+    const p = await this.get(by, id);
     if (p.state !== 'SONG_READY')
       throw new ConflictError(
         `a clip can be picked while the project is SONG_READY (it is ${p.state})`,
@@ -235,7 +226,7 @@ export class PipelineService {
    * the clips await a pick, it makes two new ones. A remake gets new idempotency keys.
    */
   async makeSong(by: Principal, id: string): Promise<ProjectEntity> {
-    const p = await this.forAction(by, id);
+    const p = await this.get(by, id);
     if (p.state === 'LYRICS_READY') {
       if (!(await this.content.approvedLyrics(id)))
         throw new ConflictError('approve the lyrics first (POST /v1/projects/{id}/lyrics/approve)');
@@ -270,7 +261,7 @@ export class PipelineService {
     id: string,
     choice: { engine?: 'ffmpeg' | 'creatomate'; templateId?: string },
   ): Promise<ProjectEntity> {
-    const p = await this.forAction(by, id);
+    const p = await this.get(by, id);
     if (choice.engine === 'creatomate' && this.config.integrations.video.engine !== 'creatomate')
       throw new ConflictError(
         'the Creatomate engine is not configured on this server (VIDEO_ENGINE=creatomate)',
@@ -326,7 +317,7 @@ export class PipelineService {
 
   /** Resumes a FAILED project from the step that failed (a failed provider task is submitted anew). */
   async retry(by: Principal | 'admin', id: string): Promise<ProjectEntity> {
-    const p = by === 'admin' ? await this.projects.findById(id) : await this.forAction(by, id);
+    const p = by === 'admin' ? await this.projects.findById(id) : await this.get(by, id);
     if (!p) throw new NotFoundError(`project ${id} not found`);
     if (p.state !== 'FAILED')
       throw new ConflictError(`only a FAILED project can be retried (it is ${p.state})`);
@@ -363,7 +354,7 @@ export class PipelineService {
 
   /** Stops a project; a provider task in flight is abandoned (never submitted again). */
   async cancel(by: Principal | 'admin', id: string): Promise<ProjectEntity> {
-    const p = by === 'admin' ? await this.projects.findById(id) : await this.forAction(by, id);
+    const p = by === 'admin' ? await this.projects.findById(id) : await this.get(by, id);
     if (!p) throw new NotFoundError(`project ${id} not found`);
     if (TERMINAL_STATES.includes(p.state))
       throw new ConflictError(`the project is already ${p.state}`);
@@ -468,7 +459,7 @@ export class PipelineService {
   }
 
   async remove(by: Principal, id: string): Promise<void> {
-    const p = await this.forAction(by, id);
+    const p = await this.get(by, id);
     if (!TERMINAL_STATES.includes(p.state) && p.state !== 'FAILED')
       throw new ConflictError('cancel the project before deleting it');
     const clips = await this.content.clips(id);

@@ -7,7 +7,7 @@ import { ProjectEntity, ProjectOptions } from '../entities/project.entity';
 import { ProjectEventEntity } from '../entities/project-event.entity';
 import { Owner } from '../stores/owner';
 import { LeasedTable } from '../work/leased-table';
-import { assertTransition, ProjectState, TransitionCause } from './project-state';
+import { assertTransition, ProjectState, StepName, STEPS, TransitionCause } from './project-state';
 
 /** What may change beside a transition; the state itself changes only through `transition()`. */
 export type ProjectPatch = Partial<Omit<ProjectEntity, 'id' | 'createdAt' | 'state'>>;
@@ -86,24 +86,15 @@ export class ProjectRepository {
     });
   }
 
-  /** Read on the primary: the pipeline's own reads must see its latest writes. */
   findById(id: string): Promise<ProjectEntity | null> {
-    return this.db.readPrimary((em) => em.findOne(ProjectEntity, { where: { id } }));
+    return this.db.read((em) => em.findOne(ProjectEntity, { where: { id } }));
   }
 
-  /** `primary` for actions on the project: a replica may not have its latest state yet. */
-  findOwned(
-    id: string,
-    owner: Owner,
-    opts: { primary?: boolean } = {},
-  ): Promise<ProjectEntity | null> {
+  findOwned(id: string, owner: Owner): Promise<ProjectEntity | null> {
     const where = owner.ownerUserId
       ? { id, ownerUserId: owner.ownerUserId }
       : { id, partnerId: owner.partnerId! };
-    return this.db.read(
-      (em) => em.findOne(ProjectEntity, { where }),
-      opts.primary ? 'primary' : 'replica',
-    );
+    return this.db.read((em) => em.findOne(ProjectEntity, { where }));
   }
 
   listOwned(
@@ -142,7 +133,7 @@ export class ProjectRepository {
   }
 
   countCreatedSince(owner: Owner, since: Date): Promise<number> {
-    return this.db.readPrimary((em) => {
+    return this.db.read((em) => {
       const q = em
         .createQueryBuilder(ProjectEntity, 'p')
         .where('p.created_at >= :since', { since });
@@ -298,7 +289,7 @@ export class ProjectRepository {
 
   /** Projects by id list and/or state and last change (ops filters); on the primary. */
   matching(filter: { ids?: string[]; state?: string; since?: Date }): Promise<ProjectEntity[]> {
-    return this.db.readPrimary((em) => {
+    return this.db.read((em) => {
       const q = em.createQueryBuilder(ProjectEntity, 'p').where('1 = 1');
       if (filter.ids?.length) q.andWhere('p.id IN (:...ids)', { ids: filter.ids });
       if (filter.state) q.andWhere('p.state = :state', { state: filter.state });
@@ -317,16 +308,14 @@ export class ProjectRepository {
    * since `before` are cancelled, with an event saying why.
    */
   async cancelAbandoned(before: Date): Promise<number> {
-    const rows = await this.db.read(
-      (em) =>
-        em
-          .createQueryBuilder(ProjectEntity, 'p')
-          .select(['p.id', 'p.state'])
-          .where('p.state IN (:...states)', { states: ['LYRICS_READY', 'SONG_READY'] })
-          .andWhere('p.next_run_at IS NULL AND p.updated_at < :before', { before })
-          .take(500)
-          .getMany(),
-      'primary',
+    const rows = await this.db.read((em) =>
+      em
+        .createQueryBuilder(ProjectEntity, 'p')
+        .select(['p.id', 'p.state'])
+        .where('p.state IN (:...states)', { states: ['LYRICS_READY', 'SONG_READY'] })
+        .andWhere('p.next_run_at IS NULL AND p.updated_at < :before', { before })
+        .take(500)
+        .getMany(),
     );
     let cancelled = 0;
     for (const r of rows) {
@@ -374,7 +363,7 @@ export class ProjectRepository {
   }
 
   events(projectId: string, afterSeq: number): Promise<ProjectEventEntity[]> {
-    return this.db.readPrimary((em) =>
+    return this.db.read((em) =>
       em
         .createQueryBuilder(ProjectEventEntity, 'e')
         .where('e.project_id = :projectId AND e.seq > :afterSeq', { projectId, afterSeq })
@@ -386,7 +375,7 @@ export class ProjectRepository {
 
   /** Every project's events after `afterSeq`, oldest first (the shared live-progress poll). */
   eventsSince(afterSeq: number, limit: number): Promise<ProjectEventEntity[]> {
-    return this.db.readPrimary((em) =>
+    return this.db.read((em) =>
       em
         .createQueryBuilder(ProjectEventEntity, 'e')
         .where('e.seq > :afterSeq', { afterSeq })
@@ -398,7 +387,7 @@ export class ProjectRepository {
 
   /** The newest event's number (0 when there is none): where the shared poll starts. */
   async latestEventSeq(): Promise<number> {
-    const row = await this.db.readPrimary((em) =>
+    const row = await this.db.read((em) =>
       em
         .createQueryBuilder(ProjectEventEntity, 'e')
         .select('MAX(e.seq)', 'seq')
@@ -409,7 +398,7 @@ export class ProjectRepository {
 
   /** What caused the project's latest state change (a step, or a person's action). */
   async lastChangeBy(projectId: string): Promise<string | null> {
-    const e = await this.db.readPrimary((em) =>
+    const e = await this.db.read((em) =>
       em
         .createQueryBuilder(ProjectEventEntity, 'e')
         .select(['e.step'])
@@ -418,6 +407,43 @@ export class ProjectRepository {
         .getOne(),
     );
     return e?.step ?? null;
+  }
+
+  /**
+   * How the given steps fared since a moment (provider health): runs that went on or failed,
+   * projects now retrying after a provider error, and the latest provider error.
+   */
+  async stepHealth(steps: StepName[], since: Date): Promise<WorkHealth> {
+    const states = steps.map((s) => STEPS[s].from);
+    const counts = await this.db.read(async (em) => {
+      // a step that ran and moved its project on is timed; progress reports are not
+      const events = (failed: boolean) =>
+        em
+          .createQueryBuilder(ProjectEventEntity, 'e')
+          .where(
+            failed
+              ? "e.step IN (:...steps) AND e.at >= :since AND e.to_state = 'FAILED'"
+              : "e.step IN (:...steps) AND e.at >= :since AND e.to_state <> 'FAILED' AND e.duration_ms IS NOT NULL",
+            {
+              steps,
+              since,
+            },
+          )
+          .getCount();
+      const [succeeded, failed, retrying] = await Promise.all([
+        events(false),
+        events(true),
+        em
+          .createQueryBuilder(ProjectEntity, 'p')
+          .where(
+            'p.state IN (:...states) AND p.step_attempts > 0 AND p.last_provider_error IS NOT NULL',
+            { states },
+          )
+          .getCount(),
+      ]);
+      return { succeeded, failed, retrying };
+    });
+    return { ...counts, lastError: await this.lastProviderError(states, steps) };
   }
 
   /** Median duration of a step over its last runs, for ETAs. */
@@ -446,6 +472,14 @@ export class ProjectRepository {
 }
 
 const CLAIM_COLUMNS = ['state', 'step_attempts', 'retries'];
+
+/** Runs of one kind of work in a window, for provider health. */
+export interface WorkHealth {
+  succeeded: number;
+  failed: number;
+  retrying: number;
+  lastError: string | null;
+}
 
 export interface ClaimedProject {
   id: string;

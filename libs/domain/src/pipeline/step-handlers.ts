@@ -16,7 +16,8 @@ import { ProjectEntity } from '../entities/project.entity';
 import { AppConfig } from '../config/app-config';
 import { StoreEntity } from '../entities/store.entity';
 import { VideoEntity } from '../entities/content.entity';
-import { DatabaseRouter } from '../database/database-router';
+import { StoreRepository } from '../stores/store.repository';
+import { StorePhotoRepository } from '../stores/store-photo.repository';
 import { ContentRepository } from './content.repository';
 import { copyIntoBlob } from './media-copy';
 import { ProjectState, StepName } from './project-state';
@@ -41,7 +42,8 @@ export class StepHandlers {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly db: DatabaseRouter,
+    private readonly stores: StoreRepository,
+    private readonly photos: StorePhotoRepository,
     private readonly content: ContentRepository,
     private readonly usage: UsageRepository,
     private readonly lyricsEngine: LyricsEngine,
@@ -63,9 +65,7 @@ export class StepHandlers {
   };
 
   private async store(storeId: string): Promise<StoreEntity> {
-    const s = await this.db.readPrimary((em) =>
-      em.findOne(StoreEntity, { where: { id: storeId } }),
-    );
+    const s = await this.stores.findById(storeId);
     if (!s) throw new StepFailedError('the project’s store no longer exists');
     return s;
   }
@@ -253,13 +253,7 @@ export class StepHandlers {
     const captions = lines
       .map((text, i) => ({ text, startSec: timings[i], endSec: timings[i + 1] ?? durationSec - 1 }))
       .filter((c) => c.startSec < durationSec - 1);
-    const photos = await this.db.readPrimary(
-      (em) =>
-        em.query(
-          'SELECT blob_key, content_type FROM store_photos WHERE store_id = ? ORDER BY created_at',
-          [s.id],
-        ) as Promise<{ blob_key: string; content_type: string }[]>,
-    );
+    const photos = await this.photos.list(s.id);
     await ctx.markSubmitting(key);
     // a render done inside the submission (FFmpeg) moves the project's percent as it goes
     const progress = this.progressReporter(ctx, 'submit_video');
@@ -269,7 +263,7 @@ export class StepHandlers {
           audio: await this.blob.asMedia('audio', clip.blobKey, 'audio/mp4', 3600),
           durationSec,
           photos: await Promise.all(
-            photos.map((ph) => this.blob.asMedia('photos', ph.blob_key, ph.content_type, 3600)),
+            photos.map((ph) => this.blob.asMedia('photos', ph.blobKey, ph.contentType, 3600)),
           ),
           captions,
           beats: clip.beats ?? undefined,
@@ -394,7 +388,7 @@ export class StepHandlers {
   private async reportPolledProgress(ctx: StepContext, fraction: number): Promise<void> {
     const percent = percentDuring('poll_video', fraction);
     if (percent <= percentDuring('poll_video', 0)) return;
-    const last = await this.projects.latestEvent(ctx.project.id, 'primary');
+    const last = await this.projects.latestEvent(ctx.project.id);
     if (last?.percent != null && last.percent >= percent) return;
     await this.recordProgress(ctx, 'poll_video', fraction);
   }

@@ -5,7 +5,7 @@ describe('step progress', () => {
   it('moves the percent of a render between its state and the next one', () => {
     expect(percentDuring('submit_video', 0)).toBe(PROGRESS.SONG_READY);
     expect(percentDuring('submit_video', 1)).toBe(PROGRESS.VIDEO_SUBMITTED);
-    expect(percentDuring('poll_video', 1)).toBe(PROGRESS.VIDEO_READY);
+    expect(percentDuring('poll_video', 1)).toBe(PROGRESS.DONE);
     const mid = percentDuring('submit_video', 0.5);
     expect(mid).toBeGreaterThan(PROGRESS.SONG_READY);
     expect(mid).toBeLessThan(PROGRESS.VIDEO_SUBMITTED);

@@ -12,8 +12,6 @@ export const DEFAULT_STEP_MS: Record<StepName, number> = {
   poll_song: 30_000,
   submit_video: 50_000,
   poll_video: 5_000,
-  finish: 500,
-  publish: 0,
 };
 
 /** The state a step leads to when it goes well. */

@@ -62,7 +62,7 @@ export class UsageRepository {
 
   /** Spent by a provider since a moment (the budget check reads the primary: it must be current). */
   async spentSince(provider: string, since: Date): Promise<number> {
-    const row = await this.db.readPrimary((em) =>
+    const row = await this.db.read((em) =>
       em
         .createQueryBuilder(UsageRecordEntity, 'u')
         .select('COALESCE(SUM(u.cost_usd), 0)', 'total')

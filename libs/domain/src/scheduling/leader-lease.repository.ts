@@ -65,16 +65,12 @@ export class LeaderLeaseRepository {
 
   /** The lease row as it stands, expired or not. */
   async current(name: string): Promise<{ owner: string; leaseUntil: Date } | null> {
-    const row = await this.db.readPrimary((em) =>
-      em.findOne(SchedulerLeaseEntity, { where: { name } }),
-    );
+    const row = await this.db.read((em) => em.findOne(SchedulerLeaseEntity, { where: { name } }));
     return row ? { owner: row.owner, leaseUntil: row.leaseUntil } : null;
   }
 
   async holder(name: string, now = new Date()): Promise<string | null> {
-    const row = await this.db.readPrimary((em) =>
-      em.findOne(SchedulerLeaseEntity, { where: { name } }),
-    );
+    const row = await this.db.read((em) => em.findOne(SchedulerLeaseEntity, { where: { name } }));
     return row && row.leaseUntil > now ? row.owner : null;
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseRouter } from '../database/database-router';
 import { PublicationState, SnsUploadEntity } from '../entities/social.entity';
+import type { WorkHealth } from '../pipeline/project.repository';
 import { LeasedTable } from '../work/leased-table';
 
 /** Publications still to run: queued, or waiting on the platform's own processing. */
@@ -22,13 +23,41 @@ export class PublicationRepository {
   }
 
   forProject(projectId: string): Promise<SnsUploadEntity[]> {
-    return this.db.readPrimary((em) =>
+    return this.db.read((em) =>
       em.find(SnsUploadEntity, { where: { projectId }, order: { createdAt: 'ASC', id: 'ASC' } }),
     );
   }
 
   findById(id: string): Promise<SnsUploadEntity | null> {
-    return this.db.readPrimary((em) => em.findOne(SnsUploadEntity, { where: { id } }));
+    return this.db.read((em) => em.findOne(SnsUploadEntity, { where: { id } }));
+  }
+
+  /** How publishing to one platform fared since a moment (provider health). */
+  async health(platform: string, since: Date): Promise<WorkHealth> {
+    return this.db.read(async (em) => {
+      const rows = await em
+        .createQueryBuilder(SnsUploadEntity, 'u')
+        .select('u.state', 'state')
+        .addSelect('COUNT(*)', 'n')
+        .addSelect('MAX(u.last_error)', 'err')
+        .where('u.platform = :platform AND u.updated_at >= :since', { platform, since })
+        .groupBy('u.state')
+        .getRawMany<{ state: string; n: number | string; err: string | null }>();
+      const n = (s: PublicationState) => Number(rows.find((r) => r.state === s)?.n ?? 0);
+      const retrying = await em
+        .createQueryBuilder(SnsUploadEntity, 'u')
+        .where('u.platform = :platform AND u.state IN (:...live) AND u.last_error IS NOT NULL', {
+          platform,
+          live: LIVE_PUBLICATION_STATES,
+        })
+        .getCount();
+      return {
+        succeeded: n('published'),
+        failed: n('failed'),
+        retrying,
+        lastError: rows.find((r) => r.err)?.err ?? null,
+      };
+    });
   }
 
   /** Claims up to `limit` due publications for `owner` for `leaseMs` (see LeasedTable). */

@@ -31,11 +31,10 @@ export class PublicationService {
   ) {}
 
   async request(userId: string, projectId: string, req: UploadRequest): Promise<SnsUploadEntity[]> {
-    const project = await this.projects.findOwned(
-      projectId,
-      { ownerUserId: userId, partnerId: null },
-      { primary: true },
-    );
+    const project = await this.projects.findOwned(projectId, {
+      ownerUserId: userId,
+      partnerId: null,
+    });
     if (!project) throw new NotFoundError('project not found');
     if (project.state !== 'DONE')
       throw new ConflictError(

@@ -25,17 +25,17 @@ export class SocialAccountRepository {
 
   listFor(userId: string): Promise<SocialAccountEntity[]> {
     // read from the primary: a just-connected account must show up on the next screen
-    return this.db.readPrimary((em) =>
+    return this.db.read((em) =>
       em.find(SocialAccountEntity, { where: { userId }, order: { createdAt: 'ASC' } }),
     );
   }
 
   findOwned(id: string, userId: string): Promise<SocialAccountEntity | null> {
-    return this.db.readPrimary((em) => em.findOne(SocialAccountEntity, { where: { id, userId } }));
+    return this.db.read((em) => em.findOne(SocialAccountEntity, { where: { id, userId } }));
   }
 
   findById(id: string): Promise<SocialAccountEntity | null> {
-    return this.db.readPrimary((em) => em.findOne(SocialAccountEntity, { where: { id } }));
+    return this.db.read((em) => em.findOne(SocialAccountEntity, { where: { id } }));
   }
 
   async saveTokens(

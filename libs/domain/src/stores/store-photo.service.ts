@@ -9,8 +9,8 @@ import {
 } from '@app/integrations';
 import { Principal } from '../accounts/principal';
 import { AppConfig } from '../config/app-config';
-import { DatabaseRouter } from '../database/database-router';
 import { StoreEntity, StorePhotoEntity } from '../entities/store.entity';
+import { StorePhotoRepository } from './store-photo.repository';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/domain-errors';
 import { BlobObjectRepository } from '../files/blob-object.repository';
 import { StoreService } from './store.service';
@@ -26,14 +26,14 @@ const EXT = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' } as
 export class StorePhotoService {
   constructor(
     private readonly config: AppConfig,
-    private readonly db: DatabaseRouter,
+    private readonly photos: StorePhotoRepository,
     private readonly stores: StoreService,
     private readonly blob: BlobStore,
     private readonly files: BlobObjectRepository,
   ) {}
 
   async add(by: Principal, storeId: string, bytes: Buffer): Promise<StorePhotoEntity> {
-    return this.save(await this.stores.getForUpdate(by, storeId), bytes, 'upload');
+    return this.save(await this.stores.get(by, storeId), bytes, 'upload');
   }
 
   private async save(
@@ -42,9 +42,7 @@ export class StorePhotoService {
     source: StorePhotoEntity['source'],
   ): Promise<StorePhotoEntity> {
     const storeId = store.id;
-    const count = await this.db.readPrimary((em) =>
-      em.count(StorePhotoEntity, { where: { storeId } }),
-    );
+    const count = await this.photos.count(storeId);
     if (count >= this.config.photos.perStore)
       throw new ConflictError(
         `a store keeps at most ${this.config.photos.perStore} photos: delete one first`,
@@ -77,12 +75,12 @@ export class StorePhotoService {
       bytes: size,
       source,
     });
-    return this.db.write((em) => em.save(row));
+    return this.photos.add(row);
   }
 
   async importUrl(by: Principal, storeId: string, url: string): Promise<StorePhotoEntity> {
     // ownership first: nobody makes us fetch a URL for a store that is not theirs
-    const store = await this.stores.getForUpdate(by, storeId);
+    const store = await this.stores.get(by, storeId);
     let fetched;
     try {
       fetched = await safeFetch(url, {
@@ -106,19 +104,15 @@ export class StorePhotoService {
   }
 
   async list(by: Principal, storeId: string): Promise<StorePhotoEntity[]> {
-    await this.stores.getForUpdate(by, storeId);
-    return this.db.readPrimary((em) =>
-      em.find(StorePhotoEntity, { where: { storeId }, order: { createdAt: 'ASC' } }),
-    );
+    await this.stores.get(by, storeId);
+    return this.photos.list(storeId);
   }
 
   async remove(by: Principal, storeId: string, photoId: string): Promise<void> {
-    await this.stores.getForUpdate(by, storeId);
-    const row = await this.db.readPrimary((em) =>
-      em.findOne(StorePhotoEntity, { where: { id: photoId, storeId } }),
-    );
+    await this.stores.get(by, storeId);
+    const row = await this.photos.find(storeId, photoId);
     if (!row) throw new NotFoundError('no such photo');
-    await this.db.write((em) => em.delete(StorePhotoEntity, { id: row.id }));
+    await this.photos.delete(row.id);
     await this.blob.delete('photos', row.blobKey);
     await this.files.forget('photos', [row.blobKey]);
   }

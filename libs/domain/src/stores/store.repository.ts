@@ -18,20 +18,15 @@ export class StoreRepository {
     });
   }
 
+  findById(id: string): Promise<StoreEntity | null> {
+    return this.db.read((em) => em.findOne(StoreEntity, { where: { id } }));
+  }
+
   /**
    * Null when it does not exist or belongs to someone else: callers answer 404 either way.
-   * `primary` for writes that build on the store: a store made a moment ago on another
-   * instance may not have reached the replicas yet.
    */
-  findOwned(
-    id: string,
-    owner: Owner,
-    opts: { primary?: boolean } = {},
-  ): Promise<StoreEntity | null> {
-    return this.db.read(
-      (em) => em.findOne(StoreEntity, { where: { id, ...ownerWhere(owner) } }),
-      opts.primary ? 'primary' : 'replica',
-    );
+  findOwned(id: string, owner: Owner): Promise<StoreEntity | null> {
+    return this.db.read((em) => em.findOne(StoreEntity, { where: { id, ...ownerWhere(owner) } }));
   }
 
   /** Names by id, for a page of projects (the caller owns them). */

@@ -61,33 +61,26 @@ export class StoreService {
 
   /** Store details are read often (every project step): cached, and dropped on every edit. */
   async get(by: Principal, id: string): Promise<StoreEntity> {
-    return this.find(by, id, false);
-  }
-
-  /** For changes that build on the store (a project, a photo, an edit): read where writes land. */
-  getForUpdate(by: Principal, id: string): Promise<StoreEntity> {
-    return this.find(by, id, true);
-  }
-
-  private async find(by: Principal, id: string, primary: boolean): Promise<StoreEntity> {
     const owner = ownerOf(by);
     // per-instance memory would serve other instances' stale copies after an edit: Redis only
-    if (!this.cache.shared || primary) {
-      const store = await this.stores.findOwned(id, owner, { primary });
-      if (!store) throw new NotFoundError(`store ${id} not found`);
-      return store;
-    }
+    if (!this.cache.shared) return this.owned(by, id);
     const cached = await this.cache.get<StoreEntity>(`store:${id}`);
     if (cached && cached.ownerUserId === owner.ownerUserId && cached.partnerId === owner.partnerId)
       return revive(cached);
-    const store = await this.stores.findOwned(id, owner);
-    if (!store) throw new NotFoundError(`store ${id} not found`);
+    const store = await this.owned(by, id);
     await this.cache.set(`store:${id}`, store, STORE_TTL_SEC);
     return store;
   }
 
+  /** The row itself, for an edit: never a cached copy saved back over a newer one. */
+  private async owned(by: Principal, id: string): Promise<StoreEntity> {
+    const store = await this.stores.findOwned(id, ownerOf(by));
+    if (!store) throw new NotFoundError(`store ${id} not found`);
+    return store;
+  }
+
   async update(by: Principal, id: string, patch: Partial<StoreInput>): Promise<StoreEntity> {
-    const store = await this.getForUpdate(by, id);
+    const store = await this.owned(by, id);
     for (const [k, v] of Object.entries(patch))
       if (v !== undefined) (store as unknown as Record<string, unknown>)[k] = v;
     const saved = await this.stores.save(store);

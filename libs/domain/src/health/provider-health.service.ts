@@ -7,14 +7,11 @@ import {
   VideoRenderer,
 } from '@app/integrations';
 import { AppConfig } from '../config/app-config';
-import { DatabaseRouter } from '../database/database-router';
-import { ProjectEntity } from '../entities/project.entity';
-import { ProjectEventEntity } from '../entities/project-event.entity';
-import { SnsUploadEntity } from '../entities/social.entity';
-import { ProjectRepository } from './project.repository';
-import { STEPS, StepName } from './project-state';
-import { quotaWindow } from './quota-window';
-import { UsageRepository } from './usage.repository';
+import { STEPS, StepName } from '../pipeline/project-state';
+import { quotaWindow } from '../pipeline/quota-window';
+import { UsageRepository } from '../pipeline/usage.repository';
+import { ProjectRepository } from '../pipeline/project.repository';
+import { PublicationRepository } from '../social/publication.repository';
 
 export interface ProviderHealth {
   area: 'lyrics' | 'song' | 'video' | 'search' | 'publish';
@@ -42,9 +39,9 @@ const WINDOW_MS = 24 * 3600_000;
 export class ProviderHealthService {
   constructor(
     private readonly config: AppConfig,
-    private readonly db: DatabaseRouter,
-    private readonly usage: UsageRepository,
     private readonly projects: ProjectRepository,
+    private readonly publications: PublicationRepository,
+    private readonly usage: UsageRepository,
     private readonly lyrics: LyricsEngine,
     private readonly song: SongEngine,
     private readonly video: VideoRenderer,
@@ -63,36 +60,9 @@ export class ProviderHealthService {
     const out: ProviderHealth[] = [];
     for (const [area, engine] of areas) {
       const steps = (Object.keys(STEPS) as StepName[]).filter((s) => STEPS[s].provider === area);
-      const [succeeded, failed, retrying] = await this.db.read((em) =>
-        Promise.all([
-          em
-            .createQueryBuilder(ProjectEventEntity, 'e')
-            // a step that ran and moved its project on is timed; progress reports are not
-            .where(
-              'e.step IN (:...steps) AND e.at >= :since AND e.to_state <> :failed AND e.duration_ms IS NOT NULL',
-              { steps, since, failed: 'FAILED' },
-            )
-            .getCount(),
-          em
-            .createQueryBuilder(ProjectEventEntity, 'e')
-            .where('e.step IN (:...steps) AND e.at >= :since AND e.to_state = :failed', {
-              steps,
-              since,
-              failed: 'FAILED',
-            })
-            .getCount(),
-          em
-            .createQueryBuilder(ProjectEntity, 'p')
-            .where(
-              'p.state IN (:...states) AND p.step_attempts > 0 AND p.last_provider_error IS NOT NULL',
-              { states: steps.map((s) => STEPS[s].from) },
-            )
-            .getCount(),
-        ]),
-      );
-      const lastError = await this.projects.lastProviderError(
-        steps.map((s) => STEPS[s].from),
+      const { succeeded, failed, retrying, lastError } = await this.projects.stepHealth(
         steps,
+        since,
       );
       out.push(
         await this.withBudget(
@@ -129,34 +99,18 @@ export class ProviderHealthService {
       dailyBudgetUsd: null,
     });
     for (const platform of this.publishers.platforms) {
-      const rows = await this.db.read((em) =>
-        em
-          .createQueryBuilder(SnsUploadEntity, 'u')
-          .select('u.state', 'state')
-          .addSelect('COUNT(*)', 'n')
-          .addSelect('MAX(u.last_error)', 'err')
-          .where('u.platform = :platform AND u.updated_at >= :since', { platform, since })
-          .groupBy('u.state')
-          .getRawMany<{ state: string; n: number | string; err: string | null }>(),
-      );
-      const n = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
-      const retrying = await this.db.read((em) =>
-        em
-          .createQueryBuilder(SnsUploadEntity, 'u')
-          .where(
-            "u.platform = :platform AND u.state IN ('queued', 'processing') AND u.last_error IS NOT NULL",
-            { platform },
-          )
-          .getCount(),
+      const { succeeded, failed, retrying, lastError } = await this.publications.health(
+        platform,
+        since,
       );
       out.push({
         area: 'publish',
         engine: platform,
-        status: status(n('published'), n('failed'), retrying),
-        succeeded: n('published'),
-        failed: n('failed'),
+        status: status(succeeded, failed, retrying),
+        succeeded,
+        failed,
         retrying,
-        lastError: rows.find((r) => r.err)?.err ?? null,
+        lastError,
         spentTodayUsd: null,
         dailyBudgetUsd: null,
       });

@@ -1,0 +1,2 @@
+export * from './provider-health.module';
+export * from './provider-health.service';
