@@ -10,6 +10,7 @@ import {
   AppConfig,
   CastadConfigModule,
   DatabaseModule,
+  FilesModule,
   PipelineModule,
 } from '@app/domain';
 import {
@@ -38,6 +39,7 @@ import {
     DatabaseModule,
     AccountsModule,
     PipelineModule,
+    FilesModule,
     IntegrationsModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (c: AppConfig) => c.integrations,

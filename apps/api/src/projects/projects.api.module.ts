@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PipelineModule, ProviderHealthModule } from '@app/domain';
+import { FilesModule, PipelineModule, ProviderHealthModule } from '@app/domain';
 import { AdminProjectsController } from '../admin/admin-projects.controller';
 import { ArchiveController } from '../archive/archive.controller';
 import { AdminUsageController } from '../admin/admin-usage.controller';
@@ -9,7 +9,7 @@ import { ProjectsController } from './projects.controller';
 import { WebhooksController } from './webhooks.controller';
 
 @Module({
-  imports: [PipelineModule, ProviderHealthModule],
+  imports: [PipelineModule, FilesModule, ProviderHealthModule],
   controllers: [
     ProjectsController,
     ArchiveController,

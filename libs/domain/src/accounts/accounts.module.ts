@@ -6,6 +6,7 @@ import { AuthNonceRepository } from './auth-nonce.repository';
 import { PartnerRepository } from './partner.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { SessionService } from './session.service';
+import { UserExportRepository } from './user-export.repository';
 import { UserExportService } from './user-export.service';
 import { UserRepository } from './user.repository';
 import { UserStatusService } from './user-status.service';
@@ -19,6 +20,7 @@ const providers = [
   RefreshTokenRepository,
   SessionService,
   UserRepository,
+  UserExportRepository,
   UserExportService,
   UserStatusService,
 ];

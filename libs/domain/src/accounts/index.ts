@@ -11,3 +11,4 @@ export * from './user.repository';
 export * from './accounts.module';
 export * from './user-export.service';
 export * from './user-status.service';
+export * from './user-export.repository';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { CacheService } from '../cache/cache.service';
-import { DatabaseRouter } from '../database/database-router';
 import { AppConfig } from '../config/app-config';
-import { UserEntity, UserRole } from '../entities/user.entity';
+import { UserRole } from '../entities/user.entity';
 import { RefreshTokenRepository } from './refresh-token.repository';
+import { UserRepository } from './user.repository';
 
 export interface UserStatus {
   role: UserRole;
@@ -32,7 +32,7 @@ export const LOCAL_STATUS_TTL_MS = 2000;
 @Injectable()
 export class UserStatusService {
   constructor(
-    private readonly db: DatabaseRouter,
+    private readonly users: UserRepository,
     private readonly cache: CacheService,
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly config: AppConfig,
@@ -67,12 +67,7 @@ export class UserStatusService {
       const hit = await this.cache.get<UserStatus>(key);
       if (hit) return hit;
     }
-    const row = await this.db.read((em) =>
-      em.findOne(UserEntity, {
-        select: { id: true, role: true, blockedAt: true, deletedAt: true },
-        where: { id: userId },
-      }),
-    );
+    const row = await this.users.statusOf(userId);
     if (!row) return null;
     const since = new Date(Date.now() - this.config.auth.accessTtlSec * 1000);
     const status: UserStatus = {

@@ -16,6 +16,18 @@ export class UserRepository {
   }
 
   /** By our id or by Kakao id, for ops commands. */
+  /** Just what access checks need (role, block, deletion): a narrow row for every request. */
+  statusOf(
+    id: string,
+  ): Promise<Pick<UserEntity, 'id' | 'role' | 'blockedAt' | 'deletedAt'> | null> {
+    return this.db.read((em) =>
+      em.findOne(UserEntity, {
+        select: { id: true, role: true, blockedAt: true, deletedAt: true },
+        where: { id },
+      }),
+    );
+  }
+
   findByIdOrKakaoId(ref: string): Promise<UserEntity | null> {
     return this.db.read((em) =>
       em

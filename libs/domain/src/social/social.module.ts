@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FilesModule } from '../files/files.module';
 import { PipelineModule } from '../pipeline/pipeline.module';
 import { PublicationRepository } from './publication.repository';
 import { PublicationRunner } from './publication-runner';
@@ -17,5 +18,5 @@ const providers = [
 ];
 
 /** Connected social accounts and publishing: the API takes requests, the scheduler runs them. */
-@Module({ imports: [PipelineModule], providers, exports: providers })
+@Module({ imports: [PipelineModule, FilesModule], providers, exports: providers })
 export class SocialModule {}

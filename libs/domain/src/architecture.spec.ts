@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { ProjectPatch } from './pipeline/project.repository';
+
+/** House rules that types cannot state, checked on the source itself. */
+const ROOT = join(__dirname, '..', '..', '..');
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts'))
+    .map((e) => relative(ROOT, join(e.parentPath, e.name)));
+}
+
+const code = [...sources('apps'), ...sources('libs')];
+const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+
+describe('the layering of the middle', () => {
+  it('reaches the database only through repositories', () => {
+    const allowed = (f: string) =>
+      f.endsWith('.repository.ts') ||
+      f.startsWith('libs/domain/src/database/') ||
+      // the lease core every repository of leased work uses
+      f === 'libs/domain/src/work/leased-table.ts';
+    const offenders = code.filter(
+      (f) => !allowed(f) && /from '[^']*database-router'|\bDatabaseRouter\b/.test(read(f)),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("changes a project's state only through ProjectRepository.transition()", () => {
+    // the patch types leave `state` out; nothing else may update the projects table directly
+    const offenders = code.filter(
+      (f) =>
+        f !== 'libs/domain/src/pipeline/project.repository.ts' &&
+        !f.startsWith('libs/domain/src/migrations/') &&
+        /update\(ProjectEntity|UPDATE projects SET[^']*state/i.test(read(f)),
+    );
+    expect(offenders).toEqual([]);
+    // and the repository's own writes take patches without `state` (checked by the compiler)
+    // @ts-expect-error a patch cannot carry a state: only transition() moves a project
+    const patch: ProjectPatch = { state: 'DONE' };
+    expect(patch).toBeDefined();
+  });
+
+  it('runs one engine of leased work: no second claim, lease or tick loop', () => {
+    const claims = code.filter((f) => /SKIP LOCKED|setOnLocked\(/.test(read(f)));
+    expect(claims).toEqual(['libs/domain/src/work/leased-table.ts']);
+    // intervals: the work tick, and the leader lease's renewal
+    const ticks = code.filter((f) => /addInterval\(/.test(read(f)));
+    expect(ticks.sort()).toEqual([
+      'apps/scheduler/src/leadership.service.ts',
+      'apps/scheduler/src/work/work-ticker.ts',
+    ]);
+    const heartbeats = code.filter((f) => /setInterval\(/.test(read(f)) && /lease/i.test(read(f)));
+    expect(heartbeats.sort()).toEqual([
+      'apps/scheduler/src/leadership.service.ts',
+      'apps/scheduler/src/work/work-ticker.ts',
+      'libs/domain/src/work/lease-heartbeat.ts',
+    ]);
+  });
+});
