@@ -1,7 +1,7 @@
 import { describeWithServers } from '../harness/binaries';
 import { StagedStack } from '../harness/staged-stack';
-import { waitFor } from '../harness/ports';
 import { RedisServer } from '../harness/redis';
+import { dispatcherContract } from './dispatcher-contract';
 
 jest.setTimeout(300_000);
 
@@ -15,34 +15,8 @@ describeWithServers(
     beforeAll(() => stack.start());
     afterAll(() => stack.destroy());
 
-    it('survives the scheduler being SIGKILLed over and over: every project DONE, each paid step paid once', async () => {
-      const ids = await stack.createProjects(10);
-      // these fakes, like providers that honour Idempotency-Key, let a crashed submission be resent safely
-      const dedupes = {
-        SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true',
-        CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true',
-      };
-      let { proc } = await stack.startScheduler(dedupes);
-      // kill at random moments: between steps, mid-step, between a submission and storing its answer
-      for (let kill = 0; kill < 8; kill++) {
-        await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 900)));
-        proc.signal('SIGKILL');
-        await proc.exitCode();
-        ({ proc } = await stack.startScheduler(dedupes));
-      }
-      const final = await stack.waitAll(ids, (s) => s === 'DONE' || s === 'FAILED', 180_000);
-      expect(Object.values(final).map((x) => x.state)).toEqual(ids.map(() => 'DONE'));
-      expect(stack.paidCounts(ids)).toEqual(
-        Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])),
-      );
-      // and the results were copied into blob storage
-      const videos = await stack.db.primary.query<{ n: number }[]>(
-        `SELECT COUNT(*) AS n FROM castad.videos WHERE project_id IN (${ids.map(() => '?').join(',')})`,
-        ids,
-      );
-      expect(Number(videos[0].n)).toBe(ids.length);
-      await proc.stop();
-    });
+    // the in-process driver (embedded, stages 1-2)
+    dispatcherContract(stack, () => ({}));
 
     it('recovers a submission whose answer was lost (timed out after Suno took it) from the callback, without paying twice', async () => {
       // Suno answers after our timeout, but takes the job and calls back: the only trace we get
@@ -71,76 +45,6 @@ describeWithServers(
         await proc.stop();
       } finally {
         stack.suno.knobs.latencyMs = 0;
-      }
-    });
-
-    it('runs each step once with two schedulers, and the standby takes over when the leader dies', async () => {
-      // the leader dies mid-step: a submission it may have sent is resent under the same key
-      const dedupes = {
-        SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true',
-        CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true',
-      };
-      const a = await stack.startScheduler(dedupes);
-      const b = await stack.startScheduler(dedupes);
-      const leaderOf = async () => {
-        const [la, lb] = await Promise.all([
-          stack.isLeader(a.healthPort),
-          stack.isLeader(b.healthPort),
-        ]);
-        return la && !lb ? a : lb && !la ? b : undefined;
-      };
-      const leader = await waitFor('one leader', leaderOf, 10_000, 100);
-      const ids = await stack.createProjects(6);
-      await new Promise((r) => setTimeout(r, 700));
-      leader.proc.signal('SIGKILL');
-      const killedAt = Date.now();
-      const standby = leader === a ? b : a;
-      await waitFor('the standby to lead', () => stack.isLeader(standby.healthPort), 10_000, 100);
-      expect(Date.now() - killedAt).toBeLessThan(2000 + 1500); // the lease (2 s) plus a renewal tick
-      await stack.waitAll(ids, done, 120_000);
-      expect(stack.paidCounts(ids)).toEqual(
-        Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])),
-      );
-      // every transition happened exactly once
-      const events = await stack.db.primary.query<
-        { project_id: string; to_state: string; n: number }[]
-      >(
-        `SELECT project_id, to_state, COUNT(*) AS n FROM castad.project_events WHERE project_id IN (${ids.map(() => '?').join(',')}) AND step IS NOT NULL AND percent IS NULL GROUP BY project_id, to_state HAVING COUNT(*) > 1`,
-        ids,
-      );
-      expect(events).toEqual([]);
-      await standby.proc.stop();
-    });
-
-    it('ends every project DONE or FAILED with a reason when the providers fail 30% of calls', async () => {
-      for (const fake of [stack.suno, stack.creatomate])
-        fake.knobs.chaos = { rate: 0.3, kinds: ['5xx', '429', 'timeout'], slowMs: 2500 };
-      try {
-        const { proc } = await stack.startScheduler({
-          PIPELINE_MAX_ATTEMPTS: '6',
-          SUBMISSION_RECOVERY_MS: '5000',
-        });
-        const ids = await stack.createProjects(8);
-        const final = await stack.waitAll(ids, (s) => s === 'DONE' || s === 'FAILED', 180_000);
-        for (const [id, s] of Object.entries(final)) {
-          if (s.state === 'FAILED')
-            expect([id, typeof s.lastError === 'string' && s.lastError.length > 10]).toEqual([
-              id,
-              true,
-            ]);
-        }
-        expect(Object.values(final).filter((s) => s.state === 'DONE').length).toBeGreaterThan(0);
-        // no project paid a step twice, even when a submission timed out after the provider took it
-        for (const [id, c] of Object.entries(stack.paidCounts(ids)))
-          expect([id, c.song <= 1, c.video <= 1]).toEqual([id, true, true]);
-        expect(
-          (stack.suno.calls.get('chaos 503') ?? 0) +
-            (stack.suno.calls.get('chaos 5xx') ?? 0) +
-            (stack.creatomate.calls.get('chaos 5xx') ?? 0),
-        ).toBeGreaterThan(0);
-        await proc.stop();
-      } finally {
-        for (const fake of [stack.suno, stack.creatomate]) fake.knobs.chaos = undefined;
       }
     });
 
@@ -236,6 +140,9 @@ describeWithServers(
       CASTAD_STAGE: '3',
       DISPATCH_DRIVER: 'bull',
       REDIS_URL: redis.url,
+    });
+    const bullDeduped = () => ({
+      ...bull(),
       SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true',
       CREATOMATE_DEDUPES_IDEMPOTENCY_KEY: 'true',
     });
@@ -248,8 +155,11 @@ describeWithServers(
       await redis.destroy();
     });
 
+    // the same contract through Bull
+    dispatcherContract(stack, bull);
+
     it('finishes every project with no duplicate paid submission when Redis is stopped and restarted mid-run', async () => {
-      const { proc } = await stack.startScheduler(bull());
+      const { proc } = await stack.startScheduler(bullDeduped());
       const ids = await stack.createProjects(8);
       await new Promise((r) => setTimeout(r, 400));
       await redis.stop();
@@ -269,7 +179,7 @@ describeWithServers(
     });
 
     it('finishes every project with no duplicate paid submission when Redis is flushed mid-run', async () => {
-      const { proc } = await stack.startScheduler(bull());
+      const { proc } = await stack.startScheduler(bullDeduped());
       const ids = await stack.createProjects(8);
       await new Promise((r) => setTimeout(r, 400));
       const Redis = (await import('ioredis')).default;
