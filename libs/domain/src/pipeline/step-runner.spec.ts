@@ -1,0 +1,190 @@
+import { ProviderRejectedError, ProviderUnavailableError } from '@app/integrations';
+import type { AppConfig } from '../config/app-config';
+import type { ProjectEntity } from '../entities/project.entity';
+import { assertTransition, IllegalTransitionError, StepName } from './project-state';
+import type { ProjectPatch, ProjectRepository, Transition } from './project.repository';
+import type { StepContext, StepOutcome } from './step-context';
+import type { StepHandlers } from './step-handlers';
+import { StepRunner } from './step-runner';
+
+/** The repository's contract, in memory: the gate asserts the table and guards state and lease. */
+class InMemoryProjects {
+  readonly rows = new Map<string, ProjectEntity>();
+  readonly events: { id: string; from: string; to: string; step: string | null }[] = [];
+
+  async findById(id: string) {
+    const p = this.rows.get(id);
+    return p ? { ...p } : null;
+  }
+  async transition(id: string, t: Transition): Promise<boolean> {
+    assertTransition(t.from, t.to, t.cause);
+    const p = this.rows.get(id);
+    if (!p || p.state !== t.from || (t.leaseOwner && p.leaseOwner !== t.leaseOwner)) return false;
+    Object.assign(p, t.patch, { state: t.to });
+    this.events.push({ id, from: t.from, to: t.to, step: t.step ?? t.cause });
+    return true;
+  }
+  async updateIfLeased(id: string, leaseOwner: string, patch: ProjectPatch) {
+    const p = this.rows.get(id);
+    if (!p || p.leaseOwner !== leaseOwner) return false;
+    Object.assign(p, patch);
+    return true;
+  }
+  async extendLease() {
+    return true;
+  }
+  async markSubmitting(id: string, leaseOwner: string, key: string) {
+    return this.updateIfLeased(id, leaseOwner, { pendingSubmissionKey: key });
+  }
+}
+
+const config = {
+  pipeline: { leaseMs: 30_000, maxAttempts: 3, backoffBaseMs: 1000, backoffMaxMs: 60_000 },
+} as AppConfig;
+
+function project(over: Partial<ProjectEntity> = {}): ProjectEntity {
+  return {
+    id: 'p1',
+    state: 'DRAFT',
+    step: 'prepare_store',
+    stepAttempts: 0,
+    retries: 0,
+    leaseOwner: 'me:1',
+    leaseUntil: new Date(Date.now() + 30_000),
+    nextRunAt: new Date(),
+    lastError: null,
+    lastProviderError: null,
+    waitReason: null,
+    pendingSubmissionKey: null,
+    pendingSubmissionAt: null,
+    ...over,
+  } as ProjectEntity;
+}
+
+function runnerWith(handler: (ctx: StepContext) => Promise<StepOutcome>, row: ProjectEntity) {
+  const projects = new InMemoryProjects();
+  projects.rows.set(row.id, row);
+  const calls: StepName[] = [];
+  const steps = {
+    handlers: new Proxy({} as StepHandlers['handlers'], {
+      get: (_, name: StepName) => (ctx: StepContext) => (calls.push(name), handler(ctx)),
+    }),
+  } as StepHandlers;
+  const runner = new StepRunner(config, projects as unknown as ProjectRepository, steps);
+  return { runner, projects, calls, row: () => projects.rows.get(row.id)! };
+}
+
+describe('StepRunner', () => {
+  it('advances through the gate: new state, an event, the lease released, attempts reset', async () => {
+    const t = runnerWith(
+      async () => ({ kind: 'advance', to: 'STORE_READY', nextRunAt: new Date() }),
+      project({ stepAttempts: 2 }),
+    );
+    expect(await t.runner.run('p1', 'me:1')).toBe('advanced');
+    expect(t.row()).toMatchObject({
+      state: 'STORE_READY',
+      step: 'write_lyrics',
+      stepAttempts: 0,
+      leaseOwner: null,
+      leaseUntil: null,
+    });
+    expect(t.projects.events).toEqual([
+      { id: 'p1', from: 'DRAFT', to: 'STORE_READY', step: 'prepare_store' },
+    ]);
+  });
+
+  it('runs nothing for a project whose lease is someone else’s', async () => {
+    const t = runnerWith(
+      async () => ({ kind: 'advance', to: 'STORE_READY', nextRunAt: null }),
+      project({ leaseOwner: 'other:2' }),
+    );
+    expect(await t.runner.run('p1', 'me:1')).toBe('lost-lease');
+    expect(t.calls).toEqual([]);
+    expect(t.row().state).toBe('DRAFT');
+  });
+
+  it('retries a provider outage later with backoff, and gives up after PIPELINE_MAX_ATTEMPTS', async () => {
+    const t = runnerWith(
+      async () => {
+        throw new ProviderUnavailableError('suno', 'suno answered 503', 5);
+      },
+      project({ state: 'LYRICS_READY', step: 'submit_song', pendingSubmissionKey: 'k' }),
+    );
+    const before = Date.now();
+    expect(await t.runner.run('p1', 'me:1')).toBe('retrying');
+    expect(t.row()).toMatchObject({
+      state: 'LYRICS_READY',
+      stepAttempts: 1,
+      lastError: 'suno answered 503',
+      // a clear refusal was not taken: the next attempt may send anew
+      pendingSubmissionKey: null,
+      leaseOwner: null,
+    });
+    // never sooner than Retry-After
+    expect(t.row().nextRunAt!.getTime()).toBeGreaterThanOrEqual(before + 5000);
+    for (const attempts of [2, 3]) {
+      Object.assign(t.row(), { leaseOwner: 'me:1', leaseUntil: new Date(Date.now() + 30_000) });
+      const result = await t.runner.run('p1', 'me:1');
+      expect(result).toBe(attempts < 3 ? 'retrying' : 'failed');
+    }
+    expect(t.row()).toMatchObject({
+      state: 'FAILED',
+      step: 'submit_song',
+      lastError: 'gave up after 3 attempts: suno answered 503',
+      lastProviderError: 'suno: suno answered 503',
+    });
+  });
+
+  it('keeps the "submitting" marker after an ambiguous submission (it may have been taken)', async () => {
+    const t = runnerWith(
+      async () => {
+        throw new ProviderUnavailableError('suno', 'suno did not answer in time', undefined, true);
+      },
+      project({ state: 'LYRICS_READY', step: 'submit_song', pendingSubmissionKey: 'k' }),
+    );
+    expect(await t.runner.run('p1', 'me:1')).toBe('retrying');
+    expect(t.row().pendingSubmissionKey).toBe('k');
+  });
+
+  it('fails at once, with the reason, when the provider refuses for good', async () => {
+    const t = runnerWith(
+      async () => {
+        throw new ProviderRejectedError('suno', 'suno is out of credits');
+      },
+      project({ state: 'LYRICS_READY', step: 'submit_song' }),
+    );
+    expect(await t.runner.run('p1', 'me:1')).toBe('failed');
+    expect(t.row()).toMatchObject({ state: 'FAILED', lastError: 'suno is out of credits' });
+    expect(t.projects.events.at(-1)).toMatchObject({ to: 'FAILED', step: 'submit_song' });
+  });
+
+  it('records why a project waits as a column, and clears it when the step goes on', async () => {
+    let budgetSpent = true;
+    const t = runnerWith(
+      async () =>
+        budgetSpent
+          ? {
+              kind: 'wait',
+              nextRunAt: new Date(Date.now() + 60_000),
+              patch: { waitReason: 'budget', lastError: 'waiting: the daily suno budget' },
+            }
+          : { kind: 'advance', to: 'SONG_SUBMITTED', nextRunAt: new Date() },
+      project({ state: 'LYRICS_READY', step: 'submit_song' }),
+    );
+    expect(await t.runner.run('p1', 'me:1')).toBe('waiting');
+    expect(t.row()).toMatchObject({ state: 'LYRICS_READY', waitReason: 'budget' });
+    budgetSpent = false;
+    Object.assign(t.row(), { leaseOwner: 'me:1', leaseUntil: new Date(Date.now() + 30_000) });
+    expect(await t.runner.run('p1', 'me:1')).toBe('advanced');
+    expect(t.row()).toMatchObject({ state: 'SONG_SUBMITTED', waitReason: null, lastError: null });
+  });
+
+  it('refuses a handler outcome the transition table does not allow', async () => {
+    const t = runnerWith(
+      async () => ({ kind: 'advance', to: 'DONE', nextRunAt: null }),
+      project({ state: 'DRAFT' }),
+    );
+    await expect(t.runner.run('p1', 'me:1')).rejects.toBeInstanceOf(IllegalTransitionError);
+    expect(t.row().state).toBe('DRAFT');
+  });
+});
