@@ -1,0 +1,151 @@
+import {
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  PublishProgress,
+} from '@app/integrations';
+import type { AppConfig } from '../config/app-config';
+import type { SnsUploadEntity } from '../entities/social.entity';
+import { PublicationRunner } from './publication-runner';
+import type { PublicationPatch } from './publication.repository';
+
+/** Publications in memory, with the repository's fencing. */
+class InMemoryPublications {
+  readonly rows = new Map<string, SnsUploadEntity>();
+  async findById(id: string) {
+    const r = this.rows.get(id);
+    return r ? { ...r } : null;
+  }
+  async updateIfLeased(id: string, owner: string, patch: PublicationPatch) {
+    const r = this.rows.get(id);
+    if (!r || r.leaseOwner !== owner) return false;
+    Object.assign(r, patch);
+    return true;
+  }
+  async extendLease() {
+    return true;
+  }
+}
+
+const config = {
+  pipeline: { leaseMs: 30_000, maxAttempts: 3, backoffBaseMs: 1000, backoffMaxMs: 60_000 },
+  publishPollMs: 5000,
+} as AppConfig;
+
+function setup(publish: (session: string | null) => Promise<PublishProgress>) {
+  const publications = new InMemoryPublications();
+  publications.rows.set('u1', {
+    id: 'u1',
+    projectId: 'p1',
+    socialAccountId: 'a1',
+    platform: 'youtube',
+    state: 'queued',
+    title: 'title',
+    description: null,
+    privacy: 'private',
+    externalId: null,
+    postUrl: null,
+    lastError: null,
+    nextRunAt: new Date(),
+    session: null,
+    tags: '[]',
+    attempts: 0,
+    ownerUserId: 'owner',
+    leaseOwner: 'me:1',
+    leaseUntil: new Date(Date.now() + 30_000),
+  } as SnsUploadEntity);
+  const metered: unknown[] = [];
+  const runner = new PublicationRunner(
+    config,
+    publications as never,
+    { findById: async () => ({ id: 'a1', platform: 'youtube' }) } as never,
+    {
+      freshGrant: async () => ({ accessToken: 't' }),
+      publisher: () => ({
+        publish: (_g: unknown, _s: unknown, _m: unknown, session: string | null) =>
+          publish(session),
+      }),
+    } as never,
+    { video: async () => ({ blobKey: 'v.mp4' }) } as never,
+    { get: async () => undefined, readUrl: async () => 'http://x' } as never,
+    { find: async () => ({ bytes: 10 }) } as never,
+    { record: async (r: unknown) => void metered.push(r) } as never,
+  );
+  const row = () => publications.rows.get('u1')!;
+  const relet = () =>
+    Object.assign(row(), { leaseOwner: 'me:1', leaseUntil: new Date(Date.now() + 30_000) });
+  return { runner, row, relet, metered };
+}
+
+describe('PublicationRunner', () => {
+  it('publishes, releases the lease and meters the upload once', async () => {
+    const t = setup(async () => ({
+      status: 'published',
+      externalId: 'yt1',
+      postUrl: 'https://youtu.be/yt1',
+    }));
+    expect(await t.runner.run('u1', 'me:1')).toBe('advanced');
+    expect(t.row()).toMatchObject({
+      state: 'published',
+      externalId: 'yt1',
+      leaseOwner: null,
+      nextRunAt: null,
+    });
+    expect(t.metered).toEqual([
+      expect.objectContaining({ provider: 'youtube', idempotencyKey: 'publish:u1' }),
+    ]);
+  });
+
+  it("waits on the platform's processing with its session, then finishes from it", async () => {
+    const sessions: (string | null)[] = [];
+    let processing = true;
+    const t = setup(async (session) => {
+      sessions.push(session);
+      return processing
+        ? { status: 'processing', session: 'container-9' }
+        : { status: 'published', externalId: 'ig1', postUrl: 'https://instagram.com/p/ig1' };
+    });
+    expect(await t.runner.run('u1', 'me:1')).toBe('waiting');
+    expect(t.row()).toMatchObject({
+      state: 'processing',
+      session: 'container-9',
+      leaseOwner: null,
+    });
+    processing = false;
+    t.relet();
+    expect(await t.runner.run('u1', 'me:1')).toBe('advanced');
+    expect(sessions).toEqual([null, 'container-9']);
+  });
+
+  it('retries an outage with the pipeline policy, then fails with the reason', async () => {
+    const t = setup(async () => {
+      throw new ProviderUnavailableError('youtube', 'YouTube answered 503');
+    });
+    expect(await t.runner.run('u1', 'me:1')).toBe('retrying');
+    expect(t.row()).toMatchObject({
+      state: 'queued',
+      attempts: 1,
+      lastError: 'YouTube answered 503',
+    });
+    t.relet();
+    expect(await t.runner.run('u1', 'me:1')).toBe('retrying');
+    t.relet();
+    expect(await t.runner.run('u1', 'me:1')).toBe('failed');
+    expect(t.row()).toMatchObject({
+      state: 'failed',
+      lastError: 'gave up after 3 attempts: YouTube answered 503',
+    });
+    expect(t.metered).toEqual([]);
+  });
+
+  it('fails at once on a refusal, and writes nothing once its lease is gone', async () => {
+    const t = setup(async () => {
+      throw new ProviderRejectedError('youtube', 'the video was refused');
+    });
+    t.row().leaseOwner = 'other:2';
+    expect(await t.runner.run('u1', 'me:1')).toBe('lost-lease');
+    expect(t.row().state).toBe('queued');
+    t.relet();
+    expect(await t.runner.run('u1', 'me:1')).toBe('failed');
+    expect(t.row()).toMatchObject({ state: 'failed', lastError: 'the video was refused' });
+  });
+});
