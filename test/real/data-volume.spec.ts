@@ -4,6 +4,7 @@ import {
   AuthNonceRepository,
   IdempotencyRepository,
   ProjectRepository,
+  PublicationRepository,
   ProviderHealthService,
   RefreshTokenHousekeeping,
   UsageRepository,
@@ -90,9 +91,9 @@ describeWithServers(
     it("names each provider's own last error (a FAILED project counts for the step it failed at)", async () => {
       const health = new ProviderHealthService(
         app.module.get(AppConfig),
-        app.router,
-        new UsageRepository(app.router, app.module.get(AppConfig)),
         new ProjectRepository(app.router),
+        new PublicationRepository(app.router),
+        new UsageRepository(app.router, app.module.get(AppConfig)),
         { name: 'openai' } as never,
         { name: 'suno' } as never,
         { name: 'creatomate' } as never,

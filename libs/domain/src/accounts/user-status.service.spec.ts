@@ -1,25 +1,21 @@
 import { AppConfig } from '../config/app-config';
 import { CacheService } from '../cache/cache.service';
-import { DatabaseRouter } from '../database/database-router';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { UserStatusService } from './user-status.service';
+import { UserRepository } from './user.repository';
 
-/** users in memory; each read of the primary is counted and waits to be let go */
+/** users in memory; each read is counted and waits to be let go */
 function service() {
   const users = new Map([['u1', { id: 'u1', role: 'user', blockedAt: null, deletedAt: null }]]);
   const reads: (() => void)[] = [];
   let count = 0;
-  const db = {
-    readPrimary: async (fn: (em: unknown) => Promise<unknown>) => {
+  const repo = {
+    statusOf: async (id: string) => {
       count++;
       await new Promise<void>((go) => reads.push(go));
-      return fn({
-        findOne: async (_e: unknown, q: { where: { id: string } }) => ({
-          ...users.get(q.where.id),
-        }),
-      });
+      return { ...users.get(id) };
     },
-  } as unknown as DatabaseRouter;
+  } as unknown as UserRepository;
   const cache = { shared: false } as CacheService;
   const tokens = { familiesRevokedSince: async () => [] } as unknown as RefreshTokenRepository;
   const config = { auth: { accessTtlSec: 900 } } as AppConfig;
@@ -28,7 +24,7 @@ function service() {
     await new Promise((r) => setImmediate(r));
   };
   return {
-    status: new UserStatusService(db, cache, tokens, config),
+    status: new UserStatusService(repo, cache, tokens, config),
     users,
     release,
     reads: () => count,
