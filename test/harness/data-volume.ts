@@ -43,7 +43,8 @@ const LIVE_STATES = [
   'SONG_SUBMITTED',
   'SONG_READY',
   'VIDEO_SUBMITTED',
-  'VIDEO_READY',
+  // a render in flight is the longest wait: twice the share
+  'VIDEO_SUBMITTED',
 ];
 const FAILING_STEPS = ['write_lyrics', 'submit_song', 'poll_song', 'submit_video', 'poll_video'];
 const PROVIDER_OF_STEP: Record<string, string> = {
@@ -274,7 +275,7 @@ export class DataVolume {
         IF(seq % 25 = 0, '${HEAVY_PARTNER}', NULL),
         ${uuidSql('s', `1 + seq % ${this.stores}`)},
         ${state},
-        CASE WHEN ${failed} THEN ${failingStep} WHEN ${live} THEN ${elt('seq', ['prepare_store', 'write_lyrics', 'submit_song', 'poll_song', 'submit_video', 'poll_video', 'finish'])} ELSE NULL END,
+        CASE WHEN ${failed} THEN ${failingStep} WHEN ${live} THEN ${elt('seq', ['prepare_store', 'write_lyrics', 'submit_song', 'poll_song', 'submit_video', 'poll_video', 'poll_video'])} ELSE NULL END,
         IF(${live}, seq % 3, 0), 0, seq % 2,
         CONCAT('{"mood":"', ${elt('seq', ['bright', 'calm', 'energetic', 'emotional'])}, '","genre":"', ${elt('seq', ['pop', 'trot', 'ballad', 'hiphop', 'jazz'])}, '","lengthSec":30,"keywords":["국밥","해운대","24시"]}'),
         ${nextRun},

@@ -93,7 +93,7 @@ export function hotQueries(router: DatabaseRouter, config: AppConfig, v: DataVol
     },
     {
       name: "partner's list by a rare state",
-      run: () => projects.listOwned(partner, { limit: 20, states: ['VIDEO_READY'] }),
+      run: () => projects.listOwned(partner, { limit: 20, states: ['STORE_READY'] }),
       indexes: ['ix_projects_partner_state_created'],
     },
     ...Object.entries(CLAIM_GROUPS).map(([provider, states]): HotQuery => ({
