@@ -4,6 +4,7 @@ import {
   AuthNonceRepository,
   IdempotencyRepository,
   ProjectRepository,
+  ProjectState,
   PublicationRepository,
   ProviderHealthService,
   RefreshTokenHousekeeping,
@@ -254,7 +255,7 @@ describeWithServers(
       });
 
       it("the due-work claim locks only the rows it reads: an owner's cancel of another due project goes through", async () => {
-        const states = ['DRAFT', 'VIDEO_READY'];
+        const states: ProjectState[] = ['DRAFT', 'VIDEO_SUBMITTED'];
         let claimed: string[] = [];
         const job = await holdJob(async () => {
           claimed = (await projects().claimDue('held:1', states, 2, 30_000, data.anchor)).map(
@@ -277,9 +278,11 @@ describeWithServers(
           for (const other of others.slice(0, 3)) {
             const started = Date.now();
             await expect(
-              projects().updateIfState(other.id, [other.state as 'DRAFT'], {
-                state: 'CANCELLED',
-                nextRunAt: null,
+              projects().transition(other.id, {
+                from: other.state as ProjectState,
+                to: 'CANCELLED',
+                cause: 'cancel',
+                patch: { nextRunAt: null },
               }),
             ).resolves.toBe(true);
             expect(Date.now() - started).toBeLessThan(LOCK_WAIT_S * 1000);
