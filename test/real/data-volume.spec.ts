@@ -178,7 +178,7 @@ describeWithServers(
                 userId: HEAVY_USER,
                 provider: 'suno',
                 operation: 'submit_song',
-                unit: 'generation',
+                unit: 'song',
                 units: 1,
                 idempotencyKey: null,
               }),
