@@ -416,6 +416,8 @@ class Graph {
     ) =>
       parts.push(
         `drawtext=${font}:textfile='${await this.textFile(text)}':fontsize=${size}:fontcolor=${ff(color)}:` +
+          // a soft shadow keeps light words legible on the brighter gradients
+          `shadowx=${this.px(3)}:shadowy=${this.px(3)}:shadowcolor=0x000000@0.35:` +
           `x=${cx}-text_w/2:y='${y}+${this.px(60)}*pow(max(0,1-(t-${delay})/0.6),2)':` +
           `alpha='min(1,max(0,(t-${delay})/0.45))'`,
       );
