@@ -395,6 +395,50 @@ describe('the user journey on the embedded default', () => {
       google.knobs.latencyMs = 0;
     }
 
+    // the owner revoked our access on Google's side: the account waits to be connected again,
+    // its publications are parked (not failed, not retried), and go on once it is
+    const uploads = async () =>
+      (await api.request('GET', `/v1/projects/${autopilotId}/uploads`, { token })).body.items as {
+        id: string;
+        state: string;
+        error: string | null;
+      }[];
+    google.expireAccessTokens();
+    google.serve('invalid_grant');
+    const third = await api.request('POST', `/v1/projects/${autopilotId}/uploads`, {
+      token,
+      body: { accounts: [yt.id], title: '세 번째', privacy: 'private' },
+    });
+    const [thirdUp] = third.body.items as { id: string }[];
+    const parked = await waitFor(
+      'the publication to be parked',
+      async () => (await uploads()).find((u) => u.id === thirdUp.id && u.state === 'parked'),
+      30_000,
+      200,
+    );
+    expect(parked.error).toMatch(/connect the account again/);
+    const accounts = (await api.request('GET', '/v1/social/accounts', { token })).body.items as {
+      id: string;
+      needsReconnect: { since: string; reason: string } | null;
+    }[];
+    expect(accounts.find((a) => a.id === yt.id)?.needsReconnect).toEqual({
+      since: expect.any(String),
+      reason: expect.stringMatching(/connect the account again/),
+    });
+    expect(accounts.find((a) => a.id === ig.id)?.needsReconnect).toBeNull();
+    const videosBefore = google.videos.size;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await uploads()).find((u) => u.id === thirdUp.id)?.state).toBe('parked');
+    expect(google.videos.size).toBe(videosBefore);
+    expect((await connect('youtube')).needsReconnect).toBeNull();
+    await waitFor(
+      'the parked publication to go on after reconnecting',
+      async () => (await uploads()).find((u) => u.id === thirdUp.id && u.state === 'published'),
+      60_000,
+      200,
+    );
+    expect(google.videos.size).toBe(videosBefore + 1);
+
     // another user can neither see nor publish this project, nor use these accounts
     const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '옆집' } }))
       .body.accessToken;

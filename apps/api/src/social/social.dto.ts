@@ -49,6 +49,12 @@ export class AuthorizeUrlDto {
   authorizeUrl: string;
 }
 
+export class ReconnectNeededDto {
+  @ApiProperty({ format: 'date-time' }) since: Date;
+  @ApiProperty({ example: 'YouTube access was revoked or expired: connect the account again' })
+  reason: string;
+}
+
 export class SocialAccountDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: PLATFORMS }) platform: string;
@@ -61,6 +67,13 @@ export class SocialAccountDto {
     string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) tokenExpiresAt: Date | null;
   @ApiProperty({ format: 'date-time' }) connectedAt: Date;
+  @ApiProperty({
+    nullable: true,
+    type: ReconnectNeededDto,
+    description:
+      'set when the platform refused the grant for good (revoked, expired): connect the account again (GET /v1/social/{platform}/connect); its queued publications wait and go on by themselves after that',
+  })
+  needsReconnect: ReconnectNeededDto | null;
 
   static from(v: SocialAccountView): SocialAccountDto {
     return Object.assign(new SocialAccountDto(), v);
@@ -119,7 +132,11 @@ export class UploadDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) accountId: string;
   @ApiProperty({ enum: PLATFORMS }) platform: string;
-  @ApiProperty({ enum: ['queued', 'processing', 'published', 'failed'] }) state: string;
+  @ApiProperty({
+    enum: ['queued', 'processing', 'published', 'failed', 'parked'],
+    description: '`parked`: waits for its account to be connected again, then goes on by itself',
+  })
+  state: string;
   @ApiProperty() title: string;
   @ApiProperty({ enum: ['private', 'unlisted', 'public'] }) privacy: string;
   @ApiProperty({ nullable: true, type: String, example: 'https://www.youtube.com/shorts/abc123' })

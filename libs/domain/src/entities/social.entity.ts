@@ -15,12 +15,18 @@ export class SocialAccountEntity {
   @Text() accessTokenEnc: string;
   @Text({ nullable: true }) refreshTokenEnc: string | null;
   @Time({ nullable: true }) tokenExpiresAt: Date | null;
+  /** the platform refused the grant for good (revoked, expired): the owner must connect again */
+  @Time({ nullable: true }) reconnectNeededAt: Date | null;
+  @Text({ nullable: true }) reconnectReason: string | null;
   @CreatedAt() createdAt: Date;
   @UpdatedAt() updatedAt: Date;
 }
 
-/** queued -> (processing ->) published | failed; `processing` waits on the platform's own work */
-export type PublicationState = 'queued' | 'processing' | 'published' | 'failed';
+/**
+ * queued -> (processing ->) published | failed; `processing` waits on the platform's own work;
+ * `parked` waits for its account to be connected again (then queued anew)
+ */
+export type PublicationState = 'queued' | 'processing' | 'published' | 'failed' | 'parked';
 
 @Entity('sns_uploads')
 @Index('ix_sns_uploads_project', ['projectId'])

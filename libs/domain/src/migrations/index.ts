@@ -8,6 +8,7 @@ import { DataVolumeIndexes1764633600000 } from './1764633600000-data-volume-inde
 import { SongBeats1764720000000 } from './1764720000000-song-beats';
 import { EventPercent1764806400018 } from './1764806400018-event-percent';
 import { OneWorkEngine1764979200000 } from './1764979200000-one-work-engine';
+import { SocialReconnect1765065600000 } from './1765065600000-social-reconnect';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SongBeats1764720000000,
   EventPercent1764806400018,
   OneWorkEngine1764979200000,
+  SocialReconnect1765065600000,
 ];

@@ -1,4 +1,5 @@
 import {
+  CredentialRefusedError,
   ProviderRejectedError,
   ProviderUnavailableError,
   PublishProgress,
@@ -23,6 +24,14 @@ class InMemoryPublications {
   }
   async extendLease() {
     return true;
+  }
+  readonly parkedFor: string[] = [];
+  async parkFor(accountId: string, reason: string) {
+    this.parkedFor.push(accountId);
+    for (const r of this.rows.values())
+      if (r.socialAccountId === accountId && ['queued', 'processing'].includes(r.state))
+        Object.assign(r, { state: 'parked', lastError: reason, nextRunAt: null });
+    return 1;
   }
 }
 
@@ -54,15 +63,28 @@ function setup(publish: (session: string | null) => Promise<PublishProgress>) {
     leaseUntil: new Date(Date.now() + 30_000),
   } as SnsUploadEntity);
   const metered: unknown[] = [];
+  const account = {
+    id: 'a1',
+    platform: 'youtube',
+    reconnectNeededAt: null as Date | null,
+    reconnectReason: null as string | null,
+  };
+  let publishCalls = 0;
   const runner = new PublicationRunner(
     config,
     publications as never,
-    { findById: async () => ({ id: 'a1', platform: 'youtube' }) } as never,
+    {
+      findById: async () => ({ ...account }),
+      markReconnectNeeded: async (_id: string, reason: string) =>
+        Object.assign(account, { reconnectNeededAt: new Date(), reconnectReason: reason }),
+    } as never,
     {
       freshGrant: async () => ({ accessToken: 't' }),
       publisher: () => ({
-        publish: (_g: unknown, _s: unknown, _m: unknown, session: string | null) =>
-          publish(session),
+        publish: (_g: unknown, _s: unknown, _m: unknown, session: string | null) => (
+          publishCalls++,
+          publish(session)
+        ),
       }),
     } as never,
     { video: async () => ({ blobKey: 'v.mp4' }) } as never,
@@ -73,7 +95,7 @@ function setup(publish: (session: string | null) => Promise<PublishProgress>) {
   const row = () => publications.rows.get('u1')!;
   const relet = () =>
     Object.assign(row(), { leaseOwner: 'me:1', leaseUntil: new Date(Date.now() + 30_000) });
-  return { runner, row, relet, metered };
+  return { runner, row, relet, metered, account, publications, calls: () => publishCalls };
 }
 
 describe('PublicationRunner', () => {
@@ -147,5 +169,31 @@ describe('PublicationRunner', () => {
     t.relet();
     expect(await t.runner.run('u1', 'me:1')).toBe('failed');
     expect(t.row()).toMatchObject({ state: 'failed', lastError: 'the video was refused' });
+  });
+
+  it('parks the publication and marks the account when the grant is dead, then asks the platform nothing', async () => {
+    const t = setup(async () => {
+      throw new CredentialRefusedError(
+        'youtube',
+        'YouTube access was revoked or expired: connect the account again',
+      );
+    });
+    expect(await t.runner.run('u1', 'me:1')).toBe('waiting');
+    expect(t.row()).toMatchObject({
+      state: 'parked',
+      nextRunAt: null,
+      leaseOwner: null,
+      lastError: 'YouTube access was revoked or expired: connect the account again',
+    });
+    expect(t.account.reconnectNeededAt).toBeInstanceOf(Date);
+    expect(t.publications.parkedFor).toEqual(['a1']);
+    expect(t.calls()).toBe(1);
+    // another of its publications, claimed later: parked without a call to the platform
+    Object.assign(t.row(), { state: 'queued' });
+    t.relet();
+    expect(await t.runner.run('u1', 'me:1')).toBe('waiting');
+    expect(t.row().state).toBe('parked');
+    expect(t.calls()).toBe(1);
+    expect(t.metered).toEqual([]);
   });
 });

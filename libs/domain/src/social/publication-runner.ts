@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   BlobStore,
+  CredentialRefusedError,
   ProviderError,
   ProviderUnavailableError,
+  PublishProgress,
   PublishSource,
 } from '@app/integrations';
 import { AppConfig } from '../config/app-config';
@@ -96,6 +98,8 @@ export class PublicationRunner {
   private async publishOnce(row: SnsUploadEntity, leaseOwner: string): Promise<PublicationOutcome> {
     const account = await this.accounts.findById(row.socialAccountId);
     if (!account) return gone('the account was disconnected before the video was published');
+    // its grant is dead: wait for the owner to connect again, asking the platform nothing
+    if (account.reconnectNeededAt) return parked(account.reconnectReason);
     const video = await this.content.video(row.projectId);
     if (!video) return gone('the project’s video was deleted');
     const tracked = await this.files.find('video', video.blobKey);
@@ -105,20 +109,30 @@ export class PublicationRunner {
       open: (offset) => this.blob.get('video', video.blobKey, offset),
       url: () => this.blob.readUrl('video', video.blobKey, 3600),
     };
-    const grant = await this.social.freshGrant(account);
-    const progress = await this.social.publisher(row.platform).publish(
-      grant,
-      source,
-      {
-        title: row.title,
-        description: row.description ?? '',
-        tags: JSON.parse(row.tags ?? '[]') as string[],
-        privacy: row.privacy,
-      },
-      row.session,
-      async (session) =>
-        void (await this.publications.updateIfLeased(row.id, leaseOwner, { session })),
-    );
+    let progress: PublishProgress;
+    try {
+      const grant = await this.social.freshGrant(account);
+      progress = await this.social.publisher(row.platform).publish(
+        grant,
+        source,
+        {
+          title: row.title,
+          description: row.description ?? '',
+          tags: JSON.parse(row.tags ?? '[]') as string[],
+          privacy: row.privacy,
+        },
+        row.session,
+        async (session) =>
+          void (await this.publications.updateIfLeased(row.id, leaseOwner, { session })),
+      );
+    } catch (err) {
+      if (!(err instanceof CredentialRefusedError)) throw err;
+      // a revoked or expired grant: the account needs its owner, and all its publications wait
+      this.logger.warn(`account ${account.id} needs reconnecting: ${err.message}`);
+      await this.accounts.markReconnectNeeded(account.id, err.message);
+      await this.publications.parkFor(account.id, err.message);
+      return parked(err.message);
+    }
     if (progress.status === 'processing')
       return {
         result: 'waiting',
@@ -169,6 +183,17 @@ export class PublicationRunner {
     return { result: 'failed', patch: { state: 'failed', lastError: reason, nextRunAt: null } };
   }
 }
+
+/** Waits for the account to be connected again (see PublicationRepository.resumeFor). */
+const parked = (reason: string | null): PublicationOutcome => ({
+  result: 'waiting',
+  patch: {
+    state: 'parked',
+    lastError: reason ?? 'the account must be connected again',
+    nextRunAt: null,
+    attempts: 0,
+  },
+});
 
 const gone = (reason: string): PublicationOutcome => ({
   result: 'failed',

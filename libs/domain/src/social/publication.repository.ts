@@ -60,6 +60,38 @@ export class PublicationRepository {
     });
   }
 
+  /**
+   * The account's grant died: its publications still to run wait (parked), not retried against
+   * the platform and not failed one by one, until the owner connects the account again.
+   */
+  async parkFor(socialAccountId: string, reason: string): Promise<number> {
+    const r = await this.db.write((em) =>
+      em
+        .createQueryBuilder()
+        .update(SnsUploadEntity)
+        .set({ state: 'parked', lastError: reason, nextRunAt: null })
+        .where('social_account_id = :socialAccountId AND state IN (:...live)', {
+          socialAccountId,
+          live: LIVE_PUBLICATION_STATES,
+        })
+        .execute(),
+    );
+    return r.affected ?? 0;
+  }
+
+  /** The account is connected again: its parked publications go on by themselves, now. */
+  async resumeFor(socialAccountId: string): Promise<number> {
+    const r = await this.db.write((em) =>
+      em
+        .createQueryBuilder()
+        .update(SnsUploadEntity)
+        .set({ state: 'queued', lastError: null, nextRunAt: new Date(), attempts: 0 })
+        .where("social_account_id = :socialAccountId AND state = 'parked'", { socialAccountId })
+        .execute(),
+    );
+    return r.affected ?? 0;
+  }
+
   /** Claims up to `limit` due publications for `owner` for `leaseMs` (see LeasedTable). */
   async claimDue(owner: string, limit: number, leaseMs: number, now = new Date()) {
     const rows = await this.leases.claimDue<{ id: string; attempts: number | string }>(

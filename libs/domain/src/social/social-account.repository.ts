@@ -9,8 +9,13 @@ export class SocialAccountRepository {
 
   /** One row per (user, platform, channel): connecting again replaces the tokens. */
   upsert(
-    row: Omit<SocialAccountEntity, 'id' | 'createdAt' | 'updatedAt'>,
+    grant: Omit<
+      SocialAccountEntity,
+      'id' | 'createdAt' | 'updatedAt' | 'reconnectNeededAt' | 'reconnectReason'
+    >,
   ): Promise<SocialAccountEntity> {
+    // connecting again is what a dead grant waits for
+    const row = { ...grant, reconnectNeededAt: null, reconnectReason: null };
     return this.db.transaction(async (em) => {
       const existing = await em.findOne(SocialAccountEntity, {
         where: { userId: row.userId, platform: row.platform, externalId: row.externalId },
@@ -43,6 +48,17 @@ export class SocialAccountRepository {
     patch: Pick<SocialAccountEntity, 'accessTokenEnc' | 'refreshTokenEnc' | 'tokenExpiresAt'>,
   ): Promise<void> {
     await this.db.write((em) => em.update(SocialAccountEntity, { id }, patch));
+  }
+
+  /** The grant died: the account waits for its owner to connect it again. */
+  async markReconnectNeeded(id: string, reason: string): Promise<void> {
+    await this.db.write((em) =>
+      em.update(
+        SocialAccountEntity,
+        { id },
+        { reconnectNeededAt: new Date(), reconnectReason: reason },
+      ),
+    );
   }
 
   async delete(id: string): Promise<void> {

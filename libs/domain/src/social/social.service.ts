@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SocialGrant, SocialPlatform, VideoPublisher, VideoPublishers } from '@app/integrations';
 import { SocialAccountEntity } from '../entities/social.entity';
 import { ConflictError, NotFoundError } from '../errors/domain-errors';
+import { PublicationRepository } from './publication.repository';
 import { SocialAccountRepository } from './social-account.repository';
 import { TokenCipher } from './token-cipher';
 
@@ -13,6 +14,8 @@ export interface SocialAccountView {
   displayName: string | null;
   tokenExpiresAt: Date | null;
   connectedAt: Date;
+  /** set when the platform refused the grant for good: connect again to go on publishing */
+  needsReconnect: { since: Date; reason: string } | null;
 }
 
 /** Connecting and disconnecting YouTube and Instagram accounts; tokens stay sealed at rest. */
@@ -21,6 +24,7 @@ export class SocialService {
   constructor(
     private readonly publishers: VideoPublishers,
     private readonly accounts: SocialAccountRepository,
+    private readonly publications: PublicationRepository,
     private readonly cipher: TokenCipher,
   ) {}
 
@@ -55,6 +59,8 @@ export class SocialService {
       displayName: grant.displayName,
       ...this.sealed(grant),
     });
+    // publications parked while its grant was dead go on by themselves
+    await this.publications.resumeFor(row.id);
     return view(row);
   }
 
@@ -100,5 +106,8 @@ function view(r: SocialAccountEntity): SocialAccountView {
     displayName: r.displayName,
     tokenExpiresAt: r.tokenExpiresAt,
     connectedAt: r.createdAt,
+    needsReconnect: r.reconnectNeededAt
+      ? { since: r.reconnectNeededAt, reason: r.reconnectReason ?? 'connect the account again' }
+      : null,
   };
 }
