@@ -42,6 +42,17 @@ export class ProviderUnavailableError extends ProviderError {
   }
 }
 
+/**
+ * A documented allowance is used up and frees itself with time (Instagram's 24-hour publishing
+ * limit): the work waits `retryAfterSec` and looks again, for as long as it takes; it is not a
+ * failed attempt.
+ */
+export class ProviderLimitWaitError extends ProviderUnavailableError {
+  constructor(provider: string, message: string, retryAfterSec: number) {
+    super(provider, message, retryAfterSec);
+  }
+}
+
 /** The provider said no for good (bad input, content refused, out of credit, our key refused). */
 export class ProviderRejectedError extends ProviderError {
   readonly failure = 'rejected' as const;

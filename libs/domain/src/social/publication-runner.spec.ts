@@ -1,5 +1,6 @@
 import {
   CredentialRefusedError,
+  ProviderLimitWaitError,
   ProviderRejectedError,
   ProviderUnavailableError,
   PublishProgress,
@@ -195,5 +196,21 @@ describe('PublicationRunner', () => {
     expect(t.row().state).toBe('parked');
     expect(t.calls()).toBe(1);
     expect(t.metered).toEqual([]);
+  });
+
+  it("waits out a platform's publishing limit for as long as it takes, never failing for it", async () => {
+    const t = setup(async () => {
+      throw new ProviderLimitWaitError(
+        'instagram',
+        'waiting: Instagram allows 50 API posts per account in 24 hours and 50 were used',
+        3600,
+      );
+    });
+    for (let i = 0; i < config.pipeline.maxAttempts + 2; i++) {
+      t.relet();
+      expect(await t.runner.run('u1', 'me:1')).toBe('waiting');
+    }
+    expect(t.row()).toMatchObject({ state: 'queued', attempts: 0 });
+    expect(t.row().nextRunAt!.getTime()).toBeGreaterThan(Date.now() + 3500_000);
   });
 });

@@ -3,6 +3,7 @@ import {
   BlobStore,
   CredentialRefusedError,
   ProviderError,
+  ProviderLimitWaitError,
   ProviderUnavailableError,
   PublishProgress,
   PublishSource,
@@ -161,6 +162,15 @@ export class PublicationRunner {
     const attempt = row.attempts + 1;
     const message =
       err instanceof ProviderError ? err.message : `publishing failed: ${(err as Error).message}`;
+    // a limit that frees itself with time: wait for it, however often, without using attempts
+    if (err instanceof ProviderLimitWaitError)
+      return {
+        result: 'waiting',
+        patch: {
+          lastError: message,
+          nextRunAt: new Date(Date.now() + (err.retryAfterSec ?? 3600) * 1000),
+        },
+      };
     const delay =
       err instanceof ProviderUnavailableError
         ? retryDelayMs(attempt, this.config.pipeline, err.retryAfterSec)

@@ -1,5 +1,6 @@
 import {
   CredentialRefusedError,
+  ProviderLimitWaitError,
   ProviderRejectedError,
   ProviderUnavailableError,
 } from '../provider-errors';
@@ -147,7 +148,7 @@ export class InstagramPublisher extends VideoPublisher {
       const total = limit.data?.[0]?.config?.quota_total ?? 50; // Meta's documented default
       // a window, not a refusal: the publication waits for a post to leave the 24 hours
       if (used >= total)
-        throw new ProviderUnavailableError(
+        throw new ProviderLimitWaitError(
           'instagram',
           `waiting: Instagram allows ${total} API posts per account in 24 hours and ${used} were used`,
           PUBLISHING_LIMIT_RECHECK_SEC,
