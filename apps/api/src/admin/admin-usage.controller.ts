@@ -8,7 +8,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
-import { InvalidInputError, ProviderHealthService, UsageRepository } from '@app/domain';
+import {
+  InvalidInputError,
+  ProviderHealthService,
+  totalsByProvider,
+  UsageRepository,
+} from '@app/domain';
 import { Roles } from '../auth/decorators';
 import { LagTolerant } from '../http/lag-tolerant';
 
@@ -94,19 +99,13 @@ export class AdminUsageController {
     if (to.getTime() - from.getTime() > 366 * DAY_MS)
       throw new InvalidInputError('at most a year at a time', { field: 'from' });
     const days = await this.usage.costByDay(from, new Date(to.getTime() + DAY_MS));
-    const totals = new Map<string, ProviderTotalDto>();
-    for (const d of days) {
-      const t = totals.get(d.provider) ?? { provider: d.provider, calls: 0, costUsd: 0 };
-      t.calls += d.calls;
-      t.costUsd += d.costUsd;
-      totals.set(d.provider, t);
-    }
+    const { totals, totalUsd } = totalsByProvider(days);
     return {
       from: from.toISOString().slice(0, 10),
       to: to.toISOString().slice(0, 10),
       days,
-      totals: [...totals.values()],
-      totalUsd: days.reduce((a, d) => a + d.costUsd, 0),
+      totals: totals.map(({ provider, calls, costUsd }) => ({ provider, calls, costUsd })),
+      totalUsd,
     };
   }
 

@@ -1,5 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { UsageRepository } from '@app/domain';
+import { totalsByProvider, UsageRepository } from '@app/domain';
 import { printRows } from '../output';
 import { JsonCommand } from './json-command';
 
@@ -56,24 +56,15 @@ export class CostReportCommand extends JsonCommand {
         `no paid call was metered in ${month}; the document's stage 3 estimates for comparison:\n`,
       );
     // the document's providers always have a row, zero when unused, so the estimate has its neighbour
-    const totals = new Map<string, { calls: number; units: number; costUsd: number }>(
-      Object.keys(DOCUMENT_S3_MONTHLY).map((p) => [p, { calls: 0, units: 0, costUsd: 0 }]),
-    );
-    for (const r of rows) {
-      const t = totals.get(r.provider) ?? { calls: 0, units: 0, costUsd: 0 };
-      t.calls += r.calls;
-      t.units += r.units;
-      t.costUsd += r.costUsd;
-      totals.set(r.provider, t);
-    }
+    const { totals } = totalsByProvider(rows, Object.keys(DOCUMENT_S3_MONTHLY));
     printRows(
-      [...totals.entries()].map(([provider, t]) => ({
+      totals.map((t) => ({
         month,
-        provider,
+        provider: t.provider,
         calls: t.calls,
         units: round(t.units),
         costUsd: round(t.costUsd),
-        'document S3 estimate (USD/month)': DOCUMENT_S3_MONTHLY[provider] ?? null,
+        'document S3 estimate (USD/month)': DOCUMENT_S3_MONTHLY[t.provider] ?? null,
       })),
       Boolean(opts.json),
     );

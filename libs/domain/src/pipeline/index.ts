@@ -10,3 +10,4 @@ export * from './usage.repository';
 export * from './quota-window';
 export * from './archive.service';
 export * from './live';
+export * from './usage-totals';
