@@ -404,7 +404,7 @@ describe('the user journey on the embedded default', () => {
         error: string | null;
       }[];
     google.expireAccessTokens();
-    google.serve('invalid_grant');
+    google.revokeRefreshTokens();
     const third = await api.request('POST', `/v1/projects/${autopilotId}/uploads`, {
       token,
       body: { accounts: [yt.id], title: '세 번째', privacy: 'private' },
