@@ -16,8 +16,6 @@ import { ErrorBodyDto } from '../http/error-body.dto';
 import { CursorQuery, decodeCursor, encodeCursor, PageDto } from '../http/pagination';
 import { LagTolerant } from '../http/lag-tolerant';
 
-const URL_TTL_SEC = 15 * 60;
-
 export class ArchiveItemDto {
   @ApiProperty({ format: 'uuid' }) projectId: string;
   @ApiProperty({ format: 'uuid' }) storeId: string;
@@ -63,12 +61,7 @@ export class ArchiveController {
   })
   @ApiOkResponse({ type: ArchivePageDto })
   async list(@CurrentPrincipal() by: Principal, @Query() q: CursorQuery): Promise<ArchivePageDto> {
-    const { items, last } = await this.archive.list(
-      by,
-      q.limit ?? 20,
-      decodeCursor(q.cursor),
-      URL_TTL_SEC,
-    );
+    const { items, last } = await this.archive.list(by, q.limit ?? 20, decodeCursor(q.cursor));
     return { items, nextCursor: last ? encodeCursor(last) : null };
   }
 

@@ -31,14 +31,13 @@ import {
 } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import {
-  BlobObjectRepository,
+  MediaLinks,
   InvalidInputError,
   isFinalState,
   PipelineService,
   Principal,
   ProjectEntity,
 } from '@app/domain';
-import { BlobStore } from '@app/integrations';
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { decodeCursor, encodeCursor } from '../http/pagination';
@@ -60,7 +59,6 @@ import {
 } from './project.dto';
 import { LagTolerant } from '../http/lag-tolerant';
 
-const URL_TTL_SEC = 15 * 60;
 const Id = () => Param('id', new ParseUUIDPipe());
 
 @ApiTags('projects')
@@ -70,9 +68,8 @@ const Id = () => Param('id', new ParseUUIDPipe());
 export class ProjectsController {
   constructor(
     private readonly pipeline: PipelineService,
-    private readonly blob: BlobStore,
     private readonly events: ProjectEventsStream,
-    private readonly files: BlobObjectRepository,
+    private readonly links: MediaLinks,
   ) {}
 
   private async dto(p: ProjectEntity): Promise<ProjectDto> {
@@ -282,18 +279,13 @@ export class ProjectsController {
   @ApiOkResponse({ type: [ClipDto] })
   async clips(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<ClipDto[]> {
     const clips = await this.pipeline.clips(by, id);
-    for (const c of clips) void this.files.touch('audio', c.blobKey).catch(() => undefined);
+    for (const c of clips) this.links.accessed('audio', c.blobKey);
     return Promise.all(
       clips.map(async (c, i) =>
         ClipDto.from(
           c,
-          await this.blob.readUrl('audio', c.blobKey, URL_TTL_SEC),
-          await this.blob.readUrl(
-            'audio',
-            c.blobKey,
-            URL_TTL_SEC,
-            `castad-song-${i + 1}${c.blobKey.slice(c.blobKey.lastIndexOf('.'))}`,
-          ),
+          await this.links.view('audio', c.blobKey),
+          await this.links.download('audio', c.blobKey, this.links.clipName(id, i + 1, c.blobKey)),
         ),
       ),
     );
@@ -341,15 +333,15 @@ export class ProjectsController {
   @ApiOkResponse({ type: VideoDto })
   async video(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<VideoDto> {
     const v = await this.pipeline.video(by, id);
-    void this.files.touch('video', v.blobKey).catch(() => undefined);
+    this.links.accessed('video', v.blobKey);
     return {
       engine: v.engine,
       durationSec: v.durationSec,
       width: v.width,
       height: v.height,
-      downloadUrl: await this.blob.readUrl('video', v.blobKey, URL_TTL_SEC, 'castad-video.mp4'),
+      downloadUrl: await this.links.download('video', v.blobKey, this.links.videoName(id)),
       thumbnailUrl: v.thumbnailBlobKey
-        ? await this.blob.readUrl('thumbnails', v.thumbnailBlobKey, URL_TTL_SEC)
+        ? await this.links.view('thumbnails', v.thumbnailBlobKey)
         : null,
     };
   }

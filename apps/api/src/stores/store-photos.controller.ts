@@ -32,8 +32,6 @@ import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { LagTolerant } from '../http/lag-tolerant';
 
-const URL_TTL_SEC = 15 * 60;
-
 export class StorePhotoDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['image/jpeg', 'image/png', 'image/webp'] }) contentType: string;
@@ -78,7 +76,7 @@ export class StorePhotosController {
       height: p.height,
       bytes: p.bytes,
       source: p.source,
-      url: await this.photos.readUrl(p, URL_TTL_SEC),
+      url: await this.photos.link(p),
       createdAt: p.createdAt,
     };
   }

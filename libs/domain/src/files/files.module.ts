@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { BlobObjectRepository } from './blob-object.repository';
+import { MediaLinks } from './media-links';
 
-/** What we keep in the blob store (sizes, owners, tiers): one repository, owned here. */
-@Module({ providers: [BlobObjectRepository], exports: [BlobObjectRepository] })
+/** What we keep in the blob store (sizes, owners, tiers) and the links people get to it. */
+@Module({
+  providers: [BlobObjectRepository, MediaLinks],
+  exports: [BlobObjectRepository, MediaLinks],
+})
 export class FilesModule {}

@@ -1,2 +1,3 @@
 export * from './blob-object.repository';
 export * from './files.module';
+export * from './media-links';

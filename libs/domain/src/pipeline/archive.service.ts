@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BlobStore } from '@app/integrations';
 import { Principal } from '../accounts/principal';
+import { MediaLinks } from '../files/media-links';
 import { ownerOf } from '../stores/owner';
 import { StoreRepository } from '../stores/store.repository';
 import { ContentRepository } from './content.repository';
@@ -28,14 +28,13 @@ export class ArchiveService {
     private readonly projects: ProjectRepository,
     private readonly content: ContentRepository,
     private readonly stores: StoreRepository,
-    private readonly blob: BlobStore,
+    private readonly links: MediaLinks,
   ) {}
 
   async list(
     by: Principal,
     limit: number,
     after: { createdAt: Date; id: string } | undefined,
-    urlTtlSec: number,
   ): Promise<{ items: ArchiveItem[]; last?: { createdAt: Date; id: string } }> {
     // a finished project stays here while it is rendered again (its current video shows until
     // the new one replaces it), and after a re-render that failed or was cancelled
@@ -62,14 +61,9 @@ export class ArchiveService {
         height: video.height,
         engine: video.engine,
         thumbnailUrl: video.thumbnailBlobKey
-          ? await this.blob.readUrl('thumbnails', video.thumbnailBlobKey, urlTtlSec)
+          ? await this.links.view('thumbnails', video.thumbnailBlobKey)
           : null,
-        videoUrl: await this.blob.readUrl(
-          'video',
-          video.blobKey,
-          urlTtlSec,
-          `castad-${p.id.slice(0, 8)}.mp4`,
-        ),
+        videoUrl: await this.links.download('video', video.blobKey, this.links.videoName(p.id)),
         createdAt: p.createdAt,
         finishedAt: video.createdAt,
       });

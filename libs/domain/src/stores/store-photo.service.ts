@@ -11,6 +11,7 @@ import { Principal } from '../accounts/principal';
 import { AppConfig } from '../config/app-config';
 import { StoreEntity, StorePhotoEntity } from '../entities/store.entity';
 import { StorePhotoRepository } from './store-photo.repository';
+import { MediaLinks } from '../files/media-links';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/domain-errors';
 import { BlobObjectRepository } from '../files/blob-object.repository';
 import { StoreService } from './store.service';
@@ -30,6 +31,7 @@ export class StorePhotoService {
     private readonly stores: StoreService,
     private readonly blob: BlobStore,
     private readonly files: BlobObjectRepository,
+    private readonly links: MediaLinks,
   ) {}
 
   async add(by: Principal, storeId: string, bytes: Buffer): Promise<StorePhotoEntity> {
@@ -117,7 +119,8 @@ export class StorePhotoService {
     await this.files.forget('photos', [row.blobKey]);
   }
 
-  readUrl(photo: StorePhotoEntity, ttlSec: number): Promise<string> {
-    return this.blob.readUrl('photos', photo.blobKey, ttlSec);
+  /** A link to show the photo (see MediaLinks). */
+  link(photo: StorePhotoEntity): Promise<string> {
+    return this.links.view('photos', photo.blobKey);
   }
 }
