@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, httpDuration, validateEnvironment } from '@app/domain';
+import { AppConfig, httpDuration } from '@app/domain';
+import { validatedEnvironment } from '@app/domain/config/load-environment';
 import { ApiModule } from './api.module';
 import { depthLimitedJsonParser } from './http/json-body';
 import { requestIdOf } from './http/logging';
@@ -31,7 +32,7 @@ const API_CSP = {
  * Validation and error mapping are providers of ApiModule (APP_PIPE, APP_FILTER).
  */
 export async function createApiApp(): Promise<NestFastifyApplication> {
-  const trusted = (validateEnvironment(process.env).TRUSTED_PROXIES ?? '')
+  const trusted = (validatedEnvironment().TRUSTED_PROXIES ?? '')
     .split(',')
     .map((c) => c.trim())
     .filter(Boolean);

@@ -1,12 +1,12 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { AppConfig } from './app-config';
-import { EnvironmentVariables, validateEnvironment } from './environment';
+import { EnvironmentVariables } from './environment';
+import { validatedEnvironment } from './load-environment';
 import { AppRole } from './stage';
 
 /**
- * Validates the environment once at boot (a bad variable stops the process, named) and
- * provides the typed AppConfig for the given process role.
+ * Provides the typed AppConfig for the given process role, built from the environment main.ts
+ * validated at start-up (a bad variable has already stopped the process, named).
  */
 @Global()
 @Module({})
@@ -14,14 +14,8 @@ export class CastadConfigModule {
   static forRoot(role: AppRole): DynamicModule {
     return {
       module: CastadConfigModule,
-      imports: [
-        ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment }),
-      ],
       providers: [
-        {
-          provide: AppConfig,
-          useFactory: () => new AppConfig(validateEnvironment(process.env), role),
-        },
+        { provide: AppConfig, useFactory: () => new AppConfig(validatedEnvironment(), role) },
       ],
       exports: [AppConfig],
     };
