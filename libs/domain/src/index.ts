@@ -10,6 +10,7 @@ export * from './pipeline';
 export * from './metrics';
 export * from './files';
 export * from './cache';
+export * from './redis';
 export * from './social';
 export * from './health';
 export * from './work';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { AccountsModule, AppConfig } from '@app/domain';
+import { AccountsModule, AppConfig, RedisConnection } from '@app/domain';
 import { RateLimitGuard } from './rate-limit.guard';
 import { BearerModule } from '../auth/bearer.module';
 import { ResilientThrottlerStorage } from './redis-throttler.storage';
@@ -12,10 +12,10 @@ import { ResilientThrottlerStorage } from './redis-throttler.storage';
     AccountsModule,
     BearerModule,
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
+      inject: [AppConfig, RedisConnection],
+      useFactory: (config: AppConfig, redis: RedisConnection) => ({
         throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
-        storage: new ResilientThrottlerStorage(config),
+        storage: new ResilientThrottlerStorage(redis),
       }),
     }),
   ],

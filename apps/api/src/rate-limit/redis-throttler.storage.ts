@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
-import Redis from 'ioredis';
-import { AppConfig } from '@app/domain';
+import type Redis from 'ioredis';
+import { RedisConnection } from '@app/domain';
 
 // one round trip: count the hit, start its window, and block past the limit
 const INCREMENT = `
@@ -75,16 +75,8 @@ export class ResilientThrottlerStorage implements ThrottlerStorage, OnModuleDest
   private readonly redis?: Redis;
   private warned = false;
 
-  constructor(config: AppConfig) {
-    if (config.redisUrl) {
-      this.redis = new Redis(config.redisUrl, {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        connectTimeout: 1000,
-        lazyConnect: false,
-      });
-      this.redis.on('error', () => undefined);
-    }
+  constructor(redis: RedisConnection) {
+    this.redis = redis.client;
   }
 
   async increment(
@@ -124,7 +116,6 @@ export class ResilientThrottlerStorage implements ThrottlerStorage, OnModuleDest
   }
 
   onModuleDestroy(): void {
-    this.redis?.disconnect();
     this.memory.close();
   }
 }

@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { RedisModule } from '../redis/redis.module';
 import { CacheService } from './cache.service';
 
-/** One cache (one Redis connection) per process, for every module. */
+/** One cache per process, for every module (on the shared Redis connection at stage 3). */
 @Global()
-@Module({ providers: [CacheService], exports: [CacheService] })
+@Module({ imports: [RedisModule], providers: [CacheService], exports: [CacheService] })
 export class CacheModule {}

@@ -1,25 +1,18 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
-import { AppConfig } from '../config/app-config';
+import { Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { RedisConnection } from '../redis/redis-connection';
 
 /**
  * A small TTL cache: Redis at stage 3 (shared by every instance), memory otherwise. It never
  * fails a request: with Redis down, reads miss and writes are skipped.
  */
 @Injectable()
-export class CacheService implements OnModuleDestroy {
+export class CacheService {
   private readonly redis?: Redis;
   private readonly memory = new Map<string, { value: string; expires: number }>();
 
-  constructor(config: AppConfig) {
-    if (config.redisUrl) {
-      this.redis = new Redis(config.redisUrl, {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        connectTimeout: 1000,
-      });
-      this.redis.on('error', () => undefined);
-    }
+  constructor(redis: RedisConnection) {
+    this.redis = redis.client;
   }
 
   /** True when every instance sees the same cache (Redis): only then may our own data be cached. */
@@ -81,9 +74,5 @@ export class CacheService implements OnModuleDestroy {
     const e = this.memory.get(key);
     if (!e || e.expires < Date.now()) return null;
     return e.value;
-  }
-
-  onModuleDestroy(): void {
-    this.redis?.disconnect();
   }
 }

@@ -1,6 +1,7 @@
 import { firstValueFrom, Observable, toArray } from 'rxjs';
 import { AppConfig } from '../../config/app-config';
 import { ProjectEventEntity } from '../../entities/project-event.entity';
+import { RedisConnection } from '../../redis/redis-connection';
 import { ProjectRepository } from '../project.repository';
 import { ProjectEventFeed } from './project-event-feed';
 import { eventMessage, ProjectEventMessage } from './project-event-message';
@@ -61,7 +62,11 @@ describe('ProjectEventFeed without Redis (embedded, stages 1-2)', () => {
   let feed: ProjectEventFeed;
   beforeEach(() => {
     db = new EventRows();
-    feed = new ProjectEventFeed(config, db.repository(), new RedisEventChannel(config));
+    feed = new ProjectEventFeed(
+      config,
+      db.repository(),
+      new RedisEventChannel(config, new RedisConnection(config)),
+    );
   });
   afterEach(() => feed.onModuleDestroy());
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
+import { RedisConnection } from '../../redis/redis-connection';
 
 const CHANNEL = 'castad:project-events';
 /** how long a new stream waits for the process's subscription before reading the DB anyway */
@@ -20,7 +21,10 @@ export class RedisEventChannel implements OnModuleDestroy {
   private subscribed?: Promise<void>;
   private closing = false;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly redis: RedisConnection,
+  ) {}
 
   get enabled(): boolean {
     return this.config.redisUrl !== undefined;
@@ -84,13 +88,7 @@ export class RedisEventChannel implements OnModuleDestroy {
     purpose: string,
     opts: { maxRetriesPerRequest: number | null; commandTimeout?: number },
   ): Redis {
-    const c = new Redis(this.config.redisUrl!, {
-      connectTimeout: 1000,
-      connectionName: `castad-events-${purpose}`,
-      ...opts,
-    });
-    c.on('error', () => undefined);
-    return c;
+    return this.redis.connect(`events-${purpose}`, opts);
   }
 
   onModuleDestroy(): void {
