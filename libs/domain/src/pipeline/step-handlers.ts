@@ -99,7 +99,7 @@ export class StepHandlers {
     );
     await this.content.addLyrics(
       p.id,
-      { ...lyrics, source: this.lyricsEngine.name === 'openai' ? 'openai' : 'template' },
+      { ...lyrics, source: this.lyricsEngine.source },
       p.autopilot,
     );
     await this.meter(ctx, 'lyrics', this.lyricsEngine.name, 'write_lyrics', usage);
@@ -135,7 +135,7 @@ export class StepHandlers {
       kind: 'advance',
       to: 'SONG_SUBMITTED',
       patch: { songTaskId: taskId, pendingSubmissionKey: null, pendingSubmissionAt: null },
-      nextRunAt: later(this.songEngine.name === 'synth' ? 0 : this.config.pipeline.songPollMs),
+      nextRunAt: later(this.songEngine.readyWhenSubmitted ? 0 : this.config.pipeline.songPollMs),
     };
   }
 

@@ -34,6 +34,8 @@ export interface Usage {
 /** Writes Korean jingle lyrics for a store. */
 export abstract class LyricsEngine {
   abstract readonly name: string;
+  /** where lyrics it writes come from, as the project's lyrics record them */
+  abstract readonly source: 'openai' | 'template';
   abstract write(
     req: LyricsRequest,
     idempotencyKey: string,

@@ -54,6 +54,7 @@ const LYRICS_SCHEMA = {
  */
 export class OpenAiLyricsEngine extends LyricsEngine {
   readonly name = 'openai';
+  readonly source = 'openai';
   private readonly client: OpenAI;
 
   constructor(private readonly cfg: OpenAiConfig) {

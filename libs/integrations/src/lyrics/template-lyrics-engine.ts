@@ -33,6 +33,7 @@ type Slots = Record<string, string | undefined>;
  */
 export class TemplateLyricsEngine extends LyricsEngine {
   readonly name = 'template';
+  readonly source = 'template';
 
   async write(
     req: LyricsRequest,

@@ -53,6 +53,8 @@ export abstract class SongEngine {
    * provider deduplicates by key, or the engine is ours and free).
    */
   abstract readonly dedupesByKey: boolean;
+  /** true when a submitted task is finished at once (ours, local): the first poll need not wait */
+  abstract readonly readyWhenSubmitted: boolean;
   /** `signal` stops local work (the synth) when the process stops; see VideoRenderer.submit */
   abstract submit(
     req: SongRequest,

@@ -41,6 +41,7 @@ export const SUNO_OUT_OF_CREDITS =
  */
 export class SunoSongEngine extends SongEngine {
   readonly name = 'suno';
+  readonly readyWhenSubmitted = false;
   get dedupesByKey(): boolean {
     return this.cfg.dedupesByKey;
   }

@@ -21,6 +21,7 @@ interface SynthMeta {
  */
 export class SynthSongEngine extends SongEngine {
   readonly name = 'synth';
+  readonly readyWhenSubmitted = true;
   readonly dedupesByKey = true;
 
   constructor(
