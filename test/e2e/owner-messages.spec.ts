@@ -56,7 +56,7 @@ describe('owner-facing failure reasons', () => {
       90_000,
       200,
     );
-    expect(failed.lastError).toMatch(/ffmpeg failed \(exit code \d+\)/);
+    expect(failed.lastError).toBe('the render failed: a store photo could not be read');
     expect(failed.lastError).not.toContain(dir);
     expect(failed.lastError).not.toMatch(/No such file|\/blobs\/|\.jpg/);
   });

@@ -2,16 +2,31 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { MediaSource } from '../song/song-engine';
 
-/** A photo that could not be read: the message is safe to show an owner. */
+/**
+ * A photo that could not be read: the message is safe to show an owner; `detail` (a path, the
+ * system's error) is for the log only.
+ */
 export class PhotoUnreadableError extends Error {
   override name = 'PhotoUnreadableError';
+  constructor(
+    message: string,
+    readonly detail = '',
+  ) {
+    super(message);
+  }
 }
 
 const MAX_PHOTO_BYTES = 40 * 1024 * 1024;
 
 /** The bytes of a photo, from disk or from a (blob SAS) URL. */
 export async function mediaBytes(m: MediaSource, timeoutMs: number): Promise<Buffer> {
-  if (m.kind === 'file') return readFile(m.path);
+  if (m.kind === 'file')
+    return readFile(m.path).catch((err: Error) => {
+      throw new PhotoUnreadableError(
+        'the render failed: a store photo could not be read',
+        err.message,
+      );
+    });
   const res = await fetch(m.url, { signal: AbortSignal.timeout(timeoutMs) }).catch(() => null);
   if (!res?.ok) throw new PhotoUnreadableError('a store photo could not be downloaded');
   const body = Buffer.from(await res.arrayBuffer());
