@@ -90,10 +90,12 @@ async function main(): Promise<void> {
     await sampler;
     const budget = planCapacity('3', 3).primaryTotal;
     report('pool', results, {
+      headline: `3 API instances under write load: primary peak ${peak} connections; planner budget ${budget} (the seed document: 128)`,
+      goal: "the primary's peak connections within the capacity planner's budget",
+      met: peak <= budget,
       primaryPeakConnections: peak,
       plannerBudget: budget,
       documentPrimaryTotal: 128,
-      withinBudget: peak <= budget,
     });
   } finally {
     sampling = false;

@@ -8,34 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
-import {
-  FfmpegVideoRenderer,
-  SynthSongEngine,
-  VIDEO_TEMPLATE_IDS,
-  VideoRequest,
-} from '../libs/integrations/src';
+import { FfmpegVideoRenderer, VIDEO_TEMPLATE_IDS } from '../libs/integrations/src';
 import { removeDir, tempDir } from '../test/harness/process';
+import { makePhoto, makeSong, PHOTO_SPECS, videoRequest } from '../test/harness/video-fixture';
 import { report } from './common';
 
 const LENGTH = 30;
-const LYRICS = {
-  title: '할매국밥',
-  sections: [
-    {
-      name: 'verse',
-      lines: [
-        '부산 하고도 해운대',
-        '오십 년 끓인 진한 국물',
-        '돼지국밥 한 그릇에',
-        '하루의 피로가 녹아요',
-      ],
-    },
-    { name: 'chorus', lines: ['해운대 할매국밥', '오늘도 따끈하게', '해운대 할매국밥 랄랄라'] },
-    { name: 'outro', lines: ['다음에 또 만나요'] },
-  ],
-};
-
 /** CPU seconds of this process and of the children it waited for (FFmpeg), from /proc */
 function cpuSeconds(): number {
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
@@ -44,66 +22,12 @@ function cpuSeconds(): number {
   return ticks / 100;
 }
 
-async function photo(dir: string, i: number, w: number, h: number): Promise<string> {
-  const file = join(dir, `photo-${i}.jpg`);
-  const hue = (i * 60) % 360;
-  const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">` +
-    `<stop offset="0" stop-color="hsl(${hue},70%,45%)"/><stop offset="1" stop-color="hsl(${hue + 40},70%,60%)"/></linearGradient></defs>` +
-    `<rect width="100%" height="100%" fill="url(#g)"/>` +
-    Array.from(
-      { length: 40 },
-      (_, k) =>
-        `<circle cx="${(k * 97) % w}" cy="${(k * 181) % h}" r="${20 + (k % 7) * 9}" fill="#fff" fill-opacity="0.25"/>`,
-    ).join('') +
-    `</svg>`;
-  await sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toFile(file);
-  return file;
-}
-
 async function main(): Promise<void> {
   const dir = tempDir('bench-render');
   try {
-    const sizes = [
-      [1080, 1920],
-      [1920, 1080],
-      [1200, 1600],
-      [1600, 1200],
-      [900, 1600],
-      [1600, 900],
-    ];
-    const photos = await Promise.all(sizes.map(([w, h], i) => photo(dir, i, w, h)));
-    const song = new SynthSongEngine(join(dir, 'work'));
-    const polled = await song.poll(
-      (
-        await song.submit(
-          { title: LYRICS.title, lyrics: LYRICS, mood: 'bright', genre: 'pop', lengthSec: LENGTH },
-          'bench-song',
-        )
-      ).taskId,
-    );
-    if (polled.status !== 'done') throw new Error('no song');
-    const clip = polled.clips[0];
-    const lines = LYRICS.sections.flatMap((s) => s.lines);
-    const request = (templateId: string): VideoRequest => ({
-      audio: clip.audio,
-      durationSec: LENGTH,
-      beats: clip.beats,
-      photos: photos.map((path) => ({ kind: 'file', path, contentType: 'image/jpeg' })),
-      captions: lines.map((text, i) => ({
-        text,
-        startSec: clip.lineTimings![i],
-        endSec: clip.lineTimings![i + 1] ?? LENGTH,
-      })),
-      endCard: {
-        name: '해운대 할매국밥',
-        address: '부산광역시 해운대구 해운대로 123번길 45',
-        phone: '051-123-4567',
-        menu: ['돼지국밥', '수육 백반', '순대국'],
-        category: '한식>국밥',
-      },
-      templateId,
-    });
+    const photos = await Promise.all(PHOTO_SPECS.map((_, i) => makePhoto(dir, i)));
+    const clip = await makeSong(join(dir, 'work'), LENGTH);
+    const request = (templateId: string) => videoRequest(clip, LENGTH, photos, templateId);
     const presets = (process.env.BENCH_RENDER_PRESETS ?? '').split(',').filter(Boolean);
     const loadBefore = loadavg()[0];
     const rows = [];
@@ -133,6 +57,11 @@ async function main(): Promise<void> {
     report('render', rows, {
       goal: 'render seconds / video seconds <= 0.5 for a 30 s 1080x1920 video, every template',
       met: rows.every((r) => r.ratio <= 0.5),
+      headline:
+        `30 s 1080x1920 video, 6 photos, per look (${rows.map((r) => r.template).join(' / ')}): ` +
+        `wall clock ${rows.map((r) => r.ratio).join(' / ')} x real time, ` +
+        `CPU ${rows.map((r) => r.cpuSec).join(' / ')} s (ours + FFmpeg)` +
+        (busy ? `, measured under load (load average ${load.toFixed(1)})` : ''),
       richest: rows.reduce((a, b) => (b.cpuSec > a.cpuSec ? b : a)).template,
       loadAverage: Number(load.toFixed(2)),
       cores: cpus().length,
