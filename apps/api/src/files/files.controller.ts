@@ -5,7 +5,7 @@ import send from '@fastify/send';
 import contentDisposition from 'content-disposition';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '@app/domain';
-import { BLOB_CONTAINERS, BlobContainer, BlobStore, LocalBlobStore } from '@app/integrations';
+import { BlobStore } from '@app/integrations';
 import { Public } from '../auth/decorators';
 
 const TYPES: Record<string, string> = {
@@ -45,15 +45,12 @@ export class FilesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const store = this.blob;
-    if (
-      !(store instanceof LocalBlobStore) ||
-      !(BLOB_CONTAINERS as readonly string[]).includes(container) ||
-      !store.verify(container, key, Number(exp), String(sig ?? ''), name ?? '')
-    ) {
-      throw new NotFoundError('file not found or link expired');
-    }
-    const file = store.filePath(container as BlobContainer, key);
+    const file = this.blob.servedFile(container, key, {
+      exp: Number(exp),
+      sig: String(sig ?? ''),
+      downloadName: name ?? '',
+    });
+    if (!file) throw new NotFoundError('file not found or link expired');
     // send() takes a URL path: the file name travels encoded, under its own folder as root
     const sent = await send(req.raw, `/${encodeURIComponent(basename(file))}`, {
       root: dirname(file),

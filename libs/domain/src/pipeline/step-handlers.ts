@@ -237,7 +237,7 @@ export class StepHandlers {
     const overBudget = await this.budgetSpent(renderer.name);
     if (overBudget) return overBudget;
     const allowFallback =
-      renderer.name === 'ffmpeg' || !(await this.budgetSpent(this.ffmpegRenderer.name));
+      !renderer.fallbackEngine || !(await this.budgetSpent(renderer.fallbackEngine));
     const key = p.pendingSubmissionKey ?? ctx.idempotencyKey;
     const s = await this.store(p.storeId);
     const lyrics =

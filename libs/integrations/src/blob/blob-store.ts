@@ -35,4 +35,19 @@ export abstract class BlobStore {
     key: string,
     tier: 'Hot' | 'Cool' | 'Cold',
   ): Promise<void>;
+  /**
+   * The file on this machine that a signed link of `readUrl` names, when this store serves its
+   * own links (GET /files) and the link is genuine and unexpired; otherwise null. Stores whose
+   * links point elsewhere (Azure's SAS URLs) serve nothing here.
+   */
+  servedFile(_container: string, _key: string, _link: SignedLink): string | null {
+    return null;
+  }
+}
+
+/** The query of a signed link: its expiry (epoch seconds), signature and download name. */
+export interface SignedLink {
+  exp: number;
+  sig: string;
+  downloadName: string;
 }

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ProviderNotFoundError } from '../provider-errors';
 import { MediaSource } from '../song/song-engine';
-import { BlobContainer, BlobStore } from './blob-store';
+import { BLOB_CONTAINERS, BlobContainer, BlobStore, SignedLink } from './blob-store';
 
 /**
  * The embedded default: files under a local folder, read through URLs the API serves,
@@ -46,8 +46,10 @@ export class LocalBlobStore extends BlobStore {
     return createReadStream(file, { start: offset });
   }
 
-  filePath(container: BlobContainer, key: string): string {
-    return this.path(container, key);
+  override servedFile(container: string, key: string, link: SignedLink): string | null {
+    if (!(BLOB_CONTAINERS as readonly string[]).includes(container)) return null;
+    if (!this.verify(container, key, link.exp, link.sig, link.downloadName)) return null;
+    return this.path(container as BlobContainer, key);
   }
 
   async readUrl(
@@ -67,7 +69,13 @@ export class LocalBlobStore extends BlobStore {
   }
 
   /** True when a URL from readUrl is genuine and unexpired. */
-  verify(container: string, key: string, exp: number, sig: string, downloadName = ''): boolean {
+  private verify(
+    container: string,
+    key: string,
+    exp: number,
+    sig: string,
+    downloadName = '',
+  ): boolean {
     if (!Number.isFinite(exp) || exp < Date.now() / 1000) return false;
     const expected = Buffer.from(this.sign(container, key, exp, downloadName));
     const given = Buffer.from(sig);

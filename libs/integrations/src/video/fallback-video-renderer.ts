@@ -22,6 +22,9 @@ export class FallbackVideoRenderer extends VideoRenderer {
   get dedupesByKey(): boolean {
     return this.primary.dedupesByKey;
   }
+  override get fallbackEngine() {
+    return this.fallback.name;
+  }
 
   constructor(
     private readonly primary: VideoRenderer,

@@ -76,6 +76,13 @@ export abstract class VideoRenderer {
    */
   abstract readonly dedupesByKey: boolean;
   /**
+   * The engine a submission this one cannot take goes to instead (and is charged to), if any:
+   * the caller lets it in only while that engine's budget lasts.
+   */
+  get fallbackEngine(): VideoEngineName | null {
+    return null;
+  }
+  /**
    * `signal` stops local work (an FFmpeg render) when the process stops; a provider's HTTP
    * submission is not cut off mid-way (an answer lost there could mean paying twice).
    */
