@@ -22,7 +22,7 @@ export interface VolumeScale {
 }
 
 /** Bumped whenever what the generator writes changes: benches cache filled datadirs by it. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 /** The seed's stage 3 after a year: 50,000 users, 500,000 projects, 5,000,000 events. */
 export const STAGE3_YEAR: VolumeScale = {
@@ -78,6 +78,69 @@ const uuidSql = (kind: string, expr: string) =>
 const sqlTime = (d: Date) => `'${d.toISOString().replace('T', ' ').replace('Z', '')}'`;
 const elt = (expr: string, values: (string | null)[]) =>
   `ELT(1 + (${expr}) % ${values.length}, ${values.map((v) => (v === null ? 'NULL' : `'${v}'`)).join(', ')})`;
+
+/** A pseudo-random number per row n of a kind (0..16M), as SQL and as the same in TypeScript. */
+const hashSql = (kind: string, n: string) => `CONV(LEFT(MD5(CONCAT('${kind}', ${n})), 6), 16, 10)`;
+const hashOf = (kind: string, n: number) =>
+  parseInt(createHash('md5').update(`${kind}${n}`).digest('hex').slice(0, 6), 16);
+
+const SURNAMES = '김이박최정강조윤장임한오서신권황안송류홍'.split('');
+const GIVEN =
+  '민준서연지우도윤하은수현예진유채시아주원성영재호태경정혜소나다린희빈승혁건훈율온'.split('');
+const NICK_SUFFIXES = ['맘', '아빠', '사장', '네'];
+const EMAIL_WORDS = [
+  'minjun',
+  'seoyeon',
+  'jiwoo',
+  'doyun',
+  'haeun',
+  'eunseo',
+  'suho',
+  'hyunwoo',
+  'yejin',
+  'jihoo',
+  'chaewon',
+  'siwoo',
+  'ahyoung',
+  'juwon',
+  'sungmin',
+  'youngho',
+  'taeyang',
+  'kyungmin',
+  'jungwoo',
+  'hyejin',
+  'sohee',
+  'nari',
+  'dahye',
+  'seungho',
+];
+const EMAIL_DOMAINS = [
+  'naver.com',
+  'naver.com',
+  'naver.com',
+  'naver.com',
+  'naver.com',
+  'gmail.com',
+  'gmail.com',
+  'gmail.com',
+  'kakao.com',
+  'daum.net',
+];
+
+/**
+ * Kakao nicknames as people set them: mostly a name (surname and two syllables), a tenth a
+ * given name alone, a tenth a name with a word after it ("김민준아빠").
+ */
+const nicknameSql = (n: string) =>
+  `CONCAT(IF(${n} % 10 = 0, '', ${elt(hashSql('s', n), SURNAMES)}), ${elt(hashSql('g', n), GIVEN)}, ${elt(hashSql('h', n), GIVEN)}, IF(${n} % 10 = 1, ${elt(`${n} DIV 10`, NICK_SUFFIXES)}, ''))`;
+
+/** The email a user shares with Kakao (three in ten share none): a word and digits. */
+const emailSql = (n: string) =>
+  `IF(${n} % 10 < 3, NULL, CONCAT(${elt(hashSql('e', n), EMAIL_WORDS)}, ${hashSql('d', n)} % 10000, '@', ${elt(n, EMAIL_DOMAINS)}))`;
+
+/** User n's email's part before the @ (what an admin is told), as the SQL above makes it. */
+export const emailLocalPartOf = (n: number) =>
+  `${EMAIL_WORDS[hashOf('e', n) % EMAIL_WORDS.length]}${hashOf('d', n) % 10000}`;
 
 /** A Korean jingle's sections as the lyrics engine stores them (about 1.5 KB of JSON). */
 const LYRICS_JSON = JSON.stringify(
@@ -140,6 +203,15 @@ export class DataVolume {
     const indexes = opts.deferIndexes ? await dropSecondaryIndexes(c) : [];
     progress('users');
     await this.chunked(c, 1, users, (a, b) => this.usersSql(a, b));
+    progress('user search grams');
+    // by Kakao id (3000000000 + n, the heavy user's just below)
+    await this.chunked(
+      c,
+      2_999_999_999,
+      3_000_000_000 + users,
+      (a, b) => this.userGramsSql(a, b),
+      10_000,
+    );
     await c.query(
       `INSERT INTO partners (id, name, created_at) VALUES ('${HEAVY_PARTNER}', 'heavy partner', ${sqlTime(new Date(this.anchor.getTime() - this.scale.days * 86_400_000))})`,
     );
@@ -225,11 +297,27 @@ export class DataVolume {
     const created = `${sqlTime(this.anchor)} - INTERVAL ROUND((${this.scale.users} - seq) * ${((this.scale.days * 86_400) / this.scale.users).toFixed(3)} + 120, 3) SECOND`;
     return (
       `INSERT INTO users (id, kakao_id, nickname, email, profile_image_url, role, blocked_at, deleted_at, created_at, updated_at)
-      SELECT ${uuidSql('u', 'seq')}, CAST(3000000000 + seq AS CHAR), CONCAT('가게사장', seq), CONCAT('owner', seq, '@example.kr'),
+      SELECT ${uuidSql('u', 'seq')}, CAST(3000000000 + seq AS CHAR), ${nicknameSql('seq')}, ${emailSql('seq')},
         CONCAT('https://k.kakaocdn.net/dn/profile/', MD5(seq), '/img_640x640.jpg'), IF(seq % 10000 = 0, 'admin', 'user'),
         IF(seq % 500 = 0, ${created}, NULL), IF(seq % 200 = 0, ${created}, NULL), ${created}, ${created}
       FROM seq_${a}_to_${b}` + (a === 1 ? this.heavyUserSql() : '')
     );
+  }
+
+  /**
+   * The admin user search's grams (accounts/user-search.ts) of users with Kakao ids in
+   * [a, b]: the 2- and 3-character pieces of each nickname and email, lower-cased.
+   */
+  private userGramsSql(a: number, b: number): string {
+    const texts = ['nickname', 'email']
+      .map(
+        (col) =>
+          `SELECT id, created_at, LOWER(${col}) AS txt FROM users WHERE deleted_at IS NULL AND ${col} IS NOT NULL AND kakao_id BETWEEN '${a}' AND '${b}'`,
+      )
+      .join(' UNION ALL ');
+    return `INSERT IGNORE INTO user_search_grams (gram, created_at, user_id)
+      SELECT SUBSTRING(t.txt, i.seq, n.seq), t.created_at, t.id
+      FROM (${texts}) t JOIN seq_1_to_255 i ON i.seq < CHAR_LENGTH(t.txt) JOIN seq_2_to_3 n ON i.seq + n.seq - 1 <= CHAR_LENGTH(t.txt)`;
   }
 
   private heavyUserSql(): string {

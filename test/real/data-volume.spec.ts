@@ -75,7 +75,7 @@ describeWithServers(
           const [[row]] = (await raw.query(`EXPLAIN FORMAT=JSON ${s.sql}`, s.params)) as any;
           const plan = JSON.parse(Object.values(row)[0] as string);
           for (const a of tableAccesses(plan)) {
-            if (a.key) used.add(a.key);
+            if (a.key) used.add(a.key).add(`${a.table}.${a.key}`);
             if (a.accessType === 'ALL')
               problems.push(`${q.name}: full scan of ${a.table} in ${s.sql}`);
             if (a.sorted && !q.groups)

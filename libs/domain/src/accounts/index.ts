@@ -8,6 +8,7 @@ export * from './refresh-token.repository';
 export * from './secrets';
 export * from './session.service';
 export * from './user.repository';
+export * from './user-search';
 export * from './accounts.module';
 export * from './user-export.service';
 export * from './user-status.service';

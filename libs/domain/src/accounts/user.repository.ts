@@ -6,6 +6,7 @@ import { DatabaseRouter } from '../database/database-router';
 import { newestFirstAfter } from '../database/keyset';
 import { BlobObjectEntity } from '../entities/blob-object.entity';
 import { UserEntity, UserRole } from '../entities/user.entity';
+import { userSearchGrams } from './user-search.repository';
 
 @Injectable()
 export class UserRepository {
@@ -47,10 +48,14 @@ export class UserRepository {
     return this.db.write(async (em) => {
       const existing = await em.findOne(UserEntity, { where: { kakaoId: profile.kakaoId } });
       if (existing) {
+        const before = { ...existing };
         existing.nickname = profile.nickname;
         existing.email = profile.email ?? existing.email;
         existing.profileImageUrl = profile.profileImageUrl ?? existing.profileImageUrl;
-        return em.save(existing);
+        const saved = await em.save(existing);
+        if (before.nickname !== saved.nickname || before.email !== saved.email)
+          await userSearchGrams.replace(em, before, saved);
+        return saved;
       }
       const user = em.create(UserEntity, {
         id: randomUUID(),
@@ -60,14 +65,17 @@ export class UserRepository {
         profileImageUrl: profile.profileImageUrl ?? null,
         role: 'user',
       });
+      let saved: UserEntity;
       try {
-        return await em.save(user);
+        saved = await em.save(user);
       } catch (err) {
         // two first logins at once: the unique index let one win; use its row
         const winner = await em.findOne(UserEntity, { where: { kakaoId: profile.kakaoId } });
         if (winner) return winner;
         throw err;
       }
+      await userSearchGrams.add(em, saved);
+      return saved;
     });
   }
 
@@ -84,10 +92,12 @@ export class UserRepository {
         where: { kakaoId: IsNull(), nickname, role: 'user', deletedAt: IsNull() },
         order: { createdAt: 'ASC' },
       });
-      return (
-        found ??
-        em.save(em.create(UserEntity, { id: randomUUID(), kakaoId: null, nickname, role: 'user' }))
+      if (found) return found;
+      const made = await em.save(
+        em.create(UserEntity, { id: randomUUID(), kakaoId: null, nickname, role: 'user' }),
       );
+      await userSearchGrams.add(em, made);
+      return made;
     });
   }
 
@@ -107,6 +117,9 @@ export class UserRepository {
    */
   async anonymise(id: string, now = new Date()): Promise<number> {
     return this.db.transaction(async (em) => {
+      const user = await em.findOne(UserEntity, { where: { id } });
+      // no longer found by what it was called
+      if (user && !user.deletedAt) await userSearchGrams.remove(em, user);
       await em.update(
         UserEntity,
         { id },
@@ -128,26 +141,25 @@ export class UserRepository {
     });
   }
 
-  /** Newest first, keyset-paginated on (created_at, id). */
+  /**
+   * Newest first, keyset-paginated on (created_at, id); `search` finds part of a nickname or
+   * email, or an exact Kakao id, from an index (user-search.ts).
+   */
   list(opts: {
     search?: string;
     limit: number;
     after?: { createdAt: Date; id: string };
   }): Promise<UserEntity[]> {
-    return this.db.read((em) => {
-      const q = em.createQueryBuilder(UserEntity, 'u').where('u.deleted_at IS NULL');
-      if (opts.search) {
-        const like = `%${opts.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        q.andWhere(
-          new Brackets((w) =>
-            w
-              .where('u.nickname LIKE :like', { like })
-              .orWhere('u.email LIKE :like', { like })
-              .orWhere('u.kakao_id = :exact', { exact: opts.search }),
-          ),
-        );
-      }
-      return newestFirstAfter(q, 'u', opts.after, opts.limit).getMany();
-    });
+    const term = opts.search?.trim();
+    return this.db.read((em) =>
+      term
+        ? userSearchGrams.search(em, term, opts)
+        : newestFirstAfter(
+            em.createQueryBuilder(UserEntity, 'u').where('u.deleted_at IS NULL'),
+            'u',
+            opts.after,
+            opts.limit,
+          ).getMany(),
+    );
   }
 }

@@ -11,6 +11,7 @@ import { SnsUploadEntity, SocialAccountEntity } from './social.entity';
 import { StoreEntity, StorePhotoEntity } from './store.entity';
 import { UsageRecordEntity } from './usage.entity';
 import { UserEntity } from './user.entity';
+import { UserSearchGramEntity } from './user-search-gram.entity';
 
 export * from './auth-nonce.entity';
 export * from './blob-object.entity';
@@ -25,9 +26,11 @@ export * from './social.entity';
 export * from './store.entity';
 export * from './usage.entity';
 export * from './user.entity';
+export * from './user-search-gram.entity';
 
 export const ENTITIES = [
   UserEntity,
+  UserSearchGramEntity,
   RefreshTokenEntity,
   PartnerEntity,
   ApiKeyEntity,
