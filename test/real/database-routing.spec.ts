@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DatabaseContext, DatabaseRouter, UserEntity } from '@app/domain';
+import {
+  DatabaseContext,
+  DatabaseRouter,
+  ProjectEntity,
+  ProjectRepository,
+  StoreEntity,
+  UserEntity,
+} from '@app/domain';
 import { describeWithServers } from '../harness/binaries';
 import { databaseApp } from '../harness/database-app';
 import { APP_DB, ReplicatedMariaDb } from '../harness/mariadb';
@@ -96,6 +103,63 @@ describeWithServers(
       // an action (a request that did not opt in) and the scheduler read the primary
       expect(await DatabaseContext.run(() => router.read(findUser(replicaOnlyId)))).toBeNull();
       expect(await router.read(findUser(replicaOnlyId))).toBeNull();
+    });
+
+    it("reads a project by raw SQL (by id and in its owner's list) as TypeORM hydrates it", async () => {
+      const owner = randomUUID();
+      const storeId = randomUUID();
+      const at = new Date('2026-11-02T03:04:05.678Z');
+      const project = {
+        id: randomUUID(),
+        ownerUserId: owner,
+        partnerId: null,
+        storeId,
+        state: 'SONG_READY' as const,
+        step: 'submit_song' as const,
+        stepAttempts: 2,
+        retries: 1,
+        autopilot: true,
+        options: { mood: 'calm', keywords: ['국밥', 'x'], lengthSec: 30 },
+        nextRunAt: at,
+        leaseOwner: 'worker-1',
+        leaseUntil: new Date(at.getTime() + 1),
+        lastError: 'oops',
+        waitReason: null,
+        lastProviderError: null,
+        stepStartedAt: at,
+        pendingSubmissionKey: null,
+        pendingSubmissionAt: null,
+        songTaskId: 'task',
+        videoTaskId: null,
+        callbackToken: 'cb',
+        createdAt: at,
+        updatedAt: at,
+      };
+      await router.write(async (em) => {
+        await em.insert(UserEntity, { id: owner, nickname: 'raw', role: 'user' });
+        await em.insert(StoreEntity, {
+          id: storeId,
+          ownerUserId: owner,
+          name: 's',
+          source: 'manual',
+        });
+        await em.insert(ProjectEntity, structuredClone(project)); // insert rewrites what it is given
+      });
+      const byTypeOrm = await router.read((em) =>
+        em.findOne(ProjectEntity, { where: { id: project.id } }),
+      );
+      expect({ ...byTypeOrm }).toEqual(project);
+      const projects = new ProjectRepository(router);
+      const ownedBy = { ownerUserId: owner, partnerId: null };
+      expect({ ...(await projects.findOwned(project.id, ownedBy)) }).toEqual(project);
+      expect(
+        await projects.findOwned(project.id, { ownerUserId: randomUUID(), partnerId: null }),
+      ).toBeNull();
+      const page = await projects.listOwned(ownedBy, { limit: 20, states: ['SONG_READY'] });
+      expect(page.map((p) => ({ ...p }))).toEqual([project]);
+      expect(
+        await projects.listOwned(ownedBy, { limit: 20, after: { createdAt: at, id: project.id } }),
+      ).toEqual([]);
     });
 
     it('serves reads from the primary while the replica is down, and returns to the replica after', async () => {

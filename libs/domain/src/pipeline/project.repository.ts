@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
+import { EntityRows } from '../database/entity-rows';
 import { newestFirstAfter } from '../database/keyset';
 import { ProjectEntity, ProjectOptions } from '../entities/project.entity';
 import { ProjectEventEntity } from '../entities/project-event.entity';
@@ -29,9 +30,11 @@ export interface Transition {
 @Injectable()
 export class ProjectRepository {
   private readonly leases: LeasedTable<ProjectEntity>;
+  private readonly rows: EntityRows<ProjectEntity>;
 
   constructor(private readonly db: DatabaseRouter) {
     this.leases = new LeasedTable(db, ProjectEntity, 'projects', 'p');
+    this.rows = new EntityRows(db.dataSource, ProjectEntity, 'p');
   }
 
   async create(input: {
@@ -90,13 +93,20 @@ export class ProjectRepository {
     return this.db.read((em) => em.findOne(ProjectEntity, { where: { id } }));
   }
 
+  /** A project if `owner`'s (raw SQL, fixed column list: the API's hottest read). */
   findOwned(id: string, owner: Owner): Promise<ProjectEntity | null> {
-    const where = owner.ownerUserId
-      ? { id, ownerUserId: owner.ownerUserId }
-      : { id, partnerId: owner.partnerId! };
-    return this.db.read((em) => em.findOne(ProjectEntity, { where }));
+    const [ownerColumn, ownerId] = ownerKey(owner);
+    const sql = `SELECT ${this.rows.columns} FROM projects p WHERE p.id = :id AND p.${ownerColumn} = :owner LIMIT 1`;
+    // null, not an empty list: a replica that finds nothing asks the primary (DatabaseRouter)
+    return this.db.read(
+      async (em) => (await this.rows.query(em, sql, { id, owner: ownerId }))[0] ?? null,
+    );
   }
 
+  /**
+   * `owner`'s projects newest first, a page after `after` (keyset on created_at, id; see
+   * newestFirstAfter). Raw SQL with a fixed column list: the API's list route.
+   */
   listOwned(
     owner: Owner,
     opts: {
@@ -107,15 +117,24 @@ export class ProjectRepository {
       after?: { createdAt: Date; id: string };
     },
   ): Promise<ProjectEntity[]> {
-    return this.db.read((em) => {
-      const q = em.createQueryBuilder(ProjectEntity, 'p');
-      if (owner.ownerUserId) q.where('p.owner_user_id = :o', { o: owner.ownerUserId });
-      else q.where('p.partner_id = :pt', { pt: owner.partnerId });
-      if (opts.states?.length) q.andWhere('p.state IN (:...states)', { states: opts.states });
-      if (opts.withVideo) q.andWhere('EXISTS (SELECT 1 FROM videos v WHERE v.project_id = p.id)');
-      const after = opts.after;
-      return newestFirstAfter(q, 'p', after, opts.limit).getMany();
-    });
+    const [ownerColumn, ownerId] = ownerKey(owner);
+    const where = [`p.${ownerColumn} = :owner`];
+    if (opts.states?.length) where.push('p.state IN (:...states)');
+    if (opts.withVideo) where.push('EXISTS (SELECT 1 FROM videos v WHERE v.project_id = p.id)');
+    if (opts.after)
+      where.push('(p.created_at < :cursorAt OR (p.created_at = :cursorAt AND p.id < :cursorId))');
+    const sql =
+      `SELECT ${this.rows.columns} FROM projects p WHERE ${where.join(' AND ')}` +
+      ' ORDER BY p.created_at DESC, p.id DESC LIMIT :limit';
+    return this.db.read((em) =>
+      this.rows.query(em, sql, {
+        owner: ownerId,
+        states: opts.states,
+        cursorAt: opts.after?.createdAt,
+        cursorId: opts.after?.id,
+        limit: opts.limit,
+      }),
+    );
   }
 
   /** Across all owners, for admins: newest first, by state. */
@@ -472,6 +491,10 @@ export class ProjectRepository {
 }
 
 const CLAIM_COLUMNS = ['state', 'step_attempts', 'retries'];
+
+/** The column that says whose a project is, and its value: a user's or a partner's. */
+const ownerKey = (owner: Owner): [string, string] =>
+  owner.ownerUserId ? ['owner_user_id', owner.ownerUserId] : ['partner_id', owner.partnerId!];
 
 /** Runs of one kind of work in a window, for provider health. */
 export interface WorkHealth {
