@@ -3,7 +3,6 @@
    bare Node http + one mysql2 INSERT (writes), no framework. Per request: DB statements and
    round trips (the API's own counters, from /metrics) and the API's CPU. */
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess, waitForHttp } from '../test/harness/app-process';
@@ -11,7 +10,8 @@ import { ReplicatedMariaDb } from '../test/harness/mariadb';
 import { freePort } from '../test/harness/ports';
 import { removeDir, tempDir } from '../test/harness/process';
 import { mkdirSync } from 'node:fs';
-import { BENCH_SECRET, benchToken, load, LoadResult, processCost, report } from './common';
+import { BENCH_SECRET, load, LoadResult, processCost, report } from './common';
+import { seedOwner } from './stage3-stack';
 import { summarise } from './profile-summary';
 import { execFileSync } from 'node:child_process';
 
@@ -72,26 +72,7 @@ async function main(): Promise<void> {
     stdio: 'ignore',
   });
   // one user with a store and 200 projects
-  const userId = randomUUID();
-  const storeId = randomUUID();
-  await db.primary.query(
-    "INSERT INTO castad.users (id, nickname, role, created_at, updated_at) VALUES (?, 'bench', 'user', NOW(3), NOW(3))",
-    [userId],
-  );
-  await db.primary.query(
-    "INSERT INTO castad.stores (id, owner_user_id, name, source, created_at, updated_at) VALUES (?, ?, '벤치 가게', 'manual', NOW(3), NOW(3))",
-    [storeId, userId],
-  );
-  const ids: string[] = [];
-  for (let i = 0; i < 200; i++) {
-    const id = randomUUID();
-    ids.push(id);
-    await db.primary.query(
-      "INSERT INTO castad.projects (id, owner_user_id, store_id, state, step_attempts, retries, autopilot, options, callback_token, created_at, updated_at) VALUES (?, ?, ?, 'DONE', 0, 0, 0, '{}', 't', NOW(3) - INTERVAL ? SECOND, NOW(3))",
-      [id, userId, storeId, i],
-    );
-  }
-  const token = benchToken(userId);
+  const { userId, storeId, token, projects: ids } = await seedOwner(db.primary, 200);
 
   const bare = await listen((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });

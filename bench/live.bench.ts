@@ -3,14 +3,9 @@
    second, against the same window with no stream open), and how long an event takes from its
    write to every stream following its project: owner actions (cancel) are sent to instance A,
    so A's streams get them in-process and B's through Redis; both are reported. */
-import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { AppProcess, waitForHttp } from '../test/harness/app-process';
-import { ReplicatedMariaDb } from '../test/harness/mariadb';
-import { freePort } from '../test/harness/ports';
-import { RedisServer } from '../test/harness/redis';
 import { openSse, SseStream } from '../test/harness/sse';
-import { BENCH_SECRET, benchToken, report } from './common';
+import { seedOwner, Stage3Stack } from './stage3-stack';
+import { report } from './common';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
 const PROJECTS = STREAMS / 10;
@@ -21,54 +16,14 @@ const percentile = (xs: number[], p: number) =>
   xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] : 0;
 
 async function main(): Promise<void> {
-  const db = new ReplicatedMariaDb(1);
-  const redis = new RedisServer();
-  await Promise.all([db.start(), redis.start()]);
-  const env = db.env({
-    CASTAD_STAGE: '3',
-    DISPATCH_DRIVER: 'inprocess',
-    REDIS_URL: redis.url,
-    JWT_SECRET: BENCH_SECRET,
-    RATE_LIMIT_PER_MINUTE: '100000000',
-    LOG_LEVEL: 'warn',
+  const stack = new Stage3Stack(1, { DISPATCH_DRIVER: 'inprocess', LOG_LEVEL: 'warn' });
+  await stack.start();
+  const db = stack.db;
+  const { token, projects } = await seedOwner(db.primary, PROJECTS, {
+    state: 'LYRICS_READY',
+    events: true,
   });
-  execFileSync(process.execPath, ['dist/apps/cli/src/main.js', 'migrate'], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: 'ignore',
-  });
-  const userId = randomUUID();
-  const storeId = randomUUID();
-  await db.primary.query(
-    "INSERT INTO castad.users (id, nickname, role, created_at, updated_at) VALUES (?, 'bench', 'user', NOW(3), NOW(3))",
-    [userId],
-  );
-  await db.primary.query(
-    "INSERT INTO castad.stores (id, owner_user_id, name, source, created_at, updated_at) VALUES (?, ?, '벤치 가게', 'manual', NOW(3), NOW(3))",
-    [storeId, userId],
-  );
-  const projects: string[] = [];
-  for (let i = 0; i < PROJECTS; i++) {
-    const id = randomUUID();
-    projects.push(id);
-    await db.primary.query(
-      "INSERT INTO castad.projects (id, owner_user_id, store_id, state, step_attempts, retries, autopilot, options, callback_token, created_at, updated_at) VALUES (?, ?, ?, 'LYRICS_READY', 0, 0, 0, '{}', 't', NOW(3), NOW(3))",
-      [id, userId, storeId],
-    );
-    await db.primary.query(
-      "INSERT INTO castad.project_events (project_id, from_state, to_state, message, at) VALUES (?, 'DRAFT', 'LYRICS_READY', 'bench', NOW(3))",
-      [id],
-    );
-  }
-  const token = benchToken(userId);
-  const ports = [await freePort(), await freePort()];
-  const apis = ports.map((port, i) =>
-    new AppProcess(
-      'dist/apps/api/src/main.js',
-      { ...env, PORT: String(port), HOST: '127.0.0.1', INSTANCE_ID: `api-${i}` },
-      '/dev/null',
-    ).start(),
-  );
-  await Promise.all(ports.map((p) => waitForHttp(`http://127.0.0.1:${p}/health/live`)));
+  const ports = await stack.startApis(2);
   const streams: { project: string; instance: 'A' | 'B'; sse: SseStream }[] = [];
   const selectsPerSecond = async (seconds: number) => {
     const before = await db.primary.globalStatus('Com_select');
@@ -139,8 +94,7 @@ async function main(): Promise<void> {
     });
   } finally {
     for (const s of streams) s.sse.close();
-    await Promise.all(apis.map((a) => a.stop()));
-    await Promise.all([db.destroy(), redis.destroy()]);
+    await stack.destroy();
   }
 }
 

@@ -21,6 +21,10 @@ export class MariaDbServer {
     this.dir = tempDir(`mariadb-${name}`);
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get logFile(): string {
     return join(this.dir, 'server.log');
   }

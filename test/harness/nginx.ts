@@ -12,11 +12,17 @@ export class NginxServer {
   httpPort = 0;
   tlsPort = 0;
 
+  /** the master process (its workers are its children) */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /**
    * Runs the product's docker/nginx/nginx.conf with only what must differ on this machine
-   * rewritten: upstream servers, listen ports, certificate and log paths.
+   * rewritten: upstream servers, listen ports, certificate and log paths, and one worker
+   * process unless `productWorkers` (a bench measuring what users run keeps the product's).
    */
-  async startProductConfig(upstreamPorts: number[]): Promise<void> {
+  async startProductConfig(upstreamPorts: number[], productWorkers = false): Promise<void> {
     this.httpPort = await freePort();
     this.tlsPort = await freePort();
     mkdirSync(join(this.dir, 'logs'), { recursive: true });
@@ -57,8 +63,8 @@ export class NginxServer {
       .replace(/listen 443 ssl/, `listen 127.0.0.1:${this.tlsPort} ssl`)
       .replace('/etc/nginx/certs/tls.crt', crt)
       .replace('/etc/nginx/certs/tls.key', key)
-      .replace(/\/var\/log\/nginx\//g, `${this.dir}/logs/`)
-      .replace('worker_processes auto;', 'worker_processes 1;');
+      .replace(/\/var\/log\/nginx\//g, `${this.dir}/logs/`);
+    if (!productWorkers) conf = conf.replace(/^worker_processes .*;$/m, 'worker_processes 1;');
     await this.start(conf);
   }
 

@@ -11,6 +11,10 @@ export class RedisServer {
   readonly dir = tempDir('redis');
   port = 0;
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }

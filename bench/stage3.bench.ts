@@ -1,0 +1,152 @@
+/* bench:stage3 — latency through the product's nginx (TLS, docker/nginx/nginx.conf as shipped) to
+   3 API instances (stage 3: MariaDB primary + read replica, Redis), 1,000 keep-alive
+   connections of authenticated reads (GET /v1/projects/:id, several users and projects):
+   first at an offered 1,000 req/s spread evenly (each connection on its own phase), then at the
+   unbounded rate (each connection sends again on its answer), each on fresh connections.
+   Latency is recorded per request by the load script; warm-up (every second until the last
+   connection's TLS handshake is answered) is reported apart from the steady state, with p99 per
+   second. CPU per process (APIs from /metrics, nginx/MariaDB/Redis from /proc) explains a miss. */
+import { loadavg } from 'node:os';
+import { NginxServer } from '../test/harness/nginx';
+import { processCost, report } from './common';
+import { cpuSecondsWithChildren, machineCpuSeconds } from './proc-cpu';
+import { seedOwner, SeededOwner, Stage3Stack } from './stage3-stack';
+import { splitWarmUp, tlsLoad } from './tls-load';
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1000);
+const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 30);
+const UNBOUNDED_SECONDS = Number(process.env.BENCH_UNBOUNDED_SECONDS ?? 20);
+const USERS = 20;
+const PROJECTS_PER_USER = 10;
+const API_INSTANCES = 3;
+const P99_GOAL_MS = 100;
+
+async function main(): Promise<void> {
+  // the product's defaults (LOG_LEVEL=info, Bull dispatch at stage 3); logs to files
+  const stack = new Stage3Stack(1);
+  const nginx = new NginxServer();
+  try {
+    await stack.start();
+    const owners: SeededOwner[] = [];
+    for (let i = 0; i < USERS; i++)
+      owners.push(await seedOwner(stack.db.primary, PROJECTS_PER_USER));
+    const ports = await stack.startApis(API_INSTANCES);
+    await nginx.startProductConfig(ports, true);
+    await stack.db.waitForReplicas();
+    const target = (conn: number, k: number) => {
+      const owner = owners[conn % USERS];
+      return {
+        path: `/v1/projects/${owner.projects[(conn + k) % PROJECTS_PER_USER]}`,
+        headers: { authorization: `Bearer ${owner.token}` },
+      };
+    };
+    // each instance answers every owner once directly (JIT, the users' status cached): the
+    // warm-up measured below is nginx's and its TLS handshakes
+    for (const port of ports)
+      for (let i = 0; i < 10; i++)
+        await Promise.all(
+          owners.map(async (_, conn) => {
+            const t = target(conn, i);
+            const res = await fetch(`http://127.0.0.1:${port}${t.path}`, { headers: t.headers });
+            if (res.status !== 200) throw new Error(`priming ${t.path} answered ${res.status}`);
+            await res.arrayBuffer();
+          }),
+        );
+
+    const processes = {
+      nginx: () => cpuSecondsWithChildren(nginx.pid),
+      mariadbPrimary: () => cpuSecondsWithChildren(stack.db.primary.pid),
+      mariadbReplica: () => cpuSecondsWithChildren(stack.db.replicas[0].pid),
+      redis: () => cpuSecondsWithChildren(stack.redis.pid),
+    };
+    const phase = async (name: string, rate: number, seconds: number) => {
+      const apisBefore = await Promise.all(ports.map((p) => processCost(p)));
+      const before = Object.fromEntries(Object.entries(processes).map(([k, f]) => [k, f()]));
+      const machineBefore = machineCpuSeconds();
+      const run = await tlsLoad({
+        port: nginx.tlsPort,
+        connections: CONNECTIONS,
+        rate,
+        seconds,
+        request: target,
+      });
+      const machineAfter = machineCpuSeconds();
+      const apisAfter = await Promise.all(ports.map((p) => processCost(p)));
+      const split = splitWarmUp(run);
+      const n = Math.max(1, run.samples.length);
+      const share = (cpuSec: number) => ({
+        cpuSec: Number(cpuSec.toFixed(2)),
+        coreShare: Number((cpuSec / run.seconds).toFixed(3)),
+        cpuMsPerReq: Number(((cpuSec * 1000) / n).toFixed(3)),
+      });
+      const cpu: Record<string, ReturnType<typeof share>> = {};
+      ports.forEach(
+        (_, i) => (cpu[`api-${i + 1}`] = share(apisAfter[i].cpuSec - apisBefore[i].cpuSec)),
+      );
+      for (const [k, f] of Object.entries(processes)) cpu[k] = share(f() - before[k]);
+      cpu.loadClient = share(run.clientCpuSec);
+      const ours = Object.values(cpu).reduce((a, c) => a + c.cpuSec, 0);
+      const machineBusy = machineAfter.busy - machineBefore.busy;
+      const machineTotal = machineAfter.total - machineBefore.total;
+      const statements = apisAfter.reduce(
+        (a, c, i) => a + c.statements - apisBefore[i].statements,
+        0,
+      );
+      const errors = run.samples.filter((s) => s.status !== 200);
+      return {
+        name,
+        offered: Number.isFinite(rate) ? rate : 'unbounded',
+        seconds: Number(run.seconds.toFixed(1)),
+        ...split,
+        steadyWorstSecondP99ms: Math.max(
+          0,
+          ...split.perSecond.filter((s) => s.second >= split.warmUpSeconds).map((s) => s.p99ms),
+        ),
+        errorKinds: [...new Set(errors.map((e) => e.error ?? `HTTP ${e.status}`))].slice(0, 5),
+        statementsPerReq: Number((statements / n).toFixed(3)),
+        cpu,
+        machine: {
+          busyShare: Number((machineBusy / machineTotal).toFixed(3)),
+          // CPU spent by processes this bench did not start (other work on a shared machine)
+          othersCoreShare: Number(((machineBusy - ours) / run.seconds).toFixed(3)),
+          loadAverage1m: loadavg()[0],
+        },
+      };
+    };
+
+    const loadBefore = loadavg()[0];
+    const paced = await phase(`offered ${RATE} req/s`, RATE, PACED_SECONDS);
+    const unbounded = await phase('unbounded', Infinity, UNBOUNDED_SECONDS);
+    const rows = [paced, unbounded].flatMap((p) => [
+      { phase: p.name, part: `warm-up (${p.warmUpSeconds} s)`, ...p.warmUp },
+      { phase: p.name, part: 'first request per connection', ...p.handshakeRequests },
+      { phase: p.name, part: 'steady', ...p.steady, worstSecondP99ms: p.steadyWorstSecondP99ms },
+    ]);
+    for (const p of [paced, unbounded]) {
+      console.log(`\n${p.name}: per second (by due time)`);
+      console.table(p.perSecond);
+      console.log(`${p.name}: CPU per process`);
+      console.table(p.cpu);
+    }
+    const met =
+      paced.steady.p99ms < P99_GOAL_MS &&
+      paced.steady.errors === 0 &&
+      paced.warmUp.errors === 0 &&
+      paced.steady.reqPerSec >= RATE * 0.95;
+    report('stage3', rows, {
+      goal: `through nginx (TLS) to ${API_INSTANCES} API instances, ${CONNECTIONS} connections at an offered ${RATE} req/s of authenticated reads: p99 under ${P99_GOAL_MS} ms after warm-up, 0 errors`,
+      met,
+      connections: CONNECTIONS,
+      users: USERS,
+      projects: USERS * PROJECTS_PER_USER,
+      machineLoadAverage: { before: loadBefore, after: loadavg()[0] },
+      phases: [paced, unbounded],
+    });
+  } finally {
+    await nginx.destroy();
+    await stack.destroy();
+  }
+}
+
+void main();
