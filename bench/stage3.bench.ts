@@ -9,7 +9,7 @@
 import { loadavg } from 'node:os';
 import { NginxServer } from '../test/harness/nginx';
 import { processCost, report } from './common';
-import { cpuSecondsWithChildren, machineCpuSeconds } from './proc-cpu';
+import { childCpuSeconds, cpuSecondsWithChildren, machineCpuSeconds, tcpStates } from './proc-cpu';
 import { seedOwner, SeededOwner, Stage3Stack } from './stage3-stack';
 import { splitWarmUp, tlsLoad } from './tls-load';
 
@@ -64,6 +64,8 @@ async function main(): Promise<void> {
       const apisBefore = await Promise.all(ports.map((p) => processCost(p)));
       const before = Object.fromEntries(Object.entries(processes).map(([k, f]) => [k, f()]));
       const machineBefore = machineCpuSeconds();
+      const workersBefore = childCpuSeconds(nginx.pid);
+      const tcpBefore = tcpStates(ports);
       const run = await tlsLoad({
         port: nginx.tlsPort,
         connections: CONNECTIONS,
@@ -72,6 +74,8 @@ async function main(): Promise<void> {
         request: target,
       });
       const machineAfter = machineCpuSeconds();
+      const workersAfter = childCpuSeconds(nginx.pid);
+      const tcpAfter = tcpStates(ports);
       const apisAfter = await Promise.all(ports.map((p) => processCost(p)));
       const split = splitWarmUp(run);
       const n = Math.max(1, run.samples.length);
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
         name,
         offered: Number.isFinite(rate) ? rate : 'unbounded',
         seconds: Number(run.seconds.toFixed(1)),
+        unsent: run.unsent,
         ...split,
         steadyWorstSecondP99ms: Math.max(
           0,
@@ -105,11 +110,35 @@ async function main(): Promise<void> {
         ),
         errorKinds: [...new Set(errors.map((e) => e.error ?? `HTTP ${e.status}`))].slice(0, 5),
         statementsPerReq: Number((statements / n).toFixed(3)),
+        nginxWorkersCpuSec: workersAfter.map((w, i) =>
+          Number((w - (workersBefore[i] ?? 0)).toFixed(2)),
+        ),
+        // nginx -> API connections: open at the end, and closed during the phase (TIME_WAIT
+        // grows by one per upstream connection nginx did not keep alive)
+        upstreamConnections: {
+          openAtEnd: tcpAfter.established,
+          closedDuringPhase: tcpAfter.timeWait - tcpBefore.timeWait,
+        },
         cpu,
         machine: {
           busyShare: Number((machineBusy / machineTotal).toFixed(3)),
+          // interrupts and softirq (loopback TCP) and steal: busy time no process is charged with
+          interruptsCoreShare: Number(
+            ((machineAfter.interrupts - machineBefore.interrupts) / run.seconds).toFixed(3),
+          ),
+          stealCoreShare: Number(
+            ((machineAfter.steal - machineBefore.steal) / run.seconds).toFixed(3),
+          ),
           // CPU spent by processes this bench did not start (other work on a shared machine)
-          othersCoreShare: Number(((machineBusy - ours) / run.seconds).toFixed(3)),
+          othersCoreShare: Number(
+            (
+              (machineBusy -
+                ours -
+                (machineAfter.interrupts - machineBefore.interrupts) -
+                (machineAfter.steal - machineBefore.steal)) /
+              run.seconds
+            ).toFixed(3),
+          ),
           loadAverage1m: loadavg()[0],
         },
       };
@@ -121,7 +150,13 @@ async function main(): Promise<void> {
     const rows = [paced, unbounded].flatMap((p) => [
       { phase: p.name, part: `warm-up (${p.warmUpSeconds} s)`, ...p.warmUp },
       { phase: p.name, part: 'first request per connection', ...p.handshakeRequests },
-      { phase: p.name, part: 'steady', ...p.steady, worstSecondP99ms: p.steadyWorstSecondP99ms },
+      {
+        phase: p.name,
+        part: 'steady',
+        ...p.steady,
+        worstSecondP99ms: p.steadyWorstSecondP99ms,
+        unsent: p.unsent,
+      },
     ]);
     for (const p of [paced, unbounded]) {
       console.log(`\n${p.name}: per second (by due time)`);
@@ -133,6 +168,7 @@ async function main(): Promise<void> {
       paced.steady.p99ms < P99_GOAL_MS &&
       paced.steady.errors === 0 &&
       paced.warmUp.errors === 0 &&
+      paced.unsent === 0 &&
       paced.steady.reqPerSec >= RATE * 0.95;
     report('stage3', rows, {
       goal: `through nginx (TLS) to ${API_INSTANCES} API instances, ${CONNECTIONS} connections at an offered ${RATE} req/s of authenticated reads: p99 under ${P99_GOAL_MS} ms after warm-up, 0 errors`,

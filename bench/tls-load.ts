@@ -1,10 +1,13 @@
 /* A load generator that records every request itself: `connections` keep-alive TLS connections
-   (one node:https agent of one socket each), either paced at an offered total rate with each
-   connection on its own phase (request starts spread evenly over time, never in synchronised
-   bursts), or unbounded (each connection sends again as soon as it has its answer).
-   A paced request's latency counts from when it was due, so a connection still busy with its
-   previous request adds its wait (no coordinated omission). */
-import { Agent, request } from 'node:https';
+   from one process, either paced at an offered total rate with each connection on its own phase
+   (request starts spread evenly over time, never in synchronised bursts), or unbounded (each
+   connection sends again as soon as it has its answer). A paced request's latency counts from
+   when it was due, so a connection still busy with its previous request adds its wait (no
+   coordinated omission).
+   HTTP/1.1 is written and read on the TLS sockets directly (status line, Content-Length or
+   chunked end): the client shares the machine with what it measures, and node:https's
+   per-request machinery cost more CPU than nginx did per request. */
+import { connect, TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 
 export interface Sample {
@@ -14,12 +17,14 @@ export interface Sample {
   latency: number;
   status: number;
   error?: string;
-  /** the connection's first request: it carried the TLS handshake */
+  /** the first request on its TLS connection: it carried the handshake */
   first: boolean;
 }
 
 export interface LoadRun {
   samples: Sample[];
+  /** paced requests never sent: their connection was still behind when the run had ended */
+  unsent: number;
   seconds: number;
   /** the client's own CPU over the run, seconds */
   clientCpuSec: number;
@@ -36,58 +41,113 @@ export interface LoadOptions {
   timeoutMs?: number;
 }
 
+const HEAD_END = Buffer.from('\r\n\r\n');
+const CHUNKED_END = Buffer.from('\r\n0\r\n\r\n');
+
+/**
+ * Where the HTTP/1.1 answer at the start of `buf` ends (and its status), or undefined while it
+ * is incomplete.
+ */
+function answerEnd(buf: Buffer): { status: number; end: number; close: boolean } | undefined {
+  const headEnd = buf.indexOf(HEAD_END);
+  if (headEnd < 0) return undefined;
+  const head = buf.toString('latin1', 0, headEnd);
+  const status = Number(head.slice(9, 12));
+  const close = /\r\nconnection:\s*close/i.test(head);
+  const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+  if (length) {
+    const end = headEnd + 4 + Number(length[1]);
+    return buf.length >= end ? { status, end, close } : undefined;
+  }
+  if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+    const at = buf.indexOf(CHUNKED_END, headEnd + 2);
+    return at < 0 ? undefined : { status, end: at + CHUNKED_END.length, close };
+  }
+  return { status, end: headEnd + 4, close }; // no body (204, 304)
+}
+
 export async function tlsLoad(o: LoadOptions): Promise<LoadRun> {
   const samples: Sample[] = [];
-  const agents: Agent[] = [];
+  let unsent = 0;
+  const sockets = new Set<TLSSocket>();
   const paced = Number.isFinite(o.rate);
+  const timeoutMs = o.timeoutMs ?? 10_000;
   // each connection sends every `period` ms; connection i starts at i/rate s
   const period = (o.connections / o.rate) * 1000;
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
   const end = t0 + o.seconds * 1000;
+  const inFlight = new Map<number, { sentAt: number; fail: (e: string) => void }>();
+  const sweep = setInterval(() => {
+    const now = performance.now();
+    for (const r of inFlight.values()) if (now - r.sentAt > timeoutMs) r.fail('timeout');
+  }, 250);
 
   const runConnection = (conn: number) =>
     new Promise<void>((done) => {
-      const agent = new Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false });
-      agents.push(agent);
+      let socket: TLSSocket | undefined;
+      let buf: Buffer | undefined;
+      let current: { due: number; first: boolean } | undefined;
       let k = 0;
+      const finish = (status: number, error?: string) => {
+        if (!current) return;
+        const { due, first } = current;
+        current = undefined;
+        inFlight.delete(conn);
+        samples.push({ due: due - t0, latency: performance.now() - due, status, error, first });
+        next();
+      };
+      const drop = (error: string) => {
+        socket?.destroy();
+        socket = undefined;
+        buf = undefined;
+        finish(0, error);
+      };
+      const open = () => {
+        const s = connect({ host: '127.0.0.1', port: o.port, rejectUnauthorized: false });
+        s.setNoDelay(true);
+        sockets.add(s);
+        s.on('data', (chunk: Buffer) => {
+          if (s !== socket) return;
+          buf = buf ? Buffer.concat([buf, chunk]) : chunk;
+          const answer = answerEnd(buf);
+          if (!answer) return;
+          buf = buf.length > answer.end ? buf.subarray(answer.end) : undefined;
+          if (answer.close) {
+            socket = undefined;
+            s.end();
+          }
+          finish(answer.status);
+        });
+        const lost = (e?: Error) => {
+          sockets.delete(s);
+          if (s === socket) drop(e?.message ?? 'connection closed');
+        };
+        s.on('error', lost);
+        s.on('close', () => lost());
+        return s;
+      };
       const next = () => {
         const due = paced ? t0 + (conn * 1000) / o.rate + k * period : performance.now();
         if (due >= end) return done();
+        // a connection that is still this far behind when the run ends gives up the rest
+        if (performance.now() > end + timeoutMs) {
+          unsent += Math.ceil((end - due) / period);
+          return done();
+        }
         const wait = due - performance.now();
         if (wait > 0) setTimeout(() => send(due), wait);
         else send(due);
       };
       const send = (due: number) => {
-        const { path, headers } = o.request(conn, k);
-        const first = k === 0;
-        k++;
-        let settled = false;
-        const finish = (status: number, error?: string) => {
-          if (settled) return;
-          settled = true;
-          samples.push({ due: due - t0, latency: performance.now() - due, status, error, first });
-          next();
-        };
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port: o.port,
-            path,
-            method: 'GET',
-            headers,
-            agent,
-            timeout: o.timeoutMs ?? 10_000,
-          },
-          (res) => {
-            res.on('data', () => undefined);
-            res.on('end', () => finish(res.statusCode ?? 0));
-            res.on('error', (e) => finish(0, e.message));
-          },
-        );
-        req.on('timeout', () => req.destroy(new Error('timeout')));
-        req.on('error', (e) => finish(0, e.message));
-        req.end();
+        const { path, headers } = o.request(conn, k++);
+        const first = !socket;
+        socket ??= open();
+        current = { due, first };
+        inFlight.set(conn, { sentAt: performance.now(), fail: drop });
+        let text = `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1:${o.port}\r\n`;
+        for (const [name, value] of Object.entries(headers)) text += `${name}: ${value}\r\n`;
+        socket.write(text + '\r\n');
       };
       next();
     });
@@ -95,8 +155,9 @@ export async function tlsLoad(o: LoadOptions): Promise<LoadRun> {
   await Promise.all(Array.from({ length: o.connections }, (_, i) => runConnection(i)));
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  for (const a of agents) a.destroy();
-  return { samples, seconds, clientCpuSec: (cpu.user + cpu.system) / 1e6 };
+  clearInterval(sweep);
+  for (const s of sockets) s.destroy();
+  return { samples, unsent, seconds, clientCpuSec: (cpu.user + cpu.system) / 1e6 };
 }
 
 export const percentile = (sorted: number[], p: number): number =>
