@@ -170,7 +170,11 @@ async function main(): Promise<void> {
       paced.warmUp.errors === 0 &&
       paced.unsent === 0 &&
       paced.steady.reqPerSec >= RATE * 0.95;
+    const figures = (p: typeof paced) =>
+      `steady p50/p90/p99 ${p.steady.p50ms}/${p.steady.p90ms}/${p.steady.p99ms} ms at ${p.steady.reqPerSec} req/s, ` +
+      `${p.steady.errors + p.warmUp.errors} errors; warm-up ${p.warmUpSeconds} s p99 ${p.warmUp.p99ms} ms`;
     report('stage3', rows, {
+      headline: `nginx TLS -> ${API_INSTANCES} APIs, ${CONNECTIONS} connections: offered ${RATE} req/s: ${figures(paced)}; unbounded: ${figures(unbounded)}`,
       goal: `through nginx (TLS) to ${API_INSTANCES} API instances, ${CONNECTIONS} connections at an offered ${RATE} req/s of authenticated reads: p99 under ${P99_GOAL_MS} ms after warm-up, 0 errors`,
       met,
       connections: CONNECTIONS,

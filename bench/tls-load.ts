@@ -17,8 +17,10 @@ export interface Sample {
   latency: number;
   status: number;
   error?: string;
-  /** the first request on its TLS connection: it carried the handshake */
+  /** the connection's first request: it carried the TLS handshake */
   first: boolean;
+  /** it carried the handshake of a connection opened again after one was lost */
+  reconnected: boolean;
 }
 
 export interface LoadRun {
@@ -87,14 +89,21 @@ export async function tlsLoad(o: LoadOptions): Promise<LoadRun> {
     new Promise<void>((done) => {
       let socket: TLSSocket | undefined;
       let buf: Buffer | undefined;
-      let current: { due: number; first: boolean } | undefined;
+      let current: { due: number; first: boolean; reconnected: boolean } | undefined;
       let k = 0;
       const finish = (status: number, error?: string) => {
         if (!current) return;
-        const { due, first } = current;
+        const { due, first, reconnected } = current;
         current = undefined;
         inFlight.delete(conn);
-        samples.push({ due: due - t0, latency: performance.now() - due, status, error, first });
+        samples.push({
+          due: due - t0,
+          latency: performance.now() - due,
+          status,
+          error,
+          first,
+          reconnected,
+        });
         next();
       };
       const drop = (error: string) => {
@@ -140,10 +149,10 @@ export async function tlsLoad(o: LoadOptions): Promise<LoadRun> {
         else send(due);
       };
       const send = (due: number) => {
-        const { path, headers } = o.request(conn, k++);
-        const first = !socket;
+        const { path, headers } = o.request(conn, k);
+        current = { due, first: k === 0, reconnected: k > 0 && !socket };
+        k++;
         socket ??= open();
-        current = { due, first };
         inFlight.set(conn, { sentAt: performance.now(), fail: drop });
         let text = `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1:${o.port}\r\n`;
         for (const [name, value] of Object.entries(headers)) text += `${name}: ${value}\r\n`;
@@ -210,6 +219,7 @@ export function splitWarmUp(run: LoadRun) {
     .map(([second, xs]) => ({ second, ...summarise(xs, 1) }));
   const firstRequests = run.samples.filter((s) => s.first);
   return {
+    reconnections: run.samples.filter((s) => s.reconnected).length,
     warmUpSeconds,
     warmUp: summarise(warm, warmUpSeconds),
     handshakeRequests: summarise(firstRequests, warmUpSeconds),
