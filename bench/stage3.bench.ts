@@ -6,7 +6,7 @@
    Latency is recorded per request by the load script; warm-up (every second until the last
    connection's TLS handshake is answered) is reported apart from the steady state, with p99 per
    second. CPU per process (APIs from /metrics, nginx/MariaDB/Redis from /proc) explains a miss. */
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { NginxServer } from '../test/harness/nginx';
 import { processCost, report } from './common';
 import { childCpuSeconds, cpuSecondsWithChildren, machineCpuSeconds, tcpStates } from './proc-cpu';
@@ -110,6 +110,12 @@ async function main(): Promise<void> {
         ),
         errorKinds: [...new Set(errors.map((e) => e.error ?? `HTTP ${e.status}`))].slice(0, 5),
         statementsPerReq: Number((statements / n).toFixed(3)),
+        // what the served stack (not the load client) spends per request, and the cores that
+        // makes at the offered rate: near the machine's cores, queues (and p99) grow
+        stackCpuMsPerReq: Number((((ours - run.clientCpuSec) * 1000) / n).toFixed(3)),
+        stackCoresAtOffered: Number.isFinite(rate)
+          ? Number((((ours - run.clientCpuSec) / n) * rate).toFixed(2))
+          : null,
         nginxWorkersCpuSec: workersAfter.map((w, i) =>
           Number((w - (workersBefore[i] ?? 0)).toFixed(2)),
         ),
@@ -172,11 +178,13 @@ async function main(): Promise<void> {
       paced.steady.reqPerSec >= RATE * 0.95;
     const figures = (p: typeof paced) =>
       `steady p50/p90/p99 ${p.steady.p50ms}/${p.steady.p90ms}/${p.steady.p99ms} ms at ${p.steady.reqPerSec} req/s, ` +
-      `${p.steady.errors + p.warmUp.errors} errors; warm-up ${p.warmUpSeconds} s p99 ${p.warmUp.p99ms} ms`;
+      `${p.steady.errors + p.warmUp.errors} errors; warm-up ${p.warmUpSeconds} s p99 ${p.warmUp.p99ms} ms; ` +
+      `stack CPU ${p.stackCpuMsPerReq} ms/req; other processes on the machine ${p.machine.othersCoreShare} cores`;
     report('stage3', rows, {
       headline: `nginx TLS -> ${API_INSTANCES} APIs, ${CONNECTIONS} connections: offered ${RATE} req/s: ${figures(paced)}; unbounded: ${figures(unbounded)}`,
       goal: `through nginx (TLS) to ${API_INSTANCES} API instances, ${CONNECTIONS} connections at an offered ${RATE} req/s of authenticated reads: p99 under ${P99_GOAL_MS} ms after warm-up, 0 errors`,
       met,
+      cores: cpus().length,
       connections: CONNECTIONS,
       users: USERS,
       projects: USERS * PROJECTS_PER_USER,
