@@ -34,7 +34,7 @@ describeWithServers(
           [...ENTITIES.map((e) => ds.getMetadata(e).tableName), 'schema_migrations'].sort(),
         );
         // the scheduler's claim walks its due index, one state at a time, with no sort
-        const [sql, params] = new ProjectRepository(undefined as never).claimQuery(
+        const [sql, params] = new ProjectRepository({ dataSource: ds } as never).claimQuery(
           ds.manager,
           ['DRAFT', 'VIDEO_SUBMITTED'],
           10,

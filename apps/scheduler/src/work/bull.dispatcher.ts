@@ -66,7 +66,8 @@ export class BullDispatcher extends WorkDispatcher implements OnModuleInit, OnMo
             return;
           await existing.remove().catch(() => undefined);
         }
-        await queue.add(job, opts);
+        // the claimed row stays here: the job may run much later, and reads the row then
+        await queue.add({ ...job, claimed: undefined }, opts);
       })(),
     ).catch((err: Error) =>
       this.logger.warn(

@@ -1,4 +1,4 @@
-import { ProviderName } from '@app/domain';
+import { ProjectEntity, ProviderName } from '@app/domain';
 
 /** One claimed unit of leased work to run: a project's step or a publication. */
 export interface WorkJob {
@@ -10,6 +10,11 @@ export interface WorkJob {
   /** unique per (row, step, attempt): a step's idempotency key, the Bull job id */
   key: string;
   provider: ProviderName;
+  /**
+   * the project as claimed (a step's job run here): its run starts from it instead of reading
+   * it again; a job that went through Redis carries none and reads it
+   */
+  claimed?: ProjectEntity;
 }
 
 /**

@@ -13,6 +13,6 @@ export class WorkRunners {
   run(job: WorkJob): Promise<WorkResult> {
     return job.kind === 'publication'
       ? this.publications.run(job.id, job.leaseOwner)
-      : this.steps.run(job.id, job.leaseOwner);
+      : this.steps.run(job.id, job.leaseOwner, job.claimed);
   }
 }

@@ -90,6 +90,7 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
         leaseOwner: token,
         key: stepKey(p.id, step, p.stepAttempts + 1, p.retries),
         provider,
+        claimed: p,
       };
     });
   }

@@ -32,7 +32,8 @@ export class EntityRows<T extends ObjectLiteral> {
     return rows.map((r) => this.hydrate(r));
   }
 
-  private hydrate(row: Record<string, unknown>): T {
+  /** One raw row (snake_case column names) as the entity, converted as TypeORM converts it. */
+  hydrate(row: Record<string, unknown>): T {
     const driver = this.dataSource.driver;
     const entity: Record<string, unknown> = {};
     for (const c of this.metadata().columns)

@@ -164,26 +164,18 @@ export class ProjectRepository {
 
   /**
    * Claims up to `limit` due projects in the given states for `owner` until `leaseMs` from now,
-   * oldest due first (see LeasedTable.claimDue: MySQL reads and locks at most `limit` due rows
-   * per state, until its commit, and claims the oldest `limit` of them; SQLite: one guarded
-   * UPDATE).
+   * oldest due first, and returns them whole (see LeasedTable.claimDue: MySQL reads and locks at
+   * most `limit` due rows per state, until its commit, and claims the oldest `limit` of them;
+   * SQLite: one guarded UPDATE).
    */
-  async claimDue(
+  claimDue(
     owner: string,
     states: readonly ProjectState[],
     limit: number,
     leaseMs: number,
     now = new Date(),
-  ): Promise<ClaimedProject[]> {
-    const rows = await this.leases.claimDue<RawClaim>(
-      owner,
-      states,
-      limit,
-      leaseMs,
-      CLAIM_COLUMNS,
-      now,
-    );
-    return rows.map(claimed);
+  ): Promise<ProjectEntity[]> {
+    return this.leases.claimDue(owner, states, limit, leaseMs, now);
   }
 
   /** The due-work query, also used to check its plan. */
@@ -193,7 +185,7 @@ export class ProjectRepository {
 
   /** The MySQL claim (see LeasedTable.claimQuery), to check its plan. */
   claimQuery(em: EntityManager, states: ProjectState[], limit: number, now: Date) {
-    return this.leases.claimQuery(em, states, limit, CLAIM_COLUMNS, now);
+    return this.leases.claimQuery(em, states, limit, now);
   }
 
   /**
@@ -490,8 +482,6 @@ export class ProjectRepository {
   }
 }
 
-const CLAIM_COLUMNS = ['state', 'step_attempts', 'retries'];
-
 /** The column that says whose a project is, and its value: a user's or a partner's. */
 const ownerKey = (owner: Owner): [string, string] =>
   owner.ownerUserId ? ['owner_user_id', owner.ownerUserId] : ['partner_id', owner.partnerId!];
@@ -503,24 +493,3 @@ export interface WorkHealth {
   retrying: number;
   lastError: string | null;
 }
-
-export interface ClaimedProject {
-  id: string;
-  state: ProjectState;
-  stepAttempts: number;
-  retries: number;
-}
-
-interface RawClaim {
-  id: string;
-  state: string;
-  step_attempts: number | string;
-  retries: number | string;
-}
-
-const claimed = (r: RawClaim): ClaimedProject => ({
-  id: r.id,
-  state: r.state as ProjectState,
-  stepAttempts: Number(r.step_attempts),
-  retries: Number(r.retries),
-});

@@ -93,6 +93,32 @@ describe('StepRunner', () => {
     ]);
   });
 
+  it('starts from the row its claim returned, without reading it again', async () => {
+    const t = runnerWith(
+      async (ctx) => ({
+        kind: 'advance',
+        to: 'STORE_READY',
+        nextRunAt: null,
+        message: ctx.project.storeId,
+      }),
+      project(),
+    );
+    const reads = jest.spyOn(t.projects, 'findById');
+    const claimed = project({ storeId: 'as-claimed' });
+    expect(await t.runner.run('p1', 'me:1', claimed)).toBe('advanced');
+    expect(reads).not.toHaveBeenCalled();
+    expect(t.row().state).toBe('STORE_READY');
+    // a row claimed under another token is not trusted: the run reads the project and finds the lease gone
+    const other = runnerWith(
+      async () => ({ kind: 'advance', to: 'STORE_READY', nextRunAt: null }),
+      project({ leaseOwner: 'other:2' }),
+    );
+    expect(await other.runner.run('p1', 'me:1', project({ leaseOwner: 'old:3' }))).toBe(
+      'lost-lease',
+    );
+    expect(other.calls).toEqual([]);
+  });
+
   it('runs nothing for a project whose lease is someone else’s', async () => {
     const t = runnerWith(
       async () => ({ kind: 'advance', to: 'STORE_READY', nextRunAt: null }),

@@ -28,8 +28,12 @@ export class StepRunner {
     private readonly steps: StepHandlers,
   ) {}
 
-  async run(projectId: string, leaseOwner: string): Promise<WorkResult> {
-    const p = await this.projects.findById(projectId);
+  /** `claimed`: the row as its claim returned it (no read); else it is read here */
+  async run(projectId: string, leaseOwner: string, claimed?: ProjectEntity): Promise<WorkResult> {
+    const p =
+      claimed?.id === projectId && claimed.leaseOwner === leaseOwner
+        ? claimed
+        : await this.projects.findById(projectId);
     if (!p || p.leaseOwner !== leaseOwner || !p.leaseUntil || p.leaseUntil.getTime() < Date.now())
       return 'lost-lease';
     const step = STEP_FOR_STATE[p.state];

@@ -94,15 +94,8 @@ export class PublicationRepository {
 
   /** Claims up to `limit` due publications for `owner` for `leaseMs` (see LeasedTable). */
   async claimDue(owner: string, limit: number, leaseMs: number, now = new Date()) {
-    const rows = await this.leases.claimDue<{ id: string; attempts: number | string }>(
-      owner,
-      LIVE_PUBLICATION_STATES,
-      limit,
-      leaseMs,
-      ['attempts'],
-      now,
-    );
-    return rows.map((r) => ({ id: r.id, attempts: Number(r.attempts) }));
+    const rows = await this.leases.claimDue(owner, LIVE_PUBLICATION_STATES, limit, leaseMs, now);
+    return rows.map((r) => ({ id: r.id, attempts: r.attempts }));
   }
 
   updateIfLeased(id: string, owner: string, patch: PublicationPatch): Promise<boolean> {

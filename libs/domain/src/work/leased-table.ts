@@ -1,5 +1,6 @@
-import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
+import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
+import { EntityRows } from '../database/entity-rows';
 
 /** The columns every table of leased work has (projects, publications). */
 export interface LeasedRow extends ObjectLiteral {
@@ -25,7 +26,12 @@ export class LeasedTable<E extends LeasedRow> {
     private readonly table: string,
     /** the alias of the table in the due-work query (`p` for projects) */
     private readonly alias: string,
-  ) {}
+  ) {
+    this.rows = new EntityRows(db.dataSource, entity, alias);
+  }
+
+  /** claimed rows come back whole, converted as TypeORM converts them */
+  private readonly rows: EntityRows<E>;
 
   /** The due-work query (also used to check its plan): due, unleased, in one of `states`. */
   dueQuery(em: EntityManager, states: readonly string[], now: Date) {
@@ -37,49 +43,48 @@ export class LeasedTable<E extends LeasedRow> {
   }
 
   /**
-   * Claims up to `limit` due rows in `states` for `owner` for `leaseMs`, oldest due first;
-   * returns the claimed rows' `columns` (snake_case names, raw values).
+   * Claims up to `limit` due rows in `states` for `owner` for `leaseMs`, oldest due first, and
+   * returns them whole as claimed (lease set): the run that follows needs no read of its own.
    */
-  async claimDue<R extends { id: string }>(
+  async claimDue(
     owner: string,
     states: readonly string[],
     limit: number,
     leaseMs: number,
-    columns: readonly string[],
     now = new Date(),
-  ): Promise<R[]> {
+  ): Promise<E[]> {
     if (limit <= 0 || states.length === 0) return [];
     const until = new Date(now.getTime() + leaseMs);
-    const list = ['id', ...columns].join(', ');
+    if (this.db.dataSource.options.type === 'better-sqlite3')
+      // one guarded UPDATE that hands back what it claimed
+      return this.db.write(async (em) => {
+        const [sql, params] = this.dueQuery(em, states, now)
+          .select(`${this.alias}.id`, 'id')
+          .orderBy(`${this.alias}.next_run_at`, 'ASC')
+          .limit(limit)
+          .getQueryAndParameters();
+        const rows = (await em.query(
+          `UPDATE ${this.table} SET lease_owner = ?, lease_until = ? WHERE id IN (${sql}) RETURNING *`,
+          [owner, toSqlite(until), ...params],
+        )) as Record<string, unknown>[];
+        return this.byDueTime(rows.map((r) => this.rows.hydrate(r)));
+      });
     return this.db.transaction(
       async (em) => {
-        if (em.connection.options.type === 'better-sqlite3') {
-          const [sql, params] = this.dueQuery(em, states, now)
-            .select(`${this.alias}.id`, 'id')
-            .orderBy(`${this.alias}.next_run_at`, 'ASC')
-            .limit(limit)
-            .getQueryAndParameters();
-          await em.query(
-            `UPDATE ${this.table} SET lease_owner = ?, lease_until = ? WHERE id IN (${sql})`,
-            [owner, toSqlite(until), ...params],
-          );
-          return em.query(
-            `SELECT ${list} FROM ${this.table} WHERE lease_owner = ? AND lease_until = ?`,
-            [owner, toSqlite(until)],
-          );
-        }
-        const [sql, params] = this.claimQuery(em, states, limit, columns, now);
-        const rows = ((await em.query(sql, params)) as (R & { next_run_at: Date })[])
-          .sort((a, b) => +new Date(a.next_run_at) - +new Date(b.next_run_at))
-          .slice(0, limit);
-        if (rows.length)
-          await em
-            .createQueryBuilder()
-            .update(this.entity)
-            .set({ leaseOwner: owner, leaseUntil: until } as never)
-            .where({ id: In(rows.map((r) => r.id)) })
-            .execute();
-        return rows;
+        const [sql, params] = this.claimQuery(em, states, limit, now);
+        const rows = ((await em.query(sql, params)) as Record<string, unknown>[]).map((r) =>
+          this.rows.hydrate(r),
+        );
+        const claimed = this.byDueTime(rows).slice(0, limit);
+        if (claimed.length === 0) return claimed;
+        const updatedAt = new Date();
+        await em.query(
+          `UPDATE ${this.table} SET lease_owner = ?, lease_until = ?, updated_at = ? WHERE id IN (${claimed.map(() => '?').join(', ')})`,
+          [owner, until, updatedAt, ...claimed.map((r) => r.id)],
+        );
+        for (const r of claimed)
+          Object.assign(r, { leaseOwner: owner, leaseUntil: until, updatedAt });
+        return claimed;
       },
       { readCommitted: true },
     );
@@ -89,21 +94,21 @@ export class LeasedTable<E extends LeasedRow> {
    * The MySQL claim: one locking read per state (FOR UPDATE SKIP LOCKED, joined by UNION ALL),
    * each walking the table's (state, next_run_at, lease_until) index in due order and stopping
    * at its LIMIT, so only rows it may claim are read and locked (an IN over several states
-   * would lock every due row of all of them to sort them). Public to check its plan.
+   * would lock every due row of all of them to sort them). It reads every column: the claimed
+   * rows are what their runs start from. Public to check its plan.
    */
   claimQuery(
     em: EntityManager,
     states: readonly string[],
     limit: number,
-    columns: readonly string[],
     now: Date,
   ): [sql: string, params: unknown[]] {
     const a = this.alias;
+    const columns = em.connection.getMetadata(this.entity).columns.map((c) => c.databaseName);
     const parts = states.map((state) => {
       const q = this.dueQuery(em, [state], now).select(`${a}.id`, 'id');
-      for (const c of columns) q.addSelect(`${a}.${c}`, c);
+      for (const c of columns) if (c !== 'id') q.addSelect(`${a}.${c}`, c);
       return q
-        .addSelect(`${a}.next_run_at`, 'next_run_at')
         .orderBy(`${a}.next_run_at`, 'ASC')
         .limit(limit)
         .setLock('pessimistic_write')
@@ -111,6 +116,10 @@ export class LeasedTable<E extends LeasedRow> {
         .getQueryAndParameters();
     });
     return [parts.map(([sql]) => `(${sql})`).join(' UNION ALL '), parts.flatMap(([, p]) => p)];
+  }
+
+  private byDueTime(rows: E[]): E[] {
+    return rows.sort((x, y) => (x.nextRunAt?.getTime() ?? 0) - (y.nextRunAt?.getTime() ?? 0));
   }
 
   /** The heartbeat of a running claim: false when another worker took the row over. */
