@@ -16,26 +16,24 @@ export class BlobObjectRepository {
     ownerUserId: string | null;
   }): Promise<void> {
     const now = new Date();
-    await this.db.write(async (em) => {
-      const existing = await em.findOne(BlobObjectEntity, {
-        where: { container: f.container, blobKey: f.blobKey },
-      });
-      if (existing)
-        await em.update(
-          BlobObjectEntity,
-          { id: existing.id },
-          { bytes: f.bytes, contentType: f.contentType, lastAccessedAt: now, tier: 'Hot' },
-        );
-      else
-        await em.insert(BlobObjectEntity, {
+    // one statement: a file copied again (a step run twice) updates its row
+    await this.db.write((em) =>
+      em
+        .createQueryBuilder()
+        .insert()
+        .into(BlobObjectEntity)
+        .values({
           id: randomUUID(),
           ...f,
           tier: 'Hot',
           lastAccessedAt: now,
           deleteRequestedAt: null,
           createdAt: now,
-        });
-    });
+        })
+        .orUpdate(['bytes', 'content_type', 'last_accessed_at', 'tier'], ['container', 'blob_key'])
+        .updateEntity(false)
+        .execute(),
+    );
   }
 
   /** A link was handed out: the file counts as accessed (it stays Hot). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
 import { LyricSection, LyricsEntity, SongEntity, VideoEntity } from '../entities/content.entity';
 
@@ -61,17 +61,18 @@ export class ContentRepository {
         where: { projectId },
         order: { version: 'DESC' },
       });
-      return em.save(
-        em.create(LyricsEntity, {
-          id: randomUUID(),
-          projectId,
-          version: (last?.version ?? 0) + 1,
-          title: draft.title,
-          sections: draft.sections,
-          source: draft.source,
-          approvedAt: approved ? new Date() : null,
-        }),
-      );
+      const row = em.create(LyricsEntity, {
+        id: randomUUID(),
+        projectId,
+        version: (last?.version ?? 0) + 1,
+        title: draft.title,
+        sections: draft.sections,
+        source: draft.source,
+        approvedAt: approved ? new Date() : null,
+        createdAt: new Date(),
+      });
+      await insertOnly(em, LyricsEntity, [row]);
+      return row;
     });
   }
 
@@ -86,8 +87,13 @@ export class ContentRepository {
   ): Promise<SongEntity[]> {
     return this.db.transaction(async (em) => {
       await em.delete(SongEntity, { projectId });
-      const rows = clips.map((c) => em.create(SongEntity, { ...c, id: randomUUID(), projectId }));
-      return em.save(rows);
+      // a millisecond apart: clips() keeps the provider's order
+      const at = Date.now();
+      const rows = clips.map((c, i) =>
+        em.create(SongEntity, { ...c, id: randomUUID(), projectId, createdAt: new Date(at + i) }),
+      );
+      await insertOnly(em, SongEntity, rows);
+      return rows;
     });
   }
 
@@ -116,7 +122,14 @@ export class ContentRepository {
   ): Promise<VideoEntity> {
     return this.db.transaction(async (em) => {
       await em.delete(VideoEntity, { projectId });
-      return em.save(em.create(VideoEntity, { ...v, id: randomUUID(), projectId }));
+      const row = em.create(VideoEntity, {
+        ...v,
+        id: randomUUID(),
+        projectId,
+        createdAt: new Date(),
+      });
+      await insertOnly(em, VideoEntity, [row]);
+      return row;
     });
   }
 
@@ -129,4 +142,17 @@ export class ContentRepository {
   video(projectId: string): Promise<VideoEntity | null> {
     return this.db.read((em) => em.findOne(VideoEntity, { where: { projectId } }));
   }
+}
+
+/**
+ * New rows with every column given, in one INSERT: no look-up first and no re-read of the
+ * defaults after (what save() does, a statement each).
+ */
+async function insertOnly<E extends ObjectLiteral>(
+  em: EntityManager,
+  entity: EntityTarget<E>,
+  rows: E[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await em.createQueryBuilder().insert().into(entity).values(rows).updateEntity(false).execute();
 }
