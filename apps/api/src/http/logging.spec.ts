@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startTime } from 'pino-http';
-import { requestLogLevel, SLOW_REQUEST_MS } from './logging';
+import { requestForLog, requestLogLevel, SLOW_REQUEST_MS } from './logging';
 
 const req = (method: string) => ({ method }) as IncomingMessage;
 const res = (statusCode: number, tookMs = 1) =>
@@ -20,5 +20,37 @@ describe('requestLogLevel', () => {
     expect(requestLogLevel(req('GET'), res(404))).toBe('info');
     expect(requestLogLevel(req('GET'), res(503))).toBe('error');
     expect(requestLogLevel(req('GET'), res(200), new Error('aborted'))).toBe('error');
+  });
+});
+
+describe('requestForLog', () => {
+  it('shows the request with its credentials redacted, and leaves the request alone', () => {
+    const headers = {
+      authorization: 'Bearer secret-token',
+      cookie: 'sid=secret-cookie',
+      'x-api-key': 'cak_secret',
+      'user-agent': 'ua',
+    };
+    const req = {
+      id: 'r-1',
+      method: 'GET',
+      url: '/v1/files/a.mp4?exp=1&sig=secret-sig',
+      headers,
+      socket: { remoteAddress: '127.0.0.1', remotePort: 5000 },
+    } as unknown as IncomingMessage;
+    expect(requestForLog(req)).toEqual({
+      id: 'r-1',
+      method: 'GET',
+      url: '/v1/files/a.mp4?exp=1&sig=[redacted]',
+      headers: {
+        authorization: '[redacted]',
+        cookie: '[redacted]',
+        'x-api-key': '[redacted]',
+        'user-agent': 'ua',
+      },
+      remoteAddress: '127.0.0.1',
+      remotePort: 5000,
+    });
+    expect(req.headers.authorization).toBe('Bearer secret-token');
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import { Params } from 'nestjs-pino';
+import { stdSerializers } from 'pino';
 import { startTime } from 'pino-http';
 import { AppConfig } from '@app/domain';
 import { redactUrl } from '@app/integrations';
@@ -31,6 +32,37 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+/** Request headers that are credentials: their values never reach a log line. */
+const SECRET_HEADERS = ['authorization', 'cookie', 'x-api-key'];
+
+/**
+ * A request as its log lines show it: id, method, URL (its secrets redacted), headers
+ * (credentials redacted), client address. Built directly from the request, and the
+ * credentials censored here rather than by pino's redaction: pino-http binds it to a child
+ * logger on every request, logged or not, and the generic serializer plus the redaction's
+ * clone of the headers were a tenth of a read's CPU. The query and params repeat the URL
+ * (secrets and all), so they are left out.
+ */
+export function requestForLog(
+  req: IncomingMessage & { id?: unknown; originalUrl?: string },
+): Record<string, unknown> {
+  let headers = req.headers;
+  for (const name of SECRET_HEADERS)
+    if (headers[name] !== undefined) {
+      if (headers === req.headers) headers = { ...headers };
+      headers[name] = '[redacted]';
+    }
+  const url = req.originalUrl ?? req.url;
+  return {
+    id: req.id,
+    method: req.method,
+    url: url && redactUrl(url),
+    headers,
+    remoteAddress: req.socket?.remoteAddress,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
 /** pino JSON logs, one line per request (see requestLogLevel), carrying the request id and this instance's id. */
 export function loggerParams(config: AppConfig): Params {
   return {
@@ -43,25 +75,11 @@ export function loggerParams(config: AppConfig): Params {
       genReqId: (req: IncomingMessage) =>
         (req as IncomingMessage & { id?: string }).id ?? requestIdOf(req),
       // secrets never reach the logs: not in headers, nor in URLs (signed links' sig, webhook
-      // callback tokens, OAuth codes and states, the queue board's access_token)
-      serializers: {
-        // query and params repeat the URL (secrets and all): the redacted URL says it once
-        req: (req: { url?: string }) => ({
-          ...req,
-          url: req.url && redactUrl(req.url),
-          query: undefined,
-          params: undefined,
-        }),
-      },
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers.cookie',
-          'req.headers["x-api-key"]',
-          'res.headers["set-cookie"]',
-        ],
-        censor: '[redacted]',
-      },
+      // callback tokens, OAuth codes and states, the queue board's access_token); the request
+      // is serialized by requestForLog (not wrapped in the generic one), res and err as usual
+      wrapSerializers: false,
+      serializers: { req: requestForLog, res: stdSerializers.res, err: stdSerializers.err },
+      redact: { paths: ['res.headers["set-cookie"]'], censor: '[redacted]' },
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' },
     },
   };
