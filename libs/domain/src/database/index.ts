@@ -6,3 +6,4 @@ export * from './data-source-options';
 export * from './connection-errors';
 export * from './snake-naming.strategy';
 export * from './keyset';
+export * from './raw-sql';

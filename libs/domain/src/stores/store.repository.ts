@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
 import { newestFirstAfter } from '../database/keyset';
+import { sqlTime } from '../database/raw-sql';
 import { StoreEntity } from '../entities/store.entity';
 import { Owner } from './owner';
 
@@ -9,11 +10,38 @@ import { Owner } from './owner';
 export class StoreRepository {
   constructor(private readonly db: DatabaseRouter) {}
 
+  /** One INSERT of every column, with the row it made (no look-up, no re-read, no builder). */
   insert(store: Omit<StoreEntity, 'createdAt' | 'updatedAt'>): Promise<StoreEntity> {
-    // one INSERT: save() would wrap it in a transaction and look the new id up first
+    const now = new Date();
+    const row: StoreEntity = { ...store, createdAt: now, updatedAt: now };
     return this.db.write(async (em) => {
-      const row = em.create(StoreEntity, store);
-      await em.insert(StoreEntity, row);
+      const at = sqlTime(em, now);
+      await em.query(
+        `INSERT INTO stores (id, owner_user_id, partner_id, name, category, address, road_address,
+           phone, latitude, longitude, description, menu, hours, pitch, source, source_ref,
+           created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          row.id,
+          row.ownerUserId,
+          row.partnerId,
+          row.name,
+          row.category,
+          row.address,
+          row.roadAddress,
+          row.phone,
+          row.latitude,
+          row.longitude,
+          row.description,
+          row.menu === null ? null : JSON.stringify(row.menu),
+          row.hours,
+          row.pitch,
+          row.source,
+          row.sourceRef,
+          at,
+          at,
+        ],
+      );
       return row;
     });
   }

@@ -1,6 +1,7 @@
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
 import { EntityRows } from '../database/entity-rows';
+import { toSqliteTime } from '../database/raw-sql';
 
 /** The columns every table of leased work has (projects, publications). */
 export interface LeasedRow extends ObjectLiteral {
@@ -65,7 +66,7 @@ export class LeasedTable<E extends LeasedRow> {
           .getQueryAndParameters();
         const rows = (await em.query(
           `UPDATE ${this.table} SET lease_owner = ?, lease_until = ? WHERE id IN (${sql}) RETURNING *`,
-          [owner, toSqlite(until), ...params],
+          [owner, toSqliteTime(until), ...params],
         )) as Record<string, unknown>[];
         return this.byDueTime(rows.map((r) => this.rows.hydrate(r)));
       });
@@ -175,9 +176,4 @@ export class LeasedTable<E extends LeasedRow> {
     );
     return r.affected ?? 0;
   }
-}
-
-/** TypeORM's SQLite date format for raw parameters. */
-function toSqlite(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
 }
