@@ -43,6 +43,40 @@ describe('the daily project quota', () => {
     ).toBe(202);
   });
 
+  it('holds under concurrent requests, and a project deleted the same day gives its place back', async () => {
+    const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 's' } }))
+      .body.accessToken;
+    const storeId = (await api.request('POST', '/v1/stores', { token, body: { name: 's' } })).body
+      .id;
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        api.request('POST', '/v1/projects', { token, body: { storeId } }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([202, 202, 429, 429, 429, 429]);
+    const made = answers.find((a) => a.status === 202)!.body.id;
+    expect((await api.request('POST', `/v1/projects/${made}/cancel`, { token })).status).toBe(200);
+    expect((await api.request('DELETE', `/v1/projects/${made}`, { token })).status).toBe(204);
+    expect((await api.request('POST', '/v1/projects', { token, body: { storeId } })).status).toBe(
+      202,
+    );
+    expect((await api.request('POST', '/v1/projects', { token, body: { storeId } })).status).toBe(
+      429,
+    );
+  });
+
+  it('answers 404 for a store that is not yours, also past the limit', async () => {
+    const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'q' } }))
+      .body.accessToken;
+    const other = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 't' } }))
+      .body.accessToken;
+    const theirs = (await api.request('POST', '/v1/stores', { token: other, body: { name: 't' } }))
+      .body.id;
+    const res = await api.request('POST', '/v1/projects', { token, body: { storeId: theirs } });
+    expect(res.status).toBe(404);
+    expect(res.body.message).toBe(`store ${theirs} not found`);
+  });
+
   it('resets at midnight Korea time', () => {
     const w = quotaWindow(new Date('2026-11-26T14:59:00Z')); // 23:59 KST
     expect(w.resetsAt.toISOString()).toBe('2026-11-26T15:00:00.000Z');

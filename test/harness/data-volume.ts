@@ -185,6 +185,11 @@ export class DataVolume {
 
   projectId = (n: number) => uuidOf('p', n);
   userId = (n: number) => uuidOf('u', n);
+  /** Store n and its owner (as the stores' INSERT below makes them). */
+  store = (n: number) => ({
+    id: uuidOf('s', n),
+    ownerUserId: this.userId(1 + (n % this.scale.users)),
+  });
 
   /** The first live project: the newest `live` are in flight. */
   get firstLive(): number {

@@ -7,6 +7,7 @@ import {
   ProjectState,
   PublicationRepository,
   ProviderHealthService,
+  quotaWindow,
   RefreshTokenHousekeeping,
   UsageRepository,
 } from '@app/domain';
@@ -140,12 +141,15 @@ describeWithServers(
           [
             'a new project',
             () =>
-              p.create({
-                owner: { ownerUserId: HEAVY_USER, partnerId: null },
-                storeId: data.projectId(1),
-                autopilot: true,
-                options: {},
-              }),
+              p.create(
+                {
+                  owner: { ownerUserId: data.store(1).ownerUserId, partnerId: null },
+                  storeId: data.store(1).id,
+                  autopilot: true,
+                  options: {},
+                },
+                { day: quotaWindow(data.anchor).day, limit: 1_000_000 },
+              ),
           ],
           [
             'an owner cancels a live project',

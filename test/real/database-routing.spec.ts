@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AppConfig,
   DatabaseContext,
   DatabaseRouter,
+  PipelineService,
   ProjectEntity,
   ProjectRepository,
+  QuotaExceededError,
   StoreEntity,
   UserEntity,
 } from '@app/domain';
@@ -227,6 +230,44 @@ describeWithServers(
         expect(await router.read((em) => em.count(UserEntity))).toBeGreaterThan(0);
         expect(await inView(() => router.read((em) => em.count(UserEntity)))).toBeGreaterThan(0);
       }
+    });
+
+    it("holds an owner's daily project limit under concurrent creates, and checks the store", async () => {
+      const userId = randomUUID();
+      const storeId = randomUUID();
+      await cluster.primary.query(userRow(userId, 'quota'));
+      await cluster.primary.query(
+        `INSERT INTO ${APP_DB.database}.stores (id, owner_user_id, name, source, created_at, updated_at) VALUES (?, ?, 'q', 'manual', NOW(3), NOW(3))`,
+        [storeId, userId],
+      );
+      // create() reads only the limit and the projects (the other collaborators are unused)
+      const config = { pipeline: { projectsPerDay: 3 } } as AppConfig;
+      const none = undefined as never;
+      const pipeline = new PipelineService(
+        config,
+        new ProjectRepository(router),
+        none,
+        none,
+        none,
+        none,
+      );
+      const by = { kind: 'user' as const, userId, role: 'user' as const };
+      const input = { storeId, autopilot: false, options: {} };
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, () => pipeline.create(by, input)),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+      for (const r of results.filter((r) => r.status === 'rejected'))
+        expect((r as PromiseRejectedResult).reason).toBeInstanceOf(QuotaExceededError);
+      const [{ n }] = await cluster.primary.query<{ n: number }[]>(
+        `SELECT COUNT(*) AS n FROM ${APP_DB.database}.projects WHERE owner_user_id = ?`,
+        [userId],
+      );
+      expect(Number(n)).toBe(3);
+      // someone else's store: 404 (not a project), whatever their quota
+      await expect(pipeline.create({ ...by, userId: randomUUID() }, input)).rejects.toThrow(
+        `store ${storeId} not found`,
+      );
     });
 
     it('does not surface connections closed by a short wait_timeout either', async () => {

@@ -16,7 +16,7 @@ export interface ProjectOptions {
  * The pipeline row. The scheduler claims due work one state at a time through
  * (state, next_run_at, lease_until), in next_run_at order, so it reads only due rows; finished
  * rows have next_run_at NULL. Each other index serves a listed query in its own order (see the
- * DataVolumeIndexes migration).
+ * DataVolumeIndexes migration); the two unique ones hold the daily quota (ProjectQuotaSlots).
  */
 @Entity('projects')
 @Index('ix_projects_state_due', ['state', 'nextRunAt', 'leaseUntil'])
@@ -29,6 +29,8 @@ export interface ProjectOptions {
 @Index('ix_projects_state_created', ['state', 'createdAt'])
 @Index('ix_projects_state_updated', ['state', 'updatedAt'])
 @Index('ix_projects_state_step_updated', ['state', 'step', 'updatedAt'])
+@Index('ux_projects_owner_quota', ['ownerUserId', 'quotaDay', 'quotaSlot'], { unique: true })
+@Index('ux_projects_partner_quota', ['partnerId', 'quotaDay', 'quotaSlot'], { unique: true })
 export class ProjectEntity {
   @Id() id: string;
   @Ref({ nullable: true }) ownerUserId: string | null;
@@ -59,6 +61,13 @@ export class ProjectEntity {
   @Str(200, { nullable: true }) videoTaskId: string | null;
   /** unguessable token in provider callback URLs (Suno and Creatomate sign nothing) */
   @Str(64) callbackToken: string;
+  /**
+   * The daily quota's place this project holds: the Korean date it was made (YYYY-MM-DD) and a
+   * number under the day's limit, unique per owner (null on projects made before the quota
+   * was kept this way). Deleting the project gives the place back.
+   */
+  @Str(10, { nullable: true }) quotaDay: string | null;
+  @Int({ nullable: true }) quotaSlot: number | null;
   @CreatedAt() createdAt: Date;
   @UpdatedAt() updatedAt: Date;
 }

@@ -9,6 +9,7 @@ import { SongBeats1764720000000 } from './1764720000000-song-beats';
 import { EventPercent1764806400018 } from './1764806400018-event-percent';
 import { OneWorkEngine1764979200000 } from './1764979200000-one-work-engine';
 import { SocialReconnect1765065600000 } from './1765065600000-social-reconnect';
+import { ProjectQuotaSlots1765300000000 } from './1765300000000-project-quota-slots';
 import { UserSearchGrams1765500000000 } from './1765500000000-user-search-grams';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   EventPercent1764806400018,
   OneWorkEngine1764979200000,
   SocialReconnect1765065600000,
+  ProjectQuotaSlots1765300000000,
   UserSearchGrams1765500000000,
 ];

@@ -12,7 +12,6 @@ import {
   QuotaExceededError,
 } from '../errors/domain-errors';
 import { ownerOf } from '../stores/owner';
-import { StoreService } from '../stores/store.service';
 import { ContentRepository } from './content.repository';
 import {
   OWNER_STOPS,
@@ -44,7 +43,6 @@ export class PipelineService {
     private readonly config: AppConfig,
     private readonly projects: ProjectRepository,
     private readonly content: ContentRepository,
-    private readonly stores: StoreService,
     private readonly blob: BlobStore,
     private readonly files: BlobObjectRepository,
     private readonly usage: UsageRepository,
@@ -54,17 +52,17 @@ export class PipelineService {
     by: Principal,
     input: { storeId: string; autopilot: boolean; options: ProjectOptions },
   ): Promise<ProjectEntity> {
-    await this.stores.get(by, input.storeId); // 404 unless the store is the caller's
-    const owner = ownerOf(by);
-    const { since, resetsAt } = quotaWindow(new Date());
-    const used = await this.projects.countCreatedSince(owner, since);
-    if (used >= this.config.pipeline.projectsPerDay) {
+    const limit = this.config.pipeline.projectsPerDay;
+    const { day, resetsAt } = quotaWindow(new Date());
+    const made = await this.projects.create({ owner: ownerOf(by), ...input }, { day, limit });
+    // a store that is not the caller's is 404 whatever the quota
+    if (made.kind === 'no_store') throw new NotFoundError(`store ${input.storeId} not found`);
+    if (made.kind === 'over_quota')
       throw new QuotaExceededError(
-        `daily limit of ${this.config.pipeline.projectsPerDay} new projects reached; it resets at ${resetsAt.toISOString()}`,
+        `daily limit of ${limit} new projects reached; it resets at ${resetsAt.toISOString()}`,
         resetsAt,
       );
-    }
-    return this.projects.create({ owner, ...input });
+    return made.project;
   }
 
   async get(by: Principal, id: string): Promise<ProjectEntity> {

@@ -1,8 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
 import { EntityRows } from '../database/entity-rows';
+import { execute, sqlTime } from '../database/raw-sql';
 import { newestFirstAfter } from '../database/keyset';
 import { ProjectEntity, ProjectOptions } from '../entities/project.entity';
 import { ProjectEventEntity } from '../entities/project-event.entity';
@@ -37,45 +38,97 @@ export class ProjectRepository {
     this.rows = new EntityRows(db.dataSource, ProjectEntity, 'p');
   }
 
-  async create(input: {
-    owner: Owner;
-    storeId: string;
-    autopilot: boolean;
-    options: ProjectOptions;
-  }): Promise<ProjectEntity> {
+  /**
+   * A new project (DRAFT) with its first event, for a store of the owner's, within their daily
+   * quota: one transaction of two INSERTs. The project's INSERT is the check of both: it reads
+   * the store with the owner's id (no row written when it is not theirs), and it takes one of
+   * the owner's `limit` places of the day, which a unique index gives to one project only, so
+   * the limit holds under concurrent requests without counting rows or locking a shared one.
+   * A place is picked at random; only when it is taken are the day's taken places read.
+   */
+  async create(
+    input: { owner: Owner; storeId: string; autopilot: boolean; options: ProjectOptions },
+    quota: { day: string; limit: number },
+  ): Promise<CreatedProject> {
+    let slot = randomInt(quota.limit);
+    // a refused place was taken by a committed project (InnoDB waits for the other insert to
+    // end), and the next read sees it: each refusal takes one more place out of the draw
+    const attempts = Math.min(quota.limit, MAX_SLOT_ATTEMPTS) + 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const p = await this.insertNew(input, quota.day, slot);
+        return p ? { kind: 'created', project: p } : { kind: 'no_store' };
+      } catch (err) {
+        if (!isUniqueViolation(err) || attempt >= attempts) throw err;
+      }
+      const free = await this.freeSlot(input.owner, quota.day, quota.limit);
+      if (free === null) return { kind: 'over_quota' };
+      slot = free;
+    }
+  }
+
+  /** The INSERTs of a new project and its first event; null when the store is not the owner's. */
+  private async insertNew(
+    input: { owner: Owner; storeId: string; autopilot: boolean; options: ProjectOptions },
+    day: string,
+    slot: number,
+  ): Promise<ProjectEntity | null> {
+    const now = new Date();
+    const p: ProjectEntity = {
+      id: randomUUID(),
+      ...input.owner,
+      storeId: input.storeId,
+      state: 'DRAFT',
+      step: null,
+      stepAttempts: 0,
+      retries: 0,
+      autopilot: input.autopilot,
+      options: input.options,
+      nextRunAt: now,
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: null,
+      lastProviderError: null,
+      waitReason: null,
+      stepStartedAt: null,
+      pendingSubmissionKey: null,
+      pendingSubmissionAt: null,
+      songTaskId: null,
+      videoTaskId: null,
+      callbackToken: randomBytes(24).toString('base64url'),
+      quotaDay: day,
+      quotaSlot: slot,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const [ownerColumn, ownerId] = ownerKey(input.owner);
     return this.db.transaction(async (em) => {
-      const now = new Date();
-      const p = em.create(ProjectEntity, {
-        id: randomUUID(),
-        ...input.owner,
-        storeId: input.storeId,
-        state: 'DRAFT',
-        step: null,
-        stepAttempts: 0,
-        retries: 0,
-        autopilot: input.autopilot,
-        options: input.options,
-        nextRunAt: now,
-        leaseOwner: null,
-        leaseUntil: null,
-        lastError: null,
-        lastProviderError: null,
-        waitReason: null,
-        stepStartedAt: null,
-        pendingSubmissionKey: null,
-        pendingSubmissionAt: null,
-        songTaskId: null,
-        videoTaskId: null,
-        callbackToken: randomBytes(24).toString('base64url'),
-      });
-      // every column is given: no look-up first (save) and no re-read of the defaults after
-      await em
-        .createQueryBuilder()
-        .insert()
-        .into(ProjectEntity)
-        .values(p)
-        .updateEntity(false)
-        .execute();
+      const at = sqlTime(em, now);
+      // the columns a new project sets (every other one is NULL), from the owner's store row
+      const inserted = await execute(
+        em,
+        `INSERT INTO projects (id, owner_user_id, partner_id, store_id, state, step_attempts,
+           retries, autopilot, options, next_run_at, callback_token, quota_day, quota_slot,
+           created_at, updated_at)
+         SELECT ?, ?, ?, id, 'DRAFT', 0, 0, ?, ?, ?, ?, ?, ?, ?, ?
+         FROM stores WHERE id = ? AND ${ownerColumn} = ?`,
+        [
+          p.id,
+          p.ownerUserId,
+          p.partnerId,
+          p.autopilot,
+          JSON.stringify(p.options),
+          at,
+          p.callbackToken,
+          day,
+          slot,
+          at,
+          at,
+          p.storeId,
+          ownerId,
+        ],
+      );
+      if (inserted !== 1) return null;
       await em.insert(ProjectEventEntity, {
         projectId: p.id,
         fromState: 'DRAFT',
@@ -87,6 +140,24 @@ export class ProjectRepository {
       });
       return p;
     });
+  }
+
+  /** A place of `day` no project of the owner holds, or null when all `limit` are taken. */
+  private async freeSlot(owner: Owner, day: string, limit: number): Promise<number | null> {
+    const [ownerColumn, ownerId] = ownerKey(owner);
+    const rows: { slot: number | string }[] = await this.db.read((em) =>
+      em.query(
+        `SELECT quota_slot AS slot FROM projects WHERE ${ownerColumn} = ? AND quota_day = ?`,
+        [ownerId, day],
+      ),
+    );
+    const taken = new Set(rows.map((r) => Number(r.slot)).filter((n) => n < limit));
+    if (taken.size >= limit) return null;
+    // at random among the free ones: concurrent requests rarely pick the same
+    for (;;) {
+      const slot = randomInt(limit);
+      if (!taken.has(slot)) return slot;
+    }
   }
 
   findById(id: string): Promise<ProjectEntity | null> {
@@ -148,17 +219,6 @@ export class ProjectRepository {
       if (opts.states?.length) q.andWhere('p.state IN (:...states)', { states: opts.states });
       const after = opts.after;
       return newestFirstAfter(q, 'p', after, opts.limit).getMany();
-    });
-  }
-
-  countCreatedSince(owner: Owner, since: Date): Promise<number> {
-    return this.db.read((em) => {
-      const q = em
-        .createQueryBuilder(ProjectEntity, 'p')
-        .where('p.created_at >= :since', { since });
-      if (owner.ownerUserId) q.andWhere('p.owner_user_id = :o', { o: owner.ownerUserId });
-      else q.andWhere('p.partner_id = :pt', { pt: owner.partnerId });
-      return q.getCount();
     });
   }
 
@@ -473,6 +533,7 @@ export class ProjectRepository {
     return ds[Math.floor(ds.length / 2)];
   }
 
+  /** A project and everything it made (its place in its day's quota with it). */
   async delete(id: string): Promise<void> {
     await this.db.transaction(async (em) => {
       for (const table of ['project_events', 'lyrics', 'songs', 'videos', 'sns_uploads'])
@@ -485,6 +546,18 @@ export class ProjectRepository {
 /** The column that says whose a project is, and its value: a user's or a partner's. */
 const ownerKey = (owner: Owner): [string, string] =>
   owner.ownerUserId ? ['owner_user_id', owner.ownerUserId] : ['partner_id', owner.partnerId!];
+/** What asking for a new project came to. */
+export type CreatedProject =
+  { kind: 'created'; project: ProjectEntity } | { kind: 'no_store' } | { kind: 'over_quota' };
+
+/** Beyond a small limit, how many taken places are tried before the error stands. */
+const MAX_SLOT_ATTEMPTS = 16;
+
+/** A unique index refused the row (MySQL/MariaDB ER_DUP_ENTRY, SQLite's UNIQUE constraint). */
+function isUniqueViolation(err: unknown): boolean {
+  const driver = (err as { driverError?: { code?: string } }).driverError;
+  return driver?.code === 'ER_DUP_ENTRY' || driver?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
 
 /** Runs of one kind of work in a window, for provider health. */
 export interface WorkHealth {
