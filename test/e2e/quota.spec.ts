@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { quotaWindow } from '@app/domain';
+import { ProjectEventFeed, ProjectEventMessage, quotaWindow } from '@app/domain';
 import { startApi, TestApi } from '../harness/api-app';
 import { removeDir, tempDir } from '../harness/process';
 
@@ -75,6 +75,32 @@ describe('the daily project quota', () => {
     const res = await api.request('POST', '/v1/projects', { token, body: { storeId: theirs } });
     expect(res.status).toBe(404);
     expect(res.body.message).toBe(`store ${theirs} not found`);
+  });
+
+  it("hands a new project's first event to live progress once it is committed", async () => {
+    const feed = api.app.get(ProjectEventFeed);
+    const published: ProjectEventMessage[] = [];
+    const spy = jest.spyOn(feed, 'publish').mockImplementation((m) => void published.push(...m));
+    try {
+      const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'e' } }))
+        .body.accessToken;
+      const storeId = (await api.request('POST', '/v1/stores', { token, body: { name: 'e' } })).body
+        .id;
+      const project = (await api.request('POST', '/v1/projects', { token, body: { storeId } }))
+        .body;
+      expect(published).toEqual([
+        expect.objectContaining({
+          projectId: project.id,
+          fromState: 'DRAFT',
+          toState: 'DRAFT',
+          message: 'created',
+          seq: expect.any(Number),
+        }),
+      ]);
+      expect(published[0].seq).toBeGreaterThan(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('resets at midnight Korea time', () => {

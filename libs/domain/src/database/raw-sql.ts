@@ -16,14 +16,24 @@ export function sqlTime(em: EntityManager, d: Date): Date | string {
 }
 
 /**
- * A raw write and how many rows it changed, on either driver (em.query() returns mysql2's
- * header but only SQLite's last row id). Runs on the manager's transaction when it has one.
+ * A raw write: how many rows it changed and the id it generated, on either driver (em.query()
+ * returns mysql2's header but only SQLite's last row id). Runs on the manager's transaction
+ * when it has one.
  */
-export async function execute(em: EntityManager, sql: string, params: unknown[]): Promise<number> {
+export async function execute(
+  em: EntityManager,
+  sql: string,
+  params: unknown[],
+): Promise<{ affected: number; insertId: number }> {
   const own = !em.queryRunner;
   const runner = em.queryRunner ?? em.connection.createQueryRunner('master');
   try {
-    return (await runner.query(sql, params, true)).affected ?? 0;
+    const r = await runner.query(sql, params, true);
+    const raw = r.raw as { insertId?: number } | number | bigint;
+    return {
+      affected: r.affected ?? 0,
+      insertId: Number(typeof raw === 'object' ? raw.insertId : raw),
+    };
   } finally {
     if (own) await runner.release();
   }

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
+import { BroadcasterResult } from 'typeorm/subscriber/BroadcasterResult';
 import { DatabaseRouter } from '../database/database-router';
 import { EntityRows } from '../database/entity-rows';
 import { execute, sqlTime } from '../database/raw-sql';
@@ -105,7 +106,7 @@ export class ProjectRepository {
     return this.db.transaction(async (em) => {
       const at = sqlTime(em, now);
       // the columns a new project sets (every other one is NULL), from the owner's store row
-      const inserted = await execute(
+      const { affected } = await execute(
         em,
         `INSERT INTO projects (id, owner_user_id, partner_id, store_id, state, step_attempts,
            retries, autopilot, options, next_run_at, callback_token, quota_day, quota_slot,
@@ -128,18 +129,49 @@ export class ProjectRepository {
           ownerId,
         ],
       );
-      if (inserted !== 1) return null;
-      await em.insert(ProjectEventEntity, {
+      if (affected !== 1) return null;
+      await this.insertEvent(em, {
         projectId: p.id,
         fromState: 'DRAFT',
         toState: 'DRAFT',
         step: null,
         durationMs: null,
         message: 'created',
+        percent: null,
         at: now,
       });
       return p;
     });
+  }
+
+  /**
+   * One event row with raw SQL, handed to the event subscribers (live progress, once the
+   * transaction commits) as em.insert() hands it, without building the INSERT on every call.
+   */
+  private async insertEvent(em: EntityManager, e: Omit<ProjectEventEntity, 'seq'>) {
+    const { insertId } = await execute(
+      em,
+      `INSERT INTO project_events (project_id, from_state, to_state, step, duration_ms, message,
+         percent, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        e.projectId,
+        e.fromState,
+        e.toState,
+        e.step,
+        e.durationMs,
+        e.message,
+        e.percent,
+        sqlTime(em, e.at),
+      ],
+    );
+    const told = new BroadcasterResult();
+    em.queryRunner!.broadcaster.broadcastAfterInsertEvent(
+      told,
+      em.connection.getMetadata(ProjectEventEntity),
+      { ...e, seq: insertId },
+    );
+    await told.wait();
   }
 
   /** A place of `day` no project of the owner holds, or null when all `limit` are taken. */
