@@ -1,7 +1,7 @@
 /* bench:api — our authenticated reads and creating writes on one API instance (MariaDB, stage 1)
    against their floors in the same run: bare Node http + one mysql2 primary-key read (reads),
    bare Node http + one mysql2 INSERT (writes), no framework. Per request: DB statements and
-   round trips (the API's own counters, from /metrics) and the API's CPU. */
+   round trips (the API's own counters, from /metrics), the API's CPU and MariaDB's. */
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { AppProcess, waitForHttp } from '../test/harness/app-process';
 import { ReplicatedMariaDb } from '../test/harness/mariadb';
 import { freePort } from '../test/harness/ports';
 import { removeDir, tempDir } from '../test/harness/process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { BENCH_SECRET, load, LoadResult, processCost, report } from './common';
 import { seedOwner } from './stage3-stack';
 import { summarise } from './profile-summary';
@@ -113,30 +113,41 @@ async function main(): Promise<void> {
   const auth = { authorization: `Bearer ${token}` };
   const json = { ...auth, 'content-type': 'application/json' };
   const perRequest = (r: LoadResult, n: number) => Number((n / Math.max(1, r.total)).toFixed(3));
+  /**
+   * A run with what each request cost MariaDB (its process CPU: the same two cores the app and
+   * autocannon share, so the rate follows the sum) beside the app's own figures.
+   */
+  const withDbCpu = async <T extends LoadResult>(run: () => Promise<T>) => {
+    const before = databaseCpuSec(db);
+    const r = await run();
+    return { ...r, dbCpuMsPerReq: perRequest(r, (databaseCpuSec(db) - before) * 1000) };
+  };
   /** a run against our API, with what each request cost it */
-  const ours = async (run: () => Promise<LoadResult>) => {
-    const before = await processCost(apiPort);
-    const r = await run();
-    const after = await processCost(apiPort);
-    return {
-      ...r,
-      statementsPerReq: perRequest(r, after.statements - before.statements),
-      roundTripsPerReq: perRequest(r, after.roundTrips - before.roundTrips),
-      cpuMsPerReq: perRequest(r, (after.cpuSec - before.cpuSec) * 1000),
-    };
-  };
+  const ours = (run: () => Promise<LoadResult>) =>
+    withDbCpu(async () => {
+      const before = await processCost(apiPort);
+      const r = await run();
+      const after = await processCost(apiPort);
+      return {
+        ...r,
+        statementsPerReq: perRequest(r, after.statements - before.statements),
+        roundTripsPerReq: perRequest(r, after.roundTrips - before.roundTrips),
+        cpuMsPerReq: perRequest(r, (after.cpuSec - before.cpuSec) * 1000),
+      };
+    });
   /** a run against a floor: one statement per request by construction */
-  const floor = async (run: () => Promise<LoadResult>) => {
-    const before = await floorCpuSec();
-    const r = await run();
-    const cpu = (await floorCpuSec()) - before;
-    return {
-      ...r,
-      statementsPerReq: 1,
-      roundTripsPerReq: 1,
-      cpuMsPerReq: perRequest(r, cpu * 1000),
-    };
-  };
+  const floor = (run: () => Promise<LoadResult>) =>
+    withDbCpu(async () => {
+      const before = await floorCpuSec();
+      const r = await run();
+      const cpu = (await floorCpuSec()) - before;
+      return {
+        ...r,
+        statementsPerReq: 1,
+        roundTripsPerReq: 1,
+        cpuMsPerReq: perRequest(r, cpu * 1000),
+      };
+    });
   const loadBefore = loadavg()[0];
   try {
     const baseline = await load('bare node http (hello world)', `http://127.0.0.1:${bare.port}/`);
@@ -224,6 +235,14 @@ async function main(): Promise<void> {
     await db.destroy();
     removeDir(dir);
   }
+}
+
+/** CPU seconds the primary mariadbd has used so far (user + system, from /proc). */
+function databaseCpuSec(db: ReplicatedMariaDb): number {
+  const pid = readFileSync(join(db.primary.dir, 'mysqld.pid'), 'utf8').trim();
+  // the fields after the command name: utime and stime are the 12th and 13th, in clock ticks
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 void main();
