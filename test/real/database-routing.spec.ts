@@ -135,6 +135,8 @@ describeWithServers(
         songTaskId: 'task',
         videoTaskId: null,
         callbackToken: 'cb',
+        quotaDay: '2026-01-02',
+        quotaSlot: 3,
         createdAt: at,
         updatedAt: at,
       };
