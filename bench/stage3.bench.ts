@@ -135,14 +135,16 @@ async function main(): Promise<void> {
           stealCoreShare: Number(
             ((machineAfter.steal - machineBefore.steal) / run.seconds).toFixed(3),
           ),
-          // CPU spent by processes this bench did not start (other work on a shared machine)
+          // CPU spent by processes this bench did not start (other work on a shared machine); the
+          // accounts overlap a little, so a quiet machine reads about 0
           othersCoreShare: Number(
-            (
+            Math.max(
+              0,
               (machineBusy -
                 ours -
                 (machineAfter.interrupts - machineBefore.interrupts) -
                 (machineAfter.steal - machineBefore.steal)) /
-              run.seconds
+                run.seconds,
             ).toFixed(3),
           ),
           loadAverage1m: loadavg()[0],
