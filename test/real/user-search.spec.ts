@@ -4,6 +4,7 @@ import { describeWithServers } from '../harness/binaries';
 import { databaseApp } from '../harness/database-app';
 import { ReplicatedMariaDb } from '../harness/mariadb';
 import { removeDir, tempDir } from '../harness/process';
+import { captureSql } from '../harness/sql-capture';
 
 jest.setTimeout(60_000);
 
@@ -79,14 +80,29 @@ function searchesUsers(start: () => Promise<App>, stop: () => Promise<void>): vo
 
 describe('admin user search on SQLite (the embedded default)', () => {
   const dir = tempDir('user-search');
+  let app: App;
   searchesUsers(
-    () =>
-      databaseApp(
+    async () =>
+      (app = await databaseApp(
         { DB_SQLITE_PATH: join(dir, 'castad.sqlite'), DB_MIGRATE_ON_START: 'false' },
         'cli',
-      ),
+      )),
     async () => removeDir(dir),
   );
+
+  // MariaDB's plans are checked at volume by data-volume.spec (the hot queries)
+  it("seeks a gram's users in the key's order: no scan, no sort", async () => {
+    const users = new UserRepository(app.router);
+    const { statements } = await captureSql(app.dataSource, () =>
+      users.list({ search: 'jiwoo48', limit: 20 }),
+    );
+    const plans: string[] = [];
+    for (const s of statements)
+      for (const step of await app.dataSource.query(`EXPLAIN QUERY PLAN ${s.sql}`, s.params))
+        plans.push(step.detail);
+    expect(plans).toContainEqual(expect.stringMatching(/^SEARCH g USING COVERING INDEX/));
+    expect(plans.filter((p) => /^SCAN (u|g|user_search_grams)\b|TEMP B-TREE/.test(p))).toEqual([]);
+  });
 });
 
 describeWithServers(['mariadbd', 'mariadb-install-db'], 'admin user search on MariaDB', () => {
