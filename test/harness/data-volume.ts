@@ -22,7 +22,7 @@ export interface VolumeScale {
 }
 
 /** Bumped whenever what the generator writes changes: benches cache filled datadirs by it. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 /** The seed's stage 3 after a year: 50,000 users, 500,000 projects, 5,000,000 events. */
 export const STAGE3_YEAR: VolumeScale = {
@@ -320,8 +320,10 @@ export class DataVolume {
           `SELECT id, created_at, LOWER(${col}) AS txt FROM users WHERE deleted_at IS NULL AND ${col} IS NOT NULL AND kakao_id BETWEEN '${a}' AND '${b}'`,
       )
       .join(' UNION ALL ');
-    return `INSERT IGNORE INTO user_search_grams (gram, created_at, user_id)
-      SELECT SUBSTRING(t.txt, i.seq, n.seq), t.created_at, t.id
+    // DISTINCT, not INSERT IGNORE: with unique_checks off, MariaDB bulk-loads an empty table
+    // and a duplicate then silently drops the whole statement's rows
+    return `INSERT INTO user_search_grams (gram, created_at, user_id)
+      SELECT DISTINCT SUBSTRING(t.txt, i.seq, n.seq), t.created_at, t.id
       FROM (${texts}) t JOIN seq_1_to_255 i ON i.seq < CHAR_LENGTH(t.txt) JOIN seq_2_to_3 n ON i.seq + n.seq - 1 <= CHAR_LENGTH(t.txt)`;
   }
 

@@ -1,4 +1,5 @@
 import { ChildProcess, execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { findBinary } from './binaries';
@@ -7,7 +8,17 @@ import { removeDir, startProcess, stopProcess, tempDir } from './process';
 
 export const APP_DB = { user: 'castad', password: 'castad-test', database: 'castad' };
 
-/** One throwaway mariadbd: its own datadir, socket and port; root without password. */
+/** Where a server keeps its data, and how it starts beyond the defaults. */
+export interface MariaDbOptions {
+  /** a kept datadir (bench:data's cache) instead of a throwaway one */
+  dir?: string;
+  /** more mariadbd arguments; a later one wins, so these override the defaults */
+  args?: string[];
+  /** how long a start may take (a big datadir's redo log) */
+  startTimeoutMs?: number;
+}
+
+/** One mariadbd: its own datadir, socket, port and temporary files; root without password. */
 export class MariaDbServer {
   private child?: ChildProcess;
   readonly dir: string;
@@ -16,9 +27,9 @@ export class MariaDbServer {
   constructor(
     readonly name: string,
     private readonly serverId: number,
-    private readonly extraArgs: string[] = [],
+    private readonly opts: MariaDbOptions = {},
   ) {
-    this.dir = tempDir(`mariadb-${name}`);
+    this.dir = opts.dir ?? tempDir(`mariadb-${name}`);
   }
 
   get pid(): number | undefined {
@@ -29,6 +40,7 @@ export class MariaDbServer {
     return join(this.dir, 'server.log');
   }
 
+  /** A new datadir, then started. */
   async init(): Promise<void> {
     execFileSync(
       findBinary('mariadb-install-db')!,
@@ -41,11 +53,14 @@ export class MariaDbServer {
       ],
       { stdio: 'ignore' },
     );
-    this.port = await freePort();
     await this.start();
   }
 
-  async start(): Promise<void> {
+  /** Starts on the datadir there is (a free port the first time; the same one after). */
+  async start(args: string[] = []): Promise<void> {
+    if (!this.port) this.port = await freePort();
+    // its own temporary files: /tmp is shared with other test runs
+    mkdirSync(join(this.dir, 'tmp'), { recursive: true });
     this.child = startProcess(
       findBinary('mariadbd')!,
       [
@@ -58,11 +73,13 @@ export class MariaDbServer {
         '--user=root',
         `--server-id=${this.serverId}`,
         '--skip-name-resolve',
+        `--tmpdir=${join(this.dir, 'tmp')}`,
         '--innodb-buffer-pool-size=32M',
         '--innodb-log-file-size=16M',
         '--max-connections=300',
         '--skip-log-error',
-        ...this.extraArgs,
+        ...(this.opts.args ?? []),
+        ...args,
       ],
       this.logFile,
     );
@@ -75,18 +92,59 @@ export class MariaDbServer {
         await c.end();
         return true;
       },
-      60_000,
+      this.opts.startTimeoutMs ?? 60_000,
       200,
     );
   }
 
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    await stopProcess(this.child, signal);
+  /** A clean shutdown waits for the server to flush its pages (a big fill's take minutes). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs?: number): Promise<void> {
+    await stopProcess(this.child, signal, timeoutMs);
   }
 
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
+  }
+
+  /** The app's own user on its database (times in UTC, as the app reads them). */
+  appConnection(): Promise<mysql.Connection> {
+    return mysql.createConnection({
+      host: '127.0.0.1',
+      port: this.port,
+      user: APP_DB.user,
+      password: APP_DB.password,
+      database: APP_DB.database,
+      timezone: 'Z',
+    });
+  }
+
+  /** The app's database and user, as a deployment creates them. */
+  async createAppDatabase(): Promise<void> {
+    await this.query(
+      `CREATE DATABASE ${APP_DB.database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci; ` +
+        `CREATE USER '${APP_DB.user}'@'%' IDENTIFIED BY '${APP_DB.password}'; ` +
+        `GRANT ALL ON ${APP_DB.database}.* TO '${APP_DB.user}'@'%'`,
+    );
+  }
+
+  /** The app's environment on this one server (stage 1, no replicas). */
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      CASTAD_STAGE: '1',
+      DB_ENGINE: 'mariadb',
+      DB_HOST: '127.0.0.1',
+      DB_PORT: String(this.port),
+      DB_USER: APP_DB.user,
+      DB_PASSWORD: APP_DB.password,
+      DB_NAME: APP_DB.database,
+      // a staged deployment needs its signing secret and Kakao login configured
+      JWT_SECRET: 'real-suite-secret-real-suite-secret-0123',
+      KAKAO_CLIENT_ID: 'real-suite-kakao',
+      KAKAO_APP_ID: '1',
+      KAKAO_REDIRECT_URI: 'http://127.0.0.1/v1/auth/kakao/callback',
+      ...extra,
+    };
   }
 
   rootConnection(): Promise<mysql.Connection> {
@@ -143,21 +201,18 @@ export class MariaDbServer {
  * Replicas are read_only: a write routed to one fails loudly.
  */
 export class ReplicatedMariaDb {
-  readonly primary = new MariaDbServer('primary', 1, [
-    '--log-bin=mysql-bin',
-    '--binlog-format=ROW',
-  ]);
+  readonly primary = new MariaDbServer('primary', 1, {
+    args: ['--log-bin=mysql-bin', '--binlog-format=ROW'],
+  });
   readonly replicas: MariaDbServer[];
 
   constructor(replicaCount = 1) {
     this.replicas = Array.from(
       { length: replicaCount },
       (_, i) =>
-        new MariaDbServer(`replica${i + 1}`, i + 2, [
-          '--read-only=ON',
-          '--relay-log=relay-bin',
-          '--log-slave-updates=OFF',
-        ]),
+        new MariaDbServer(`replica${i + 1}`, i + 2, {
+          args: ['--read-only=ON', '--relay-log=relay-bin', '--log-slave-updates=OFF'],
+        }),
     );
   }
 
@@ -174,11 +229,7 @@ export class ReplicatedMariaDb {
           `MASTER_LOG_FILE='${status.File}', MASTER_LOG_POS=${status.Position}, MASTER_CONNECT_RETRY=1; START SLAVE`,
       );
     }
-    await this.primary.query(
-      `CREATE DATABASE ${APP_DB.database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci; ` +
-        `CREATE USER '${APP_DB.user}'@'%' IDENTIFIED BY '${APP_DB.password}'; ` +
-        `GRANT ALL ON ${APP_DB.database}.* TO '${APP_DB.user}'@'%'`,
-    );
+    await this.primary.createAppDatabase();
     await this.waitForReplicas();
   }
 
@@ -204,22 +255,11 @@ export class ReplicatedMariaDb {
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
-    return {
+    return this.primary.env({
       CASTAD_STAGE: this.replicas.length > 0 ? '2' : '1',
-      DB_ENGINE: 'mariadb',
-      DB_HOST: '127.0.0.1',
-      DB_PORT: String(this.primary.port),
-      DB_USER: APP_DB.user,
-      DB_PASSWORD: APP_DB.password,
-      DB_NAME: APP_DB.database,
       DB_REPLICAS: this.replicas.map((r) => `127.0.0.1:${r.port}`).join(','),
-      // a staged deployment needs its signing secret and Kakao login configured
-      JWT_SECRET: 'real-suite-secret-real-suite-secret-0123',
-      KAKAO_CLIENT_ID: 'real-suite-kakao',
-      KAKAO_APP_ID: '1',
-      KAKAO_REDIRECT_URI: 'http://127.0.0.1/v1/auth/kakao/callback',
       ...extra,
-    };
+    });
   }
 
   async destroy(): Promise<void> {
