@@ -138,7 +138,10 @@ const nicknameSql = (n: string) =>
 const emailSql = (n: string) =>
   `IF(${n} % 10 < 3, NULL, CONCAT(${elt(hashSql('e', n), EMAIL_WORDS)}, ${hashSql('d', n)} % 10000, '@', ${elt(n, EMAIL_DOMAINS)}))`;
 
-/** User n's email's part before the @ (what an admin is told), as the SQL above makes it. */
+/**
+ * User n's email's part before the @ (what an admin is told), as the SQL above makes it; user
+ * n has none when n % 10 < 3.
+ */
 export const emailLocalPartOf = (n: number) =>
   `${EMAIL_WORDS[hashOf('e', n) % EMAIL_WORDS.length]}${hashOf('d', n) % 10000}`;
 

@@ -87,8 +87,8 @@ describeWithServers(
     it("finds users by part of a nickname and by an old account's email (the grams were filled)", async () => {
       const users = new UserRepository(app.router);
       expect((await users.list({ search: '민준', limit: 20 })).length).toBeGreaterThan(0);
-      const [old] = await users.list({ search: emailLocalPartOf(101), limit: 20 });
-      expect(old?.id).toBe(data.userId(101));
+      const [old] = await users.list({ search: emailLocalPartOf(103), limit: 20 });
+      expect(old?.id).toBe(data.userId(103));
     });
 
     it("names each provider's own last error (a FAILED project counts for the step it failed at)", async () => {
