@@ -52,15 +52,23 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
     this.ticking = true;
     let claimed = 0;
     try {
-      for (const provider of PROVIDER_NAMES) {
-        const room = this.dispatcher.capacity(provider);
-        if (room <= 0) continue;
-        // a fresh lease token per claim: a run can only write back under the claim it came from
-        const token = `${this.config.instanceId}:${randomBytes(6).toString('hex')}`;
-        const jobs = await this.claim(provider, token, room);
-        for (const job of jobs) await this.dispatcher.dispatch(job);
-        claimed += jobs.length;
-      }
+      // every provider's steps with room in one claim (one locking read and one UPDATE), then
+      // publications; a fresh lease token per claim: a run writes back only under its own
+      const steps = PROVIDER_NAMES.filter((p) => STATES_BY_PROVIDER[p])
+        .map((provider) => ({
+          provider,
+          states: STATES_BY_PROVIDER[provider]!,
+          limit: this.dispatcher.capacity(provider),
+        }))
+        .filter((g) => g.limit > 0);
+      const jobs = [
+        ...(steps.length ? await this.claimSteps(this.token(), steps) : []),
+        ...(this.dispatcher.capacity('publish') > 0
+          ? await this.claimPublications(this.token(), this.dispatcher.capacity('publish'))
+          : []),
+      ];
+      for (const job of jobs) await this.dispatcher.dispatch(job);
+      claimed = jobs.length;
     } catch (err) {
       this.logger.warn(`tick failed: ${(err as Error).message}`);
     } finally {
@@ -69,19 +77,26 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
     return claimed;
   }
 
-  private async claim(provider: ProviderName, token: string, room: number): Promise<WorkJob[]> {
-    const { leaseMs } = this.config.pipeline;
-    if (provider === 'publish') {
-      const due = await this.publications.claimDue(token, room, leaseMs);
-      return due.map((u) => ({
-        kind: 'publication',
-        id: u.id,
-        leaseOwner: token,
-        key: `${u.id}:publish:${u.attempts + 1}`,
-        provider,
-      }));
-    }
-    const due = await this.projects.claimDue(token, STATES_BY_PROVIDER[provider]!, room, leaseMs);
+  private token(): string {
+    return `${this.config.instanceId}:${randomBytes(6).toString('hex')}`;
+  }
+
+  private async claimPublications(token: string, room: number): Promise<WorkJob[]> {
+    const due = await this.publications.claimDue(token, room, this.config.pipeline.leaseMs);
+    return due.map((u) => ({
+      kind: 'publication',
+      id: u.id,
+      leaseOwner: token,
+      key: `${u.id}:publish:${u.attempts + 1}`,
+      provider: 'publish',
+    }));
+  }
+
+  private async claimSteps(
+    token: string,
+    groups: { provider: ProviderName; states: ProjectState[]; limit: number }[],
+  ): Promise<WorkJob[]> {
+    const due = await this.projects.claimGroups(token, groups, this.config.pipeline.leaseMs);
     return due.map((p) => {
       const step = STEP_FOR_STATE[p.state] ?? 'prepare_store';
       return {
@@ -89,7 +104,7 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
         id: p.id,
         leaseOwner: token,
         key: stepKey(p.id, step, p.stepAttempts + 1, p.retries),
-        provider,
+        provider: STEPS[step].provider,
         claimed: p,
       };
     });

@@ -270,6 +270,16 @@ export class ProjectRepository {
     return this.leases.claimDue(owner, states, limit, leaseMs, now);
   }
 
+  /** Several providers' claims at once, each group up to its limit (see LeasedTable.claimGroups). */
+  claimGroups(
+    owner: string,
+    groups: readonly { states: readonly ProjectState[]; limit: number }[],
+    leaseMs: number,
+    now = new Date(),
+  ): Promise<ProjectEntity[]> {
+    return this.leases.claimGroups(owner, groups, leaseMs, now);
+  }
+
   /** The due-work query, also used to check its plan. */
   dueQuery(em: EntityManager, states: ProjectState[], now: Date) {
     return this.leases.dueQuery(em, states, now);
@@ -277,7 +287,7 @@ export class ProjectRepository {
 
   /** The MySQL claim (see LeasedTable.claimQuery), to check its plan. */
   claimQuery(em: EntityManager, states: ProjectState[], limit: number, now: Date) {
-    return this.leases.claimQuery(em, states, limit, now);
+    return this.leases.claimQuery(em, [{ states, limit }], now);
   }
 
   /**

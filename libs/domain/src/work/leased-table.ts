@@ -3,6 +3,12 @@ import { DatabaseRouter } from '../database/database-router';
 import { EntityRows } from '../database/entity-rows';
 import { toSqliteTime } from '../database/raw-sql';
 
+/** States claimed together, up to `limit` rows (one provider's share of a tick). */
+export interface ClaimGroup {
+  states: readonly string[];
+  limit: number;
+}
+
 /** The columns every table of leased work has (projects, publications). */
 export interface LeasedRow extends ObjectLiteral {
   id: string;
@@ -47,36 +53,58 @@ export class LeasedTable<E extends LeasedRow> {
    * Claims up to `limit` due rows in `states` for `owner` for `leaseMs`, oldest due first, and
    * returns them whole as claimed (lease set): the run that follows needs no read of its own.
    */
-  async claimDue(
+  claimDue(
     owner: string,
     states: readonly string[],
     limit: number,
     leaseMs: number,
     now = new Date(),
   ): Promise<E[]> {
-    if (limit <= 0 || states.length === 0) return [];
+    return this.claimGroups(owner, [{ states, limit }], leaseMs, now);
+  }
+
+  /**
+   * One claim for several groups of states (one per provider), each up to its own `limit`,
+   * oldest due first within a group: a scheduler's tick claims all its work with one locking
+   * read and one UPDATE instead of a transaction per provider.
+   */
+  async claimGroups(
+    owner: string,
+    groups: readonly ClaimGroup[],
+    leaseMs: number,
+    now = new Date(),
+  ): Promise<E[]> {
+    const wanted = groups.filter((g) => g.limit > 0 && g.states.length > 0);
+    if (wanted.length === 0) return [];
     const until = new Date(now.getTime() + leaseMs);
     if (this.db.dataSource.options.type === 'better-sqlite3')
       // one guarded UPDATE that hands back what it claimed
       return this.db.write(async (em) => {
-        const [sql, params] = this.dueQuery(em, states, now)
-          .select(`${this.alias}.id`, 'id')
-          .orderBy(`${this.alias}.next_run_at`, 'ASC')
-          .limit(limit)
-          .getQueryAndParameters();
+        const parts = wanted.map((g) =>
+          this.dueQuery(em, g.states, now)
+            .select(`${this.alias}.id`, 'id')
+            .orderBy(`${this.alias}.next_run_at`, 'ASC')
+            .limit(g.limit)
+            .getQueryAndParameters(),
+        );
+        // derived tables: SQLite takes no ORDER BY/LIMIT on a bare UNION member
+        const ids = parts.map(([sql], i) => `SELECT id FROM (${sql}) g${i}`).join(' UNION ALL ');
         const rows = (await em.query(
-          `UPDATE ${this.table} SET lease_owner = ?, lease_until = ? WHERE id IN (${sql}) RETURNING *`,
-          [owner, toSqliteTime(until), ...params],
+          `UPDATE ${this.table} SET lease_owner = ?, lease_until = ? WHERE id IN (${ids}) RETURNING *`,
+          [owner, toSqliteTime(until), ...parts.flatMap(([, p]) => p)],
         )) as Record<string, unknown>[];
         return this.byDueTime(rows.map((r) => this.rows.hydrate(r)));
       });
     return this.db.transaction(
       async (em) => {
-        const [sql, params] = this.claimQuery(em, states, limit, now);
+        const [sql, params] = this.claimQuery(em, wanted, now);
         const rows = ((await em.query(sql, params)) as Record<string, unknown>[]).map((r) =>
           this.rows.hydrate(r),
         );
-        const claimed = this.byDueTime(rows).slice(0, limit);
+        // each group's oldest `limit` of the rows read (at most `limit` per state were locked)
+        const claimed = wanted.flatMap((g) =>
+          this.byDueTime(rows.filter((r) => g.states.includes(r.state))).slice(0, g.limit),
+        );
         if (claimed.length === 0) return claimed;
         const updatedAt = new Date();
         await em.query(
@@ -85,7 +113,7 @@ export class LeasedTable<E extends LeasedRow> {
         );
         for (const r of claimed)
           Object.assign(r, { leaseOwner: owner, leaseUntil: until, updatedAt });
-        return claimed;
+        return this.byDueTime(claimed);
       },
       { readCommitted: true },
     );
@@ -94,28 +122,29 @@ export class LeasedTable<E extends LeasedRow> {
   /**
    * The MySQL claim: one locking read per state (FOR UPDATE SKIP LOCKED, joined by UNION ALL),
    * each walking the table's (state, next_run_at, lease_until) index in due order and stopping
-   * at its LIMIT, so only rows it may claim are read and locked (an IN over several states
-   * would lock every due row of all of them to sort them). It reads every column: the claimed
-   * rows are what their runs start from. Public to check its plan.
+   * at its group's LIMIT, so only rows it may claim are read and locked (an IN over several
+   * states would lock every due row of all of them to sort them). It reads every column: the
+   * claimed rows are what their runs start from. Public to check its plan.
    */
   claimQuery(
     em: EntityManager,
-    states: readonly string[],
-    limit: number,
+    groups: readonly ClaimGroup[],
     now: Date,
   ): [sql: string, params: unknown[]] {
     const a = this.alias;
     const columns = em.connection.getMetadata(this.entity).columns.map((c) => c.databaseName);
-    const parts = states.map((state) => {
-      const q = this.dueQuery(em, [state], now).select(`${a}.id`, 'id');
-      for (const c of columns) if (c !== 'id') q.addSelect(`${a}.${c}`, c);
-      return q
-        .orderBy(`${a}.next_run_at`, 'ASC')
-        .limit(limit)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getQueryAndParameters();
-    });
+    const parts = groups.flatMap((g) =>
+      g.states.map((state) => {
+        const q = this.dueQuery(em, [state], now).select(`${a}.id`, 'id');
+        for (const c of columns) if (c !== 'id') q.addSelect(`${a}.${c}`, c);
+        return q
+          .orderBy(`${a}.next_run_at`, 'ASC')
+          .limit(g.limit)
+          .setLock('pessimistic_write')
+          .setOnLocked('skip_locked')
+          .getQueryAndParameters();
+      }),
+    );
     return [parts.map(([sql]) => `(${sql})`).join(' UNION ALL '), parts.flatMap(([, p]) => p)];
   }
 
