@@ -8,28 +8,29 @@ import { BlobObjectEntity } from '../entities/blob-object.entity';
 export class BlobObjectRepository {
   constructor(private readonly db: DatabaseRouter) {}
 
-  async track(f: {
-    container: string;
-    blobKey: string;
-    contentType: string;
-    bytes: number;
-    ownerUserId: string | null;
-  }): Promise<void> {
+  track(f: TrackedFile): Promise<void> {
+    return this.trackAll([f]);
+  }
+
+  /** Several files in one statement; a file copied again (a step run twice) updates its row. */
+  async trackAll(files: TrackedFile[]): Promise<void> {
+    if (files.length === 0) return;
     const now = new Date();
-    // one statement: a file copied again (a step run twice) updates its row
     await this.db.write((em) =>
       em
         .createQueryBuilder()
         .insert()
         .into(BlobObjectEntity)
-        .values({
-          id: randomUUID(),
-          ...f,
-          tier: 'Hot',
-          lastAccessedAt: now,
-          deleteRequestedAt: null,
-          createdAt: now,
-        })
+        .values(
+          files.map((f) => ({
+            id: randomUUID(),
+            ...f,
+            tier: 'Hot' as const,
+            lastAccessedAt: now,
+            deleteRequestedAt: null,
+            createdAt: now,
+          })),
+        )
         .orUpdate(['bytes', 'content_type', 'last_accessed_at', 'tier'], ['container', 'blob_key'])
         .updateEntity(false)
         .execute(),
@@ -77,4 +78,13 @@ export class BlobObjectRepository {
   async setTier(id: string, tier: BlobObjectEntity['tier']): Promise<void> {
     await this.db.write((em) => em.update(BlobObjectEntity, { id }, { tier }));
   }
+}
+
+/** A stored file as the blob store has it. */
+export interface TrackedFile {
+  container: string;
+  blobKey: string;
+  contentType: string;
+  bytes: number;
+  ownerUserId: string | null;
 }

@@ -25,7 +25,7 @@ import { StepContext, StepFailedError, StepOutcome } from './step-context';
 import { quotaWindow } from './quota-window';
 import { UsageRepository } from './usage.repository';
 import { ProjectRepository } from './project.repository';
-import { BlobObjectRepository } from '../files/blob-object.repository';
+import { BlobObjectRepository, TrackedFile } from '../files/blob-object.repository';
 import { percentDuring, StepProgressReporter } from './step-progress';
 
 const now = () => new Date();
@@ -178,6 +178,7 @@ export class StepHandlers {
 
   private async copyClips(p: ProjectEntity, found: SongClip[]) {
     const clips = [];
+    const copied: TrackedFile[] = [];
     for (const [i, c] of found.entries()) {
       const key = `projects/${p.id}/song-${i + 1}${c.audio.contentType === 'audio/mpeg' ? '.mp3' : '.m4a'}`;
       const { bytes } = await copyIntoBlob(
@@ -187,7 +188,7 @@ export class StepHandlers {
         key,
         this.config.providerTimeoutMs * 6,
       );
-      await this.files.track({
+      copied.push({
         container: 'audio',
         blobKey: key,
         contentType: c.audio.contentType,
@@ -203,6 +204,7 @@ export class StepHandlers {
         selected: p.autopilot && i === 0,
       });
     }
+    await this.files.trackAll(copied);
     return clips;
   }
 
@@ -321,13 +323,15 @@ export class StepHandlers {
       videoKey,
       this.config.providerTimeoutMs * 12,
     );
-    await this.files.track({
-      container: 'video',
-      blobKey: videoKey,
-      contentType: 'video/mp4',
-      bytes: video.bytes,
-      ownerUserId: p.ownerUserId,
-    });
+    const copied: TrackedFile[] = [
+      {
+        container: 'video',
+        blobKey: videoKey,
+        contentType: 'video/mp4',
+        bytes: video.bytes,
+        ownerUserId: p.ownerUserId,
+      },
+    ];
     let thumbKey: string | null = null;
     if (r.thumbnail) {
       thumbKey = `projects/${p.id}/thumb${run}.jpg`;
@@ -338,7 +342,7 @@ export class StepHandlers {
         thumbKey,
         this.config.providerTimeoutMs * 3,
       );
-      await this.files.track({
+      copied.push({
         container: 'thumbnails',
         blobKey: thumbKey,
         contentType: 'image/jpeg',
@@ -346,6 +350,8 @@ export class StepHandlers {
         ownerUserId: p.ownerUserId,
       });
     }
+    // one statement for the result's files
+    await this.files.trackAll(copied);
     await this.content.saveVideo(p.id, {
       engine: r.engine,
       blobKey: videoKey,
