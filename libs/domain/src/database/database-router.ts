@@ -70,8 +70,8 @@ export class DatabaseRouter {
   }
 
   /**
-   * A transaction on the primary. One that MySQL chose as a deadlock victim (or that waited too
-   * long for a lock) was rolled back whole, so it is run again, up to three times.
+   * A transaction on the primary. One rolled back whole for a conflict (a MySQL deadlock victim
+   * or lock wait timeout, SQLite's busy snapshot) is run again, up to three times.
    * `readCommitted` avoids gap locks for claim-style queries (MySQL only).
    */
   async transaction<T>(
@@ -131,7 +131,19 @@ export class DatabaseRouter {
   }
 }
 
-const CONFLICT_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+/**
+ * A transaction rolled back whole by the database because another one got in its way, safe to
+ * run again. MySQL: a deadlock victim, a lock waited for too long. SQLite (API and scheduler
+ * processes share the file): a transaction that read and then writes after another process
+ * committed fails at once (SQLITE_BUSY_SNAPSHOT: busy_timeout does not wait for it), or the
+ * file stayed locked past busy_timeout.
+ */
+const CONFLICT_CODES = new Set([
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
+]);
 
 async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
   for (let i = 1; ; i++) {
