@@ -145,6 +145,17 @@ describe('the user journey on the embedded default', () => {
     });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.message).toMatch(/lines/);
+    // lyrics with nothing to sing are refused, saying what is missing
+    for (const [body, says] of [
+      [{ title: 'x', sections: [] }, /sections must contain at least 1/],
+      [{ title: 'x', sections: [{ name: 'verse', lines: [] }] }, /lines must contain at least 1/],
+      [{ title: 'x', sections: [{ name: 'verse', lines: ['   '] }] }, /not only spaces/],
+      [{ title: '  ', sections: v1.sections }, /title must have words/],
+    ] as const) {
+      const blank = await api.request('PUT', `/v1/projects/${id}/lyrics`, { token, body });
+      expect(blank.status).toBe(400);
+      expect(blank.body.message).toMatch(says);
+    }
 
     expect(
       (await api.request('POST', `/v1/projects/${id}/lyrics/approve`, { token, body: {} })).status,

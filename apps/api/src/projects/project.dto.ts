@@ -2,11 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
@@ -166,9 +166,10 @@ export class LyricSectionDto {
   name: string;
   @ApiProperty({ type: [String], example: ['해운대 골목 환한 곳', '할매국밥, 그 이름을 불러봐요'] })
   @IsArray()
+  @ArrayMinSize(1)
   @ArrayMaxSize(8)
   @IsString({ each: true })
-  @IsNotEmpty({ each: true })
+  @Matches(/\S/, { each: true, message: 'each line of lines must have words, not only spaces' })
   @MaxLength(40, { each: true })
   lines: string[];
 }
@@ -176,14 +177,16 @@ export class LyricSectionDto {
 export class EditLyricsDto {
   @ApiProperty({ example: '할매국밥의 노래' })
   @IsString()
-  @IsNotEmpty()
+  @Matches(/\S/, { message: 'title must have words, not only spaces' })
   @MaxLength(80)
   title: string;
   @ApiProperty({
     type: [LyricSectionDto],
-    description: 'at most 8 sections of at most 8 lines of at most 40 characters',
+    description:
+      '1 to 8 sections of 1 to 8 lines (words, not only spaces) of at most 40 characters',
   })
   @IsArray()
+  @ArrayMinSize(1)
   @ArrayMaxSize(8)
   @ValidateNested({ each: true })
   @Type(() => LyricSectionDto)
