@@ -221,7 +221,18 @@ async function main(): Promise<void> {
       postStores: ratio(store, insertFloor) >= 0.4,
       postProjects: ratio(project, insertFloor) >= 0.4,
     };
+    const pct = (r: LoadResult, to: LoadResult) => `${Math.round(ratio(r, to) * 100)}%`;
+    const cost = (r: { statementsPerReq: number; roundTripsPerReq: number; cpuMsPerReq: number }) =>
+      `${r.statementsPerReq} statements, ${r.roundTripsPerReq} round trips, ${r.cpuMsPerReq} ms API CPU/req`;
     report('api', rows, {
+      headline:
+        `one API instance, MariaDB (load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}). ` +
+        `Read floor ${readFloor.reqPerSec} req/s (${readFloor.cpuMsPerReq} ms CPU/req): ` +
+        `GET one ${one.reqPerSec} req/s = ${pct(one, readFloor)} (${cost(one)}); ` +
+        `list of 20 ${list.reqPerSec} = ${pct(list, readFloor)} (${cost(list)}). ` +
+        `INSERT floor ${insertFloor.reqPerSec} req/s (${insertFloor.cpuMsPerReq} ms): ` +
+        `POST /v1/stores ${store.reqPerSec} = ${pct(store, insertFloor)} (${cost(store)}); ` +
+        `POST /v1/projects ${project.reqPerSec} = ${pct(project, insertFloor)} (${cost(project)})`,
       goal: 'of the floor in the same run: GET one >= 60%, list >= 45%, POST /v1/stores and /v1/projects >= 40%',
       met: goals,
       machineLoadAverage: { before: loadBefore, after: loadavg()[0] },

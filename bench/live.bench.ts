@@ -83,6 +83,10 @@ async function main(): Promise<void> {
     ];
     const maxLag = Math.max(0, ...a, ...b);
     report('live', rows, {
+      headline:
+        `stage 3, 2 API instances, Redis: ${STREAMS} idle SSE streams cost the primary ` +
+        `${(idle - noStreams).toFixed(1)} SELECTs/s; a cancel reached ${delivered} of ${STREAMS} streams ` +
+        `(${ended} ended): p50 ${percentile(a, 0.5)} ms in-process, ${percentile(b, 0.5)} ms through Redis, max ${maxLag} ms`,
       streams: STREAMS,
       refused,
       delivered,

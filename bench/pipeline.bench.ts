@@ -123,8 +123,12 @@ async function main(): Promise<void> {
         { measure: 'poll ratio', value: Number((fullPoll / emptyPoll).toFixed(2)) },
       ],
       {
-        goals:
-          'at most 5 DB statements and 5 ms CPU per step; the due claim with 100,000 finished rows within 1.2x of empty',
+        headline:
+          `${N} projects, ${steps} steps in ${wall} s: ${(q / steps).toFixed(2)} statements ` +
+          `(${(trips / steps).toFixed(2)} round trips) and ${(cpu / steps).toFixed(1)} ms scheduler CPU per step; ` +
+          `due claim ${emptyPoll.toFixed(2)} ms empty vs ${fullPoll.toFixed(2)} ms with 100,000 finished ` +
+          `(${(fullPoll / emptyPoll).toFixed(2)}x); load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`,
+        goal: 'at most 5 DB statements and 5 ms CPU per step; the due claim with 100,000 finished rows within 1.2x of empty',
         met: {
           statements: q / steps <= 5,
           cpu: cpu / steps <= 5,
