@@ -3,10 +3,19 @@
  * they are listed there, so nothing else loads the machine while one measures), then one table
  * of what each reported in bench/results/<name>.json: its headline figures, its goal and whether
  * it was met, and how long it took. The table is also written to bench/results/summary.md, the
- * source of the README's Performance table. BENCH_ONLY=api,data runs a subset.
+ * source of the README's Performance table; a complete run with no failure copies the results
+ * to docs/performance. BENCH_ONLY=api,data runs a subset (and copies nothing).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,6 +31,24 @@ interface BenchResult {
 
 const root = join(__dirname, '..');
 const results = join(__dirname, 'results');
+/** where a whole run's evidence is kept in the repository (the README's table cites it) */
+const published = join(root, 'docs', 'performance');
+
+/**
+ * After a run of every bench: the table and each bench's JSON (its profile summary, the EXPLAIN
+ * plans of bench:data) into docs/performance, so a goal not met is reported with what bounds
+ * it. The raw .cpuprofile files stay in bench/results (megabytes; open them in Chrome DevTools).
+ */
+function publish(since: number): void {
+  rmSync(published, { recursive: true, force: true });
+  cpSync(results, published, {
+    recursive: true,
+    // this run's files only (an older run's, of a bench since renamed, would mislead)
+    filter: (src) =>
+      statSync(src).isDirectory() ||
+      (!src.endsWith('.cpuprofile') && statSync(src).mtimeMs >= since),
+  });
+}
 
 function benchNames(): string[] {
   const scripts = (
@@ -100,6 +127,10 @@ function main(): void {
   ].join('\n');
   writeFileSync(join(results, 'summary.md'), md);
   console.log(`\n${md}`);
+  if (!process.env.BENCH_ONLY && !failed) {
+    publish(started);
+    console.log('results copied to docs/performance');
+  }
   if (totalMin > BUDGET_MIN)
     console.log(`the run took ${totalMin} minutes: over its ${BUDGET_MIN}-minute budget`);
   process.exitCode = failed ? 1 : 0;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ProjectEntity, ProjectRepository, StoreRepository } from '@app/domain';
 import { databaseApp } from '../harness/database-app';
 import { removeDir, tempDir } from '../harness/process';
+import { storeRow } from '../harness/store-row';
 
 describe('a tick’s claim on SQLite (the embedded default)', () => {
   const dir = tempDir('claim');
@@ -13,23 +14,7 @@ describe('a tick’s claim on SQLite (the embedded default)', () => {
       await app.dataSource.runMigrations({ transaction: 'each' });
       const projects = new ProjectRepository(app.router);
       const owner = { ownerUserId: null, partnerId: 'partner-1' };
-      await new StoreRepository(app.router).insert({
-        id: 'store-1',
-        ...owner,
-        name: 'store',
-        category: null,
-        address: null,
-        roadAddress: null,
-        phone: null,
-        latitude: null,
-        longitude: null,
-        description: null,
-        menu: null,
-        hours: null,
-        pitch: null,
-        source: 'manual',
-        sourceRef: null,
-      });
+      await new StoreRepository(app.router).insert(storeRow('store-1', 'store', owner));
       const made: ProjectEntity[] = [];
       for (let i = 0; i < 6; i++) {
         const r = await projects.create(

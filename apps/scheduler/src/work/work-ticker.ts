@@ -21,6 +21,13 @@ const STATES_BY_PROVIDER = Object.values(STEPS).reduce(
 );
 
 /**
+ * After a claim of publications that found fewer than it had room for, the next is this much
+ * later: an upload waits a second at most, and the ticks between (every PIPELINE_POLL_MS, for
+ * the steps) cost no query for it.
+ */
+const PUBLICATION_CLAIM_GAP_MS = 1_000;
+
+/**
  * The one tick: while this scheduler leads, claim due work (project steps per provider, and
  * publications) as far as each provider has room, and hand it to the dispatcher. Ticks only
  * claim; work happens elsewhere.
@@ -30,6 +37,7 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(WorkTicker.name);
   private ticking = false;
   private stopped = false;
+  private publicationsDueAt = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -63,9 +71,7 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
         .filter((g) => g.limit > 0);
       const jobs = [
         ...(steps.length ? await this.claimSteps(this.token(), steps) : []),
-        ...(this.dispatcher.capacity('publish') > 0
-          ? await this.claimPublications(this.token(), this.dispatcher.capacity('publish'))
-          : []),
+        ...(await this.claimPublicationsIfDue()),
       ];
       for (const job of jobs) await this.dispatcher.dispatch(job);
       claimed = jobs.length;
@@ -81,8 +87,13 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
     return `${this.config.instanceId}:${randomBytes(6).toString('hex')}`;
   }
 
-  private async claimPublications(token: string, room: number): Promise<WorkJob[]> {
+  private async claimPublicationsIfDue(): Promise<WorkJob[]> {
+    const room = this.dispatcher.capacity('publish');
+    if (room <= 0 || Date.now() < this.publicationsDueAt) return [];
+    const token = this.token();
     const due = await this.publications.claimDue(token, room, this.config.pipeline.leaseMs);
+    // a full claim may have left more behind: the next tick looks again
+    this.publicationsDueAt = due.length < room ? Date.now() + PUBLICATION_CLAIM_GAP_MS : 0;
     return due.map((u) => ({
       kind: 'publication',
       id: u.id,

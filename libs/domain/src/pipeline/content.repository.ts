@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
+import { sqlTime } from '../database/raw-sql';
 import { LyricSection, LyricsEntity, SongEntity, VideoEntity } from '../entities/content.entity';
 
 /** Lyrics versions, song clips and videos of a project. */
@@ -50,29 +51,39 @@ export class ContentRepository {
     );
   }
 
-  /** A new version (1, 2, ...); the unique (project, version) index settles races. */
+  /** One version, by its id. */
+  lyrics(id: string): Promise<LyricsEntity | null> {
+    return this.db.read((em) => em.findOne(LyricsEntity, { where: { id } }));
+  }
+
+  /**
+   * A new version (1, 2, ...), numbered by the INSERT itself: one statement, no transaction
+   * (the write path of every project's lyrics step); the unique (project, version) index
+   * settles races. Returns the new version's id.
+   */
   addLyrics(
     projectId: string,
     draft: { title: string; sections: LyricSection[]; source: LyricsEntity['source'] },
     approved: boolean,
-  ): Promise<LyricsEntity> {
-    return this.db.transaction(async (em) => {
-      const last = await em.findOne(LyricsEntity, {
-        where: { projectId },
-        order: { version: 'DESC' },
-      });
-      const row = em.create(LyricsEntity, {
-        id: randomUUID(),
-        projectId,
-        version: (last?.version ?? 0) + 1,
-        title: draft.title,
-        sections: draft.sections,
-        source: draft.source,
-        approvedAt: approved ? new Date() : null,
-        createdAt: new Date(),
-      });
-      await insertOnly(em, LyricsEntity, [row]);
-      return row;
+  ): Promise<string> {
+    const id = randomUUID();
+    const now = new Date();
+    return this.db.write(async (em) => {
+      await em.query(
+        `INSERT INTO lyrics (id, project_id, version, title, sections, source, approved_at, created_at)
+         SELECT ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ? FROM lyrics WHERE project_id = ?`,
+        [
+          id,
+          projectId,
+          draft.title,
+          JSON.stringify(draft.sections),
+          draft.source,
+          approved ? sqlTime(em, now) : null,
+          sqlTime(em, now),
+          projectId,
+        ],
+      );
+      return id;
     });
   }
 
@@ -80,21 +91,28 @@ export class ContentRepository {
     await this.db.write((em) => em.update(LyricsEntity, { id }, { approvedAt: new Date() }));
   }
 
-  /** Replaces a project's clips (a poll that ran twice stores them once). */
+  /** A project's clips of one generation (see saveGeneration). */
   saveClips(
     projectId: string,
+    generation: number,
     clips: Omit<SongEntity, 'id' | 'projectId' | 'createdAt'>[],
   ): Promise<SongEntity[]> {
-    return this.db.transaction(async (em) => {
-      await em.delete(SongEntity, { projectId });
-      // a millisecond apart: clips() keeps the provider's order
-      const at = Date.now();
-      const rows = clips.map((c, i) =>
-        em.create(SongEntity, { ...c, id: randomUUID(), projectId, createdAt: new Date(at + i) }),
-      );
-      await insertOnly(em, SongEntity, rows);
-      return rows;
-    });
+    // a millisecond apart: clips() keeps the provider's order
+    const at = Date.now();
+    const rows: SongEntity[] = clips.map((c, i) => ({
+      ...c,
+      id: generationId(projectId, generation, `clip:${i + 1}`),
+      projectId,
+      createdAt: new Date(at + i),
+    }));
+    return this.saveGeneration(SongEntity, projectId, generation, rows, [
+      'provider_clip_id',
+      'blob_key',
+      'duration_sec',
+      'line_timings',
+      'beats',
+      'selected',
+    ]);
   }
 
   clips(projectId: string): Promise<SongEntity[]> {
@@ -116,21 +134,59 @@ export class ContentRepository {
     });
   }
 
-  saveVideo(
+  /** A project's video of one generation (see saveGeneration). */
+  async saveVideo(
     projectId: string,
+    generation: number,
     v: Omit<VideoEntity, 'id' | 'projectId' | 'createdAt'>,
   ): Promise<VideoEntity> {
-    return this.db.transaction(async (em) => {
-      await em.delete(VideoEntity, { projectId });
-      const row = em.create(VideoEntity, {
-        ...v,
-        id: randomUUID(),
-        projectId,
-        createdAt: new Date(),
+    const row: VideoEntity = {
+      ...v,
+      id: generationId(projectId, generation, 'video'),
+      projectId,
+      createdAt: new Date(),
+    };
+    await this.saveGeneration(
+      VideoEntity,
+      projectId,
+      generation,
+      [row],
+      ['engine', 'blob_key', 'thumbnail_blob_key', 'duration_sec', 'width', 'height'],
+    );
+    return row;
+  }
+
+  /**
+   * A generation of a project's songs or video (its `retries`: a remake, a retry or new lyrics
+   * start the next). The first generation's ids derive from the project (generationId), so a
+   * poll run again (after a crash, or beside a run that lost its lease) writes the same rows
+   * again, `columns` updated: one INSERT, no transaction. A later generation replaces the rows
+   * before it, in a transaction.
+   */
+  private async saveGeneration<E extends ObjectLiteral>(
+    entity: EntityTarget<E>,
+    projectId: string,
+    generation: number,
+    rows: E[],
+    columns: string[],
+  ): Promise<E[]> {
+    if (generation === 0)
+      await this.db.write((em) =>
+        em
+          .createQueryBuilder()
+          .insert()
+          .into(entity)
+          .values(rows)
+          .orUpdate(columns, ['id'])
+          .updateEntity(false)
+          .execute(),
+      );
+    else
+      await this.db.transaction(async (em) => {
+        await em.delete(entity, { projectId });
+        await insertOnly(em, entity, rows);
       });
-      await insertOnly(em, VideoEntity, [row]);
-      return row;
-    });
+    return rows;
   }
 
   videosOf(projectIds: string[]): Promise<VideoEntity[]> {
@@ -155,4 +211,17 @@ async function insertOnly<E extends ObjectLiteral>(
 ): Promise<void> {
   if (rows.length === 0) return;
   await em.createQueryBuilder().insert().into(entity).values(rows).updateEntity(false).execute();
+}
+
+/**
+ * The id of a row of a first generation: UUID-shaped (RFC 9562 version 5 layout, SHA-1 of the
+ * project and the row's name), the same each time; a later generation's are random.
+ */
+function generationId(projectId: string, generation: number, name: string): string {
+  if (generation > 0) return randomUUID();
+  const h = createHash('sha1').update(`castad:${projectId}:${name}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }

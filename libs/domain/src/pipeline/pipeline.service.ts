@@ -156,7 +156,8 @@ export class PipelineService {
       throw new ConflictError(
         `lyrics can be edited while the project is LYRICS_READY (it is ${p.state})`,
       );
-    return this.content.addLyrics(id, { ...draft, source: 'edited' }, false);
+    const added = await this.content.addLyrics(id, { ...draft, source: 'edited' }, false);
+    return (await this.content.lyrics(added))!;
   }
 
   async approveLyrics(by: Principal, id: string, version?: number): Promise<ProjectEntity> {

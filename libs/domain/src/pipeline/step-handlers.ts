@@ -17,7 +17,6 @@ import { AppConfig } from '../config/app-config';
 import { StoreEntity } from '../entities/store.entity';
 import { VideoEntity } from '../entities/content.entity';
 import { StoreRepository } from '../stores/store.repository';
-import { StorePhotoRepository } from '../stores/store-photo.repository';
 import { ContentRepository } from './content.repository';
 import { copyIntoBlob } from './media-copy';
 import { ProjectState, StepName } from './project-state';
@@ -28,6 +27,7 @@ import { ProjectRepository } from './project.repository';
 import { BlobObjectRepository, TrackedFile } from '../files/blob-object.repository';
 import { percentDuring, StepProgressReporter } from './step-progress';
 
+const STORE_GONE = 'the project’s store no longer exists';
 const now = () => new Date();
 const later = (ms: number) => new Date(Date.now() + ms);
 
@@ -43,7 +43,6 @@ export class StepHandlers {
   constructor(
     private readonly config: AppConfig,
     private readonly stores: StoreRepository,
-    private readonly photos: StorePhotoRepository,
     private readonly content: ContentRepository,
     private readonly usage: UsageRepository,
     private readonly lyricsEngine: LyricsEngine,
@@ -66,7 +65,7 @@ export class StepHandlers {
 
   private async store(storeId: string): Promise<StoreEntity> {
     const s = await this.stores.findById(storeId);
-    if (!s) throw new StepFailedError('the project’s store no longer exists');
+    if (!s) throw new StepFailedError(STORE_GONE);
     return s;
   }
 
@@ -170,7 +169,7 @@ export class StepHandlers {
         throw new StepFailedError('the song’s files expired and the provider has no fresh ones');
       clips = await this.copyClips(p, fresh.clips);
     }
-    await this.content.saveClips(p.id, clips);
+    await this.content.saveClips(p.id, p.retries, clips);
     // the clips are in the blob store: the engine's work files go
     await this.songEngine.discard(p.songTaskId!);
     return { kind: 'advance', to: 'SONG_READY', nextRunAt: p.autopilot ? now() : null };
@@ -241,7 +240,9 @@ export class StepHandlers {
     const allowFallback =
       !renderer.fallbackEngine || !(await this.budgetSpent(renderer.fallbackEngine));
     const key = p.pendingSubmissionKey ?? ctx.idempotencyKey;
-    const s = await this.store(p.storeId);
+    const withPhotos = await this.stores.findWithPhotos(p.storeId);
+    if (!withPhotos) throw new StepFailedError(STORE_GONE);
+    const { store: s, photos } = withPhotos;
     const lyrics =
       (await this.content.approvedLyrics(p.id)) ?? (await this.content.latestLyrics(p.id));
     const lengthSec = p.options.lengthSec ?? 30;
@@ -255,7 +256,6 @@ export class StepHandlers {
     const captions = lines
       .map((text, i) => ({ text, startSec: timings[i], endSec: timings[i + 1] ?? durationSec - 1 }))
       .filter((c) => c.startSec < durationSec - 1);
-    const photos = await this.photos.list(s.id);
     await ctx.markSubmitting(key);
     // a render done inside the submission (FFmpeg) moves the project's percent as it goes
     const progress = this.progressReporter(ctx, 'submit_video');
@@ -315,7 +315,8 @@ export class StepHandlers {
     // now stays whole while the new one is copied, and goes once the new one is saved
     const run = p.retries > 0 ? `-${p.retries}` : '';
     const videoKey = `projects/${p.id}/video${run}.mp4`;
-    const previous = await this.content.video(p.id);
+    // a first render replaces nothing (run again after a crash, it wrote these same keys)
+    const previous = p.retries > 0 ? await this.content.video(p.id) : null;
     const video = await copyIntoBlob(
       this.blob,
       r.video,
@@ -352,7 +353,7 @@ export class StepHandlers {
     }
     // one statement for the result's files
     await this.files.trackAll(copied);
-    await this.content.saveVideo(p.id, {
+    await this.content.saveVideo(p.id, p.retries, {
       engine: r.engine,
       blobKey: videoKey,
       thumbnailBlobKey: thumbKey,

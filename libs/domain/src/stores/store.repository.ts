@@ -3,7 +3,7 @@ import { In } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
 import { newestFirstAfter } from '../database/keyset';
 import { sqlTime } from '../database/raw-sql';
-import { StoreEntity } from '../entities/store.entity';
+import { StoreEntity, StorePhotoEntity } from '../entities/store.entity';
 import { Owner } from './owner';
 
 @Injectable()
@@ -48,6 +48,27 @@ export class StoreRepository {
 
   findById(id: string): Promise<StoreEntity | null> {
     return this.db.read((em) => em.findOne(StoreEntity, { where: { id } }));
+  }
+
+  /**
+   * A store and its photos, oldest first (the order the owner added them, which a video
+   * follows): one query, for a video's slides and end card.
+   */
+  async findWithPhotos(
+    id: string,
+  ): Promise<{ store: StoreEntity; photos: StorePhotoEntity[] } | null> {
+    const found = await this.db.read((em) =>
+      em
+        .createQueryBuilder(StoreEntity, 's')
+        .leftJoinAndMapMany('s.photos', StorePhotoEntity, 'ph', 'ph.storeId = s.id')
+        .where('s.id = :id', { id })
+        .orderBy('ph.createdAt', 'ASC')
+        .addOrderBy('ph.id', 'ASC')
+        .getOne(),
+    );
+    if (!found) return null;
+    const { photos, ...store } = found as StoreEntity & { photos: StorePhotoEntity[] };
+    return { store, photos };
   }
 
   /**

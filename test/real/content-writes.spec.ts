@@ -1,0 +1,160 @@
+import { join } from 'node:path';
+import {
+  ContentRepository,
+  StorePhotoEntity,
+  StorePhotoRepository,
+  StoreRepository,
+} from '@app/domain';
+import { describeWithServers } from '../harness/binaries';
+import { databaseApp } from '../harness/database-app';
+import { ReplicatedMariaDb } from '../harness/mariadb';
+import { removeDir, tempDir } from '../harness/process';
+import { captureSql } from '../harness/sql-capture';
+import { storeRow } from '../harness/store-row';
+
+jest.setTimeout(60_000);
+
+type App = Awaited<ReturnType<typeof databaseApp>>;
+
+const clip = (n: number) => ({
+  providerClipId: `clip-${n}`,
+  blobKey: `projects/p/song-${n}.m4a`,
+  durationSec: 30,
+  lineTimings: [1, 2],
+  beats: null,
+  selected: n === 1,
+});
+const video = (key: string) => ({
+  engine: 'ffmpeg',
+  blobKey: key,
+  thumbnailBlobKey: null,
+  durationSec: 30,
+  width: 1080,
+  height: 1920,
+});
+
+/**
+ * What the pipeline's steps write, on a driver: each write one statement where nothing is
+ * replaced, and a step run twice (a crash before its transition was written) leaves the rows
+ * of one run, not two.
+ */
+function writesContent(start: () => Promise<App>, stop: () => Promise<void>): void {
+  let app: App;
+  let content: ContentRepository;
+  const statements = async (fn: () => Promise<unknown>) =>
+    (await captureSql(app.dataSource, fn)).statements.map((s) => s.sql.split(/\s/)[0]);
+
+  beforeAll(async () => {
+    app = await start();
+    await app.dataSource.runMigrations({ transaction: 'each' });
+    content = new ContentRepository(app.router);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stop();
+  });
+
+  it('numbers lyrics versions in one INSERT each, from 1', async () => {
+    const draft = { title: '노래', sections: [{ name: 'verse', lines: ['한 줄'] }] };
+    expect(
+      await statements(() => content.addLyrics('p-lyrics', { ...draft, source: 'template' }, true)),
+    ).toEqual(['INSERT']);
+    const second = await content.addLyrics('p-lyrics', { ...draft, source: 'edited' }, false);
+    await content.addLyrics('p-other', { ...draft, source: 'template' }, false);
+    expect((await content.lyricsVersions('p-lyrics')).map((l) => [l.version, l.source])).toEqual([
+      [1, 'template'],
+      [2, 'edited'],
+    ]);
+    const read = await content.lyrics(second);
+    expect(read).toMatchObject({ version: 2, title: '노래', approvedAt: null });
+    expect(read?.sections).toEqual(draft.sections);
+    expect((await content.approvedLyrics('p-lyrics'))?.version).toBe(1);
+  });
+
+  it('stores a first song generation in one INSERT, and once when its poll runs twice', async () => {
+    expect(await statements(() => content.saveClips('p-song', 0, [clip(1), clip(2)]))).toEqual([
+      'INSERT',
+    ]);
+    await content.saveClips('p-song', 0, [clip(1), clip(2)]);
+    const rows = await content.clips('p-song');
+    expect(rows.map((c) => [c.providerClipId, c.selected])).toEqual([
+      ['clip-1', true],
+      ['clip-2', false],
+    ]);
+    // a remake (the next generation) replaces them
+    await content.saveClips('p-song', 1, [clip(3)]);
+    expect((await content.clips('p-song')).map((c) => c.providerClipId)).toEqual(['clip-3']);
+  });
+
+  it('stores a first video in one INSERT, once when its poll runs twice; a remake replaces it', async () => {
+    expect(await statements(() => content.saveVideo('p-video', 0, video('v.mp4')))).toEqual([
+      'INSERT',
+    ]);
+    await content.saveVideo('p-video', 0, video('v.mp4'));
+    expect((await content.videosOf(['p-video'])).map((v) => v.blobKey)).toEqual(['v.mp4']);
+    await content.saveVideo('p-video', 1, video('v-1.mp4'));
+    expect((await content.videosOf(['p-video'])).map((v) => v.blobKey)).toEqual(['v-1.mp4']);
+  });
+
+  it('reads a store with its photos, oldest first, in one query', async () => {
+    const stores = new StoreRepository(app.router);
+    await stores.insert(storeRow('store-photos', '가게'));
+    expect((await stores.findWithPhotos('store-photos'))?.photos).toEqual([]);
+    const photos = new StorePhotoRepository(app.router);
+    for (const [id, at] of [
+      ['b', '2026-12-01T00:00:02Z'],
+      ['a', '2026-12-01T00:00:01Z'],
+    ])
+      await photos.add(
+        Object.assign(new StorePhotoEntity(), {
+          id,
+          storeId: 'store-photos',
+          blobKey: `photos/${id}.jpg`,
+          contentType: 'image/jpeg',
+          width: 10,
+          height: 10,
+          bytes: 100,
+          source: 'upload',
+          createdAt: new Date(at),
+        }),
+      );
+    let found: Awaited<ReturnType<StoreRepository['findWithPhotos']>> = null;
+    expect(
+      await statements(async () => (found = await stores.findWithPhotos('store-photos'))),
+    ).toEqual(['SELECT']);
+    expect(found!.store.name).toBe('가게');
+    expect(found!.store).not.toHaveProperty('photos');
+    expect(found!.photos.map((p) => p.blobKey)).toEqual(['photos/a.jpg', 'photos/b.jpg']);
+    expect(await stores.findWithPhotos('no-such-store')).toBeNull();
+  });
+}
+
+describe('pipeline content writes on SQLite (the embedded default)', () => {
+  const dir = tempDir('content-writes');
+  writesContent(
+    () =>
+      databaseApp(
+        { DB_SQLITE_PATH: join(dir, 'castad.sqlite'), DB_MIGRATE_ON_START: 'false' },
+        'scheduler',
+      ),
+    async () => removeDir(dir),
+  );
+});
+
+describeWithServers(
+  ['mariadbd', 'mariadb-install-db'],
+  'pipeline content writes on MariaDB',
+  () => {
+    const cluster = new ReplicatedMariaDb(0);
+    writesContent(
+      async () => {
+        await cluster.start();
+        return databaseApp(
+          cluster.env({ CASTAD_STAGE: '1', DB_MIGRATE_ON_START: 'false' }),
+          'scheduler',
+        );
+      },
+      () => cluster.destroy(),
+    );
+  },
+);
