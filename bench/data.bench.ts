@@ -427,7 +427,8 @@ async function main(): Promise<void> {
         .map(([t, b]) => [t, Math.round(b / 1e6)]),
     ),
     seedEstimate: `${SEED_GB} GB after a year at stage 3 (500,000 projects); at ${Math.round(perProject)} bytes per project a year is ${yearGB.toFixed(1)} GB (${((yearGB / SEED_GB) * 100).toFixed(1)}% of the estimate); 120 GB would mean ${Math.round((SEED_GB * 1e9) / STAGE3_YEAR.projects / 1000)} KB per project`,
-    plans: join(RESULTS, 'data-plans'),
+    // beside this file (bench/results, or its copy in docs/performance)
+    plans: 'data-plans/',
     loadAverageAtStart: Number(load.toFixed(2)),
     measureSeconds,
     seconds: elapsed(t0),
