@@ -57,9 +57,11 @@ export class ContentRepository {
   }
 
   /**
-   * A new version (1, 2, ...), numbered by the INSERT itself: one statement, no transaction
-   * (the write path of every project's lyrics step); the unique (project, version) index
-   * settles races. Returns the new version's id.
+   * A new version (1, 2, ...), numbered by the INSERT itself: one statement (the write path of
+   * every project's lyrics step); the unique (project, version) index settles races. At READ
+   * COMMITTED its read of the versions takes no locks: at REPEATABLE READ it locked the gap a
+   * new project's first version goes into, and two projects' first lyrics deadlocked. Returns
+   * the new version's id.
    */
   addLyrics(
     projectId: string,
@@ -68,23 +70,26 @@ export class ContentRepository {
   ): Promise<string> {
     const id = randomUUID();
     const now = new Date();
-    return this.db.write(async (em) => {
-      await em.query(
-        `INSERT INTO lyrics (id, project_id, version, title, sections, source, approved_at, created_at)
+    return this.db.transaction(
+      async (em) => {
+        await em.query(
+          `INSERT INTO lyrics (id, project_id, version, title, sections, source, approved_at, created_at)
          SELECT ?, ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ? FROM lyrics WHERE project_id = ?`,
-        [
-          id,
-          projectId,
-          draft.title,
-          JSON.stringify(draft.sections),
-          draft.source,
-          approved ? sqlTime(em, now) : null,
-          sqlTime(em, now),
-          projectId,
-        ],
-      );
-      return id;
-    });
+          [
+            id,
+            projectId,
+            draft.title,
+            JSON.stringify(draft.sections),
+            draft.source,
+            approved ? sqlTime(em, now) : null,
+            sqlTime(em, now),
+            projectId,
+          ],
+        );
+        return id;
+      },
+      { readCommitted: true },
+    );
   }
 
   async approveLyrics(id: string): Promise<void> {
