@@ -78,7 +78,20 @@ function metText(met: BenchResult['met']): string {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+/** The runtime package.json's engines names: figures from another Node are not ours to report. */
+function checkRuntime(): void {
+  const wanted = (
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }
+  ).engines.node;
+  const major = (v: string) => Number(/(\d+)/.exec(v)?.[1]);
+  if (major(process.versions.node) < major(wanted))
+    throw new Error(
+      `npm run bench needs Node ${wanted} (package.json engines); this is ${process.versions.node}`,
+    );
+}
+
 function main(): void {
+  checkRuntime();
   mkdirSync(results, { recursive: true });
   const started = Date.now();
   const rows: { bench: string; minutes: number; headline: string; goal: string; met: string }[] =
