@@ -31,6 +31,10 @@ interface BenchResult {
 
 const root = join(__dirname, '..');
 const results = join(__dirname, 'results');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  engines: { node: string };
+};
 /** where a whole run's evidence is kept in the repository (the README's table cites it) */
 const published = join(root, 'docs', 'performance');
 
@@ -51,11 +55,7 @@ function publish(since: number): void {
 }
 
 function benchNames(): string[] {
-  const scripts = (
-    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-      scripts: Record<string, string>;
-    }
-  ).scripts;
+  const scripts = manifest.scripts;
   const all = Object.keys(scripts)
     .filter((s) => s.startsWith('bench:'))
     .map((s) => s.slice('bench:'.length));
@@ -80,9 +80,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The runtime package.json's engines names: figures from another Node are not ours to report. */
 function checkRuntime(): void {
-  const wanted = (
-    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }
-  ).engines.node;
+  const wanted = manifest.engines.node;
   const major = (v: string) => Number(/(\d+)/.exec(v)?.[1]);
   if (major(process.versions.node) < major(wanted))
     throw new Error(
