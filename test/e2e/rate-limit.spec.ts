@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { ApiKeyService } from '@app/domain';
 import { startApi, TestApi } from '../harness/api-app';
 import { removeDir, tempDir } from '../harness/process';
 
@@ -59,5 +61,38 @@ describe('rate limits on one instance (memory)', () => {
     for (let i = 0; i < 5; i++) expect((await from('198.51.100.7')).status).toBe(401);
     expect((await from('198.51.100.7')).status).toBe(429);
     expect((await from('198.51.100.8')).status).toBe(401);
+  });
+
+  it('counts made-up API keys by address: rotating keys gets no fresh bucket', async () => {
+    const fake = () => `cak_${randomBytes(6).toString('hex')}_x`;
+    const codes = [];
+    for (let i = 0; i < 6; i++)
+      codes.push(
+        (
+          await api.request('POST', '/v1/auth/refresh', {
+            body: { refreshToken: 'none' },
+            headers: { 'x-forwarded-for': '198.51.100.9', 'x-api-key': fake() },
+          })
+        ).status,
+      );
+    expect(codes.slice(0, 5).every((c) => c !== 429)).toBe(true);
+    expect(codes[5]).toBe(429);
+  });
+
+  it('counts a verified API key for itself, whatever address it comes from', async () => {
+    const keys = api.get(ApiKeyService);
+    await keys.createPartner('Limited');
+    const { key } = await keys.issue('Limited', ['stores:read']);
+    const codes = [];
+    for (let i = 0; i < 6; i++)
+      codes.push(
+        (
+          await api.request('GET', '/v1/stores', {
+            apiKey: key,
+            headers: { 'x-forwarded-for': `192.0.2.${10 + i}` },
+          })
+        ).status,
+      );
+    expect(codes).toEqual([200, 200, 200, 200, 200, 429]);
   });
 });

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiKeyService, ForbiddenError, Principal } from '@app/domain';
+import { ForbiddenError, Principal } from '@app/domain';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { BearerAuthenticator } from './bearer-authenticator';
 import { PUBLIC, ROLES, SCOPES } from './decorators';
 
@@ -13,7 +14,7 @@ import { PUBLIC, ROLES, SCOPES } from './decorators';
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly apiKeys: ApiKeyService,
+    private readonly apiKeys: ApiKeyAuthenticator,
     private readonly bearer: BearerAuthenticator,
   ) {}
 
@@ -23,10 +24,9 @@ export class AccessGuard implements CanActivate {
     const req = ctx
       .switchToHttp()
       .getRequest<{ headers: Record<string, string | undefined>; user?: Principal }>();
-    const apiKey = req.headers['x-api-key'];
     req.user =
-      apiKey !== undefined
-        ? await this.apiKeys.authenticate(apiKey)
+      req.headers['x-api-key'] !== undefined
+        ? await this.apiKeys.principal(req)
         : await this.bearer.principal(req);
     this.authorize(
       req.user,

@@ -8,11 +8,12 @@ import {
   ThrottlerStorage,
 } from '@nestjs/throttler';
 import { AccessClaims } from '@app/domain';
+import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
 import { BearerAuthenticator } from '../auth/bearer-authenticator';
 
 /**
- * Who a limit counts for: the signed-in user (a valid access token), the partner key, or
- * else the client address (Fastify's request.ip, which trusts X-Forwarded-For only from the
+ * Who a limit counts for: the signed-in user (a valid access token), the partner key (a
+ * verified one), or else the client address (Fastify's request.ip, which trusts X-Forwarded-For only from the
  * configured proxies).
  */
 @Injectable()
@@ -22,6 +23,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
     private readonly bearer: BearerAuthenticator,
+    private readonly apiKeys: ApiKeyAuthenticator,
   ) {
     super(options, storage, reflector);
     // the IETF draft's header names (RateLimit-Limit, -Remaining, -Reset), not the X- ones
@@ -32,8 +34,9 @@ export class RateLimitGuard extends ThrottlerGuard {
     // verified once per request, shared with the access guard; an invalid token counts by address
     const claims = req.headers ? this.bearer.claims(req as never) : null;
     if (claims && !(claims instanceof Error)) return `user:${(claims as AccessClaims).sub}`;
-    const key: string | undefined = req.headers?.['x-api-key'];
-    if (key && /^cak_[A-Za-z0-9]{12}_/.test(key)) return `key:${key.slice(4, 16)}`;
+    // a key counts for itself only once verified: a made-up one counts by address
+    const key = req.headers ? await this.apiKeys.verify(req as never) : null;
+    if (key && !(key instanceof Error) && key.kind === 'partner') return `key:${key.keyId}`;
     return `ip:${req.ip}`;
   }
 
