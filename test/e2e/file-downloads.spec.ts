@@ -81,6 +81,16 @@ describe('signed file downloads on the embedded default', () => {
     expect(res.statusCode).toBe(404);
   });
 
+  it('refuses an expiry written any other way than the signed digits ("N.0", "1e9")', async () => {
+    const signed = new URL(url, 'http://localhost');
+    const exp = signed.searchParams.get('exp')!;
+    for (const other of [`${exp}.0`, ` ${exp}`, `0${exp}`.replace(/^0/, '+')]) {
+      signed.searchParams.set('exp', other);
+      const res = await api.app.inject({ method: 'GET', url: signed.pathname + signed.search });
+      expect([other, res.statusCode]).toEqual([other, 404]);
+    }
+  });
+
   it('does not count downloads against the per-minute API limit (5 here)', async () => {
     for (let i = 0; i < 12; i++)
       expect((await get({ range: `bytes=${i * 10}-${i * 10 + 9}` })).statusCode).toBe(206);

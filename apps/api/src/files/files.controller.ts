@@ -46,7 +46,7 @@ export class FilesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const file = this.blob.servedFile(container, key, {
-      exp: Number(exp),
+      exp: String(exp ?? ''),
       sig: String(sig ?? ''),
       downloadName: name ?? '',
     });

@@ -1,3 +1,4 @@
+import jwt from 'jsonwebtoken';
 import { AppConfig } from '../config/app-config';
 import { UnauthorizedError } from '../errors/domain-errors';
 import { AccessTokens } from './access-tokens';
@@ -27,5 +28,21 @@ describe('AccessTokens', () => {
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), role: 'admin' })).toString('base64url')}.${s}`;
     expect(() => tokens.verifyAccess(forged)).toThrow(UnauthorizedError);
     expect(() => tokens.verifyAccess(forged)).toThrow(UnauthorizedError);
+  });
+
+  it('refuses a token signed with our secret but without an expiry', () => {
+    const tokens = new AccessTokens(config(900));
+    const forever = jwt.sign(
+      { role: 'admin', fam: 'f1', typ: 'access' },
+      'unit-secret-unit-secret-unit-secret-0',
+      { algorithm: 'HS256', subject: 'u1', issuer: 'castad', audience: 'castad-api' },
+    );
+    expect(() => tokens.verifyAccess(forever)).toThrow(new UnauthorizedError('token invalid'));
+    const state = jwt.sign({ n: 1 }, 'unit-secret-unit-secret-unit-secret-0', {
+      algorithm: 'HS256',
+      issuer: 'castad',
+      audience: 'castad-login-state',
+    });
+    expect(() => tokens.verifyState(state)).toThrow(UnauthorizedError);
   });
 });

@@ -70,11 +70,9 @@ export class AccessTokens {
     const p = this.verify(token, ACCESS_AUDIENCE);
     if (p.typ !== 'access' || typeof p.sub !== 'string')
       throw new UnauthorizedError('not an access token');
-    const claims = { sub: p.sub, role: p.role, fam: p.fam, exp: p.exp };
-    if (typeof claims.exp === 'number') {
-      if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
-      this.verified.set(token, claims as AccessClaims & { exp: number });
-    }
+    const claims = { sub: p.sub, role: p.role, fam: p.fam, exp: p.exp! };
+    if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+    this.verified.set(token, claims);
     return { ...claims };
   }
 
@@ -99,6 +97,9 @@ export class AccessTokens {
         audience,
       });
       if (typeof p === 'string') throw new Error('unexpected payload');
+      // every token we sign expires; one without `exp` (signed with a leaked secret, or by a
+      // tool) would be good forever
+      if (typeof p.exp !== 'number') throw new Error('no expiry');
       return p;
     } catch (err) {
       const reason = err instanceof jwt.TokenExpiredError ? 'expired' : 'invalid';

@@ -45,9 +45,12 @@ export abstract class BlobStore {
   }
 }
 
-/** The query of a signed link: its expiry (epoch seconds), signature and download name. */
+/**
+ * The query of a signed link as it came: its expiry (whole epoch seconds, digits only: "N.0"
+ * or "1e9" is not the link we signed), signature and download name.
+ */
 export interface SignedLink {
-  exp: number;
+  exp: string;
   sig: string;
   downloadName: string;
 }

@@ -72,11 +72,13 @@ export class LocalBlobStore extends BlobStore {
   private verify(
     container: string,
     key: string,
-    exp: number,
+    expText: string,
     sig: string,
     downloadName = '',
   ): boolean {
-    if (!Number.isFinite(exp) || exp < Date.now() / 1000) return false;
+    if (!/^\d{1,12}$/.test(expText)) return false;
+    const exp = Number(expText);
+    if (exp < Date.now() / 1000) return false;
     const expected = Buffer.from(this.sign(container, key, exp, downloadName));
     const given = Buffer.from(sig);
     return expected.length === given.length && timingSafeEqual(expected, given);
