@@ -583,6 +583,24 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
         ),
       ).toEqual(['본사 직영점']);
     });
+    it('refuses a partner key in the query string (400 naming the header), on public routes too', async () => {
+      const keys = api.get(ApiKeyService);
+      await keys.createPartner('Leaky');
+      const { key } = await keys.issue('Leaky', ['stores:read']);
+      for (const url of [
+        `/v1/stores?api_key=${key}`,
+        `/v1/stores?apiKey=${key}`,
+        `/v1/stores?key=${key}`,
+        `/v1/auth/kakao?key=${key}`,
+      ]) {
+        const res = await api.request('GET', url);
+        expect([url, res.status]).toEqual([url, 400]);
+        expect(res.body.message).toMatch(/X-API-Key header, never in the URL/);
+        expect(JSON.stringify(res.body)).not.toContain(key);
+      }
+      // the same key in its header is fine
+      expect((await api.request('GET', '/v1/stores', { apiKey: key })).status).toBe(200);
+    });
   });
 
   describe('documentation', () => {

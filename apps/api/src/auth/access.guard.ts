@@ -4,6 +4,7 @@ import { ForbiddenError, Principal } from '@app/domain';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { BearerAuthenticator } from './bearer-authenticator';
 import { PUBLIC, ROLES, SCOPES } from './decorators';
+import { refuseQueryCredentials } from './query-credentials';
 
 /**
  * The global guard: every route needs a bearer token or a partner API key unless @Public.
@@ -20,6 +21,7 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
+    refuseQueryCredentials(ctx.switchToHttp().getRequest<{ query?: unknown }>().query);
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const req = ctx
       .switchToHttp()

@@ -13,6 +13,12 @@ describe('redactUrl', () => {
     );
   });
 
+  it('hides a partner key sent in the query, under any name', () => {
+    expect(redactUrl('/v1/stores?api_key=abc&apiKey=def&key=cak_AAAA_secret&limit=5')).toBe(
+      '/v1/stores?api_key=[redacted]&apiKey=[redacted]&key=[redacted]&limit=5',
+    );
+  });
+
   it("hides a webhook's callback token in its path", () => {
     expect(redactUrl('/v1/webhooks/suno/7f0c/cbtoken-secret?key=p%3Asubmit_song%3A1')).toBe(
       '/v1/webhooks/suno/7f0c/[redacted]?key=p%3Asubmit_song%3A1',

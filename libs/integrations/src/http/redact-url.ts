@@ -13,7 +13,13 @@ const SECRET_PARAMS = new Set([
   'st',
   'skoid',
   'sktid',
+  // a partner key sent where it does not belong (the API refuses it, but the line is logged)
+  'api_key',
+  'apikey',
+  'x-api-key',
 ]);
+/** A partner API key's shape, whatever parameter carries it (`?key=cak_…`). */
+const API_KEY_VALUE = /^cak_/i;
 /** Path segments that are credentials: a webhook's callback token (its only credential). */
 const SECRET_PATH = /^(\/v1\/webhooks\/[a-z]+\/[^/?#]+\/)[^/?#]+/;
 const REDACTED = '[redacted]';
@@ -33,7 +39,9 @@ export function redactUrl(url: string): string {
     .map((pair) => {
       const eq = pair.indexOf('=');
       const name = safeDecode(eq < 0 ? pair : pair.slice(0, eq)).toLowerCase();
-      return eq >= 0 && SECRET_PARAMS.has(name) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
+      const secret =
+        eq >= 0 && (SECRET_PARAMS.has(name) || API_KEY_VALUE.test(safeDecode(pair.slice(eq + 1))));
+      return secret ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
     })
     .join('&');
   return `${path}?${query}`;
