@@ -238,6 +238,18 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
         .body;
     });
 
+    it('dev-login refuses a nickname that is not printable text (NUL, direction override, blank)', async () => {
+      for (const nickname of ['김\u0000사장', '\u202Eevil', 'a\u200Bb', '   ']) {
+        const res = await api.request('POST', '/v1/auth/dev-login', { body: { nickname } });
+        expect([nickname, res.status]).toEqual([nickname, 400]);
+        expect(res.body.message).toMatch(/nickname must/);
+      }
+      expect(
+        (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '김 사장 😀' } }))
+          .status,
+      ).toBe(200);
+    });
+
     it('dev-login with a nickname used before signs in to that same account, with its stores', async () => {
       const store = await api.request('POST', '/v1/stores', {
         token: session.accessToken,

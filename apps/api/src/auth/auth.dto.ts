@@ -1,14 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { UserEntity } from '@app/domain';
 
 export class DevLoginDto {
   @ApiProperty({
     example: '김사장',
-    description: 'display name for a local trial account (1-30 characters)',
+    description:
+      'display name for a local trial account (1-30 characters of printable text: no control, format or direction-override characters)',
   })
   @IsString()
   @Length(1, 30)
+  // shown in admin lists and logs: a NUL or a right-to-left override would garble them
+  @Matches(/^[^\p{C}]+$/u, {
+    message: 'nickname must be printable text (no control or direction-override characters)',
+  })
+  @Matches(/\S/, { message: 'nickname must not be only spaces' })
   nickname: string;
 }
 
