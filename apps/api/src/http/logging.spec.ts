@@ -18,7 +18,15 @@ describe('requestLogLevel', () => {
     expect(requestLogLevel(req('DELETE'), res(204))).toBe('info');
     expect(requestLogLevel(req('GET'), res(401))).toBe('info');
     expect(requestLogLevel(req('GET'), res(404))).toBe('info');
-    expect(requestLogLevel(req('GET'), res(503))).toBe('error');
+    expect(requestLogLevel(req('GET'), res(500))).toBe('error');
+    expect(requestLogLevel(req('POST'), res(502))).toBe('error');
+  });
+
+  it('logs a clean 503 (an outage answered with Retry-After) at warn, even with its err', () => {
+    expect(requestLogLevel(req('GET'), res(503))).toBe('warn');
+    expect(requestLogLevel(req('GET'), res(503), new Error('failed with status code 503'))).toBe(
+      'warn',
+    );
     expect(requestLogLevel(req('GET'), res(200), new Error('aborted'))).toBe('error');
   });
 });

@@ -20,7 +20,10 @@ export function requestLogLevel(
   req: IncomingMessage,
   res: ServerResponse & { [startTime]?: number },
   err?: Error,
-): 'error' | 'info' | 'debug' {
+): 'error' | 'warn' | 'info' | 'debug' {
+  // a 503 is an outage we answered cleanly (database failing over, a provider down, with
+  // Retry-After): worth a warning, not an error line per request (pino-http hands it an err)
+  if (res.statusCode === 503) return 'warn';
   if (err || res.statusCode >= 500) return 'error';
   if (res.statusCode >= 400 || (req.method !== 'GET' && req.method !== 'HEAD')) return 'info';
   return Date.now() - (res[startTime] ?? Date.now()) >= SLOW_REQUEST_MS ? 'info' : 'debug';
