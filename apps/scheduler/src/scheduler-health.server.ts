@@ -21,7 +21,7 @@ export class SchedulerHealthServer implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const port = this.config.schedulerHealthPort;
+    const port = this.config.scheduler.healthPort;
     if (port === undefined) return;
     this.server = createServer((req, res) => {
       const reply = (status: number, body: unknown) => {

@@ -21,7 +21,7 @@ export class MetricsController {
     config: AppConfig,
     private readonly tokens: AccessTokens,
   ) {
-    for (const cidr of config.metricsAllowCidrs) {
+    for (const cidr of config.http.metricsAllowCidrs) {
       const [net, bits] = cidr.split('/');
       this.allowed.addSubnet(net, Number(bits), isIP(net) === 6 ? 'ipv6' : 'ipv4');
     }

@@ -14,7 +14,7 @@ import { ResilientThrottlerStorage } from './redis-throttler.storage';
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, RedisConnection],
       useFactory: (config: AppConfig, redis: RedisConnection) => ({
-        throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+        throttlers: [{ name: 'default', ttl: 60_000, limit: config.http.rateLimitPerMinute }],
         storage: new ResilientThrottlerStorage(redis),
       }),
     }),

@@ -1,7 +1,8 @@
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import jwt, { JwtPayload } from 'jsonwebtoken';
-import { AppConfig, JwtKeys } from '../config/app-config';
+import { AppConfig } from '../config/app-config';
+import { JwtKeys } from '../config/auth-config';
 import { UserRole } from '../entities/user.entity';
 import { UnauthorizedError } from '../errors/domain-errors';
 

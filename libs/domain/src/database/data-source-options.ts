@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
-import { DatabaseConfig } from '../config/app-config';
+import { DatabaseConfig } from '../config/database-config';
 import { ENTITIES } from '../entities';
 import { MIGRATIONS } from '../migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
