@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { startApi, TestApi } from '../harness/api-app';
@@ -166,6 +167,50 @@ describe('store photos: upload, import by URL, list, delete', () => {
     }
     // 4 photos now: the fifth is refused
     expect((await upload(jpegWithGps)).status).toBe(409);
+  });
+
+  it('answers a multipart body cut off mid-file with 400, not 500', async () => {
+    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#abc' } })
+      .png()
+      .toBuffer();
+    const m = await multipart('photo', png, 'x.png', 'image/png');
+    const res = await api.app.inject({
+      method: 'POST',
+      url: `/v1/stores/${storeId}/photos`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': m.contentType },
+      payload: m.payload.subarray(0, m.payload.length - 60),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/multipart body is incomplete/);
+  });
+
+  it('keeps to the per-store limit under 100 concurrent uploads (4 stored, the rest 409)', async () => {
+    const other = (await api.request('POST', '/v1/stores', { token, body: { name: '동시 가게' } }))
+      .body.id;
+    const png = await sharp({ create: { width: 48, height: 48, channels: 3, background: '#963' } })
+      .png()
+      .toBuffer();
+    const m = await multipart('photo', png, 'x.png', 'image/png');
+    const codes = await Promise.all(
+      Array.from(
+        { length: 100 },
+        async () =>
+          (
+            await api.app.inject({
+              method: 'POST',
+              url: `/v1/stores/${other}/photos`,
+              headers: { authorization: `Bearer ${token}`, 'content-type': m.contentType },
+              payload: m.payload,
+            })
+          ).statusCode,
+      ),
+    );
+    expect(codes.filter((c) => c === 201)).toHaveLength(4);
+    expect(codes.filter((c) => c !== 201 && c !== 409)).toEqual([]);
+    const listed = (await api.request('GET', `/v1/stores/${other}/photos`, { token })).body.items;
+    expect(listed).toHaveLength(4);
+    // the refused uploads' files were removed, not left in the blob folder
+    expect(readdirSync(join(dir, 'blobs', 'photos', 'stores', other))).toHaveLength(4);
   });
 
   it('lists and deletes (file included); other people get 404', async () => {

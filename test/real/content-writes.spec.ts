@@ -108,7 +108,7 @@ function writesContent(start: () => Promise<App>, stop: () => Promise<void>): vo
       ['b', '2026-12-01T00:00:02Z'],
       ['a', '2026-12-01T00:00:01Z'],
     ])
-      await photos.add(
+      await photos.addWithinCap(
         Object.assign(new StorePhotoEntity(), {
           id,
           storeId: 'store-photos',
@@ -118,8 +118,10 @@ function writesContent(start: () => Promise<App>, stop: () => Promise<void>): vo
           height: 10,
           bytes: 100,
           source: 'upload',
+          slot: null,
           createdAt: new Date(at),
         }),
+        20,
       );
     let found: Awaited<ReturnType<StoreRepository['findWithPhotos']>> = null;
     expect(

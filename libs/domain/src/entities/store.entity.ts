@@ -31,6 +31,7 @@ export class StoreEntity {
 
 @Entity('store_photos')
 @Index('ix_store_photos_store', ['storeId'])
+@Index('ux_store_photos_slot', ['storeId', 'slot'], { unique: true })
 export class StorePhotoEntity {
   @Id() id: string;
   @Ref() storeId: string;
@@ -40,5 +41,11 @@ export class StorePhotoEntity {
   @Int() height: number;
   @Int() bytes: number;
   @Str(16) source: 'upload' | 'naver' | 'place';
+  /**
+   * One of the store's numbered places (0 to PHOTOS_PER_STORE - 1), unique per store: the
+   * INSERT is the atomic check of the cap, as projects' quota places are. Null only for rows
+   * from before the places (given one by the migration) or beyond a cap since lowered.
+   */
+  @Int({ nullable: true }) slot: number | null;
   @CreatedAt() createdAt: Date;
 }

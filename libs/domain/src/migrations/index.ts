@@ -11,6 +11,7 @@ import { OneWorkEngine1764979200000 } from './1764979200000-one-work-engine';
 import { SocialReconnect1765065600000 } from './1765065600000-social-reconnect';
 import { ProjectQuotaSlots1765300000000 } from './1765300000000-project-quota-slots';
 import { UserSearchGrams1765500000000 } from './1765500000000-user-search-grams';
+import { StorePhotoSlots1765600000000 } from './1765600000000-store-photo-slots';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   SocialReconnect1765065600000,
   ProjectQuotaSlots1765300000000,
   UserSearchGrams1765500000000,
+  StorePhotoSlots1765600000000,
 ];

@@ -1,4 +1,6 @@
+import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { isDuplicateKey } from '../database/connection-errors';
 import { DatabaseRouter } from '../database/database-router';
 import { StorePhotoEntity } from '../entities/store.entity';
 
@@ -6,10 +8,6 @@ import { StorePhotoEntity } from '../entities/store.entity';
 @Injectable()
 export class StorePhotoRepository {
   constructor(private readonly db: DatabaseRouter) {}
-
-  count(storeId: string): Promise<number> {
-    return this.db.read((em) => em.count(StorePhotoEntity, { where: { storeId } }));
-  }
 
   /** Oldest first: the order the owner added them, which a video follows. */
   list(storeId: string): Promise<StorePhotoEntity[]> {
@@ -22,8 +20,35 @@ export class StorePhotoRepository {
     return this.db.read((em) => em.findOne(StorePhotoEntity, { where: { id, storeId } }));
   }
 
-  add(row: StorePhotoEntity): Promise<StorePhotoEntity> {
-    return this.db.write((em) => em.save(row));
+  /**
+   * Adds the photo in one of the store's `cap` numbered places, or answers null when every
+   * place is taken. The unique (store, place) index refuses a place that a concurrent upload
+   * took first; the places are then read again and a free one tried, so the cap holds however
+   * many uploads arrive at once.
+   */
+  async addWithinCap(row: StorePhotoEntity, cap: number): Promise<StorePhotoEntity | null> {
+    for (let tries = 0; tries <= cap; tries++) {
+      const slot = await this.freeSlot(row.storeId, cap);
+      if (slot === null) return null;
+      try {
+        return await this.db.write((em) => em.save(Object.assign(row, { slot })));
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+    }
+    return null;
+  }
+
+  /** A free place of the store, at random among the free ones (concurrent uploads rarely collide). */
+  async freeSlot(storeId: string, cap: number): Promise<number | null> {
+    const rows: { slot: number | string | null }[] = await this.db.read((em) =>
+      em.query('SELECT slot FROM store_photos WHERE store_id = ?', [storeId]),
+    );
+    // a photo without a place (from before them) still counts against the cap
+    const unplaced = rows.filter((r) => r.slot === null).length;
+    const taken = new Set(rows.map((r) => Number(r.slot)));
+    const free = Array.from({ length: cap }, (_, i) => i).filter((i) => !taken.has(i));
+    return free.length > unplaced ? free[randomInt(free.length)] : null;
   }
 
   async delete(id: string): Promise<void> {

@@ -44,11 +44,9 @@ export class StorePhotoService {
     source: StorePhotoEntity['source'],
   ): Promise<StorePhotoEntity> {
     const storeId = store.id;
-    const count = await this.photos.count(storeId);
-    if (count >= this.config.photos.perStore)
-      throw new ConflictError(
-        `a store keeps at most ${this.config.photos.perStore} photos: delete one first`,
-      );
+    const cap = this.config.photos.perStore;
+    // a full store is told so before the photo is decoded; the insert below is the real check
+    if ((await this.photos.freeSlot(storeId, cap)) === null) throw this.full();
     let photo;
     try {
       photo = await normalisePhoto(bytes, this.config.photos);
@@ -76,8 +74,20 @@ export class StorePhotoService {
       height: photo.height,
       bytes: size,
       source,
+      slot: null,
     });
-    return this.photos.add(row);
+    const saved = await this.photos.addWithinCap(row, cap);
+    if (saved) return saved;
+    // concurrent uploads took the last places while this one was stored: its file goes
+    await this.blob.delete('photos', blobKey);
+    await this.files.forget('photos', [blobKey]);
+    throw this.full();
+  }
+
+  private full(): ConflictError {
+    return new ConflictError(
+      `a store keeps at most ${this.config.photos.perStore} photos: delete one first`,
+    );
   }
 
   async importUrl(by: Principal, storeId: string, url: string): Promise<StorePhotoEntity> {
