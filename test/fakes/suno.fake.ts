@@ -138,6 +138,11 @@ export class FakeSuno extends FakeHttpServer {
         return answer;
       },
     });
+    this.document('record-info-data-null', {
+      route: 'GET /api/v1/generate/record-info',
+      // documented: the task is not visible yet; a later read finds it
+      reply: () => envelope(200, 'success', null),
+    });
     this.document('task-gone', {
       route: 'GET /api/v1/generate/record-info',
       applies: (req) => this.finished(req.query.get('taskId')),

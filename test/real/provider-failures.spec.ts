@@ -130,6 +130,15 @@ const ROWS: Row[] = [
     usage: { openai: 1, suno: 1 },
     error: new RegExp(`Suno: ${row}`),
   })),
+  // a task not visible yet (200 with data: null) is waited for, twice here
+  {
+    fake: 'suno',
+    row: 'record-info-data-null',
+    times: 2,
+    state: 'DONE',
+    paid: ok,
+    usage: allUsage,
+  },
   // expired file URLs: fresh ones from record-info, no second generation
   { fake: 'suno', row: 'expired-audio-url', state: 'DONE', paid: ok, usage: allUsage },
   // Creatomate, with the FFmpeg fallback on

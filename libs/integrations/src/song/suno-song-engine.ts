@@ -118,7 +118,9 @@ export class SunoSongEngine extends SongEngine {
     // record-info answers a task it no longer has (or never had) with a 400/404 code
     if (env.code === 400 || env.code === 404) return { status: 'gone', reason: env.msg };
     this.check(env);
+    // documented: a task just created may not be visible yet (200 with `data: null`)
     const d = env.data;
+    if (!d) return { status: 'pending' };
     if (d.status === 'SUCCESS') {
       const clips: SongClip[] = (d.response?.sunoData ?? []).map((c) => ({
         providerClipId: c.id,
