@@ -128,14 +128,25 @@ export class NaverLocalSearch extends StoreSearch {
         ),
         raw,
       );
-    if (res.status === 400)
+    if (res.status === 400) {
+      // SE01 is about the words searched; the other 400s (display, start, sort, encoding)
+      // refuse parameters we built: our bug, which the owner cannot fix by other words
+      if (naverErrorCode(res.text) === 'SE01')
+        throw withDetail(
+          new ProviderRejectedError(
+            'naver',
+            'store search could not read this query; try other words',
+          ),
+          raw,
+        );
       throw withDetail(
         new ProviderRejectedError(
           'naver',
-          'store search could not read this query; try other words',
+          'store search is not available right now; enter the store by hand or try later',
         ),
-        raw,
+        `naver refused parameters we sent (a bug of ours, not the owner's words): ${raw}`,
       );
+    }
     if (res.status !== 200)
       throw withDetail(
         new ProviderUnavailableError(
@@ -148,5 +159,15 @@ export class NaverLocalSearch extends StoreSearch {
     if (!Array.isArray(body.items))
       throw new ProviderUnavailableError('naver', 'naver sent a malformed response');
     return body.items;
+  }
+}
+
+/** Naver's `errorCode` from an error body, when it has one. */
+function naverErrorCode(text: string): string | undefined {
+  try {
+    const code = (JSON.parse(text) as { errorCode?: unknown }).errorCode;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
   }
 }
