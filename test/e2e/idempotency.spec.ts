@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { IdempotencyRepository } from '@app/domain';
 import { startApi, TestApi } from '../harness/api-app';
 import { removeDir, tempDir } from '../harness/process';
 
@@ -42,6 +44,23 @@ describe('Idempotency-Key', () => {
     const p2 = await post('/v1/projects', { storeId: first.body.id }, 'key-project-1');
     expect([p1.status, p2.status]).toEqual([202, 202]);
     expect(p2.body.id).toBe(p1.body.id);
+  });
+
+  it('answers 409 with Retry-After while the first request with the key is still running', async () => {
+    const me = (await api.request('GET', '/v1/me', { token })).body.id;
+    const sha = (x: string) => createHash('sha256').update(x).digest('hex');
+    const body = { name: '아직 가게' };
+    // the first request holds the key (as a request another instance is running would)
+    await api
+      .get(IdempotencyRepository)
+      .claim(
+        sha(`user:${me}\nPOST /v1/stores\nkey-running`),
+        sha(JSON.stringify({ url: '/v1/stores', body })),
+      );
+    const res = await post('/v1/stores', body, 'key-running');
+    expect(res.status).toBe(409);
+    expect(res.body.message).toMatch(/still in progress/);
+    expect(res.headers['retry-after']).toBe('2');
   });
 
   it('refuses the same key with another body with 422', async () => {

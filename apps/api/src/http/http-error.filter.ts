@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import {
+  BusyError,
   DomainError,
   DomainErrorKind,
   isDatabaseUnavailable,
@@ -64,6 +65,8 @@ export class HttpErrorFilter implements ExceptionFilter {
         String(Math.max(1, Math.ceil((exception.resetsAt.getTime() - Date.now()) / 1000))),
       );
     }
+    if (exception instanceof BusyError)
+      reply.header('Retry-After', String(exception.retryAfterSec));
     if (exception instanceof ProviderUnavailableError && exception.retryAfterSec)
       reply.header('Retry-After', String(exception.retryAfterSec));
     if (isDatabaseUnavailable(exception)) reply.header('Retry-After', String(DB_RETRY_AFTER_SEC));

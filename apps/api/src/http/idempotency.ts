@@ -14,7 +14,7 @@ import { ApiConflictResponse, ApiHeader, ApiUnprocessableEntityResponse } from '
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, Observable, of, switchMap, throwError } from 'rxjs';
 import {
-  ConflictError,
+  BusyError,
   IdempotencyRepository,
   InvalidInputError,
   Principal,
@@ -24,6 +24,8 @@ import { ErrorBodyDto } from './error-body.dto';
 import { firstFile } from './multipart-file';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
+/** most creating requests end within a second or two; a retry sooner only finds them running */
+const IN_PROGRESS_RETRY_AFTER_SEC = 2;
 
 /**
  * `Idempotency-Key` on a POST that creates something: the same key with the same body (and
@@ -82,8 +84,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         if (claim.kind === 'in_progress')
           return throwError(
             () =>
-              new ConflictError(
+              new BusyError(
                 'a request with this Idempotency-Key is still in progress; retry when it has finished',
+                IN_PROGRESS_RETRY_AFTER_SEC,
               ),
           );
         if (claim.kind === 'replay') {

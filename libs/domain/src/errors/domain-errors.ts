@@ -49,6 +49,16 @@ export class ConflictError extends DomainError {
   readonly kind = 'conflict' as const;
 }
 
+/** A conflict that ends by itself (a request still running): worth retrying after a while. */
+export class BusyError extends ConflictError {
+  constructor(
+    message: string,
+    readonly retryAfterSec: number,
+  ) {
+    super(message);
+  }
+}
+
 export class QuotaExceededError extends DomainError {
   readonly kind = 'quota_exceeded' as const;
 
