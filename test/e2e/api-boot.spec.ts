@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig } from '@app/domain';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { removeDir, tempDir } from '../harness/process';
 
@@ -8,10 +9,15 @@ describe('the API on the embedded default', () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    process.env.DB_SQLITE_PATH = join(dir, 'castad.sqlite');
-    process.env.LOG_LEVEL = 'silent';
-    process.env.INSTANCE_ID = 'api-test-1';
-    app = await createApiApp();
+    const config = loadConfig(
+      {
+        DB_SQLITE_PATH: join(dir, 'castad.sqlite'),
+        LOG_LEVEL: 'silent',
+        INSTANCE_ID: 'api-test-1',
+      },
+      'api',
+    );
+    app = await createApiApp(config);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
@@ -19,8 +25,6 @@ describe('the API on the embedded default', () => {
   afterAll(async () => {
     await app.close();
     removeDir(dir);
-    delete process.env.DB_SQLITE_PATH;
-    delete process.env.INSTANCE_ID;
   });
 
   it('is live and ready, with the SQLite primary up', async () => {
@@ -72,5 +76,52 @@ describe('the API on the embedded default', () => {
     const res = await app.inject({ method: 'GET', url: '/v1/nothing-here' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ statusCode: 404 });
+  });
+});
+
+describe('two API apps in one process', () => {
+  const dir = tempDir('api-pair');
+  const apps: NestFastifyApplication[] = [];
+
+  afterAll(async () => {
+    await Promise.all(apps.map((a) => a.close()));
+    removeDir(dir);
+  });
+
+  it('each runs on the configuration it was given', async () => {
+    for (const [name, limit] of [
+      ['a', '2'],
+      ['b', '100'],
+    ] as const) {
+      const config = loadConfig(
+        {
+          DB_SQLITE_PATH: join(dir, name, 'castad.sqlite'),
+          LOG_LEVEL: 'silent',
+          INSTANCE_ID: `api-${name}`,
+          RATE_LIMIT_PER_MINUTE: limit,
+        },
+        'api',
+      );
+      const app = await createApiApp(config);
+      apps.push(app);
+      await app.init();
+      await app.getHttpAdapter().getInstance().ready();
+    }
+    // anonymous requests count against the client's address: a's limit is 2, b's 100
+    const answers = async (app: NestFastifyApplication) => {
+      const res = [];
+      for (let i = 0; i < 3; i++) res.push(await app.inject({ method: 'GET', url: '/v1/me' }));
+      return res.map((r) => [r.statusCode, r.headers['x-instance-id']]);
+    };
+    expect(await answers(apps[0])).toEqual([
+      [401, 'api-a'],
+      [401, 'api-a'],
+      [429, 'api-a'],
+    ]);
+    expect(await answers(apps[1])).toEqual([
+      [401, 'api-b'],
+      [401, 'api-b'],
+      [401, 'api-b'],
+    ]);
   });
 });

@@ -1,32 +1,29 @@
 import { ModulesContainer } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { InjectOptions } from 'light-my-request';
+import { INestApplicationContext } from '@nestjs/common';
+import { loadConfig } from '@app/domain';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { PUBLIC, ROLES, SCOPES } from '../../apps/api/src/auth/decorators';
 
 /**
- * The real API app in this process, on the environment given (process.env is set for the
- * app's lifetime, as main.ts would see it, and restored by close()).
+ * The real API app in this process, on a configuration built from the environment given (as
+ * main.ts builds it from its own); nothing of this process's environment is read or changed,
+ * so apps with different configurations can run side by side.
  */
 export async function startApi(env: Record<string, string>): Promise<TestApi> {
-  const saved = { ...process.env };
-  Object.assign(process.env, { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', ...env });
-  try {
-    const app = await createApiApp();
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    return new TestApi(app, saved);
-  } catch (err) {
-    process.env = saved;
-    throw err;
-  }
+  const config = loadConfig(
+    { LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', ...env },
+    'api',
+  );
+  const app = await createApiApp(config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return new TestApi(app);
 }
 
 export class TestApi {
-  constructor(
-    readonly app: NestFastifyApplication,
-    private readonly savedEnv: NodeJS.ProcessEnv,
-  ) {}
+  constructor(readonly app: NestFastifyApplication) {}
 
   /** A JPEG made on the spot, uploaded as an owner's app does (multipart field "photo"). */
   async uploadPhoto(
@@ -94,7 +91,6 @@ export class TestApi {
 
   async close(): Promise<void> {
     await this.app.close();
-    process.env = this.savedEnv;
   }
 }
 
@@ -143,23 +139,13 @@ export function concrete(path: string): string {
   return path.replace(/:[A-Za-z]+/g, '7b0e5d1c-3f7a-4a53-9d43-2b1f0c9e8a61');
 }
 
-/** The real scheduler app in this process (same environment handling as startApi). */
+/** The real scheduler app in this process (configured as startApi's app is). */
 export async function startScheduler(
   env: Record<string, string>,
-): Promise<{ close: () => Promise<void>; app: import('@nestjs/common').INestApplicationContext }> {
-  const saved = { ...process.env };
-  Object.assign(process.env, { LOG_LEVEL: 'silent', ...env });
-  const { NestFactory } = await import('@nestjs/core');
-  const { SchedulerModule } = await import('../../apps/scheduler/src/scheduler.module');
-  const app = await NestFactory.createApplicationContext(SchedulerModule, { bufferLogs: true });
-  const { Logger } = await import('nestjs-pino');
-  app.useLogger(app.get(Logger));
+): Promise<{ close: () => Promise<void>; app: INestApplicationContext }> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...env }, 'scheduler');
+  const { createSchedulerApp } = await import('../../apps/scheduler/src/bootstrap');
+  const app = await createSchedulerApp(config);
   await app.init();
-  return {
-    app,
-    close: async () => {
-      await app.close();
-      process.env = saved;
-    },
-  };
+  return { app, close: () => app.close() };
 }

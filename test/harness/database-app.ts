@@ -1,11 +1,10 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import {
-  AppConfig,
   AppRole,
   CastadConfigModule,
   DatabaseModule,
   DatabaseRouter,
-  validateEnvironment,
+  loadConfig,
 } from '@app/domain';
 import { DataSource } from 'typeorm';
 
@@ -19,13 +18,9 @@ export async function databaseApp(
   dataSource: DataSource;
   close: () => Promise<void>;
 }> {
-  const config = new AppConfig(validateEnvironment(env), role);
   const module = await Test.createTestingModule({
-    imports: [CastadConfigModule.forRoot(role), DatabaseModule],
-  })
-    .overrideProvider(AppConfig)
-    .useValue(config)
-    .compile();
+    imports: [CastadConfigModule.forRoot(loadConfig(env, role)), DatabaseModule],
+  }).compile();
   await module.init();
   return {
     module,

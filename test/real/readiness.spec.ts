@@ -1,4 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig } from '@app/domain';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { describeWithServers } from '../harness/binaries';
 import { ReplicatedMariaDb } from '../harness/mariadb';
@@ -14,7 +15,6 @@ describeWithServers(
     const cluster = new ReplicatedMariaDb(1);
     const redis = new RedisServer();
     let app: NestFastifyApplication;
-    const saved = { ...process.env };
 
     const ready = async () => {
       const res = await app.inject({ method: 'GET', url: '/health/ready' });
@@ -23,17 +23,14 @@ describeWithServers(
 
     beforeAll(async () => {
       await Promise.all([cluster.start(), redis.start()]);
-      Object.assign(
-        process.env,
-        cluster.env({
-          CASTAD_STAGE: '3',
-          REDIS_URL: redis.url,
-          DB_MIGRATE_ON_START: 'true',
-          DB_NODE_RESTORE_MS: '500',
-          LOG_LEVEL: 'silent',
-        }),
-      );
-      app = await createApiApp();
+      const env = cluster.env({
+        CASTAD_STAGE: '3',
+        REDIS_URL: redis.url,
+        DB_MIGRATE_ON_START: 'true',
+        DB_NODE_RESTORE_MS: '500',
+        LOG_LEVEL: 'silent',
+      });
+      app = await createApiApp(loadConfig(env, 'api'));
       await app.init();
       await app.getHttpAdapter().getInstance().ready();
     });
@@ -41,7 +38,6 @@ describeWithServers(
     afterAll(async () => {
       await app?.close();
       await Promise.all([cluster.destroy(), redis.destroy()]);
-      process.env = saved;
     });
 
     it('reports the primary, each replica and Redis', async () => {

@@ -1,4 +1,10 @@
-import { MiddlewareConsumer, Module, NestModule, ValidationPipe } from '@nestjs/common';
+import {
+  DynamicModule,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  ValidationPipe,
+} from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
@@ -17,10 +23,12 @@ import { HttpErrorFilter } from './http/http-error.filter';
 import { loggerParams } from './http/logging';
 import { LagTolerantInterceptor } from './http/lag-tolerant';
 
-/** Root module of the HTTP app: controllers and guards over the shared domain providers. */
+/**
+ * Root module of the HTTP app: controllers and guards over the shared domain providers.
+ * Imported through forRoot(config), which provides the app's AppConfig to every module.
+ */
 @Module({
   imports: [
-    CastadConfigModule.forRoot('api'),
     LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerParams }),
     DatabaseModule,
     IntegrationsModule.forRootAsync({
@@ -52,6 +60,10 @@ import { LagTolerantInterceptor } from './http/lag-tolerant';
   ],
 })
 export class ApiModule implements NestModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: ApiModule, imports: [CastadConfigModule.forRoot(config)] };
+  }
+
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(DatabaseContextMiddleware).forRoutes('*path');
   }

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
-import { loadEnvironmentOrExit } from '@app/domain/config/load-environment';
-import { AppConfig, stopOnSignals } from '@app/domain';
+import { loadConfigOrExit } from '@app/domain/config/load-config';
+import { stopOnSignals } from '@app/domain';
 
 async function main(): Promise<void> {
-  loadEnvironmentOrExit();
+  const config = loadConfigOrExit('api');
   // loaded after validation, so a bad variable never surfaces as a module-load stack trace
   const { createApiApp } = await import('./bootstrap');
-  const app = await createApiApp();
-  const config = app.get(AppConfig);
+  const app = await createApiApp(config);
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then close pools
   stopOnSignals(app, { name: 'api', timeoutMs: config.http.shutdownTimeoutMs });
   await app.listen(config.http.port, config.http.host);

@@ -1,5 +1,5 @@
 import { CliName } from './cli-name';
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { IntegrationsModule } from '@app/integrations';
 import { BlobTierCommand } from './commands/blob-tier.command';
 import { CostReportCommand } from './commands/cost.command';
@@ -32,10 +32,12 @@ import {
   PartnerCreateCommand,
 } from './commands/partner.commands';
 
-/** Ops commands (nest-commander). Each command is a provider of this module. */
+/**
+ * Ops commands (nest-commander). Each command is a provider of this module. Imported through
+ * forRoot(config), which provides the app's AppConfig to every module.
+ */
 @Module({
   imports: [
-    CastadConfigModule.forRoot('cli'),
     DatabaseModule,
     AccountsModule,
     PipelineModule,
@@ -65,4 +67,8 @@ import {
     ...PROJECT_COMMANDS,
   ],
 })
-export class CliModule {}
+export class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: CliModule, imports: [CastadConfigModule.forRoot(config)] };
+  }
+}

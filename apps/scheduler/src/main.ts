@@ -1,16 +1,13 @@
 import 'reflect-metadata';
-import { loadEnvironmentOrExit } from '@app/domain/config/load-environment';
-import { NestFactory } from '@nestjs/core';
+import { loadConfigOrExit } from '@app/domain/config/load-config';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, StepRunner, stopOnSignals } from '@app/domain';
+import { StepRunner, stopOnSignals } from '@app/domain';
 
 async function main(): Promise<void> {
-  loadEnvironmentOrExit();
+  const config = loadConfigOrExit('scheduler');
   // loaded after validation, so a bad variable never surfaces as a module-load stack trace
-  const { SchedulerModule } = await import('./scheduler.module');
-  const app = await NestFactory.createApplicationContext(SchedulerModule, { bufferLogs: true });
-  app.useLogger(app.get(Logger));
-  const config = app.get(AppConfig);
+  const { createSchedulerApp } = await import('./bootstrap');
+  const app = await createSchedulerApp(config);
   // renders in flight are aborted first; their projects go back for the next run
   stopOnSignals(app, {
     name: 'scheduler',

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import {
@@ -22,11 +22,11 @@ import { WorkTicker } from './work/work-ticker';
 
 /**
  * Root module of the one background app. Only this app imports ScheduleModule: crons and
- * pipeline consumers must never run inside the N API instances.
+ * pipeline consumers must never run inside the N API instances. Imported through
+ * forRoot(config), which provides the app's AppConfig to every module.
  */
 @Module({
   imports: [
-    CastadConfigModule.forRoot('scheduler'),
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -63,4 +63,8 @@ import { WorkTicker } from './work/work-ticker';
     },
   ],
 })
-export class SchedulerModule {}
+export class SchedulerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: SchedulerModule, imports: [CastadConfigModule.forRoot(config)] };
+  }
+}

@@ -59,3 +59,62 @@ describe('the layering of the middle', () => {
     ]);
   });
 });
+
+describe('configuration passed in', () => {
+  /** The one place that reads the process environment: main.ts files call it. */
+  const LOADER = 'libs/domain/src/config/load-config.ts';
+  const withoutComments = (src: string) =>
+    src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  const readsEnv = (src: string) =>
+    /\bprocess\s*(\.\s*env\b|\[\s*['"`]env['"`]\s*\])|\benv\b[^}]*\}\s*=\s*process\b/.test(
+      withoutComments(src),
+    );
+  const writesEnv = (src: string) =>
+    /\bprocess\.env(\.\w+|\[[^\]]+\])?\s*(=(?!=)|\?\?=|\|\|=)|Object\.assign\(\s*process\.env\b|delete\s+process\.env\b|\bloadEnvFile\(/.test(
+      withoutComments(src),
+    );
+
+  it('reads process.env only in the configuration loader', () => {
+    // hands this process's environment on to the fc-match tool it spawns (fontconfig's own
+    // variables); reads none of ours
+    const toolEnvironment = ['libs/integrations/src/video/korean-font.ts'];
+    const offenders = code.filter(
+      (f) => f !== LOADER && !toolEnvironment.includes(f) && readsEnv(read(f)),
+    );
+    expect(offenders).toEqual([]);
+    expect(readsEnv(read(LOADER))).toBe(true);
+    // the check sees each way of reading it, and not a comment that names it
+    for (const line of ['x = process.env.PORT', "process['env'].A", 'const { env } = process'])
+      expect([line, readsEnv(line)]).toEqual([line, true]);
+    expect(readsEnv('// never process.env directly')).toBe(false);
+  });
+
+  it('has no test that writes process.env: tests build a configuration instead', () => {
+    // not app configuration: fontconfig's own variable, read by the fc-match tool it spawns
+    const exceptions = ['libs/integrations/src/video/korean-font.spec.ts'];
+    const self = 'libs/domain/src/architecture.spec.ts'; // its samples below, as strings
+    const typescript = (dir: string) =>
+      readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+        .map((e) => relative(ROOT, join(e.parentPath, e.name)));
+    const tests = [
+      ...typescript('test'),
+      ...typescript('bench'),
+      ...[...typescript('apps'), ...typescript('libs')].filter((f) => f.endsWith('.spec.ts')),
+    ];
+    expect(tests.length).toBeGreaterThan(50);
+    const offenders = tests.filter(
+      (f) => f !== self && !exceptions.includes(f) && writesEnv(read(f)),
+    );
+    expect(offenders).toEqual([]);
+    for (const line of [
+      "process.env.PORT = '1'",
+      'process.env = saved',
+      "process.env['A'] ??= 'b'",
+      'Object.assign(process.env, env)',
+      'delete process.env.DB_HOST',
+    ])
+      expect([line, writesEnv(line)]).toEqual([line, true]);
+    expect(writesEnv("if (process.env.CI === 'true')")).toBe(false);
+  });
+});

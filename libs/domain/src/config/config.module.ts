@@ -1,25 +1,18 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from './app-config';
-import { EnvironmentVariables } from './environment';
-import { validatedEnvironment } from './load-environment';
-import { AppRole } from './stage';
 
 /**
- * Provides the typed AppConfig for the given process role, built from the environment main.ts
- * validated at start-up (a bad variable has already stopped the process, named).
+ * Provides the AppConfig an app was started with (main.ts loaded and validated it; a test
+ * built its own), to every module of that app.
  */
 @Global()
 @Module({})
 export class CastadConfigModule {
-  static forRoot(role: AppRole): DynamicModule {
+  static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CastadConfigModule,
-      providers: [
-        { provide: AppConfig, useFactory: () => new AppConfig(validatedEnvironment(), role) },
-      ],
+      providers: [{ provide: AppConfig, useValue: config }],
       exports: [AppConfig],
     };
   }
 }
-
-export { EnvironmentVariables };

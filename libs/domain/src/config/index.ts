@@ -8,5 +8,5 @@ export * from './http-config';
 export * from './pipeline-config';
 export * from './storage-config';
 export * from './config.module';
-export * from './load-environment';
+export * from './load-config';
 export * from './capacity';
