@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { ProjectRepository } from '@app/domain';
+import { ProjectEventRepository, ProjectRepository } from '@app/domain';
 import { databaseApp } from '../test/harness/database-app';
 import { CLAIM_GROUPS } from '../test/harness/hot-queries';
 import { StagedStack } from '../test/harness/staged-stack';
@@ -25,7 +25,7 @@ function cpuMs(pid: number): number {
 async function duePollMs(stack: StagedStack): Promise<number> {
   const app = await databaseApp(stack.env(), 'scheduler');
   try {
-    const projects = new ProjectRepository(app.router);
+    const projects = new ProjectRepository(app.router, new ProjectEventRepository(app.router));
     const groups = Object.values(CLAIM_GROUPS).map((states) => ({ states, limit: 16 }));
     const tick = async () => {
       if ((await projects.claimGroups('bench-poll:1', groups, 30_000)).length)

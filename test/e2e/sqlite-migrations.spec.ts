@@ -27,7 +27,7 @@ describe('the migration set on SQLite (the embedded default)', () => {
       );
       expect((await ds.query('PRAGMA journal_mode'))[0].journal_mode).toBe('wal');
       expect((await ds.query('PRAGMA busy_timeout'))[0].timeout).toBeGreaterThanOrEqual(5000);
-      const [sql, params] = new ProjectRepository({ dataSource: ds } as never)
+      const [sql, params] = new ProjectRepository({ dataSource: ds } as never, undefined as never)
         .dueQuery(ds.manager, ['DRAFT'], new Date())
         .select('p.id')
         .orderBy('p.next_run_at')

@@ -1,5 +1,11 @@
 import { join } from 'node:path';
-import { ProjectEntity, ProjectRepository, StoreRepository } from '@app/domain';
+import {
+  DailyQuotaRepository,
+  ProjectEntity,
+  ProjectEventRepository,
+  ProjectRepository,
+  StoreRepository,
+} from '@app/domain';
 import { databaseApp } from '../harness/database-app';
 import { removeDir, tempDir } from '../harness/process';
 import { storeRow } from '../harness/store-row';
@@ -12,12 +18,14 @@ describe('a tick’s claim on SQLite (the embedded default)', () => {
     const app = await databaseApp({ DB_SQLITE_PATH: join(dir, 'castad.sqlite') }, 'scheduler');
     try {
       await app.dataSource.runMigrations({ transaction: 'each' });
-      const projects = new ProjectRepository(app.router);
+      const events = new ProjectEventRepository(app.router);
+      const projects = new ProjectRepository(app.router, events);
+      const quota = new DailyQuotaRepository(app.router, events);
       const owner = { ownerUserId: null, partnerId: 'partner-1' };
       await new StoreRepository(app.router).insert(storeRow('store-1', 'store', owner));
       const made: ProjectEntity[] = [];
       for (let i = 0; i < 6; i++) {
-        const r = await projects.create(
+        const r = await quota.createWithinQuota(
           { owner, storeId: 'store-1', autopilot: true, options: { mood: `m${i}` } },
           { day: '2026-12-03', limit: 100 },
         );

@@ -1,6 +1,8 @@
 import {
   AppConfig,
   DatabaseRouter,
+  PipelineHealthRepository,
+  ProjectEventRepository,
   ProjectRepository,
   ProjectState,
   ProviderHealthService,
@@ -36,12 +38,13 @@ const DAY_MS = 86_400_000;
  * is ours), on the data `v` generated; times come from its anchor.
  */
 export function hotQueries(router: DatabaseRouter, config: AppConfig, v: DataVolume): HotQuery[] {
-  const projects = new ProjectRepository(router);
+  const events = new ProjectEventRepository(router);
+  const projects = new ProjectRepository(router, events);
   const usage = new UsageRepository(router, config);
   const users = new UserRepository(router);
   const health = new ProviderHealthService(
     config,
-    projects,
+    new PipelineHealthRepository(router),
     new PublicationRepository(router),
     usage,
     { name: 'openai' } as never,
@@ -164,7 +167,7 @@ export function hotQueries(router: DatabaseRouter, config: AppConfig, v: DataVol
     },
     {
       name: 'SSE catch-up',
-      run: () => projects.events(v.projectId(older), 0),
+      run: () => events.events(v.projectId(older), 0),
       indexes: ['ix_project_events_project'],
     },
   ];

@@ -3,6 +3,10 @@ import {
   AppConfig,
   AuthNonceRepository,
   IdempotencyRepository,
+  PipelineHealthRepository,
+  ProjectEventRepository,
+  ProjectHousekeepingRepository,
+  DailyQuotaRepository,
   ProjectRepository,
   ProjectState,
   PublicationRepository,
@@ -94,7 +98,7 @@ describeWithServers(
     it("names each provider's own last error (a FAILED project counts for the step it failed at)", async () => {
       const health = new ProviderHealthService(
         app.module.get(AppConfig),
-        new ProjectRepository(app.router),
+        new PipelineHealthRepository(app.router),
         new PublicationRepository(app.router),
         new UsageRepository(app.router, app.module.get(AppConfig)),
         { name: 'openai' } as never,
@@ -112,12 +116,16 @@ describeWithServers(
     });
 
     describe('no periodic job locks rows it does not change', () => {
-      const projects = () => new ProjectRepository(app.router);
+      const projects = () =>
+        new ProjectRepository(app.router, new ProjectEventRepository(app.router));
       const jobs: [string, () => Promise<number>][] = [
         ['clear expired leases', () => projects().clearExpiredLeases(data.anchor)],
         [
           'cancel abandoned projects',
-          () => projects().cancelAbandoned(new Date(data.anchor.getTime() - 30 * 86_400_000)),
+          () =>
+            new ProjectHousekeepingRepository(app.router, projects()).cancelAbandoned(
+              new Date(data.anchor.getTime() - 30 * 86_400_000),
+            ),
         ],
         [
           'purge refresh tokens',
@@ -142,7 +150,10 @@ describeWithServers(
           [
             'a new project',
             () =>
-              p.create(
+              new DailyQuotaRepository(
+                app.router,
+                new ProjectEventRepository(app.router),
+              ).createWithinQuota(
                 {
                   owner: { ownerUserId: data.store(1).ownerUserId, partnerId: null },
                   storeId: data.store(1).id,

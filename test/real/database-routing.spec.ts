@@ -5,6 +5,8 @@ import {
   DatabaseRouter,
   PipelineService,
   ProjectEntity,
+  DailyQuotaRepository,
+  ProjectEventRepository,
   ProjectRepository,
   QuotaExceededError,
   StoreEntity,
@@ -154,7 +156,7 @@ describeWithServers(
         em.findOne(ProjectEntity, { where: { id: project.id } }),
       );
       expect({ ...byTypeOrm }).toEqual(project);
-      const projects = new ProjectRepository(router);
+      const projects = new ProjectRepository(router, new ProjectEventRepository(router));
       const ownedBy = { ownerUserId: owner, partnerId: null };
       expect({ ...(await projects.findOwned(project.id, ownedBy)) }).toEqual(project);
       expect(
@@ -242,12 +244,15 @@ describeWithServers(
         `INSERT INTO ${APP_DB.database}.stores (id, owner_user_id, name, source, created_at, updated_at) VALUES (?, ?, 'q', 'manual', NOW(3), NOW(3))`,
         [storeId, userId],
       );
-      // create() reads only the limit and the projects (the other collaborators are unused)
+      // create() reads only the limit and the daily quota (the other collaborators are unused)
       const config = { pipeline: { projectsPerDay: 3 } } as AppConfig;
       const none = undefined as never;
       const pipeline = new PipelineService(
         config,
-        new ProjectRepository(router),
+        none,
+        none,
+        new DailyQuotaRepository(router, new ProjectEventRepository(router)),
+        none,
         none,
         none,
         none,

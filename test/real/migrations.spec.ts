@@ -34,12 +34,10 @@ describeWithServers(
           [...ENTITIES.map((e) => ds.getMetadata(e).tableName), 'schema_migrations'].sort(),
         );
         // the scheduler's claim walks its due index, one state at a time, with no sort
-        const [sql, params] = new ProjectRepository({ dataSource: ds } as never).claimQuery(
-          ds.manager,
-          ['DRAFT', 'VIDEO_SUBMITTED'],
-          10,
-          new Date(),
-        );
+        const [sql, params] = new ProjectRepository(
+          { dataSource: ds } as never,
+          undefined as never,
+        ).claimQuery(ds.manager, ['DRAFT', 'VIDEO_SUBMITTED'], 10, new Date());
         const plan: { key: string; type: string; Extra: string; table: string }[] = await ds.query(
           `EXPLAIN ${sql}`,
           params,

@@ -3,7 +3,7 @@ import { Cron, CronExpression } from '@nestjs/schedule';
 import {
   AuthNonceRepository,
   IdempotencyRepository,
-  ProjectRepository,
+  ProjectHousekeepingRepository,
   RefreshTokenHousekeeping,
 } from '@app/domain';
 import { LeadershipService } from './leadership.service';
@@ -20,7 +20,7 @@ export class HousekeepingService {
     private readonly leadership: LeadershipService,
     private readonly refreshTokens: RefreshTokenHousekeeping,
     private readonly nonces: AuthNonceRepository,
-    private readonly projects: ProjectRepository,
+    private readonly abandoned: ProjectHousekeepingRepository,
     private readonly claims: WorkClaims,
     private readonly idempotencyKeys: IdempotencyRepository,
   ) {}
@@ -35,7 +35,7 @@ export class HousekeepingService {
   @Cron(CronExpression.EVERY_HOUR)
   async cancelAbandonedProjects(now = new Date()): Promise<number> {
     if (!this.leadership.isLeader) return 0;
-    const n = await this.projects.cancelAbandoned(new Date(now.getTime() - ABANDONED_AFTER_MS));
+    const n = await this.abandoned.cancelAbandoned(new Date(now.getTime() - ABANDONED_AFTER_MS));
     if (n > 0) this.logger.log(`cancelled ${n} projects abandoned at an owner step`);
     return n;
   }

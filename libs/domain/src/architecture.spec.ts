@@ -29,13 +29,20 @@ describe('the layering of the middle', () => {
 
   it("changes a project's state only through ProjectRepository.transition()", () => {
     // the patch types leave `state` out; nothing else may update the projects table directly
+    const progress = 'libs/domain/src/pipeline/project-event.repository.ts';
     const offenders = code.filter(
       (f) =>
         f !== 'libs/domain/src/pipeline/project.repository.ts' &&
+        f !== progress &&
         !f.startsWith('libs/domain/src/migrations/') &&
         /update\(ProjectEntity|UPDATE projects SET[^']*state/i.test(read(f)),
     );
     expect(offenders).toEqual([]);
+    // the event log's one write to a project: a progress report's lease fence, `updated_at` only
+    expect(read(progress).match(/update\(ProjectEntity[^;]*;/g)).toEqual([
+      'update(ProjectEntity, { id, leaseOwner }, { updatedAt: now });',
+    ]);
+    expect(read(progress)).not.toMatch(/UPDATE projects/i);
     // and the repository's own writes take patches without `state` (checked by the compiler)
     // @ts-expect-error a patch cannot carry a state: only transition() moves a project
     const patch: ProjectPatch = { state: 'DONE' };
@@ -116,5 +123,27 @@ describe('configuration passed in', () => {
     ])
       expect([line, writesEnv(line)]).toEqual([line, true]);
     expect(writesEnv("if (process.env.CI === 'true')")).toBe(false);
+  });
+});
+
+/** A file's length in lines (a trailing newline ends the last line, it does not add one). */
+const lineCount = (file: string) => read(file).replace(/\n$/, '').split('\n').length;
+
+describe('the size of the code', () => {
+  it('keeps every file under libs/domain/src/pipeline at most 350 lines', () => {
+    // Tolerated while issue 25's rewrites of them are in progress, and only while they still
+    // offend: a file that got short enough must leave this list (the list can only shrink).
+    const pending = [
+      'libs/domain/src/pipeline/pipeline.service.ts', // split into use cases
+      'libs/domain/src/pipeline/step-handlers.ts', // replaced by one file per step (steps/)
+    ];
+    const dir = 'libs/domain/src/pipeline';
+    const files = readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+      .map((e) => relative(ROOT, join(e.parentPath, e.name)));
+    const tooLong = files.filter((f) => lineCount(f) > 350).sort();
+    expect(tooLong.filter((f) => !pending.includes(f))).toEqual([]);
+    // a pending file that got short enough leaves the list
+    expect(pending.filter((f) => !tooLong.includes(f))).toEqual([]);
   });
 });

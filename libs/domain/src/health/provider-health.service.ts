@@ -10,7 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { STEPS, StepName } from '../pipeline/project-state';
 import { quotaWindow } from '../pipeline/quota-window';
 import { UsageRepository } from '../pipeline/usage.repository';
-import { ProjectRepository } from '../pipeline/project.repository';
+import { PipelineHealthRepository } from '../pipeline/pipeline-health.repository';
 import { PublicationRepository } from '../social/publication.repository';
 
 export interface ProviderHealth {
@@ -39,7 +39,7 @@ const WINDOW_MS = 24 * 3600_000;
 export class ProviderHealthService {
   constructor(
     private readonly config: AppConfig,
-    private readonly projects: ProjectRepository,
+    private readonly pipelineHealth: PipelineHealthRepository,
     private readonly publications: PublicationRepository,
     private readonly usage: UsageRepository,
     private readonly lyrics: LyricsEngine,
@@ -60,7 +60,7 @@ export class ProviderHealthService {
     const out: ProviderHealth[] = [];
     for (const [area, engine] of areas) {
       const steps = (Object.keys(STEPS) as StepName[]).filter((s) => STEPS[s].provider === area);
-      const { succeeded, failed, retrying, lastError } = await this.projects.stepHealth(
+      const { succeeded, failed, retrying, lastError } = await this.pipelineHealth.stepHealth(
         steps,
         since,
       );

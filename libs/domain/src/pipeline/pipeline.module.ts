@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { StoresModule } from '../stores/stores.module';
 import { ContentRepository } from './content.repository';
 import { PipelineService } from './pipeline.service';
+import { DailyQuotaRepository } from './daily-quota.repository';
+import { PipelineHealthRepository } from './pipeline-health.repository';
+import { ProjectEventRepository } from './project-event.repository';
+import { ProjectHousekeepingRepository } from './project-housekeeping.repository';
 import { ProjectRepository } from './project.repository';
 import { StepHandlers } from './step-handlers';
 import { StepRunner } from './step-runner';
@@ -15,6 +19,10 @@ const providers = [
   ContentRepository,
   PipelineService,
   ProjectRepository,
+  ProjectEventRepository,
+  DailyQuotaRepository,
+  PipelineHealthRepository,
+  ProjectHousekeepingRepository,
   StepHandlers,
   StepRunner,
   UsageRepository,

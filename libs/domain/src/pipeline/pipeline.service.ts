@@ -22,6 +22,9 @@ import {
   StepName,
   TERMINAL_STATES,
 } from './project-state';
+import { DailyQuotaRepository } from './daily-quota.repository';
+import { PipelineHealthRepository } from './pipeline-health.repository';
+import { ProjectEventRepository } from './project-event.repository';
 import { ProjectRepository } from './project.repository';
 import { quotaWindow } from './quota-window';
 import { UsageRepository } from './usage.repository';
@@ -42,6 +45,9 @@ export class PipelineService {
   constructor(
     private readonly config: AppConfig,
     private readonly projects: ProjectRepository,
+    private readonly events: ProjectEventRepository,
+    private readonly dailyQuota: DailyQuotaRepository,
+    private readonly health: PipelineHealthRepository,
     private readonly content: ContentRepository,
     private readonly blob: BlobStore,
     private readonly files: BlobObjectRepository,
@@ -54,7 +60,10 @@ export class PipelineService {
   ): Promise<ProjectEntity> {
     const limit = this.config.pipeline.projectsPerDay;
     const { day, resetsAt } = quotaWindow(new Date());
-    const made = await this.projects.create({ owner: ownerOf(by), ...input }, { day, limit });
+    const made = await this.dailyQuota.createWithinQuota(
+      { owner: ownerOf(by), ...input },
+      { day, limit },
+    );
     // a store that is not the caller's is 404 whatever the quota
     if (made.kind === 'no_store') throw new NotFoundError(`store ${input.storeId} not found`);
     if (made.kind === 'over_quota')
@@ -116,7 +125,7 @@ export class PipelineService {
     const step = STEP_FOR_STATE[p.state as ProjectState];
     if (!step || !p.leaseOwner || !p.leaseUntil || p.leaseUntil.getTime() < Date.now())
       return { step, fraction: 0 };
-    const last = await this.projects.latestEvent(p.id);
+    const last = await this.events.latestEvent(p.id);
     const reported = last?.percent != null && last.toState === p.state && last.step === step;
     return { step, fraction: reported ? fractionAt(step, last.percent!) : 0 };
   }
@@ -130,7 +139,7 @@ export class PipelineService {
   private typicalStepMs(step: string): Promise<number | null> {
     const hit = this.stepMedians.get(step);
     if (hit && hit.until > Date.now()) return hit.ms;
-    const entry = { ms: this.projects.typicalStepMs(step), until: Infinity };
+    const entry = { ms: this.health.typicalStepMs(step), until: Infinity };
     this.stepMedians.set(step, entry);
     entry.ms.then(
       // an unknown duration is asked again soon: the first finished projects make it known

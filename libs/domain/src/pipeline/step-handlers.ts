@@ -23,7 +23,7 @@ import { ProjectState, StepName } from './project-state';
 import { StepContext, StepFailedError, StepOutcome } from './step-context';
 import { quotaWindow } from './quota-window';
 import { UsageRepository } from './usage.repository';
-import { ProjectRepository } from './project.repository';
+import { ProjectEventRepository } from './project-event.repository';
 import { BlobObjectRepository, TrackedFile } from '../files/blob-object.repository';
 import { percentDuring, StepProgressReporter } from './step-progress';
 
@@ -51,7 +51,7 @@ export class StepHandlers {
     private readonly ffmpegRenderer: FfmpegVideoRenderer,
     private readonly blob: BlobStore,
     private readonly files: BlobObjectRepository,
-    private readonly projects: ProjectRepository,
+    private readonly events: ProjectEventRepository,
   ) {}
 
   readonly handlers: Record<StepName, (ctx: StepContext) => Promise<StepOutcome>> = {
@@ -145,7 +145,7 @@ export class StepHandlers {
       return { kind: 'wait', nextRunAt: later(this.config.pipeline.songPollMs) };
     if (r.status === 'failed') {
       // read again after a person's retry: the task's own failure asks for a new generation
-      if ((await this.projects.lastChangeBy(p.id)) === 'retry')
+      if ((await this.events.lastChangeBy(p.id)) === 'retry')
         return this.generateAgain(ctx, `the last one ended in ${r.reason}`);
       await this.songEngine.discard(p.songTaskId!);
       throw new StepFailedError(r.reason);
@@ -395,7 +395,7 @@ export class StepHandlers {
   private async reportPolledProgress(ctx: StepContext, fraction: number): Promise<void> {
     const percent = percentDuring('poll_video', fraction);
     if (percent <= percentDuring('poll_video', 0)) return;
-    const last = await this.projects.latestEvent(ctx.project.id);
+    const last = await this.events.latestEvent(ctx.project.id);
     if (last?.percent != null && last.percent >= percent) return;
     await this.recordProgress(ctx, 'poll_video', fraction);
   }
@@ -403,7 +403,7 @@ export class StepHandlers {
   /** Under the lease, as an event; a report that cannot be written is not worth failing the step. */
   private async recordProgress(ctx: StepContext, step: StepName, fraction: number) {
     const p = ctx.project;
-    await this.projects
+    await this.events
       .recordProgress(p.id, ctx.leaseOwner, {
         state: p.state as ProjectState,
         step,

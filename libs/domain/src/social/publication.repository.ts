@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseRouter } from '../database/database-router';
 import { PublicationState, SnsUploadEntity } from '../entities/social.entity';
-import type { WorkHealth } from '../pipeline/project.repository';
+import type { WorkHealth } from '../pipeline/pipeline-health.repository';
 import { LeasedTable } from '../work/leased-table';
 
 /** Publications still to run: queued, or waiting on the platform's own processing. */

@@ -9,3 +9,7 @@ export function ownerOf(p: Principal): Owner {
     ? { ownerUserId: p.userId, partnerId: null }
     : { ownerUserId: null, partnerId: p.partnerId };
 }
+
+/** The column that says whose a row is, and its value: a user's or a partner's. */
+export const ownerKey = (owner: Owner): [string, string] =>
+  owner.ownerUserId ? ['owner_user_id', owner.ownerUserId] : ['partner_id', owner.partnerId!];

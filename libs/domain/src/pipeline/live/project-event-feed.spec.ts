@@ -2,7 +2,7 @@ import { firstValueFrom, Observable, toArray } from 'rxjs';
 import { AppConfig } from '../../config/app-config';
 import { ProjectEventEntity } from '../../entities/project-event.entity';
 import { RedisConnection } from '../../redis/redis-connection';
-import { ProjectRepository } from '../project.repository';
+import { ProjectEventRepository } from '../project-event.repository';
 import { ProjectEventFeed } from './project-event-feed';
 import { eventMessage, ProjectEventMessage } from './project-event-message';
 import { RedisEventChannel } from './redis-event-channel';
@@ -31,7 +31,7 @@ class EventRows {
     return row;
   }
 
-  repository(): ProjectRepository {
+  repository(): ProjectEventRepository {
     return {
       events: async (projectId: string, after: number) => {
         this.reads.catchUp++;
@@ -42,7 +42,7 @@ class EventRows {
         return this.rows.filter((r) => r.seq > after).slice(0, limit);
       },
       latestEventSeq: async () => this.rows[this.rows.length - 1]?.seq ?? 0,
-    } as unknown as ProjectRepository;
+    } as unknown as ProjectEventRepository;
   }
 }
 

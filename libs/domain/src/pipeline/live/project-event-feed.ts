@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { AppConfig } from '../../config/app-config';
-import { ProjectRepository } from '../project.repository';
+import { ProjectEventRepository } from '../project-event.repository';
 import { eventMessage, isFinalState, ProjectEventMessage } from './project-event-message';
 import { RedisEventChannel } from './redis-event-channel';
 
@@ -43,7 +43,7 @@ export class ProjectEventFeed implements OnModuleDestroy {
 
   constructor(
     config: AppConfig,
-    private readonly projects: ProjectRepository,
+    private readonly events: ProjectEventRepository,
     private readonly channel: RedisEventChannel,
   ) {
     this.pollMs = config.liveProgress.pollMs;
@@ -83,7 +83,7 @@ export class ProjectEventFeed implements OnModuleDestroy {
       void (async () => {
         await this.start();
         for (let after = afterSeq; !sub.closed;) {
-          const page = await this.projects.events(projectId, after);
+          const page = await this.events.events(projectId, after);
           emit(page.map(eventMessage));
           if (page.length < 100) break;
           after = page[page.length - 1].seq;
@@ -126,7 +126,7 @@ export class ProjectEventFeed implements OnModuleDestroy {
         (live) => this.schedulePoll(live ? 0 : this.pollMs),
       );
       if (this.marks.length === 0)
-        this.marks = [{ at: Date.now(), seq: await this.projects.latestEventSeq() }];
+        this.marks = [{ at: Date.now(), seq: await this.events.latestEventSeq() }];
       if (!this.pollTimer && !this.polling) this.schedulePoll(this.interval());
     })().finally(() => (this.starting = undefined));
     return this.starting;
@@ -172,7 +172,7 @@ export class ProjectEventFeed implements OnModuleDestroy {
     if (settled.length > 1) this.marks = this.marks.slice(settled.length - 1);
     let newest = this.marks[this.marks.length - 1].seq;
     for (;;) {
-      const rows = await this.projects.eventsSince(from, POLL_PAGE);
+      const rows = await this.events.eventsSince(from, POLL_PAGE);
       if (rows.length) {
         this.dispatch(rows.map(eventMessage));
         from = Number(rows[rows.length - 1].seq);
