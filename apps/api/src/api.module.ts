@@ -8,7 +8,13 @@ import {
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { AccountsModule, AppConfig, CastadConfigModule, DatabaseModule } from '@app/domain';
+import {
+  AccountsModule,
+  AppConfig,
+  CastadConfigModule,
+  DatabaseModule,
+  StepQueuesModule,
+} from '@app/domain';
 import { IntegrationsModule } from '@app/integrations';
 import { AuthModule } from './auth/auth.module';
 import { HealthController } from './health/health.controller';
@@ -61,7 +67,14 @@ import { LagTolerantInterceptor } from './http/lag-tolerant';
 })
 export class ApiModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: ApiModule, imports: [CastadConfigModule.forRoot(config)] };
+    const { driver, concurrency } = config.pipeline;
+    // with Bull dispatch, the step queues the queue board reads (none otherwise: a Bull queue
+    // connects to Redis as soon as it is made)
+    const queues =
+      driver === 'bull'
+        ? [StepQueuesModule.forRoot({ redisUrl: config.redisUrl!, concurrency })]
+        : [];
+    return { module: ApiModule, imports: [CastadConfigModule.forRoot(config), ...queues] };
   }
 
   configure(consumer: MiddlewareConsumer): void {

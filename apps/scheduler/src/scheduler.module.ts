@@ -13,11 +13,8 @@ import { IntegrationsModule } from '@app/integrations';
 import { HousekeepingService } from './housekeeping.service';
 import { LeadershipService } from './leadership.service';
 import { SchedulerHealthServer } from './scheduler-health.server';
-import { BullDispatcher } from './work/bull.dispatcher';
-import { InProcessDispatcher } from './work/in-process.dispatcher';
 import { WorkClaims } from './work/work-claims';
-import { WorkDispatcher } from './work/work-dispatcher';
-import { WorkRunners } from './work/work-runners';
+import { WorkDispatchModule } from './work/work-dispatch.module';
 import { WorkTicker } from './work/work-ticker';
 
 /**
@@ -51,20 +48,15 @@ import { WorkTicker } from './work/work-ticker';
     LeadershipService,
     HousekeepingService,
     WorkTicker,
-    WorkRunners,
     WorkClaims,
-    InProcessDispatcher,
-    BullDispatcher,
-    {
-      provide: WorkDispatcher,
-      inject: [AppConfig, InProcessDispatcher, BullDispatcher],
-      useFactory: (c: AppConfig, local: InProcessDispatcher, bull: BullDispatcher) =>
-        c.pipeline.driver === 'bull' ? bull : local,
-    },
   ],
 })
 export class SchedulerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: SchedulerModule, imports: [CastadConfigModule.forRoot(config)] };
+    return {
+      module: SchedulerModule,
+      // the work dispatcher of the configured driver (Bull's queues and workers only when chosen)
+      imports: [CastadConfigModule.forRoot(config), WorkDispatchModule.forRoot(config)],
+    };
   }
 }

@@ -147,3 +147,13 @@ describe('the size of the code', () => {
     expect(pending.filter((f) => !tooLong.includes(f))).toEqual([]);
   });
 });
+
+describe('Bull through @nestjs/bull', () => {
+  it('makes no Bull queue by hand: queues are registered with BullModule (StepQueuesModule)', () => {
+    // a hand-made queue is a second set of connections and options beside the registered ones
+    const offenders = code.filter(
+      (f) => /\bnew Bull\s*[<(]/.test(read(f)) || /import Bull\b[^;]*from 'bull'/.test(read(f)),
+    );
+    expect(offenders).toEqual([]);
+  });
+});

@@ -2,40 +2,39 @@ import { createBullBoard } from '@bull-board/api';
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { FastifyAdapter as BoardAdapter } from '@bull-board/fastify';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import Bull from 'bull';
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AccessClaims, AppConfig, Principal, PROVIDER_NAMES, stepQueueName } from '@app/domain';
+import { AccessClaims, AppConfig, Principal, StepQueues } from '@app/domain';
 import { BearerAuthenticator } from '../auth/bearer-authenticator';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 const COOKIE = 'castad_board';
 
 /**
- * Bull Board over the step queues, at stage 3 (Bull dispatch) and for admins only. A
+ * Bull Board over the registered step queues (StepQueues: the same queues the scheduler fills),
+ * at stage 3 (Bull dispatch) and for admins only. A
  * browser opens /admin/queues?access_token=<admin JWT> once; the token then travels in an
  * HttpOnly cookie scoped to the board (its pages load assets and call its API by URL).
  * API clients may send the usual Bearer header instead.
  */
 export async function mountQueueBoard(app: NestFastifyApplication): Promise<void> {
   const config = app.get(AppConfig);
-  if (config.pipeline.driver !== 'bull' || !config.redisUrl) return;
+  if (config.pipeline.driver !== 'bull') return;
   const bearer = app.get(BearerAuthenticator);
-  const queues = PROVIDER_NAMES.map((p) => new Bull(stepQueueName(p), config.redisUrl!));
   // Redis being away is the health check's business; the board just shows nothing meanwhile
-  for (const q of queues) q.on('error', () => undefined);
+  // (Bull queues ignore their connection errors unless told otherwise); Nest closes the queues
   const board = new BoardAdapter();
   board.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
-    queues: queues.map((q) => new BullAdapter(q)),
+    queues: app
+      .get(StepQueues)
+      .all()
+      .map(({ queue }) => new BullAdapter(queue)),
     serverAdapter: board,
     options: { uiConfig: { boardTitle: 'CastAD queues' } },
   });
 
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onClose', async () => {
-    await Promise.all(queues.map((q) => q.close()));
-  });
   await fastify.register(async (scope) => {
     scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       const query = req.query as Record<string, string | undefined>;

@@ -2,3 +2,4 @@ export * from './backoff';
 export * from './lease-heartbeat';
 export * from './leased-table';
 export * from './retry-policy';
+export * from './step-queues';
