@@ -4,7 +4,6 @@ import {
   Get,
   HttpCode,
   Inject,
-  NotFoundException,
   Optional,
   Post,
   Query,
@@ -21,7 +20,14 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AppConfig, Session, SessionService, UserRepository } from '@app/domain';
+import {
+  AppConfig,
+  DevLogin,
+  KakaoLogin,
+  LoginStateService,
+  Session,
+  SessionService,
+} from '@app/domain';
 import { KakaoProfile, ProviderUnavailableError } from '@app/integrations';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import {
@@ -35,9 +41,7 @@ import {
 } from './auth.dto';
 import { Public } from './decorators';
 import { KakaoCallbackGuard } from './kakao-callback.guard';
-import { KakaoLoginService } from './kakao-login.service';
 import { KakaoStrategy } from './kakao.strategy';
-import { LoginStateService } from './login-state.service';
 import { loginCookie } from './login-cookie';
 
 const toDto = (s: Session): SessionDto => ({ ...s, user: UserDto.from(s.user) });
@@ -49,9 +53,9 @@ export class AuthController {
   constructor(
     private readonly config: AppConfig,
     private readonly state: LoginStateService,
-    private readonly kakaoLogin: KakaoLoginService,
+    private readonly kakaoLogin: KakaoLogin,
+    private readonly devLogins: DevLogin,
     private readonly sessions: SessionService,
-    private readonly users: UserRepository,
     @Optional() @Inject(KakaoStrategy) private readonly kakao?: KakaoStrategy | null,
   ) {}
 
@@ -153,8 +157,6 @@ export class AuthController {
   @ApiOkResponse({ type: SessionDto })
   async devLogin(@Body() body: DevLoginDto): Promise<SessionDto> {
     // staged deployments have no such route: the same 404 as any unknown path
-    if (!this.config.auth.devLogin)
-      throw new NotFoundException('Route POST:/v1/auth/dev-login not found');
-    return toDto(await this.sessions.start(await this.users.findOrCreateLocal(body.nickname)));
+    return toDto(await this.devLogins.signIn(body.nickname));
   }
 }

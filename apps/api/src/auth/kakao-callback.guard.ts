@@ -1,9 +1,8 @@
 import { ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { InvalidInputError, UnauthorizedError } from '@app/domain';
+import { InvalidInputError, LoginStateService, UnauthorizedError } from '@app/domain';
 import { ProviderUnavailableError } from '@app/integrations';
 import { KakaoStrategy } from './kakao.strategy';
-import { LoginStateService } from './login-state.service';
 import { parse as parseCookie } from 'cookie';
 import { LOGIN_COOKIE } from './login-cookie';
 

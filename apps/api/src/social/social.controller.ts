@@ -20,8 +20,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AppConfig, InvalidInputError, SocialService } from '@app/domain';
-import { LoginStateService } from '../auth/login-state.service';
+import { AppConfig, InvalidInputError, LoginStateService, SocialService } from '@app/domain';
 import { CurrentUserId, Public } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import {

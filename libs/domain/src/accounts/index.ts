@@ -13,3 +13,7 @@ export * from './accounts.module';
 export * from './user-export.service';
 export * from './user-status.service';
 export * from './user-export.repository';
+export * from './dev-login';
+export * from './kakao-login';
+export * from './login-state.service';
+export * from './login.module';

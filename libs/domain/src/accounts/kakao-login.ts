@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig, Session, SessionService, UnauthorizedError, UserRepository } from '@app/domain';
 import { KakaoIdentity, KakaoProfile, ProviderUnavailableError } from '@app/integrations';
+import { AppConfig } from '../config/app-config';
+import { UnauthorizedError } from '../errors/domain-errors';
+import { Session, SessionService } from './session.service';
+import { UserRepository } from './user.repository';
 
-/** Kakao profile in, our session out: the web callback and the mobile token exchange. */
+/**
+ * Kakao login, web and mobile: a Kakao profile in, our session out; the user is found by
+ * their Kakao id, or made on first login. The web callback's code exchange (passport-kakao)
+ * stays HTTP glue in the API; it hands the profile here.
+ */
 @Injectable()
-export class KakaoLoginService {
+export class KakaoLogin {
   constructor(
     private readonly config: AppConfig,
     private readonly kakao: KakaoIdentity,

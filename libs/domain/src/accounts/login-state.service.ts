@@ -1,12 +1,9 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import {
-  AccessTokens,
-  AppConfig,
-  AuthNonceRepository,
-  InvalidInputError,
-  UnauthorizedError,
-} from '@app/domain';
+import { AppConfig } from '../config/app-config';
+import { InvalidInputError, UnauthorizedError } from '../errors/domain-errors';
+import { AccessTokens } from './access-tokens';
+import { AuthNonceRepository } from './auth-nonce.repository';
 
 /**
  * The OAuth `state` without a server session: a short-lived token we signed, carrying a
