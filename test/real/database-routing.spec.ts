@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppConfig,
+  CreateProject,
   DatabaseContext,
   DatabaseRouter,
-  PipelineService,
   ProjectEntity,
   DailyQuotaRepository,
   ProjectEventRepository,
@@ -244,24 +244,14 @@ describeWithServers(
         `INSERT INTO ${APP_DB.database}.stores (id, owner_user_id, name, source, created_at, updated_at) VALUES (?, ?, 'q', 'manual', NOW(3), NOW(3))`,
         [storeId, userId],
       );
-      // create() reads only the limit and the daily quota (the other collaborators are unused)
+      // creating reads only the limit from the configuration, and takes a place of the quota
       const config = { pipeline: { projectsPerDay: 3 } } as AppConfig;
-      const none = undefined as never;
-      const pipeline = new PipelineService(
-        config,
-        none,
-        none,
-        new DailyQuotaRepository(router, new ProjectEventRepository(router)),
-        none,
-        none,
-        none,
-        none,
-        none,
-      );
+      const quota = new DailyQuotaRepository(router, new ProjectEventRepository(router));
+      const create = new CreateProject(config, quota);
       const by = { kind: 'user' as const, userId, role: 'user' as const };
       const input = { storeId, autopilot: false, options: {} };
       const results = await Promise.allSettled(
-        Array.from({ length: 8 }, () => pipeline.create(by, input)),
+        Array.from({ length: 8 }, () => create.execute(by, input)),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
       for (const r of results.filter((r) => r.status === 'rejected'))
@@ -272,7 +262,7 @@ describeWithServers(
       );
       expect(Number(n)).toBe(3);
       // someone else's store: 404 (not a project), whatever their quota
-      await expect(pipeline.create({ ...by, userId: randomUUID() }, input)).rejects.toThrow(
+      await expect(create.execute({ ...by, userId: randomUUID() }, input)).rejects.toThrow(
         `store ${storeId} not found`,
       );
     });

@@ -1,6 +1,13 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { NotFoundError, PipelineService, ProjectRepository, UsageRepository } from '@app/domain';
+import {
+  CancelProject,
+  ListAllProjects,
+  ProjectCost,
+  ProjectEntity,
+  ProjectProgress,
+  RetryProject,
+} from '@app/domain';
 import { Roles } from '../auth/decorators';
 import { decodeCursor, encodeCursor, PageDto } from '../http/pagination';
 import { ProjectDto, ProjectListQuery } from '../projects/project.dto';
@@ -42,17 +49,16 @@ class ProjectCostDto {
 @Controller('v1/admin/projects')
 export class AdminProjectsController {
   constructor(
-    private readonly projects: ProjectRepository,
-    private readonly pipeline: PipelineService,
-    private readonly usage: UsageRepository,
+    private readonly listAll: ListAllProjects,
+    private readonly progress: ProjectProgress,
+    private readonly projectCost: ProjectCost,
+    private readonly retryProject: RetryProject,
+    private readonly cancelProject: CancelProject,
   ) {}
 
-  private async dto(
-    p: Awaited<ReturnType<ProjectRepository['findById']>>,
-  ): Promise<AdminProjectDto> {
-    if (!p) throw new NotFoundError('project not found');
+  private async dto(p: ProjectEntity): Promise<AdminProjectDto> {
     return {
-      ...ProjectDto.from(p, await this.pipeline.progress(p)),
+      ...ProjectDto.from(p, await this.progress.of(p)),
       ownerUserId: p.ownerUserId,
       partnerId: p.partnerId,
       lastProviderError: p.lastProviderError,
@@ -67,7 +73,7 @@ export class AdminProjectsController {
   @ApiOkResponse({ type: AdminProjectPageDto })
   async list(@Query() q: ProjectListQuery): Promise<AdminProjectPageDto> {
     const limit = q.limit ?? 20;
-    const rows = await this.projects.listAll({
+    const rows = await this.listAll.execute({
       limit,
       states: q.state ? [q.state] : undefined,
       after: decodeCursor(q.cursor),
@@ -83,19 +89,11 @@ export class AdminProjectsController {
   @ApiOperation({ summary: "A project's metered provider calls and estimated cost" })
   @ApiOkResponse({ type: ProjectCostDto })
   async cost(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProjectCostDto> {
-    if (!(await this.projects.findById(id))) throw new NotFoundError('project not found');
-    const lines = await this.usage.forProject(id);
+    const { totalUsd, lines } = await this.projectCost.execute(id);
     return {
       projectId: id,
-      totalUsd: lines.reduce((a, l) => a + l.costUsd, 0),
-      lines: lines.map((l) => ({
-        provider: l.provider,
-        operation: l.operation,
-        unit: l.unit,
-        units: l.units,
-        costUsd: l.costUsd,
-        at: l.createdAt.toISOString(),
-      })),
+      totalUsd,
+      lines: lines.map((l) => ({ ...l, at: l.at.toISOString() })),
     };
   }
 
@@ -104,7 +102,7 @@ export class AdminProjectsController {
   @ApiOperation({ summary: "Retry any user's FAILED project" })
   @ApiOkResponse({ type: AdminProjectDto })
   async retry(@Param('id', new ParseUUIDPipe()) id: string): Promise<AdminProjectDto> {
-    return this.dto(await this.pipeline.retry('admin', id));
+    return this.dto(await this.retryProject.execute('admin', id));
   }
 
   @Post(':id/cancel')
@@ -112,6 +110,6 @@ export class AdminProjectsController {
   @ApiOperation({ summary: "Cancel any user's project" })
   @ApiOkResponse({ type: AdminProjectDto })
   async cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<AdminProjectDto> {
-    return this.dto(await this.pipeline.cancel('admin', id));
+    return this.dto(await this.cancelProject.execute('admin', id));
   }
 }

@@ -8,12 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
-import {
-  InvalidInputError,
-  ProviderHealthService,
-  totalsByProvider,
-  UsageRepository,
-} from '@app/domain';
+import { InvalidInputError, ProviderHealthService, UsageReport } from '@app/domain';
 import { Roles } from '../auth/decorators';
 import { LagTolerant } from '../http/lag-tolerant';
 
@@ -80,7 +75,7 @@ const DAY_MS = 86_400_000;
 @Controller('v1/admin')
 export class AdminUsageController {
   constructor(
-    private readonly usage: UsageRepository,
+    private readonly usage: UsageReport,
     private readonly health: ProviderHealthService,
   ) {}
 
@@ -98,8 +93,10 @@ export class AdminUsageController {
     if (from > to) throw new InvalidInputError('from must not be after to', { field: 'from' });
     if (to.getTime() - from.getTime() > 366 * DAY_MS)
       throw new InvalidInputError('at most a year at a time', { field: 'from' });
-    const days = await this.usage.costByDay(from, new Date(to.getTime() + DAY_MS));
-    const { totals, totalUsd } = totalsByProvider(days);
+    const { days, totals, totalUsd } = await this.usage.execute(
+      from,
+      new Date(to.getTime() + DAY_MS),
+    );
     return {
       from: from.toISOString().slice(0, 10),
       to: to.toISOString().slice(0, 10),

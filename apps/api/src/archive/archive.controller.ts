@@ -10,7 +10,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { ArchiveService, PipelineService, Principal } from '@app/domain';
+import { ArchiveService, DeleteProject, Principal } from '@app/domain';
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { CursorQuery, decodeCursor, encodeCursor, PageDto } from '../http/pagination';
@@ -49,7 +49,7 @@ export class ArchivePageDto extends PageDto<ArchiveItemDto> {
 export class ArchiveController {
   constructor(
     private readonly archive: ArchiveService,
-    private readonly pipeline: PipelineService,
+    private readonly deleteProject: DeleteProject,
   ) {}
 
   @Get()
@@ -78,6 +78,6 @@ export class ArchiveController {
     @CurrentPrincipal() by: Principal,
     @Param('projectId', new ParseUUIDPipe()) id: string,
   ): Promise<void> {
-    await this.pipeline.remove(by, id);
+    await this.deleteProject.execute(by, id);
   }
 }

@@ -16,22 +16,27 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { LyricsEntity, ProjectEntity, Progress, PROJECT_STATES, SongEntity } from '@app/domain';
+import {
+  DEFAULT_GENRE,
+  DEFAULT_MOOD,
+  LYRIC_HINTS_MAX_LENGTH,
+  LyricsEntity,
+  PROJECT_GENRES,
+  PROJECT_KEYWORDS,
+  PROJECT_LENGTH_SEC,
+  PROJECT_MOODS,
+  PROJECT_STATES,
+  PROJECT_VIDEO_ENGINES,
+  ProjectEntity,
+  Progress,
+  SongEntity,
+} from '@app/domain';
 import { CursorQuery, PageDto } from '../http/pagination';
 
-export const MOODS = ['bright', 'calm', 'energetic', 'emotional'] as const;
-export const GENRES = [
-  'pop',
-  'trot',
-  'ballad',
-  'hiphop',
-  'rock',
-  'jazz',
-  'acoustic',
-  'edm',
-] as const;
-
-export const VIDEO_ENGINES = ['ffmpeg', 'creatomate'] as const;
+const MOODS = PROJECT_MOODS;
+const GENRES = PROJECT_GENRES;
+const VIDEO_ENGINES = PROJECT_VIDEO_ENGINES;
+const LENGTH = PROJECT_LENGTH_SEC;
 
 /** What the owner chose for a project (ProjectOptions), typed for clients */
 export class ProjectOptionsDto {
@@ -52,35 +57,35 @@ export class ProjectOptionsDto {
 
 export class CreateProjectDto {
   @ApiProperty({ format: 'uuid', description: 'one of your stores' }) @IsUUID() storeId: string;
-  @ApiPropertyOptional({ enum: MOODS, enumName: 'Mood', default: 'bright' })
+  @ApiPropertyOptional({ enum: MOODS, enumName: 'Mood', default: DEFAULT_MOOD })
   @IsOptional()
   @IsIn(MOODS)
   mood?: (typeof MOODS)[number];
-  @ApiPropertyOptional({ enum: GENRES, enumName: 'Genre', default: 'pop' })
+  @ApiPropertyOptional({ enum: GENRES, enumName: 'Genre', default: DEFAULT_GENRE })
   @IsOptional()
   @IsIn(GENRES)
   genre?: (typeof GENRES)[number];
   @ApiPropertyOptional({
-    minimum: 15,
-    maximum: 60,
-    default: 30,
+    minimum: LENGTH.min,
+    maximum: LENGTH.max,
+    default: LENGTH.default,
     description: 'jingle and video length, seconds',
   })
   @IsOptional()
   @IsInt()
-  @Min(15)
-  @Max(60)
+  @Min(LENGTH.min)
+  @Max(LENGTH.max)
   lengthSec?: number;
   @ApiPropertyOptional({
     type: [String],
     example: ['50년 전통', '가성비'],
-    description: 'up to 5 words the lyrics should carry',
+    description: `up to ${PROJECT_KEYWORDS.max} words the lyrics should carry`,
   })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(5)
+  @ArrayMaxSize(PROJECT_KEYWORDS.max)
   @IsString({ each: true })
-  @MaxLength(30, { each: true })
+  @MaxLength(PROJECT_KEYWORDS.maxLength, { each: true })
   keywords?: string[];
   @ApiPropertyOptional({
     default: false,
@@ -197,7 +202,7 @@ export class RegenerateLyricsDto {
   @ApiPropertyOptional({ example: '더 신나게, 사투리로', description: 'what to change' })
   @IsOptional()
   @IsString()
-  @MaxLength(300)
+  @MaxLength(LYRIC_HINTS_MAX_LENGTH)
   hints?: string;
 }
 

@@ -31,12 +31,25 @@ import {
 } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import {
-  MediaLinks,
+  ApproveLyrics,
+  CancelProject,
+  CreateProject,
+  DeleteProject,
+  EditLyrics,
+  GetProject,
   InvalidInputError,
   isFinalState,
-  PipelineService,
+  ListProjects,
+  MakeSong,
+  MakeVideo,
+  MediaLinks,
   Principal,
+  ProjectContent,
   ProjectEntity,
+  ProjectProgress,
+  RegenerateLyrics,
+  RetryProject,
+  SelectClip,
 } from '@app/domain';
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
@@ -67,13 +80,26 @@ const Id = () => Param('id', new ParseUUIDPipe());
 @Controller('v1/projects')
 export class ProjectsController {
   constructor(
-    private readonly pipeline: PipelineService,
+    private readonly progress: ProjectProgress,
+    private readonly createProject: CreateProject,
+    private readonly listProjects: ListProjects,
+    private readonly getProject: GetProject,
+    private readonly retryProject: RetryProject,
+    private readonly cancelProject: CancelProject,
+    private readonly deleteProject: DeleteProject,
+    private readonly regenerateLyrics: RegenerateLyrics,
+    private readonly editLyrics: EditLyrics,
+    private readonly approveLyrics: ApproveLyrics,
+    private readonly makeSongOf: MakeSong,
+    private readonly content: ProjectContent,
+    private readonly selectClip: SelectClip,
+    private readonly makeVideoOf: MakeVideo,
     private readonly events: ProjectEventsStream,
     private readonly links: MediaLinks,
   ) {}
 
   private async dto(p: ProjectEntity): Promise<ProjectDto> {
-    return ProjectDto.from(p, await this.pipeline.progress(p));
+    return ProjectDto.from(p, await this.progress.of(p));
   }
 
   @Post()
@@ -93,15 +119,10 @@ export class ProjectsController {
     @CurrentPrincipal() by: Principal,
     @Body() b: CreateProjectDto,
   ): Promise<ProjectDto> {
-    const p = await this.pipeline.create(by, {
+    const p = await this.createProject.execute(by, {
       storeId: b.storeId,
-      autopilot: b.autopilot ?? false,
-      options: {
-        mood: b.mood ?? 'bright',
-        genre: b.genre ?? 'pop',
-        lengthSec: b.lengthSec ?? 30,
-        keywords: b.keywords ?? [],
-      },
+      autopilot: b.autopilot,
+      options: { mood: b.mood, genre: b.genre, lengthSec: b.lengthSec, keywords: b.keywords },
     });
     return this.dto(p);
   }
@@ -116,7 +137,7 @@ export class ProjectsController {
     @Query() q: ProjectListQuery,
   ): Promise<ProjectPageDto> {
     const limit = q.limit ?? 20;
-    const rows = await this.pipeline.list(by, {
+    const rows = await this.listProjects.execute(by, {
       limit,
       states: q.state ? [q.state] : undefined,
       after: decodeCursor(q.cursor),
@@ -134,7 +155,7 @@ export class ProjectsController {
   @ApiOkResponse({ type: ProjectDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such project, or not yours' })
   async get(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<ProjectDto> {
-    return this.dto(await this.pipeline.get(by, id));
+    return this.dto(await this.getProject.execute(by, id));
   }
 
   @Sse(':id/events')
@@ -168,7 +189,7 @@ export class ProjectsController {
     const after = lastEventId === undefined || lastEventId === '' ? 0 : Number(lastEventId);
     if (!Number.isSafeInteger(after) || after < 0)
       throw new InvalidInputError('Last-Event-ID must be the id of an event of this stream');
-    const project = await this.pipeline.get(by, id);
+    const project = await this.getProject.execute(by, id);
     return this.events.follow(id, after, isFinalState(project.state));
   }
 
@@ -179,7 +200,7 @@ export class ProjectsController {
   @ApiAcceptedResponse({ type: ProjectDto })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'the project is not FAILED' })
   async retry(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<ProjectDto> {
-    return this.dto(await this.pipeline.retry(by, id));
+    return this.dto(await this.retryProject.execute(by, id));
   }
 
   @Post(':id/cancel')
@@ -191,7 +212,7 @@ export class ProjectsController {
   @ApiOkResponse({ type: ProjectDto })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'already DONE or CANCELLED' })
   async cancel(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<ProjectDto> {
-    return this.dto(await this.pipeline.cancel(by, id));
+    return this.dto(await this.cancelProject.execute(by, id));
   }
 
   @Delete(':id')
@@ -200,7 +221,7 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Delete a finished, failed or cancelled project' })
   @ApiNoContentResponse()
   async remove(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<void> {
-    await this.pipeline.remove(by, id);
+    await this.deleteProject.execute(by, id);
   }
 
   @Get(':id/lyrics')
@@ -209,7 +230,7 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Every lyrics version, oldest first' })
   @ApiOkResponse({ type: [LyricsDto] })
   async lyrics(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<LyricsDto[]> {
-    return (await this.pipeline.lyricsVersions(by, id)).map(LyricsDto.from);
+    return (await this.content.lyricsVersions(by, id)).map(LyricsDto.from);
   }
 
   @Post(':id/lyrics')
@@ -223,7 +244,7 @@ export class ProjectsController {
     @Id() id: string,
     @Body() b: RegenerateLyricsDto,
   ): Promise<ProjectDto> {
-    return this.dto(await this.pipeline.regenerateLyrics(by, id, b.hints));
+    return this.dto(await this.regenerateLyrics.execute(by, id, b.hints));
   }
 
   @Put(':id/lyrics')
@@ -235,7 +256,7 @@ export class ProjectsController {
     @Id() id: string,
     @Body() b: EditLyricsDto,
   ): Promise<LyricsDto> {
-    return LyricsDto.from(await this.pipeline.editLyrics(by, id, b));
+    return LyricsDto.from(await this.editLyrics.execute(by, id, b));
   }
 
   @Post(':id/lyrics/approve')
@@ -248,7 +269,7 @@ export class ProjectsController {
     @Id() id: string,
     @Body() b: ApproveLyricsDto,
   ): Promise<ProjectDto> {
-    return this.dto(await this.pipeline.approveLyrics(by, id, b.version));
+    return this.dto(await this.approveLyrics.execute(by, id, b.version));
   }
 
   @Post(':id/song')
@@ -269,7 +290,7 @@ export class ProjectsController {
     @Id() id: string,
     @Body() _b: MakeSongDto,
   ): Promise<ProjectDto> {
-    return this.dto(await this.pipeline.makeSong(by, id));
+    return this.dto(await this.makeSongOf.execute(by, id));
   }
 
   @Get(':id/song')
@@ -278,7 +299,7 @@ export class ProjectsController {
   @ApiOperation({ summary: "The song's clips with stream and download URLs" })
   @ApiOkResponse({ type: [ClipDto] })
   async clips(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<ClipDto[]> {
-    const clips = await this.pipeline.clips(by, id);
+    const clips = await this.content.clips(by, id);
     for (const c of clips) this.links.accessed('audio', c.blobKey);
     return Promise.all(
       clips.map(async (c, i) =>
@@ -301,7 +322,7 @@ export class ProjectsController {
     @Id() id: string,
     @Body() b: SelectClipDto,
   ): Promise<ProjectDto> {
-    return this.dto(await this.pipeline.selectClip(by, id, b.clipId));
+    return this.dto(await this.selectClip.execute(by, id, b.clipId));
   }
 
   @Post(':id/video')
@@ -323,7 +344,7 @@ export class ProjectsController {
     @Id() id: string,
     @Body() b: MakeVideoDto,
   ): Promise<ProjectDto> {
-    return this.dto(await this.pipeline.makeVideo(by, id, b));
+    return this.dto(await this.makeVideoOf.execute(by, id, b));
   }
 
   @Get(':id/video')
@@ -332,7 +353,7 @@ export class ProjectsController {
   @ApiOperation({ summary: 'The video: download URL, thumbnail, duration (404 until it is ready)' })
   @ApiOkResponse({ type: VideoDto })
   async video(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<VideoDto> {
-    const v = await this.pipeline.video(by, id);
+    const v = await this.content.video(by, id);
     this.links.accessed('video', v.blobKey);
     return {
       engine: v.engine,

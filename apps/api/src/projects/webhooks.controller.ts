@@ -1,54 +1,53 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { PipelineService } from '@app/domain';
+import { CallbackLane, ProviderCallback } from '@app/domain';
 import { Public } from '../auth/decorators';
 
 /**
- * Provider callbacks. They carry no signature, so the URL carries the project's unguessable
- * token; a callback never changes state by itself: it brings the scheduler's poll forward
- * (or hands back a task id a crash made us lose). Answers fast, always the same.
+ * Provider callbacks, one route per lane: the lane's engine reads its own body. They carry no
+ * signature, so the URL carries the project's unguessable token; a callback never changes
+ * state by itself: it brings the scheduler's poll forward (or hands back a task id a crash
+ * made us lose). Answers fast, always the same.
+ *
+ * The vendor-named paths are the ones sent to providers before the lanes had routes: a task
+ * submitted then still calls back there, so they answer the same way.
  */
 @ApiExcludeController()
 @Public()
 @Controller('v1/webhooks')
 export class WebhooksController {
-  constructor(private readonly pipeline: PipelineService) {}
+  constructor(private readonly callback: ProviderCallback) {}
 
-  @Post('suno/:id/:token')
+  @Post(['song/:projectId/:token', 'suno/:projectId/:token'])
   @HttpCode(200)
-  async suno(
-    @Param('id', new ParseUUIDPipe()) id: string,
+  song(
+    @Param('projectId', new ParseUUIDPipe()) projectId: string,
     @Param('token') token: string,
     @Query('key') key: string | undefined,
     @Body() body: unknown,
   ): Promise<{ ok: true }> {
-    const taskId = (body as { data?: { task_id?: unknown } })?.data?.task_id;
-    await this.pipeline.providerCallback(
-      'suno',
-      id,
-      token,
-      key,
-      typeof taskId === 'string' ? taskId : undefined,
-    );
-    return { ok: true };
+    return this.receive('song', projectId, token, key, body);
   }
 
-  @Post('creatomate/:id/:token')
+  @Post(['video/:projectId/:token', 'creatomate/:projectId/:token'])
   @HttpCode(200)
-  async creatomate(
-    @Param('id', new ParseUUIDPipe()) id: string,
+  video(
+    @Param('projectId', new ParseUUIDPipe()) projectId: string,
     @Param('token') token: string,
     @Query('key') key: string | undefined,
     @Body() body: unknown,
   ): Promise<{ ok: true }> {
-    const renderId = (body as { id?: unknown })?.id;
-    await this.pipeline.providerCallback(
-      'creatomate',
-      id,
-      token,
-      key,
-      typeof renderId === 'string' ? renderId : undefined,
-    );
+    return this.receive('video', projectId, token, key, body);
+  }
+
+  private async receive(
+    lane: CallbackLane,
+    projectId: string,
+    token: string,
+    key: string | undefined,
+    body: unknown,
+  ): Promise<{ ok: true }> {
+    await this.callback.execute({ lane, projectId, token, key, body });
     return { ok: true };
   }
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { totalsByProvider, UsageRepository } from '@app/domain';
+import { UsageReport } from '@app/domain';
 import { printRows } from '../output';
 import { JsonCommand } from './json-command';
 
@@ -12,7 +12,7 @@ const DOCUMENT_S3_MONTHLY: Record<string, number> = { creatomate: 2000, suno: 14
     "actual cost per provider and day from metering, next to the infrastructure document's stage 3 estimates",
 })
 export class CostReportCommand extends JsonCommand {
-  constructor(private readonly usage: UsageRepository) {
+  constructor(private readonly usage: UsageReport) {
     super();
   }
 
@@ -37,7 +37,12 @@ export class CostReportCommand extends JsonCommand {
     const month = opts.month ?? new Date().toISOString().slice(0, 7);
     const from = new Date(`${month}-01T00:00:00.000Z`);
     const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
-    const rows = await this.usage.costByDay(from, to);
+    // the document's providers always have a row, zero when unused, so the estimate has its neighbour
+    const { days: rows, totals } = await this.usage.execute(
+      from,
+      to,
+      Object.keys(DOCUMENT_S3_MONTHLY),
+    );
     if (opts.byDay) {
       printRows(
         rows.map((r) => ({
@@ -55,8 +60,6 @@ export class CostReportCommand extends JsonCommand {
       process.stdout.write(
         `no paid call was metered in ${month}; the document's stage 3 estimates for comparison:\n`,
       );
-    // the document's providers always have a row, zero when unused, so the estimate has its neighbour
-    const { totals } = totalsByProvider(rows, Object.keys(DOCUMENT_S3_MONTHLY));
     printRows(
       totals.map((t) => ({
         month,

@@ -1,5 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { PipelineService, PROJECT_STATES } from '@app/domain';
+import { CancelProject, PROJECT_STATES, RequeueProjects, RetryProject } from '@app/domain';
 import { printRows } from '../output';
 import { JsonCommand } from './json-command';
 
@@ -9,12 +9,12 @@ import { JsonCommand } from './json-command';
   description: 'resume a FAILED project from its failed step',
 })
 export class ProjectRetryCommand extends JsonCommand {
-  constructor(private readonly pipeline: PipelineService) {
+  constructor(private readonly retry: RetryProject) {
     super();
   }
 
   async run([id]: string[], opts: { json?: boolean }): Promise<void> {
-    const p = await this.pipeline.retry('admin', id);
+    const p = await this.retry.execute('admin', id);
     printRows([{ id: p.id, state: p.state, step: p.step }], Boolean(opts.json));
   }
 }
@@ -25,12 +25,12 @@ export class ProjectRetryCommand extends JsonCommand {
   description: 'stop a project (a provider task in flight is abandoned)',
 })
 export class ProjectCancelCommand extends JsonCommand {
-  constructor(private readonly pipeline: PipelineService) {
+  constructor(private readonly cancel: CancelProject) {
     super();
   }
 
   async run([id]: string[], opts: { json?: boolean }): Promise<void> {
-    const p = await this.pipeline.cancel('admin', id);
+    const p = await this.cancel.execute('admin', id);
     printRows([{ id: p.id, state: p.state }], Boolean(opts.json));
   }
 }
@@ -42,7 +42,7 @@ export class ProjectCancelCommand extends JsonCommand {
     'hand projects back to the scheduler: by id, or by --state and --since (FAILED ones are retried). --dry-run lists them and changes nothing',
 })
 export class ProjectRequeueCommand extends JsonCommand {
-  constructor(private readonly pipeline: PipelineService) {
+  constructor(private readonly requeue: RequeueProjects) {
     super();
   }
 
@@ -80,7 +80,7 @@ export class ProjectRequeueCommand extends JsonCommand {
       throw new Error(
         'name projects, or filter with --state and/or --since (use --dry-run to look first)',
       );
-    const plan = await this.pipeline.requeue(
+    const plan = await this.requeue.execute(
       { ids, state: opts.state, since: opts.since },
       Boolean(opts.dryRun),
     );

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { StoresModule } from '../stores/stores.module';
 import { ContentRepository } from './content.repository';
-import { PipelineService } from './pipeline.service';
 import { DailyQuotaRepository } from './daily-quota.repository';
 import { PipelineHealthRepository } from './pipeline-health.repository';
 import { ProjectEventRepository } from './project-event.repository';
 import { ProjectHousekeepingRepository } from './project-housekeeping.repository';
+import { PIPELINE_USE_CASES } from './use-cases/pipeline-use-cases';
 import { ProjectRepository } from './project.repository';
 import { StepHandlers } from './step-handlers';
 import { StepRunner } from './step-runner';
@@ -17,7 +17,6 @@ import { ProjectEventFeed, ProjectEventPublisher, RedisEventChannel } from './li
 const providers = [
   ArchiveService,
   ContentRepository,
-  PipelineService,
   ProjectRepository,
   ProjectEventRepository,
   DailyQuotaRepository,
@@ -29,6 +28,7 @@ const providers = [
   RedisEventChannel,
   ProjectEventFeed,
   ProjectEventPublisher,
+  ...PIPELINE_USE_CASES,
 ];
 
 /** The pipeline: shared by the API (people's actions) and the scheduler (steps). */

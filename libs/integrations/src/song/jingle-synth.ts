@@ -1,12 +1,13 @@
 import { Readable } from 'node:stream';
+import { SONG_LENGTH_SEC } from './song-engine';
 
 export const SAMPLE_RATE = 44_100;
 
 const TEMPO: Record<string, number> = { bright: 112, calm: 80, energetic: 128, emotional: 92 };
 
-/** The length the synth composes to is what was asked, within what a jingle can be. */
-export const JINGLE_MIN_SEC = 10;
-export const JINGLE_MAX_SEC = 120;
+/** The length the synth composes to is what was asked, within what a song engine can make. */
+export const JINGLE_MIN_SEC = SONG_LENGTH_SEC.min;
+export const JINGLE_MAX_SEC = SONG_LENGTH_SEC.max;
 /** The ending (a cadence, then the tonic ringing out) lasts at least this: the end card's time. */
 export const JINGLE_ENDING_MIN_SEC = 3;
 

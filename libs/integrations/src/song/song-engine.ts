@@ -1,5 +1,11 @@
 import { LyricsDraft, Usage } from '../lyrics/lyrics-engine';
 
+/**
+ * The song lengths the engines can make, seconds: the synth composes to any of them, a
+ * provider's longer song is cut to it. The product's own bounds (project options) lie inside.
+ */
+export const SONG_LENGTH_SEC = { min: 10, max: 120 } as const;
+
 export interface SongRequest {
   title: string;
   lyrics: LyricsDraft;
@@ -62,6 +68,18 @@ export abstract class SongEngine {
     signal?: AbortSignal,
   ): Promise<{ taskId: string; usage: Usage }>;
   abstract poll(taskId: string): Promise<SongPoll>;
+  /**
+   * The task id a callback body of this engine's names, or null when the body names none (or
+   * the engine never calls back). The body is the provider's, unchecked: only a string id counts.
+   */
+  taskIdFromCallback(_body: unknown): string | null {
+    return null;
+  }
+  /**
+   * What a submission costs when only its task id came back (from a callback, after the
+   * submission's answer was lost): the same charge `submit` reports.
+   */
+  abstract recoveredUsage(req: { lengthSec: number }): Usage;
   /**
    * The task's clips have been taken (or given up on): local work files go. Providers keep
    * nothing of ours to remove, so by default this does nothing.

@@ -100,7 +100,18 @@ export class SunoSongEngine extends SongEngine {
     if (!env.data?.taskId)
       throw new ProviderUnavailableError('suno', 'suno accepted the request without a taskId');
     this.credits = (this.credits ?? 0) - this.cfg.creditsPerSong;
-    return { taskId: env.data.taskId, usage: { unit: 'song', units: 1 } };
+    return { taskId: env.data.taskId, usage: this.recoveredUsage() };
+  }
+
+  /** Every generate is one song, whatever its length. */
+  recoveredUsage(): Usage {
+    return { unit: 'song', units: 1 };
+  }
+
+  /** sunoapi.org calls back with `{ code, msg, data: { callbackType, task_id, data } }`. */
+  override taskIdFromCallback(body: unknown): string | null {
+    const taskId = (body as { data?: { task_id?: unknown } } | null)?.data?.task_id;
+    return typeof taskId === 'string' ? taskId : null;
   }
 
   async poll(taskId: string): Promise<SongPoll> {

@@ -46,7 +46,12 @@ export class SynthSongEngine extends SongEngine {
       await this.discard(taskId);
       throw err;
     }
-    return { taskId, usage: { unit: 'song', units: 0 } };
+    return { taskId, usage: this.recoveredUsage() };
+  }
+
+  /** Ours: free. */
+  recoveredUsage(): Usage {
+    return { unit: 'song', units: 0 };
   }
 
   /** The jingle's files go once its clips are stored (or the song given up on). */

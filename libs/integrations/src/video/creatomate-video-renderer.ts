@@ -1,5 +1,6 @@
 import { ProviderRejectedError, ProviderUnavailableError, withDetail } from '../provider-errors';
 import { bearerJson, parseJson, retryAfterOf } from '../http/provider-http';
+import { Usage } from '../lyrics/lyrics-engine';
 import { RenderSubmission, VideoPoll, VideoRenderer, VideoRequest } from './video-renderer';
 
 export interface CreatomateConfig {
@@ -77,6 +78,20 @@ export class CreatomateVideoRenderer extends VideoRenderer {
       usage: { unit: 'render_second', units: req.durationSec },
       engine: this.name,
     };
+  }
+
+  /**
+   * Creatomate bills a render by its seconds. The render of a song of `lengthSec` lasts at most
+   * that; one second more is counted, so a recovered render is never metered short.
+   */
+  recoveredUsage(req: { lengthSec: number }): Usage {
+    return { unit: 'render_second', units: req.lengthSec + 1 };
+  }
+
+  /** Creatomate posts the render object itself: its `id` is the render's. */
+  override taskIdFromCallback(body: unknown): string | null {
+    const id = (body as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? id : null;
   }
 
   async poll(taskId: string): Promise<VideoPoll> {

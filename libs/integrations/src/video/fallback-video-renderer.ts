@@ -1,3 +1,4 @@
+import { Usage } from '../lyrics/lyrics-engine';
 import { ProviderError, ProviderUnavailableError } from '../provider-errors';
 import {
   RenderOptions,
@@ -64,6 +65,16 @@ export class FallbackVideoRenderer extends VideoRenderer {
     if (err.retryAfterSec === undefined) return err.message;
     if (err.retryAfterSec <= this.maxWaitSec) return undefined;
     return `${err.message}, asking to wait ${err.retryAfterSec} s (more than the ${this.maxWaitSec} s we wait)`;
+  }
+
+  /** A callback comes from the first choice (the local fallback renders inside the submission). */
+  override taskIdFromCallback(body: unknown): string | null {
+    return this.primary.taskIdFromCallback(body);
+  }
+
+  /** A task id adopted from a callback is the first choice's, and billed as its renders are. */
+  recoveredUsage(req: { lengthSec: number }): Usage {
+    return this.primary.recoveredUsage(req);
   }
 
   poll(taskId: string): Promise<VideoPoll> {

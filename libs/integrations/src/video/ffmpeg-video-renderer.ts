@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg';
 import { runFfmpegWithProgress } from '../ffmpeg/ffmpeg-progress';
 import { detectBeats } from '../song/beat-detector';
+import { Usage } from '../lyrics/lyrics-engine';
 import { MediaSource } from '../song/song-engine';
 import { koreanFontFile } from './korean-font';
 import { gradientStill, mediaBytes, photoStill } from './video-stills';
@@ -72,6 +73,11 @@ export interface RenderMeta {
   safeArea: { left: number; right: number; top: number; bottom: number };
 }
 
+/** Our CPU by the rendered second (a render takes a few seconds however short). */
+function cpuUsage(sec: number): Usage {
+  return { unit: 'render_second', units: Math.max(3, sec) };
+}
+
 /**
  * The local renderer, offline and in production: H.264/AAC at 30 fps, 1080x1920. Every photo
  * is used, cycling over the length, each laid over a blurred fill of itself (no distortion,
@@ -110,11 +116,12 @@ export class FfmpegVideoRenderer extends VideoRenderer {
       throw err;
     }
     // our own CPU: metered (priced as ffmpeg:render_second) so reports set it beside Creatomate
-    return {
-      taskId,
-      usage: { unit: 'render_second', units: Math.max(3, req.durationSec) },
-      engine: this.name,
-    };
+    return { taskId, usage: cpuUsage(req.durationSec), engine: this.name };
+  }
+
+  /** Never called back (it renders inside the submission); its charge is its CPU all the same. */
+  recoveredUsage(req: { lengthSec: number }): Usage {
+    return cpuUsage(req.lengthSec);
   }
 
   /** The render's work folder goes once its video is stored (or the render given up on). */

@@ -28,7 +28,17 @@ export interface VideoRequest {
 }
 
 /** The engines that can render a video; usage rows and `videos.engine` name one of them. */
-export type VideoEngineName = 'ffmpeg' | 'creatomate';
+export const VIDEO_ENGINE_NAMES = ['ffmpeg', 'creatomate'] as const;
+export type VideoEngineName = (typeof VIDEO_ENGINE_NAMES)[number];
+
+/** The engine every server has: ours, local, nothing to configure. */
+export const LOCAL_VIDEO_ENGINE: VideoEngineName = 'ffmpeg';
+
+/** Each engine's name as people write it, for messages. */
+export const VIDEO_ENGINE_LABELS: Record<VideoEngineName, string> = {
+  ffmpeg: 'FFmpeg',
+  creatomate: 'Creatomate',
+};
 
 /** A render taken: by which engine, and why not by the first choice when it fell back. */
 export interface RenderSubmission {
@@ -93,6 +103,19 @@ export abstract class VideoRenderer {
     opts?: RenderOptions,
   ): Promise<RenderSubmission>;
   abstract poll(taskId: string): Promise<VideoPoll>;
+  /**
+   * The task id a callback body of this engine's names, or null when the body names none (or
+   * the engine never calls back). The body is the provider's, unchecked: only a string id counts.
+   */
+  taskIdFromCallback(_body: unknown): string | null {
+    return null;
+  }
+  /**
+   * What a render submitted for a song of `lengthSec` is billed when only its task id came back
+   * (from a callback, after the submission's answer was lost): a callback does not carry the
+   * render's length, so the engine says what the asked length costs.
+   */
+  abstract recoveredUsage(req: { lengthSec: number }): Usage;
   /**
    * The task's result has been taken (or given up on): local work files go. Providers keep
    * nothing of ours to remove, so by default this does nothing.

@@ -1,3 +1,4 @@
+import { LOCAL_VIDEO_ENGINE, VIDEO_ENGINE_LABELS, VideoEngineName } from './video-renderer';
 import bold from './templates/bold.json';
 import clean from './templates/clean.json';
 import warm from './templates/warm.json';
@@ -128,6 +129,16 @@ export const DEFAULT_VIDEO_TEMPLATE = 'warm';
 
 export function isVideoTemplateId(id: string): boolean {
   return TEMPLATES.has(id);
+}
+
+/**
+ * Why a templateId cannot be asked of an engine, or null when it can: the local renderer's
+ * looks are ours, so an unknown one is a mistake to report; a provider's template id is the
+ * provider's to check.
+ */
+export function templateIdProblem(engine: VideoEngineName, templateId: string): string | null {
+  if (engine !== LOCAL_VIDEO_ENGINE || isVideoTemplateId(templateId)) return null;
+  return `templateId "${templateId}" is not a look of the ${VIDEO_ENGINE_LABELS[engine]} renderer: use ${VIDEO_TEMPLATE_IDS.join(', ')}`;
 }
 
 /**

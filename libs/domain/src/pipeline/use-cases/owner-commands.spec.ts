@@ -1,0 +1,220 @@
+import { AppConfig } from '../../config/app-config';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../errors/domain-errors';
+import { ProjectState } from '../project-state';
+import { ApproveLyrics } from './approve-lyrics.use-case';
+import { CancelProject } from './cancel-project.use-case';
+import { EditLyrics } from './edit-lyrics.use-case';
+import { MakeSong } from './make-song.use-case';
+import { MakeVideo } from './make-video.use-case';
+import { InMemoryContent, InMemoryProjects, OWNER, STRANGER } from './pipeline-doubles';
+import { RegenerateLyrics } from './regenerate-lyrics.use-case';
+import { RetryProject } from './retry-project.use-case';
+import { SelectClip } from './select-clip.use-case';
+
+const draft = { title: '서면 분식', sections: [{ name: 'verse' as const, lines: ['떡볶이'] }] };
+
+describe("the owner's commands", () => {
+  let projects: InMemoryProjects;
+  let content: InMemoryContent;
+  const at = (state: ProjectState, fields = {}) => projects.add({ state, ...fields });
+  beforeEach(() => {
+    projects = new InMemoryProjects();
+    content = new InMemoryContent();
+  });
+
+  describe('on lyrics', () => {
+    const edit = () => new EditLyrics(projects.asRepository(), content.asRepository());
+    const approve = () => new ApproveLyrics(projects.asRepository(), content.asRepository());
+    const regenerate = () => new RegenerateLyrics(projects.asRepository());
+
+    it('keeps an edit as a new version, only while the lyrics await review', async () => {
+      const p = at('LYRICS_READY');
+      await content.addLyrics(p.id, { ...draft, source: 'template' }, false);
+      const v2 = await edit().execute(OWNER, p.id, draft);
+      expect(v2).toMatchObject({ version: 2, source: 'edited', approvedAt: null });
+      const later = at('SONG_READY');
+      await expect(edit().execute(OWNER, later.id, draft)).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    it('approves the latest version by default, or the one named, and lets the song start', async () => {
+      const p = at('LYRICS_READY');
+      await content.addLyrics(p.id, { ...draft, source: 'template' }, false);
+      await content.addLyrics(p.id, { ...draft, source: 'edited' }, false);
+      const after = await approve().execute(OWNER, p.id);
+      expect(after.nextRunAt).not.toBeNull();
+      expect((await content.approvedLyrics(p.id))?.version).toBe(2);
+      await expect(approve().execute(OWNER, p.id, 7)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(approve().execute(OWNER, at('DRAFT').id)).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    it('writes new lyrics with the hints under a new key, before the song only', async () => {
+      const p = at('LYRICS_READY', { retries: 1, options: { mood: 'calm' } });
+      const after = await regenerate().execute(OWNER, p.id, '더 신나게');
+      expect(after).toMatchObject({
+        state: 'STORE_READY',
+        step: 'write_lyrics',
+        retries: 2,
+        options: { mood: 'calm', lyricHints: '더 신나게' },
+      });
+      await expect(regenerate().execute(OWNER, at('SONG_READY').id)).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+    });
+  });
+
+  describe('on the song', () => {
+    const select = () => new SelectClip(projects.asRepository(), content.asRepository());
+    const makeSong = () => new MakeSong(projects.asRepository(), content.asRepository());
+
+    it('picks a clip of this project only, while the clips await a pick', async () => {
+      const p = at('SONG_READY');
+      const [a, b] = [content.addClip(p.id), content.addClip(p.id)];
+      await select().execute(OWNER, p.id, b.id);
+      expect((await content.clips(p.id)).map((c) => c.selected)).toEqual([false, true]);
+      const other = content.addClip(at('SONG_READY').id);
+      await expect(select().execute(OWNER, p.id, other.id)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(select().execute(OWNER, at('DONE').id, a.id)).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+    });
+
+    it('makes the song from approved lyrics only, and remakes it as new clips', async () => {
+      const p = at('LYRICS_READY');
+      await content.addLyrics(p.id, { ...draft, source: 'template' }, false);
+      await expect(makeSong().execute(OWNER, p.id)).rejects.toThrow(/approve the lyrics first/);
+      await content.addLyrics(p.id, { ...draft, source: 'edited' }, true);
+      expect((await makeSong().execute(OWNER, p.id)).nextRunAt).not.toBeNull();
+      const ready = at('SONG_READY', { retries: 0 });
+      expect(await makeSong().execute(OWNER, ready.id)).toMatchObject({
+        state: 'LYRICS_READY',
+        step: 'submit_song',
+        retries: 1,
+      });
+      await expect(makeSong().execute(OWNER, at('VIDEO_SUBMITTED').id)).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+    });
+  });
+
+  describe('on the video', () => {
+    const withEngine = (engine: string) =>
+      new MakeVideo(
+        { integrations: { video: { engine } } } as unknown as AppConfig,
+        projects.asRepository(),
+        content.asRepository(),
+      );
+    const picked = (state: ProjectState) => {
+      const p = at(state);
+      content.addClip(p.id, { selected: true });
+      return p;
+    };
+
+    it('renders with the engine and look asked for, and renders again once DONE', async () => {
+      const p = picked('SONG_READY');
+      const after = await withEngine('ffmpeg').execute(OWNER, p.id, { templateId: 'bold' });
+      expect(after.options.templateId).toBe('bold');
+      expect(after.nextRunAt).not.toBeNull();
+      const done = picked('DONE');
+      expect(
+        await withEngine('creatomate').execute(OWNER, done.id, { engine: 'creatomate' }),
+      ).toMatchObject({
+        state: 'SONG_READY',
+        step: 'submit_video',
+        options: { videoEngine: 'creatomate' },
+      });
+    });
+
+    it('refuses what this server cannot do: an engine not configured, an unknown local look', async () => {
+      const p = picked('SONG_READY');
+      await expect(
+        withEngine('ffmpeg').execute(OWNER, p.id, { engine: 'creatomate' }),
+      ).rejects.toThrow('the Creatomate engine is not configured on this server');
+      await expect(
+        withEngine('creatomate').execute(OWNER, p.id, { engine: 'ffmpeg', templateId: 'nope' }),
+      ).rejects.toBeInstanceOf(InvalidInputError);
+      // a provider's template id is the provider's to check
+      await expect(
+        withEngine('creatomate').execute(OWNER, p.id, { templateId: 'tpl-123' }),
+      ).resolves.toMatchObject({ options: { templateId: 'tpl-123' } });
+    });
+
+    it('needs a picked clip, and the project at SONG_READY or DONE', async () => {
+      const none = at('SONG_READY');
+      await expect(withEngine('ffmpeg').execute(OWNER, none.id, {})).rejects.toThrow(
+        /pick a clip first/,
+      );
+      await expect(
+        withEngine('ffmpeg').execute(OWNER, picked('VIDEO_SUBMITTED').id, {}),
+      ).rejects.toBeInstanceOf(ConflictError);
+    });
+  });
+
+  describe('retry and cancel', () => {
+    const retry = () => new RetryProject(projects.asRepository());
+    const cancel = () => new CancelProject(projects.asRepository());
+
+    it('resumes a FAILED project from the failed step, a render from its submission', async () => {
+      const lyrics = at('FAILED', { step: 'write_lyrics', lastError: 'x' });
+      expect(await retry().execute(OWNER, lyrics.id)).toMatchObject({
+        state: 'STORE_READY',
+        step: 'write_lyrics',
+        lastError: null,
+        retries: 1,
+      });
+      const render = at('FAILED', { step: 'poll_video', videoTaskId: 'r-1' });
+      expect(await retry().execute(OWNER, render.id)).toMatchObject({
+        state: 'SONG_READY',
+        step: 'submit_video',
+        videoTaskId: null,
+      });
+      // a song task that is known is read again (its files may only have expired)
+      const song = at('FAILED', { step: 'poll_song', songTaskId: 's-1' });
+      expect(await retry().execute(OWNER, song.id)).toMatchObject({
+        step: 'poll_song',
+        songTaskId: 's-1',
+      });
+      const lost = at('FAILED', { step: 'poll_song', songTaskId: null });
+      expect((await retry().execute(OWNER, lost.id)).step).toBe('submit_song');
+    });
+
+    it('retries only FAILED projects; ops may retry anyone’s, a stranger none', async () => {
+      await expect(retry().execute(OWNER, at('DONE').id)).rejects.toBeInstanceOf(ConflictError);
+      const failed = at('FAILED', { step: 'prepare_store' });
+      await expect(retry().execute(STRANGER, failed.id)).rejects.toBeInstanceOf(NotFoundError);
+      expect((await retry().execute('admin', failed.id)).state).toBe('DRAFT');
+    });
+
+    it('cancels a live project and drops its lease, never a finished one', async () => {
+      const live = at('VIDEO_SUBMITTED', {
+        leaseOwner: 'w',
+        leaseUntil: new Date(),
+        nextRunAt: new Date(),
+      });
+      expect(await cancel().execute(OWNER, live.id)).toMatchObject({
+        state: 'CANCELLED',
+        nextRunAt: null,
+        leaseOwner: null,
+      });
+      await expect(cancel().execute(OWNER, live.id)).rejects.toThrow(
+        'the project is already CANCELLED',
+      );
+      await expect(cancel().execute(STRANGER, at('DRAFT').id)).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
+      expect((await cancel().execute('admin', at('DRAFT').id)).state).toBe('CANCELLED');
+    });
+  });
+
+  it("hides another's project as not found from every command", async () => {
+    const p = at('LYRICS_READY');
+    const deps = [projects.asRepository(), content.asRepository()] as const;
+    for (const run of [
+      () => new EditLyrics(...deps).execute(STRANGER, p.id, draft),
+      () => new ApproveLyrics(...deps).execute(STRANGER, p.id),
+      () => new RegenerateLyrics(deps[0]).execute(STRANGER, p.id),
+      () => new MakeSong(...deps).execute(STRANGER, p.id),
+      () => new SelectClip(...deps).execute(STRANGER, p.id, 'x'),
+    ])
+      await expect(run()).rejects.toBeInstanceOf(NotFoundError);
+  });
+});

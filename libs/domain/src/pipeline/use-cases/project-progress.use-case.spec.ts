@@ -1,0 +1,70 @@
+import { ProjectEventEntity } from '../../entities/project-event.entity';
+import { InMemoryProjects } from './pipeline-doubles';
+import { ProjectProgress } from './project-progress.use-case';
+
+describe('ProjectProgress', () => {
+  let projects: InMemoryProjects;
+  let progress: ProjectProgress;
+  beforeEach(() => {
+    projects = new InMemoryProjects();
+    progress = new ProjectProgress(projects.asEvents(), projects.asHealth());
+  });
+  const soon = () => new Date(Date.now() + 60_000);
+
+  it('is 100 % with nothing left once DONE; FAILED keeps the percent of the failed step', async () => {
+    expect(await progress.of(projects.add({ state: 'DONE' }))).toEqual({
+      percent: 100,
+      etaSec: 0,
+      waitingFor: null,
+    });
+    expect(await progress.of(projects.add({ state: 'FAILED', step: 'submit_video' }))).toEqual({
+      percent: 30,
+      etaSec: null,
+      waitingFor: null,
+    });
+  });
+
+  it('adds up the steps left from typical durations (defaults before any history)', async () => {
+    const p = projects.add({ state: 'LYRICS_READY', nextRunAt: null });
+    // submit_song 5 s + poll_song 30 s + submit_video 50 s + poll_video 5 s
+    expect(await progress.of(p)).toEqual({ percent: 6, etaSec: 90, waitingFor: 'owner' });
+    const q = new ProjectProgress(projects.asEvents(), projects.asHealth());
+    projects.medians = { poll_song: 10_000 };
+    expect((await q.of(p)).etaSec).toBe(70);
+  });
+
+  it('counts what the running step has left from the progress it reported', async () => {
+    const p = projects.add({
+      state: 'SONG_READY',
+      nextRunAt: new Date(),
+      leaseOwner: 'worker-1',
+      leaseUntil: soon(),
+    });
+    projects.events.push({
+      projectId: p.id,
+      toState: 'SONG_READY',
+      step: 'submit_video',
+      percent: 46,
+    } as Partial<ProjectEventEntity>);
+    // half of submit_video's 50 s, then poll_video's 5 s
+    expect(await progress.of(p)).toEqual({ percent: 46, etaSec: 30, waitingFor: 'scheduler' });
+    // a lease that ran out is no running step
+    const stale = { ...p, leaseUntil: new Date(Date.now() - 1000) };
+    expect(await progress.of(stale)).toMatchObject({ percent: 30, etaSec: 55 });
+  });
+
+  it('says when a project waits on the day’s budget', async () => {
+    const p = projects.add({ state: 'LYRICS_READY', nextRunAt: soon(), waitReason: 'budget' });
+    expect((await progress.of(p)).waitingFor).toBe('budget');
+  });
+
+  it('reads each step’s typical duration once for many projects at once', async () => {
+    projects.medians = { submit_song: 1000 };
+    const ps = Array.from({ length: 5 }, () =>
+      projects.add({ state: 'DRAFT', nextRunAt: new Date() }),
+    );
+    await Promise.all(ps.map((p) => progress.of(p)));
+    // the six steps, once each
+    expect(projects.medianReads).toBe(6);
+  });
+});
