@@ -6,11 +6,12 @@ const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 async function main() {
-  process.env.DB_SQLITE_PATH ??= ':memory:';
-  process.env.LOG_LEVEL ??= 'silent';
+  const { loadConfig } = require('../dist/libs/domain/src/config/load-config');
   const { createApiApp } = require('../dist/apps/api/src/bootstrap');
   const { buildOpenApi } = require('../dist/apps/api/src/openapi');
-  const app = await createApiApp();
+  // this process's environment configures the app, with an in-memory database unless told
+  const env = { DB_SQLITE_PATH: ':memory:', LOG_LEVEL: 'silent', ...process.env };
+  const app = await createApiApp(loadConfig(env, 'api'));
   await app.init();
   const file = join(__dirname, '..', 'openapi.json');
   writeFileSync(file, JSON.stringify(buildOpenApi(app), null, 2) + '\n');

@@ -64,7 +64,7 @@ export class AppConfig {
     this.redisUrl = env.REDIS_URL;
     this.auth = authConfig(env);
     this.kakao = kakaoConfig(env);
-    const keys = derivedKeys(env, this.auth.jwt);
+    const keys = derivedKeys(this.auth.jwt, env.SOCIAL_TOKEN_KEY);
     this.socialTokenKey = keys.socialTokens;
     this.integrations = providersConfig(env, blobConfig(env, this.publicBaseUrl, keys.fileUrls));
     this.providerTimeoutMs = env.PROVIDER_TIMEOUT_MS;

@@ -1,6 +1,51 @@
-import { EnvironmentVariables } from './environment';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { HttpVariables } from './http-config';
+import { staged, toBool, toInt } from './parse';
 import { defaultPoolSize, PoolSize } from './pool-sizing';
 import { AppRole, isStaged } from './stage';
+
+/**
+ * The database: the embedded SQLite file, or the MySQL/MariaDB primary and replicas when staged.
+ * Each is in .env.example; validateEnvironment (environment.ts) checks them all at once.
+ */
+export class DatabaseVariables extends HttpVariables {
+  @IsString() DB_SQLITE_PATH = './data/castad.sqlite';
+
+  /** which server speaks the MySQL protocol: TypeORM reads their catalogues slightly differently */
+  @IsIn(['mysql', 'mariadb']) DB_ENGINE: 'mysql' | 'mariadb' = 'mysql';
+  @ValidateIf(staged) @IsString() @MinLength(1) DB_HOST?: string;
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535) DB_PORT = 3306;
+  @ValidateIf(staged) @IsString() @MinLength(1) DB_USER?: string;
+  @IsOptional() @IsString() DB_PASSWORD?: string;
+  @ValidateIf(staged) @IsString() @MinLength(1) DB_NAME?: string;
+
+  /** host:port list; same user, password and schema as the primary */
+  @ValidateIf((o: DatabaseVariables) => o.CASTAD_STAGE === '2' || o.CASTAD_STAGE === '3')
+  @Matches(/^[^\s,:]+(:\d{1,5})?(,[^\s,:]+(:\d{1,5})?)*$/, {
+    message:
+      'DB_REPLICAS must be a comma-separated list of host[:port] (stages 2 and 3 need at least one replica)',
+  })
+  DB_REPLICAS?: string;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(1000) DB_POOL_MAX?: number;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(1000) DB_POOL_IDLE?: number;
+  @Transform(toInt) @IsInt() @Min(1000) DB_IDLE_TIMEOUT_MS = 270_000;
+  @Transform(toInt) @IsInt() @Min(0) DB_KEEPALIVE_INITIAL_DELAY_MS = 10_000;
+  @Transform(toInt) @IsInt() @Min(100) DB_CONNECT_TIMEOUT_MS = 5_000;
+  @Transform(toInt) @IsInt() @Min(100) DB_NODE_RESTORE_MS = 2_000;
+  @Transform(toBool) @IsOptional() @IsBoolean() DB_MIGRATE_ON_START?: boolean;
+}
 
 export interface DbNode {
   host: string;
@@ -26,7 +71,7 @@ export type DatabaseConfig =
     };
 
 /** The database: the embedded SQLite file, or the MySQL primary and its replicas when staged. */
-export function databaseConfig(env: EnvironmentVariables, role: AppRole): DatabaseConfig {
+export function databaseConfig(env: DatabaseVariables, role: AppRole): DatabaseConfig {
   // Only the API migrates at start, and by default only the embedded one; the CLI's
   // `migrate` is the explicit way, and two processes migrating one file at once would race.
   const migrateOnStart = role === 'api' && (env.DB_MIGRATE_ON_START ?? !isStaged(env.CASTAD_STAGE));

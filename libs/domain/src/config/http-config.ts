@@ -1,5 +1,52 @@
-import { EnvironmentVariables } from './environment';
-import { commaList, withoutTrailingSlash } from './parse';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { STAGES, Stage } from './stage';
+import { commaList, toInt, withoutTrailingSlash } from './parse';
+
+/**
+ * The process (stage, identity, log level) and the HTTP side: where the API listens, what it
+ * believes of the network in front of it, its rate limit, metrics networks and live streams.
+ * Each is in .env.example; validateEnvironment (environment.ts) checks them all at once.
+ */
+export class HttpVariables {
+  @IsIn(STAGES as unknown as string[], {
+    message: 'CASTAD_STAGE must be one of: embedded, 1, 2, 3',
+  })
+  CASTAD_STAGE: Stage = 'embedded';
+  @IsOptional() @IsString() INSTANCE_ID?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+  @IsString() HOST = '0.0.0.0';
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 3000;
+  @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  /** our public base URL, e.g. https://api.castad.kr (default: http://localhost:PORT) */
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) PUBLIC_BASE_URL?: string;
+
+  /** requests per minute per user, partner key or client address */
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_PER_MINUTE = 300;
+
+  /** proxies (nginx) whose X-Forwarded-For is believed, comma-separated IPs or CIDRs; empty: none */
+  @IsOptional() @IsString() TRUSTED_PROXIES?: string;
+
+  /** networks a Prometheus scraper may read /metrics from without a token (comma-separated CIDRs; empty: admins only) */
+  @IsOptional()
+  @Matches(/^$|^[0-9a-fA-F:.]+\/\d{1,3}(,[0-9a-fA-F:.]+\/\d{1,3})*$/, {
+    message: 'METRICS_ALLOW_CIDRS must be comma-separated CIDRs, e.g. 10.0.0.0/8,127.0.0.1/32',
+  })
+  METRICS_ALLOW_CIDRS?: string;
+
+  /** an idle stream sends a comment this often, so proxies with an idle timeout keep it open */
+  @Transform(toInt) @IsInt() @Min(100) @Max(300_000) SSE_HEARTBEAT_MS = 15_000;
+
+  /**
+   * how often one shared query per API process reads new project events while Redis pub/sub
+   * cannot bring them (no Redis, or its subscription is down); with Redis, every 10x this as a
+   * backstop for an event whose publication was lost
+   */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000) SSE_POLL_MS = 1_000;
+}
 
 export interface HttpConfig {
   host: string;
@@ -20,7 +67,7 @@ export interface LiveProgressConfig {
 }
 
 /** Where the API listens and what it believes of the network in front of it. */
-export function httpConfig(env: EnvironmentVariables): HttpConfig {
+export function httpConfig(env: HttpVariables): HttpConfig {
   return {
     host: env.HOST,
     port: env.PORT,
@@ -32,10 +79,10 @@ export function httpConfig(env: EnvironmentVariables): HttpConfig {
 }
 
 /** Our public base URL (file links, provider callbacks), without a trailing slash. */
-export function publicBaseUrl(env: EnvironmentVariables): string {
+export function publicBaseUrl(env: HttpVariables): string {
   return withoutTrailingSlash(env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`);
 }
 
-export function liveProgressConfig(env: EnvironmentVariables): LiveProgressConfig {
+export function liveProgressConfig(env: HttpVariables): LiveProgressConfig {
   return { heartbeatMs: env.SSE_HEARTBEAT_MS, pollMs: env.SSE_POLL_MS };
 }

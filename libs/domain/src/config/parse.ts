@@ -1,4 +1,19 @@
-/** Small parsers shared by the configuration builders (values are already validated). */
+/** Small parsers shared by the variables' validation and the configuration builders. */
+
+/** A number from the environment's text; empty means "not set" (the default applies). */
+export const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+
+/** true/1 or false/0; anything else is left as is so IsBoolean reports it by name. */
+export const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  if (value === true || value === 'true' || value === '1') return true;
+  if (value === false || value === 'false' || value === '0') return false;
+  return value;
+};
+
+/** Whether the variables describe a staged deployment (not the embedded default). */
+export const staged = (o: { CASTAD_STAGE: string }) => o.CASTAD_STAGE !== 'embedded';
 
 /** A comma-separated list, trimmed, empty items dropped. */
 export function commaList(value: string | undefined): string[] {

@@ -1,5 +1,70 @@
-import { EnvironmentVariables } from './environment';
-import { numberMap } from './parse';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { ProviderVariables } from './providers-config';
+import { numberMap, toInt } from './parse';
+
+/**
+ * The scheduler and the pipeline state machine: leadership, dispatch, leases, retries,
+ * polling, concurrency, quota, prices and budgets; Redis (stage 3).
+ * Each is in .env.example; validateEnvironment (environment.ts) checks them all at once.
+ */
+export class PipelineVariables extends ProviderVariables {
+  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(65535) SCHEDULER_HEALTH_PORT?: number;
+
+  /** how long the scheduler leader's lease lasts without renewal (a standby takes over after it) */
+  @Transform(toInt) @IsInt() @Min(1000) SCHEDULER_LEASE_MS = 4_000;
+
+  /** in-process (embedded, stages 1-2) or bull (Redis, stage 3) */
+  @IsOptional() @IsIn(['inprocess', 'bull']) DISPATCH_DRIVER?: 'inprocess' | 'bull';
+  @Transform(toInt) @IsInt() @Min(50) PIPELINE_POLL_MS = 500;
+
+  /** a claimed step's lease, heartbeated while the step runs; a dead worker's work is claimed again after it */
+  @Transform(toInt) @IsInt() @Min(1000) PIPELINE_LEASE_MS = 30_000;
+  @Transform(toInt) @IsInt() @Min(1) @Max(20) PIPELINE_MAX_ATTEMPTS = 5;
+  @Transform(toInt) @IsInt() @Min(10) PIPELINE_BACKOFF_BASE_MS = 2000;
+  @Transform(toInt) @IsInt() @Min(10) PIPELINE_BACKOFF_MAX_MS = 300_000;
+
+  /** how often a submitted song / video is polled (Suno allows ~3 polls a second per task) */
+  @Transform(toInt) @IsInt() @Min(10) SONG_POLL_MS = 10_000;
+  @Transform(toInt) @IsInt() @Min(10) VIDEO_POLL_MS = 10_000;
+
+  /** steps running at once, per provider, across the deployment */
+  @Transform(toInt) @IsInt() @Min(1) PIPELINE_CONCURRENCY_LYRICS = 4;
+  @Transform(toInt) @IsInt() @Min(1) PIPELINE_CONCURRENCY_SONG = 4;
+  @Transform(toInt) @IsInt() @Min(1) PIPELINE_CONCURRENCY_VIDEO = 2;
+  @Transform(toInt) @IsInt() @Min(1) PIPELINE_CONCURRENCY_OTHER = 8;
+
+  /** new projects per user (or partner) per day (resets at midnight, Korea time) */
+  @Transform(toInt) @IsInt() @Min(1) PROJECTS_PER_DAY = 10;
+
+  /** after a crash between a paid submission and storing its task id: how long to wait for the provider's callback before failing the attempt */
+  @Transform(toInt) @IsInt() @Min(1000) SUBMISSION_RECOVERY_MS = 600_000;
+
+  /** USD per unit, by provider:unit, as JSON; listed prices replace the defaults, a unit without a price is an error */
+  @Matches(/^\{.*\}$/s, { message: 'PRICE_TABLE must be a JSON object like {"suno:song":0.1}' })
+  PRICE_TABLE =
+    '{"openai:1k_tokens":0.005,"suno:song":0.1,"creatomate:render_second":0.03,"ffmpeg:render_second":0.0005,"youtube:upload":0,"instagram:upload":0}';
+
+  /** daily spending cap in USD per provider, as JSON (e.g. {"suno":50}); once spent, new submissions wait for the next day */
+  @IsOptional()
+  @Matches(/^\{.*\}$/s, {
+    message: 'DAILY_BUDGET_USD must be a JSON object like {"suno":50,"creatomate":80}',
+  })
+  DAILY_BUDGET_USD?: string;
+
+  /** how often a project waiting on a spent budget looks again (ms) */
+  @Transform(toInt) @IsInt() @Min(100) BUDGET_RECHECK_MS = 300_000;
+
+  /** how often a running publication is polled (ms) */
+  @Transform(toInt) @IsInt() @Min(100) PUBLISH_POLL_MS = 30_000;
+
+  @ValidateIf((o: PipelineVariables) => o.CASTAD_STAGE === '3' || o.DISPATCH_DRIVER === 'bull')
+  @Matches(/^rediss?:\/\/.+/, {
+    message:
+      'REDIS_URL must be a redis:// or rediss:// URL (required at stage 3 and with DISPATCH_DRIVER=bull)',
+  })
+  REDIS_URL?: string;
+}
 
 export interface PipelineConfig {
   driver: 'inprocess' | 'bull';
@@ -23,7 +88,7 @@ export interface SchedulerConfig {
 }
 
 /** The pipeline state machine: dispatch, leases, retries, polling, concurrency, quota. */
-export function pipelineConfig(env: EnvironmentVariables): PipelineConfig {
+export function pipelineConfig(env: PipelineVariables): PipelineConfig {
   return {
     driver: env.DISPATCH_DRIVER ?? (env.CASTAD_STAGE === '3' ? 'bull' : 'inprocess'),
     pollMs: env.PIPELINE_POLL_MS,
@@ -46,19 +111,19 @@ export function pipelineConfig(env: EnvironmentVariables): PipelineConfig {
   };
 }
 
-export function schedulerConfig(env: EnvironmentVariables): SchedulerConfig {
+export function schedulerConfig(env: PipelineVariables): SchedulerConfig {
   return { leaseMs: env.SCHEDULER_LEASE_MS, healthPort: env.SCHEDULER_HEALTH_PORT };
 }
 
 /** USD per provider:unit; a table that lists only some prices keeps the defaults for the others. */
-export function priceTable(env: EnvironmentVariables): Record<string, number> {
+export function priceTable(env: PipelineVariables): Record<string, number> {
   return {
-    ...numberMap('PRICE_TABLE', new EnvironmentVariables().PRICE_TABLE),
+    ...numberMap('PRICE_TABLE', new PipelineVariables().PRICE_TABLE),
     ...numberMap('PRICE_TABLE', env.PRICE_TABLE),
   };
 }
 
 /** Daily spending cap in USD per provider (none listed: no cap). */
-export function dailyBudgets(env: EnvironmentVariables): Record<string, number> {
+export function dailyBudgets(env: PipelineVariables): Record<string, number> {
   return numberMap('DAILY_BUDGET_USD', env.DAILY_BUDGET_USD ?? '{}');
 }
