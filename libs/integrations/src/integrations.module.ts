@@ -33,6 +33,26 @@ const ports = [
   VideoPublishers,
 ];
 
+/** Kakao's REST API; without its settings every login says Kakao login is not configured. */
+const kakaoIdentity = (x: IntegrationsOptions) =>
+  new KakaoHttpIdentity(x.kakao && { apiUrl: x.kakao.apiUrl, timeoutMs: x.providerTimeoutMs });
+
+const lyricsEngine = (x: IntegrationsOptions) =>
+  x.lyrics.engine === 'openai'
+    ? new OpenAiLyricsEngine(x.lyrics.openai)
+    : new TemplateLyricsEngine();
+
+const storeSearch = (x: IntegrationsOptions) =>
+  x.search.engine === 'naver' ? new NaverLocalSearch(x.search.naver) : new SampleStoreSearch();
+
+/** The platforms a video can be published to: those configured. */
+function videoPublishers(x: IntegrationsOptions): VideoPublishers {
+  const list: VideoPublisher[] = [];
+  if (x.publish.youtube) list.push(new YouTubePublisher(x.publish.youtube));
+  if (x.publish.instagram) list.push(new InstagramPublisher(x.publish.instagram));
+  return new VideoPublishers(list);
+}
+
 /**
  * Ports and adapters for every outside system (design.md section 4). Each port is an
  * abstract class (the DI token) bound here to the adapter the options pick.
@@ -53,40 +73,10 @@ export class IntegrationsModule {
       global: opts.global ?? true,
       providers: [
         { provide: INTEGRATIONS_OPTIONS, inject: opts.inject, useFactory: opts.useFactory },
-        {
-          provide: KakaoIdentity,
-          ...o(
-            (x) =>
-              new KakaoHttpIdentity(
-                x.kakao && { apiUrl: x.kakao.apiUrl, timeoutMs: x.providerTimeoutMs },
-              ),
-          ),
-        },
-        {
-          provide: LyricsEngine,
-          ...o((x) =>
-            x.lyrics.engine === 'openai'
-              ? new OpenAiLyricsEngine(x.lyrics.openai)
-              : new TemplateLyricsEngine(),
-          ),
-        },
-        {
-          provide: VideoPublishers,
-          ...o((x) => {
-            const list: VideoPublisher[] = [];
-            if (x.publish.youtube) list.push(new YouTubePublisher(x.publish.youtube));
-            if (x.publish.instagram) list.push(new InstagramPublisher(x.publish.instagram));
-            return new VideoPublishers(list);
-          }),
-        },
-        {
-          provide: StoreSearch,
-          ...o((x) =>
-            x.search.engine === 'naver'
-              ? new NaverLocalSearch(x.search.naver)
-              : new SampleStoreSearch(),
-          ),
-        },
+        { provide: KakaoIdentity, ...o(kakaoIdentity) },
+        { provide: LyricsEngine, ...o(lyricsEngine) },
+        { provide: VideoPublishers, ...o(videoPublishers) },
+        { provide: StoreSearch, ...o(storeSearch) },
         {
           provide: SongEngine,
           ...o((x) =>

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LyricsDraft, LyricsEngine, LyricsRequest, Usage } from './lyrics-engine';
-import { moodOf, readHints } from './lyric-hints';
+import { LyricHints, moodOf, readHints } from './lyric-hints';
 import { placeNamesOf } from './place-names';
 import {
   CHORUS_CLOSE,
@@ -45,26 +45,7 @@ export class TemplateLyricsEngine extends LyricsEngine {
     const words = MOOD_WORDS[mood];
     const dialect = hints.dialect ? DIALECT_WORDS[hints.dialect] : undefined;
     const s = req.store;
-    const kind = kindOf(s.category);
-    const kindName = s.category?.split('>').pop()?.split(',').pop()?.trim();
-    const place = placeNamesOf(s.address, s.roadAddress);
-    const dishes = shuffle(
-      rng,
-      unique((s.menu ?? []).map((m) => m.name.trim()).filter((n) => n && n.length <= 12)),
-    );
-    const keywords = unique([...hints.keywords, ...shuffle(rng, req.keywords)]).filter(
-      (k) => k.length <= 16,
-    );
-    const slots: Slots = {
-      name: s.name.trim(),
-      near: place.near,
-      wide: place.wide,
-      dish: dishes[0] ?? kindName,
-      dish2: dishes[1],
-      kind: kindName,
-      taste: KIND_WORDS[kind].taste,
-      go: KIND_WORDS[kind].go,
-    };
+    const { kind, dishes, keywords, slots } = storeSlots(req, hints, rng);
     const used = new Set<string>();
     const line = (bank: string[], extra: Slots = {}): string | undefined => {
       const all = { feel: pickOf(rng, words.feel), ...slots, ...extra };
@@ -119,6 +100,35 @@ export class TemplateLyricsEngine extends LyricsEngine {
         .find(Boolean) ?? `${slots.name}의 노래`;
     return { lyrics: { title, sections }, usage: { unit: 'call', units: 0 } };
   }
+}
+
+/**
+ * What the lines are filled with: the store's name, the place as people call it, its kind, its
+ * dishes and the owner's keywords (both shuffled by `rng`, dishes first).
+ */
+function storeSlots(req: LyricsRequest, hints: LyricHints, rng: () => number) {
+  const s = req.store;
+  const kind = kindOf(s.category);
+  const kindName = s.category?.split('>').pop()?.split(',').pop()?.trim();
+  const place = placeNamesOf(s.address, s.roadAddress);
+  const dishes = shuffle(
+    rng,
+    unique((s.menu ?? []).map((m) => m.name.trim()).filter((n) => n && n.length <= 12)),
+  );
+  const keywords = unique([...hints.keywords, ...shuffle(rng, req.keywords)]).filter(
+    (k) => k.length <= 16,
+  );
+  const slots: Slots = {
+    name: s.name.trim(),
+    near: place.near,
+    wide: place.wide,
+    dish: dishes[0] ?? kindName,
+    dish2: dishes[1],
+    kind: kindName,
+    taste: KIND_WORDS[kind].taste,
+    go: KIND_WORDS[kind].go,
+  };
+  return { kind, dishes, keywords, slots };
 }
 
 /**

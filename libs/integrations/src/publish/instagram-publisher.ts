@@ -135,63 +135,10 @@ export class InstagramPublisher extends VideoPublisher {
   ): Promise<PublishProgress> {
     const token = grant.accessToken;
     if (!session) {
-      // checked first: a container made past the limit would only fail at publish time
-      const limit = await this.graph<{
-        data?: { quota_usage?: number; config?: { quota_total?: number } }[];
-      }>(
-        'GET',
-        `/${grant.externalId}/content_publishing_limit`,
-        { fields: 'quota_usage,config', access_token: token },
-        'the publishing limit',
-      );
-      const used = limit.data?.[0]?.quota_usage ?? 0;
-      const total = limit.data?.[0]?.config?.quota_total ?? 50; // Meta's documented default
-      // a window, not a refusal: the publication waits for a post to leave the 24 hours
-      if (used >= total)
-        throw new ProviderLimitWaitError(
-          'instagram',
-          `waiting: Instagram allows ${total} API posts per account in 24 hours and ${used} were used`,
-          PUBLISHING_LIMIT_RECHECK_SEC,
-        );
-      const container = await this.graph<{ id: string }>(
-        'POST',
-        `/${grant.externalId}/media`,
-        {
-          media_type: 'REELS',
-          video_url: await source.url(),
-          caption: caption(meta),
-          share_to_feed: 'true',
-          access_token: token,
-        },
-        'the Reels container',
-      );
-      session = container.id;
+      session = await this.createContainer(grant, source, meta);
       await onSession?.(session);
     }
-    const st = await this.graph<{ status_code?: string; status?: string }>(
-      'GET',
-      `/${session}`,
-      { fields: 'status_code,status', access_token: token },
-      'the container status',
-    );
-    switch (st.status_code) {
-      case 'IN_PROGRESS':
-        return { status: 'processing', session };
-      case 'FINISHED':
-        break;
-      case 'PUBLISHED':
-        throw new ProviderRejectedError('instagram', 'this container was already published');
-      case 'EXPIRED':
-        throw new ProviderRejectedError(
-          'instagram',
-          'the Instagram container expired (24 h) before it was published',
-        );
-      default:
-        throw new ProviderRejectedError(
-          'instagram',
-          `Instagram could not process the video: ${st.status ?? st.status_code ?? 'unknown error'}`,
-        );
-    }
+    if (!(await this.containerFinished(session, token))) return { status: 'processing', session };
     const media = await this.graph<{ id: string }>(
       'POST',
       `/${grant.externalId}/media_publish`,
@@ -209,6 +156,74 @@ export class InstagramPublisher extends VideoPublisher {
       externalId: media.id,
       postUrl: post.permalink ?? `https://www.instagram.com/reel/${media.id}/`,
     };
+  }
+
+  /** A Reels container for the video, once the account's 24-hour publishing limit allows it. */
+  private async createContainer(
+    grant: SocialGrant,
+    source: PublishSource,
+    meta: PublishMeta,
+  ): Promise<string> {
+    const token = grant.accessToken;
+    // checked first: a container made past the limit would only fail at publish time
+    const limit = await this.graph<{
+      data?: { quota_usage?: number; config?: { quota_total?: number } }[];
+    }>(
+      'GET',
+      `/${grant.externalId}/content_publishing_limit`,
+      { fields: 'quota_usage,config', access_token: token },
+      'the publishing limit',
+    );
+    const used = limit.data?.[0]?.quota_usage ?? 0;
+    const total = limit.data?.[0]?.config?.quota_total ?? 50; // Meta's documented default
+    // a window, not a refusal: the publication waits for a post to leave the 24 hours
+    if (used >= total)
+      throw new ProviderLimitWaitError(
+        'instagram',
+        `waiting: Instagram allows ${total} API posts per account in 24 hours and ${used} were used`,
+        PUBLISHING_LIMIT_RECHECK_SEC,
+      );
+    const container = await this.graph<{ id: string }>(
+      'POST',
+      `/${grant.externalId}/media`,
+      {
+        media_type: 'REELS',
+        video_url: await source.url(),
+        caption: caption(meta),
+        share_to_feed: 'true',
+        access_token: token,
+      },
+      'the Reels container',
+    );
+    return container.id;
+  }
+
+  /** True once the container's video is processed; false while it still is; thrown otherwise. */
+  private async containerFinished(session: string, token: string): Promise<boolean> {
+    const st = await this.graph<{ status_code?: string; status?: string }>(
+      'GET',
+      `/${session}`,
+      { fields: 'status_code,status', access_token: token },
+      'the container status',
+    );
+    switch (st.status_code) {
+      case 'IN_PROGRESS':
+        return false;
+      case 'FINISHED':
+        return true;
+      case 'PUBLISHED':
+        throw new ProviderRejectedError('instagram', 'this container was already published');
+      case 'EXPIRED':
+        throw new ProviderRejectedError(
+          'instagram',
+          'the Instagram container expired (24 h) before it was published',
+        );
+      default:
+        throw new ProviderRejectedError(
+          'instagram',
+          `Instagram could not process the video: ${st.status ?? st.status_code ?? 'unknown error'}`,
+        );
+    }
   }
 
   private async graph<T>(

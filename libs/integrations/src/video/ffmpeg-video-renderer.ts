@@ -10,6 +10,7 @@ import { MediaSource } from '../song/song-engine';
 import { koreanFontFile } from './korean-font';
 import { gradientStill, mediaBytes, photoStill } from './video-stills';
 import {
+  Caption,
   RenderOptions,
   RenderProgressListener,
   RenderSubmission,
@@ -159,78 +160,96 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     const H = even((W * 16) / 9);
     const D = Math.max(END_CARD_SEC + 2, req.durationSec);
     const g = new Graph(dir, W, H, tpl);
-    // the pulse to cut on: the song's own, else found in the audio
-    let beats = req.beats?.times;
-    let beatSource: RenderMeta['beatSource'] = beats?.length ? 'song' : 'none';
-    if (!beats?.length) {
-      const found = await detectBeats(req.audio, {
-        timeoutMs: this.timeoutMs,
-        workDir: dir,
-        signal,
-      }).catch(() => null);
-      beats = found?.times;
-      if (beats) beatSource = 'detected';
-    }
-
+    const { beats, beatSource } = await this.beatsOf(req, dir, signal);
+    // stills a margin larger than the frame: room for the pans and zooms
+    const still = { w: even(W * (1 + tpl.motion.margin)), h: even(H * (1 + tpl.motion.margin)) };
     const photos = req.photos.slice(0, maxVisuals(D));
-    const SW = even(W * (1 + tpl.motion.margin));
-    const SH = even(H * (1 + tpl.motion.margin));
-    const stills: string[] = [];
-    for (const [i, photo] of photos.entries()) {
-      const file = join(dir, `photo-${i}.jpg`);
-      await photoStill(await mediaBytes(photo, this.timeoutMs), SW, SH, file);
-      stills.push(file);
-    }
     const cards = photos.length ? [] : titleCards(req);
-    for (const [i] of cards.entries()) {
-      const file = join(dir, `card-${i}.jpg`);
-      const colors = tpl.colors.backgrounds[i % tpl.colors.backgrounds.length];
-      await gradientStill(colors, tpl.colors.accent, i + 1, SW, SH, file);
-      stills.push(file);
-    }
+    const stills = await this.stills(photos, cards, dir, tpl, still);
     const timeline = planTimeline(D, stills.length, beats, tpl);
-
-    for (const [k, shot] of timeline.shots.entries()) {
-      const input = g.input(stills[shot.visual]);
-      let chain = g.motion(input, shot.move, shot.lengthSec);
-      if (cards.length) chain += await g.titleCardText(cards[shot.visual]);
-      g.filters.push(`${chain},setsar=1,format=yuv420p[s${k}]`);
-    }
-    const endBg = join(dir, 'end-card.jpg');
-    await gradientStill(tpl.endCard.background, tpl.colors.accent, 99, SW, SH, endBg);
-    const endLength = D - timeline.endCardInSec;
-    // the end card drifts gently: alive, but held as one composition
-    g.filters.push(
-      `${g.motion(g.input(endBg), 'panDown', endLength, 0.3)}${await g.endCardText(req, timeline)},setsar=1,format=yuv420p[end]`,
-    );
-    let last = 's0';
-    for (const [k, shot] of timeline.shots.entries()) {
-      if (k === 0) continue;
-      g.filters.push(
-        `[${last}][s${k}]xfade=transition=${shot.transition}:duration=${num(timeline.transitionSec)}:offset=${num(shot.inSec)}[x${k}]`,
-      );
-      last = `x${k}`;
-    }
-    g.filters.push(
-      `[${last}][end]xfade=transition=fade:duration=${num(timeline.transitionSec)}:offset=${num(timeline.endCardInSec)}[body]`,
-    );
+    await drawPictures(g, req, timeline, stills, cards, still, D);
     const shown = this.opts.captions === false ? [] : captionsShown(req.captions, timeline);
-    const placed: CaptionPlacement[] = [];
-    const drawn: string[] = [];
-    for (const c of shown) {
-      const { filters, rect } = await g.caption(c.text, c.startSec, c.endSec);
-      drawn.push(...filters);
-      placed.push({ ...c, rect });
-    }
-    g.filters.push(`[body]${drawn.length ? drawn.join(',') + ',' : ''}format=yuv420p[vout]`);
+    const placed = await drawCaptions(g, shown);
     const audioIndex = g.input(mediaPath(req.audio), false);
     g.filters.push(
       `[${audioIndex}:a]aresample=48000,apad,atrim=0:${num(D)},asetpts=N/SR/TB,` +
         `afade=t=out:st=${num(D - 0.6)}:d=0.6[aout]`,
     );
-    const script = join(dir, 'filters.txt');
-    await writeFile(script, g.filters.join(';\n'));
     const out = join(dir, 'video.mp4');
+    await this.encode(g, out, D, signal, onProgress);
+    // the thumbnail: the first picture with its caption, once it is fully in
+    const thumbAt = Math.min(D / 2, (placed[0]?.startSec ?? 1) + 0.5);
+    await writeThumbnail(out, thumbAt, join(dir, 'thumb.jpg'), signal);
+    const scale = W / REF_WIDTH;
+    const meta: RenderMeta = {
+      durationSec: D,
+      width: W,
+      height: H,
+      templateId: tpl.id,
+      beatSource,
+      cuts: timeline.shots.map((s) => Number(s.cutSec.toFixed(3))),
+      visuals: stills.length,
+      captions: placed,
+      endCardFromSec: D - END_CARD_SEC,
+      safeArea: {
+        left: SAFE_AREA.left * scale,
+        right: SAFE_AREA.right * scale,
+        top: SAFE_AREA.top * scale,
+        bottom: SAFE_AREA.bottom * scale,
+      },
+    };
+    await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
+    return meta;
+  }
+
+  /** The pulse to cut on: the song's own, else found in the audio, else none. */
+  private async beatsOf(
+    req: VideoRequest,
+    dir: string,
+    signal?: AbortSignal,
+  ): Promise<{ beats?: number[]; beatSource: RenderMeta['beatSource'] }> {
+    if (req.beats?.times.length) return { beats: req.beats.times, beatSource: 'song' };
+    const found = await detectBeats(req.audio, {
+      timeoutMs: this.timeoutMs,
+      workDir: dir,
+      signal,
+    }).catch(() => null);
+    return found?.times ? { beats: found.times, beatSource: 'detected' } : { beatSource: 'none' };
+  }
+
+  /** The pictures as still files of `size`: each photo, or without photos the title cards. */
+  private async stills(
+    photos: MediaSource[],
+    cards: TitleCard[],
+    dir: string,
+    tpl: VideoTemplate,
+    size: { w: number; h: number },
+  ): Promise<string[]> {
+    const stills: string[] = [];
+    for (const [i, photo] of photos.entries()) {
+      const file = join(dir, `photo-${i}.jpg`);
+      await photoStill(await mediaBytes(photo, this.timeoutMs), size.w, size.h, file);
+      stills.push(file);
+    }
+    for (const [i] of cards.entries()) {
+      const file = join(dir, `card-${i}.jpg`);
+      const colors = tpl.colors.backgrounds[i % tpl.colors.backgrounds.length];
+      await gradientStill(colors, tpl.colors.accent, i + 1, size.w, size.h, file);
+      stills.push(file);
+    }
+    return stills;
+  }
+
+  /** The encode of the filter graph into `out` (H.264/AAC, faststart), with its progress. */
+  private async encode(
+    g: Graph,
+    out: string,
+    D: number,
+    signal?: AbortSignal,
+    onProgress?: RenderProgressListener,
+  ): Promise<void> {
+    const script = join(g.dir, 'filters.txt');
+    await writeFile(script, g.filters.join(';\n'));
     await runFfmpegWithProgress(
       [
         '-y',
@@ -274,47 +293,87 @@ export class FfmpegVideoRenderer extends VideoRenderer {
       },
     );
     await rename(`${out}.tmp.mp4`, out);
-    // the thumbnail: the first picture with its caption, once it is fully in
-    const thumbAt = Math.min(D / 2, (placed[0]?.startSec ?? 1) + 0.5);
-    await runFfmpeg(
-      [
-        '-y',
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-ss',
-        num(thumbAt),
-        '-i',
-        out,
-        '-frames:v',
-        '1',
-        '-q:v',
-        '3',
-        join(dir, 'thumb.jpg'),
-      ],
-      { timeoutMs: 30_000, signal },
-    );
-    const scale = W / REF_WIDTH;
-    const meta: RenderMeta = {
-      durationSec: D,
-      width: W,
-      height: H,
-      templateId: tpl.id,
-      beatSource,
-      cuts: timeline.shots.map((s) => Number(s.cutSec.toFixed(3))),
-      visuals: stills.length,
-      captions: placed,
-      endCardFromSec: D - END_CARD_SEC,
-      safeArea: {
-        left: SAFE_AREA.left * scale,
-        right: SAFE_AREA.right * scale,
-        top: SAFE_AREA.top * scale,
-        bottom: SAFE_AREA.bottom * scale,
-      },
-    };
-    await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
-    return meta;
   }
+}
+
+/**
+ * The picture track `[body]`: each shot's still in motion (a title card with its words), the
+ * end card, and the transitions between them on the timeline's cuts.
+ */
+async function drawPictures(
+  g: Graph,
+  req: VideoRequest,
+  timeline: Timeline,
+  stills: string[],
+  cards: TitleCard[],
+  still: { w: number; h: number },
+  D: number,
+): Promise<void> {
+  for (const [k, shot] of timeline.shots.entries()) {
+    const input = g.input(stills[shot.visual]);
+    let chain = g.motion(input, shot.move, shot.lengthSec);
+    if (cards.length) chain += await g.titleCardText(cards[shot.visual]);
+    g.filters.push(`${chain},setsar=1,format=yuv420p[s${k}]`);
+  }
+  const endBg = join(g.dir, 'end-card.jpg');
+  const tpl = g.tpl;
+  await gradientStill(tpl.endCard.background, tpl.colors.accent, 99, still.w, still.h, endBg);
+  const endLength = D - timeline.endCardInSec;
+  // the end card drifts gently: alive, but held as one composition
+  g.filters.push(
+    `${g.motion(g.input(endBg), 'panDown', endLength, 0.3)}${await g.endCardText(req, timeline)},setsar=1,format=yuv420p[end]`,
+  );
+  let last = 's0';
+  for (const [k, shot] of timeline.shots.entries()) {
+    if (k === 0) continue;
+    g.filters.push(
+      `[${last}][s${k}]xfade=transition=${shot.transition}:duration=${num(timeline.transitionSec)}:offset=${num(shot.inSec)}[x${k}]`,
+    );
+    last = `x${k}`;
+  }
+  g.filters.push(
+    `[${last}][end]xfade=transition=fade:duration=${num(timeline.transitionSec)}:offset=${num(timeline.endCardInSec)}[body]`,
+  );
+}
+
+/** The lyric captions over `[body]` into `[vout]`; where each was drawn. */
+async function drawCaptions(g: Graph, shown: Caption[]): Promise<CaptionPlacement[]> {
+  const placed: CaptionPlacement[] = [];
+  const drawn: string[] = [];
+  for (const c of shown) {
+    const { filters, rect } = await g.caption(c.text, c.startSec, c.endSec);
+    drawn.push(...filters);
+    placed.push({ ...c, rect });
+  }
+  g.filters.push(`[body]${drawn.length ? drawn.join(',') + ',' : ''}format=yuv420p[vout]`);
+  return placed;
+}
+
+/** One frame of `video` at `atSec`, as a JPEG. */
+async function writeThumbnail(
+  video: string,
+  atSec: number,
+  file: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  await runFfmpeg(
+    [
+      '-y',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-ss',
+      num(atSec),
+      '-i',
+      video,
+      '-frames:v',
+      '1',
+      '-q:v',
+      '3',
+      file,
+    ],
+    { timeoutMs: 30_000, signal },
+  );
 }
 
 type TitleCard = { label: string; text: string; note?: string };
@@ -338,10 +397,10 @@ class Graph {
   private readonly k: number;
 
   constructor(
-    private readonly dir: string,
+    readonly dir: string,
     private readonly W: number,
     private readonly H: number,
-    private readonly tpl: VideoTemplate,
+    readonly tpl: VideoTemplate,
   ) {
     this.k = W / REF_WIDTH;
   }
