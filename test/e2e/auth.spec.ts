@@ -147,11 +147,23 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
       expect(again.body.message).toMatch(/already used/);
     });
 
+    it("answers Kakao's refusals in our words, never Kakao's text or KOE codes", async () => {
+      kakao.loginAs = '4100000003';
+      // an authorization code Kakao does not know (expired, or used already): KOE320
+      const callback = (await kakaoCallbackUrl()).replace(/code=[^&]+/, 'code=bogus');
+      const res = await asBrowser(callback);
+      expect(res.status).toBe(401);
+      expect(res.body.message).toMatch(/start the Kakao login again/);
+      expect(JSON.stringify(res.body)).not.toMatch(
+        /KOE|authorization code not found|invalid_grant/,
+      );
+    });
+
     it('refuses when the owner cancels at Kakao', async () => {
       kakao.loginAs = undefined;
       const res = await asBrowser(await kakaoCallbackUrl());
       expect(res.status).toBe(401);
-      expect(res.body.message).toMatch(/access_denied|denied/i);
+      expect(res.body.message).toBe('the Kakao login was cancelled');
     });
 
     it('returns to an allow-listed front-end with the tokens in the fragment, and never elsewhere', async () => {

@@ -1,4 +1,4 @@
-import { ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { InvalidInputError, LoginStateService, UnauthorizedError } from '@app/domain';
 import { ProviderUnavailableError } from '@app/integrations';
@@ -19,6 +19,8 @@ interface CallbackRequest {
  */
 @Injectable()
 export class KakaoCallbackGuard extends AuthGuard('kakao') {
+  private readonly logger = new Logger(KakaoCallbackGuard.name);
+
   constructor(
     private readonly state: LoginStateService,
     @Optional() @Inject(KakaoStrategy) private readonly strategy?: KakaoStrategy | null,
@@ -37,10 +39,17 @@ export class KakaoCallbackGuard extends AuthGuard('kakao') {
       req.query.state,
       parseCookie(req.headers.cookie ?? '')[LOGIN_COOKIE],
     );
-    if (req.query.error)
-      throw new UnauthorizedError(
-        `Kakao login did not complete: ${req.query.error_description ?? req.query.error}`,
+    if (req.query.error) {
+      // Kakao's own text stays in our log; the owner reads our words
+      this.logger.warn(
+        `Kakao login ended with ${req.query.error}: ${req.query.error_description ?? ''}`,
       );
+      throw new UnauthorizedError(
+        req.query.error === 'access_denied'
+          ? 'the Kakao login was cancelled'
+          : 'the Kakao login did not complete: start the Kakao login again',
+      );
+    }
     if (!req.query.code) throw new InvalidInputError('code missing from the Kakao callback');
     return (await super.canActivate(ctx)) as boolean;
   }
@@ -52,11 +61,17 @@ export class KakaoCallbackGuard extends AuthGuard('kakao') {
   override handleRequest<T>(err: unknown, user: T): T {
     if (err || !user) {
       const e = err as
-        { message?: string; code?: string; oauthError?: { statusCode?: number } } | undefined;
+        { message?: string; oauthError?: { statusCode?: number; data?: unknown } } | undefined;
       const status = e?.oauthError?.statusCode;
       if (status && status >= 500)
         throw new ProviderUnavailableError('kakao', `Kakao answered ${status}`);
-      throw new UnauthorizedError(`Kakao refused the login${e?.message ? `: ${e.message}` : ''}`);
+      // Kakao's answer (error_code KOE320 and its English text) is for our log, not the owner
+      this.logger.warn(
+        `Kakao refused the login (${status ?? 'no status'}): ${e?.message ?? ''} ${String(e?.oauthError?.data ?? '')}`,
+      );
+      throw new UnauthorizedError(
+        'Kakao did not accept this login (the link expired or was used already): start the Kakao login again',
+      );
     }
     return user;
   }
