@@ -16,6 +16,7 @@ export * from './video/creatomate-video-renderer';
 export * from './video/fallback-video-renderer';
 export * from './video/ffmpeg-video-renderer';
 export * from './video/video-renderer';
+export * from './video/video-renderers';
 export * from './video/video-template';
 export * from './video/video-timeline';
 export * from './video/korean-font';

@@ -21,13 +21,14 @@ import { CreatomateVideoRenderer } from './video/creatomate-video-renderer';
 import { FfmpegVideoRenderer } from './video/ffmpeg-video-renderer';
 import { FallbackVideoRenderer } from './video/fallback-video-renderer';
 import { VideoRenderer } from './video/video-renderer';
+import { VideoRenderers } from './video/video-renderers';
 
 const ports = [
   KakaoIdentity,
   LyricsEngine,
   SongEngine,
   VideoRenderer,
-  FfmpegVideoRenderer,
+  VideoRenderers,
   BlobStore,
   StoreSearch,
   VideoPublishers,
@@ -87,19 +88,21 @@ export class IntegrationsModule {
         },
         // the offline renderer is always there: a project may ask for it even where Creatomate is the default
         {
-          provide: FfmpegVideoRenderer,
-          ...o((x) => new FfmpegVideoRenderer(x.workDir, x.video.ffmpegTimeoutMs)),
+          provide: VideoRenderers,
+          ...o((x) => {
+            const ffmpeg = new FfmpegVideoRenderer(x.workDir, x.video.ffmpegTimeoutMs);
+            if (x.video.engine === 'ffmpeg') return new VideoRenderers(ffmpeg);
+            const creatomate = new CreatomateVideoRenderer(x.video.creatomate);
+            const preferred = x.video.fallbackToFfmpeg
+              ? new FallbackVideoRenderer(creatomate, ffmpeg, x.video.fallbackMaxWaitSec)
+              : creatomate;
+            return new VideoRenderers(preferred, [ffmpeg]);
+          }),
         },
         {
           provide: VideoRenderer,
-          inject: [INTEGRATIONS_OPTIONS, FfmpegVideoRenderer],
-          useFactory: (x: IntegrationsOptions, ffmpeg: FfmpegVideoRenderer) => {
-            if (x.video.engine === 'ffmpeg') return ffmpeg;
-            const creatomate = new CreatomateVideoRenderer(x.video.creatomate);
-            return x.video.fallbackToFfmpeg
-              ? new FallbackVideoRenderer(creatomate, ffmpeg, x.video.fallbackMaxWaitSec)
-              : creatomate;
-          },
+          inject: [VideoRenderers],
+          useFactory: (renderers: VideoRenderers) => renderers.preferred,
         },
         {
           provide: BlobStore,

@@ -9,7 +9,7 @@ export * from './daily-quota.repository';
 export * from './pipeline-health.repository';
 export * from './project-housekeeping.repository';
 export * from './step-context';
-export * from './step-handlers';
+export * from './steps';
 export * from './step-runner';
 export * from './usage.repository';
 export * from './quota-window';

@@ -7,12 +7,19 @@ import { ProjectEventRepository } from './project-event.repository';
 import { ProjectHousekeepingRepository } from './project-housekeeping.repository';
 import { PIPELINE_USE_CASES } from './use-cases/pipeline-use-cases';
 import { ProjectRepository } from './project.repository';
-import { StepHandlers } from './step-handlers';
 import { StepRunner } from './step-runner';
 import { UsageRepository } from './usage.repository';
 import { ArchiveService } from './archive.service';
 import { FilesModule } from '../files/files.module';
 import { ProjectEventFeed, ProjectEventPublisher, RedisEventChannel } from './live';
+import {
+  PIPELINE_STEPS,
+  PipelineStep,
+  StepMetering,
+  StepProgressWriter,
+  StepRegistry,
+  SubmissionGuard,
+} from './steps';
 
 const providers = [
   ArchiveService,
@@ -22,7 +29,6 @@ const providers = [
   DailyQuotaRepository,
   PipelineHealthRepository,
   ProjectHousekeepingRepository,
-  StepHandlers,
   StepRunner,
   UsageRepository,
   RedisEventChannel,
@@ -31,6 +37,23 @@ const providers = [
   ...PIPELINE_USE_CASES,
 ];
 
+/** The steps and what they share; the registry is built (and checked) at module init. */
+const steps = [
+  ...PIPELINE_STEPS,
+  StepMetering,
+  StepProgressWriter,
+  SubmissionGuard,
+  {
+    provide: StepRegistry,
+    inject: PIPELINE_STEPS,
+    useFactory: (...registered: PipelineStep[]) => new StepRegistry(registered),
+  },
+];
+
 /** The pipeline: shared by the API (people's actions) and the scheduler (steps). */
-@Module({ imports: [StoresModule, FilesModule], providers, exports: providers })
+@Module({
+  imports: [StoresModule, FilesModule],
+  providers: [...providers, ...steps],
+  exports: providers,
+})
 export class PipelineModule {}

@@ -1,11 +1,12 @@
 import { ProviderRejectedError, ProviderUnavailableError } from '@app/integrations';
 import type { AppConfig } from '../config/app-config';
 import type { ProjectEntity } from '../entities/project.entity';
-import { assertTransition, IllegalTransitionError, StepName } from './project-state';
+import { assertTransition, IllegalTransitionError, StepName, STEPS } from './project-state';
 import type { ProjectPatch, ProjectRepository, Transition } from './project.repository';
 import type { StepContext, StepOutcome } from './step-context';
-import type { StepHandlers } from './step-handlers';
 import { StepRunner } from './step-runner';
+import { PipelineStep } from './steps/pipeline-step';
+import { StepRegistry } from './steps/step-registry';
 
 /** The repository's contract, in memory: the gate asserts the table and guards state and lease. */
 class InMemoryProjects {
@@ -65,11 +66,18 @@ function runnerWith(handler: (ctx: StepContext) => Promise<StepOutcome>, row: Pr
   const projects = new InMemoryProjects();
   projects.rows.set(row.id, row);
   const calls: StepName[] = [];
-  const steps = {
-    handlers: new Proxy({} as StepHandlers['handlers'], {
-      get: (_, name: StepName) => (ctx: StepContext) => (calls.push(name), handler(ctx)),
-    }),
-  } as StepHandlers;
+  class RecordedStep extends PipelineStep {
+    constructor(readonly name: StepName) {
+      super();
+    }
+    run(ctx: StepContext) {
+      calls.push(this.name);
+      return handler(ctx);
+    }
+  }
+  const steps = new StepRegistry(
+    (Object.keys(STEPS) as StepName[]).map((name) => new RecordedStep(name)),
+  );
   const runner = new StepRunner(config, projects as unknown as ProjectRepository, steps);
   return { runner, projects, calls, row: () => projects.rows.get(row.id)! };
 }

@@ -6,13 +6,14 @@ import { isDatabaseUnavailable } from '../database/connection-errors';
 import { providerErrors, stepDuration } from '../metrics/metrics';
 import { retryDelayMs, WorkResult } from '../work/retry-policy';
 import { holdLease } from '../work/lease-heartbeat';
-import { STEP_FOR_STATE, StepName, STEPS } from './project-state';
+import { STEP_FOR_STATE, StepName } from './project-state';
 import { ProjectRepository } from './project.repository';
 import { StepContext, StepFailedError, StepOutcome } from './step-context';
-import { StepHandlers } from './step-handlers';
+import { PipelineStep } from './steps/pipeline-step';
+import { StepRegistry } from './steps/step-registry';
 
 /**
- * Runs one step of one claimed project: the handler, then the result written under the
+ * Runs one step of one claimed project: the registered step, then the result written under the
  * lease (fenced), with retries (exponential backoff, jitter, Retry-After) and, after the
  * step's last attempt or a permanent error, FAILED with a reason a person can read.
  */
@@ -25,7 +26,7 @@ export class StepRunner {
   constructor(
     private readonly config: AppConfig,
     private readonly projects: ProjectRepository,
-    private readonly steps: StepHandlers,
+    private readonly steps: StepRegistry,
   ) {}
 
   /** `claimed`: the row as its claim returned it (no read); else it is read here */
@@ -36,8 +37,8 @@ export class StepRunner {
         : await this.projects.findById(projectId);
     if (!p || p.leaseOwner !== leaseOwner || !p.leaseUntil || p.leaseUntil.getTime() < Date.now())
       return 'lost-lease';
-    const step = STEP_FOR_STATE[p.state];
-    if (!step) {
+    const name = STEP_FOR_STATE[p.state];
+    if (!name) {
       await this.projects.updateIfLeased(p.id, leaseOwner, {
         leaseOwner: null,
         leaseUntil: null,
@@ -45,6 +46,7 @@ export class StepRunner {
       });
       return 'skipped';
     }
+    const step = this.steps.for(name);
     const attempt = p.stepAttempts + 1;
     const leaseMs = this.config.pipeline.leaseMs;
     const heartbeat = holdLease(
@@ -56,7 +58,7 @@ export class StepRunner {
     const ctx: StepContext = {
       project: p,
       attempt,
-      idempotencyKey: stepKey(p.id, step, attempt, p.retries),
+      idempotencyKey: stepKey(p.id, name, attempt, p.retries),
       leaseOwner,
       signal: AbortSignal.any([this.stopping.signal, heartbeat.lost]),
       markSubmitting: async (key) => {
@@ -68,10 +70,10 @@ export class StepRunner {
     let outcome: StepOutcome;
     let result: WorkResult;
     try {
-      outcome = await this.steps.handlers[step](ctx);
+      outcome = await step.run(ctx);
     } catch (err) {
       if (err instanceof LeaseLostError || heartbeat.lost.aborted) result = 'lost-lease';
-      else if (this.stopping.signal.aborted) result = await this.release(p, step, leaseOwner);
+      else if (this.stopping.signal.aborted) result = await this.release(p, name, leaseOwner);
       else {
         if (err instanceof ProviderError)
           providerErrors.inc({ provider: err.provider, kind: err.failure });
@@ -79,7 +81,7 @@ export class StepRunner {
       }
       // every run is counted by its outcome, a lost lease or a release too
       stepDuration.observe(
-        { step, provider: STEPS[step].provider, outcome: result },
+        { step: name, provider: step.lane, outcome: result },
         (Date.now() - started) / 1000,
       );
       return result;
@@ -88,9 +90,9 @@ export class StepRunner {
     }
     // outside the catch: a failure to store the outcome (the DB gone) must not be taken for the
     // provider refusing the step; the lease runs out and recovery takes over
-    result = await this.apply(p, step, leaseOwner, outcome, Date.now() - started);
+    result = await this.apply(p, name, leaseOwner, outcome, Date.now() - started);
     stepDuration.observe(
-      { step, provider: STEPS[step].provider, outcome: result },
+      { step: name, provider: step.lane, outcome: result },
       (Date.now() - started) / 1000,
     );
     return result;
@@ -158,7 +160,7 @@ export class StepRunner {
 
   private async failed(
     p: ProjectEntity,
-    step: StepName,
+    step: PipelineStep,
     attempt: number,
     leaseOwner: string,
     err: unknown,
@@ -167,7 +169,7 @@ export class StepRunner {
     // what a tool printed (paths, URLs) goes to the log only; the owner sees the short message
     const detail = (err as { detail?: string }).detail;
     if (detail)
-      this.logger.warn(`project ${p.id} ${step} attempt ${attempt}: ${message}: ${detail}`);
+      this.logger.warn(`project ${p.id} ${step.name} attempt ${attempt}: ${message}: ${detail}`);
     const permanent =
       err instanceof StepFailedError ||
       (err instanceof ProviderError && err.failure !== 'unavailable') ||
@@ -178,18 +180,18 @@ export class StepRunner {
       const reason = permanent ? message : `gave up after ${attempt} attempts: ${message}`;
       return this.markFailed(
         p,
-        step,
+        step.name,
         leaseOwner,
         reason,
         err instanceof ProviderError ? `${err.provider}: ${err.message}` : null,
       );
     }
     this.logger.warn(
-      `project ${p.id} ${step} attempt ${attempt} failed (${message}); retrying in ${delay} ms`,
+      `project ${p.id} ${step.name} attempt ${attempt} failed (${message}); retrying in ${delay} ms`,
     );
     // a paid submission the provider clearly refused (an HTTP answer, a refused connection)
     // was not taken: its "submitting" marker goes, so the next attempt sends anew
-    const refused = STEPS[step].paid && !(err instanceof ProviderUnavailableError && err.ambiguous);
+    const refused = step.paid && !(err instanceof ProviderUnavailableError && err.ambiguous);
     const ok = await this.projects.updateIfLeased(p.id, leaseOwner, {
       stepAttempts: attempt,
       nextRunAt: new Date(Date.now() + delay),

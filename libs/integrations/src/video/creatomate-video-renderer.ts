@@ -77,6 +77,7 @@ export class CreatomateVideoRenderer extends VideoRenderer {
       taskId: renders[0].id,
       usage: { unit: 'render_second', units: req.durationSec },
       engine: this.name,
+      readyWhenSubmitted: false,
     };
   }
 

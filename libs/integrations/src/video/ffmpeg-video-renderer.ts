@@ -117,7 +117,13 @@ export class FfmpegVideoRenderer extends VideoRenderer {
       throw err;
     }
     // our own CPU: metered (priced as ffmpeg:render_second) so reports set it beside Creatomate
-    return { taskId, usage: cpuUsage(req.durationSec), engine: this.name };
+    // rendered here, inside the submission: ready when it returns
+    return {
+      taskId,
+      usage: cpuUsage(req.durationSec),
+      engine: this.name,
+      readyWhenSubmitted: true,
+    };
   }
 
   /** Never called back (it renders inside the submission); its charge is its CPU all the same. */

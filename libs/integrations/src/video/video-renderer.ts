@@ -45,6 +45,8 @@ export interface RenderSubmission {
   taskId: string;
   usage: Usage;
   engine: VideoEngineName;
+  /** true when the render is finished once submitted (ours, local): the first poll need not wait */
+  readyWhenSubmitted: boolean;
   fallback?: { from: VideoEngineName; reason: string };
 }
 

@@ -5,10 +5,8 @@ import { NotFoundError } from '../../errors/domain-errors';
 import { lengthSecOf } from '../project-options';
 import { ProjectState, STEP_FOR_STATE, StepName } from '../project-state';
 import { ProjectPatch, ProjectRepository } from '../project.repository';
+import { CallbackLane } from '../steps/submission-guard';
 import { UsageRepository } from '../usage.repository';
-
-/** The lanes that wait on a provider's task, each with its own callback route. */
-export type CallbackLane = 'song' | 'video';
 
 interface Lane {
   /** the state a submission starts from, and the one its task is waited on in */

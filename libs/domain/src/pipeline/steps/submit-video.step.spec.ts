@@ -1,0 +1,183 @@
+import { ProviderRejectedError } from '@app/integrations';
+import type { SongEntity } from '../../entities/content.entity';
+import { StepFailedError } from '../step-context';
+import {
+  asConfig,
+  config,
+  context,
+  FakeRenderer,
+  InMemoryBlob,
+  InMemoryContent,
+  InMemoryStores,
+  project,
+  renderersOf,
+  support,
+} from './step-doubles.test';
+import { STORE_GONE } from './store-of';
+import { captionsFor, SubmitVideoStep } from './submit-video.step';
+
+async function setup(c = config) {
+  const s = support(undefined, undefined, c);
+  const content = new InMemoryContent();
+  await content.addLyrics(
+    'p1',
+    { title: '바다', sections: [{ name: 'v', lines: ['하나', '둘'] }], source: 'template' },
+    true,
+  );
+  content.songs = [
+    {
+      id: 'c1',
+      projectId: 'p1',
+      blobKey: 'projects/p1/song-1.mp3',
+      durationSec: 40,
+      lineTimings: [2, 8],
+      beats: null,
+      selected: true,
+    } as unknown as SongEntity,
+  ];
+  const creatomate = new FakeRenderer('creatomate');
+  const ffmpeg = new FakeRenderer('ffmpeg');
+  const stores = new InMemoryStores();
+  const step = new SubmitVideoStep(
+    asConfig(c),
+    renderersOf(creatomate, ffmpeg),
+    content.as(),
+    stores.as(),
+    new InMemoryBlob(),
+    s.guard,
+    s.metering,
+    s.progress,
+  );
+  return { ...s, content, stores, creatomate, ffmpeg, step };
+}
+
+const songReady = (over = {}) => project({ state: 'SONG_READY', ...over });
+
+describe('SubmitVideoStep', () => {
+  it('sends the picked clip, photos, captions and end card with the video lane’s callback, and meters the render', async () => {
+    const t = await setup();
+    const { ctx, marked } = context(songReady(), 'p1:submit_video:1');
+    const before = Date.now();
+    const out = await t.step.run(ctx);
+    expect(marked).toEqual(['p1:submit_video:1']);
+    const [sent] = t.creatomate.submitted;
+    expect(sent.key).toBe('p1:submit_video:1');
+    expect(sent.req).toMatchObject({
+      audio: { url: 'memory://audio/projects/p1/song-1.mp3' },
+      photos: [{ url: 'memory://photos/stores/s1/1.jpg' }],
+      // cut to the length asked for (30 s by default), not the clip's 40
+      durationSec: 30,
+      captions: [
+        { text: '하나', startSec: 2, endSec: 8 },
+        { text: '둘', startSec: 8, endSec: 29 },
+      ],
+      endCard: { name: '바다횟집', address: '부산 해운대구', menu: ['광어'] },
+      callbackUrl: 'https://api.castad.test/v1/webhooks/video/p1/tok?key=p1%3Asubmit_video%3A1',
+    });
+    expect(t.usage.rows).toEqual([
+      expect.objectContaining({ provider: 'creatomate', operation: 'submit_video', units: 30 }),
+    ]);
+    expect(out).toMatchObject({
+      kind: 'advance',
+      to: 'VIDEO_SUBMITTED',
+      patch: { videoTaskId: 'render-1', pendingSubmissionKey: null },
+    });
+    expect(out.kind === 'advance' && out.nextRunAt!.getTime()).toBeGreaterThanOrEqual(
+      before + config.pipeline.videoPollMs,
+    );
+  });
+
+  it('renders with the engine the project asked for; a render done on submit is polled at once', async () => {
+    const t = await setup();
+    t.ffmpeg.answer = { readyWhenSubmitted: true };
+    const before = Date.now();
+    const out = await t.step.run(context(songReady({ options: { videoEngine: 'ffmpeg' } })).ctx);
+    expect(t.creatomate.submitted).toEqual([]);
+    expect(t.ffmpeg.submitted).toHaveLength(1);
+    expect(t.usage.rows[0]).toMatchObject({ provider: 'ffmpeg' });
+    expect(out.kind === 'advance' && out.nextRunAt!.getTime()).toBeLessThan(before + 1000);
+  });
+
+  it('meters a fallen-back render under the engine that took it, and says why', async () => {
+    const t = await setup();
+    t.creatomate.answer = {
+      engine: 'ffmpeg',
+      fallback: { from: 'creatomate', reason: 'creatomate is down, rendered with ffmpeg' },
+    };
+    const out = await t.step.run(context(songReady()).ctx);
+    expect(t.usage.rows[0]).toMatchObject({ provider: 'ffmpeg' });
+    expect(out).toMatchObject({ message: 'creatomate is down, rendered with ffmpeg' });
+  });
+
+  it('waits while the first choice’s budget is spent; a spent fallback budget forbids the fallback', async () => {
+    const t = await setup({ ...config, dailyBudgetUsd: { creatomate: 10, ffmpeg: 1 } });
+    t.creatomate.fallbackTo = 'ffmpeg';
+    t.usage.spent.creatomate = 10;
+    expect(await t.step.run(context(songReady()).ctx)).toMatchObject({
+      kind: 'wait',
+      patch: { waitReason: 'budget' },
+    });
+    expect(t.creatomate.submitted).toEqual([]);
+    t.usage.spent.creatomate = 0;
+    t.usage.spent.ffmpeg = 1;
+    await t.step.run(context(songReady()).ctx);
+    expect(t.creatomate.submitted[0].opts?.allowFallback).toBe(false);
+    t.usage.spent.ffmpeg = 0;
+    await t.step.run(context(songReady()).ctx);
+    expect(t.creatomate.submitted[1].opts?.allowFallback).toBe(true);
+  });
+
+  it('waits for a picked clip without sending anything', async () => {
+    const t = await setup();
+    t.content.songs[0].selected = false;
+    expect(await t.step.run(context(songReady()).ctx)).toMatchObject({
+      kind: 'wait',
+      patch: { nextRunAt: null },
+    });
+    expect(t.creatomate.submitted).toEqual([]);
+  });
+
+  it('fails for good when the store is gone, before marking a submission', async () => {
+    const t = await setup();
+    t.stores.stores.clear();
+    const { ctx, marked } = context(songReady());
+    await expect(t.step.run(ctx)).rejects.toThrow(new StepFailedError(STORE_GONE));
+    expect(marked).toEqual([]);
+  });
+
+  it('recovers a lost submission: waits within the window, fails past it, resends to a deduplicating engine', async () => {
+    const t = await setup();
+    const pending = (ageMs: number) =>
+      songReady({ pendingSubmissionKey: 'k0', pendingSubmissionAt: new Date(Date.now() - ageMs) });
+    expect(await t.step.run(context(pending(1000)).ctx)).toMatchObject({ kind: 'wait' });
+    expect(
+      await t.step.run(context(pending(config.pipeline.submissionRecoveryMs + 1)).ctx),
+    ).toMatchObject({ kind: 'fail' });
+    expect(t.creatomate.submitted).toEqual([]);
+    t.creatomate.dedupesByKey = true;
+    await t.step.run(context(pending(1000)).ctx);
+    expect(t.creatomate.submitted.map((s) => s.key)).toEqual(['k0']);
+  });
+
+  it('writes a render’s progress as it goes, and lets a refused render’s error go on', async () => {
+    const t = await setup();
+    t.creatomate.reports = [0.5];
+    t.creatomate.failWith = new ProviderRejectedError('creatomate', 'template refused');
+    await expect(t.step.run(context(songReady()).ctx)).rejects.toBe(t.creatomate.failWith);
+    expect(t.events.progress).toEqual([
+      expect.objectContaining({ step: 'submit_video', leaseOwner: 'me:1' }),
+    ]);
+    expect(t.usage.rows).toEqual([]);
+  });
+});
+
+describe('captionsFor', () => {
+  const lyrics = { sections: [{ name: 'v', lines: ['a', 'b', 'c', 'd'] }] };
+  it('spreads lines evenly when the engine gave fewer timings than lines, none in the last second', () => {
+    const c = captionsFor(lyrics, [], 25);
+    expect(c.map((x) => x.startSec)).toEqual([2, 7, 12, 17]);
+    expect(c.at(-1)!.endSec).toBe(24);
+    expect(captionsFor(lyrics, [1, 5, 23.5, 24.5], 25).map((x) => x.text)).toEqual(['a', 'b', 'c']);
+    expect(captionsFor(null, [], 25)).toEqual([]);
+  });
+});

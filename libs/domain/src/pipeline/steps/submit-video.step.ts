@@ -1,0 +1,128 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { BlobStore, Caption, VideoRenderers, VideoRequest } from '@app/integrations';
+import { AppConfig } from '../../config/app-config';
+import { LyricsEntity, SongEntity } from '../../entities/content.entity';
+import { videoFallbacks } from '../../metrics/metrics';
+import { StoreRepository } from '../../stores/store.repository';
+import { ContentRepository } from '../content.repository';
+import { withDefaults } from '../project-options';
+import { StepContext, StepFailedError, StepOutcome } from '../step-context';
+import { PipelineStep } from './pipeline-step';
+import { StepMetering } from './step-metering';
+import { StepProgressWriter } from './step-progress-writer';
+import { STORE_GONE } from './store-of';
+import { SubmissionGuard } from './submission-guard';
+
+/**
+ * SONG_READY -> VIDEO_SUBMITTED: the picked clip, the store's photos and the lyric captions
+ * sent for a paid render, to the engine the project asked for (or the configured one).
+ */
+@Injectable()
+export class SubmitVideoStep extends PipelineStep {
+  readonly name = 'submit_video' as const;
+  private readonly logger = new Logger(SubmitVideoStep.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly renderers: VideoRenderers,
+    private readonly content: ContentRepository,
+    private readonly stores: StoreRepository,
+    private readonly blob: BlobStore,
+    private readonly guard: SubmissionGuard,
+    private readonly metering: StepMetering,
+    private readonly progress: StepProgressWriter,
+  ) {
+    super();
+  }
+
+  async run(ctx: StepContext): Promise<StepOutcome> {
+    const p = ctx.project;
+    const renderer = this.renderers.for(p.options.videoEngine);
+    const clip = (await this.content.clips(p.id)).find((c) => c.selected);
+    // no clip picked yet: the owner's pick wakes the project
+    if (!clip)
+      return { kind: 'wait', nextRunAt: new Date(Date.now() + 60_000), patch: { nextRunAt: null } };
+    // the budget of the engine that will be charged: the first choice here, the fallback's
+    // below (a spent fallback budget keeps a failed first choice from falling back)
+    const held =
+      this.guard.recover(ctx, renderer.dedupesByKey) ??
+      (await this.guard.budgetWait(renderer.name));
+    if (held) return held;
+    const allowFallback =
+      !renderer.fallbackEngine || !(await this.guard.budgetWait(renderer.fallbackEngine));
+    const key = this.guard.key(ctx);
+    const req = await this.request(ctx, clip, key);
+    await ctx.markSubmitting(key);
+    // a render done inside the submission (a local engine) moves the project's percent as it goes
+    const progress = this.progress.reporter(ctx, this.name);
+    const sub = await renderer
+      .submit(req, key, ctx.signal, {
+        allowFallback,
+        onProgress: ({ fraction }) => progress.report(fraction),
+      })
+      .finally(() => progress.settle());
+    // metered under the engine that took the render
+    await this.metering.record(ctx, sub.engine, this.name, sub.usage);
+    if (sub.fallback) {
+      videoFallbacks.inc({ from: sub.fallback.from, to: sub.engine });
+      this.logger.warn(`project ${p.id}: video fallback: ${sub.fallback.reason}`);
+    }
+    const pollInMs = sub.readyWhenSubmitted ? 0 : this.config.pipeline.videoPollMs;
+    return {
+      kind: 'advance',
+      to: 'VIDEO_SUBMITTED',
+      patch: { videoTaskId: sub.taskId, pendingSubmissionKey: null, pendingSubmissionAt: null },
+      nextRunAt: new Date(Date.now() + pollInMs),
+      message: sub.fallback?.reason,
+    };
+  }
+
+  /** What the renderer is given: media it can read, captions timed to the song, the end card. */
+  private async request(ctx: StepContext, clip: SongEntity, key: string): Promise<VideoRequest> {
+    const p = ctx.project;
+    const withPhotos = await this.stores.findWithPhotos(p.storeId);
+    if (!withPhotos) throw new StepFailedError(STORE_GONE);
+    const { store: s, photos } = withPhotos;
+    const lyrics =
+      (await this.content.approvedLyrics(p.id)) ?? (await this.content.latestLyrics(p.id));
+    // the length the owner asked for (the synth composes to it; a longer provider clip is cut)
+    const durationSec = Math.min(clip.durationSec, withDefaults(p.options).lengthSec);
+    return {
+      audio: await this.blob.asMedia('audio', clip.blobKey, 'audio/mp4', 3600),
+      durationSec,
+      photos: await Promise.all(
+        photos.map((ph) => this.blob.asMedia('photos', ph.blobKey, ph.contentType, 3600)),
+      ),
+      captions: captionsFor(lyrics, clip.lineTimings, durationSec),
+      beats: clip.beats ?? undefined,
+      endCard: {
+        name: s.name,
+        address: s.roadAddress ?? s.address,
+        phone: s.phone,
+        menu: (s.menu ?? []).map((m) => m.name),
+        category: s.category,
+      },
+      templateId: p.options.templateId,
+      callbackUrl: this.guard.callbackUrl('video', ctx, key),
+    };
+  }
+}
+
+/**
+ * One caption per lyric line, timed by the engine's line timings when it gave one per line,
+ * else spread evenly over the song; none starts in the last second.
+ */
+export function captionsFor(
+  lyrics: Pick<LyricsEntity, 'sections'> | null,
+  lineTimings: number[],
+  durationSec: number,
+): Caption[] {
+  const lines = lyrics?.sections.flatMap((x) => x.lines) ?? [];
+  const timings =
+    lineTimings.length >= lines.length
+      ? lineTimings
+      : lines.map((_, i) => 2 + (i * (durationSec - 5)) / Math.max(1, lines.length));
+  return lines
+    .map((text, i) => ({ text, startSec: timings[i], endSec: timings[i + 1] ?? durationSec - 1 }))
+    .filter((c) => c.startSec < durationSec - 1);
+}
