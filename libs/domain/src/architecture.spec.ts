@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as ts from 'typescript';
 import type { ProjectPatch } from './pipeline/project.repository';
+import type { PublicationPatch } from './social/publication.repository';
 
 /** House rules that types cannot state, checked on the source itself. */
 const ROOT = join(__dirname, '..', '..', '..');
@@ -84,6 +85,43 @@ describe('the layering of the middle', () => {
     expect(adapters).toEqual([]);
     // one handler class per step, no catch-all handler file
     expect(code.filter((f) => /step-handlers\.ts$/.test(f))).toEqual([]);
+  });
+
+  it("changes a publication's state only through PublicationRepository's transition gate", () => {
+    // nothing outside the repository updates the publications table directly
+    const offenders = code.filter(
+      (f) =>
+        f !== 'libs/domain/src/social/publication.repository.ts' &&
+        !f.startsWith('libs/domain/src/migrations/') &&
+        /update\(SnsUploadEntity|UPDATE sns_uploads SET[^']*state/i.test(read(f)),
+    );
+    expect(offenders).toEqual([]);
+    // inside it, a state is set only where the table is asserted first
+    const repo = read('libs/domain/src/social/publication.repository.ts');
+    const writers = repo
+      .split(/\n {2}(?:async |private async )?(?=\w+\()/)
+      .filter((m) => /state: t\.to/.test(m));
+    expect(writers.length).toBe(2);
+    for (const m of writers) expect(m).toMatch(/assertPublicationTransition\(/);
+    // @ts-expect-error a patch cannot carry a state: only transition() moves a publication
+    const patch: PublicationPatch = { state: 'published' };
+    expect(patch).toBeDefined();
+  });
+
+  it('runs steps and publications on the one leased-work skeleton', () => {
+    for (const f of [
+      'libs/domain/src/pipeline/step-runner.ts',
+      'libs/domain/src/social/publication-runner.ts',
+    ]) {
+      expect(read(f)).toMatch(/extends LeasedWorkRunner</);
+      // the heartbeat and the claim checks live in the skeleton, not in each runner
+      expect(read(f)).not.toMatch(/holdLease\(/);
+    }
+    const heartbeatUsers = code.filter((f) => /holdLease\(/.test(read(f)));
+    expect(heartbeatUsers.sort()).toEqual([
+      'libs/domain/src/work/lease-heartbeat.ts',
+      'libs/domain/src/work/leased-work-runner.ts',
+    ]);
   });
 });
 

@@ -1,3 +1,5 @@
+import { allowedBy, TransitionTable } from '../work/transition-table';
+
 /**
  * The project pipeline as plain code: states, the steps that move between them, and the
  * explicit table of allowed transitions. The scheduler runs steps; owners and admins act
@@ -83,7 +85,7 @@ for (const s of PROJECT_STATES) {
   if (s !== 'FAILED') (T[s].FAILED ??= []).push('fail');
   (T[s].CANCELLED ??= []).push('cancel');
 }
-export const TRANSITIONS: Readonly<typeof T> = T;
+export const TRANSITIONS: Readonly<TransitionTable<ProjectState, TransitionCause>> = T;
 
 export class IllegalTransitionError extends Error {
   constructor(
@@ -100,7 +102,7 @@ export function canTransition(
   to: ProjectState,
   cause: TransitionCause,
 ): boolean {
-  return TRANSITIONS[from]?.[to]?.includes(cause) ?? false;
+  return allowedBy(TRANSITIONS, from, to, cause);
 }
 
 export function assertTransition(

@@ -5,115 +5,74 @@ import { ProjectEntity } from '../entities/project.entity';
 import { isDatabaseUnavailable } from '../database/connection-errors';
 import { providerErrors, stepDuration } from '../metrics/metrics';
 import { retryDelayMs, WorkResult } from '../work/retry-policy';
-import { holdLease } from '../work/lease-heartbeat';
+import { LeasedWorkRunner, LeaseLostError, WorkRun } from '../work/leased-work-runner';
 import { STEP_FOR_STATE, StepName } from './project-state';
 import { ProjectRepository } from './project.repository';
-import { StepContext, StepFailedError, StepOutcome } from './step-context';
+import { StepFailedError, StepOutcome } from './step-context';
 import { PipelineStep } from './steps/pipeline-step';
 import { StepRegistry } from './steps/step-registry';
 
 /**
- * Runs one step of one claimed project: the registered step, then the result written under the
- * lease (fenced), with retries (exponential backoff, jitter, Retry-After) and, after the
- * step's last attempt or a permanent error, FAILED with a reason a person can read.
+ * Runs one step of one claimed project on the shared leased-work skeleton (LeasedWorkRunner):
+ * the registered step, then the result written under the lease (fenced) through
+ * ProjectRepository.transition(), with retries (exponential backoff, jitter, Retry-After) and,
+ * after the step's last attempt or a permanent error, FAILED with a reason a person can read.
  */
 @Injectable()
-export class StepRunner {
-  private readonly logger = new Logger(StepRunner.name);
-  /** aborted by stop(): steps in flight end their local work and give their project back */
-  private readonly stopping = new AbortController();
+export class StepRunner extends LeasedWorkRunner<ProjectEntity, StepOutcome> {
+  protected readonly logger = new Logger(StepRunner.name);
 
   constructor(
     private readonly config: AppConfig,
     private readonly projects: ProjectRepository,
     private readonly steps: StepRegistry,
-  ) {}
+  ) {
+    super('project', projects, config.pipeline.leaseMs);
+  }
 
   /** `claimed`: the row as its claim returned it (no read); else it is read here */
-  async run(projectId: string, leaseOwner: string, claimed?: ProjectEntity): Promise<WorkResult> {
-    const p =
-      claimed?.id === projectId && claimed.leaseOwner === leaseOwner
-        ? claimed
-        : await this.projects.findById(projectId);
-    if (!p || p.leaseOwner !== leaseOwner || !p.leaseUntil || p.leaseUntil.getTime() < Date.now())
-      return 'lost-lease';
-    const name = STEP_FOR_STATE[p.state];
-    if (!name) {
-      await this.projects.updateIfLeased(p.id, leaseOwner, {
-        leaseOwner: null,
-        leaseUntil: null,
-        nextRunAt: null,
-      });
-      return 'skipped';
-    }
-    const step = this.steps.for(name);
+  run(projectId: string, leaseOwner: string, claimed?: ProjectEntity): Promise<WorkResult> {
+    return this.runLeased(projectId, leaseOwner, claimed);
+  }
+
+  protected hasWork(p: ProjectEntity): boolean {
+    return STEP_FOR_STATE[p.state] !== undefined;
+  }
+
+  protected perform({ row: p, leaseOwner, signal }: WorkRun<ProjectEntity>): Promise<StepOutcome> {
+    const step = this.stepOf(p);
     const attempt = p.stepAttempts + 1;
-    const leaseMs = this.config.pipeline.leaseMs;
-    const heartbeat = holdLease(
-      `project ${p.id}`,
-      leaseMs,
-      () => this.projects.extendLease(p.id, leaseOwner, leaseMs),
-      this.logger,
-    );
-    const ctx: StepContext = {
+    return step.run({
       project: p,
       attempt,
-      idempotencyKey: stepKey(p.id, name, attempt, p.retries),
+      idempotencyKey: stepKey(p.id, step.name, attempt, p.retries),
       leaseOwner,
-      signal: AbortSignal.any([this.stopping.signal, heartbeat.lost]),
+      signal,
       markSubmitting: async (key) => {
         if (!(await this.projects.markSubmitting(p.id, leaseOwner, key)))
           throw new LeaseLostError();
       },
-    };
-    const started = Date.now();
-    let outcome: StepOutcome;
-    let result: WorkResult;
-    try {
-      outcome = await step.run(ctx);
-    } catch (err) {
-      if (err instanceof LeaseLostError || heartbeat.lost.aborted) result = 'lost-lease';
-      else if (this.stopping.signal.aborted) result = await this.release(p, name, leaseOwner);
-      else {
-        if (err instanceof ProviderError)
-          providerErrors.inc({ provider: err.provider, kind: err.failure });
-        result = await this.failed(p, step, attempt, leaseOwner, err);
-      }
-      // every run is counted by its outcome, a lost lease or a release too
-      stepDuration.observe(
-        { step: name, provider: step.lane, outcome: result },
-        (Date.now() - started) / 1000,
-      );
-      return result;
-    } finally {
-      heartbeat.stop();
-    }
-    // outside the catch: a failure to store the outcome (the DB gone) must not be taken for the
-    // provider refusing the step; the lease runs out and recovery takes over
-    result = await this.apply(p, name, leaseOwner, outcome, Date.now() - started);
-    stepDuration.observe(
-      { step: name, provider: step.lane, outcome: result },
-      (Date.now() - started) / 1000,
-    );
-    return result;
-  }
-
-  /**
-   * The process is stopping: ends local work in flight (an FFmpeg render is killed); each step
-   * then gives its project back for the next run, without counting the attempt.
-   */
-  stop(): void {
-    this.stopping.abort();
-  }
-
-  private async release(p: ProjectEntity, step: StepName, leaseOwner: string): Promise<WorkResult> {
-    this.logger.log(`project ${p.id} ${step} stopped by shutdown; released for the next run`);
-    const ok = await this.projects.updateIfLeased(p.id, leaseOwner, {
-      leaseOwner: null,
-      leaseUntil: null,
-      nextRunAt: new Date(),
     });
-    return ok ? 'released' : 'lost-lease';
+  }
+
+  protected writeBack(run: WorkRun<ProjectEntity>, o: StepOutcome, durationMs: number) {
+    return this.apply(run.row, this.stepOf(run.row).name, run.leaseOwner, o, durationMs);
+  }
+
+  protected failed({ row, leaseOwner }: WorkRun<ProjectEntity>, err: unknown) {
+    if (err instanceof ProviderError)
+      providerErrors.inc({ provider: err.provider, kind: err.failure });
+    return this.retryOrFail(row, this.stepOf(row), row.stepAttempts + 1, leaseOwner, err);
+  }
+
+  /** every run is counted by its outcome, a lost lease or a release too */
+  protected override observe({ row }: WorkRun<ProjectEntity>, result: WorkResult, ms: number) {
+    const step = this.stepOf(row);
+    stepDuration.observe({ step: step.name, provider: step.lane, outcome: result }, ms / 1000);
+  }
+
+  private stepOf(p: ProjectEntity): PipelineStep {
+    return this.steps.for(STEP_FOR_STATE[p.state]!);
   }
 
   private async apply(
@@ -158,7 +117,7 @@ export class StepRunner {
     return ok ? 'advanced' : 'lost-lease';
   }
 
-  private async failed(
+  private async retryOrFail(
     p: ProjectEntity,
     step: PipelineStep,
     attempt: number,
@@ -236,8 +195,6 @@ export class StepRunner {
     return ok ? 'failed' : 'lost-lease';
   }
 }
-
-class LeaseLostError extends Error {}
 
 /** Errors that a later attempt may not hit: network trouble, a busy database, an FFmpeg hiccup. */
 function isTransient(err: unknown): boolean {

@@ -1,4 +1,5 @@
 export * from './publication.repository';
+export * from './publication-state';
 export * from './publication-runner';
 export * from './publication.service';
 export * from './social-account.repository';

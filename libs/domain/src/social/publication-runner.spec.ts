@@ -8,7 +8,8 @@ import {
 import type { AppConfig } from '../config/app-config';
 import type { SnsUploadEntity } from '../entities/social.entity';
 import { PublicationRunner } from './publication-runner';
-import type { PublicationPatch } from './publication.repository';
+import { assertPublicationTransition } from './publication-state';
+import type { PublicationPatch, PublicationTransition } from './publication.repository';
 
 /** Publications in memory, with the repository's fencing. */
 class InMemoryPublications {
@@ -21,6 +22,14 @@ class InMemoryPublications {
     const r = this.rows.get(id);
     if (!r || r.leaseOwner !== owner) return false;
     Object.assign(r, patch);
+    return true;
+  }
+  /** the gate: asserts the table, and moves the row only from `from` under the lease */
+  async transition(id: string, t: PublicationTransition) {
+    assertPublicationTransition(t.from, t.to, t.cause);
+    const r = this.rows.get(id);
+    if (!r || r.state !== t.from || (t.leaseOwner && r.leaseOwner !== t.leaseOwner)) return false;
+    Object.assign(r, t.patch, { state: t.to });
     return true;
   }
   async extendLease() {

@@ -9,12 +9,13 @@ import {
   PublishSource,
 } from '@app/integrations';
 import { AppConfig } from '../config/app-config';
-import { SnsUploadEntity } from '../entities/social.entity';
+import { PublicationState, SnsUploadEntity } from '../entities/social.entity';
 import { BlobObjectRepository } from '../files/blob-object.repository';
 import { ContentRepository } from '../pipeline/content.repository';
 import { UsageRepository } from '../pipeline/usage.repository';
-import { holdLease } from '../work/lease-heartbeat';
+import { LeasedWorkRunner, RELEASE, WorkRun } from '../work/leased-work-runner';
 import { retryDelayMs, WorkResult } from '../work/retry-policy';
+import { PublicationCause } from './publication-state';
 import {
   LIVE_PUBLICATION_STATES,
   PublicationPatch,
@@ -23,18 +24,26 @@ import {
 import { SocialAccountRepository } from './social-account.repository';
 import { SocialService } from './social.service';
 
-/** A run's result before it is written back under the lease. */
-type PublicationOutcome = { result: WorkResult; patch: PublicationPatch };
+/**
+ * A run's result before it is written back under the lease: a change of state (`to`, through
+ * the repository's transition gate) or none.
+ */
+type PublicationOutcome = {
+  result: WorkResult;
+  to?: { state: PublicationState; cause: PublicationCause };
+  patch: PublicationPatch;
+};
 
 /**
- * Runs one claimed publication a step further (the StepRunner of publishing): the upload or
- * the platform's processing poll, with the upload session saved as it goes so an interrupted
- * upload resumes; the outcome written only while the lease is held; transient errors retried
- * with the pipeline's backoff and attempts; anything else FAILED with a readable reason.
+ * Runs one claimed publication a step further on the shared leased-work skeleton
+ * (LeasedWorkRunner): the upload or the platform's processing poll, with the upload session
+ * saved as it goes so an interrupted upload resumes; the outcome written only while the lease
+ * is held; transient errors retried with the pipeline's backoff and attempts; anything else
+ * FAILED with a readable reason.
  */
 @Injectable()
-export class PublicationRunner {
-  private readonly logger = new Logger(PublicationRunner.name);
+export class PublicationRunner extends LeasedWorkRunner<SnsUploadEntity, PublicationOutcome> {
+  protected readonly logger = new Logger(PublicationRunner.name);
 
   constructor(
     private readonly config: AppConfig,
@@ -45,44 +54,41 @@ export class PublicationRunner {
     private readonly blob: BlobStore,
     private readonly files: BlobObjectRepository,
     private readonly usage: UsageRepository,
-  ) {}
+  ) {
+    super('publication', publications, config.pipeline.leaseMs);
+  }
 
-  async run(id: string, leaseOwner: string): Promise<WorkResult> {
-    const row = await this.publications.findById(id);
-    if (
-      !row ||
-      row.leaseOwner !== leaseOwner ||
-      !row.leaseUntil ||
-      row.leaseUntil.getTime() < Date.now()
-    )
-      return 'lost-lease';
-    if (!LIVE_PUBLICATION_STATES.includes(row.state)) {
-      await this.publications.updateIfLeased(id, leaseOwner, {
-        leaseOwner: null,
-        leaseUntil: null,
-      });
-      return 'skipped';
-    }
-    const leaseMs = this.config.pipeline.leaseMs;
-    const heartbeat = holdLease(
-      `publication ${id}`,
-      leaseMs,
-      () => this.publications.extendLease(id, leaseOwner, leaseMs),
-      this.logger,
-    );
-    let outcome: PublicationOutcome;
-    try {
-      outcome = await this.publishOnce(row, leaseOwner);
-    } catch (err) {
-      outcome = this.failed(row, err);
-    } finally {
-      heartbeat.stop();
-    }
-    const ok = await this.publications.updateIfLeased(id, leaseOwner, {
-      ...outcome.patch,
-      leaseOwner: null,
-      leaseUntil: null,
-    });
+  run(id: string, leaseOwner: string): Promise<WorkResult> {
+    return this.runLeased(id, leaseOwner);
+  }
+
+  protected hasWork(row: SnsUploadEntity): boolean {
+    return LIVE_PUBLICATION_STATES.includes(row.state);
+  }
+
+  protected perform({ row, leaseOwner }: WorkRun<SnsUploadEntity>): Promise<PublicationOutcome> {
+    return this.publishOnce(row, leaseOwner);
+  }
+
+  protected failed(run: WorkRun<SnsUploadEntity>, err: unknown): Promise<WorkResult> {
+    return this.writeBack(run, this.failure(run.row, err));
+  }
+
+  protected async writeBack(
+    { row, leaseOwner }: WorkRun<SnsUploadEntity>,
+    outcome: PublicationOutcome,
+  ): Promise<WorkResult> {
+    const patch = { ...outcome.patch, ...RELEASE };
+    const ok =
+      outcome.to && outcome.to.state !== row.state
+        ? await this.publications.transition(row.id, {
+            from: row.state,
+            to: outcome.to.state,
+            cause: outcome.to.cause,
+            leaseOwner,
+            patch,
+          })
+        : await this.publications.updateIfLeased(row.id, leaseOwner, patch);
     if (ok && outcome.result === 'advanced')
       await this.usage.record({
         projectId: row.projectId,
@@ -98,11 +104,11 @@ export class PublicationRunner {
 
   private async publishOnce(row: SnsUploadEntity, leaseOwner: string): Promise<PublicationOutcome> {
     const account = await this.accounts.findById(row.socialAccountId);
-    if (!account) return gone('the account was disconnected before the video was published');
+    if (!account) return failedFor('the account was disconnected before the video was published');
     // its grant is dead: wait for the owner to connect again, asking the platform nothing
     if (account.reconnectNeededAt) return parked(account.reconnectReason);
     const video = await this.content.video(row.projectId);
-    if (!video) return gone('the project’s video was deleted');
+    if (!video) return failedFor('the project’s video was deleted');
     const tracked = await this.files.find('video', video.blobKey);
     const source: PublishSource = {
       bytes: tracked?.bytes ?? 0,
@@ -129,16 +135,17 @@ export class PublicationRunner {
     } catch (err) {
       if (!(err instanceof CredentialRefusedError)) throw err;
       // a revoked or expired grant: the account needs its owner, and all its publications wait
+      // (this one among them: parked by parkFor, so its run changes no state)
       this.logger.warn(`account ${account.id} needs reconnecting: ${err.message}`);
       await this.accounts.markReconnectNeeded(account.id, err.message);
       await this.publications.parkFor(account.id, err.message);
-      return parked(err.message);
+      return { ...parked(err.message), to: undefined };
     }
     if (progress.status === 'processing')
       return {
         result: 'waiting',
+        to: { state: 'processing', cause: 'publish' },
         patch: {
-          state: 'processing',
           session: progress.session,
           lastError: null,
           attempts: 0,
@@ -147,8 +154,8 @@ export class PublicationRunner {
       };
     return {
       result: 'advanced',
+      to: { state: 'published', cause: 'publish' },
       patch: {
-        state: 'published',
         externalId: progress.externalId,
         postUrl: progress.postUrl,
         lastError: null,
@@ -158,7 +165,7 @@ export class PublicationRunner {
     };
   }
 
-  private failed(row: SnsUploadEntity, err: unknown): PublicationOutcome {
+  private failure(row: SnsUploadEntity, err: unknown): PublicationOutcome {
     const attempt = row.attempts + 1;
     const message =
       err instanceof ProviderError ? err.message : `publishing failed: ${(err as Error).message}`;
@@ -190,22 +197,23 @@ export class PublicationRunner {
       err instanceof ProviderUnavailableError
         ? `gave up after ${attempt} attempts: ${message}`
         : message;
-    return { result: 'failed', patch: { state: 'failed', lastError: reason, nextRunAt: null } };
+    return failedFor(reason);
   }
 }
 
 /** Waits for the account to be connected again (see PublicationRepository.resumeFor). */
 const parked = (reason: string | null): PublicationOutcome => ({
   result: 'waiting',
+  to: { state: 'parked', cause: 'park' },
   patch: {
-    state: 'parked',
     lastError: reason ?? 'the account must be connected again',
     nextRunAt: null,
     attempts: 0,
   },
 });
 
-const gone = (reason: string): PublicationOutcome => ({
+const failedFor = (reason: string): PublicationOutcome => ({
   result: 'failed',
-  patch: { state: 'failed', lastError: reason, nextRunAt: null },
+  to: { state: 'failed', cause: 'fail' },
+  patch: { lastError: reason, nextRunAt: null },
 });

@@ -3,11 +3,23 @@ import { DatabaseRouter } from '../database/database-router';
 import { PublicationState, SnsUploadEntity } from '../entities/social.entity';
 import type { WorkHealth } from '../pipeline/pipeline-health.repository';
 import { LeasedTable } from '../work/leased-table';
+import { assertPublicationTransition, PublicationCause } from './publication-state';
 
 /** Publications still to run: queued, or waiting on the platform's own processing. */
 export const LIVE_PUBLICATION_STATES: readonly PublicationState[] = ['queued', 'processing'];
 
-export type PublicationPatch = Partial<Omit<SnsUploadEntity, 'id' | 'createdAt'>>;
+/** Every write but a state change: `state` moves only through `transition()` (and its table). */
+export type PublicationPatch = Partial<Omit<SnsUploadEntity, 'id' | 'createdAt' | 'state'>>;
+
+/** One publication's change of state, checked against PUBLICATION_TRANSITIONS. */
+export interface PublicationTransition {
+  from: PublicationState;
+  to: PublicationState;
+  cause: PublicationCause;
+  /** a run's write: only while this worker still holds the lease (fencing) */
+  leaseOwner?: string;
+  patch?: PublicationPatch;
+}
 
 /** Publications (one row per video and account): the requests, and their leased runs. */
 @Injectable()
@@ -65,28 +77,54 @@ export class PublicationRepository {
    * the platform and not failed one by one, until the owner connects the account again.
    */
   async parkFor(socialAccountId: string, reason: string): Promise<number> {
-    const r = await this.db.write((em) =>
-      em
-        .createQueryBuilder()
-        .update(SnsUploadEntity)
-        .set({ state: 'parked', lastError: reason, nextRunAt: null })
-        .where('social_account_id = :socialAccountId AND state IN (:...live)', {
-          socialAccountId,
-          live: LIVE_PUBLICATION_STATES,
-        })
-        .execute(),
+    return this.transitionAll(
+      socialAccountId,
+      LIVE_PUBLICATION_STATES,
+      { to: 'parked', cause: 'park' },
+      { lastError: reason, nextRunAt: null },
     );
-    return r.affected ?? 0;
   }
 
   /** The account is connected again: its parked publications go on by themselves, now. */
   async resumeFor(socialAccountId: string): Promise<number> {
+    return this.transitionAll(
+      socialAccountId,
+      ['parked'],
+      { to: 'queued', cause: 'resume' },
+      { lastError: null, nextRunAt: new Date(), attempts: 0 },
+    );
+  }
+
+  /**
+   * The one gate for a publication's change of state: the table is asserted, and the row is
+   * updated only while it is still in `from` (and, for a run, still leased to its worker).
+   */
+  async transition(id: string, t: PublicationTransition): Promise<boolean> {
+    assertPublicationTransition(t.from, t.to, t.cause);
+    const where = { id, state: t.from, ...(t.leaseOwner ? { leaseOwner: t.leaseOwner } : {}) };
+    const r = await this.db.write((em) =>
+      em.update(SnsUploadEntity, where, { ...t.patch, state: t.to, updatedAt: new Date() }),
+    );
+    return (r.affected ?? 0) === 1;
+  }
+
+  /** An account's publications in `from` moved together, each move checked against the table. */
+  private async transitionAll(
+    socialAccountId: string,
+    from: readonly PublicationState[],
+    t: { to: PublicationState; cause: PublicationCause },
+    patch: PublicationPatch,
+  ): Promise<number> {
+    for (const f of from) assertPublicationTransition(f, t.to, t.cause);
     const r = await this.db.write((em) =>
       em
         .createQueryBuilder()
         .update(SnsUploadEntity)
-        .set({ state: 'queued', lastError: null, nextRunAt: new Date(), attempts: 0 })
-        .where("social_account_id = :socialAccountId AND state = 'parked'", { socialAccountId })
+        .set({ ...patch, state: t.to })
+        .where('social_account_id = :socialAccountId AND state IN (:...from)', {
+          socialAccountId,
+          from,
+        })
         .execute(),
     );
     return r.affected ?? 0;

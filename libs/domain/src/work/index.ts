@@ -3,3 +3,5 @@ export * from './lease-heartbeat';
 export * from './leased-table';
 export * from './retry-policy';
 export * from './step-queues';
+export * from './leased-work-runner';
+export * from './transition-table';
