@@ -21,17 +21,21 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
     lengthSec: 30,
   };
 
-  beforeAll(async () => {
-    await fake.start();
-    engine = new OpenAiLyricsEngine({
+  const engineWith = (moderationTimeoutMs: number) =>
+    new OpenAiLyricsEngine({
       baseUrl: `${fake.url}/v1`,
       apiKey: fake.apiKey,
       model: 'gpt-4o-mini',
       moderationModel: 'omni-moderation-latest',
+      moderationTimeoutMs,
       timeoutMs: 2000,
       maxRetries: 0,
       maxCompletionTokens: 1500,
     });
+
+  beforeAll(async () => {
+    await fake.start();
+    engine = engineWith(10_000);
   });
   afterAll(() => fake.stop());
   afterEach(() => {
@@ -65,12 +69,30 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
     expect(fake.count('POST', '/v1/chat/completions')).toBe(before);
   });
 
+  it('fails a moderation check that does not answer once, saying it was moderation (not resent)', async () => {
+    fake.moderationHangs = true;
+    try {
+      const before = fake.count('POST', '/v1/moderations');
+      const completions = fake.count('POST', '/v1/chat/completions');
+      const failed = engineWith(1000).write({ ...request, hints: '따뜻한 국밥' }, 'k-mod');
+      await expect(failed).rejects.toBeInstanceOf(ProviderRejectedError);
+      await expect(failed).rejects.toThrow(
+        /the moderation check of the owner’s text \(OpenAI\) did not answer within 1 s/,
+      );
+      expect(fake.count('POST', '/v1/moderations')).toBe(before + 1);
+      expect(fake.count('POST', '/v1/chat/completions')).toBe(completions);
+    } finally {
+      fake.moderationHangs = false;
+    }
+  });
+
   it('maps a bad key, 429, insufficient quota, 5xx, a timeout and malformed payloads to domain errors', async () => {
     const bad = new OpenAiLyricsEngine({
       baseUrl: `${fake.url}/v1`,
       apiKey: 'sk-wrong',
       model: 'm',
       moderationModel: 'm',
+      moderationTimeoutMs: 10_000,
       timeoutMs: 2000,
       maxRetries: 0,
       maxCompletionTokens: 1500,
@@ -130,6 +152,7 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
         apiKey: fake.apiKey,
         model: 'gpt-4o-mini',
         moderationModel: 'omni-moderation-latest',
+        moderationTimeoutMs: 10_000,
         timeoutMs: 5000,
         maxRetries: 2,
         maxCompletionTokens: 1500,

@@ -10,6 +10,8 @@ import { FakeHttpServer, FakeReply } from './fake-http';
  */
 export class FakeOpenAi extends FakeHttpServer {
   apiKey = 'sk-fake-openai';
+  /** the moderation route never answers in time (an outage of that endpoint alone) */
+  moderationHangs = false;
   /** words the fake moderation flags */
   flaggedWords = ['죽여', 'kill'];
   /** what the next completions answer as message.content (a malformed payload test) */
@@ -176,7 +178,8 @@ export class FakeOpenAi extends FakeHttpServer {
       }),
     });
 
-    this.route('POST', '/v1/moderations', (req) => {
+    this.route('POST', '/v1/moderations', async (req) => {
+      if (this.moderationHangs) await new Promise((r) => setTimeout(r, 60_000).unref());
       const denied = this.auth(req.bearer);
       if (denied) return denied;
       const body = req.json();

@@ -9,6 +9,7 @@ import {
   IsString,
   IsUrl,
   Matches,
+  Max,
   Min,
   MinLength,
   ValidateIf,
@@ -51,6 +52,8 @@ export class ProviderVariables extends StorageVariables {
   OPENAI_API_KEY?: string;
   @IsString() OPENAI_MODEL = 'gpt-4o-mini';
   @IsString() OPENAI_MODERATION_MODEL = 'omni-moderation-latest';
+  /** the moderation check's whole time, its retries included; past it the step fails saying so */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(600_000) OPENAI_MODERATION_TIMEOUT_MS = 30_000;
 
   /** completion tokens allowed for the lyrics; a completion cut short is asked once more with twice as many */
   @Transform(toInt) @IsInt() @Min(100) OPENAI_MAX_COMPLETION_TOKENS = 1500;
@@ -176,6 +179,7 @@ function lyricsEngine(env: ProviderVariables): Providers['lyrics'] {
       apiKey: env.OPENAI_API_KEY!,
       model: env.OPENAI_MODEL,
       moderationModel: env.OPENAI_MODERATION_MODEL,
+      moderationTimeoutMs: env.OPENAI_MODERATION_TIMEOUT_MS,
       timeoutMs: env.PROVIDER_TIMEOUT_MS * 6,
       maxRetries: 1,
       maxCompletionTokens: env.OPENAI_MAX_COMPLETION_TOKENS,

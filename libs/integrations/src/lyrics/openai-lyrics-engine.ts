@@ -13,6 +13,8 @@ export interface OpenAiConfig {
   apiKey: string;
   model: string;
   moderationModel: string;
+  /** the moderation check's whole time, retries included (a check that hangs is not resent) */
+  moderationTimeoutMs: number;
   timeoutMs: number;
   /** the SDK's own retries of 429/5xx inside one step attempt; the pipeline retries across attempts */
   maxRetries: number;
@@ -144,9 +146,24 @@ export class OpenAiLyricsEngine extends LyricsEngine {
   }
 
   private async moderate(input: string): Promise<void> {
-    const res = await this.call(() =>
-      this.client.moderations.create({ model: this.cfg.moderationModel, input }),
-    );
+    const seconds = Math.round(this.cfg.moderationTimeoutMs / 1000);
+    const res = await this.call(async () => {
+      // one bounded try: resending a check that hangs (and the pipeline's attempts after it)
+      // took over ten minutes to fail a project with a message that did not say why
+      const deadline = AbortSignal.timeout(this.cfg.moderationTimeoutMs);
+      try {
+        return await this.client.moderations.create(
+          { model: this.cfg.moderationModel, input },
+          { signal: deadline, maxRetries: 0 },
+        );
+      } catch (err) {
+        if (!deadline.aborted) throw err;
+        throw new ProviderRejectedError(
+          'openai',
+          `the moderation check of the owner’s text (OpenAI) did not answer within ${seconds} s; retry the project later`,
+        );
+      }
+    });
     const flagged = res.results?.find((r) => r.flagged);
     if (flagged) {
       const categories = Object.entries(flagged.categories ?? {})
