@@ -19,6 +19,7 @@ import {
   VideoRequest,
 } from './video-renderer';
 import { VideoTemplate, videoTemplate } from './video-template';
+import { measureSongLoudness, soundTrack } from './video-sound';
 import {
   captionsShown,
   END_CARD_SEC,
@@ -176,11 +177,10 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     await drawPictures(g, req, timeline, stills, cards, still, D);
     const shown = this.opts.captions === false ? [] : captionsShown(req.captions, timeline);
     const placed = await drawCaptions(g, shown);
-    const audioIndex = g.input(mediaPath(req.audio), false);
-    g.filters.push(
-      `[${audioIndex}:a]aresample=48000,apad,atrim=0:${num(D)},asetpts=N/SR/TB,` +
-        `afade=t=out:st=${num(D - 0.6)}:d=0.6[aout]`,
-    );
+    // the platforms' loudness: the song measured once, normalised in the render's own run
+    const audioPath = mediaPath(req.audio);
+    const loudness = await measureSongLoudness(audioPath, D, { timeoutMs: this.timeoutMs, signal });
+    g.filters.push(soundTrack(g.input(audioPath, false), D, loudness));
     const out = join(dir, 'video.mp4');
     await this.encode(g, out, D, signal, onProgress);
     // the thumbnail: the first picture with its caption, once it is fully in
