@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { ProjectEventRepository, ProjectRepository } from '@app/domain';
+import { ProjectEventRepository, ProjectRepository } from '@app/domain/repositories';
 import { databaseApp } from '../test/harness/database-app';
 import { CLAIM_GROUPS } from '../test/harness/hot-queries';
 import { StagedStack } from '../test/harness/staged-stack';

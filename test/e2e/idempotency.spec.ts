@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { IdempotencyRepository } from '@app/domain';
+import { IdempotencyRepository } from '@app/domain/repositories';
 import { startApi, TestApi } from '../harness/api-app';
 import { removeDir, tempDir } from '../harness/process';
 

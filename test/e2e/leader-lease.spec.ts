@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { LeaderLeaseRepository } from '@app/domain';
+import { LeaderLeaseRepository } from '@app/domain/repositories';
 import { databaseApp } from '../harness/database-app';
 import { removeDir, tempDir } from '../harness/process';
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { SocialAccountRepository, TokenCipher } from '@app/domain';
+import { TokenCipher } from '@app/domain';
+import { SocialAccountRepository } from '@app/domain/repositories';
 import { routesOf, startApi, TestApi } from '../harness/api-app';
 import { removeDir, tempDir } from '../harness/process';
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { ENTITIES, ProjectRepository } from '@app/domain';
+import { ENTITIES } from '@app/domain';
+import { ProjectRepository } from '@app/domain/repositories';
 import { databaseApp } from '../harness/database-app';
 import { removeDir, tempDir } from '../harness/process';
 

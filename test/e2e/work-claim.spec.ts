@@ -1,11 +1,11 @@
 import { join } from 'node:path';
+import { ProjectEntity } from '@app/domain';
 import {
   DailyQuotaRepository,
-  ProjectEntity,
   ProjectEventRepository,
   ProjectRepository,
   StoreRepository,
-} from '@app/domain';
+} from '@app/domain/repositories';
 import { databaseApp } from '../harness/database-app';
 import { removeDir, tempDir } from '../harness/process';
 import { storeRow } from '../harness/store-row';

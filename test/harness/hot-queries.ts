@@ -1,17 +1,19 @@
 import {
   AppConfig,
   DatabaseRouter,
+  ProjectState,
+  ProviderHealthService,
+  quotaWindow,
+  STEPS,
+} from '@app/domain';
+import {
   PipelineHealthRepository,
   ProjectEventRepository,
   ProjectRepository,
-  ProjectState,
-  ProviderHealthService,
   PublicationRepository,
-  quotaWindow,
-  STEPS,
   UsageRepository,
   UserRepository,
-} from '@app/domain';
+} from '@app/domain/repositories';
 import { DataVolume, emailLocalPartOf, HEAVY_PARTNER, HEAVY_USER } from './data-volume';
 
 export interface HotQuery {

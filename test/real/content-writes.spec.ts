@@ -1,10 +1,6 @@
 import { join } from 'node:path';
-import {
-  ContentRepository,
-  StorePhotoEntity,
-  StorePhotoRepository,
-  StoreRepository,
-} from '@app/domain';
+import { StorePhotoEntity } from '@app/domain';
+import { ContentRepository, StorePhotoRepository, StoreRepository } from '@app/domain/repositories';
 import { describeWithServers } from '../harness/binaries';
 import { databaseApp } from '../harness/database-app';
 import { ReplicatedMariaDb } from '../harness/mariadb';

@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
+import { AppConfig, ProjectState, ProviderHealthService, quotaWindow } from '@app/domain';
 import {
-  AppConfig,
   AuthNonceRepository,
   IdempotencyRepository,
   PipelineHealthRepository,
@@ -8,14 +8,11 @@ import {
   ProjectHousekeepingRepository,
   DailyQuotaRepository,
   ProjectRepository,
-  ProjectState,
   PublicationRepository,
-  ProviderHealthService,
-  quotaWindow,
   RefreshTokenHousekeeping,
   UsageRepository,
   UserRepository,
-} from '@app/domain';
+} from '@app/domain/repositories';
 import { describeWithServers } from '../harness/binaries';
 import { databaseApp } from '../harness/database-app';
 import { DataVolume, emailLocalPartOf, HEAVY_USER } from '../harness/data-volume';

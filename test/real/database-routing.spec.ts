@@ -5,13 +5,15 @@ import {
   DatabaseContext,
   DatabaseRouter,
   ProjectEntity,
-  DailyQuotaRepository,
-  ProjectEventRepository,
-  ProjectRepository,
   QuotaExceededError,
   StoreEntity,
   UserEntity,
 } from '@app/domain';
+import {
+  DailyQuotaRepository,
+  ProjectEventRepository,
+  ProjectRepository,
+} from '@app/domain/repositories';
 import { describeWithServers } from '../harness/binaries';
 import { databaseApp } from '../harness/database-app';
 import { APP_DB, ReplicatedMariaDb } from '../harness/mariadb';

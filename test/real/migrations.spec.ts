@@ -1,7 +1,8 @@
 import { describeWithServers } from '../harness/binaries';
 import { databaseApp } from '../harness/database-app';
 import { APP_DB, ReplicatedMariaDb } from '../harness/mariadb';
-import { ENTITIES, ProjectRepository } from '@app/domain';
+import { ENTITIES } from '@app/domain';
+import { ProjectRepository } from '@app/domain/repositories';
 
 jest.setTimeout(120_000);
 

@@ -6,9 +6,9 @@ import {
   ProjectEventEntity,
   ProviderHealthService,
   registry,
-  UsageRepository,
   VideoEntity,
 } from '@app/domain';
+import { UsageRepository } from '@app/domain/repositories';
 import { FakeCreatomate } from '../fakes/creatomate.fake';
 import { fakeEnv } from '../fakes/env';
 import { FakeHttpServer, FakeRequest } from '../fakes/fake-http';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { UserEntity, UserRepository } from '@app/domain';
+import { UserEntity } from '@app/domain';
+import { UserRepository } from '@app/domain/repositories';
 import { describeWithServers } from '../harness/binaries';
 import { databaseApp } from '../harness/database-app';
 import { ReplicatedMariaDb } from '../harness/mariadb';

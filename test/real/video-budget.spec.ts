@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { UsageRepository } from '@app/domain';
+import { UsageRepository } from '@app/domain/repositories';
 import { FakeCreatomate } from '../fakes/creatomate.fake';
 import { fakeEnv } from '../fakes/env';
 import { startApi, startScheduler, TestApi } from '../harness/api-app';

@@ -1,15 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import {
-  AuthNonceRepository,
-  IdempotencyRepository,
-  ProjectHousekeepingRepository,
-  RefreshTokenHousekeeping,
-} from '@app/domain';
+import { Housekeeping, WorkClaims } from '@app/domain';
 import { LeadershipService } from './leadership.service';
-import { WorkClaims } from './work/work-claims';
-
-const ABANDONED_AFTER_MS = 30 * 86_400_000;
 
 /** Periodic clean-up, run by the leader only. */
 @Injectable()
@@ -18,11 +10,8 @@ export class HousekeepingService {
 
   constructor(
     private readonly leadership: LeadershipService,
-    private readonly refreshTokens: RefreshTokenHousekeeping,
-    private readonly nonces: AuthNonceRepository,
-    private readonly abandoned: ProjectHousekeepingRepository,
+    private readonly housekeeping: Housekeeping,
     private readonly claims: WorkClaims,
-    private readonly idempotencyKeys: IdempotencyRepository,
   ) {}
 
   @Cron(CronExpression.EVERY_MINUTE)
@@ -35,7 +24,7 @@ export class HousekeepingService {
   @Cron(CronExpression.EVERY_HOUR)
   async cancelAbandonedProjects(now = new Date()): Promise<number> {
     if (!this.leadership.isLeader) return 0;
-    const n = await this.abandoned.cancelAbandoned(new Date(now.getTime() - ABANDONED_AFTER_MS));
+    const n = await this.housekeeping.cancelAbandonedProjects(now);
     if (n > 0) this.logger.log(`cancelled ${n} projects abandoned at an owner step`);
     return n;
   }
@@ -43,7 +32,7 @@ export class HousekeepingService {
   @Cron(CronExpression.EVERY_HOUR)
   async purgeExpiredRefreshTokens(): Promise<number> {
     if (!this.leadership.isLeader) return 0;
-    const n = await this.refreshTokens.deleteExpired();
+    const n = await this.housekeeping.purgeExpiredRefreshTokens();
     if (n > 0) this.logger.log(`deleted ${n} expired refresh tokens`);
     return n;
   }
@@ -51,13 +40,13 @@ export class HousekeepingService {
   @Cron(CronExpression.EVERY_10_MINUTES)
   async purgeExpiredLoginNonces(): Promise<number> {
     if (!this.leadership.isLeader) return 0;
-    return this.nonces.deleteExpired();
+    return this.housekeeping.purgeExpiredLoginNonces();
   }
 
   /** Idempotency-Key records are replayed for 24 hours, then go */
   @Cron(CronExpression.EVERY_HOUR)
   async purgeExpiredIdempotencyKeys(): Promise<number> {
     if (!this.leadership.isLeader) return 0;
-    return this.idempotencyKeys.deleteExpired();
+    return this.housekeeping.purgeExpiredIdempotencyKeys();
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, Logger, BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppConfig, isOwnPredecessor, LeaderLeaseRepository } from '@app/domain';
-import { WorkClaims } from './work/work-claims';
+import { AppConfig, LeaderLease, WorkClaims } from '@app/domain';
 
 export const LEADER_LEASE = 'scheduler';
 
@@ -19,7 +18,7 @@ export class LeadershipService implements OnModuleInit, BeforeApplicationShutdow
 
   constructor(
     private readonly config: AppConfig,
-    private readonly leases: LeaderLeaseRepository,
+    private readonly lease: LeaderLease,
     private readonly claims: WorkClaims,
     private readonly registry: SchedulerRegistry,
   ) {}
@@ -42,23 +41,15 @@ export class LeadershipService implements OnModuleInit, BeforeApplicationShutdow
       const me = this.config.instanceId;
       const { leaseMs } = this.config.scheduler;
       if (this.stopping) return;
-      let held = await this.leases.acquire(LEADER_LEASE, me, leaseMs);
-      if (!held) {
-        // restarted after a crash: our own dead predecessor's lease is ours at once, once it
-        // has missed two renewals (a live process renews every quarter of the lease)
-        const lease = await this.leases.current(LEADER_LEASE);
-        const silent = lease && lease.leaseUntil.getTime() < Date.now() + leaseMs / 2;
-        if (lease && silent && isOwnPredecessor(lease.owner, me)) {
-          held = await this.leases.takeOver(LEADER_LEASE, lease.owner, me, leaseMs);
-          if (held) {
-            // the steps it had claimed died with it: claimable now, not when their leases run out
-            const released = await this.claims.releaseClaimsOf(lease.owner);
-            this.logger.log(
-              `took the lease back from ${lease.owner}, this process before a restart; ${released} claimed runs released`,
-            );
-          }
-        }
-      } else if (!this.everLed) {
+      const { held, tookOverFrom } = await this.lease.renew(LEADER_LEASE, me, leaseMs);
+      if (tookOverFrom) {
+        // restarted after a crash: the steps our predecessor had claimed died with it,
+        // claimable now, not when their leases run out
+        const released = await this.claims.releaseClaimsOf(tookOverFrom);
+        this.logger.log(
+          `took the lease back from ${tookOverFrom}, this process before a restart; ${released} claimed runs released`,
+        );
+      } else if (held && !this.everLed) {
         // claims under our own id before we ever led are a dead predecessor's (same
         // INSTANCE_ID, or a container restarted in place): claimable now
         const released = await this.claims.releaseClaimsOf(me);
@@ -83,7 +74,7 @@ export class LeadershipService implements OnModuleInit, BeforeApplicationShutdow
     if (this.registry.doesExist('interval', 'leader-lease'))
       this.registry.deleteInterval('leader-lease');
     if (this.leader)
-      await this.leases.release(LEADER_LEASE, this.config.instanceId).catch(() => undefined);
+      await this.lease.release(LEADER_LEASE, this.config.instanceId).catch(() => undefined);
     this.leader = false;
   }
 }

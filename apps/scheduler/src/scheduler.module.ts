@@ -7,13 +7,13 @@ import {
   CastadConfigModule,
   DatabaseModule,
   PipelineModule,
+  SchedulingModule,
   SocialModule,
 } from '@app/domain';
 import { IntegrationsModule } from '@app/integrations';
 import { HousekeepingService } from './housekeeping.service';
 import { LeadershipService } from './leadership.service';
 import { SchedulerHealthServer } from './scheduler-health.server';
-import { WorkClaims } from './work/work-claims';
 import { WorkDispatchModule } from './work/work-dispatch.module';
 import { WorkTicker } from './work/work-ticker';
 
@@ -37,19 +37,14 @@ import { WorkTicker } from './work/work-ticker';
     DatabaseModule,
     AccountsModule,
     PipelineModule,
+    SchedulingModule,
     SocialModule,
     IntegrationsModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (c: AppConfig) => c.integrations,
     }),
   ],
-  providers: [
-    SchedulerHealthServer,
-    LeadershipService,
-    HousekeepingService,
-    WorkTicker,
-    WorkClaims,
-  ],
+  providers: [SchedulerHealthServer, LeadershipService, HousekeepingService, WorkTicker],
 })
 export class SchedulerModule {
   static forRoot(config: AppConfig): DynamicModule {

@@ -267,3 +267,77 @@ describe('Bull through @nestjs/bull', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('barrels by audience', () => {
+  /** Every class a repository file declares (not all of them are named `...Repository`). */
+  const REPOSITORIES = new Set(
+    sources('libs/domain/src')
+      .filter((f) => f.endsWith('.repository.ts'))
+      .flatMap((f) =>
+        [...read(f).matchAll(/^export (?:abstract )?class (\w+)/gm)].map((m) => m[1]),
+      ),
+  );
+  /** The repositories a source imports, by name or by module. */
+  const repositoriesImported = (src: string): string[] =>
+    [...src.matchAll(/^\s*import\s+(?:type\s+)?([^;]*?)\s+from\s+'([^']+)'/gms)].flatMap(
+      ([, bindings, from]) => [
+        ...(/\.repository$|\/repositories$/.test(from) ? [from] : []),
+        ...[...bindings.matchAll(/\w+/g)].map((m) => m[0]).filter((n) => REPOSITORIES.has(n)),
+      ],
+    );
+
+  it('keeps repositories out of apps/: they call use cases, services and ports', () => {
+    const everyFile = readdirSync(join(ROOT, 'apps'), { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+      .map((e) => relative(ROOT, join(e.parentPath, e.name)));
+    const offenders = everyFile
+      .map((f) => [f, ...repositoriesImported(read(f))])
+      .filter((found) => found.length > 1);
+    expect(offenders).toEqual([]);
+    // the check knows the repositories, including one not named so, and each way to import one
+    expect([...REPOSITORIES]).toEqual(
+      expect.arrayContaining(['UserRepository', 'ProjectRepository', 'RefreshTokenHousekeeping']),
+    );
+    expect(
+      repositoriesImported(
+        [
+          "import {\n  AccountService,\n  UserRepository,\n} from '@app/domain';",
+          "import type { ProjectRepository as P } from '@app/domain';",
+          "import { X } from '@app/domain/repositories';",
+          "import { Y } from '@app/domain/stores/store.repository';",
+          "import { UserEntity } from '@app/domain';",
+        ].join('\n'),
+      ),
+    ).toEqual([
+      'UserRepository',
+      'ProjectRepository',
+      '@app/domain/repositories',
+      '@app/domain/stores/store.repository',
+    ]);
+  });
+
+  it('hands the apps no repository through @app/domain', () => {
+    // the public barrel's exports, followed through every `export *` it makes
+    const exported = new Set<string>();
+    const follow = (file: string): void => {
+      const src = read(file);
+      for (const m of src.matchAll(/^export \* from '(\.[^']+)';/gm)) {
+        const target = join(file, '..', m[1]);
+        const asFile = `${target}.ts`;
+        follow(sources('libs/domain/src').includes(asFile) ? asFile : join(target, 'index.ts'));
+      }
+      for (const m of src.matchAll(/^export (?:abstract )?class (\w+)/gm)) exported.add(m[1]);
+      for (const m of src.matchAll(/^export (?:type )?\{([^}]*)\} from/gm))
+        for (const name of m[1].split(','))
+          exported.add(
+            name
+              .trim()
+              .split(/\s+as\s+/)
+              .pop()!,
+          );
+    };
+    follow('libs/domain/src/index.ts');
+    expect(exported.has('AccountService')).toBe(true);
+    expect([...REPOSITORIES].filter((r) => exported.has(r))).toEqual([]);
+  });
+});

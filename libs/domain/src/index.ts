@@ -15,4 +15,4 @@ export * from './social';
 export * from './health';
 export * from './work';
 export * from './lifecycle/stop-on-signals';
-export * from './idempotency/idempotency.repository';
+export * from './idempotency/idempotent-requests';

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { AccountService, UserRepository } from '@app/domain';
+import { AccountService } from '@app/domain';
 import { UserDto } from '../auth/auth.dto';
 import { Roles } from '../auth/decorators';
 import { CursorQuery, decodeCursor, page, PageDto } from '../http/pagination';
@@ -31,10 +31,7 @@ class UserPageDto extends PageDto<UserDto> {
 @Roles('admin')
 @Controller('v1/admin/users')
 export class AdminUsersController {
-  constructor(
-    private readonly users: UserRepository,
-    private readonly accounts: AccountService,
-  ) {}
+  constructor(private readonly accounts: AccountService) {}
 
   @Get()
   @LagTolerant()
@@ -42,7 +39,11 @@ export class AdminUsersController {
   @ApiOkResponse({ type: UserPageDto })
   async list(@Query() q: AdminUsersQuery): Promise<UserPageDto> {
     const limit = q.limit ?? 20;
-    const rows = await this.users.list({ search: q.search, limit, after: decodeCursor(q.cursor) });
+    const rows = await this.accounts.list({
+      search: q.search,
+      limit,
+      after: decodeCursor(q.cursor),
+    });
     return page(rows, limit, UserDto.from);
   }
 

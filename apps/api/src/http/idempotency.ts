@@ -13,31 +13,22 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { ApiConflictResponse, ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, Observable, of, switchMap, throwError } from 'rxjs';
-import {
-  BusyError,
-  IdempotencyRepository,
-  InvalidInputError,
-  Principal,
-  UnprocessableError,
-} from '@app/domain';
+import { IdempotentRequests, InvalidInputError, Principal } from '@app/domain';
 import { ErrorBodyDto } from './error-body.dto';
 import { firstFile } from './multipart-file';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
-/** most creating requests end within a second or two; a retry sooner only finds them running */
-const IN_PROGRESS_RETRY_AFTER_SEC = 2;
 
 /**
- * `Idempotency-Key` on a POST that creates something: the same key with the same body (and
- * path) within 24 hours gets the first response again, status and body, without doing it
- * again; with another body, 422; while the first is still running, 409. Keys are per caller
- * (user or partner), stored in the database, so a retry may land on any instance. A request
- * that failed leaves no record: it can be retried with the same key.
+ * `Idempotency-Key` on a POST that creates something (the rule: IdempotentRequests): the same
+ * key with the same body (and path) gets the first response again, status and body, without
+ * doing it again. Keys are per caller, stored in the database, so a retry may land on any
+ * instance.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger(IdempotencyInterceptor.name);
-  constructor(private readonly keys: IdempotencyRepository) {}
+  constructor(private readonly requests: IdempotentRequests) {}
 
   private settle(write: Promise<void>, what: string): Promise<void> {
     return write.catch((err: Error) =>
@@ -53,13 +44,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!KEY.test(key))
       throw new InvalidInputError('Idempotency-Key must be 1 to 255 visible ASCII characters');
-    const caller = req.user
-      ? req.user.kind === 'user'
-        ? `user:${req.user.userId}`
-        : `partner:${req.user.partnerId}`
-      : 'anonymous';
     const route = `${req.method} ${req.routeOptions?.url ?? ''}`;
-    const id = sha256(`${caller}\n${route}\n${key}`);
     // a multipart upload is fingerprinted by its file (read once, handed on to the handler)
     const fingerprint = async () => {
       const file = req.isMultipart() ? await firstFile(req) : undefined;
@@ -72,23 +57,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const status: number =
       Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ??
       (req.method === RequestMethod[RequestMethod.POST] ? 201 : 200);
-    return from(fingerprint().then((requestHash) => this.keys.claim(id, requestHash))).pipe(
+    const begun = fingerprint().then((requestHash) =>
+      this.requests.begin({ by: req.user, route, key, requestHash }),
+    );
+    return from(begun).pipe(
       switchMap((claim) => {
-        if (claim.kind === 'mismatch')
-          return throwError(
-            () =>
-              new UnprocessableError(
-                'this Idempotency-Key was used with a different request; use a new key for a new request',
-              ),
-          );
-        if (claim.kind === 'in_progress')
-          return throwError(
-            () =>
-              new BusyError(
-                'a request with this Idempotency-Key is still in progress; retry when it has finished',
-                IN_PROGRESS_RETRY_AFTER_SEC,
-              ),
-          );
         if (claim.kind === 'replay') {
           reply.status(claim.statusCode).header('Idempotent-Replayed', 'true');
           return of(claim.body);
@@ -96,13 +69,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return next.handle().pipe(
           // failed: nothing to replay, the key is free again, and the original error goes out
           catchError((err) =>
-            from(this.settle(this.keys.release(id), 'released')).pipe(
+            from(this.settle(this.requests.release(claim.id), 'released')).pipe(
               switchMap(() => throwError(() => err)),
             ),
           ),
           // succeeded: failing to record the answer must not turn the success into an error
           switchMap((body) =>
-            from(this.settle(this.keys.complete(id, status, body), 'completed')).pipe(
+            from(this.settle(this.requests.complete(claim.id, status, body), 'completed')).pipe(
               switchMap(() => of(body)),
             ),
           ),

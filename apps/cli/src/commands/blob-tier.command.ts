@@ -1,6 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { BlobObjectRepository } from '@app/domain';
-import { BlobContainer, BlobStore } from '@app/integrations';
+import { BlobTiering } from '@app/domain';
 import { printRows } from '../output';
 import { JsonCommand } from './json-command';
 
@@ -9,10 +8,7 @@ import { JsonCommand } from './json-command';
   description: 'move files not accessed for N days (default 30) to the Cool tier',
 })
 export class BlobTierCommand extends JsonCommand {
-  constructor(
-    private readonly files: BlobObjectRepository,
-    private readonly blob: BlobStore,
-  ) {
+  constructor(private readonly tiering: BlobTiering) {
     super();
   }
 
@@ -34,21 +30,14 @@ export class BlobTierCommand extends JsonCommand {
     opts: { json?: boolean; days?: number; dryRun?: boolean },
   ): Promise<void> {
     const before = new Date(Date.now() - (opts.days ?? 30) * 86_400_000);
-    const stale = await this.files.staleHot(before);
-    const rows = [];
-    for (const f of stale) {
-      if (!opts.dryRun) {
-        await this.blob.setTier(f.container as BlobContainer, f.blobKey, 'Cool');
-        await this.files.setTier(f.id, 'Cool');
-      }
-      rows.push({
-        container: f.container,
-        key: f.blobKey,
-        bytes: f.bytes,
-        lastAccessedAt: f.lastAccessedAt?.toISOString() ?? null,
-        tier: opts.dryRun ? 'Hot' : 'Cool',
-      });
-    }
+    const moved = await this.tiering.coolStale(before, Boolean(opts.dryRun));
+    const rows = moved.map((f) => ({
+      container: f.container,
+      key: f.blobKey,
+      bytes: f.bytes,
+      lastAccessedAt: f.lastAccessedAt?.toISOString() ?? null,
+      tier: opts.dryRun ? 'Hot' : 'Cool',
+    }));
     printRows(rows, Boolean(opts.json));
   }
 }

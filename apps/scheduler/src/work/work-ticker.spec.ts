@@ -1,18 +1,24 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppConfig, ProjectRepository, PublicationRepository } from '@app/domain';
+import { AppConfig, ClaimedWork, WorkClaims } from '@app/domain';
 import { LeadershipService } from '../leadership.service';
 import { WorkDispatcher, WorkJob } from './work-dispatcher';
 import { WorkTicker } from './work-ticker';
 
-/** Publications waiting to be claimed, as the repository would hand them out. */
-class PublicationsDouble {
+/** Publications waiting to be claimed, as WorkClaims would hand them out. */
+class PublicationsDouble implements Pick<WorkClaims, 'claimPublications'> {
   waiting = 0;
   claims = 0;
-  async claimDue(_token: string, room: number) {
+  async claimPublications(token: string, room: number): Promise<ClaimedWork[]> {
     this.claims++;
     const n = Math.min(room, this.waiting);
     this.waiting -= n;
-    return Array.from({ length: n }, (_, i) => ({ id: `u${this.claims}-${i}`, attempts: 0 }));
+    return Array.from({ length: n }, (_, i) => ({
+      kind: 'publication',
+      id: `u${this.claims}-${i}`,
+      leaseOwner: token,
+      key: `u${this.claims}-${i}:publish:1`,
+      provider: 'publish',
+    }));
   }
 }
 
@@ -37,8 +43,7 @@ function ticker() {
   const t = new WorkTicker(
     config,
     { isLeader: true } as LeadershipService,
-    {} as ProjectRepository,
-    publications as unknown as PublicationRepository,
+    publications as unknown as WorkClaims,
     dispatcher,
     {} as SchedulerRegistry,
   );

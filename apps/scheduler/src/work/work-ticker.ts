@@ -3,14 +3,11 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import { SchedulerRegistry } from '@nestjs/schedule';
 import {
   AppConfig,
-  ProjectRepository,
   ProjectState,
   PROVIDER_NAMES,
   ProviderName,
-  PublicationRepository,
-  STEP_FOR_STATE,
-  stepKey,
   STEPS,
+  WorkClaims,
 } from '@app/domain';
 import { LeadershipService } from '../leadership.service';
 import { WorkDispatcher, WorkJob } from './work-dispatcher';
@@ -42,8 +39,7 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly leadership: LeadershipService,
-    private readonly projects: ProjectRepository,
-    private readonly publications: PublicationRepository,
+    private readonly claims: WorkClaims,
     private readonly dispatcher: WorkDispatcher,
     private readonly registry: SchedulerRegistry,
   ) {}
@@ -70,7 +66,9 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
         }))
         .filter((g) => g.limit > 0);
       const jobs = [
-        ...(steps.length ? await this.claimSteps(this.token(), steps) : []),
+        ...(steps.length
+          ? await this.claims.claimSteps(this.token(), steps, this.config.pipeline.leaseMs)
+          : []),
         ...(await this.claimPublicationsIfDue()),
       ];
       for (const job of jobs) await this.dispatcher.dispatch(job);
@@ -91,34 +89,10 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
     const room = this.dispatcher.capacity('publish');
     if (room <= 0 || Date.now() < this.publicationsDueAt) return [];
     const token = this.token();
-    const due = await this.publications.claimDue(token, room, this.config.pipeline.leaseMs);
+    const due = await this.claims.claimPublications(token, room, this.config.pipeline.leaseMs);
     // a full claim may have left more behind: the next tick looks again
     this.publicationsDueAt = due.length < room ? Date.now() + PUBLICATION_CLAIM_GAP_MS : 0;
-    return due.map((u) => ({
-      kind: 'publication',
-      id: u.id,
-      leaseOwner: token,
-      key: `${u.id}:publish:${u.attempts + 1}`,
-      provider: 'publish',
-    }));
-  }
-
-  private async claimSteps(
-    token: string,
-    groups: { provider: ProviderName; states: ProjectState[]; limit: number }[],
-  ): Promise<WorkJob[]> {
-    const due = await this.projects.claimGroups(token, groups, this.config.pipeline.leaseMs);
-    return due.map((p) => {
-      const step = STEP_FOR_STATE[p.state] ?? 'prepare_store';
-      return {
-        kind: 'step',
-        id: p.id,
-        leaseOwner: token,
-        key: stepKey(p.id, step, p.stepAttempts + 1, p.retries),
-        provider: STEPS[step].provider,
-        claimed: p,
-      };
-    });
+    return due;
   }
 
   /** before the pools close (onApplicationShutdown): running work still writes its result back */

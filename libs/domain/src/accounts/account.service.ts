@@ -13,6 +13,15 @@ export class AccountService {
     private readonly status: UserStatusService,
   ) {}
 
+  /** Users, newest first, a page at a time; `search` matches part of a nickname or email. */
+  list(opts: {
+    search?: string;
+    limit: number;
+    after?: { createdAt: Date; id: string };
+  }): Promise<UserEntity[]> {
+    return this.users.list(opts);
+  }
+
   async get(userId: string): Promise<UserEntity> {
     const user = await this.users.findById(userId);
     if (!user) throw new NotFoundError('account not found');

@@ -13,6 +13,7 @@ import { DbPoolCollector } from '../metrics/db-pool.collector';
 import { LeaderLeaseRepository } from '../scheduling/leader-lease.repository';
 import { RefreshTokenHousekeeping } from '../scheduling/refresh-token-housekeeping.repository';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
+import { IdempotentRequests } from '../idempotency/idempotent-requests';
 
 export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
   const db = config.database;
@@ -46,6 +47,8 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     LeaderLeaseRepository,
     RefreshTokenHousekeeping,
     IdempotencyRepository,
+    // beside its repository: every API module's creating routes use it
+    IdempotentRequests,
     DbPoolCollector,
   ],
   exports: [
@@ -54,6 +57,7 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     LeaderLeaseRepository,
     RefreshTokenHousekeeping,
     IdempotencyRepository,
+    IdempotentRequests,
   ],
 })
 export class DatabaseModule {}

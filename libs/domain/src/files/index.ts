@@ -1,3 +1,3 @@
-export * from './blob-object.repository';
 export * from './files.module';
 export * from './media-links';
+export * from './blob-tiering';

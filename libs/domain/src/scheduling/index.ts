@@ -1,3 +1,5 @@
-export * from './leader-lease.repository';
-export * from './refresh-token-housekeeping.repository';
 export * from './predecessor';
+export * from './housekeeping';
+export * from './leader-lease';
+export * from './scheduling.module';
+export * from './work-claims';

@@ -1,7 +1,5 @@
 export * from './owner';
-export * from './store.repository';
 export * from './store.service';
 export * from './stores.module';
 export * from './store-search.service';
 export * from './store-photo.service';
-export * from './store-photo.repository';

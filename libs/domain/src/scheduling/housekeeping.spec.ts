@@ -1,0 +1,21 @@
+import { AuthNonceRepository } from '../accounts/auth-nonce.repository';
+import { IdempotencyRepository } from '../idempotency/idempotency.repository';
+import { ProjectHousekeepingRepository } from '../pipeline/project-housekeeping.repository';
+import { Housekeeping } from './housekeeping';
+import { RefreshTokenHousekeeping } from './refresh-token-housekeeping.repository';
+
+describe('Housekeeping', () => {
+  it('gives up on projects left waiting for their owner for 30 days', async () => {
+    const cutoffs: Date[] = [];
+    const abandoned = { cancelAbandoned: async (before: Date) => (cutoffs.push(before), 3) };
+    const housekeeping = new Housekeeping(
+      abandoned as unknown as ProjectHousekeepingRepository,
+      {} as RefreshTokenHousekeeping,
+      {} as AuthNonceRepository,
+      {} as IdempotencyRepository,
+    );
+    const now = new Date('2026-03-31T12:00:00Z');
+    expect(await housekeeping.cancelAbandonedProjects(now)).toBe(3);
+    expect(cutoffs).toEqual([new Date('2026-03-01T12:00:00Z')]);
+  });
+});

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { AuthNonceRepository } from '../accounts/auth-nonce.repository';
+import { IdempotencyRepository } from '../idempotency/idempotency.repository';
+import { ProjectHousekeepingRepository } from '../pipeline/project-housekeeping.repository';
+import { RefreshTokenHousekeeping } from './refresh-token-housekeeping.repository';
+
+/** A project left waiting for its owner this long is given up on. */
+const ABANDONED_AFTER_MS = 30 * 86_400_000;
+
+/** The periodic clean-up's rules; the scheduler's leader runs them on its crons. */
+@Injectable()
+export class Housekeeping {
+  constructor(
+    private readonly abandoned: ProjectHousekeepingRepository,
+    private readonly refreshTokens: RefreshTokenHousekeeping,
+    private readonly nonces: AuthNonceRepository,
+    private readonly idempotencyKeys: IdempotencyRepository,
+  ) {}
+
+  /** Projects left waiting for their owner for 30 days are cancelled. */
+  cancelAbandonedProjects(now = new Date()): Promise<number> {
+    return this.abandoned.cancelAbandoned(new Date(now.getTime() - ABANDONED_AFTER_MS));
+  }
+
+  purgeExpiredRefreshTokens(): Promise<number> {
+    return this.refreshTokens.deleteExpired();
+  }
+
+  purgeExpiredLoginNonces(): Promise<number> {
+    return this.nonces.deleteExpired();
+  }
+
+  /** Idempotency-Key records are replayed for 24 hours, then go. */
+  purgeExpiredIdempotencyKeys(): Promise<number> {
+    return this.idempotencyKeys.deleteExpired();
+  }
+}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { ProjectEntity } from '../entities/project.entity';
+import { ProjectState, ProviderName, STEP_FOR_STATE, STEPS } from '../pipeline/project-state';
+import { ProjectRepository } from '../pipeline/project.repository';
+import { stepKey } from '../pipeline/step-runner';
+import { PublicationRepository } from '../social/publication.repository';
+
+/** One run of leased work claimed by the scheduler, to be dispatched. */
+export interface ClaimedWork {
+  kind: 'step' | 'publication';
+  /** the project's or the publication's id */
+  id: string;
+  /** the claim token it was claimed under: its run writes back only while this holds */
+  leaseOwner: string;
+  /** unique per (row, step, attempt): a step's idempotency key, the Bull job id */
+  key: string;
+  provider: ProviderName;
+  /**
+   * the project as claimed (a step's job run here): its run starts from it instead of reading
+   * it again; a job that went through Redis carries none and reads it
+   */
+  claimed?: ProjectEntity;
+}
+
+/** The claims of every kind of leased work: taking due work, and giving back a dead one's. */
+@Injectable()
+export class WorkClaims {
+  constructor(
+    private readonly projects: ProjectRepository,
+    private readonly publications: PublicationRepository,
+  ) {}
+
+  /** Due project steps, each group of states up to its limit, under one claim token. */
+  async claimSteps(
+    token: string,
+    groups: { provider: ProviderName; states: ProjectState[]; limit: number }[],
+    leaseMs: number,
+  ): Promise<ClaimedWork[]> {
+    const due = await this.projects.claimGroups(token, groups, leaseMs);
+    return due.map((p) => {
+      const step = STEP_FOR_STATE[p.state] ?? 'prepare_store';
+      return {
+        kind: 'step',
+        id: p.id,
+        leaseOwner: token,
+        key: stepKey(p.id, step, p.stepAttempts + 1, p.retries),
+        provider: STEPS[step].provider,
+        claimed: p,
+      };
+    });
+  }
+
+  /** Due publications, up to `room`, under one claim token. */
+  async claimPublications(token: string, room: number, leaseMs: number): Promise<ClaimedWork[]> {
+    const due = await this.publications.claimDue(token, room, leaseMs);
+    return due.map((u) => ({
+      kind: 'publication',
+      id: u.id,
+      leaseOwner: token,
+      key: `${u.id}:publish:${u.attempts + 1}`,
+      provider: 'publish',
+    }));
+  }
+
+  /** Gives back everything claimed by a scheduler known to be dead: claimable now. */
+  async releaseClaimsOf(instanceId: string): Promise<number> {
+    return (
+      (await this.projects.releaseClaimsOf(instanceId)) +
+      (await this.publications.releaseClaimsOf(instanceId))
+    );
+  }
+
+  /** Leases whose holder died are cleared (the rows were reclaimable anyway). */
+  async clearExpiredLeases(): Promise<number> {
+    return (
+      (await this.projects.clearExpiredLeases()) + (await this.publications.clearExpiredLeases())
+    );
+  }
+}
