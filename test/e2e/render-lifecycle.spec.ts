@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApi, startScheduler, TestApi } from '../harness/api-app';
@@ -259,5 +260,36 @@ describe('a render from start to archive', () => {
     expect(emptyFoldersUnder(blobs)).toEqual([]);
     // the store's photo is the store's, not the creation's
     expect(filesUnder(join(blobs, 'photos')).length).toBe(1);
+  });
+
+  it('stops FFmpeg as soon as the owner cancels the render, with no failure or retry after it', async () => {
+    const created = await api.request('POST', '/v1/projects', {
+      token,
+      body: { storeId, mood: 'calm', lengthSec: 30, autopilot: true },
+    });
+    const id = created.body.id;
+    const renders = join(work, 'renders');
+    // FFmpeg processes rendering into this stack's work folder
+    const rendering = () =>
+      execFileSync('ps', ['-eww', '-o', 'args'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((args) => /ffmpeg/.test(args) && args.includes(renders));
+    await waitFor(
+      'the render to run',
+      async () => {
+        const p = await get(id);
+        if (p.state === 'FAILED' || p.state === 'DONE') throw new Error(`render over: ${p.state}`);
+        return (p.step === 'submit_video' && p.percent > 31 && rendering().length > 0) || undefined;
+      },
+      240_000,
+      100,
+    );
+    const cancelled = await api.request('POST', `/v1/projects/${id}/cancel`, { token });
+    expect(cancelled.status).toBe(200);
+    // the lease's heartbeat (10 s apart at the default 30 s lease) is not what stops it: the
+    // cancel reaches the running step through the live feed
+    await waitFor('FFmpeg to stop', async () => rendering().length === 0 || undefined, 3000, 50);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await get(id)).toMatchObject({ state: 'CANCELLED', lastError: null });
   });
 });

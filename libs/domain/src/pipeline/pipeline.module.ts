@@ -7,6 +7,7 @@ import { ProjectEventRepository } from './project-event.repository';
 import { ProjectHousekeepingRepository } from './project-housekeeping.repository';
 import { PIPELINE_USE_CASES } from './use-cases/pipeline-use-cases';
 import { ProjectRepository } from './project.repository';
+import { RunCancellation } from './run-cancellation';
 import { StepRunner } from './step-runner';
 import { UsageRepository } from './usage.repository';
 import { ArchiveService } from './archive.service';
@@ -30,6 +31,7 @@ const providers = [
   PipelineHealthRepository,
   ProjectHousekeepingRepository,
   StepRunner,
+  RunCancellation,
   UsageRepository,
   RedisEventChannel,
   ProjectEventFeed,

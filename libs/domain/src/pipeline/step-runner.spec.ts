@@ -4,6 +4,7 @@ import type { ProjectEntity } from '../entities/project.entity';
 import { assertTransition, IllegalTransitionError, StepName, STEPS } from './project-state';
 import type { ProjectPatch, ProjectRepository, Transition } from './project.repository';
 import type { StepContext, StepOutcome } from './step-context';
+import type { RunCancellation } from './run-cancellation';
 import { StepRunner } from './step-runner';
 import { PipelineStep } from './steps/pipeline-step';
 import { StepRegistry } from './steps/step-registry';
@@ -62,6 +63,19 @@ function project(over: Partial<ProjectEntity> = {}): ProjectEntity {
   } as ProjectEntity;
 }
 
+/** The owner's cancel as the live feed would bring it, by hand. */
+class CancelByHand {
+  private readonly watches: AbortController[] = [];
+  watch() {
+    const c = new AbortController();
+    this.watches.push(c);
+    return { cancelled: c.signal, stop: () => undefined };
+  }
+  cancel() {
+    for (const c of this.watches) c.abort(new Error('cancelled'));
+  }
+}
+
 function runnerWith(handler: (ctx: StepContext) => Promise<StepOutcome>, row: ProjectEntity) {
   const projects = new InMemoryProjects();
   projects.rows.set(row.id, row);
@@ -78,11 +92,38 @@ function runnerWith(handler: (ctx: StepContext) => Promise<StepOutcome>, row: Pr
   const steps = new StepRegistry(
     (Object.keys(STEPS) as StepName[]).map((name) => new RecordedStep(name)),
   );
-  const runner = new StepRunner(config, projects as unknown as ProjectRepository, steps);
-  return { runner, projects, calls, row: () => projects.rows.get(row.id)! };
+  const cancellation = new CancelByHand();
+  const runner = new StepRunner(
+    config,
+    projects as unknown as ProjectRepository,
+    steps,
+    cancellation as unknown as RunCancellation,
+  );
+  return { runner, projects, calls, cancellation, row: () => projects.rows.get(row.id)! };
 }
 
 describe('StepRunner', () => {
+  it('stops a step at once when its project is cancelled: no retry, no failure written', async () => {
+    let seen: AbortSignal | undefined;
+    const t = runnerWith(
+      (ctx) =>
+        new Promise<StepOutcome>((_resolve, reject) => {
+          seen = ctx.signal;
+          ctx.signal.addEventListener('abort', () => reject(new Error('ffmpeg killed')));
+        }),
+      project({ state: 'SONG_READY', step: 'submit_video' }),
+    );
+    const running = t.runner.run('p1', 'me:1');
+    await new Promise((r) => setImmediate(r));
+    // the owner's cancel took the project (and its lease) meanwhile
+    Object.assign(t.row(), { state: 'CANCELLED', leaseOwner: null, leaseUntil: null });
+    t.cancellation.cancel();
+    expect(await running).toBe('lost-lease');
+    expect(seen?.aborted).toBe(true);
+    expect(t.row()).toMatchObject({ state: 'CANCELLED', stepAttempts: 0, lastError: null });
+    expect(t.projects.events).toEqual([]);
+  });
+
   it('advances through the gate: new state, an event, the lease released, attempts reset', async () => {
     const t = runnerWith(
       async () => ({ kind: 'advance', to: 'STORE_READY', nextRunAt: new Date() }),

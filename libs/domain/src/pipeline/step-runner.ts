@@ -8,6 +8,7 @@ import { retryDelayMs, WorkResult } from '../work/retry-policy';
 import { LeasedWorkRunner, LeaseLostError, WorkRun } from '../work/leased-work-runner';
 import { STEP_FOR_STATE, StepName } from './project-state';
 import { ProjectRepository } from './project.repository';
+import { RunCancellation } from './run-cancellation';
 import { StepFailedError, StepOutcome } from './step-context';
 import { PipelineStep } from './steps/pipeline-step';
 import { StepRegistry } from './steps/step-registry';
@@ -26,6 +27,7 @@ export class StepRunner extends LeasedWorkRunner<ProjectEntity, StepOutcome> {
     private readonly config: AppConfig,
     private readonly projects: ProjectRepository,
     private readonly steps: StepRegistry,
+    private readonly cancellation: RunCancellation,
   ) {
     super('project', projects, config.pipeline.leaseMs);
   }
@@ -39,20 +41,31 @@ export class StepRunner extends LeasedWorkRunner<ProjectEntity, StepOutcome> {
     return STEP_FOR_STATE[p.state] !== undefined;
   }
 
-  protected perform({ row: p, leaseOwner, signal }: WorkRun<ProjectEntity>): Promise<StepOutcome> {
+  protected async perform(run: WorkRun<ProjectEntity>): Promise<StepOutcome> {
+    const { row: p, leaseOwner } = run;
     const step = this.stepOf(p);
     const attempt = p.stepAttempts + 1;
-    return step.run({
-      project: p,
-      attempt,
-      idempotencyKey: stepKey(p.id, step.name, attempt, p.retries),
-      leaseOwner,
-      signal,
-      markSubmitting: async (key) => {
-        if (!(await this.projects.markSubmitting(p.id, leaseOwner, key)))
-          throw new LeaseLostError();
-      },
-    });
+    const watch = this.cancellation.watch(p.id);
+    try {
+      return await step.run({
+        project: p,
+        attempt,
+        idempotencyKey: stepKey(p.id, step.name, attempt, p.retries),
+        leaseOwner,
+        signal: AbortSignal.any([run.signal, watch.cancelled]),
+        markSubmitting: async (key) => {
+          if (!(await this.projects.markSubmitting(p.id, leaseOwner, key)))
+            throw new LeaseLostError();
+        },
+      });
+    } catch (err) {
+      if (!watch.cancelled.aborted) throw err;
+      // the owner's cancel already wrote the outcome: nothing to retry, fail or write back
+      this.logger.log(`project ${p.id} cancelled during ${step.name}; its run stopped`);
+      throw new LeaseLostError();
+    } finally {
+      watch.stop();
+    }
   }
 
   protected writeBack(run: WorkRun<ProjectEntity>, o: StepOutcome, durationMs: number) {
