@@ -11,6 +11,9 @@ import { removeDir, tempDir } from '../harness/process';
 
 jest.setTimeout(300_000);
 
+/** the plain notice every default caption carries: the song and lyrics are AI-generated */
+const AI_NOTICE = '이 영상의 노래와 가사는 AI로 만들었습니다.';
+
 /** The whole product on the embedded stack, over HTTP: offline engines, SQLite, local files. */
 describe('the user journey on the embedded default', () => {
   const dir = tempDir('journey');
@@ -371,6 +374,15 @@ describe('the user journey on the embedded default', () => {
     expect(video.bytes.equals(original.rawPayload)).toBe(true);
     expect(video.meta.status.privacyStatus).toBe('public');
     expect([...instagram.containers.values()][0].videoBytes).toBe(original.rawPayload.length);
+    // disclosure: YouTube is told the video is synthetic; the owner's own caption (which no
+    // longer carries the AI notice: they removed it) is published exactly as they sent it
+    expect(video.meta.status.containsSyntheticMedia).toBe(true);
+    expect(video.meta.snippet.description).toBe('40년 전통');
+    expect([...instagram.containers.values()][0].caption).not.toContain(AI_NOTICE);
+    const draft = await api.request('GET', `/v1/projects/${autopilotId}/uploads/draft`, { token });
+    expect(draft.status).toBe(200);
+    expect(draft.body).toMatchObject({ containsSyntheticMedia: true, tags: [] });
+    expect(draft.body.description).toContain(AI_NOTICE);
 
     // a slow upload does not hold another publication back: they run side by side
     google.knobs.latencyMs = 1500;
@@ -392,6 +404,8 @@ describe('the user journey on the embedded default', () => {
         50,
       );
       expect(states[ytUp.id]).not.toBe('published');
+      // no caption sent: the default one, with the AI notice, on both platforms
+      expect([...instagram.containers.values()][1].caption).toContain(AI_NOTICE);
       await waitFor(
         'the YouTube one too',
         async () =>
@@ -402,6 +416,9 @@ describe('the user journey on the embedded default', () => {
         60_000,
         200,
       );
+      const defaulted = [...google.videos.values()][1].meta;
+      expect(defaulted.snippet.description).toBe(draft.body.description);
+      expect(defaulted.status.containsSyntheticMedia).toBe(true);
     } finally {
       google.knobs.latencyMs = 0;
     }

@@ -27,6 +27,7 @@ const meta = {
   description: '해운대 국밥집',
   tags: ['국밥', '해운대'],
   privacy: 'unlisted' as const,
+  containsSyntheticMedia: true,
 };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -82,6 +83,7 @@ describe('YouTubePublisher against a fake Google OAuth + YouTube Data API (googl
     expect(stored.meta.status).toEqual({
       privacyStatus: 'unlisted',
       selfDeclaredMadeForKids: false,
+      containsSyntheticMedia: true,
     });
     expect(r.postUrl).toBe(`https://www.youtube.com/shorts/${r.externalId}`);
     expect(sessions).toHaveLength(1);

@@ -109,7 +109,12 @@ export class CreateUploadDto {
   @Matches(/^[^<>]*$/, { message: 'title must not contain < or >' })
   title: string;
 
-  @ApiPropertyOptional({ example: '부산 해운대 40년 전통 국밥집', maxLength: 4000 })
+  @ApiPropertyOptional({
+    example: '부산 해운대 40년 전통 국밥집\n\n이 영상의 노래와 가사는 AI로 만들었습니다.',
+    maxLength: 4000,
+    description:
+      'the caption (YouTube description, Instagram caption), published exactly as sent. Omitted: the default caption of GET …/uploads/draft, which ends with the notice "이 영상의 노래와 가사는 AI로 만들었습니다." (the song and lyrics are AI-generated). An owner who edits the caption and deletes the notice removes it: we do not add it back. YouTube uploads are always marked `containsSyntheticMedia: true`.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(4000)
@@ -126,6 +131,24 @@ export class CreateUploadDto {
   @ApiProperty({ enum: ['private', 'unlisted', 'public'], example: 'public' })
   @IsIn(['private', 'unlisted', 'public'])
   privacy: 'private' | 'unlisted' | 'public';
+}
+
+export class UploadDraftDto {
+  @ApiProperty({ example: '해운대 할매국밥 CM송', maxLength: 100 }) title: string;
+  @ApiProperty({
+    example:
+      '해운대 할매국밥 · 부산 해운대구 중동 1번길\n\n이 영상의 노래와 가사는 AI로 만들었습니다.',
+    description:
+      'the caption to prefill: the store, then the AI notice. Send it as it is or edited as `description`',
+  })
+  description: string;
+  @ApiProperty({ type: [String], example: [] }) tags: string[];
+  @ApiProperty({
+    example: true,
+    description:
+      'YouTube uploads carry status.containsSyntheticMedia = true: the song and lyrics are AI-generated',
+  })
+  containsSyntheticMedia: boolean;
 }
 
 export class UploadDto {

@@ -9,10 +9,10 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { PublicationService } from '@app/domain';
+import { CONTAINS_SYNTHETIC_MEDIA, PublicationService } from '@app/domain';
 import { CurrentUserId } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
-import { CreateUploadDto, UploadDto, UploadListDto } from './social.dto';
+import { CreateUploadDto, UploadDraftDto, UploadDto, UploadListDto } from './social.dto';
 
 /** SNS: publishing a finished video to connected accounts. */
 @ApiTags('sns')
@@ -43,6 +43,22 @@ export class UploadsController {
     @Body() b: CreateUploadDto,
   ): Promise<UploadListDto> {
     return { items: (await this.publications.request(userId, id, b)).map(UploadDto.from) };
+  }
+
+  @Get('draft')
+  @ApiOperation({
+    summary:
+      'The title and caption to prefill in the publish form; the caption says the song and lyrics are AI-generated',
+  })
+  @ApiOkResponse({ type: UploadDraftDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'the project is not finished' })
+  async draft(
+    @CurrentUserId() userId: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<UploadDraftDto> {
+    const draft = await this.publications.draft(userId, id);
+    return { ...draft, containsSyntheticMedia: CONTAINS_SYNTHETIC_MEDIA };
   }
 
   @Get()

@@ -1,3 +1,4 @@
+export * from './ai-disclosure';
 export * from './publication-state';
 export * from './publication-runner';
 export * from './publication.service';

@@ -15,6 +15,7 @@ import { ContentRepository } from '../pipeline/content.repository';
 import { UsageRepository } from '../pipeline/usage.repository';
 import { LeasedWorkRunner, RELEASE, WorkRun } from '../work/leased-work-runner';
 import { retryDelayMs, WorkResult } from '../work/retry-policy';
+import { CONTAINS_SYNTHETIC_MEDIA } from './ai-disclosure';
 import { PublicationCause } from './publication-state';
 import {
   LIVE_PUBLICATION_STATES,
@@ -127,6 +128,7 @@ export class PublicationRunner extends LeasedWorkRunner<SnsUploadEntity, Publica
           description: row.description ?? '',
           tags: JSON.parse(row.tags ?? '[]') as string[],
           privacy: row.privacy,
+          containsSyntheticMedia: CONTAINS_SYNTHETIC_MEDIA,
         },
         row.session,
         async (session) =>

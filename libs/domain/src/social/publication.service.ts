@@ -3,7 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { SnsUploadEntity } from '../entities/social.entity';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/domain-errors';
 import { ContentRepository } from '../pipeline/content.repository';
+import { ProjectEntity } from '../entities/project.entity';
 import { ProjectRepository } from '../pipeline/project.repository';
+import { StoreRepository } from '../stores/store.repository';
+import { defaultCaption, defaultTitle } from './ai-disclosure';
 import { PublicationRepository } from './publication.repository';
 import { SocialAccountRepository } from './social-account.repository';
 import { SocialService } from './social.service';
@@ -11,9 +14,17 @@ import { SocialService } from './social.service';
 export interface UploadRequest {
   accounts: string[];
   title: string;
+  /** the caption as the owner left it, published as it is; none: the default caption (with the AI notice) */
   description?: string;
   tags?: string[];
   privacy: 'private' | 'unlisted' | 'public';
+}
+
+/** What the app prefills in the publish form: the owner edits it, or sends it as it is. */
+export interface UploadDraft {
+  title: string;
+  description: string;
+  tags: string[];
 }
 
 /**
@@ -28,19 +39,17 @@ export class PublicationService {
     private readonly accounts: SocialAccountRepository,
     private readonly social: SocialService,
     private readonly publications: PublicationRepository,
+    private readonly stores: StoreRepository,
   ) {}
 
+  /** The title and caption a publish form starts from; the caption carries the AI notice. */
+  async draft(userId: string, projectId: string): Promise<UploadDraft> {
+    return this.draftFor(await this.finished(userId, projectId));
+  }
+
   async request(userId: string, projectId: string, req: UploadRequest): Promise<SnsUploadEntity[]> {
-    const project = await this.projects.findOwned(projectId, {
-      ownerUserId: userId,
-      partnerId: null,
-    });
-    if (!project) throw new NotFoundError('project not found');
-    if (project.state !== 'DONE')
-      throw new ConflictError(
-        `the project is ${project.state}: only a finished video can be published`,
-      );
-    if (!(await this.content.video(projectId))) throw new ConflictError('the project has no video');
+    const project = await this.finished(userId, projectId);
+    const description = req.description ?? (await this.draftFor(project)).description;
     const accounts = [];
     for (const id of new Set(req.accounts)) {
       const a = await this.accounts.findOwned(id, userId);
@@ -64,7 +73,7 @@ export class PublicationService {
         platform: a.platform,
         state: 'queued',
         title: req.title,
-        description: req.description ?? null,
+        description,
         tags: JSON.stringify(req.tags ?? []),
         privacy: req.privacy,
         externalId: null,
@@ -78,6 +87,27 @@ export class PublicationService {
     );
     await this.publications.add(rows);
     return rows;
+  }
+
+  private async draftFor(project: ProjectEntity): Promise<UploadDraft> {
+    const store = await this.stores.findById(project.storeId);
+    if (!store) throw new NotFoundError('the project’s store was deleted');
+    return { title: defaultTitle(store), description: defaultCaption(store), tags: [] };
+  }
+
+  /** The owner's project, finished with a video: only such a project can be published. */
+  private async finished(userId: string, projectId: string): Promise<ProjectEntity> {
+    const project = await this.projects.findOwned(projectId, {
+      ownerUserId: userId,
+      partnerId: null,
+    });
+    if (!project) throw new NotFoundError('project not found');
+    if (project.state !== 'DONE')
+      throw new ConflictError(
+        `the project is ${project.state}: only a finished video can be published`,
+      );
+    if (!(await this.content.video(projectId))) throw new ConflictError('the project has no video');
+    return project;
   }
 
   async list(userId: string, projectId: string): Promise<SnsUploadEntity[]> {

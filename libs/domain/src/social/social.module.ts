@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FilesModule } from '../files/files.module';
 import { PipelineModule } from '../pipeline/pipeline.module';
+import { StoresModule } from '../stores/stores.module';
 import { PublicationRepository } from './publication.repository';
 import { PublicationRunner } from './publication-runner';
 import { PublicationService } from './publication.service';
@@ -18,5 +19,5 @@ const providers = [
 ];
 
 /** Connected social accounts and publishing: the API takes requests, the scheduler runs them. */
-@Module({ imports: [PipelineModule, FilesModule], providers, exports: providers })
+@Module({ imports: [PipelineModule, StoresModule, FilesModule], providers, exports: providers })
 export class SocialModule {}

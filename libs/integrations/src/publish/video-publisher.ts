@@ -26,6 +26,8 @@ export interface PublishMeta {
   description: string;
   tags: string[];
   privacy: 'private' | 'unlisted' | 'public';
+  /** the video holds generated sound or pictures (YouTube's `status.containsSyntheticMedia`) */
+  containsSyntheticMedia: boolean;
 }
 
 /** Where a publication stands. `session` is whatever the platform needs to go on later. */

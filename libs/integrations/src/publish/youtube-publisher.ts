@@ -189,7 +189,11 @@ export class YouTubePublisher extends VideoPublisher {
               tags: meta.tags.slice(0, 30),
               categoryId: '22',
             },
-            status: { privacyStatus: meta.privacy, selfDeclaredMadeForKids: false },
+            status: {
+              privacyStatus: meta.privacy,
+              selfDeclaredMadeForKids: false,
+              containsSyntheticMedia: meta.containsSyntheticMedia,
+            },
           },
           timeout: this.cfg.timeoutMs,
         }),
