@@ -13,6 +13,7 @@ type Schema = {
   enum?: unknown[];
   allOf?: Schema[];
   format?: string;
+  nullable?: boolean;
   minimum?: number;
   maximum?: number;
 };
@@ -125,6 +126,8 @@ describe('bad input on every documented route', () => {
           for (const [name, prop] of Object.entries(s.properties ?? {})) {
             await send(`wrong type for ${name}`, { [name]: wrongValue(prop) }, name);
             const p = resolve(prop);
+            // null is a value of its own: refused unless the document says the field is nullable
+            if (!p.nullable) await send(`null for ${name}`, { [name]: null }, name);
             if (p.type === 'string' && !p.enum && !p.format)
               await send(
                 `oversized ${name}`,
@@ -185,6 +188,21 @@ describe('bad input on every documented route', () => {
       statusCode: 400,
       message: 'the JSON body is nested deeper than 32 levels',
     });
+  });
+
+  it('refuses a project whose lengthSec is null, naming it, and makes none', async () => {
+    const store = await api.request('POST', '/v1/stores', {
+      token: user,
+      body: { name: '널 가게' },
+    });
+    const res = await api.request('POST', '/v1/projects', {
+      token: user,
+      body: { storeId: store.body.id, lengthSec: null },
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.message)).toContain('lengthSec');
+    const mine = await api.request('GET', '/v1/projects', { token: user });
+    expect(mine.body.items).toEqual([]);
   });
 
   it('still takes an ordinary body and still refuses prototype poisoning', async () => {

@@ -341,3 +341,14 @@ describe('barrels by audience', () => {
     expect([...REPOSITORIES].filter((r) => exported.has(r))).toEqual([]);
   });
 });
+
+describe('input the API takes', () => {
+  it("marks optional fields with IsOptionalNotNull, never class-validator's IsOptional (which lets null through)", () => {
+    const offenders = code.filter(
+      (f) =>
+        f.startsWith('apps/api/') &&
+        /\bIsOptional\b(?!NotNull)/.test(read(f).replace(/\/\*[\s\S]*?\*\//g, '')),
+    );
+    expect(offenders).toEqual([]);
+  });
+});

@@ -7,7 +7,8 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { Matches } from 'class-validator';
+import { IsOptionalNotNull } from '../http/optional-not-null';
 import { InvalidInputError, ProviderHealthService, UsageReport } from '@app/domain';
 import { Roles } from '../auth/decorators';
 import { LagTolerant } from '../http/lag-tolerant';
@@ -17,14 +18,14 @@ class UsageQuery {
     example: '2026-11-01',
     description: 'first day (UTC), default 30 days ago',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date like 2026-11-01' })
   from?: string;
   @ApiPropertyOptional({
     example: '2026-11-30',
     description: 'last day (UTC), inclusive; default today',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date like 2026-11-30' })
   to?: string;
 }

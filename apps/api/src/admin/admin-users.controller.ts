@@ -7,7 +7,8 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { IsOptionalNotNull } from '../http/optional-not-null';
 import { AccountService } from '@app/domain';
 import { UserDto } from '../auth/auth.dto';
 import { Roles } from '../auth/decorators';
@@ -16,7 +17,7 @@ import { LagTolerant } from '../http/lag-tolerant';
 
 class AdminUsersQuery extends CursorQuery {
   @ApiPropertyOptional({ description: 'part of a nickname or email, or an exact Kakao id' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   search?: string;

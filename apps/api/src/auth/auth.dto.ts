@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsOptionalNotNull } from '../http/optional-not-null';
 import { UserEntity } from '@app/domain';
 
 export class DevLoginDto {
@@ -44,17 +45,21 @@ export class KakaoStartQuery {
     description: 'an allow-listed front-end URL to return to with the tokens in the fragment',
     example: 'https://app.castad.kr/login/done',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(1000)
   redirect?: string;
 }
 
 export class KakaoCallbackQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2048) code?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) state?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) error?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) error_description?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @MaxLength(2048) code?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @MaxLength(4096) state?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @MaxLength(200) error?: string;
+  @ApiPropertyOptional()
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(1000)
+  error_description?: string;
 }
 
 export class UserDto {

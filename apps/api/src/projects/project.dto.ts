@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -16,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsOptionalNotNull } from '../http/optional-not-null';
 import {
   DEFAULT_GENRE,
   DEFAULT_MOOD,
@@ -58,11 +58,11 @@ export class ProjectOptionsDto {
 export class CreateProjectDto {
   @ApiProperty({ format: 'uuid', description: 'one of your stores' }) @IsUUID() storeId: string;
   @ApiPropertyOptional({ enum: MOODS, enumName: 'Mood', default: DEFAULT_MOOD })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(MOODS)
   mood?: (typeof MOODS)[number];
   @ApiPropertyOptional({ enum: GENRES, enumName: 'Genre', default: DEFAULT_GENRE })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(GENRES)
   genre?: (typeof GENRES)[number];
   @ApiPropertyOptional({
@@ -71,7 +71,7 @@ export class CreateProjectDto {
     default: LENGTH.default,
     description: 'jingle and video length, seconds',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(LENGTH.min)
   @Max(LENGTH.max)
@@ -81,7 +81,7 @@ export class CreateProjectDto {
     example: ['50년 전통', '가성비'],
     description: `up to ${PROJECT_KEYWORDS.max} words the lyrics should carry`,
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(PROJECT_KEYWORDS.max)
   @IsString({ each: true })
@@ -91,14 +91,14 @@ export class CreateProjectDto {
     default: false,
     description: 'run straight through without waiting for lyric approval and clip choice',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   autopilot?: boolean;
 }
 
 export class ProjectListQuery extends CursorQuery {
   @ApiPropertyOptional({ enum: PROJECT_STATES })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(PROJECT_STATES as unknown as string[])
   state?: string;
 }
@@ -200,7 +200,7 @@ export class EditLyricsDto {
 
 export class RegenerateLyricsDto {
   @ApiPropertyOptional({ example: '더 신나게, 사투리로', description: 'what to change' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(LYRIC_HINTS_MAX_LENGTH)
   hints?: string;
@@ -208,7 +208,7 @@ export class RegenerateLyricsDto {
 
 export class ApproveLyricsDto {
   @ApiPropertyOptional({ description: 'which version (default: the latest)', example: 2 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   version?: number;
@@ -246,7 +246,7 @@ export class MakeVideoDto {
     enumName: 'VideoEngine',
     description: 'default: the server’s VIDEO_ENGINE',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(VIDEO_ENGINES)
   engine?: (typeof VIDEO_ENGINES)[number];
 
@@ -255,7 +255,7 @@ export class MakeVideoDto {
     description:
       'the look: for the ffmpeg engine one of warm, bold, clean (default warm; anything else is a 400); for creatomate a Creatomate template id',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,100}$/, {
     message: 'templateId must be 1-100 letters, digits, _ or -',

@@ -4,13 +4,13 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { IsOptionalNotNull } from '../http/optional-not-null';
 import { SnsUploadEntity, SocialAccountView } from '@app/domain';
 
 export const PLATFORMS = ['youtube', 'instagram'] as const;
@@ -26,22 +26,26 @@ export class ConnectQuery {
     description: 'an allow-listed front-end URL to return to after the consent page',
     example: 'https://app.castad.kr/settings/social',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(500)
   redirect?: string;
 }
 
 export class ConnectCallbackQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) code?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) state?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @MaxLength(2000) code?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @MaxLength(4000) state?: string;
   @ApiPropertyOptional({ description: 'set by the platform when the owner declined' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(200)
   error?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) error_description?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) scope?: string;
+  @ApiPropertyOptional()
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(1000)
+  error_description?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @MaxLength(1000) scope?: string;
 }
 
 export class AuthorizeUrlDto {
@@ -115,13 +119,13 @@ export class CreateUploadDto {
     description:
       'the caption (YouTube description, Instagram caption), published exactly as sent. Omitted: the default caption of GET …/uploads/draft, which ends with the notice "이 영상의 노래와 가사는 AI로 만들었습니다." (the song and lyrics are AI-generated). An owner who edits the caption and deletes the notice removes it: we do not add it back. YouTube uploads are always marked `containsSyntheticMedia: true`.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(4000)
   description?: string;
 
   @ApiPropertyOptional({ example: ['국밥', '해운대'], type: [String] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })

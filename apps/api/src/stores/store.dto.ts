@@ -7,19 +7,19 @@ import {
   IsLatitude,
   IsLongitude,
   IsNotEmpty,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { IsOptionalNotNull } from '../http/optional-not-null';
 import { STORE_SOURCES, StoreEntity, StoreSource } from '@app/domain';
 import { PageDto } from '../http/pagination';
 
 export class MenuItemDto {
   @ApiProperty({ example: '돼지국밥' }) @IsString() @IsNotEmpty() @MaxLength(60) name: string;
   @ApiPropertyOptional({ example: '9,000원' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(30)
   price?: string;
@@ -32,42 +32,45 @@ export class CreateStoreDto {
   @MaxLength(200)
   name: string;
   @ApiPropertyOptional({ example: '한식>국밥' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(200)
   category?: string;
   @ApiPropertyOptional({ example: '부산광역시 해운대구 우동 123' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(300)
   address?: string;
   @ApiPropertyOptional({ example: '부산광역시 해운대구 해운대로 1' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(300)
   roadAddress?: string;
   @ApiPropertyOptional({ example: '051-123-4567' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^[0-9+\-() ]{3,40}$/, {
     message: 'phone must contain digits, spaces, +, -, ( or ) only',
   })
   phone?: string;
-  @ApiPropertyOptional({ example: 35.1631 }) @IsOptional() @IsLatitude() latitude?: number;
-  @ApiPropertyOptional({ example: 129.1635 }) @IsOptional() @IsLongitude() longitude?: number;
+  @ApiPropertyOptional({ example: 35.1631 }) @IsOptionalNotNull() @IsLatitude() latitude?: number;
+  @ApiPropertyOptional({ example: 129.1635 })
+  @IsOptionalNotNull()
+  @IsLongitude()
+  longitude?: number;
   @ApiPropertyOptional({ example: '3대째 이어온 국밥집' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(2000)
   description?: string;
   @ApiPropertyOptional({ type: [MenuItemDto] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
   @Type(() => MenuItemDto)
   menu?: MenuItemDto[];
   @ApiPropertyOptional({ example: '매일 09:00-21:00' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(300)
   hours?: string;
@@ -75,7 +78,7 @@ export class CreateStoreDto {
     description: "the owner's own words for the ad",
     example: '새벽에 끓인 진한 육수',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(1000)
   pitch?: string;
@@ -88,20 +91,21 @@ export class CreateStoreFromSearchDto extends CreateStoreDto {
     default: 'manual',
     description: 'set when the facts come from GET /v1/stores/search',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(STORE_SOURCES)
   source?: StoreSource;
   @ApiPropertyOptional({
     description: "the search result's link",
     example: 'https://map.naver.com/...',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(500)
   sourceRef?: string;
 }
 
-export class UpdateStoreDto extends PartialType(CreateStoreDto) {}
+// a field left out stays as it is; null is refused like in creation (IsOptionalNotNull)
+export class UpdateStoreDto extends PartialType(CreateStoreDto, { skipNullProperties: false }) {}
 
 export class StoreSearchQuery {
   @ApiProperty({ example: '해운대 국밥', description: 'store name, with a place to narrow it' })

@@ -1,0 +1,11 @@
+import { ValidateIf } from 'class-validator';
+
+/**
+ * The field may be left out; when it is sent, its other checks apply, null included. The
+ * documented schemas make no optional field nullable, and class-validator's IsOptional let null
+ * through (a project with `lengthSec: null` was made with the default length), so every DTO of
+ * the API uses this instead.
+ */
+export function IsOptionalNotNull(): PropertyDecorator {
+  return ValidateIf((_object, value: unknown) => value !== undefined);
+}
