@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppProcess, waitForHttp } from '../harness/app-process';
 import { describeWithServers } from '../harness/binaries';
-import { freePort } from '../harness/ports';
+import { freePort, waitFor } from '../harness/ports';
 import { removeDir, tempDir } from '../harness/process';
 import { openSse } from '../harness/sse';
 
@@ -80,5 +80,43 @@ describeWithServers(['ffmpeg'], 'live progress on the embedded default (no Redis
       rows.map((r) => ({ id: r.seq, state: r.to_state })),
     );
     expect(rows[rows.length - 1].to_state).toBe('DONE');
+  });
+
+  it('says when it is the owner’s turn, and what to do: approve the lyrics, then pick a clip', async () => {
+    const login = await call('POST', '/v1/auth/dev-login', undefined, { nickname: '내차례' });
+    const token = login.body.accessToken;
+    const store = await call('POST', '/v1/stores', token, {
+      name: '차례 분식',
+      roadAddress: '서울 중구 세종대로 2',
+    });
+    const project = await call('POST', '/v1/projects', token, {
+      storeId: store.body.id,
+      lengthSec: 15,
+    });
+    const id = project.body.id;
+    const sse = await openSse(`http://127.0.0.1:${port}/v1/projects/${id}/events`, {
+      authorization: `Bearer ${token}`,
+    });
+    const announced = (action: string) =>
+      waitFor(`the stream to ask for ${action}`, async () =>
+        sse.events.find((e) => e.data.action === action),
+      );
+    const lyricsTurn = await announced('approve_lyrics');
+    expect(lyricsTurn.data).toMatchObject({ state: 'LYRICS_READY', waitingFor: 'owner' });
+    expect(lyricsTurn.data.message).toMatch(/^waiting for you/);
+    expect((await call('POST', `/v1/projects/${id}/lyrics/approve`, token, {})).status).toBe(202);
+
+    const clipTurn = await announced('select_clip');
+    expect(clipTurn.data).toMatchObject({ state: 'SONG_READY', waitingFor: 'owner' });
+    const clips = await call('GET', `/v1/projects/${id}/song`, token);
+    const picked = await call('POST', `/v1/projects/${id}/song/select`, token, {
+      clipId: clips.body[0].id,
+    });
+    expect(picked.status).toBe(202);
+    await sse.ended;
+    // only the two owner stops announce a turn; every other change says nothing of the kind
+    const turns = sse.events.filter((e) => e.type === 'state' && e.data.waitingFor);
+    expect(turns.map((e) => e.data.action)).toEqual(['approve_lyrics', 'select_clip']);
+    expect(sse.events.at(-1)?.data.state).toBe('DONE');
   });
 });

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { AppConfig, ProjectEventFeed, ProjectEventMessage } from '@app/domain';
+import { AppConfig, ownerActionOf, ProjectEventFeed, ProjectEventMessage } from '@app/domain';
 
 export type SseMessage =
   | { type: string; id: string; data: unknown }
@@ -76,6 +76,8 @@ function stateMessage(e: ProjectEventMessage): SseMessage {
       from: e.fromState,
       step: e.step,
       message: e.message,
+      // the owner's turn: what they must do for the project to go on
+      ...(ownerActionOf(e) ? { waitingFor: 'owner', action: ownerActionOf(e) } : {}),
       at: e.at,
     },
   };

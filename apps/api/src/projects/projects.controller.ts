@@ -173,7 +173,7 @@ export class ProjectsController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description:
-      'An event stream: `event: state` with `id` (the event number) and JSON `data` {state, from, step, message, at}; `: heartbeat` comments while idle',
+      'An event stream: `event: state` with `id` (the event number) and JSON `data` {state, from, step, message, at}, plus {waitingFor: "owner", action: "approve_lyrics" | "select_clip"} when the project now waits for its owner; `: heartbeat` comments while idle',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   @ApiBadRequestResponse({

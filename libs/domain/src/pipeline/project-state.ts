@@ -120,6 +120,35 @@ export const OWNER_STOPS: Partial<Record<ProjectState, 'approve_lyrics' | 'selec
 };
 
 /**
+ * What the event into an owner stop says when the project waits there for its owner (not on
+ * autopilot): the live stream reads it back as the owner's next action.
+ */
+export const OWNER_STOP_MESSAGES = {
+  LYRICS_READY: 'waiting for you: approve the lyrics (or edit them, or ask for new ones)',
+  SONG_READY: 'waiting for you: choose one of the clips',
+} as const satisfies Partial<Record<ProjectState, string>>;
+
+/** A step's arrival at an owner stop: on autopilot it runs straight on, else it waits, saying so. */
+export function atOwnerStop(
+  to: keyof typeof OWNER_STOP_MESSAGES,
+  autopilot: boolean,
+): { to: ProjectState; nextRunAt: Date | null; message?: string } {
+  return autopilot
+    ? { to, nextRunAt: new Date() }
+    : { to, nextRunAt: null, message: OWNER_STOP_MESSAGES[to] };
+}
+
+/** The owner's next action an event announces, or null when it announces none. */
+export function ownerActionOf(e: {
+  toState: string;
+  message: string | null;
+}): 'approve_lyrics' | 'select_clip' | null {
+  const stop = OWNER_STOPS[e.toState as ProjectState];
+  const said = OWNER_STOP_MESSAGES[e.toState as keyof typeof OWNER_STOP_MESSAGES];
+  return stop && e.message === said ? stop : null;
+}
+
+/**
  * Rough share of the whole run finished when a project is in this state (for percent), in
  * proportion to how long the steps take: the song and the render are most of the wait. A step
  * that reports its progress moves the percent between its state's and the next one's.

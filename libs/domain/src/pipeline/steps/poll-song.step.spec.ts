@@ -1,5 +1,6 @@
 import { ProviderUnavailableError, SongClip } from '@app/integrations';
 import { StepFailedError } from '../step-context';
+import { ownerActionOf } from '../project-state';
 import { PollSongStep } from './poll-song.step';
 import {
   asConfig,
@@ -96,6 +97,16 @@ describe('PollSongStep', () => {
       patch: { songTaskId: null, retries: 1 },
       message: expect.stringContaining('unknown task'),
     });
+  });
+
+  it('without autopilot the clips wait for the owner’s pick, the event saying so', async () => {
+    const t = setup();
+    t.engine.polls = [{ status: 'done', clips: [clip(1), clip(2)] }];
+    const out = await t.step.run(context(submitted({ autopilot: false })).ctx);
+    expect(out).toMatchObject({ kind: 'advance', to: 'SONG_READY', nextRunAt: null });
+    expect(t.content.songs.map((s) => s.selected)).toEqual([false, false]);
+    const message = (out as { message?: string }).message ?? null;
+    expect(ownerActionOf({ toState: 'SONG_READY', message })).toBe('select_clip');
   });
 
   it('files that expired before the copy are fetched again from the task’s fresh URLs', async () => {

@@ -7,6 +7,7 @@ import { ContentRepository } from '../content.repository';
 import { copyIntoBlob } from '../media-copy';
 import { ProjectEventRepository } from '../project-event.repository';
 import { StepContext, StepFailedError, StepOutcome } from '../step-context';
+import { atOwnerStop } from '../project-state';
 import { PipelineStep } from './pipeline-step';
 
 /**
@@ -65,7 +66,7 @@ export class PollSongStep extends PipelineStep {
     await this.content.saveClips(p.id, p.retries, clips);
     // the clips are in the blob store: the engine's work files go
     await this.engine.discard(taskId);
-    return { kind: 'advance', to: 'SONG_READY', nextRunAt: p.autopilot ? new Date() : null };
+    return { kind: 'advance', ...atOwnerStop('SONG_READY', p.autopilot) };
   }
 
   private async copyClips(p: ProjectEntity, found: SongClip[]) {

@@ -1,4 +1,5 @@
 import { ProviderRejectedError, ProviderUnavailableError, withCharge } from '@app/integrations';
+import { ownerActionOf } from '../project-state';
 import { StepFailedError } from '../step-context';
 import {
   context,
@@ -56,6 +57,7 @@ describe('WriteLyricsStep', () => {
       }),
     ]);
     expect(out).toMatchObject({ kind: 'advance', to: 'LYRICS_READY', nextRunAt: expect.any(Date) });
+    expect(out).not.toHaveProperty('message');
   });
 
   it('without autopilot the lyrics wait for the owner’s approval (no next run)', async () => {
@@ -63,6 +65,10 @@ describe('WriteLyricsStep', () => {
     const out = await t.step.run(context(project({ state: 'STORE_READY', autopilot: false })).ctx);
     expect(t.content.lyrics[0].approvedAt).toBeNull();
     expect(out).toMatchObject({ kind: 'advance', to: 'LYRICS_READY', nextRunAt: null });
+    // the event says it is the owner's turn, and which action the stream announces
+    const message = (out as { message?: string }).message ?? null;
+    expect(message).toMatch(/^waiting for you: approve the lyrics/);
+    expect(ownerActionOf({ toState: 'LYRICS_READY', message })).toBe('approve_lyrics');
   });
 
   it('meters what a failed call was charged, then lets the failure go on', async () => {

@@ -4,6 +4,7 @@ import { StoreRepository } from '../../stores/store.repository';
 import { ContentRepository } from '../content.repository';
 import { withDefaults } from '../project-options';
 import { StepContext, StepOutcome } from '../step-context';
+import { atOwnerStop } from '../project-state';
 import { PipelineStep } from './pipeline-step';
 import { StepMetering } from './step-metering';
 import { storeOf } from './store-of';
@@ -46,6 +47,6 @@ export class WriteLyricsStep extends PipelineStep {
     await this.content.addLyrics(p.id, { ...lyrics, source: this.engine.source }, p.autopilot);
     await this.metering.record(ctx, this.engine.name, this.name, usage);
     // autopilot runs straight on; otherwise the owner reviews and approves
-    return { kind: 'advance', to: 'LYRICS_READY', nextRunAt: p.autopilot ? new Date() : null };
+    return { kind: 'advance', ...atOwnerStop('LYRICS_READY', p.autopilot) };
   }
 }
