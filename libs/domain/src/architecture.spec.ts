@@ -352,3 +352,72 @@ describe('input the API takes', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('vendors behind the ports', () => {
+  const VENDORS = /suno|creatomate|ffmpeg|openai|naver|kakao|youtube|instagram|azure/gi;
+
+  /**
+   * Vendor names in a source's string and template literals. Not a name inside an identifier
+   * of ours (the column kakao_id, the variable KAKAO_CLIENT_ID named in a message, sunoapi),
+   * but a camelCase start counts (FfmpegError). Comments and module paths are not values.
+   */
+  function vendorLiterals(file: string, text = read(file)): string[] {
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const found: string[] = [];
+    const check = (node: ts.Node, value: string) => {
+      for (const m of value.matchAll(VENDORS)) {
+        const before = value[m.index - 1] ?? '';
+        const after = value[m.index + m[0].length] ?? '';
+        const wordStart =
+          !/[A-Za-z0-9_]/.test(before) || (/[a-z0-9]/.test(before) && /^[A-Z]/.test(m[0]));
+        if (wordStart && !/[a-z0-9_]/.test(after)) {
+          const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+          found.push(`${file}:${line} ${m[0]}`);
+        }
+      }
+    };
+    const visit = (node: ts.Node): void => {
+      const isModulePath =
+        (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier;
+      if (isModulePath) return;
+      if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))
+        check(node, node.text);
+      else if (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node))
+        check(node, node.text);
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    return found;
+  }
+
+  it('names no vendor in a libs/domain literal: the ports and the configuration say them', () => {
+    // configuration (libs/domain/src/config) names the engines it switches between, and holds
+    // the price table (PRICE_TABLE's defaults, pipeline-config.ts); stored names the domain keeps
+    // (a social platform, a store's or photo's source, the lyrics' source) are the ports' types
+    // and constants in libs/integrations
+    const offenders = sources('libs/domain/src')
+      .filter((f) => !f.startsWith('libs/domain/src/config/') && !f.endsWith('.test.ts'))
+      .flatMap((f) => vendorLiterals(f));
+    expect(offenders).toEqual([]);
+  });
+
+  it('finds a vendor in quotes and templates, not in comments, module paths or our identifiers', () => {
+    const sample = [
+      "import { KakaoLogin } from './kakao-login';",
+      '// a comment may say suno',
+      "if (engine === 'suno') retry();",
+      'const m = `${platform} on YouTube`;',
+      "if (err.name === 'FfmpegError') retry();",
+      "const isLocal = 'isFfmpeg';",
+      'const q = "u.kakao_id = :ref AND KAKAO_CLIENT_ID";',
+      "const url = 'https://api.openai.com/v1';",
+    ].join('\n');
+    expect(vendorLiterals('sample.ts', sample)).toEqual([
+      'sample.ts:3 suno',
+      'sample.ts:4 YouTube',
+      'sample.ts:5 Ffmpeg',
+      'sample.ts:6 Ffmpeg',
+      'sample.ts:8 openai',
+    ]);
+  });
+});

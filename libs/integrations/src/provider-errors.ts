@@ -24,6 +24,14 @@ export abstract class ProviderError extends Error {
   }
 }
 
+/**
+ * A failure of our own tooling that a later attempt may not hit (a render tool that crashed or
+ * timed out): the error says so itself (`transient: true`), so callers need not know the tool.
+ */
+export function isTransientFailure(err: unknown): boolean {
+  return (err as { transient?: unknown } | null)?.transient === true;
+}
+
 /** Down, slow, rate-limited or 5xx: worth retrying later (after retryAfterSec when given). */
 export class ProviderUnavailableError extends ProviderError {
   readonly failure = 'unavailable' as const;

@@ -27,7 +27,13 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { IsUrl, MaxLength } from 'class-validator';
-import { InvalidInputError, Principal, StorePhotoEntity, StorePhotoService } from '@app/domain';
+import {
+  InvalidInputError,
+  Principal,
+  STORE_PHOTO_SOURCES,
+  StorePhotoEntity,
+  StorePhotoService,
+} from '@app/domain';
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { LagTolerant } from '../http/lag-tolerant';
@@ -38,7 +44,7 @@ export class StorePhotoDto {
   @ApiProperty({ example: 1920 }) width: number;
   @ApiProperty({ example: 1080 }) height: number;
   @ApiProperty({ example: 412345 }) bytes: number;
-  @ApiProperty({ enum: ['upload', 'naver', 'place'] }) source: string;
+  @ApiProperty({ enum: STORE_PHOTO_SOURCES }) source: string;
   @ApiProperty({ description: 'short-lived read URL (15 minutes)' }) url: string;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
 }

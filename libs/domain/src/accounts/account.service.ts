@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { KakaoIdentity } from '@app/integrations';
 import { UserEntity } from '../entities/user.entity';
 import { NotFoundError } from '../errors/domain-errors';
 import { RefreshTokenRepository } from './refresh-token.repository';
@@ -64,7 +65,7 @@ export class AccountService {
 
   private async byRef(ref: string): Promise<UserEntity> {
     const user = await this.users.findByIdOrKakaoId(ref);
-    if (!user) throw new NotFoundError(`no user with id or Kakao id "${ref}"`);
+    if (!user) throw new NotFoundError(`no user with id or ${KakaoIdentity.label} id "${ref}"`);
     return user;
   }
 }

@@ -31,15 +31,15 @@ export class KakaoLogin {
     const kakao = this.config.kakao;
     if (!kakao)
       throw new ProviderUnavailableError(
-        'kakao',
-        'Kakao login is not configured (KAKAO_CLIENT_ID)',
+        KakaoIdentity.provider,
+        `${KakaoIdentity.label} login is not configured (KAKAO_CLIENT_ID)`,
       );
     const info = await this.kakao.tokenInfo(accessToken);
     if (info.appId !== kakao.appId)
-      throw new UnauthorizedError('this Kakao token was issued to another app');
+      throw new UnauthorizedError(`this ${KakaoIdentity.label} token was issued to another app`);
     const profile = await this.kakao.profile(accessToken);
     if (profile.kakaoId !== info.kakaoId)
-      throw new UnauthorizedError('Kakao token and profile disagree');
+      throw new UnauthorizedError(`${KakaoIdentity.label} token and profile disagree`);
     return this.fromProfile(profile);
   }
 }

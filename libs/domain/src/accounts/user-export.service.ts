@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { KakaoIdentity } from '@app/integrations';
 import { NotFoundError } from '../errors/domain-errors';
 import { UserExportRepository } from './user-export.repository';
 import { UserRepository } from './user.repository';
@@ -13,7 +14,7 @@ export class UserExportService {
 
   async export(ref: string): Promise<Record<string, unknown>> {
     const user = await this.users.findByIdOrKakaoId(ref);
-    if (!user) throw new NotFoundError(`no user with id or Kakao id "${ref}"`);
+    if (!user) throw new NotFoundError(`no user with id or ${KakaoIdentity.label} id "${ref}"`);
     return this.exports.collect(user);
   }
 }

@@ -1,4 +1,4 @@
-import type { IntegrationsOptions } from '@app/integrations';
+import type { IntegrationsOptions, SocialPlatform } from '@app/integrations';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -186,6 +186,12 @@ function lyricsEngine(env: ProviderVariables): Providers['lyrics'] {
     },
   };
 }
+
+/** The variable that turns publishing to each platform on, for a message when it is off. */
+export const PUBLISHING_SWITCH: Record<SocialPlatform, keyof ProviderVariables> = {
+  youtube: 'GOOGLE_CLIENT_ID',
+  instagram: 'INSTAGRAM_APP_ID',
+};
 
 function youtube(env: ProviderVariables): Providers['publish']['youtube'] {
   if (!env.GOOGLE_CLIENT_ID) return undefined;

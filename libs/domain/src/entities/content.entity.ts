@@ -1,5 +1,5 @@
 import { Entity, Index } from 'typeorm';
-import type { SongBeats } from '@app/integrations';
+import type { LyricsSource, SongBeats } from '@app/integrations';
 import { Bool, CreatedAt, Id, Int, Json, Num, Ref, Str, Time } from './columns';
 
 export interface LyricSection {
@@ -15,7 +15,7 @@ export class LyricsEntity {
   @Int() version: number;
   @Str(200) title: string;
   @Json() sections: LyricSection[];
-  @Str(16) source: 'openai' | 'template' | 'edited';
+  @Str(16) source: LyricsSource | 'edited';
   @Time({ nullable: true }) approvedAt: Date | null;
   @CreatedAt() createdAt: Date;
 }

@@ -1,3 +1,4 @@
+import type { SocialPlatform } from '@app/integrations';
 import { Entity, Index } from 'typeorm';
 import { CreatedAt, Id, Int, Ref, Str, Text, Time, UpdatedAt } from './columns';
 
@@ -8,7 +9,7 @@ import { CreatedAt, Id, Int, Ref, Str, Text, Time, UpdatedAt } from './columns';
 export class SocialAccountEntity {
   @Id() id: string;
   @Ref() userId: string;
-  @Str(16) platform: 'youtube' | 'instagram';
+  @Str(16) platform: SocialPlatform;
   @Str(200) externalId: string;
   @Str(200, { nullable: true }) displayName: string | null;
   /** encrypted at rest (AES-GCM); never returned by the API */
@@ -36,7 +37,7 @@ export class SnsUploadEntity {
   @Id() id: string;
   @Ref() projectId: string;
   @Ref() socialAccountId: string;
-  @Str(16) platform: 'youtube' | 'instagram';
+  @Str(16) platform: SocialPlatform;
   @Str(16) state: PublicationState;
   @Str(100) title: string;
   @Text({ nullable: true }) description: string | null;

@@ -1,8 +1,9 @@
+import { LINKED_PHOTO_SOURCE, STORE_SEARCH_ENGINES } from '@app/integrations';
 import { Entity, Index } from 'typeorm';
 import { CreatedAt, Id, Int, Json, Num, Ref, Str, Text, UpdatedAt } from './columns';
 
 /** Where a store's facts came from (a search engine's name, or typed by hand) */
-export const STORE_SOURCES = ['naver', 'sample', 'manual'] as const;
+export const STORE_SOURCES = [...STORE_SEARCH_ENGINES, 'manual'] as const;
 export type StoreSource = (typeof STORE_SOURCES)[number];
 
 @Entity('stores')
@@ -29,6 +30,10 @@ export class StoreEntity {
   @UpdatedAt() updatedAt: Date;
 }
 
+/** Where a photo came from: the owner's upload, an image link (LINKED_PHOTO_SOURCE), a place's page */
+export const STORE_PHOTO_SOURCES = ['upload', LINKED_PHOTO_SOURCE, 'place'] as const;
+export type StorePhotoSource = (typeof STORE_PHOTO_SOURCES)[number];
+
 @Entity('store_photos')
 @Index('ix_store_photos_store', ['storeId'])
 @Index('ux_store_photos_slot', ['storeId', 'slot'], { unique: true })
@@ -40,7 +45,7 @@ export class StorePhotoEntity {
   @Int() width: number;
   @Int() height: number;
   @Int() bytes: number;
-  @Str(16) source: 'upload' | 'naver' | 'place';
+  @Str(16) source: StorePhotoSource;
   /**
    * One of the store's numbered places (0 to PHOTOS_PER_STORE - 1), unique per store: the
    * INSERT is the atomic check of the cap, as projects' quota places are. Null only for rows

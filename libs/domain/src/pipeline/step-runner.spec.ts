@@ -1,4 +1,4 @@
-import { ProviderRejectedError, ProviderUnavailableError } from '@app/integrations';
+import { FfmpegError, ProviderRejectedError, ProviderUnavailableError } from '@app/integrations';
 import type { AppConfig } from '../config/app-config';
 import type { ProjectEntity } from '../entities/project.entity';
 import { assertTransition, IllegalTransitionError, StepName, STEPS } from './project-state';
@@ -231,6 +231,26 @@ describe('StepRunner', () => {
     expect(await t.runner.run('p1', 'me:1')).toBe('failed');
     expect(t.row()).toMatchObject({ state: 'FAILED', lastError: 'suno is out of credits' });
     expect(t.projects.events.at(-1)).toMatchObject({ to: 'FAILED', step: 'submit_song' });
+  });
+
+  it.each([
+    [
+      'retries',
+      'a render crash, which its error calls transient',
+      'retrying',
+      new FfmpegError('the render stopped', 'SIGSEGV'),
+    ],
+    [
+      'fails',
+      'an error of ours nothing calls transient',
+      'failed',
+      new TypeError('x is undefined'),
+    ],
+  ])('%s %s', async (_verb, _what, result, err) => {
+    const submitVideo = project({ state: 'SONG_READY', step: 'submit_video' });
+    const t = runnerWith(() => Promise.reject(err), submitVideo);
+    expect(await t.runner.run('p1', 'me:1')).toBe(result);
+    expect(t.row().lastError).toBe(err.message);
   });
 
   it('records why a project waits as a column, and clears it when the step goes on', async () => {

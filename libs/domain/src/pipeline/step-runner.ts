@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ProviderError, ProviderUnavailableError } from '@app/integrations';
+import { isTransientFailure, ProviderError, ProviderUnavailableError } from '@app/integrations';
 import { AppConfig } from '../config/app-config';
 import { ProjectEntity } from '../entities/project.entity';
 import { isDatabaseUnavailable } from '../database/connection-errors';
@@ -214,7 +214,7 @@ function isTransient(err: unknown): boolean {
   return (
     isDatabaseUnavailable(err) ||
     (err as { code?: string })?.code === 'ER_LOCK_DEADLOCK' ||
-    (err as Error)?.name === 'FfmpegError'
+    isTransientFailure(err)
   );
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SocialGrant, SocialPlatform, VideoPublisher, VideoPublishers } from '@app/integrations';
+import { PUBLISHING_SWITCH } from '../config/providers-config';
 import { SocialAccountEntity } from '../entities/social.entity';
 import { ConflictError, NotFoundError } from '../errors/domain-errors';
 import { PublicationRepository } from './publication.repository';
@@ -36,7 +37,7 @@ export class SocialService {
     const p = this.publishers.find(platform);
     if (!p)
       throw new ConflictError(
-        `${platform} publishing is not configured on this server (${platform === 'youtube' ? 'GOOGLE_CLIENT_ID' : 'INSTAGRAM_APP_ID'})`,
+        `${platform} publishing is not configured on this server (${PUBLISHING_SWITCH[platform]})`,
       );
     return p;
   }

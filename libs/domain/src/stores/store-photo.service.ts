@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   BlobStore,
+  LINKED_PHOTO_SOURCE,
   normalisePhoto,
   PhotoRejectedError,
   ProviderError,
@@ -112,7 +113,7 @@ export class StorePhotoService {
         `the photo at that URL cannot be imported: it answered ${fetched.status}`,
         { field: 'url' },
       );
-    return this.save(store, fetched.body, 'naver');
+    return this.save(store, fetched.body, LINKED_PHOTO_SOURCE);
   }
 
   async list(by: Principal, storeId: string): Promise<StorePhotoEntity[]> {

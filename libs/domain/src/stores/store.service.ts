@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../accounts/principal';
-import { StoreEntity } from '../entities/store.entity';
+import { StoreEntity, StoreSource } from '../entities/store.entity';
 import { NotFoundError } from '../errors/domain-errors';
 import { ownerOf } from './owner';
 import { StoreRepository } from './store.repository';
@@ -20,7 +20,7 @@ export interface StoreInput {
   hours?: string | null;
   pitch?: string | null;
   /** where the facts came from: a search result, or the owner's own entry */
-  source?: 'naver' | 'sample' | 'manual';
+  source?: StoreSource;
   sourceRef?: string | null;
 }
 

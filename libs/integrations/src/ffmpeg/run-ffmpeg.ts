@@ -8,6 +8,8 @@ import { redactUrlsIn } from '../http/redact-url';
  */
 export class FfmpegError extends Error {
   override name = 'FfmpegError';
+  /** a crash or a timeout of the tool: another attempt may well succeed (isTransientFailure) */
+  readonly transient = true;
   constructor(
     message: string,
     readonly detail = '',

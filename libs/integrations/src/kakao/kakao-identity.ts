@@ -18,6 +18,10 @@ export interface KakaoTokenInfo {
  * token). The web login's code exchange goes through passport-kakao in the API.
  */
 export abstract class KakaoIdentity {
+  /** the provider's name where failures are recorded (provider health, logs) */
+  static readonly provider = 'kakao';
+  /** how people know it, in what we tell them */
+  static readonly label = 'Kakao';
   abstract tokenInfo(accessToken: string): Promise<KakaoTokenInfo>;
   abstract profile(accessToken: string): Promise<KakaoProfile>;
 }

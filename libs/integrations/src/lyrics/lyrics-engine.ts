@@ -31,11 +31,14 @@ export interface Usage {
   units: number;
 }
 
+/** Where lyrics an engine writes come from, as the project's lyrics record them. */
+export type LyricsSource = 'openai' | 'template';
+
 /** Writes Korean jingle lyrics for a store. */
 export abstract class LyricsEngine {
   abstract readonly name: string;
   /** where lyrics it writes come from, as the project's lyrics record them */
-  abstract readonly source: 'openai' | 'template';
+  abstract readonly source: LyricsSource;
   abstract write(
     req: LyricsRequest,
     idempotencyKey: string,
