@@ -3,19 +3,22 @@
 // embedded default (SQLite file under ./data, offline engines, local blob folder).
 // The API starts first (it migrates the SQLite file), then the scheduler. If either stops,
 // both stop; Ctrl-C or SIGTERM stops both gracefully.
+// The environment is read once, as the apps read it (./.env, the shell's variables winning,
+// validated by the same loader), and the API says over IPC which address it actually took.
 'use strict';
 const { spawn } = require('node:child_process');
 const http = require('node:http');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const port = Number(process.env.PORT || 3000);
+const { loadConfigOrExit } = require(path.join(root, 'dist/libs/domain/src/config/load-config'));
+const config = loadConfigOrExit('api');
 const children = [];
 let stopping = false;
 
 function run(name, file) {
   const child = spawn(process.execPath, [path.join(root, file)], {
-    stdio: 'inherit',
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: process.env,
   });
   child.on('exit', (code, signal) => {
@@ -29,7 +32,7 @@ function run(name, file) {
 }
 
 // each app stops within SHUTDOWN_TIMEOUT_MS by itself; this waits for both, a little longer
-const shutdownMs = Number(process.env.SHUTDOWN_TIMEOUT_MS || 10000) + 2000;
+const shutdownMs = config.http.shutdownTimeoutMs + 2000;
 
 function stop(code) {
   if (stopping) return;
@@ -48,24 +51,41 @@ function stop(code) {
     ),
   ).then(() => {
     clearTimeout(deadline);
-    const failed = children.some((c) => c.exitCode !== 0);
+    // an app stopped by our SIGTERM before it set up its own handling (a Ctrl-C right after
+    // start) stopped as asked
+    const failed = children.some((c) => c.exitCode !== 0 && c.signalCode !== 'SIGTERM');
     console.log(`[start] stopped in ${Date.now() - started} ms`);
     process.exit(code || (failed ? 1 : 0));
   });
 }
 
-function waitForApi(deadlineMs) {
+/** The address the API reports once it listens (its IPC message), then its /health/live. */
+function waitForApi(api, deadlineMs) {
   return new Promise((ok, fail) => {
     const started = Date.now();
+    const timer = setTimeout(() => fail(new Error('API did not start')), deadlineMs);
+    api.on('exit', () => clearTimeout(timer));
+    api.on('message', (m) => {
+      if (!m || m.event !== 'listening') return;
+      clearTimeout(timer);
+      probeUntilLive(m.url, started, deadlineMs).then(ok, fail);
+    });
+  });
+}
+
+function probeUntilLive(url, started, deadlineMs) {
+  const { port } = new URL(url);
+  // an API on every address (0.0.0.0 or ::) is reached on loopback too
+  const host = new URL(url).hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/^(0\.0\.0\.0|::)$/, '127.0.0.1');
+  return new Promise((ok, fail) => {
     const probe = () => {
-      const req = http.get(
-        { host: '127.0.0.1', port, path: '/health/live', timeout: 1000 },
-        (res) => {
-          res.resume();
-          if (res.statusCode === 200) return ok();
-          retry();
-        },
-      );
+      const req = http.get({ host, port, path: '/health/live', timeout: 1000 }, (res) => {
+        res.resume();
+        if (res.statusCode === 200) return ok(url);
+        retry();
+      });
       req.on('error', retry);
       req.on('timeout', () => req.destroy());
     };
@@ -80,13 +100,12 @@ function waitForApi(deadlineMs) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-run('api', 'dist/apps/api/src/main.js');
-waitForApi(60000)
-  .then(() => {
+const api = run('api', 'dist/apps/api/src/main.js');
+waitForApi(api, 60000)
+  .then((url) => {
     run('scheduler', 'dist/apps/scheduler/src/main.js');
-    console.log(
-      `[start] CastAD is running: API http://localhost:${port} — docs http://localhost:${port}/docs`,
-    );
+    const studio = config.http.studio ? ` — studio ${url}/` : '';
+    console.log(`[start] CastAD is running: API ${url}${studio} — docs ${url}/docs`);
   })
   .catch((err) => {
     console.error(`[start] ${err.message}`);

@@ -28,6 +28,7 @@ import { DatabaseContextMiddleware } from './http/database-context.middleware';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { loggerParams } from './http/logging';
 import { LagTolerantInterceptor } from './http/lag-tolerant';
+import { StudioController } from './studio/studio.controller';
 
 /**
  * Root module of the HTTP app: controllers and guards over the shared domain providers.
@@ -74,7 +75,12 @@ export class ApiModule implements NestModule {
       driver === 'bull'
         ? [StepQueuesModule.forRoot({ redisUrl: config.redisUrl!, concurrency })]
         : [];
-    return { module: ApiModule, imports: [CastadConfigModule.forRoot(config), ...queues] };
+    return {
+      module: ApiModule,
+      imports: [CastadConfigModule.forRoot(config), ...queues],
+      // the studio page at / (embedded default; STUDIO_ENABLED elsewhere)
+      controllers: config.http.studio ? [StudioController] : [],
+    };
   }
 
   configure(consumer: MiddlewareConsumer): void {

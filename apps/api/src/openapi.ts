@@ -7,6 +7,20 @@ type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 const ERROR = { $ref: '#/components/schemas/ErrorBodyDto' };
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
+/** Swagger UI lists tags in this order: a newcomer's path first, operations last. */
+const TAGS: [string, string][] = [
+  ['auth', 'sign in (Kakao, or dev login on the embedded default), refresh and sign out'],
+  ['me', 'the signed-in account'],
+  ['stores', 'a store: from a search or typed in, and its photos'],
+  ['projects', 'a project: lyrics, song, video, live progress'],
+  ['archive', 'finished videos'],
+  ['files', 'downloads through short-lived signed URLs'],
+  ['social', 'connecting YouTube and Instagram accounts'],
+  ['sns', 'publishing a finished video to the connected accounts'],
+  ['health', 'liveness and readiness for load balancers'],
+  ['admin', 'operations: users, projects, usage (admin role)'],
+];
+
 /** The OpenAPI document partners read at /docs (JSON at /docs-json; committed as openapi.json). */
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -18,9 +32,9 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addServer('/', 'this deployment (the API answers under the origin that serves this document)')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
-    .build();
-  return documentErrors(SwaggerModule.createDocument(app, config));
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key');
+  for (const [name, description] of TAGS) config.addTag(name, description);
+  return documentErrors(SwaggerModule.createDocument(app, config.build()));
 }
 
 /**

@@ -134,3 +134,37 @@ describe('AppConfig from the stage', () => {
     ).toBe(true);
   });
 });
+
+describe('where the API listens and whether it serves the studio page', () => {
+  const http = (env: Record<string, string>) => new AppConfig(validateEnvironment(env), 'api').http;
+
+  it('listens on loopback only and serves the studio on the embedded default', () => {
+    expect(http({})).toMatchObject({ host: '127.0.0.1', studio: true });
+    // a copied .env.example (HOST= and STUDIO_ENABLED= empty) is the same
+    expect(http({ HOST: '', STUDIO_ENABLED: '' })).toMatchObject({
+      host: '127.0.0.1',
+      studio: true,
+    });
+  });
+
+  it('listens on every address without the studio when staged', () => {
+    expect(http(staged('1'))).toMatchObject({ host: '0.0.0.0', studio: false });
+  });
+
+  it('takes an explicit HOST and STUDIO_ENABLED on any stage', () => {
+    expect(http({ HOST: '0.0.0.0', STUDIO_ENABLED: 'false' })).toMatchObject({
+      host: '0.0.0.0',
+      studio: false,
+    });
+    expect(http(staged('1', { HOST: '10.0.0.5', STUDIO_ENABLED: 'true' }))).toMatchObject({
+      host: '10.0.0.5',
+      studio: true,
+    });
+  });
+
+  it('refuses a STUDIO_ENABLED that is not a boolean, naming it', () => {
+    expect(() => validateEnvironment({ STUDIO_ENABLED: 'maybe' })).toThrow(
+      /STUDIO_ENABLED must be true or false/,
+    );
+  });
+});

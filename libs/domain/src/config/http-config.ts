@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { STAGES, Stage } from './stage';
-import { commaList, toInt, withoutTrailingSlash } from './parse';
+import { commaList, staged, toBool, toInt, withoutTrailingSlash } from './parse';
 
 /**
  * The process (stage, identity, log level) and the HTTP side: where the API listens, what it
@@ -17,12 +17,19 @@ export class HttpVariables {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
-  @IsString() HOST = '0.0.0.0';
+  /** default: 127.0.0.1 on the embedded default (a trial is not on the network), 0.0.0.0 staged */
+  @IsOptional() @IsString() HOST?: string;
   @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 3000;
   @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS = 10_000;
 
   /** our public base URL, e.g. https://api.castad.kr (default: http://localhost:PORT) */
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) PUBLIC_BASE_URL?: string;
+
+  /** the studio page at / (default: on when embedded, off when staged) */
+  @IsOptional()
+  @Transform(toBool)
+  @IsIn([true, false], { message: 'STUDIO_ENABLED must be true or false' })
+  STUDIO_ENABLED?: boolean;
 
   /** requests per minute per user, partner key or client address */
   @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_PER_MINUTE = 300;
@@ -51,6 +58,8 @@ export class HttpVariables {
 export interface HttpConfig {
   host: string;
   port: number;
+  /** the studio page at / (static files served by the API) */
+  studio: boolean;
   shutdownTimeoutMs: number;
   /** proxies (nginx) whose X-Forwarded-For is believed; empty: none */
   trustedProxies: string[];
@@ -69,8 +78,9 @@ export interface LiveProgressConfig {
 /** Where the API listens and what it believes of the network in front of it. */
 export function httpConfig(env: HttpVariables): HttpConfig {
   return {
-    host: env.HOST,
+    host: env.HOST ?? (staged(env) ? '0.0.0.0' : '127.0.0.1'),
     port: env.PORT,
+    studio: env.STUDIO_ENABLED ?? !staged(env),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     trustedProxies: commaList(env.TRUSTED_PROXIES),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,

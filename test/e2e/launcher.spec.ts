@@ -1,0 +1,104 @@
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { AppProcess, getJson, ROOT, waitForHttp } from '../harness/app-process';
+import { freePort, waitFor } from '../harness/ports';
+import { removeDir, startProcess, tempDir } from '../harness/process';
+
+jest.setTimeout(120_000);
+
+/** A non-loopback IPv4 address of this machine, when it has one. */
+const outsideAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+
+/** `npm start` (scripts/start-embedded.js) and where the API listens; these run dist/. */
+describe('the launcher and the address the API listens on', () => {
+  const dir = tempDir('launcher');
+  afterAll(() => removeDir(dir));
+
+  it('reads PORT from .env as the apps do, waits on that port and says where it is', async () => {
+    const home = join(dir, 'checkout');
+    mkdirSync(home);
+    const [port, schedulerPort] = [await freePort(), await freePort()];
+    // PORT only in .env: the shell has none
+    writeFileSync(join(home, '.env'), `PORT=${port}\nSCHEDULER_HEALTH_PORT=${schedulerPort}\n`);
+    const log = join(dir, 'start.log');
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+    const start = startProcess(process.execPath, [join(ROOT, 'scripts/start-embedded.js')], log, {
+      cwd: home,
+      env,
+    });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/health/ready`);
+      const running = await waitFor(
+        'the launcher to say it runs',
+        async () => /\[start\] CastAD is running: .*/.exec(readFileSync(log, 'utf8'))?.[0],
+      );
+      expect(running).toBe(
+        `[start] CastAD is running: API http://127.0.0.1:${port} — studio http://127.0.0.1:${port}/ — docs http://127.0.0.1:${port}/docs`,
+      );
+      expect(readFileSync(log, 'utf8')).toContain(
+        `"msg":"api listening","url":"http://127.0.0.1:${port}"`,
+      );
+      // the embedded default (dev login on) is not reachable from the network
+      if (outsideAddress)
+        await expect(fetch(`http://${outsideAddress}:${port}/health/live`)).rejects.toThrow();
+      expect((await getJson(`http://127.0.0.1:${port}/`)).status).toBe(200);
+    } finally {
+      start.kill('SIGTERM');
+    }
+    const code = await new Promise((ok) => start.once('exit', ok));
+    expect(code).toBe(0);
+    expect(readFileSync(log, 'utf8')).not.toMatch(/dev login/);
+  });
+
+  it('listens elsewhere only on an explicit HOST, and warns while dev login is on', async () => {
+    const port = await freePort();
+    const api = new AppProcess(
+      'dist/apps/api/src/main.js',
+      { PORT: String(port), HOST: '0.0.0.0', DB_SQLITE_PATH: join(dir, 'open.sqlite') },
+      join(dir, 'open.log'),
+    ).start();
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/health/live`);
+      if (outsideAddress)
+        expect((await getJson(`http://${outsideAddress}:${port}/health/live`)).status).toBe(200);
+      const log = readFileSync(join(dir, 'open.log'), 'utf8');
+      expect(log).toContain(`"msg":"api listening","url":"http://0.0.0.0:${port}"`);
+      expect(log).toContain(
+        `HOST=0.0.0.0: the API is reachable from other machines while dev login (sign-in with any nickname, no password) is on`,
+      );
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('builds again only when a source changed since the last build', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { needsBuild } = require('../../scripts/build-if-changed');
+    const tree = join(dir, 'tree');
+    mkdirSync(join(tree, 'apps/api/src'), { recursive: true });
+    mkdirSync(join(tree, 'dist'));
+    const source = join(tree, 'apps/api/src/main.ts');
+    const stamp = join(tree, 'dist/.built');
+    writeFileSync(source, 'export {};\n');
+    expect(needsBuild(tree)).toBe(true); // never built
+    const at = (file: string, secondsAgo: number) => {
+      const t = new Date(Date.now() - secondsAgo * 1000);
+      utimesSync(file, t, t);
+    };
+    writeFileSync(stamp, '');
+    for (const f of [
+      source,
+      join(tree, 'apps/api/src'),
+      join(tree, 'apps/api'),
+      join(tree, 'apps'),
+    ])
+      at(f, 60);
+    at(stamp, 30);
+    expect(needsBuild(tree)).toBe(false);
+    at(source, 10); // edited after the build
+    expect(needsBuild(tree)).toBe(true);
+  });
+});

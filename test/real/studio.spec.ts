@@ -1,0 +1,158 @@
+import { join } from 'node:path';
+import { describeWithServers } from '../harness/binaries';
+import { ARTIFACTS, launchChromium, pageErrors } from '../harness/chromium';
+import { startApi, startScheduler, TestApi } from '../harness/api-app';
+import { freePort } from '../harness/ports';
+import { removeDir, tempDir } from '../harness/process';
+
+jest.setTimeout(300_000);
+
+/**
+ * A newcomer in the studio page (/) on the embedded stack, in headless Chromium: from a
+ * nickname to a video playing in the page, through every stop where the owner chooses.
+ */
+describeWithServers(['chromium', 'ffmpeg'], 'the studio page in headless Chromium', () => {
+  const dir = tempDir('studio');
+  let api: TestApi;
+  let scheduler: Awaited<ReturnType<typeof startScheduler>>;
+  let base = '';
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const env = {
+      DB_SQLITE_PATH: join(dir, 'studio.sqlite'),
+      BLOB_LOCAL_ROOT: join(dir, 'blobs'),
+      WORK_DIR: join(dir, 'work'),
+      PIPELINE_POLL_MS: '100',
+      PUBLIC_BASE_URL: base,
+    };
+    api = await startApi(env);
+    await api.app.listen(port, '127.0.0.1');
+    scheduler = await startScheduler(env);
+  });
+  afterAll(async () => {
+    await scheduler?.close();
+    await api?.close();
+    removeDir(dir);
+  });
+
+  it('signs in, adds a store and a photo, makes a video with lyrics and a clip chosen, and plays it', async () => {
+    const { default: sharp } = await import('sharp');
+    const photo = await sharp({
+      create: { width: 900, height: 1200, channels: 3, background: '#2a6' },
+    })
+      .jpeg()
+      .toBuffer();
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 900, height: 1400 } });
+      const errors = pageErrors(page);
+      page.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+      const shot = (name: string) =>
+        page.screenshot({ path: join(ARTIFACTS, `studio-${name}.png`), fullPage: true });
+      const home = await page.goto(`${base}/`, { waitUntil: 'networkidle' });
+      // the API's security headers, with a CSP the page keeps (checked by the console errors)
+      expect(home!.headers()['content-security-policy']).toContain("script-src 'self'");
+      expect(home!.headers()['x-content-type-options']).toBe('nosniff');
+      expect(home!.headers()['content-type']).toMatch(/^text\/html/);
+
+      await page.fill('#nickname', '국밥집사장');
+      await page.click('#sign-in-form button');
+      await page.waitForSelector('#store:not([hidden])');
+      await expect(page.textContent('#who')).resolves.toContain('국밥집사장');
+      await shot('1-signed-in');
+
+      await page.fill('#query', '해운대 국밥');
+      await page.click('#search-form button');
+      await page.waitForSelector('#results li button');
+      await shot('2-search');
+      await page.click('#results li button');
+      await page.waitForSelector('#store-chosen:not([hidden])');
+
+      await page.setInputFiles('#photo-input', {
+        name: 'shop.jpg',
+        mimeType: 'image/jpeg',
+        buffer: photo,
+      });
+      await page.waitForSelector('#photo-list img');
+      // the thumbnail loads through its signed URL
+      await page.waitForFunction(
+        "document.querySelector('#photo-list img')?.complete && document.querySelector('#photo-list img').naturalWidth > 0",
+      );
+
+      await page.selectOption('#mood', 'bright');
+      await page.selectOption('#genre', 'trot');
+      await page.fill('#length', '15');
+      await page.click('#project-form button');
+      await page.waitForSelector('#progress:not([hidden])');
+
+      // the first stop: the owner reads the lyrics and approves them
+      await page.waitForSelector('#lyrics-choice:not([hidden])', { timeout: 60_000 });
+      await expect(page.textContent('#state')).resolves.toBe(
+        'Waiting for you: read and approve the lyrics',
+      );
+      await expect(page.locator('#lyrics p').count()).resolves.toBeGreaterThan(0);
+      await shot('3-lyrics');
+      await page.click('#approve-lyrics');
+
+      // the second stop: a clip of the song
+      await page.waitForSelector('#clip-choice:not([hidden]) #clips li button', {
+        timeout: 120_000,
+      });
+      await expect(page.textContent('#state')).resolves.toBe('Waiting for you: choose a clip');
+      await shot('4-clips');
+      const percents: number[] = [];
+      await page.exposeFunction('reportPercent', (p: number) => percents.push(p));
+      // every value the bar shows from here on (the page runs this, not Node: no DOM types here)
+      await page.evaluate(`{
+        const bar = document.querySelector('.bar');
+        new MutationObserver(() => window.reportPercent(Number(bar.getAttribute('aria-valuenow'))))
+          .observe(bar, { attributes: true, attributeFilter: ['aria-valuenow'] });
+      }`);
+      await page.click('#clips li button');
+
+      // one bar while it renders, then the video in the page
+      await page.waitForSelector('#video:not([hidden])', { timeout: 180_000 });
+      expect(percents.length).toBeGreaterThan(0);
+      expect(percents[percents.length - 1]).toBe(100);
+      const playing = (await page.evaluate(`(async () => {
+        const video = document.querySelector('#player');
+        video.muted = true;
+        await video.play();
+        await new Promise((ok) => setTimeout(ok, 1500));
+        return {
+          time: video.currentTime,
+          duration: video.duration,
+          width: video.videoWidth,
+          height: video.videoHeight,
+          error: video.error ? video.error.message : null,
+        };
+      })()`)) as {
+        time: number;
+        duration: number;
+        width: number;
+        height: number;
+        error: string | null;
+      };
+      expect(playing.error).toBeNull();
+      expect(playing.time).toBeGreaterThan(0.5);
+      expect(playing.duration).toBeGreaterThan(10);
+      expect(playing.height).toBeGreaterThan(playing.width); // vertical
+      await shot('5-video');
+
+      // the download link serves the MP4
+      const href = await page.getAttribute('#download', 'href');
+      const download = await fetch(new URL(href!, base));
+      expect(download.status).toBe(200);
+      expect(download.headers.get('content-type')).toBe('video/mp4');
+      // and the archive lists it
+      await page.waitForSelector('#archive:not([hidden]) #archive-list li');
+      await expect(page.locator('#archive-list li').count()).resolves.toBe(1);
+      await shot('6-archive');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
