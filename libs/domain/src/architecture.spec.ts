@@ -316,6 +316,14 @@ describe('barrels by audience', () => {
     ]);
   });
 
+  it('keeps the database out of apps/: no TypeORM, no DataSource', () => {
+    // migrations, the server's limits and health are libs/domain/src/database's to ask
+    const offenders = sources('apps').filter((f) =>
+      /from '(typeorm|@nestjs\/typeorm)'|\bInjectDataSource\b/.test(read(f)),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('hands the apps no repository through @app/domain', () => {
     // the public barrel's exports, followed through every `export *` it makes
     const exported = new Set<string>();

@@ -1,7 +1,5 @@
 import { Command, Option } from 'nest-commander';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AppConfig, planCapacity } from '@app/domain';
+import { AppConfig, DatabaseServer, planCapacity } from '@app/domain';
 import { printRows } from '../output';
 import { JsonCommand } from './json-command';
 
@@ -13,7 +11,7 @@ import { JsonCommand } from './json-command';
 export class CapacityCommand extends JsonCommand {
   constructor(
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly server: DatabaseServer,
   ) {
     super();
   }
@@ -50,11 +48,8 @@ export class CapacityCommand extends JsonCommand {
     let max = opts.maxConnections;
     let source = max ? 'given' : 'document';
     if (max === undefined && this.config.database.kind === 'mysql') {
-      const rows = await this.ds.query("SHOW VARIABLES LIKE 'max_connections'").catch(() => []);
-      if (rows[0]) {
-        max = Number(rows[0].Value);
-        source = 'server';
-      }
+      max = await this.server.maxConnections();
+      if (max !== undefined) source = 'server';
     }
     const p = planCapacity(stage, opts.apiInstances ?? 1, max);
     printRows(

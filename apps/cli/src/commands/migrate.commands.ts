@@ -1,6 +1,5 @@
 import { Command } from 'nest-commander';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { SchemaMigrations } from '@app/domain';
 import { printRows } from '../output';
 import { JsonCommand } from './json-command';
 
@@ -9,16 +8,16 @@ import { JsonCommand } from './json-command';
   description: 'apply every pending migration to the configured database',
 })
 export class MigrateCommand extends JsonCommand {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {
+  constructor(private readonly migrations: SchemaMigrations) {
     super();
   }
 
   async run(_args: string[], opts: { json?: boolean }): Promise<void> {
-    const applied = await this.ds.runMigrations({ transaction: 'each' });
+    const applied = await this.migrations.apply();
     if (applied.length === 0 && !opts.json)
       return void process.stdout.write('database up to date: no pending migration\n');
     printRows(
-      applied.map((m) => ({ applied: m.name })),
+      applied.map((name) => ({ applied: name })),
       Boolean(opts.json),
     );
   }
@@ -26,28 +25,12 @@ export class MigrateCommand extends JsonCommand {
 
 @Command({ name: 'migrate:status', description: 'list migrations and whether each is applied' })
 export class MigrateStatusCommand extends JsonCommand {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {
+  constructor(private readonly migrations: SchemaMigrations) {
     super();
   }
 
   async run(_args: string[], opts: { json?: boolean }): Promise<void> {
-    const rows: { name: string; applied: boolean }[] = [];
-    const runner = this.ds.createQueryRunner('master');
-    try {
-      const table = this.ds.options.migrationsTableName ?? 'migrations';
-      const done = (await runner.hasTable(table))
-        ? new Set(
-            (await runner.query(`SELECT name FROM ${table}`)).map((r: { name: string }) => r.name),
-          )
-        : new Set<string>();
-      for (const m of this.ds.migrations)
-        rows.push({
-          name: m.name ?? m.constructor.name,
-          applied: done.has(m.name ?? m.constructor.name),
-        });
-    } finally {
-      await runner.release();
-    }
+    const rows = await this.migrations.status();
     printRows(rows, Boolean(opts.json));
     if (rows.some((r) => !r.applied)) process.exitCode = 3; // scripts can tell "pending" apart
   }
@@ -55,13 +38,12 @@ export class MigrateStatusCommand extends JsonCommand {
 
 @Command({ name: 'migrate:revert', description: 'revert the most recent applied migration' })
 export class MigrateRevertCommand extends JsonCommand {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {
+  constructor(private readonly migrations: SchemaMigrations) {
     super();
   }
 
   async run(_args: string[], opts: { json?: boolean }): Promise<void> {
-    const before = await this.ds.showMigrations();
-    await this.ds.undoLastMigration({ transaction: 'each' });
-    printRows([{ reverted: true, pendingBefore: before }], Boolean(opts.json));
+    const { pendingBefore } = await this.migrations.revertLast();
+    printRows([{ reverted: true, pendingBefore }], Boolean(opts.json));
   }
 }

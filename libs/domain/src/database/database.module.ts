@@ -8,6 +8,8 @@ import { CacheModule } from '../cache/cache.module';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseRouter } from './database-router';
 import { DatabaseHealth } from './database-health';
+import { DatabaseServer } from './database-server';
+import { SchemaMigrations } from './schema-migrations';
 import { TimestampSubscriber } from './timestamp.subscriber';
 import { DbPoolCollector } from '../metrics/db-pool.collector';
 import { LeaderLeaseRepository } from '../scheduling/leader-lease.repository';
@@ -44,6 +46,8 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
   providers: [
     DatabaseRouter,
     DatabaseHealth,
+    DatabaseServer,
+    SchemaMigrations,
     LeaderLeaseRepository,
     RefreshTokenHousekeeping,
     IdempotencyRepository,
@@ -54,6 +58,8 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
   exports: [
     DatabaseRouter,
     DatabaseHealth,
+    DatabaseServer,
+    SchemaMigrations,
     LeaderLeaseRepository,
     RefreshTokenHousekeeping,
     IdempotencyRepository,

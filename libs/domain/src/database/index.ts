@@ -7,3 +7,5 @@ export * from './connection-errors';
 export * from './snake-naming.strategy';
 export * from './keyset';
 export * from './raw-sql';
+export * from './schema-migrations';
+export * from './database-server';
