@@ -5,6 +5,8 @@ interface Task {
   taskId: string;
   key?: string;
   title: string;
+  /** the lyrics sent (custom mode's `prompt`), with their section tags */
+  prompt: string;
   callBackUrl?: string;
   readyAt: number;
   /** a record-info failure status the task ends in */
@@ -12,6 +14,15 @@ interface Task {
   callbackSent: boolean;
   /** bumped when the files expire and record-info hands out fresh URLs */
   urlVersion: number;
+}
+
+/** One entry of get-timestamped-lyrics' `alignedWords`. */
+interface FakeAlignedWord {
+  word: string;
+  success: boolean;
+  startS: number;
+  endS: number;
+  palign: number;
 }
 
 /** sunoapi.org's answer envelope: failures are a non-200 `code` in an HTTP 200 body. */
@@ -72,6 +83,9 @@ export class FakeSuno extends FakeHttpServer {
   sendCallbacks = true;
   /** every file answers 404, fresh URLs or not (files past their ~14 days) */
   expiredFiles = false;
+  /** where the first sung word starts, and each word's share of the time, seconds */
+  firstWordSec = 1.5;
+  wordSec = 0.6;
   /** bytes served for every clip (a real MP3 when a test sets one) */
   audioBytes: Buffer = Buffer.from('ID3fake-audio');
 
@@ -112,6 +126,44 @@ export class FakeSuno extends FakeHttpServer {
         return { status: 404, body: 'expired' };
       return { status: 200, body: this.audioBytes, headers: { 'content-type': 'audio/mpeg' } };
     });
+
+    // word timings of a finished clip: not a generation, and sunoapi.org lists no charge for it
+    this.route('POST', '/api/v1/generate/get-timestamped-lyrics', (req) => {
+      if (req.bearer !== this.apiKey)
+        return { status: 401, body: { code: 401, msg: 'Unauthorized', data: null } };
+      const b = req.json();
+      const t = this.tasks.get(String(b.taskId ?? ''));
+      if (!t || !this.finished(t.taskId) || !String(b.audioId ?? '').startsWith(`${t.taskId}-`))
+        return envelope(400, 'Please enter the correct parameters');
+      return envelope(200, 'success', this.timestamped(t));
+    });
+    this.document('timestamped-word-unplaced', {
+      route: 'POST /api/v1/generate/get-timestamped-lyrics',
+      // the aligner could not place one word: `success: false`, its times meaningless
+      reply: async (req, normal) => {
+        const answer = await normal();
+        const words = (answer.body as any)?.data?.alignedWords as FakeAlignedWord[] | undefined;
+        const w = words?.[Math.min(2, words.length - 1)];
+        if (w) Object.assign(w, { success: false, startS: 0, endS: 0, palign: 0 });
+        return answer;
+      },
+    });
+    this.document('timestamped-instrumental', {
+      route: 'POST /api/v1/generate/get-timestamped-lyrics',
+      // an instrumental has no words
+      reply: () =>
+        envelope(200, 'success', {
+          alignedWords: [],
+          waveformData: [0, 0.1, 0.2],
+          hootCer: 0,
+          isStreamed: false,
+        }),
+    });
+    for (const code of [400, 500])
+      this.document(`timestamped-code-${code}`, {
+        route: 'POST /api/v1/generate/get-timestamped-lyrics',
+        reply: () => envelope(code, GENERATE_CODES[code]),
+      });
 
     for (const [code, msg] of Object.entries(GENERATE_CODES))
       this.document(`code-${code}`, {
@@ -163,6 +215,7 @@ export class FakeSuno extends FakeHttpServer {
       taskId,
       key,
       title: b.title,
+      prompt: String(b.prompt ?? ''),
       callBackUrl: b.callBackUrl,
       readyAt: Date.now() + this.generationMs,
       failWith: fail,
@@ -216,6 +269,39 @@ export class FakeSuno extends FakeHttpServer {
       errorCode: t.failWith ? t.failWith : null,
       errorMessage: t.failWith ? 'generation failed' : null,
     };
+  }
+
+  /**
+   * get-timestamped-lyrics' `data` for a task's lyrics as sunoapi.org documents it: one entry
+   * per sung word, seconds from the clip's start, a word opening a section carrying its tag
+   * and line break ("[Verse]\nWaggin'"), a word opening a line its line break.
+   */
+  private timestamped(t: Task) {
+    const alignedWords: FakeAlignedWord[] = [];
+    let at = this.firstWordSec;
+    let tag = '';
+    for (const line of t.prompt.split('\n')) {
+      if (/^\s*\[[^\]]*\]\s*$/.test(line)) {
+        tag = `${line.trim()}\n`;
+        continue;
+      }
+      const words = line.split(/\s+/).filter(Boolean);
+      for (const [i, word] of words.entries()) {
+        // a section's first word carries its tag; a line's first word, its line break
+        const lead = i > 0 ? '' : tag || (alignedWords.length ? '\n' : '');
+        alignedWords.push({
+          word: `${lead}${word} `,
+          success: true,
+          startS: at,
+          endS: at + this.wordSec * 0.8,
+          palign: 0,
+        });
+        tag = '';
+        at += this.wordSec;
+      }
+      at += this.wordSec / 2;
+    }
+    return { alignedWords, waveformData: [0.1, 0.4, 0.2], hootCer: 0.05, isStreamed: false };
   }
 
   private async callback(taskId: string): Promise<void> {

@@ -18,6 +18,8 @@ const clip = (n: number) => ({
   durationSec: 30,
   lineTimings: [1, 2],
   beats: null,
+  vocals: true,
+  words: null,
   selected: n === 1,
 });
 const video = (key: string) => ({

@@ -1,5 +1,5 @@
 import { Entity, Index } from 'typeorm';
-import type { LyricsSource, SongBeats } from '@app/integrations';
+import type { LyricsSource, SongBeats, SungWord } from '@app/integrations';
 import { Bool, CreatedAt, Id, Int, Json, Num, Ref, Str, Time } from './columns';
 
 export interface LyricSection {
@@ -32,6 +32,13 @@ export class SongEntity {
   @Json() lineTimings: number[];
   /** tempo and beat times, to cut the video on (null: the renderer finds them itself) */
   @Json({ nullable: true }) beats: SongBeats | null;
+  /** false for an instrumental (the synth): no caption then follows a voice */
+  @Bool({ default: true }) vocals: boolean;
+  /**
+   * when each word is sung, asked of the engine once the clip is used for a video; null: not
+   * asked yet, or the engine could not say (captions then follow the lines only)
+   */
+  @Json({ nullable: true }) words: SungWord[] | null;
   @Bool({ default: false }) selected: boolean;
   @CreatedAt() createdAt: Date;
 }

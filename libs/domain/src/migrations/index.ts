@@ -12,6 +12,7 @@ import { SocialReconnect1765065600000 } from './1765065600000-social-reconnect';
 import { ProjectQuotaSlots1765300000000 } from './1765300000000-project-quota-slots';
 import { UserSearchGrams1765500000000 } from './1765500000000-user-search-grams';
 import { StorePhotoSlots1765600000000 } from './1765600000000-store-photo-slots';
+import { SongWords1765700000000 } from './1765700000000-song-words';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ProjectQuotaSlots1765300000000,
   UserSearchGrams1765500000000,
   StorePhotoSlots1765600000000,
+  SongWords1765700000000,
 ];

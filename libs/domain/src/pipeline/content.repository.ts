@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
+import type { SungWord } from '@app/integrations';
 import { DatabaseRouter } from '../database/database-router';
 import { sqlTime } from '../database/raw-sql';
 import { LyricSection, LyricsEntity, SongEntity, VideoEntity } from '../entities/content.entity';
@@ -116,8 +117,15 @@ export class ContentRepository {
       'duration_sec',
       'line_timings',
       'beats',
+      'vocals',
+      'words',
       'selected',
     ]);
+  }
+
+  /** When each word of a clip is sung, as its engine said (asked once, for the clip used). */
+  async saveWords(songId: string, words: SungWord[]): Promise<void> {
+    await this.db.write((em) => em.update(SongEntity, { id: songId }, { words }));
   }
 
   clips(projectId: string): Promise<SongEntity[]> {

@@ -31,10 +31,29 @@ export interface SongBeats {
   source: 'composed' | 'detected';
 }
 
+/** One word as the provider heard it sung, seconds from the start of the clip. */
+export interface SungWord {
+  /** the word as written, without the provider's section tags or line breaks */
+  text: string;
+  startSec: number;
+  endSec: number;
+  /** false: the provider could not place this word in the audio (its times mean nothing) */
+  placed: boolean;
+}
+
+/**
+ * The sung words of a clip, as far as the engine knows them: `words` (none for an
+ * instrumental), or why they are not known (the provider failed to say: captions then
+ * follow the lines only).
+ */
+export type SungWords = { known: true; words: SungWord[] } | { known: false; reason: string };
+
 export interface SongClip {
   providerClipId: string;
   durationSec: number;
   audio: MediaSource;
+  /** true when the clip is sung (a voice to follow), false for an instrumental (the synth) */
+  vocals: boolean;
   /** start second of each lyric line, when the engine knows it */
   lineTimings?: number[];
   /** tempo and beat times, when the engine knows or could detect them */
@@ -80,6 +99,13 @@ export abstract class SongEngine {
    * submission's answer was lost): the same charge `submit` reports.
    */
   abstract recoveredUsage(req: { lengthSec: number }): Usage;
+  /**
+   * When each word of a finished clip is sung (asked once, for the clip the video uses).
+   * An engine that cannot say (an instrumental, the synth) says nothing is sung.
+   */
+  async sungWords(_taskId: string, _providerClipId: string): Promise<SungWords> {
+    return { known: true, words: [] };
+  }
   /**
    * The task's clips have been taken (or given up on): local work files go. Providers keep
    * nothing of ours to remove, so by default this does nothing.

@@ -2,7 +2,7 @@ import { ProviderRejectedError, ProviderUnavailableError } from '../provider-err
 import { bearerJson, parseJson, retryAfterOf } from '../http/provider-http';
 import { Usage } from '../lyrics/lyrics-engine';
 import { detectBeats } from './beat-detector';
-import { SongClip, SongEngine, SongPoll, SongRequest } from './song-engine';
+import { SongClip, SongEngine, SongPoll, SongRequest, SungWord, SungWords } from './song-engine';
 
 export interface SunoConfig {
   baseUrl: string;
@@ -12,6 +12,15 @@ export interface SunoConfig {
   dedupesByKey: boolean;
   /** credits one generation costs (sunoapi.org bills every generate in credits) */
   creditsPerSong: number;
+}
+
+/** One word of get-timestamped-lyrics' `alignedWords`. */
+interface SunoAlignedWord {
+  word: string;
+  success: boolean;
+  startS: number;
+  endS: number;
+  palign?: number;
 }
 
 interface SunoEnvelope<T> {
@@ -137,6 +146,8 @@ export class SunoSongEngine extends SongEngine {
         providerClipId: c.id,
         durationSec: c.duration,
         audio: { kind: 'url', url: c.audioUrl, contentType: 'audio/mpeg' },
+        // we ask for sung lyrics (`instrumental: false`)
+        vocals: true,
       }));
       if (clips.length === 0) return { status: 'failed', reason: 'Suno finished without any clip' };
       // Suno does not say where its beats fall: found in the audio, for cutting the video on
@@ -161,6 +172,39 @@ export class SunoSongEngine extends SongEngine {
       };
     }
     return { status: 'pending' };
+  }
+
+  /**
+   * POST get-timestamped-lyrics: the clip's words as Suno's aligner placed them. sunoapi.org
+   * lists no charge for it (api-shapes.md). A refusal (a non-200 code) is not a reason to fail
+   * the video: its words are then unknown.
+   */
+  override async sungWords(taskId: string, providerClipId: string): Promise<SungWords> {
+    const env = parseJson<SunoEnvelope<{ alignedWords?: SunoAlignedWord[] | null } | null>>(
+      'suno',
+      await this.call('POST', '/api/v1/generate/get-timestamped-lyrics', {
+        taskId,
+        audioId: providerClipId,
+      }),
+    );
+    if (env.code !== 200) return { known: false, reason: `suno answered ${env.code}: ${env.msg}` };
+    const words: SungWord[] = [];
+    for (const w of env.data?.alignedWords ?? []) {
+      // `word` carries section tags and line breaks ("[Verse]\nWaggin'"): the word is the rest
+      const text = String(w.word ?? '')
+        .replace(/\[[^\]]*\]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+      if (!text) continue;
+      const placed = w.success === true && Number.isFinite(w.startS) && Number.isFinite(w.endS);
+      words.push({
+        text,
+        startSec: placed ? w.startS : 0,
+        endSec: placed ? w.endS : 0,
+        placed,
+      });
+    }
+    return { known: true, words };
   }
 
   private check(env: SunoEnvelope<unknown>): void {

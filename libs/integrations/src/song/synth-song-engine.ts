@@ -138,6 +138,8 @@ export class SynthSongEngine extends SongEngine {
         durationSec,
         lineTimings,
         beats,
+        // an instrumental: nobody sings the lyrics, so no caption follows a voice
+        vocals: false,
         audio: {
           kind: 'file' as const,
           path: join(dir, `${taskId}-${v}.m4a`),

@@ -11,6 +11,7 @@ import { koreanFontFile } from './korean-font';
 import { gradientStill, mediaBytes, photoStill } from './video-stills';
 import {
   Caption,
+  CaptionWord,
   RenderOptions,
   RenderProgressListener,
   RenderSubmission,
@@ -347,9 +348,9 @@ async function drawCaptions(g: Graph, shown: Caption[]): Promise<CaptionPlacemen
   const placed: CaptionPlacement[] = [];
   const drawn: string[] = [];
   for (const c of shown) {
-    const { filters, rect } = await g.caption(c.text, c.startSec, c.endSec);
+    const { filters, rect } = await g.caption(c.text, c.startSec, c.endSec, c.words);
     drawn.push(...filters);
-    placed.push({ ...c, rect });
+    placed.push({ text: c.text, startSec: c.startSec, endSec: c.endSec, rect });
   }
   g.filters.push(`[body]${drawn.length ? drawn.join(',') + ',' : ''}format=yuv420p[vout]`);
   return placed;
@@ -602,14 +603,16 @@ class Graph {
   }
 
   /**
-   * One lyric line, large, on a plate, inside the safe area; with karaoke on, its words
-   * light up in turn over the line's time (each lit prefix drawn at the row's own start, so
-   * it lies exactly over the row).
+   * One lyric line, large, on a plate, inside the safe area; with karaoke on and a voice
+   * singing it (`words`), each word lights up when it is sung (each lit prefix drawn at the
+   * row's own start, so it lies exactly over the row). Without a voice, no highlight: an
+   * instrumental's captions would light up words nobody sings.
    */
   async caption(
     text: string,
     start: number,
     end: number,
+    sung?: CaptionWord[],
   ): Promise<{ filters: string[]; rect: CaptionPlacement['rect'] }> {
     const s = this.tpl.caption;
     const pad = this.px(s.platePadding);
@@ -628,6 +631,7 @@ class Graph {
     const filters: string[] = [];
     const words = rows.map((r) => r.split(' '));
     const totalWords = words.reduce((n, w) => n + w.length, 0);
+    const karaoke = s.karaoke && sung?.length === totalWords;
     let wordNo = 0;
     let widest = 0;
     for (const [r, row] of rows.entries()) {
@@ -639,12 +643,9 @@ class Graph {
         `drawtext=${font}:textfile='${await this.textFile(row)}':fontsize=${size}:fontcolor=${ff(s.color)}${border}:` +
           `box=1:boxcolor=${ff(s.plateColor)}:boxborderw=${pad}:x=${x0}:y=${y}:${enable}`,
       );
-      if (!s.karaoke) {
-        wordNo += words[r].length;
-        continue;
-      }
+      if (!karaoke) continue;
       for (let w = 1; w <= words[r].length; w++) {
-        const lit = start + ((end - start) * 0.85 * wordNo++) / totalWords;
+        const lit = Math.max(start, sung[wordNo++].startSec);
         filters.push(
           `drawtext=${font}:textfile='${await this.textFile(words[r].slice(0, w).join(' '))}':fontsize=${size}:` +
             `fontcolor=${ff(s.highlightColor)}${border}:x=${x0}:y=${y}:enable='between(t,${num(lit)},${num(end)})'`,

@@ -1,10 +1,21 @@
 import { MediaSource, SongBeats } from '../song/song-engine';
 import { Usage } from '../lyrics/lyrics-engine';
 
+/** A word of a caption and when it is sung. */
+export interface CaptionWord {
+  text: string;
+  startSec: number;
+}
+
 export interface Caption {
   text: string;
   startSec: number;
   endSec: number;
+  /**
+   * each word of `text` (split at spaces) and when it is sung, when a voice sings it: only
+   * then do the words light up as they are sung (a karaoke highlight)
+   */
+  words?: CaptionWord[];
 }
 
 export interface VideoRequest {

@@ -108,6 +108,7 @@ export function captionsShown(captions: Caption[], timeline: Timeline): Caption[
   const sorted = [...captions].filter((c) => c.text.trim()).sort((a, b) => a.startSec - b.startSec);
   return sorted
     .map((c, i) => ({
+      ...c,
       text: c.text.trim(),
       startSec: Math.max(0, c.startSec),
       endSec: Math.min(c.endSec, sorted[i + 1]?.startSec ?? Infinity, last),

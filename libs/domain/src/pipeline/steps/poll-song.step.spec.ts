@@ -18,6 +18,7 @@ const clip = (n: number, url = `https://cdn.test/clip-${n}.mp3`): SongClip => ({
   providerClipId: `c${n}`,
   durationSec: 30,
   audio: { kind: 'url', url, contentType: 'audio/mpeg' },
+  vocals: true,
   lineTimings: [1, 2],
 });
 

@@ -90,6 +90,9 @@ export class PollSongStep extends PipelineStep {
         durationSec: c.durationSec,
         lineTimings: c.lineTimings ?? [],
         beats: c.beats ?? null,
+        vocals: c.vocals,
+        // asked of the engine for the clip the video uses, when it is used
+        words: null,
         selected: p.autopilot && i === 0,
       });
     }

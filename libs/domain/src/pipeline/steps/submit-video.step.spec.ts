@@ -1,4 +1,4 @@
-import { ProviderRejectedError } from '@app/integrations';
+import { ProviderRejectedError, SungWord, SungWords } from '@app/integrations';
 import type { SongEntity } from '../../entities/content.entity';
 import { StepFailedError } from '../step-context';
 import {
@@ -6,6 +6,7 @@ import {
   config,
   context,
   FakeRenderer,
+  FakeSongEngine,
   InMemoryBlob,
   InMemoryContent,
   InMemoryStores,
@@ -16,8 +17,25 @@ import {
 import { STORE_GONE } from './store-of';
 import { captionsFor, SubmitVideoStep } from './submit-video.step';
 
-async function setup(c = config) {
-  const content = new InMemoryContent();
+/** The song engine's word timings: what it answers, and the clips it was asked about. */
+class WordsSongEngine extends FakeSongEngine {
+  words: SungWords | Error = { known: true, words: [] };
+  readonly wordAsks: string[] = [];
+  override async sungWords(taskId: string, clipId: string): Promise<SungWords> {
+    this.wordAsks.push(`${taskId}/${clipId}`);
+    if (this.words instanceof Error) throw this.words;
+    return this.words;
+  }
+}
+
+class WordsContent extends InMemoryContent {
+  async saveWords(songId: string, words: SungWord[]) {
+    for (const s of this.songs) if (s.id === songId) s.words = words;
+  }
+}
+
+async function setup(c = config, clip: Partial<SongEntity> = {}) {
+  const content = new WordsContent();
   const s = support(undefined, undefined, c);
   await content.addLyrics(
     'p1',
@@ -32,15 +50,21 @@ async function setup(c = config) {
       durationSec: 40,
       lineTimings: [2, 8],
       beats: null,
+      vocals: true,
+      words: null,
+      providerClipId: 'clip-1',
       selected: true,
+      ...clip,
     } as unknown as SongEntity,
   ];
   const creatomate = new FakeRenderer('creatomate');
   const ffmpeg = new FakeRenderer('ffmpeg');
   const stores = new InMemoryStores();
+  const songs = new WordsSongEngine();
   const step = new SubmitVideoStep(
     asConfig(c),
     renderersOf(creatomate, ffmpeg),
+    songs,
     content.as(),
     stores.as(),
     new InMemoryBlob(),
@@ -48,10 +72,10 @@ async function setup(c = config) {
     s.metering,
     s.progress,
   );
-  return { ...s, content, stores, creatomate, ffmpeg, step };
+  return { ...s, content, stores, creatomate, ffmpeg, songs, step };
 }
 
-const songReady = (over = {}) => project({ state: 'SONG_READY', ...over });
+const songReady = (over = {}) => project({ state: 'SONG_READY', songTaskId: 'task-1', ...over });
 
 describe('SubmitVideoStep', () => {
   it('sends the picked clip, photos, captions and end card with the video lane’s callback, and meters the render', async () => {
@@ -179,5 +203,53 @@ describe('captionsFor', () => {
     expect(c.at(-1)!.endSec).toBe(24);
     expect(captionsFor(lyrics, [1, 5, 23.5, 24.5], 25).map((x) => x.text)).toEqual(['a', 'b', 'c']);
     expect(captionsFor(null, [], 25)).toEqual([]);
+  });
+});
+
+describe('SubmitVideoStep: captions that follow the voice', () => {
+  const sung = (text: string, startSec: number, placed = true) => ({
+    text,
+    startSec,
+    endSec: startSec + 0.5,
+    placed,
+  });
+
+  it('asks the engine once for the used clip’s sung words; each word lights up when sung', async () => {
+    const t = await setup();
+    t.songs.words = { known: true, words: [sung('하나', 3.1), sung('둘', 9.4)] };
+    await t.step.run(context(songReady()).ctx);
+    expect(t.creatomate.submitted[0].req.captions).toEqual([
+      { text: '하나', startSec: 2.9, endSec: 9.2, words: [{ text: '하나', startSec: 3.1 }] },
+      { text: '둘', startSec: 9.2, endSec: 29, words: [{ text: '둘', startSec: 9.4 }] },
+    ]);
+    expect(t.songs.wordAsks).toEqual(['task-1/clip-1']);
+    // kept with the clip: a second submission does not ask again
+    await t.step.run(context(songReady(), 'p1:submit_video:2').ctx);
+    expect(t.songs.wordAsks).toHaveLength(1);
+    expect(t.creatomate.submitted[1].req.captions).toEqual(t.creatomate.submitted[0].req.captions);
+  });
+
+  it('an instrumental (no voice) is not asked and its captions light up nothing', async () => {
+    const t = await setup(config, { vocals: false });
+    await t.step.run(context(songReady()).ctx);
+    expect(t.songs.wordAsks).toEqual([]);
+    expect(t.creatomate.submitted[0].req.captions).toEqual([
+      { text: '하나', startSec: 2, endSec: 8 },
+      { text: '둘', startSec: 8, endSec: 29 },
+    ]);
+  });
+
+  it.each([
+    ['sings no word (an instrumental clip)', { known: true as const, words: [] }],
+    ['refuses (an error code)', { known: false as const, reason: 'suno answered 500' }],
+    ['fails to answer', new Error('socket hang up')],
+  ])('when the engine %s, captions follow the lines without a highlight', async (_, answer) => {
+    const t = await setup();
+    t.songs.words = answer;
+    await t.step.run(context(songReady()).ctx);
+    expect(t.creatomate.submitted[0].req.captions).toEqual([
+      { text: '하나', startSec: 2, endSec: 8 },
+      { text: '둘', startSec: 8, endSec: 29 },
+    ]);
   });
 });

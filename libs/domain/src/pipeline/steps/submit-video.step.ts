@@ -1,5 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BlobStore, Caption, VideoRenderers, VideoRequest } from '@app/integrations';
+import {
+  BlobStore,
+  Caption,
+  SongEngine,
+  SungWord,
+  VideoRenderers,
+  VideoRequest,
+} from '@app/integrations';
 import { AppConfig } from '../../config/app-config';
 import { LyricsEntity, SongEntity } from '../../entities/content.entity';
 import { videoFallbacks } from '../../metrics/metrics';
@@ -7,6 +14,7 @@ import { StoreRepository } from '../../stores/store.repository';
 import { ContentRepository } from '../content.repository';
 import { withDefaults } from '../project-options';
 import { StepContext, StepFailedError, StepOutcome } from '../step-context';
+import { sungLineWords } from '../sung-words';
 import { PipelineStep } from './pipeline-step';
 import { StepMetering } from './step-metering';
 import { StepProgressWriter } from './step-progress-writer';
@@ -25,6 +33,7 @@ export class SubmitVideoStep extends PipelineStep {
   constructor(
     private readonly config: AppConfig,
     private readonly renderers: VideoRenderers,
+    private readonly songs: SongEngine,
     private readonly content: ContentRepository,
     private readonly stores: StoreRepository,
     private readonly blob: BlobStore,
@@ -77,6 +86,29 @@ export class SubmitVideoStep extends PipelineStep {
     };
   }
 
+  /**
+   * When the clip's words are sung: asked of the song engine once, for the clip the video
+   * uses, and kept with it. None for an instrumental; none either when the engine cannot say
+   * (its refusal is no reason to fail the video: the captions then follow the lines only).
+   */
+  private async sungWords(ctx: StepContext, clip: SongEntity): Promise<SungWord[] | null> {
+    if (!clip.vocals) return null;
+    if (clip.words) return clip.words;
+    const taskId = ctx.project.songTaskId;
+    if (!taskId || !clip.providerClipId) return null;
+    const answer = await this.songs
+      .sungWords(taskId, clip.providerClipId)
+      .catch((err: Error) => ({ known: false as const, reason: err.message }));
+    if (!answer.known) {
+      this.logger.warn(
+        `project ${ctx.project.id}: no word timings for the song (${answer.reason}); captions follow the lines`,
+      );
+      return null;
+    }
+    await this.content.saveWords(clip.id, answer.words);
+    return answer.words;
+  }
+
   /** What the renderer is given: media it can read, captions timed to the song, the end card. */
   private async request(ctx: StepContext, clip: SongEntity, key: string): Promise<VideoRequest> {
     const p = ctx.project;
@@ -93,7 +125,7 @@ export class SubmitVideoStep extends PipelineStep {
       photos: await Promise.all(
         photos.map((ph) => this.blob.asMedia('photos', ph.blobKey, ph.contentType, 3600)),
       ),
-      captions: captionsFor(lyrics, clip.lineTimings, durationSec),
+      captions: captionsFor(lyrics, clip.lineTimings, durationSec, await this.sungWords(ctx, clip)),
       beats: clip.beats ?? undefined,
       endCard: {
         name: s.name,
@@ -108,21 +140,39 @@ export class SubmitVideoStep extends PipelineStep {
   }
 }
 
+/** A caption comes up this long before its first word is sung, to be read as it is sung. */
+const LEAD_IN_SEC = 0.2;
+const ms = (sec: number) => Math.round(sec * 1000) / 1000;
+
 /**
- * One caption per lyric line, timed by the engine's line timings when it gave one per line,
- * else spread evenly over the song; none starts in the last second.
+ * One caption per lyric line. With the sung words of a clip (a voice sings the lyrics), each
+ * line comes up as it is sung and carries when each of its words is sung (the renderer
+ * lights them up then); else timed by the engine's line timings when it gave one per line,
+ * else spread evenly over the song, without word times. None starts in the last second.
  */
 export function captionsFor(
   lyrics: Pick<LyricsEntity, 'sections'> | null,
   lineTimings: number[],
   durationSec: number,
+  words: SungWord[] | null = null,
 ): Caption[] {
   const lines = lyrics?.sections.flatMap((x) => x.lines) ?? [];
-  const timings =
-    lineTimings.length >= lines.length
-      ? lineTimings
-      : lines.map((_, i) => 2 + (i * (durationSec - 5)) / Math.max(1, lines.length));
+  const sung = words?.length ? sungLineWords(lines, words) : null;
+  let timings: number[];
+  if (sung) {
+    let prev = 0;
+    timings = sung.map((w) => (prev = Math.max(prev, ms((w[0]?.startSec ?? prev) - LEAD_IN_SEC))));
+  } else
+    timings =
+      lineTimings.length >= lines.length
+        ? lineTimings
+        : lines.map((_, i) => 2 + (i * (durationSec - 5)) / Math.max(1, lines.length));
   return lines
-    .map((text, i) => ({ text, startSec: timings[i], endSec: timings[i + 1] ?? durationSec - 1 }))
+    .map((text, i) => ({
+      text,
+      startSec: timings[i],
+      endSec: timings[i + 1] ?? durationSec - 1,
+      ...(sung ? { words: sung[i] } : {}),
+    }))
     .filter((c) => c.startSec < durationSec - 1);
 }

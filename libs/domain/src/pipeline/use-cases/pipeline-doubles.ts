@@ -181,6 +181,8 @@ export class InMemoryContent {
       durationSec: 30,
       lineTimings: [],
       beats: null,
+      vocals: true,
+      words: null,
       selected: false,
       createdAt: new Date(),
       ...fields,
