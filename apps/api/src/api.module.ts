@@ -18,6 +18,7 @@ import {
 import { IntegrationsModule } from '@app/integrations';
 import { AuthModule } from './auth/auth.module';
 import { HealthController } from './health/health.controller';
+import { McpApiModule } from './mcp/mcp.api.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { ProjectsApiModule } from './projects/projects.api.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -48,6 +49,7 @@ import { StudioController } from './studio/studio.controller';
     StoresApiModule,
     ProjectsApiModule,
     SocialApiModule,
+    McpApiModule,
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
   ],
   controllers: [HealthController, MetricsController],

@@ -3,13 +3,14 @@ import { Reflector } from '@nestjs/core';
 import { ForbiddenError, Principal } from '@app/domain';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { BearerAuthenticator } from './bearer-authenticator';
-import { PUBLIC, ROLES, SCOPES } from './decorators';
+import { AccessNeed, PUBLIC, ROLES, SCOPES, SCOPES_PER_CALL } from './decorators';
 import { refuseQueryCredentials } from './query-credentials';
 
 /**
  * The global guard: every route needs a bearer token or a partner API key unless @Public.
  * Then @Roles (admin) and @Scopes (partner keys) are enforced; a partner key is refused on
- * routes that declare no scope.
+ * routes that declare no scope. A @ScopesPerCall route (MCP) checks each operation it carries
+ * with assertAllowed, the same rule.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -30,15 +31,16 @@ export class AccessGuard implements CanActivate {
       req.headers['x-api-key'] !== undefined
         ? await this.apiKeys.principal(req)
         : await this.bearer.principal(req);
-    this.authorize(
-      req.user,
-      this.reflector.getAllAndOverride<string[]>(ROLES, targets),
-      this.reflector.getAllAndOverride<string[]>(SCOPES, targets),
-    );
+    if (this.reflector.getAllAndOverride<boolean>(SCOPES_PER_CALL, targets)) return true;
+    this.assertAllowed(req.user, {
+      roles: this.reflector.getAllAndOverride<AccessNeed['roles']>(ROLES, targets),
+      scopes: this.reflector.getAllAndOverride<AccessNeed['scopes']>(SCOPES, targets),
+    });
     return true;
   }
 
-  private authorize(p: Principal, roles?: string[], scopes?: string[]): void {
+  /** Refuses (403) a principal without the role or, for a partner key, the scopes needed. */
+  assertAllowed(p: Principal, { roles, scopes }: AccessNeed): void {
     if (roles?.length) {
       if (p.kind !== 'user' || !roles.includes(p.role))
         throw new ForbiddenError(`this route needs the ${roles.join(' or ')} role`);

@@ -17,8 +17,10 @@ import { MeController } from './me.controller';
   providers: [
     kakaoStrategyProvider,
     KakaoCallbackGuard,
-    { provide: APP_GUARD, useClass: AccessGuard },
+    AccessGuard,
+    { provide: APP_GUARD, useExisting: AccessGuard },
   ],
-  exports: [LoginModule],
+  // AccessGuard: the MCP endpoint holds each tool call to the same rule
+  exports: [LoginModule, AccessGuard],
 })
 export class AuthModule {}

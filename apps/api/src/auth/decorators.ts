@@ -5,13 +5,14 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
-import { ApiScope, Principal } from '@app/domain';
+import { ApiScope, Principal, UserRole } from '@app/domain';
 
 export const PUBLIC = 'castad:public';
 /** marks a public operation in the OpenAPI document until openapi.ts turns it into `security: []` */
 export const PUBLIC_EXTENSION = 'x-castad-public';
 export const ROLES = 'castad:roles';
 export const SCOPES = 'castad:scopes';
+export const SCOPES_PER_CALL = 'castad:scopes-per-call';
 
 /**
  * No credential needed (login, health, webhooks with their own token); the OpenAPI document
@@ -28,6 +29,19 @@ export const Roles = (...roles: 'admin'[]) => SetMetadata(ROLES, roles);
  * @Scopes are for signed-in users only.
  */
 export const Scopes = (...scopes: ApiScope[]) => SetMetadata(SCOPES, scopes);
+
+/**
+ * One route carrying many operations (the MCP endpoint): any valid credential gets in, and
+ * each operation is then held to its own scopes by AccessGuard.assertAllowed, the same rule.
+ */
+export const ScopesPerCall = () => SetMetadata(SCOPES_PER_CALL, true);
+
+/** What an operation needs: a role (admin routes), or the scopes a partner key must hold. */
+export interface AccessNeed {
+  roles?: UserRole[];
+  /** none: for signed-in users only, never a partner key */
+  scopes?: ApiScope[];
+}
 
 export const CurrentPrincipal = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest().user,

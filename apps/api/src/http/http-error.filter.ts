@@ -58,7 +58,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       reply.status(exception.getStatus()).send(exception.getResponse());
       return;
     }
-    const body = this.toBody(exception);
+    const body = errorBody(exception, this.logger);
     if (exception instanceof QuotaExceededError) {
       reply.header(
         'Retry-After',
@@ -73,63 +73,67 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (body.statusCode === 401) reply.header('WWW-Authenticate', 'Bearer');
     reply.status(body.statusCode).send(body);
   }
+}
 
-  private toBody(exception: unknown): ErrorBody {
-    if (exception instanceof DomainError) {
-      const statusCode = STATUS[exception.kind];
-      return {
-        statusCode,
-        error: reason(statusCode),
-        message: exception.message,
-        ...(exception.details ? { details: exception.details } : {}),
-      };
-    }
-    if (exception instanceof ProviderError) {
-      const statusCode = PROVIDER_STATUS[exception.failure];
-      // the provider's own answer goes to the log; the caller gets the short message
-      if (exception.detail)
-        this.logger.warn(`${exception.provider}: ${exception.message}: ${exception.detail}`);
-      return {
-        statusCode,
-        error: reason(statusCode),
-        message: exception.message,
-        details: { provider: exception.provider },
-      };
-    }
-    if (exception instanceof HttpException) {
-      const statusCode = exception.getStatus();
-      const res = exception.getResponse();
-      const raw = typeof res === 'string' ? res : (res as { message?: unknown }).message;
-      const messages = Array.isArray(raw) ? raw.map(String) : [String(raw ?? exception.message)];
-      return {
-        statusCode,
-        error: reason(statusCode),
-        message: messages.join('; '),
-        ...(Array.isArray(raw) ? { details: messages } : {}),
-      };
-    }
-    if (isDatabaseUnavailable(exception)) {
-      // worth retrying (clients, and nginx for idempotent requests): the cause goes to the log
-      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
-      return {
-        statusCode: 503,
-        error: reason(503),
-        message: 'the database is unavailable for a moment; try again shortly',
-      };
-    }
-    const fastifyStatus = (exception as { statusCode?: number })?.statusCode;
-    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return {
-        statusCode: fastifyStatus,
-        error: reason(fastifyStatus),
-        message: (exception as Error).message,
-      };
-    }
-    this.logger.error(
-      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
-    );
-    return { statusCode: 500, error: reason(500), message: 'internal error' };
+/**
+ * The error body (and status) of any failure, the one mapping: the filter sends it, and the MCP
+ * endpoint returns it as a tool's error.
+ */
+export function errorBody(exception: unknown, logger: Logger): ErrorBody {
+  if (exception instanceof DomainError) {
+    const statusCode = STATUS[exception.kind];
+    return {
+      statusCode,
+      error: reason(statusCode),
+      message: exception.message,
+      ...(exception.details ? { details: exception.details } : {}),
+    };
   }
+  if (exception instanceof ProviderError) {
+    const statusCode = PROVIDER_STATUS[exception.failure];
+    // the provider's own answer goes to the log; the caller gets the short message
+    if (exception.detail)
+      logger.warn(`${exception.provider}: ${exception.message}: ${exception.detail}`);
+    return {
+      statusCode,
+      error: reason(statusCode),
+      message: exception.message,
+      details: { provider: exception.provider },
+    };
+  }
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    const res = exception.getResponse();
+    const raw = typeof res === 'string' ? res : (res as { message?: unknown }).message;
+    const messages = Array.isArray(raw) ? raw.map(String) : [String(raw ?? exception.message)];
+    return {
+      statusCode,
+      error: reason(statusCode),
+      message: messages.join('; '),
+      ...(Array.isArray(raw) ? { details: messages } : {}),
+    };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    // worth retrying (clients, and nginx for idempotent requests): the cause goes to the log
+    logger.warn(`database unavailable: ${(exception as Error).message}`);
+    return {
+      statusCode: 503,
+      error: reason(503),
+      message: 'the database is unavailable for a moment; try again shortly',
+    };
+  }
+  const fastifyStatus = (exception as { statusCode?: number })?.statusCode;
+  if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+    return {
+      statusCode: fastifyStatus,
+      error: reason(fastifyStatus),
+      message: (exception as Error).message,
+    };
+  }
+  logger.error(
+    exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+  );
+  return { statusCode: 500, error: reason(500), message: 'internal error' };
 }
 
 function isReport(res: unknown): boolean {

@@ -5,6 +5,7 @@ import { ArchiveController } from '../archive/archive.controller';
 import { AdminUsageController } from '../admin/admin-usage.controller';
 import { FilesController } from '../files/files.controller';
 import { ProjectEventsStream } from './project-events.stream';
+import { ProjectView } from './project-view';
 import { ProjectsController } from './projects.controller';
 import { WebhooksController } from './webhooks.controller';
 
@@ -18,6 +19,6 @@ import { WebhooksController } from './webhooks.controller';
     AdminProjectsController,
     AdminUsageController,
   ],
-  providers: [ProjectEventsStream],
+  providers: [ProjectEventsStream, ProjectView],
 })
 export class ProjectsApiModule {}

@@ -46,7 +46,6 @@ import {
   Principal,
   ProjectContent,
   ProjectEntity,
-  ProjectProgress,
   RegenerateLyrics,
   RetryProject,
   SelectClip,
@@ -55,6 +54,7 @@ import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { decodeCursor, encodeCursor } from '../http/pagination';
 import { ProjectEventsStream, SseMessage } from './project-events.stream';
+import { ProjectView } from './project-view';
 import {
   ApproveLyricsDto,
   ClipDto,
@@ -80,7 +80,7 @@ const Id = () => Param('id', new ParseUUIDPipe());
 @Controller('v1/projects')
 export class ProjectsController {
   constructor(
-    private readonly progress: ProjectProgress,
+    private readonly view: ProjectView,
     private readonly createProject: CreateProject,
     private readonly listProjects: ListProjects,
     private readonly getProject: GetProject,
@@ -98,8 +98,8 @@ export class ProjectsController {
     private readonly links: MediaLinks,
   ) {}
 
-  private async dto(p: ProjectEntity): Promise<ProjectDto> {
-    return ProjectDto.from(p, await this.progress.of(p));
+  private dto(p: ProjectEntity): Promise<ProjectDto> {
+    return this.view.of(p);
   }
 
   @Post()

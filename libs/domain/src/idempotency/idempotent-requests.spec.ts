@@ -76,4 +76,33 @@ describe('IdempotentRequests', () => {
       'first',
     );
   });
+
+  it('once: runs the work for the first call only, and the repeat gets the first answer', async () => {
+    const { requests } = setup();
+    let runs = 0;
+    const call = () =>
+      requests.once(
+        { by: partner, route: 'MCP create_store', key: 'k', request: { name: 'A' } },
+        async () => ({ id: `s${++runs}` }),
+      );
+    expect(await call()).toEqual({ id: 's1' });
+    expect(await call()).toEqual({ id: 's1' });
+    expect(runs).toBe(1);
+    await expect(
+      requests.once(
+        { by: partner, route: 'MCP create_store', key: 'k', request: { name: 'B' } },
+        async () => ({ id: 'other' }),
+      ),
+    ).rejects.toBeInstanceOf(UnprocessableError);
+  });
+
+  it('once: a failed run frees the key, so the retry runs', async () => {
+    const { requests, keys } = setup();
+    const input = { by: alice, route: 'MCP publish', key: 'k', request: {} };
+    await expect(
+      requests.once(input, async () => Promise.reject(new Error('provider down'))),
+    ).rejects.toThrow('provider down');
+    expect(keys.rows.size).toBe(0);
+    expect(await requests.once(input, async () => 'done')).toBe('done');
+  });
 });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Principal } from '../accounts/principal';
 import { BusyError, UnprocessableError } from '../errors/domain-errors';
@@ -17,7 +17,39 @@ export type IdempotentStart =
  */
 @Injectable()
 export class IdempotentRequests {
+  private readonly logger = new Logger(IdempotentRequests.name);
+
   constructor(private readonly keys: IdempotencyRepository) {}
+
+  /**
+   * Runs `work` once per key and request (the rule of `begin`), for callers that are not a
+   * REST route (MCP tool calls): the first answer is recorded and handed back to a repeat;
+   * when `work` fails, the key is free again and the error goes on. Failing to record an
+   * answer does not turn the work's success into an error (it is logged).
+   */
+  async once<T>(
+    input: { by: Principal | undefined; route: string; key: string; request: unknown },
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const claim = await this.begin({
+      ...input,
+      requestHash: sha256(JSON.stringify(input.request)),
+    });
+    if (claim.kind === 'replay') return claim.body as T;
+    let answer: T;
+    try {
+      answer = await work();
+    } catch (err) {
+      await this.release(claim.id).catch((e: Error) => this.unrecorded(e, 'released'));
+      throw err;
+    }
+    await this.complete(claim.id, 200, answer).catch((e: Error) => this.unrecorded(e, 'completed'));
+    return answer;
+  }
+
+  private unrecorded(err: Error, what: string): void {
+    this.logger.warn(`idempotency key record not ${what}: ${err.message}`);
+  }
 
   /** Claims the key for this request, or hands back the first response to replay. */
   async begin(input: {

@@ -1,0 +1,111 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Injectable, Logger } from '@nestjs/common';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { IdempotentRequests, Principal } from '@app/domain';
+import { AccessGuard } from '../auth/access.guard';
+import { errorBody } from '../http/http-error.filter';
+import { ChoiceTools } from './choice.tools';
+import { idempotencyKey, McpTool } from './mcp-tool';
+import { ProjectTools } from './project.tools';
+import { StoreTools } from './store.tools';
+import { VideoTools } from './video.tools';
+
+/**
+ * The MCP server behind `/mcp` (streamable HTTP, stateless: one server and transport per
+ * request, JSON answers, no session). The caller was authenticated by the global guard; each
+ * tool call is held to the tool's scopes by the same rule as REST (AccessGuard.assertAllowed),
+ * and a creating tool runs once per idempotency key (IdempotentRequests).
+ */
+@Injectable()
+export class McpEndpoint {
+  private readonly logger = new Logger('Mcp');
+  readonly tools: McpTool[];
+
+  constructor(
+    private readonly access: AccessGuard,
+    private readonly idempotency: IdempotentRequests,
+    stores: StoreTools,
+    projects: ProjectTools,
+    choices: ChoiceTools,
+    videos: VideoTools,
+  ) {
+    this.tools = [...stores.list(), ...projects.list(), ...choices.list(), ...videos.list()];
+  }
+
+  /**
+   * Refuses (403, before anything runs) a request calling a tool the caller may not use: the
+   * same answer a REST route gives a key without its scope. Unknown tools are left to the SDK.
+   */
+  assertCallsAllowed(by: Principal, body: unknown): void {
+    for (const message of Array.isArray(body) ? body : [body]) {
+      const m = message as { method?: unknown; params?: { name?: unknown } } | null;
+      if (m?.method !== 'tools/call') continue;
+      const tool = this.tools.find((t) => t.name === m.params?.name);
+      if (tool) this.access.assertAllowed(by, tool.access);
+    }
+  }
+
+  async handle(by: Principal, req: IncomingMessage, res: ServerResponse, body: unknown) {
+    const server = this.serverFor(by);
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  private serverFor(by: Principal): McpServer {
+    const server = new McpServer({ name: 'castad', version: '1.0.0' });
+    for (const tool of this.tools) {
+      server.registerTool(
+        tool.name,
+        {
+          title: tool.title,
+          description: tool.description,
+          inputSchema: tool.creates ? { ...tool.input, idempotencyKey } : tool.input,
+          outputSchema: tool.output,
+          annotations: {
+            readOnlyHint: tool.readOnly,
+            destructiveHint: false,
+            idempotentHint: tool.readOnly || tool.creates,
+            openWorldHint: !tool.readOnly,
+          },
+        },
+        (args: Record<string, unknown>) => this.call(by, tool, args),
+      );
+    }
+    return server;
+  }
+
+  private async call(
+    by: Principal,
+    tool: McpTool,
+    args: Record<string, unknown>,
+  ): Promise<CallToolResult> {
+    try {
+      this.access.assertAllowed(by, tool.access);
+      const { idempotencyKey: key, ...input } = args;
+      const result = tool.creates
+        ? await this.idempotency.once(
+            { by, route: `MCP ${tool.name}`, key: String(key), request: input },
+            () => tool.run(by, input),
+          )
+        : await tool.run(by, input);
+      return {
+        structuredContent: result,
+        content: [{ type: 'text', text: JSON.stringify(result) }],
+      };
+    } catch (err) {
+      // the same status and message a REST route gives for the same failure
+      const body = errorBody(err, this.logger);
+      return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }] };
+    }
+  }
+}

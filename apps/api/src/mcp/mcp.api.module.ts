@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { FilesModule, PipelineModule, SocialModule, StoresModule } from '@app/domain';
+import { AuthModule } from '../auth/auth.module';
+import { ProjectView } from '../projects/project-view';
+import { ChoiceTools } from './choice.tools';
+import { McpController } from './mcp.controller';
+import { McpEndpoint } from './mcp-endpoint';
+import { ProjectTools } from './project.tools';
+import { StoreTools } from './store.tools';
+import { VideoTools } from './video.tools';
+
+/** The MCP endpoint: the REST use cases as tools for agents. */
+@Module({
+  imports: [AuthModule, StoresModule, PipelineModule, SocialModule, FilesModule],
+  controllers: [McpController],
+  providers: [McpEndpoint, StoreTools, ProjectTools, ChoiceTools, VideoTools, ProjectView],
+})
+export class McpApiModule {}

@@ -1,0 +1,91 @@
+import { Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Principal } from '@app/domain';
+import { CurrentPrincipal, ScopesPerCall } from '../auth/decorators';
+import { ErrorBodyDto } from '../http/error-body.dto';
+import { McpEndpoint } from './mcp-endpoint';
+
+/**
+ * MCP for agents, beside REST: streamable HTTP at /mcp, with the same credentials (partner API
+ * key or bearer token), scopes and rate limits.
+ */
+@ApiTags('mcp')
+@ApiBearerAuth('bearer')
+@ApiSecurity('api-key')
+@ScopesPerCall()
+@Controller('mcp')
+export class McpController {
+  constructor(private readonly mcp: McpEndpoint) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Model Context Protocol (streamable HTTP, stateless, JSON answers): tools to search and create stores, create projects with their options, follow progress, choose lyrics and a clip, list videos with signed links and publish',
+    description:
+      'JSON-RPC 2.0 messages as the MCP specification defines them (initialize, tools/list, tools/call). Send `Accept: application/json, text/event-stream`. Each tool needs the scope of the matching REST route; a tools/call outside the key’s scopes is refused with 403 and the usual error body. Creating tools take an `idempotencyKey` argument. See the README, "MCP for agents".',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      description: 'a JSON-RPC 2.0 request or notification (or a batch of them)',
+      example: { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} },
+    },
+  })
+  @ApiOkResponse({
+    description: 'the JSON-RPC response',
+    schema: { type: 'object', example: { jsonrpc: '2.0', id: 1, result: { tools: [] } } },
+  })
+  @ApiForbiddenResponse({
+    type: ErrorBodyDto,
+    description: 'a tools/call for a tool outside the API key’s scopes',
+  })
+  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'over the rate limit' })
+  async call(
+    @CurrentPrincipal() by: Principal,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    this.mcp.assertCallsAllowed(by, req.body);
+    // the SDK's transport writes the answer itself, on the raw response: the headers set so
+    // far (the rate limit's, the request id) go with it
+    for (const [name, value] of Object.entries(reply.getHeaders()))
+      if (value !== undefined) reply.raw.setHeader(name, value);
+    reply.hijack();
+    await this.mcp.handle(by, req.raw, reply.raw, req.body);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: '405: this endpoint is stateless, it opens no server-to-client stream (POST only)',
+  })
+  @ApiResponse({ status: 405, type: ErrorBodyDto })
+  openStream(@Res() reply: FastifyReply): void {
+    postOnly(reply);
+  }
+
+  @Delete()
+  @ApiOperation({ summary: '405: this endpoint is stateless, it has no session to end' })
+  @ApiResponse({ status: 405, type: ErrorBodyDto })
+  endSession(@Res() reply: FastifyReply): void {
+    postOnly(reply);
+  }
+}
+
+function postOnly(reply: FastifyReply): void {
+  void reply
+    .status(405)
+    .header('Allow', 'POST')
+    .send({ statusCode: 405, error: 'Method Not Allowed', message: 'POST MCP messages to /mcp' });
+}

@@ -1,0 +1,13 @@
+import { Injectable } from '@nestjs/common';
+import { ProjectEntity, ProjectProgress } from '@app/domain';
+import { ProjectDto } from './project.dto';
+
+/** A project as the API answers it, on REST and MCP alike: the row with its progress. */
+@Injectable()
+export class ProjectView {
+  constructor(private readonly progress: ProjectProgress) {}
+
+  async of(p: ProjectEntity): Promise<ProjectDto> {
+    return ProjectDto.from(p, await this.progress.of(p));
+  }
+}
