@@ -11,6 +11,7 @@ export * from './accounts/user.repository';
 export * from './files/blob-object.repository';
 export * from './idempotency/idempotency.repository';
 export * from './pipeline/content.repository';
+export * from './pipeline/budget-hold.repository';
 export * from './pipeline/daily-quota.repository';
 export * from './pipeline/pipeline-health.repository';
 export * from './pipeline/project-event.repository';

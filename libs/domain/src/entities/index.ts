@@ -1,5 +1,6 @@
 import { AuthNonceEntity } from './auth-nonce.entity';
 import { BlobObjectEntity } from './blob-object.entity';
+import { BudgetDayEntity, BudgetHoldEntity } from './budget.entity';
 import { LyricsEntity, SongEntity, VideoEntity } from './content.entity';
 import { ApiKeyEntity, PartnerEntity } from './partner.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
@@ -15,6 +16,7 @@ import { UserSearchGramEntity } from './user-search-gram.entity';
 
 export * from './auth-nonce.entity';
 export * from './blob-object.entity';
+export * from './budget.entity';
 export * from './content.entity';
 export * from './idempotency-key.entity';
 export * from './partner.entity';
@@ -43,6 +45,8 @@ export const ENTITIES = [
   SocialAccountEntity,
   SnsUploadEntity,
   UsageRecordEntity,
+  BudgetDayEntity,
+  BudgetHoldEntity,
   BlobObjectEntity,
   SchedulerLeaseEntity,
   AuthNonceEntity,

@@ -13,6 +13,7 @@ import { ProjectQuotaSlots1765300000000 } from './1765300000000-project-quota-sl
 import { UserSearchGrams1765500000000 } from './1765500000000-user-search-grams';
 import { StorePhotoSlots1765600000000 } from './1765600000000-store-photo-slots';
 import { SongWords1765700000000 } from './1765700000000-song-words';
+import { BudgetHolds1765800000000 } from './1765800000000-budget-holds';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   UserSearchGrams1765500000000,
   StorePhotoSlots1765600000000,
   SongWords1765700000000,
+  BudgetHolds1765800000000,
 ];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StoresModule } from '../stores/stores.module';
+import { BudgetHoldRepository } from './budget-hold.repository';
 import { ContentRepository } from './content.repository';
 import { DailyQuotaRepository } from './daily-quota.repository';
 import { PipelineHealthRepository } from './pipeline-health.repository';
@@ -33,6 +34,7 @@ const providers = [
   StepRunner,
   RunCancellation,
   UsageRepository,
+  BudgetHoldRepository,
   RedisEventChannel,
   ProjectEventFeed,
   ProjectEventPublisher,

@@ -28,7 +28,7 @@ import type { StoreRepository } from '../../stores/store.repository';
 import type { ContentRepository } from '../content.repository';
 import type { ProjectEventRepository } from '../project-event.repository';
 import type { StepContext } from '../step-context';
-import type { UsageRepository } from '../usage.repository';
+import { InMemoryBudgetHolds, InMemoryUsage } from './metering-doubles.test';
 import { StepMetering } from './step-metering';
 import { StepProgressWriter } from './step-progress-writer';
 import { SubmissionGuard } from './submission-guard';
@@ -79,25 +79,6 @@ export function context(p: ProjectEntity, idempotencyKey = `${p.id}:step:1`) {
     markSubmitting: async (key) => void marked.push(key),
   };
   return { ctx, marked };
-}
-
-/** Usage rows as the repository keeps them: one per (provider, operation, key), none for 0 units. */
-export class InMemoryUsage {
-  readonly rows: Parameters<UsageRepository['record']>[0][] = [];
-  readonly spent: Record<string, number> = {};
-  async record(r: Parameters<UsageRepository['record']>[0]) {
-    if (r.units <= 0) return;
-    const same = (x: typeof r) =>
-      x.provider === r.provider &&
-      x.operation === r.operation &&
-      x.idempotencyKey === r.idempotencyKey;
-    if (r.idempotencyKey && this.rows.some(same)) return;
-    this.rows.push(r);
-  }
-  async spentSince(provider: string) {
-    return this.spent[provider] ?? 0;
-  }
-  as = () => this as unknown as UsageRepository;
 }
 
 export class InMemoryStores {
@@ -321,17 +302,25 @@ export class FakeRenderer extends VideoRenderer {
   }
 }
 
+export { InMemoryBudgetHolds, InMemoryUsage };
+
 export function renderersOf(preferred: FakeRenderer, ...others: FakeRenderer[]) {
   return new VideoRenderers(preferred, others);
 }
 
 /** The support services over the doubles, as the module builds them. */
-export function support(usage = new InMemoryUsage(), events = new InMemoryEvents(), c = config) {
+export function support(
+  usage = new InMemoryUsage(),
+  events = new InMemoryEvents(),
+  c = config,
+  holds = new InMemoryBudgetHolds(usage.spent),
+) {
   return {
     usage,
     events,
+    holds,
     metering: new StepMetering(usage.as()),
-    guard: new SubmissionGuard(asConfig(c), usage.as()),
+    guard: new SubmissionGuard(asConfig(c), usage.as(), holds.as()),
     progress: new StepProgressWriter(events.as()),
   };
 }

@@ -99,6 +99,80 @@ describe('what the steps share', () => {
       expect(Math.abs(due - bound)).toBeLessThan(1000);
     });
 
+    describe('the daily budget held under concurrency', () => {
+      /** a render of 30 s at $0.016 a second: $0.48; a budget of $0.60 leaves room for one */
+      const render = { unit: 'render_second', units: 30 };
+      const budgeted = () => {
+        const t = support(undefined, undefined, {
+          ...config,
+          dailyBudgetUsd: { creatomate: 0.3 },
+        });
+        t.usage.prices['creatomate:render_second'] = 0.016;
+        return t;
+      };
+
+      it('lets one of two submissions checked at the same moment through when only one fits', async () => {
+        const t = budgeted();
+        const outcomes = await Promise.all([
+          t.guard.holdBudget('creatomate', 'p1:submit_video:1', render),
+          t.guard.holdBudget('creatomate', 'p2:submit_video:1', render),
+        ]);
+        expect(outcomes.filter((o) => o === undefined)).toHaveLength(1);
+        expect(outcomes.find((o) => o !== undefined)).toMatchObject({
+          kind: 'wait',
+          patch: { waitReason: 'budget' },
+        });
+        expect([...t.holds.held.values()]).toEqual([0.48]);
+        // a look for a fallback sees the held room as taken too
+        expect(await t.guard.budgetWait('creatomate')).toMatchObject({ kind: 'wait' });
+      });
+
+      it('keeps the hold of a resend under the same key instead of counting it twice', async () => {
+        const t = budgeted();
+        expect(await t.guard.holdBudget('creatomate', 'k1', render)).toBeUndefined();
+        expect(await t.guard.holdBudget('creatomate', 'k1', render)).toBeUndefined();
+        expect([...t.holds.held.values()]).toEqual([0.48]);
+      });
+
+      it('ends the hold once metered or refused by the provider; keeps it when the call may have been charged', async () => {
+        const t = budgeted();
+        const { ctx } = context(project());
+        const held = async (key: string) =>
+          expect(await t.guard.holdBudget('creatomate', key, render)).toBeUndefined();
+        await held('metered');
+        await t.guard.settled(ctx, 'creatomate', 'metered', async () => {
+          t.usage.spent.creatomate = 0.2; // its usage row, at its real cost
+        });
+        expect(t.holds.held.size).toBe(0);
+        await held('refused');
+        const refusal = new ProviderRejectedError('creatomate', 'out of credits');
+        await expect(
+          t.guard.settled(ctx, 'creatomate', 'refused', () => Promise.reject(refusal)),
+        ).rejects.toBe(refusal);
+        expect(t.holds.held.size).toBe(0);
+        for (const doubt of [
+          new ProviderUnavailableError('creatomate', 'timed out', undefined, true),
+          new Error('the database went away after the call'),
+        ]) {
+          await held('in-doubt');
+          await expect(
+            t.guard.settled(ctx, 'creatomate', 'in-doubt', () => Promise.reject(doubt)),
+          ).rejects.toBe(doubt);
+          expect([...t.holds.held.keys()]).toEqual(['creatomate:in-doubt']);
+        }
+        // the held room counts: another submission waits until the day's end or the release
+        expect(await t.guard.holdBudget('creatomate', 'next', render)).toMatchObject({
+          kind: 'wait',
+        });
+      });
+
+      it('holds nothing for a provider without a budget', async () => {
+        const t = budgeted();
+        expect(await t.guard.holdBudget('suno', 'k', { unit: 'song', units: 1 })).toBeUndefined();
+        expect(t.holds.held.size).toBe(0);
+      });
+    });
+
     it('builds callback URLs per lane, not per vendor, with the project’s token and the key', () => {
       const { guard } = support();
       const { ctx } = context(project({ id: 'p9', callbackToken: 't0k' }));

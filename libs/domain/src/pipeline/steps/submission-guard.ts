@@ -1,5 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ProviderError, ProviderUnavailableError, Usage } from '@app/integrations';
 import { AppConfig } from '../../config/app-config';
+import { budgetHasRoom } from '../budget-rule';
+import { BudgetHoldRepository } from '../budget-hold.repository';
 import { quotaWindow } from '../quota-window';
 import { StepContext, StepOutcome } from '../step-context';
 import { UsageRepository } from '../usage.repository';
@@ -11,8 +14,8 @@ const later = (ms: number) => new Date(Date.now() + ms);
 
 /**
  * The rules a paid submission passes before it is sent: a submission a crash may have sent
- * already is not sent twice, a spent daily budget makes it wait; and where the provider may
- * call back about it.
+ * already is not sent twice, a spent daily budget makes it wait (the room it takes held until
+ * it is metered); and where the provider may call back about it.
  */
 @Injectable()
 export class SubmissionGuard {
@@ -21,6 +24,7 @@ export class SubmissionGuard {
   constructor(
     private readonly config: AppConfig,
     private readonly usage: UsageRepository,
+    private readonly holds: BudgetHoldRepository,
   ) {}
 
   /**
@@ -44,22 +48,67 @@ export class SubmissionGuard {
   }
 
   /**
-   * A provider whose daily budget is spent takes no new submission: the project waits, with
-   * the reason shown, until the budget resets (midnight, Korea time) — it never fails for it.
-   * Undefined: the budget lasts (or there is none).
+   * Holds the submission's estimated cost against its provider's budget of the day: granted
+   * while the day's metered spend plus what submissions in flight hold is below the budget,
+   * decided one submission at a time in the database (two checked at the same moment cannot
+   * both take the last room). A spent budget makes the project wait, with the reason shown,
+   * until the budget resets (midnight, Korea time): it never fails for it. Undefined: go on
+   * (held, or no budget); the hold ends with release() or settled().
+   */
+  async holdBudget(
+    provider: string,
+    key: string,
+    estimate: Usage,
+  ): Promise<StepOutcome | undefined> {
+    const budget = this.config.dailyBudgetUsd[provider];
+    if (budget === undefined) return undefined;
+    const amountUsd = this.usage.price(provider, estimate.unit) * estimate.units;
+    const o = await this.holds.hold({ provider, key, amountUsd, budgetUsd: budget });
+    return o.held ? undefined : this.spent(provider, budget, o.spentUsd + o.heldUsd);
+  }
+
+  /**
+   * Whether a provider's budget has room now, holding nothing: the look a fallback engine gets
+   * before the first choice is sent. Undefined: it has room (or there is no budget).
    */
   async budgetWait(provider: string): Promise<StepOutcome | undefined> {
     const budget = this.config.dailyBudgetUsd[provider];
     if (budget === undefined) return undefined;
-    const { since, resetsAt } = quotaWindow(new Date());
-    const spent = await this.usage.spentSince(provider, since);
-    if (spent < budget) return undefined;
+    const { spentUsd, heldUsd } = await this.holds.standing(provider);
+    return budgetHasRoom(spentUsd, heldUsd, budget)
+      ? undefined
+      : this.spent(provider, budget, spentUsd + heldUsd);
+  }
+
+  /**
+   * Runs the held submission (the call and its metering). Its hold ends when it is metered, or
+   * when the provider's answer says nothing more was charged; any other failure (a timeout, a
+   * cut connection, a stop mid-call) keeps it, so the budget counts the possible charge until
+   * the resend under the same key, the callback that meters it, or the day's end.
+   */
+  async settled<T>(ctx: StepContext, provider: string, key: string, run: () => Promise<T>) {
+    let ok = false;
+    try {
+      const value = await run();
+      ok = true;
+      return value;
+    } catch (err) {
+      ok = surelyNotCharged(err, ctx.signal);
+      throw err;
+    } finally {
+      if (ok && this.config.dailyBudgetUsd[provider] !== undefined)
+        await this.holds.release(provider, key);
+    }
+  }
+
+  private spent(provider: string, budget: number, used: number): StepOutcome {
+    const { resetsAt } = quotaWindow(new Date());
     this.logger.warn(
-      `ALERT: the daily ${provider} budget of $${budget} is spent ($${spent.toFixed(2)}); new ${provider} submissions wait until ${resetsAt.toISOString()}`,
+      `ALERT: the daily ${provider} budget of $${budget} is spent ($${used.toFixed(2)} metered and held); new ${provider} submissions wait until ${resetsAt.toISOString()}`,
     );
     return {
       kind: 'wait',
-      // look again now and then: the budget may be raised, or the day may turn
+      // look again now and then: the budget may be raised, a hold released, or the day turn
       nextRunAt: new Date(
         Math.min(resetsAt.getTime(), Date.now() + this.config.pipeline.budgetRecheckMs),
       ),
@@ -83,4 +132,14 @@ export class SubmissionGuard {
     const p = ctx.project;
     return `${this.config.publicBaseUrl}/v1/webhooks/${lane}/${p.id}/${p.callbackToken}?key=${encodeURIComponent(key)}`;
   }
+}
+
+/**
+ * A failure that is the provider's answer (a refusal, a 5xx, a 429) and not a stop mid-call: it
+ * charged nothing but what it says it charged (metered before the failure goes on). Anything
+ * else (our own error after the call, a timeout, a cut connection) may hide a charge.
+ */
+function surelyNotCharged(err: unknown, signal: AbortSignal): boolean {
+  if (signal.aborted || !(err instanceof ProviderError)) return false;
+  return !(err instanceof ProviderUnavailableError && err.ambiguous);
 }

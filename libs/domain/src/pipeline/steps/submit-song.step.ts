@@ -29,26 +29,33 @@ export class SubmitSongStep extends PipelineStep {
     // nothing approved yet: the owner's approval wakes the project
     if (!lyrics)
       return { kind: 'wait', nextRunAt: new Date(Date.now() + 60_000), patch: { nextRunAt: null } };
-    const held =
-      this.guard.recover(ctx, this.engine.dedupesByKey) ??
-      (await this.guard.budgetWait(this.engine.name));
-    if (held) return held;
+    const recovering = this.guard.recover(ctx, this.engine.dedupesByKey);
+    if (recovering) return recovering;
     const key = this.guard.key(ctx);
-    await ctx.markSubmitting(key);
     const o = withDefaults(p.options);
-    const { taskId, usage } = await this.engine.submit(
-      {
-        title: lyrics.title,
-        lyrics,
-        mood: o.mood,
-        genre: o.genre,
-        lengthSec: o.lengthSec,
-        callbackUrl: this.guard.callbackUrl('song', ctx, key),
-      },
+    const held = await this.guard.holdBudget(
+      this.engine.name,
       key,
-      ctx.signal,
+      this.engine.recoveredUsage({ lengthSec: o.lengthSec }),
     );
-    await this.metering.record(ctx, this.engine.name, this.name, usage);
+    if (held) return held;
+    const { taskId } = await this.guard.settled(ctx, this.engine.name, key, async () => {
+      await ctx.markSubmitting(key);
+      const sub = await this.engine.submit(
+        {
+          title: lyrics.title,
+          lyrics,
+          mood: o.mood,
+          genre: o.genre,
+          lengthSec: o.lengthSec,
+          callbackUrl: this.guard.callbackUrl('song', ctx, key),
+        },
+        key,
+        ctx.signal,
+      );
+      await this.metering.record(ctx, this.engine.name, this.name, sub.usage);
+      return sub;
+    });
     const pollInMs = this.engine.readyWhenSubmitted ? 0 : this.config.pipeline.songPollMs;
     return {
       kind: 'advance',

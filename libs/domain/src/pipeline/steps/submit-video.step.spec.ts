@@ -151,6 +151,20 @@ describe('SubmitVideoStep', () => {
     expect(t.creatomate.submitted[1].opts?.allowFallback).toBe(true);
   });
 
+  it('sends one of two renders checked at once when the budget has room for one; the other waits', async () => {
+    const t = await setup({ ...config, dailyBudgetUsd: { creatomate: 10 } });
+    // a render of the default 30 s at $1 a second holds $30: the first takes the room
+    const [a, b] = await Promise.all([
+      t.step.run(context(songReady(), 'p1:submit_video:1').ctx),
+      t.step.run(context(songReady(), 'p1:submit_video:2').ctx),
+    ]);
+    expect([a.kind, b.kind].sort()).toEqual(['advance', 'wait']);
+    expect(t.creatomate.submitted).toHaveLength(1);
+    // sent and metered: its hold is gone, its usage row counts instead
+    expect(t.holds.held.size).toBe(0);
+    expect(t.usage.rows).toHaveLength(1);
+  });
+
   it('waits for a picked clip without sending anything', async () => {
     const t = await setup();
     t.content.songs[0].selected = false;

@@ -51,27 +51,35 @@ export class SubmitVideoStep extends PipelineStep {
     // no clip picked yet: the owner's pick wakes the project
     if (!clip)
       return { kind: 'wait', nextRunAt: new Date(Date.now() + 60_000), patch: { nextRunAt: null } };
-    // the budget of the engine that will be charged: the first choice here, the fallback's
-    // below (a spent fallback budget keeps a failed first choice from falling back)
-    const held =
-      this.guard.recover(ctx, renderer.dedupesByKey) ??
-      (await this.guard.budgetWait(renderer.name));
-    if (held) return held;
-    const allowFallback =
-      !renderer.fallbackEngine || !(await this.guard.budgetWait(renderer.fallbackEngine));
+    const recovering = this.guard.recover(ctx, renderer.dedupesByKey);
+    if (recovering) return recovering;
     const key = this.guard.key(ctx);
     const req = await this.request(ctx, clip, key);
-    await ctx.markSubmitting(key);
-    // a render done inside the submission (a local engine) moves the project's percent as it goes
-    const progress = this.progress.reporter(ctx, this.name);
-    const sub = await renderer
-      .submit(req, key, ctx.signal, {
-        allowFallback,
-        onProgress: ({ fraction }) => progress.report(fraction),
-      })
-      .finally(() => progress.settle());
-    // metered under the engine that took the render
-    await this.metering.record(ctx, sub.engine, this.name, sub.usage);
+    // the budget of the engine that will be charged: the first choice's is held here, the
+    // fallback's looked at (a spent fallback budget keeps a failed first choice from falling back)
+    const lengthSec = withDefaults(p.options).lengthSec;
+    const held = await this.guard.holdBudget(
+      renderer.name,
+      key,
+      renderer.recoveredUsage({ lengthSec }),
+    );
+    if (held) return held;
+    const sub = await this.guard.settled(ctx, renderer.name, key, async () => {
+      const allowFallback =
+        !renderer.fallbackEngine || !(await this.guard.budgetWait(renderer.fallbackEngine));
+      await ctx.markSubmitting(key);
+      // a render done inside the submission (a local engine) moves the project's percent as it goes
+      const progress = this.progress.reporter(ctx, this.name);
+      const done = await renderer
+        .submit(req, key, ctx.signal, {
+          allowFallback,
+          onProgress: ({ fraction }) => progress.report(fraction),
+        })
+        .finally(() => progress.settle());
+      // metered under the engine that took the render
+      await this.metering.record(ctx, done.engine, this.name, done.usage);
+      return done;
+    });
     if (sub.fallback) {
       videoFallbacks.inc({ from: sub.fallback.from, to: sub.engine });
       this.logger.warn(`project ${p.id}: video fallback: ${sub.fallback.reason}`);

@@ -1,5 +1,6 @@
 import { SongEngine, Usage, VideoRenderer } from '@app/integrations';
 import { NotFoundError } from '../../errors/domain-errors';
+import type { BudgetHoldRepository } from '../budget-hold.repository';
 import { InMemoryProjects, InMemoryUsage } from './pipeline-doubles';
 import { ProviderCallback } from './provider-callback.use-case';
 
@@ -27,11 +28,23 @@ describe('ProviderCallback', () => {
   let projects: InMemoryProjects;
   let usage: InMemoryUsage;
   let callback: ProviderCallback;
+  /** the budget holds released, as `provider:key` */
+  let released: string[];
   const TOKEN = 'token-0123456789';
   beforeEach(() => {
     projects = new InMemoryProjects();
     usage = new InMemoryUsage();
-    callback = new ProviderCallback(projects.asRepository(), usage.asRepository(), song, renderer);
+    released = [];
+    const holds = {
+      release: async (provider: string, key: string) => void released.push(`${provider}:${key}`),
+    } as unknown as BudgetHoldRepository;
+    callback = new ProviderCallback(
+      projects.asRepository(),
+      usage.asRepository(),
+      holds,
+      song,
+      renderer,
+    );
   });
   /** A submission whose answer a crash lost: its key is pending, its task id unknown. */
   const lostSong = () =>
@@ -80,6 +93,8 @@ describe('ProviderCallback', () => {
         idempotencyKey: 'p:submit_song:1',
       },
     ]);
+    // metered now, so the budget it held while in doubt is freed
+    expect(released).toContain('song-provider:p:submit_song:1');
   });
 
   it('bills a recovered render as its engine says, for the length the project asked', async () => {
@@ -112,6 +127,7 @@ describe('ProviderCallback', () => {
     await callback.execute({ ...call, key: undefined, body: { task: 't' } });
     expect(projects.rows.get(p.id)?.state).toBe('LYRICS_READY');
     expect(usage.rows).toEqual([]);
+    expect(released).toEqual([]);
   });
 
   it('otherwise only brings the poll of the waiting lane forward', async () => {

@@ -6,6 +6,7 @@ import { lengthSecOf } from '../project-options';
 import { ProjectState, STEP_FOR_STATE, StepName } from '../project-state';
 import { ProjectPatch, ProjectRepository } from '../project.repository';
 import { CallbackLane } from '../steps/submission-guard';
+import { BudgetHoldRepository } from '../budget-hold.repository';
 import { UsageRepository } from '../usage.repository';
 
 interface Lane {
@@ -50,6 +51,7 @@ export class ProviderCallback {
   constructor(
     private readonly projects: ProjectRepository,
     private readonly usage: UsageRepository,
+    private readonly holds: BudgetHoldRepository,
     private readonly song: SongEngine,
     private readonly video: VideoRenderer,
   ) {}
@@ -78,9 +80,12 @@ export class ProviderCallback {
         },
         message: 'task id recovered from the provider callback',
       });
-      // the submission's answer was lost, not its charge: metered now, under the engine
-      if (adopted)
+      // the submission's answer was lost, not its charge: metered now, under the engine, and
+      // the budget it held while in doubt freed
+      if (adopted) {
         await this.meter(p, engine.name, lane.submit, key, engine.recoveredUsage(lengthOf(p)));
+        await this.holds.release(engine.name, key);
+      }
       return;
     }
     await this.projects.pollSoon(id, [lane.submitted]);
