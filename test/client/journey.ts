@@ -75,6 +75,17 @@ export async function ownerJourney(baseUrl: string, check: CheckResponse): Promi
     state = seen.data.state;
   }
 
+  // the live events of a first visit: no Last-Event-ID (the document makes it optional); the
+  // stream of a finished project replays its events and ends
+  const events = await client.GET('/v1/projects/{id}/events', {
+    params: { path: { id: projectId } },
+    headers,
+    parseAs: 'text',
+  });
+  check('/v1/projects/{id}/events', 'get', events.response.status, undefined);
+  if (!events.data?.includes('event: state'))
+    throw new Error(`the event stream answered ${events.response.status} without events`);
+
   const video = await client.GET('/v1/projects/{id}/video', {
     params: { path: { id: projectId } },
     headers,

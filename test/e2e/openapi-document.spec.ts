@@ -31,6 +31,32 @@ describe('the OpenAPI document', () => {
     expect(served).toEqual(committed);
   });
 
+  it('documents the statuses these routes answer beyond the bad-input walk, and none they never send', () => {
+    const codes = (path: string, method: string) =>
+      Object.keys((served.paths[path][method] as Op).responses);
+    const files = codes('/v1/files/{container}/{key}', 'get');
+    expect(files).toEqual(expect.arrayContaining(['200', '206', '404', '416']));
+    expect(files).not.toContain('429'); // signed downloads are not rate limited
+    expect(codes('/v1/projects', 'post')).toEqual(expect.arrayContaining(['404', '413', '415']));
+    expect(codes('/v1/stores', 'post')).toEqual(expect.arrayContaining(['413', '415']));
+    for (const [path, method] of [
+      ['/v1/auth/kakao', 'get'],
+      ['/v1/auth/kakao/callback', 'get'],
+      ['/v1/auth/kakao/token', 'post'],
+    ])
+      expect({ path, codes: codes(path, method) }).toEqual({
+        path,
+        codes: expect.arrayContaining(['503']),
+      });
+    // one optional Last-Event-ID: a typed client opens a first stream without it
+    const events = served.paths['/v1/projects/{id}/events'].get as Op & {
+      parameters: { in: string; name: string; required?: boolean }[];
+    };
+    expect(events.parameters.filter((p) => p.in === 'header')).toEqual([
+      expect.objectContaining({ name: 'Last-Event-ID', required: false }),
+    ]);
+  });
+
   it('passes Redocly lint (recommended) with no error and no warning left without a reason', () => {
     const lint = spawnSync(
       process.execPath,

@@ -138,6 +138,7 @@ describe('a typed client generated from openapi.json', () => {
         'post /v1/stores 201',
         'post /v1/projects 202',
         'get /v1/projects/{id} 200',
+        'get /v1/projects/{id}/events 200',
         'get /v1/projects/{id}/video 200',
         'get /v1/archive 200',
       ]),

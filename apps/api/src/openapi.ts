@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { PUBLIC_EXTENSION } from './auth/decorators';
+import { isRateLimited } from './rate-limit/rate-limit.guard';
 
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 
@@ -39,8 +40,8 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
 
 /**
  * What every operation can answer besides its own responses, in the shared error shape
- * (HttpErrorFilter): 400 for bad input, 401/403 on secured routes, 404 for a path that names
- * something, 429 from the rate limiter. Routes without a security requirement are public
+ * (HttpErrorFilter): 400 for bad input, 413/415 for a body too large or of another type, 401/403
+ * on secured routes, 404 for a path that names something, 429 where the rate limiter counts. Routes without a security requirement are public
  * (@Public) and say so with `security: []`.
  */
 function documentErrors(doc: OpenAPIObject): OpenAPIObject {
@@ -66,7 +67,11 @@ function documentErrors(doc: OpenAPIObject): OpenAPIObject {
         add('403', 'signed in, but not allowed (role, scope or a blocked account)');
       }
       if (path.includes('{')) add('404', 'no such resource, or not yours');
-      if (!path.startsWith('/health'))
+      if (op.requestBody) {
+        add('413', 'the body is too large');
+        add('415', 'the body is not of a type this operation takes (Content-Type)');
+      }
+      if (isRateLimited(path))
         add('429', 'rate limited: see Retry-After and the RateLimit-* headers');
     }
   }

@@ -16,6 +16,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -44,6 +45,10 @@ import { KakaoCallbackGuard } from './kakao-callback.guard';
 import { KakaoStrategy } from './kakao.strategy';
 import { loginCookie } from './login-cookie';
 
+/** The Kakao routes' 503 (ProviderUnavailableError). */
+const KAKAO_UNAVAILABLE =
+  'Kakao login is not configured here (KAKAO_CLIENT_ID), or Kakao did not answer: try again later';
+
 const toDto = (s: Session): SessionDto => ({ ...s, user: UserDto.from(s.user) });
 
 @ApiTags('auth')
@@ -65,6 +70,7 @@ export class AuthController {
       'Web login: redirect to Kakao with a signed, short-lived state bound to this browser (an HttpOnly cookie)',
   })
   @ApiFoundResponse({ description: 'Location: Kakao authorize URL' })
+  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: KAKAO_UNAVAILABLE })
   start(@Query() query: KakaoStartQuery, @Res() reply: FastifyReply): void {
     if (!this.kakao)
       throw new ProviderUnavailableError(
@@ -95,6 +101,7 @@ export class AuthController {
     type: ErrorBodyDto,
     description: 'state missing, forged, expired or replayed; code refused by Kakao',
   })
+  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: KAKAO_UNAVAILABLE })
   async callback(
     @Query() _query: KakaoCallbackQuery,
     @Req() req: { user: KakaoProfile; returnTo?: string },
@@ -124,6 +131,7 @@ export class AuthController {
     type: ErrorBodyDto,
     description: 'token invalid, expired, or minted for another app',
   })
+  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: KAKAO_UNAVAILABLE })
   async mobile(@Body() body: KakaoTokenLoginDto): Promise<SessionDto> {
     return toDto(await this.kakaoLogin.fromMobileToken(body.accessToken));
   }

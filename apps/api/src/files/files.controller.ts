@@ -1,12 +1,20 @@
 import { basename, dirname } from 'node:path';
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpException, Param, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import send from '@fastify/send';
 import contentDisposition from 'content-disposition';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '@app/domain';
 import { BlobStore } from '@app/integrations';
 import { Public } from '../auth/decorators';
+import { ErrorBodyDto } from '../http/error-body.dto';
 
 const TYPES: Record<string, string> = {
   mp4: 'video/mp4',
@@ -36,6 +44,17 @@ export class FilesController {
       'Download a file through a signed, expiring URL from another response (Range requests answer 206)',
   })
   @ApiProduces('video/mp4', 'audio/mp4', 'image/jpeg')
+  @ApiOkResponse({ description: 'the whole file' })
+  @ApiResponse({
+    status: 206,
+    description: 'the part a Range header asked for (Content-Range says which)',
+  })
+  @ApiResponse({
+    status: 416,
+    description: 'the Range asked lies outside the file (Content-Range: bytes */size)',
+    // the route produces files; its errors are JSON like every other
+    content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorBodyDto) } } },
+  })
   async get(
     @Param('container') container: string,
     @Param('key') key: string,
@@ -61,6 +80,11 @@ export class FilesController {
     });
     if (sent.type === 'error') {
       if (sent.statusCode === 404) throw new NotFoundError('file not found or link expired');
+      // a range outside the file: the shared error body, with the length it has (RFC 9110)
+      if (sent.statusCode === 416) {
+        reply.header('Content-Range', sent.headers['Content-Range']);
+        throw new HttpException('the Range asked lies outside the file', 416);
+      }
       reply.code(sent.statusCode).headers(sent.headers);
       return void reply.send(sent.stream);
     }

@@ -171,7 +171,7 @@ export class LyricSectionDto {
   name: string;
   @ApiProperty({ type: [String], example: ['해운대 골목 환한 곳', '할매국밥, 그 이름을 불러봐요'] })
   @IsArray()
-  @ArrayMinSize(1)
+  @ArrayMinSize(1, { message: '$property must have at least one item' })
   @ArrayMaxSize(8)
   @IsString({ each: true })
   @Matches(/\S/, { each: true, message: 'each line of lines must have words, not only spaces' })
@@ -191,7 +191,7 @@ export class EditLyricsDto {
       '1 to 8 sections of 1 to 8 lines (words, not only spaces) of at most 40 characters',
   })
   @IsArray()
-  @ArrayMinSize(1)
+  @ArrayMinSize(1, { message: '$property must have at least one item' })
   @ArrayMaxSize(8)
   @ValidateNested({ each: true })
   @Type(() => LyricSectionDto)

@@ -4,15 +4,16 @@ import {
   Controller,
   Delete,
   Get,
-  Headers,
   HttpCode,
   Param,
   ParseUUIDPipe,
   Post,
   Put,
   Query,
+  Req,
   Sse,
 } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -111,6 +112,7 @@ export class ProjectsController {
       'Start a project for one of your stores: lyrics, song and video follow in the background',
   })
   @ApiAcceptedResponse({ type: ProjectDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such store, or not yours' })
   @ApiTooManyRequestsResponse({
     type: ErrorBodyDto,
     description: 'daily project limit reached (Retry-After tells when it resets)',
@@ -184,8 +186,11 @@ export class ProjectsController {
   async follow(
     @CurrentPrincipal() by: Principal,
     @Id() id: string,
-    @Headers('last-event-id') lastEventId?: string,
+    // read from the request, not @Headers(): that would add a second, required header to the
+    // document beside the optional Last-Event-ID above
+    @Req() req: FastifyRequest,
   ): Promise<Observable<SseMessage>> {
+    const lastEventId = [req.headers['last-event-id']].flat()[0];
     const after = lastEventId === undefined || lastEventId === '' ? 0 : Number(lastEventId);
     if (!Number.isSafeInteger(after) || after < 0)
       throw new InvalidInputError('Last-Event-ID must be the id of an event of this stream');

@@ -41,11 +41,15 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async shouldSkip(ctx: ExecutionContext): Promise<boolean> {
-    const url: string = ctx.switchToHttp().getRequest().url ?? '';
-    // health checks and provider callbacks are never limited, nor signed file downloads (a
-    // video player sends many range requests; each URL is signed and expires)
-    return (
-      url.startsWith('/health') || url.startsWith('/v1/webhooks/') || url.startsWith('/v1/files/')
-    );
+    return !isRateLimited(ctx.switchToHttp().getRequest().url ?? '');
   }
+}
+
+/**
+ * Whether requests to a path count against the rate limit (the OpenAPI document says 429 where
+ * they do): health checks and provider callbacks never, nor signed file downloads (a video
+ * player sends many range requests; each URL is signed and expires).
+ */
+export function isRateLimited(path: string): boolean {
+  return !['/health', '/v1/webhooks/', '/v1/files/'].some((prefix) => path.startsWith(prefix));
 }

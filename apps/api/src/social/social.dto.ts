@@ -101,7 +101,7 @@ export class CreateUploadDto {
     description: 'connected account ids (GET /v1/social/accounts)',
   })
   @IsArray()
-  @ArrayMinSize(1)
+  @ArrayMinSize(1, { message: '$property must have at least one item' })
   @ArrayMaxSize(10)
   @IsUUID('all', { each: true, message: 'each of accounts must be a UUID' })
   accounts: string[];
