@@ -8,6 +8,8 @@ export type Dialect = 'gyeongsang' | 'jeolla' | 'jeju' | 'chungcheong';
 export interface LyricHints {
   mood?: Mood;
   dialect?: Dialect;
+  /** a dialect asked for without saying which ("사투리로"): the store's own region's */
+  anyDialect?: boolean;
   keywords: string[];
 }
 
@@ -24,6 +26,15 @@ const DIALECTS: [RegExp, Dialect][] = [
   [/제주/, 'jeju'],
   [/충청|충남|충북/, 'chungcheong'],
 ];
+
+/** What people speak where the store is, from its address; Gyeongsang's when it says nothing. */
+export function dialectOfPlace(...addresses: (string | null | undefined)[]): Dialect {
+  const text = addresses.filter(Boolean).join(' ');
+  if (/^\s*(전라|전북|전남|광주)/.test(text)) return 'jeolla';
+  if (/^\s*제주/.test(text)) return 'jeju';
+  if (/^\s*(충청|충북|충남|대전|세종)/.test(text)) return 'chungcheong';
+  return 'gyeongsang';
+}
 
 /** The mood a project asked for (its option) or a hint asks for; bright when nothing says. */
 export function moodOf(text: string): Mood | undefined {
@@ -46,6 +57,9 @@ export function readHints(hints: string | undefined): LyricHints {
   return {
     mood: moodOf(text),
     dialect: DIALECTS.find(([re]) => re.test(text))?.[1],
+    ...(/사투리|방언|지역\s*말/.test(text) && !DIALECTS.some(([re]) => re.test(text))
+      ? { anyDialect: true }
+      : {}),
     keywords: [...keywords].filter((k) => k.length > 0),
   };
 }

@@ -7,6 +7,8 @@ import {
 } from '../provider-errors';
 import { retryAfterOf } from '../http/provider-http';
 import { LyricsDraft, LyricsEngine, LyricsRequest, Usage } from './lyrics-engine';
+import { Dialect, dialectOfPlace, readHints } from './lyric-hints';
+import { placeNamesOf } from './place-names';
 
 export interface OpenAiConfig {
   baseUrl: string;
@@ -279,12 +281,34 @@ const SYSTEM_PROMPT = [
   '답은 주어진 JSON 스키마로만 합니다.',
 ].join('\n');
 
-function userPrompt(req: LyricsRequest): string {
+/** Dialects as a lyricist is asked for them, with words that show the one meant. */
+const DIALECT_ASKS: Record<Dialect, string> = {
+  gyeongsang: '경상도(부산) 사투리로 (예: ~예, 아이가, 맛있데이, 온나)',
+  jeolla: '전라도 사투리로 (예: ~당께, ~부러, 와잉)',
+  jeju: '제주 방언으로 (예: 혼저 옵서예, ~수다)',
+  chungcheong: '충청도 사투리로 (예: ~유, 와유)',
+};
+
+/**
+ * What the model is told about this store and this request: the same reading of the owner's
+ * hints as the offline engine's (mood, dialect, words to sing) and the place as people say it.
+ */
+export function userPrompt(req: LyricsRequest): string {
   const s = req.store;
+  const hints = readHints(req.hints);
+  const dialect =
+    hints.dialect ?? (hints.anyDialect ? dialectOfPlace(s.address, s.roadAddress) : undefined);
+  const place = placeNamesOf(s.address, s.roadAddress);
+  const sayPlace = [place.near, place.by].filter(Boolean).join(' ');
+  const keywords = [...new Set([...hints.keywords, ...req.keywords].map((k) => k.trim()))].filter(
+    Boolean,
+  );
   const lines = [
     `가게 이름: ${s.name}`,
     s.category && `업종: ${s.category}`,
     (s.roadAddress ?? s.address) && `주소: ${s.roadAddress ?? s.address}`,
+    sayPlace &&
+      `가사 속 동네 이름: ${sayPlace}${place.wide ? ` (${place.wide})` : ''} - 주소(구, 동 번지, 도로명)는 가사에 쓰지 않습니다`,
     s.menu?.length &&
       `메뉴: ${s.menu
         .slice(0, 8)
@@ -293,9 +317,10 @@ function userPrompt(req: LyricsRequest): string {
     s.hours && `영업시간: ${s.hours}`,
     s.description && `소개: ${s.description.slice(0, 300)}`,
     s.pitch && `사장님 한마디: ${s.pitch.slice(0, 300)}`,
-    `분위기: ${req.mood}`,
+    `분위기: ${hints.mood ?? req.mood}`,
     `장르: ${req.genre}`,
-    req.keywords.length && `꼭 넣을 말: ${req.keywords.join(', ')}`,
+    dialect && `말투: ${DIALECT_ASKS[dialect]} 후렴과 마무리를 씁니다`,
+    keywords.length && `꼭 넣을 말 (하나하나 가사 한 줄에 그대로): ${keywords.join(', ')}`,
     req.hints && `수정 요청: ${req.hints.slice(0, 500)}`,
     `길이: 약 ${req.lengthSec}초 (${req.lengthSec >= 45 ? 'verse, chorus, verse, chorus, outro' : 'verse, chorus, outro'})`,
   ];

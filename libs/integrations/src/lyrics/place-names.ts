@@ -6,7 +6,21 @@
 export interface PlaceNames {
   near?: string;
   wide?: string;
+  /** what the neighbourhood is known to be beside, as people say it ("바다 앞" at a beach) */
+  by?: string;
 }
+
+/** Neighbourhoods (as people say them) known for what lies beside them. */
+const BESIDE: Record<string, string> = {
+  해운대: '바다 앞',
+  광안리: '바다 앞',
+  송정: '바다 앞',
+  경포: '바다 앞',
+  협재: '바다 앞',
+  한옥마을: '골목 안',
+  여의도: '한강 옆',
+  망원: '한강 옆',
+};
 
 /** Provinces and metropolitan cities, by what they are called in speech. */
 const REGIONS: [RegExp, string][] = [
@@ -90,5 +104,9 @@ export function placeNamesOf(...addresses: (string | null | undefined)[]): Place
   // a city of a province (전주, 수원) is what people say; in a metropolitan city, its district
   const wideCandidates = [siStem, district, region].filter((x): x is string => !!x);
   near ??= wideCandidates[0];
-  return { near, wide: wideCandidates.find((w) => w !== near && !near?.startsWith(w)) };
+  return {
+    near,
+    wide: wideCandidates.find((w) => w !== near && !near?.startsWith(w)),
+    ...(near && BESIDE[near] ? { by: BESIDE[near] } : {}),
+  };
 }

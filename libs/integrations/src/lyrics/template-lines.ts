@@ -15,7 +15,7 @@ export const MOOD_WORDS: Record<Mood, { feel: string[]; call: string[]; end: str
       '우리 같이 가볼까요',
       '문을 열면 행복해',
       '웃으면서 들어와요',
-      '좋은 날엔 여기예요',
+      '{dish} 생각나면 여기예요',
     ],
     end: ['언제나 반가워요', '또 만나요 우리', '내일도 웃으며 봐요'],
   },
@@ -70,8 +70,12 @@ export const DIALECT_WORDS: Record<Dialect, { call: string[]; end: string[] }> =
       '니 아직 안 가봤나',
       '한 번 와 보이소',
       '여가 바로 거기 아이가',
+      '{dish} 억수로 맛있데이',
+      '한 숟갈 무 보이소 맛있데이',
+      '어서 오이소예',
+      '{near} 하면 여기 아이가',
     ],
-    end: ['또 온나 알겠제', '우리 {name} 아이가', '단디 기억하래이'],
+    end: ['또 온나 알겠제', '우리 {name} 아이가', '단디 기억하래이', '또 오이소예'],
   },
   jeolla: {
     call: [
@@ -109,6 +113,8 @@ export const KIND_WORDS: Record<StoreKind, { taste: string; go: string; fallback
 };
 
 export const OPENING = [
+  '{near} {by} {feel} 곳',
+  '{near} {by}에 있어요',
   '{near} 골목 {feel} 곳',
   '{near}에 오면 생각나는 곳',
   '{near} 거리 걷다 보면',
@@ -181,7 +187,7 @@ export const FILLER_LINES = [
 
 export const CHORUS_HOOK = [
   '{name}! {name}!',
-  '{name} 랄랄라',
+  '{name} {name} 또 생각나',
   '가자 가자 {name}',
   '{name} 오예',
   '여기 여기 {name}',

@@ -117,6 +117,80 @@ describe('TemplateLyricsEngine', () => {
   });
 });
 
+describe('TemplateLyricsEngine: hints, keywords, the store, the place', () => {
+  const busan = {
+    name: '할매국밥',
+    menu: [{ name: '돼지국밥' }, { name: '수육백반' }],
+    address: '부산광역시 해운대구 우동 1394',
+    roadAddress: '부산광역시 해운대구 해운대해변로 264',
+    category: '한식>국밥',
+  };
+  const of = async (req: Partial<LyricsRequest>, key = 'k') =>
+    linesOf((await engine.write({ ...base, store: busan, keywords: [], ...req }, key)).lyrics).join(
+      '\n',
+    );
+
+  it('a bare "사투리로" gives the store’s own region’s dialect (Busan: Gyeongsang)', async () => {
+    expect(readHints('더 신나게, 사투리로')).toMatchObject({ mood: 'energetic', anyDialect: true });
+    for (const lengthSec of [15, 30, 60])
+      for (const key of ['a', 'b', 'c']) {
+        const text = await of({ hints: '더 신나게, 사투리로', lengthSec }, key);
+        expect(text).toMatch(/예$|예\n|아이가|맛있데이|온나|보이소|알겠제|래이|좋노/m);
+      }
+    expect(await of({})).not.toMatch(/아이가|맛있데이|온나|보이소|알겠제|래이|좋노/);
+    expect(readHints('사투리로').dialect).toBeUndefined();
+  });
+
+  it('sings every keyword the owner gave, at every length', async () => {
+    const keywords = ['바다 전망', '주차 가능', '단체석'];
+    for (const lengthSec of [15, 30, 60])
+      for (const key of ['a', 'b', 'c', 'd']) {
+        const text = await of({ keywords, lengthSec }, key);
+        for (const k of keywords)
+          expect({ lengthSec, key, k, sung: text.includes(k) }).toEqual({
+            lengthSec,
+            key,
+            k,
+            sung: true,
+          });
+      }
+  });
+
+  it('gives two stores different lyrics under the same key, and no "랄랄라" filler', async () => {
+    const other = {
+      ...busan,
+      name: '광안리 횟집',
+      address: '부산광역시 수영구 광안동 1',
+      roadAddress: null,
+    };
+    const generic = (t: string) =>
+      t.replace(/할매국밥|광안리 횟집|해운대|광안리|수영|부산|돼지국밥|수육백반/g, 'X').split('\n');
+    for (const key of ['a', 'b', 'c', 'd', 'e']) {
+      const a = generic(await of({}, key));
+      const b = new Set(generic(await of({ store: other }, key)));
+      expect(a.filter((l) => b.has(l)).length).toBeLessThan(a.length / 2);
+    }
+    for (let i = 0; i < 30; i++) expect(await of({}, `p${i}`)).not.toMatch(/랄랄라/);
+  });
+
+  it('says the place as people do: 해운대 바다 앞, never 해운대구 우동 1394', async () => {
+    const texts = [];
+    for (let i = 0; i < 20; i++) {
+      const text = await of(
+        {
+          store: { ...busan, pitch: '해운대구 우동 1394 바로 앞' },
+          keywords: ['해운대해변로 264'],
+          lengthSec: 60,
+        },
+        `p${i}`,
+      );
+      expect(text).not.toMatch(/해운대구|우동|\d|해변로|광역시/);
+      texts.push(text);
+    }
+    expect(texts.join('\n')).toMatch(/해운대 바다 앞/);
+  });
+});
+
 describe('placeNamesOf', () => {
   it.each([
     [['서울특별시 마포구 서교동 123-4', '서울 마포구 와우산로 94'], '홍대', '마포'],
@@ -127,7 +201,12 @@ describe('placeNamesOf', () => {
     [['전북특별자치도 전주시 완산구 중앙동 3'], '전주', '완산'],
     [['경기도 수원시 팔달구 인계동 1'], '인계', '수원'],
   ])('%j is sung as %s (around it: %s)', (addresses, near, wide) => {
-    expect(placeNamesOf(...addresses)).toEqual({ near, wide });
+    expect(placeNamesOf(...addresses)).toMatchObject({ near, wide });
+  });
+
+  it('says what a neighbourhood is known to be beside: 해운대 바다 앞', () => {
+    expect(placeNamesOf('부산광역시 해운대구 우동 1394').by).toBe('바다 앞');
+    expect(placeNamesOf('서울특별시 마포구 연남동 12').by).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LyricsDraft, LyricsEngine, LyricsRequest, Usage } from './lyrics-engine';
-import { LyricHints, moodOf, readHints } from './lyric-hints';
+import { dialectOfPlace, LyricHints, moodOf, readHints } from './lyric-hints';
 import { placeNamesOf } from './place-names';
 import {
   CHORUS_CLOSE,
@@ -20,6 +20,8 @@ import {
 
 /** The limit an owner's edit is held to: generated lines stay within it too. */
 const MAX_LINE_CHARS = 40;
+/** at most this many of the owner's words, each sung in its own line */
+const MAX_KEYWORDS = 4;
 
 type Slots = Record<string, string | undefined>;
 
@@ -40,31 +42,31 @@ export class TemplateLyricsEngine extends LyricsEngine {
     idempotencyKey: string,
   ): Promise<{ lyrics: LyricsDraft; usage: Usage }> {
     const hints = readHints(req.hints);
-    const rng = seeded(`${idempotencyKey}|${req.hints ?? ''}|${req.mood}|${req.keywords}`);
+    const s = req.store;
+    // the store too: two stores never get the same choice of lines
+    const rng = seeded(
+      `${idempotencyKey}|${s.name}|${s.roadAddress ?? s.address ?? ''}|${req.hints ?? ''}|${req.mood}|${req.keywords}`,
+    );
     const mood = hints.mood ?? moodOf(req.mood) ?? 'bright';
     const words = MOOD_WORDS[mood];
-    const dialect = hints.dialect ? DIALECT_WORDS[hints.dialect] : undefined;
-    const s = req.store;
+    const dialectAsked =
+      hints.dialect ?? (hints.anyDialect ? dialectOfPlace(s.address, s.roadAddress) : undefined);
+    const dialect = dialectAsked ? DIALECT_WORDS[dialectAsked] : undefined;
     const { kind, dishes, keywords, slots } = storeSlots(req, hints, rng);
-    const used = new Set<string>();
-    const line = (bank: string[], extra: Slots = {}): string | undefined => {
-      const all = { feel: pickOf(rng, words.feel), ...slots, ...extra };
-      const candidates = shuffle(rng, bank)
-        .map((t) => fill(t, all))
-        .filter((l): l is string => !!l && !used.has(l) && Array.from(l).length <= MAX_LINE_CHARS);
-      const chosen = candidates[0];
-      if (chosen) used.add(chosen);
-      return chosen;
-    };
+    const { line, used } = lineChooser(rng, words.feel, slots);
     const lines = (...xs: (string | undefined)[]) => xs.filter((x): x is string => !!x);
-    const keywordLine = (i: number) =>
-      keywords[i] ? line(KEYWORD_LINES, { kw: keywords[i] }) : line(FILLER_LINES);
+    // every word the owner asked for is sung, each in a line of its own
+    const toSing = [...keywords];
+    const keywordLine = () => {
+      const kw = toSing.shift();
+      return kw ? line(KEYWORD_LINES, { kw }) : line(FILLER_LINES);
+    };
 
     const short = req.lengthSec <= 20;
     // a short jingle has room for two verse lines: the owner's asked-for words go before the place
     const verse = short
-      ? lines(hints.keywords.length ? keywordLine(0) : line(OPENING), line(MENU_LINES[kind]))
-      : lines(line(OPENING), line(NAME_LINES), line(MENU_LINES[kind]), keywordLine(0));
+      ? lines(toSing.length ? keywordLine() : line(OPENING), line(MENU_LINES[kind]))
+      : lines(line(OPENING), line(NAME_LINES), line(MENU_LINES[kind]), keywordLine());
     const chorus = lines(
       line(CHORUS_HOOK),
       line(dialect?.call ?? words.call),
@@ -82,14 +84,18 @@ export class TemplateLyricsEngine extends LyricsEngine {
       sections.push({
         name: 'verse',
         lines: lines(
-          pitch && !used.has(pitch) ? (used.add(pitch), pitch) : line(FILLER_LINES),
+          pitch && sayable(pitch) && !used.has(pitch)
+            ? (used.add(pitch), pitch)
+            : line(FILLER_LINES),
           hours ? line([`${hours} 기다려요`]) : line(FILLER_LINES),
           line(MENU_LINES[kind], { dish: dishes[2] ?? dishes[1] ?? slots.dish, dish2: dishes[0] }),
-          dialect ? line(dialect.call) : keywordLine(1),
+          toSing.length || !dialect ? keywordLine() : line(dialect.call),
         ),
       });
       sections.push({ name: 'chorus', lines: chorus });
     }
+    // words still unsung go into the first verse
+    while (toSing.length) verse.push(...lines(keywordLine()));
     sections.push({
       name: 'outro',
       lines: lines(line(dialect?.end ?? words.end), line(OUTRO_NAME)),
@@ -100,6 +106,25 @@ export class TemplateLyricsEngine extends LyricsEngine {
         .find(Boolean) ?? `${slots.name}의 노래`;
     return { lyrics: { title, sections }, usage: { unit: 'call', units: 0 } };
   }
+}
+
+/**
+ * Picks lines from a bank: filled, singable, not sung before; `used` holds those taken.
+ */
+function lineChooser(rng: () => number, feel: string[], slots: Slots) {
+  const used = new Set<string>();
+  const line = (bank: string[], extra: Slots = {}): string | undefined => {
+    const all = { feel: pickOf(rng, feel), ...slots, ...extra };
+    const chosen = shuffle(rng, bank)
+      .map((t) => fill(t, all))
+      .find(
+        (l): l is string =>
+          !!l && !used.has(l) && Array.from(l).length <= MAX_LINE_CHARS && sayable(l),
+      );
+    if (chosen) used.add(chosen);
+    return chosen;
+  };
+  return { line, used };
 }
 
 /**
@@ -115,13 +140,14 @@ function storeSlots(req: LyricsRequest, hints: LyricHints, rng: () => number) {
     rng,
     unique((s.menu ?? []).map((m) => m.name.trim()).filter((n) => n && n.length <= 12)),
   );
-  const keywords = unique([...hints.keywords, ...shuffle(rng, req.keywords)]).filter(
-    (k) => k.length <= 16,
-  );
+  const keywords = unique([...hints.keywords, ...shuffle(rng, req.keywords)])
+    .filter((k) => k.length <= 16 && sayable(k))
+    .slice(0, MAX_KEYWORDS);
   const slots: Slots = {
     name: s.name.trim(),
     near: place.near,
     wide: place.wide,
+    by: place.by,
     dish: dishes[0] ?? kindName,
     dish2: dishes[1],
     kind: kindName,
@@ -163,6 +189,16 @@ function kindOf(category?: string | null): StoreKind {
   )
     return 'food';
   return 'other';
+}
+
+/**
+ * False for words nobody sings: an address as written ("해운대구 우동 1394", "동교로 30"),
+ * a 구 or a 특별시/광역시 name.
+ */
+function sayable(text: string): boolean {
+  return !/[가-힣](구|동|로|길|가|읍|면|리)\s*\d|[가-힣]{1,4}구(\s|$)|특별시|광역시|특별자치/.test(
+    text,
+  );
 }
 
 /** The owner's pitch up to its first pause, short enough to sing. */
