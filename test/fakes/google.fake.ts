@@ -24,6 +24,8 @@ export class FakeGoogle extends FakeHttpServer {
   accessTtlSec = 3600;
   readonly uploads = new Map<string, Upload>();
   readonly videos = new Map<string, { meta: any; bytes: Buffer }>();
+  /** how often each video's statistics were read (its counts grow with it) */
+  readonly statisticsReads = new Map<string, number>();
   private readonly codes = new Map<string, string>();
   private readonly refreshTokens = new Set<string>();
   private readonly accessTokens = new Map<string, number>();
@@ -72,7 +74,44 @@ export class FakeGoogle extends FakeHttpServer {
         return { status: 400, body: 'this fake expects access_type=offline' };
       return consentGranted(req, this.codes, `g-code-${randomUUID()}`);
     });
+    this.document('quotaExceeded-statistics', {
+      route: 'GET /youtube/v3/videos',
+      reply: () =>
+        ytError(
+          403,
+          'quotaExceeded',
+          'The request cannot be completed because you have exceeded your quota.',
+        ),
+    });
     this.route('POST', '/token', (req) => this.token(req));
+    // videos.list(part=statistics): up to 50 ids (repeated or comma-separated), 1 quota unit;
+    // unknown ids are left out of items; the counts are strings and grow with each reading
+    this.route('GET', '/youtube/v3/videos', (req) => {
+      const denied = this.check(req);
+      if (denied) return denied;
+      if (req.query.get('part') !== 'statistics')
+        return ytError(400, 'invalidPart', 'this fake serves part=statistics only');
+      const ids = req.query.getAll('id').flatMap((v) => v.split(','));
+      if (ids.length > 50)
+        return ytError(400, 'invalidFilters', 'The request specifies more than 50 video ids.');
+      const items = ids
+        .filter((id) => this.videos.has(id))
+        .map((id) => {
+          const seen = (this.statisticsReads.get(id) ?? 0) + 1;
+          this.statisticsReads.set(id, seen);
+          return {
+            kind: 'youtube#video',
+            id,
+            statistics: {
+              viewCount: String(100 * seen),
+              likeCount: String(5 * seen),
+              favoriteCount: '0',
+              commentCount: String(seen),
+            },
+          };
+        });
+      return { status: 200, body: { kind: 'youtube#videoListResponse', items } };
+    });
     this.route('GET', '/youtube/v3/channels', (req) => {
       const denied = this.check(req);
       if (denied) return denied;

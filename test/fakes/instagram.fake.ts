@@ -20,6 +20,9 @@ export class FakeInstagram extends FakeHttpServer {
     { caption: string; videoBytes: number; polls: number; published?: string }
   >();
   readonly media = new Map<string, { caption: string }>();
+  /** insights reads that answer an empty data set before figures appear (data lags) */
+  insightsLagReads = 1;
+  readonly insightsReads = new Map<string, number>();
   private readonly codes = new Map<string, string>();
   private readonly tokens = new Set<string>();
 
@@ -54,7 +57,11 @@ export class FakeInstagram extends FakeHttpServer {
         body: {
           access_token: this.issue('short'),
           user_id: Number(this.user.id),
-          permissions: ['instagram_business_basic', 'instagram_business_content_publish'],
+          permissions: [
+            'instagram_business_basic',
+            'instagram_business_content_publish',
+            'instagram_business_manage_insights',
+          ],
         },
       };
     });
@@ -155,6 +162,48 @@ export class FakeInstagram extends FakeHttpServer {
       this.quotaUsage++;
       this.media.set(mediaId, { caption: c.caption });
       return { status: 200, body: { id: mediaId } };
+    });
+    this.document('code-10', {
+      route: `GET ${v}/:id/insights`,
+      reply: () => ({
+        status: 400,
+        body: graphErr('(#10) Not enough viewers for the media to show insights', 10),
+      }),
+    });
+    // a Reel's insights: the requested metrics (plays, impressions and video_views are refused
+    // as removed), an empty data set for the first `insightsLagReads` reads (data lags), then
+    // lifetime values that grow with each reading
+    this.route('GET', `${v}/:id/insights`, (req) => {
+      const denied = this.auth(req);
+      if (denied) return denied;
+      const id = req.path.split('/').slice(-2)[0];
+      if (!this.media.has(id))
+        return { status: 400, body: graphErr(`Object with ID '${id}' does not exist`, 100, 33) };
+      const metrics = (req.query.get('metric') ?? '').split(',');
+      const gone = metrics.find((m) => ['plays', 'impressions', 'video_views'].includes(m));
+      if (gone)
+        return {
+          status: 400,
+          body: graphErr(`(#100) The metric ${gone} is no longer supported`, 100),
+        };
+      const reads = (this.insightsReads.get(id) ?? 0) + 1;
+      this.insightsReads.set(id, reads);
+      const seen = reads - this.insightsLagReads;
+      if (seen <= 0) return { status: 200, body: { data: [] } };
+      const value = (m: string) =>
+        m === 'ig_reels_avg_watch_time' ? 4200 : m === 'views' ? 200 * seen : 10 * seen;
+      return {
+        status: 200,
+        body: {
+          data: metrics.map((name) => ({
+            name,
+            period: 'lifetime',
+            values: [{ value: value(name) }],
+            title: name,
+            id: `${id}/insights/${name}/lifetime`,
+          })),
+        },
+      };
     });
     this.route('GET', `${v}/:id`, (req) => {
       const denied = this.auth(req);

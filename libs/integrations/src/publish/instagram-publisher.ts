@@ -10,7 +10,9 @@ import {
   PublishProgress,
   PublishSource,
   SocialGrant,
+  VideoFigures,
   VideoPublisher,
+  VideoReading,
 } from './video-publisher';
 
 export interface InstagramConfig {
@@ -24,7 +26,21 @@ export interface InstagramConfig {
   timeoutMs: number;
 }
 
-const SCOPES = 'instagram_business_basic,instagram_business_content_publish';
+const SCOPES =
+  'instagram_business_basic,instagram_business_content_publish,instagram_business_manage_insights';
+/** the Reel metrics read back (plays, impressions and video_views are gone since 2025) */
+const INSIGHT_METRICS = [
+  'views',
+  'reach',
+  'likes',
+  'comments',
+  'saved',
+  'shares',
+  'total_interactions',
+  'ig_reels_avg_watch_time',
+] as const;
+/** Graph's answer for a Reel too few people saw to report on: not yet, not an error */
+const NOT_ENOUGH_VIEWERS = 10;
 /** Graph error codes that mean "slow down" (api-shapes.md) */
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);
 /** long-lived tokens last 60 days; renew a week ahead */
@@ -158,6 +174,52 @@ export class InstagramPublisher extends VideoPublisher {
     };
   }
 
+  /** Insights are read per media: one call per Reel. */
+  readonly resultsBatch = 1;
+
+  async readResults(grant: SocialGrant, externalIds: string[]): Promise<VideoReading[]> {
+    const readings: VideoReading[] = [];
+    for (const id of externalIds) readings.push(await this.insights(id, grant.accessToken));
+    return readings;
+  }
+
+  /**
+   * One Reel's insights. An empty data set (data lags up to 48 h) and code 10 ("Not enough
+   * viewers") mean not yet; other refusals are mapped as every Graph answer is.
+   */
+  private async insights(mediaId: string, token: string): Promise<VideoReading> {
+    const q = new URLSearchParams({ metric: INSIGHT_METRICS.join(','), access_token: token });
+    const res = await providerFetch(
+      'instagram',
+      `${this.cfg.graphUrl}/${mediaId}/insights?${q}`,
+      { method: 'GET' },
+      this.cfg.timeoutMs,
+    );
+    if (res.status === 400 && graphCode(res.text) === NOT_ENOUGH_VIEWERS)
+      return { externalId: mediaId, notYet: 'Instagram: not enough viewers yet for insights' };
+    const body = this.json<{ data?: { name: string; values?: { value?: unknown }[] }[] }>(
+      res,
+      'the insights',
+    );
+    if (!body.data?.length)
+      return { externalId: mediaId, notYet: 'Instagram has no insights for it yet (up to 48 h)' };
+    const metric = (name: (typeof INSIGHT_METRICS)[number]) => {
+      const v = body.data!.find((d) => d.name === name)?.values?.[0]?.value;
+      return typeof v === 'number' ? v : null;
+    };
+    const figures: VideoFigures = {
+      views: metric('views'),
+      likes: metric('likes'),
+      comments: metric('comments'),
+      reach: metric('reach'),
+      saved: metric('saved'),
+      shares: metric('shares'),
+      totalInteractions: metric('total_interactions'),
+      avgWatchTimeMs: metric('ig_reels_avg_watch_time'),
+    };
+    return { externalId: mediaId, figures };
+  }
+
   /** A Reels container for the video, once the account's 24-hour publishing limit allows it. */
   private async createContainer(
     grant: SocialGrant,
@@ -276,6 +338,15 @@ export class InstagramPublisher extends VideoPublisher {
         retryAfterOf(res) ?? (res.status >= 500 ? undefined : 60),
       );
     throw new ProviderRejectedError('instagram', msg);
+  }
+}
+
+/** The Graph error code of an error body, when it has one. */
+function graphCode(text: string): number | undefined {
+  try {
+    return (JSON.parse(text) as GraphError).error?.code;
+  } catch {
+    return undefined;
   }
 }
 

@@ -36,6 +36,29 @@ export type PublishProgress =
   | { status: 'published'; externalId: string; postUrl: string };
 
 /**
+ * A published video's figures as the platform counts them; null where the platform gives no
+ * such figure (YouTube has no reach, Instagram no separate view count before 2025's `views`).
+ */
+export interface VideoFigures {
+  views: number | null;
+  likes: number | null;
+  comments: number | null;
+  reach: number | null;
+  saved: number | null;
+  shares: number | null;
+  totalInteractions: number | null;
+  /** Instagram's ig_reels_avg_watch_time, milliseconds */
+  avgWatchTimeMs: number | null;
+}
+
+/**
+ * One video's reading: its figures, or "not yet" with why (no data yet, too few viewers, the
+ * video is gone or private): never an error, and never zeros standing in for no data.
+ */
+export type VideoReading =
+  { externalId: string; figures: VideoFigures } | { externalId: string; notYet: string };
+
+/**
  * One social platform: OAuth connect, then publishing a finished video. Adapters return a
  * refreshed grant whenever they renewed the tokens, so the caller can store it.
  */
@@ -53,6 +76,14 @@ export abstract class VideoPublisher {
     session: string | null,
     onSession?: (session: string) => Promise<void>,
   ): Promise<PublishProgress>;
+  /** how many videos one results request can carry (YouTube's videos.list takes 50 ids) */
+  abstract readonly resultsBatch: number;
+  /**
+   * The figures of published videos (the `externalId`s publish returned), one reading per id,
+   * in as few platform calls as the platform allows (ceil(n / resultsBatch)). A dead grant
+   * throws CredentialRefusedError as publishing does.
+   */
+  abstract readResults(grant: SocialGrant, externalIds: string[]): Promise<VideoReading[]>;
 }
 
 /** The platforms this deployment publishes to (those whose app credentials are configured). */

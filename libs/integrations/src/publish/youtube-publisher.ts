@@ -13,6 +13,7 @@ import {
   PublishSource,
   SocialGrant,
   VideoPublisher,
+  VideoReading,
 } from './video-publisher';
 
 export interface YouTubeConfig {
@@ -154,6 +155,36 @@ export class YouTubePublisher extends VideoPublisher {
     }
   }
 
+  /** videos.list takes up to 50 ids per call, 1 quota unit each call */
+  readonly resultsBatch = 50;
+
+  async readResults(grant: SocialGrant, externalIds: string[]): Promise<VideoReading[]> {
+    const yt = googleApis().youtube({
+      version: 'v3',
+      auth: this.authorized(grant),
+      rootUrl: this.cfg.apiUrl,
+      timeout: this.cfg.timeoutMs,
+    });
+    const readings: VideoReading[] = [];
+    for (let i = 0; i < externalIds.length; i += this.resultsBatch) {
+      const ids = externalIds.slice(i, i + this.resultsBatch);
+      const res = await guard(
+        () => yt.videos.list({ part: ['statistics'], id: ids, maxResults: this.resultsBatch }),
+        'the statistics',
+      );
+      const stats = new Map((res.data.items ?? []).map((v) => [v.id, v.statistics]));
+      for (const id of ids) {
+        const s = stats.get(id);
+        readings.push(
+          s
+            ? { externalId: id, figures: youtubeFigures(s) }
+            : { externalId: id, notYet: 'YouTube gives no statistics for it (removed or private)' },
+        );
+      }
+    }
+    return readings;
+  }
+
   private authorized(grant: SocialGrant): Auth.OAuth2Client {
     const auth = this.client();
     auth.setCredentials({
@@ -266,6 +297,25 @@ export class YouTubePublisher extends VideoPublisher {
     if (res.status !== 308) return finished(res.data);
     return confirmed(res.headers.get('range'));
   }
+}
+
+/** YouTube's statistics are decimal strings; a hidden count (likes can be) is absent. */
+function youtubeFigures(s: {
+  viewCount?: string | null;
+  likeCount?: string | null;
+  commentCount?: string | null;
+}) {
+  const n = (v?: string | null) => (v === undefined || v === null ? null : Number(v));
+  return {
+    views: n(s.viewCount),
+    likes: n(s.likeCount),
+    comments: n(s.commentCount),
+    reach: null,
+    saved: null,
+    shares: null,
+    totalInteractions: null,
+    avgWatchTimeMs: null,
+  };
 }
 
 /** The byte to go on from after a 308: `Range: bytes=0-N` means N+1; no Range means none arrived. */
