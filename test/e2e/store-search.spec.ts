@@ -31,6 +31,58 @@ describe('store search over HTTP', () => {
     }
   });
 
+  it('takes menu prices as text or as numbers of won, and stores them in one format', async () => {
+    const api = await startApi({ DB_SQLITE_PATH: join(dir, 'prices.sqlite') });
+    try {
+      const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'p' } }))
+        .body.accessToken;
+      const created = await api.request('POST', '/v1/stores', {
+        token,
+        body: {
+          name: '가격집',
+          menu: [
+            { name: '국밥', price: 9000 },
+            { name: '수육', price: '25000' },
+            { name: '특', price: '12,000원' },
+            { name: '회', price: '시가' },
+            { name: '물' },
+          ],
+        },
+      });
+      expect(created.status).toBe(201);
+      const stored = [
+        { name: '국밥', price: '9,000원' },
+        { name: '수육', price: '25,000원' },
+        { name: '특', price: '12,000원' },
+        { name: '회', price: '시가' },
+        { name: '물' },
+      ];
+      expect(created.body.menu).toEqual(stored);
+      const id = created.body.id;
+      expect((await api.request('GET', `/v1/stores/${id}`, { token })).body.menu).toEqual(stored);
+      const patched = await api.request('PATCH', `/v1/stores/${id}`, {
+        token,
+        body: { menu: [{ name: '국밥', price: 10000 }] },
+      });
+      expect(patched.body.menu).toEqual([{ name: '국밥', price: '10,000원' }]);
+      for (const price of [-1, 9.5, 'x'.repeat(31)]) {
+        const bad = await api.request('POST', '/v1/stores', {
+          token,
+          body: { name: '가격집', menu: [{ name: '국밥', price }] },
+        });
+        expect({ price, status: bad.status, message: bad.body.message }).toEqual({
+          price,
+          status: 400,
+          message: expect.stringContaining(
+            'price must be text of at most 30 characters or a whole number of won',
+          ),
+        });
+      }
+    } finally {
+      await api.close();
+    }
+  });
+
   it('asks Naver once and serves repeats from the cache', async () => {
     const naver = new FakeNaver();
     await naver.start();

@@ -137,13 +137,22 @@ function signedIn(session) {
   void showArchive();
 }
 
-/** @param {Candidate} c */
-function storeFrom(c) {
+/**
+ * A search result as POST /v1/stores takes it: its facts without the empty ones (a null is
+ * refused), the list's source, and its link as the source reference.
+ * @param {Candidate} c
+ * @param {SearchResult['source']} source
+ */
+function storeFrom(c, source) {
   /** @type {NewStore} */
-  const store = { name: c.name, source: 'sample' };
-  if (c.address) store.address = c.address;
-  if (c.phone) store.phone = c.phone;
-  if (c.link) store.sourceRef = c.link;
+  const store = { name: c.name, source };
+  if (c.category !== null) store.category = c.category;
+  if (c.address !== null) store.address = c.address;
+  if (c.roadAddress !== null) store.roadAddress = c.roadAddress;
+  if (c.phone !== null) store.phone = c.phone;
+  if (c.latitude !== null) store.latitude = c.latitude;
+  if (c.longitude !== null) store.longitude = c.longitude;
+  if (c.link !== null) store.sourceRef = c.link;
   return store;
 }
 
@@ -162,9 +171,7 @@ function showResults(result) {
     const add = el('button', 'Add', { type: 'button', class: 'secondary' });
     add.addEventListener('click', () =>
       act(add, async () => {
-        chooseStore(
-          await call('POST', '/v1/stores', { ...storeFrom(candidate), source: result.source }),
-        );
+        chooseStore(await call('POST', '/v1/stores', storeFrom(candidate, result.source)));
       }),
     );
     item.append(about, add);

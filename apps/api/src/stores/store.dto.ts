@@ -10,6 +10,7 @@ import {
   IsString,
   Matches,
   MaxLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { IsOptionalNotNull } from '../http/optional-not-null';
@@ -23,6 +24,30 @@ export class MenuItemDto {
   @IsString()
   @MaxLength(30)
   price?: string;
+}
+
+/** A menu item as a client sends it: the price as text, or as a number of won. */
+export class MenuItemInputDto {
+  @ApiProperty({ example: '돼지국밥' }) @IsString() @IsNotEmpty() @MaxLength(60) name: string;
+  @ApiPropertyOptional({
+    oneOf: [
+      { type: 'string', maxLength: 30, example: '9,000원' },
+      { type: 'integer', minimum: 0, example: 9000 },
+    ],
+    description:
+      'text as the owner writes it, or a number of won; a number (or digits only) is stored as "9,000원"',
+  })
+  @IsOptionalNotNull()
+  @ValidateBy({
+    name: 'isMenuPrice',
+    validator: {
+      validate: (v: unknown) =>
+        (typeof v === 'string' && v.length <= 30) ||
+        (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0),
+      defaultMessage: () => 'price must be text of at most 30 characters or a whole number of won',
+    },
+  })
+  price?: string | number;
 }
 
 export class CreateStoreDto {
@@ -62,13 +87,13 @@ export class CreateStoreDto {
   @IsString()
   @MaxLength(2000)
   description?: string;
-  @ApiPropertyOptional({ type: [MenuItemDto] })
+  @ApiPropertyOptional({ type: [MenuItemInputDto] })
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
-  @Type(() => MenuItemDto)
-  menu?: MenuItemDto[];
+  @Type(() => MenuItemInputDto)
+  menu?: MenuItemInputDto[];
   @ApiPropertyOptional({ example: '매일 09:00-21:00' })
   @IsOptionalNotNull()
   @IsString()

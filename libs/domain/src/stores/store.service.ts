@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors/domain-errors';
 import { ownerOf } from './owner';
 import { StoreRepository } from './store.repository';
 import { CacheService } from '../cache/cache.service';
+import { menuWithPrices } from './menu-price';
 
 export interface StoreInput {
   name: string;
@@ -16,7 +17,8 @@ export interface StoreInput {
   latitude?: number | null;
   longitude?: number | null;
   description?: string | null;
-  menu?: { name: string; price?: string }[] | null;
+  /** a price is the owner's text, or a number of won (stored as "9,000원": menuPrice) */
+  menu?: { name: string; price?: string | number }[] | null;
   hours?: string | null;
   pitch?: string | null;
   /** where the facts came from: a search result, or the owner's own entry */
@@ -51,7 +53,7 @@ export class StoreService {
       latitude: input.latitude ?? null,
       longitude: input.longitude ?? null,
       description: input.description ?? null,
-      menu: input.menu ?? null,
+      menu: input.menu ? menuWithPrices(input.menu) : null,
       hours: input.hours ?? null,
       pitch: input.pitch ?? null,
       source: input.source ?? 'manual',
@@ -81,6 +83,7 @@ export class StoreService {
 
   async update(by: Principal, id: string, patch: Partial<StoreInput>): Promise<StoreEntity> {
     const store = await this.owned(by, id);
+    if (patch.menu) patch = { ...patch, menu: menuWithPrices(patch.menu) };
     for (const [k, v] of Object.entries(patch))
       if (v !== undefined) (store as unknown as Record<string, unknown>)[k] = v;
     const saved = await this.stores.save(store);
