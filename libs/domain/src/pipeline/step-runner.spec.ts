@@ -221,6 +221,18 @@ describe('StepRunner', () => {
     expect(t.row().pendingSubmissionKey).toBe('k');
   });
 
+  it('keeps the "submitting" marker when our own failure (not the provider’s answer) ends the try', async () => {
+    const t = runnerWith(
+      async () => {
+        // a deadlock while metering, after the provider took the render
+        throw Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK' });
+      },
+      project({ state: 'SONG_READY', step: 'submit_video', pendingSubmissionKey: 'k' }),
+    );
+    expect(await t.runner.run('p1', 'me:1')).toBe('retrying');
+    expect(t.row().pendingSubmissionKey).toBe('k');
+  });
+
   it('fails at once, with the reason, when the provider refuses for good', async () => {
     const t = runnerWith(
       async () => {

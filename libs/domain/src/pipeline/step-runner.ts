@@ -162,8 +162,12 @@ export class StepRunner extends LeasedWorkRunner<ProjectEntity, StepOutcome> {
       `project ${p.id} ${step.name} attempt ${attempt} failed (${message}); retrying in ${delay} ms`,
     );
     // a paid submission the provider clearly refused (an HTTP answer, a refused connection)
-    // was not taken: its "submitting" marker goes, so the next attempt sends anew
-    const refused = step.paid && !(err instanceof ProviderUnavailableError && err.ambiguous);
+    // was not taken: its "submitting" marker goes, so the next attempt sends anew. Our own
+    // failure (the database, metering) may come after the provider took it: the marker stays
+    const refused =
+      step.paid &&
+      err instanceof ProviderError &&
+      !(err instanceof ProviderUnavailableError && err.ambiguous);
     const ok = await this.projects.updateIfLeased(p.id, leaseOwner, {
       stepAttempts: attempt,
       nextRunAt: new Date(Date.now() + delay),

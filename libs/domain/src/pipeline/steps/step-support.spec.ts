@@ -166,6 +166,16 @@ describe('what the steps share', () => {
         });
       });
 
+      it('keeps a call that went through when its hold cannot be released (no second paid call)', async () => {
+        const t = budgeted();
+        const { ctx } = context(project());
+        expect(await t.guard.holdBudget('creatomate', 'taken', render)).toBeUndefined();
+        t.holds.release = () => Promise.reject(new Error('the database went away'));
+        await expect(
+          t.guard.settled(ctx, 'creatomate', 'taken', async () => 'task-1'),
+        ).resolves.toBe('task-1');
+      });
+
       it('holds nothing for a provider without a budget', async () => {
         const t = budgeted();
         expect(await t.guard.holdBudget('suno', 'k', { unit: 'song', units: 1 })).toBeUndefined();

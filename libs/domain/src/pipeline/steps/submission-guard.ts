@@ -96,8 +96,14 @@ export class SubmissionGuard {
       ok = surelyNotCharged(err, ctx.signal);
       throw err;
     } finally {
+      // best effort: the call succeeded (or surely charged nothing), and failing it now would
+      // send a second paid submission under a new key; a hold left behind ends with the day
       if (ok && this.config.dailyBudgetUsd[provider] !== undefined)
-        await this.holds.release(provider, key);
+        await this.holds
+          .release(provider, key)
+          .catch((e: Error) =>
+            this.logger.warn(`${provider} budget hold of ${key} not released (${e.message})`),
+          );
     }
   }
 
