@@ -150,8 +150,11 @@ describe('the user journey on the embedded default', () => {
     expect(tooLong.body.message).toMatch(/lines/);
     // lyrics with nothing to sing are refused, saying what is missing
     for (const [body, says] of [
-      [{ title: 'x', sections: [] }, /sections must contain at least 1/],
-      [{ title: 'x', sections: [{ name: 'verse', lines: [] }] }, /lines must contain at least 1/],
+      [{ title: 'x', sections: [] }, /sections must have at least one item/],
+      [
+        { title: 'x', sections: [{ name: 'verse', lines: [] }] },
+        /lines must have at least one item/,
+      ],
       [{ title: 'x', sections: [{ name: 'verse', lines: ['   '] }] }, /not only spaces/],
       [{ title: '  ', sections: v1.sections }, /title must have words/],
     ] as const) {
