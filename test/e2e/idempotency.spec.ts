@@ -98,8 +98,8 @@ describe('Idempotency-Key', () => {
     const upload = (color: string, key: string) =>
       api.uploadPhoto(store.id, token, {
         color,
-        width: 300,
-        height: 300,
+        width: 640,
+        height: 640,
         headers: { 'idempotency-key': key },
       });
     const first = await upload('#a33', 'photo-key-1');

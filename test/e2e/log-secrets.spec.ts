@@ -66,7 +66,7 @@ describe('no secret in the logs', () => {
         'photo',
         new Blob(
           [
-            await sharp({ create: { width: 400, height: 400, channels: 3, background: '#777' } })
+            await sharp({ create: { width: 640, height: 640, channels: 3, background: '#777' } })
               .jpeg()
               .toBuffer(),
           ],

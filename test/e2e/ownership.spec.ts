@@ -37,7 +37,7 @@ describe('another user’s resources on every route: 404', () => {
       'photo',
       new Blob(
         [
-          await sharp({ create: { width: 32, height: 32, channels: 3, background: '#fff' } })
+          await sharp({ create: { width: 640, height: 640, channels: 3, background: '#fff' } })
             .png()
             .toBuffer(),
         ],

@@ -29,7 +29,7 @@ describe('store photos: upload, import by URL, list, delete', () => {
   beforeAll(async () => {
     // a phone photo: EXIF with GPS coordinates and a rotated orientation
     jpegWithGps = await sharp({
-      create: { width: 400, height: 300, channels: 3, background: '#c33' },
+      create: { width: 1600, height: 1200, channels: 3, background: '#c33' },
     })
       .jpeg()
       .withExif({
@@ -92,9 +92,10 @@ describe('store photos: upload, import by URL, list, delete', () => {
     // orientation 6 applied: the stored image is portrait
     expect(res.body).toMatchObject({
       contentType: 'image/jpeg',
-      width: 300,
-      height: 400,
+      width: 1200,
+      height: 1600,
       source: 'upload',
+      warning: null,
     });
     const stored = await fetchStored(res.body.url);
     const meta = await sharp(stored).metadata();
@@ -102,11 +103,39 @@ describe('store photos: upload, import by URL, list, delete', () => {
     expect(stored.includes(Buffer.from('CastadTestPhone'))).toBe(false);
   });
 
+  it('accepts a photo under 1080 px on its short side with a warning the owner sees; refuses one under 640 px', async () => {
+    const store = (await api.request('POST', '/v1/stores', { token, body: { name: '작은 사진' } }))
+      .body.id;
+    const at = (width: number, height: number) => api.uploadPhoto(store, token, { width, height });
+    const soft = await at(960, 720);
+    expect(soft.status).toBe(201);
+    expect(soft.body.warning).toMatch(/960x720 pixels: the video enlarges it .* may look soft/);
+    const listed = (await api.request('GET', `/v1/stores/${store}/photos`, { token })).body.items;
+    expect(listed).toMatchObject([{ id: soft.body.id, warning: soft.body.warning }]);
+    expect(await at(640, 480)).toMatchObject({
+      status: 400,
+      body: {
+        message: expect.stringMatching(
+          /640x480 pixels: too small for the video, which needs at least 640 pixels on the short side/,
+        ),
+      },
+    });
+    expect(await at(640, 640)).toMatchObject({
+      status: 201,
+      body: { warning: expect.any(String) },
+    });
+    expect(await at(1080, 1920)).toMatchObject({ status: 201, body: { warning: null } });
+  });
+
   it('accepts PNG and WebP; refuses GIF, non-images, too many pixels, too many bytes and a missing field', async () => {
-    const png = await sharp({ create: { width: 64, height: 64, channels: 4, background: '#00f8' } })
+    const png = await sharp({
+      create: { width: 640, height: 640, channels: 4, background: '#00f8' },
+    })
       .png()
       .toBuffer();
-    const webp = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#0f0' } })
+    const webp = await sharp({
+      create: { width: 640, height: 640, channels: 3, background: '#0f0' },
+    })
       .webp()
       .toBuffer();
     expect((await upload(png, 'image/png')).body.contentType).toBe('image/png');
@@ -170,7 +199,9 @@ describe('store photos: upload, import by URL, list, delete', () => {
   });
 
   it('answers a multipart body cut off mid-file with 400, not 500', async () => {
-    const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#abc' } })
+    const png = await sharp({
+      create: { width: 640, height: 640, channels: 3, background: '#abc' },
+    })
       .png()
       .toBuffer();
     const m = await multipart('photo', png, 'x.png', 'image/png');
@@ -187,7 +218,9 @@ describe('store photos: upload, import by URL, list, delete', () => {
   it('keeps to the per-store limit under 100 concurrent uploads (4 stored, the rest 409)', async () => {
     const other = (await api.request('POST', '/v1/stores', { token, body: { name: '동시 가게' } }))
       .body.id;
-    const png = await sharp({ create: { width: 48, height: 48, channels: 3, background: '#963' } })
+    const png = await sharp({
+      create: { width: 640, height: 640, channels: 3, background: '#963' },
+    })
       .png()
       .toBuffer();
     const m = await multipart('photo', png, 'x.png', 'image/png');

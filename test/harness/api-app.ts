@@ -37,7 +37,7 @@ export class TestApi {
     } = {},
   ): Promise<{ status: number; body: any }> {
     const { default: sharp } = await import('sharp');
-    const { color = '#a52', width = 600, height = 800 } = opts;
+    const { color = '#a52', width = 720, height = 960 } = opts;
     const jpeg = await sharp({ create: { width, height, channels: 3, background: color } })
       .jpeg()
       .toBuffer();

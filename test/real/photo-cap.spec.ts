@@ -42,7 +42,9 @@ describeWithServers(['mariadbd', 'mariadb-install-db'], 'photo cap on a real Mar
   it('stores at most the cap when 100 uploads for one store arrive at once', async () => {
     const store = await api.request('POST', '/v1/stores', { apiKey: key, body: { name: '동시' } });
     expect(store.status).toBe(201);
-    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#468' } })
+    const png = await sharp({
+      create: { width: 640, height: 640, channels: 3, background: '#468' },
+    })
       .png()
       .toBuffer();
     const form = new FormData();

@@ -29,6 +29,7 @@ import type { FastifyRequest } from 'fastify';
 import { IsUrl, MaxLength } from 'class-validator';
 import {
   InvalidInputError,
+  photoSizeWarning,
   Principal,
   STORE_PHOTO_SOURCES,
   StorePhotoEntity,
@@ -46,6 +47,13 @@ export class StorePhotoDto {
   @ApiProperty({ example: 412345 }) bytes: number;
   @ApiProperty({ enum: STORE_PHOTO_SOURCES }) source: string;
   @ApiProperty({ description: 'short-lived read URL (15 minutes)' }) url: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'for the owner: why the photo may look soft in the video (under 1080 px on its short side, it is enlarged); null when it is large enough. Photos under 640 px are refused (400)',
+  })
+  warning: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
 }
 
@@ -83,6 +91,7 @@ export class StorePhotosController {
       bytes: p.bytes,
       source: p.source,
       url: await this.photos.link(p),
+      warning: photoSizeWarning(p.width, p.height),
       createdAt: p.createdAt,
     };
   }

@@ -16,6 +16,7 @@ import { MediaLinks } from '../files/media-links';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/domain-errors';
 import { BlobObjectRepository } from '../files/blob-object.repository';
 import { StoreService } from './store.service';
+import { checkPhotoSize } from './photo-size';
 
 const EXT = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' } as const;
 
@@ -56,6 +57,7 @@ export class StorePhotoService {
         throw new InvalidInputError(err.message, { field: 'photo' });
       throw err;
     }
+    checkPhotoSize(photo.width, photo.height);
     const id = randomUUID();
     const blobKey = `stores/${storeId}/${id}.${EXT[photo.contentType]}`;
     const { bytes: size } = await this.blob.put('photos', blobKey, photo.body, photo.contentType);

@@ -267,3 +267,17 @@ describe('SubmitVideoStep: captions that follow the voice', () => {
     ]);
   });
 });
+
+describe('SubmitVideoStep: photos the video enlarges', () => {
+  it('says in the project’s progress which photos are under 1080 px on their short side', async () => {
+    const t = await setup();
+    Object.assign(t.stores.photos[0], { width: 800, height: 600 });
+    const out = await t.step.run(context(songReady()).ctx);
+    expect(out).toMatchObject({
+      message: expect.stringMatching(/1 photo\(s\) under 1080 pixels .*\(800x600\) are enlarged/),
+    });
+    Object.assign(t.stores.photos[0], { width: 1080, height: 1920 });
+    const sharp = await t.step.run(context(songReady(), 'p1:submit_video:2').ctx);
+    expect(sharp).toMatchObject({ message: undefined });
+  });
+});

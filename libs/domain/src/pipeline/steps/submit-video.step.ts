@@ -19,6 +19,7 @@ import { PipelineStep } from './pipeline-step';
 import { StepMetering } from './step-metering';
 import { StepProgressWriter } from './step-progress-writer';
 import { STORE_GONE } from './store-of';
+import { PHOTO_SHORT_SIDE, photoSizeWarning } from '../../stores/photo-size';
 import { SubmissionGuard } from './submission-guard';
 
 /**
@@ -90,7 +91,11 @@ export class SubmitVideoStep extends PipelineStep {
       to: 'VIDEO_SUBMITTED',
       patch: { videoTaskId: sub.taskId, pendingSubmissionKey: null, pendingSubmissionAt: null },
       nextRunAt: new Date(Date.now() + pollInMs),
-      message: sub.fallback?.reason,
+      // the owner hears of photos the video had to enlarge (their upload's answer said so too)
+      message:
+        [sub.fallback?.reason, softPhotos(await this.stores.findWithPhotos(p.storeId))]
+          .filter(Boolean)
+          .join('; ') || undefined,
     };
   }
 
@@ -146,6 +151,18 @@ export class SubmitVideoStep extends PipelineStep {
       callbackUrl: this.guard.callbackUrl('video', ctx, key),
     };
   }
+}
+
+/** The owner's photos the video enlarges, said in the project's progress; null when none. */
+function softPhotos(
+  withPhotos: { photos: { width: number; height: number }[] } | null,
+): string | null {
+  const small = (withPhotos?.photos ?? []).filter(
+    (ph) => photoSizeWarning(ph.width, ph.height) !== null,
+  );
+  if (!small.length) return null;
+  const sizes = small.map((ph) => `${ph.width}x${ph.height}`).join(', ');
+  return `${small.length} photo(s) under ${PHOTO_SHORT_SIDE.sharp} pixels on the short side (${sizes}) are enlarged in the video and may look soft`;
 }
 
 /** A caption comes up this long before its first word is sung, to be read as it is sung. */
