@@ -16,7 +16,12 @@ const percentile = (xs: number[], p: number) =>
   xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] : 0;
 
 async function main(): Promise<void> {
-  const stack = new Stage3Stack(1, { DISPATCH_DRIVER: 'inprocess', LOG_LEVEL: 'warn' });
+  // one owner follows every stream here: the per-user cap is raised to let them all open
+  const stack = new Stage3Stack(1, {
+    DISPATCH_DRIVER: 'inprocess',
+    LOG_LEVEL: 'warn',
+    SSE_STREAMS_PER_USER: '1000',
+  });
   await stack.start();
   const db = stack.db;
   const { token, projects } = await seedOwner(db.primary, PROJECTS, {

@@ -31,6 +31,7 @@ const STATUS: Record<DomainErrorKind, number> = {
   conflict: 409,
   unprocessable: 422,
   quota_exceeded: 429,
+  limit_reached: 429,
 };
 
 /** seconds a client waits before trying again while the database is away (a node restore or failover) */

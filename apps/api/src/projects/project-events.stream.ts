@@ -1,20 +1,38 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { AppConfig, ownerActionOf, ProjectEventFeed, ProjectEventMessage } from '@app/domain';
+import {
+  AppConfig,
+  LimitReachedError,
+  ownerActionOf,
+  ProjectEventFeed,
+  ProjectEventMessage,
+} from '@app/domain';
 
 export type SseMessage =
   | { type: string; id: string; data: unknown }
   /** a comment line: clients ignore it, proxies see the connection is alive */
   | { comment: string };
 
+/** Who holds a stream open, and whether the login or key they opened it with still holds. */
+export interface StreamHolder {
+  /** one user or one partner key */
+  id: string;
+  stillHolds: () => Promise<boolean>;
+}
+
 /**
  * Live progress over SSE, on any API instance: the events of one project from the feed (the
  * DB once for what the client missed, then Redis pub/sub or the shared poll), a heartbeat
- * comment while idle, and the end of the stream once the project has ended.
+ * comment while idle, and the end of the stream once the project has ended. A holder keeps
+ * at most SSE_STREAMS_PER_USER streams open here; each stream asks every heartbeat whether its
+ * holder's login still holds, and ends when it does not (a logout ends it within a beat).
  */
 @Injectable()
 export class ProjectEventsStream implements BeforeApplicationShutdown {
   private readonly heartbeatMs: number;
+  private readonly streamsPerHolder: number;
+  /** open streams by holder */
+  private readonly held = new Map<string, number>();
   /** open streams, completed when the API stops: an open stream must not hold the stop up */
   private readonly open = new Set<() => void>();
   private stopping = false;
@@ -24,6 +42,7 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
     private readonly feed: ProjectEventFeed,
   ) {
     this.heartbeatMs = config.liveProgress.heartbeatMs;
+    this.streamsPerHolder = config.liveProgress.streamsPerHolder;
   }
 
   /** before the HTTP server closes (it waits for open requests, and a stream is one) */
@@ -32,9 +51,19 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
     for (const end of [...this.open]) end();
   }
 
-  follow(projectId: string, afterSeq: number, finished: boolean): Observable<SseMessage> {
+  /** The project's stream for `holder`; refused (429) while they hold the most allowed. */
+  follow(
+    projectId: string,
+    afterSeq: number,
+    finished: boolean,
+    holder: StreamHolder,
+  ): Observable<SseMessage> {
+    const free = this.take(holder.id);
     return new Observable<SseMessage>((sub) => {
-      if (this.stopping) return sub.complete();
+      if (this.stopping) {
+        free();
+        return sub.complete();
+      }
       let beat: NodeJS.Timeout | undefined;
       const idle = () => {
         clearInterval(beat);
@@ -43,6 +72,11 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
       const end = () => sub.complete();
       this.open.add(end);
       idle();
+      // asked on its own beat (events reset the idle one): a busy stream is rechecked too
+      const recheck = setInterval(
+        () => void holder.stillHolds().then((ok) => ok || end()),
+        this.heartbeatMs,
+      );
       const events = this.feed.follow(projectId, afterSeq, finished).subscribe({
         next: (e) => {
           idle();
@@ -53,10 +87,30 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
       });
       return () => {
         clearInterval(beat);
+        clearInterval(recheck);
         this.open.delete(end);
         events.unsubscribe();
+        free();
       };
     });
+  }
+
+  /** One more stream for the holder, or LimitReachedError; the function frees it (once). */
+  private take(holderId: string): () => void {
+    const n = this.held.get(holderId) ?? 0;
+    if (n >= this.streamsPerHolder)
+      throw new LimitReachedError(
+        `at most ${this.streamsPerHolder} live streams may be open at once for one user or partner key; close one first`,
+      );
+    this.held.set(holderId, n + 1);
+    let freed = false;
+    return () => {
+      if (freed) return;
+      freed = true;
+      const left = (this.held.get(holderId) ?? 1) - 1;
+      if (left > 0) this.held.set(holderId, left);
+      else this.held.delete(holderId);
+    };
   }
 }
 

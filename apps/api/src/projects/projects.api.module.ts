@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FilesModule, PipelineModule, ProviderHealthModule } from '@app/domain';
+import { BearerModule } from '../auth/bearer.module';
 import { AdminProjectsController } from '../admin/admin-projects.controller';
 import { ArchiveController } from '../archive/archive.controller';
 import { AdminUsageController } from '../admin/admin-usage.controller';
@@ -10,7 +11,7 @@ import { ProjectsController } from './projects.controller';
 import { WebhooksController } from './webhooks.controller';
 
 @Module({
-  imports: [PipelineModule, FilesModule, ProviderHealthModule],
+  imports: [PipelineModule, FilesModule, ProviderHealthModule, BearerModule],
   controllers: [
     ProjectsController,
     ArchiveController,

@@ -51,6 +51,7 @@ import {
   RetryProject,
   SelectClip,
 } from '@app/domain';
+import { AccessRecheck } from '../auth/access-recheck';
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { decodeCursor, encodeCursor } from '../http/pagination';
@@ -96,6 +97,7 @@ export class ProjectsController {
     private readonly selectClip: SelectClip,
     private readonly makeVideoOf: MakeVideo,
     private readonly events: ProjectEventsStream,
+    private readonly access: AccessRecheck,
     private readonly links: MediaLinks,
   ) {}
 
@@ -164,7 +166,7 @@ export class ProjectsController {
   @Scopes('projects:read')
   @ApiOperation({
     summary:
-      'Follow a project live (server-sent events): one "state" event per change, from any API instance, and "progress" events ({state, step, percent, message}) while a long step such as a render runs; a heartbeat comment every SSE_HEARTBEAT_MS while idle; the stream ends after DONE, FAILED or CANCELLED',
+      'Follow a project live (server-sent events): one "state" event per change, from any API instance, and "progress" events ({state, step, percent, message}) while a long step such as a render runs; a heartbeat comment every SSE_HEARTBEAT_MS while idle; the stream ends after DONE, FAILED or CANCELLED, and within one heartbeat once the login or key that opened it is ended (logout, block, key revoked). At most SSE_STREAMS_PER_USER streams per user or partner key are open at once (429 beyond)',
   })
   @ApiHeader({
     name: 'Last-Event-ID',
@@ -195,7 +197,10 @@ export class ProjectsController {
     if (!Number.isSafeInteger(after) || after < 0)
       throw new InvalidInputError('Last-Event-ID must be the id of an event of this stream');
     const project = await this.getProject.execute(by, id);
-    return this.events.follow(id, after, isFinalState(project.state));
+    return this.events.follow(id, after, isFinalState(project.state), {
+      id: by.kind === 'user' ? `user:${by.userId}` : `partner:${by.keyId}`,
+      stillHolds: () => this.access.stillHolds(req),
+    });
   }
 
   @Post(':id/retry')

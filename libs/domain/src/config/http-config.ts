@@ -53,6 +53,12 @@ export class HttpVariables {
    * backstop for an event whose publication was lost
    */
   @Transform(toInt) @IsInt() @Min(100) @Max(60_000) SSE_POLL_MS = 1_000;
+
+  /**
+   * live streams one user or partner key may hold open at once on one API instance; one more
+   * is refused with 429 until one ends
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000) SSE_STREAMS_PER_USER = 20;
 }
 
 export interface HttpConfig {
@@ -72,6 +78,8 @@ export interface HttpConfig {
 /** SSE: heartbeat of an idle stream; the shared DB poll's interval without Redis pub/sub */
 export interface LiveProgressConfig {
   heartbeatMs: number;
+  /** live streams one user or partner key may hold open at once (per API instance) */
+  streamsPerHolder: number;
   pollMs: number;
 }
 
@@ -94,5 +102,9 @@ export function publicBaseUrl(env: HttpVariables): string {
 }
 
 export function liveProgressConfig(env: HttpVariables): LiveProgressConfig {
-  return { heartbeatMs: env.SSE_HEARTBEAT_MS, pollMs: env.SSE_POLL_MS };
+  return {
+    heartbeatMs: env.SSE_HEARTBEAT_MS,
+    pollMs: env.SSE_POLL_MS,
+    streamsPerHolder: env.SSE_STREAMS_PER_USER,
+  };
 }

@@ -9,7 +9,8 @@ export type DomainErrorKind =
   | 'not_found'
   | 'conflict'
   | 'unprocessable'
-  | 'quota_exceeded';
+  | 'quota_exceeded'
+  | 'limit_reached';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -68,4 +69,9 @@ export class QuotaExceededError extends DomainError {
   ) {
     super(message, { resetsAt: resetsAt.toISOString() });
   }
+}
+
+/** Too many of something held open at once (live streams): one must end before another starts. */
+export class LimitReachedError extends DomainError {
+  readonly kind = 'limit_reached' as const;
 }
