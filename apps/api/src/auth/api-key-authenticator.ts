@@ -30,14 +30,6 @@ export class ApiKeyAuthenticator {
     return result;
   }
 
-  /** The key looked up again (not the answer kept for this request): revoked since is refused. */
-  async recheck(req: Req): Promise<Principal> {
-    const result = await this.check(req.headers['x-api-key']);
-    if (result === null) throw new UnauthorizedError('an X-API-Key is required');
-    if (result instanceof UnauthorizedError) throw result;
-    return result;
-  }
-
   private async check(presented: string | string[] | undefined) {
     if (presented === undefined) return null;
     if (typeof presented !== 'string') return new UnauthorizedError('one X-API-Key, not several');

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccessTokens } from './access-tokens';
 import { AccountService } from './account.service';
 import { ApiKeyService } from './api-key.service';
+import { ApiKeyStanding } from './api-key-standing';
 import { AuthNonceRepository } from './auth-nonce.repository';
 import { PartnerRepository } from './partner.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
@@ -15,6 +16,7 @@ const providers = [
   AccessTokens,
   AccountService,
   ApiKeyService,
+  ApiKeyStanding,
   AuthNonceRepository,
   PartnerRepository,
   RefreshTokenRepository,

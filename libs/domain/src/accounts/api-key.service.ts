@@ -7,6 +7,7 @@ import {
   NotFoundError,
   UnauthorizedError,
 } from '../errors/domain-errors';
+import { ApiKeyStanding } from './api-key-standing';
 import { API_SCOPES, Principal } from './principal';
 import { PartnerRepository } from './partner.repository';
 import { newSecret, sameHash, sha256 } from './secrets';
@@ -19,7 +20,10 @@ const KEY_FORMAT = /^cak_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
  */
 @Injectable()
 export class ApiKeyService {
-  constructor(private readonly partners: PartnerRepository) {}
+  constructor(
+    private readonly partners: PartnerRepository,
+    private readonly standing: ApiKeyStanding,
+  ) {}
 
   async createPartner(name: string): Promise<PartnerEntity> {
     if (!name.trim()) throw new InvalidInputError('partner name must not be empty');
@@ -60,6 +64,7 @@ export class ApiKeyService {
     const key = await this.partners.findKey(ref);
     if (!key) throw new NotFoundError(`no API key "${ref}"`);
     await this.partners.revokeKey(key.id);
+    await this.standing.changed(key.id);
   }
 
   async list(partnerRef?: string) {

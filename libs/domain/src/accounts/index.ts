@@ -1,6 +1,7 @@
 export * from './access-tokens';
 export * from './account.service';
 export * from './api-key.service';
+export * from './api-key-standing';
 export * from './principal';
 export * from './secrets';
 export * from './session.service';
