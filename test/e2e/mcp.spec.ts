@@ -204,4 +204,26 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     expect(ok.headers.get('ratelimit-limit')).toBe('100000');
     expect(Number(ok.headers.get('ratelimit-remaining'))).toBeLessThan(100000);
   });
+
+  it('refuses a JSON-RPC batch (one rate-limited request must not carry many tool calls)', async () => {
+    const call = (id: number) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'search_stores', arguments: { query: '국밥' } },
+    });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'x-api-key': reader,
+      },
+      body: JSON.stringify([call(1), call(2), call(3)]),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toMatch(
+      /one JSON-RPC message per request/,
+    );
+  });
 });

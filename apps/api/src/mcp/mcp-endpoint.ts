@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { IdempotentRequests, Principal } from '@app/domain';
+import { IdempotentRequests, InvalidInputError, Principal } from '@app/domain';
 import { AccessGuard } from '../auth/access.guard';
 import { errorBody } from '../http/http-error.filter';
 import { ChoiceTools } from './choice.tools';
@@ -39,12 +39,16 @@ export class McpEndpoint {
    * same answer a REST route gives a key without its scope. Unknown tools are left to the SDK.
    */
   assertCallsAllowed(by: Principal, body: unknown): void {
-    for (const message of Array.isArray(body) ? body : [body]) {
-      const m = message as { method?: unknown; params?: { name?: unknown } } | null;
-      if (m?.method !== 'tools/call') continue;
-      const tool = this.tools.find((t) => t.name === m.params?.name);
-      if (tool) this.access.assertAllowed(by, tool.access);
-    }
+    // one message per HTTP request: the rate limit counts requests, and a batch of 100 tool
+    // calls would pass as one (MCP 2025-06-18 dropped batching)
+    if (Array.isArray(body))
+      throw new InvalidInputError(
+        'send one JSON-RPC message per request: batches are not accepted here',
+      );
+    const m = body as { method?: unknown; params?: { name?: unknown } } | null;
+    if (m?.method !== 'tools/call') return;
+    const tool = this.tools.find((t) => t.name === m.params?.name);
+    if (tool) this.access.assertAllowed(by, tool.access);
   }
 
   async handle(by: Principal, req: IncomingMessage, res: ServerResponse, body: unknown) {
@@ -54,11 +58,23 @@ export class McpEndpoint {
       enableJsonResponse: true,
     });
     res.on('close', () => {
-      void transport.close();
-      void server.close();
+      const closed = (err: Error) => this.logger.warn(`closing an MCP exchange: ${err.message}`);
+      transport.close().catch(closed);
+      server.close().catch(closed);
     });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    // answers are always JSON here (enableJsonResponse): a client that did not list both
+    // types is not refused with the transport's own 406
+    req.headers.accept = 'application/json, text/event-stream';
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, body);
+    } catch (err) {
+      // the reply was handed to the transport: the error filter can no longer answer
+      const answer = errorBody(err, this.logger);
+      if (!res.headersSent)
+        res.writeHead(answer.statusCode, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer));
+    }
   }
 
   private serverFor(by: Principal): McpServer {

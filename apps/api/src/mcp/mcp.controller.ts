@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
   ApiForbiddenResponse,
@@ -39,13 +40,18 @@ export class McpController {
   @ApiBody({
     schema: {
       type: 'object',
-      description: 'a JSON-RPC 2.0 request or notification (or a batch of them)',
+      description: 'one JSON-RPC 2.0 request or notification (a batch is refused with 400)',
       example: { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} },
     },
   })
   @ApiOkResponse({
     description: 'the JSON-RPC response',
     schema: { type: 'object', example: { jsonrpc: '2.0', id: 1, result: { tools: [] } } },
+  })
+  @ApiResponse({ status: 202, description: 'a notification was received (no answer body)' })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description: 'a JSON-RPC batch (one message per request)',
   })
   @ApiForbiddenResponse({
     type: ErrorBodyDto,
