@@ -28,15 +28,28 @@ const TIMESTAMPS = '/api/v1/generate/get-timestamped-lyrics';
 const SMALL = 360;
 const FPS = 30;
 
-/** every frame of `file` inside `rect`, as RGB */
-function framesIn(file: string, rect: { x: number; y: number; w: number; h: number }): Buffer[] {
+/**
+ * The frames of `file` from `fromSec` to `toSec` inside `rect`, as RGB, each at its frame
+ * number (the seek lands half a frame early, so the first kept frame is the one asked for).
+ */
+function framesIn(
+  file: string,
+  rect: { x: number; y: number; w: number; h: number },
+  fromSec: number,
+  toSec: number,
+): Buffer[] {
+  const first = Math.max(0, Math.floor(fromSec * FPS));
+  const count = Math.ceil(toSec * FPS) - first + 1;
   const raw = execFileSync(
     'ffmpeg',
     [
       '-v',
       'error',
+      ...(first > 0 ? ['-ss', ((first - 0.5) / FPS).toFixed(4)] : []),
       '-i',
       file,
+      '-frames:v',
+      String(count),
       '-vf',
       `format=rgb24,crop=${rect.w}:${rect.h}:${rect.x}:${rect.y}`,
       '-f',
@@ -46,9 +59,10 @@ function framesIn(file: string, rect: { x: number; y: number; w: number; h: numb
     { maxBuffer: 1 << 30 },
   );
   const size = rect.w * rect.h * 3;
-  return Array.from({ length: Math.floor(raw.length / size) }, (_, i) =>
-    raw.subarray(i * size, (i + 1) * size),
-  );
+  const frames: Buffer[] = [];
+  for (let k = 0; (k + 1) * size <= raw.length; k++)
+    frames[first + k] = raw.subarray(k * size, (k + 1) * size);
+  return frames;
 }
 
 /** how many pixels of a frame are within `tol` of a colour */
@@ -163,7 +177,12 @@ describeWithServers(['ffmpeg', 'ffprobe'], 'captions that follow the voice', () 
     // the highlight's ink in each caption's box, frame by frame: a step up when a word lights
     const lit: { wordAt: number; seenAt: number | null }[] = [];
     for (const c of sung.captions) {
-      const frames = framesIn(join(dir, 'sung', 'video.mp4'), c.rect);
+      const frames = framesIn(
+        join(dir, 'sung', 'video.mp4'),
+        c.rect,
+        c.startSec - 0.7,
+        c.endSec + 0.6,
+      );
       const ink = frames.map((f) => pixelsOf(f, tpl.caption.highlightColor));
       const words = captions.find((x) => x.text === c.text)!.words!;
       for (const w of words) {
@@ -189,7 +208,7 @@ describeWithServers(['ffmpeg', 'ffprobe'], 'captions that follow the voice', () 
     );
     expect(plain.captions.length).toBeGreaterThanOrEqual(5);
     for (const c of plain.captions) {
-      const frames = framesIn(join(dir, 'offline', 'video.mp4'), c.rect);
+      const frames = framesIn(join(dir, 'offline', 'video.mp4'), c.rect, c.startSec, c.endSec);
       const during = frames.slice(Math.ceil(c.startSec * FPS), Math.floor(c.endSec * FPS));
       const most = Math.max(...during.map((f) => pixelsOf(f, tpl.caption.highlightColor)));
       expect({ caption: c.text, highlighted: most > 60 }).toEqual({
