@@ -31,6 +31,42 @@ describe('store search over HTTP', () => {
     }
   });
 
+  it('takes a place whose facts are null (none listed), and clears a fact with null on PATCH', async () => {
+    const api = await startApi({ DB_SQLITE_PATH: join(dir, 'nulls.sqlite') });
+    try {
+      const token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'n' } }))
+        .body.accessToken;
+      const place = {
+        name: '널 분식',
+        category: null,
+        address: null,
+        roadAddress: '서울 중구 세종대로 3',
+        phone: '02-123-4567',
+        latitude: null,
+        longitude: null,
+        menu: null,
+        sourceRef: null,
+      };
+      const created = await api.request('POST', '/v1/stores', { token, body: place });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ name: '널 분식', category: null, phone: '02-123-4567' });
+      const cleared = await api.request('PATCH', `/v1/stores/${created.body.id}`, {
+        token,
+        body: { phone: null },
+      });
+      expect(cleared.status).toBe(200);
+      expect(cleared.body).toMatchObject({ phone: null, roadAddress: '서울 중구 세종대로 3' });
+      // the name is required: it cannot be cleared
+      const nameless = await api.request('PATCH', `/v1/stores/${created.body.id}`, {
+        token,
+        body: { name: null },
+      });
+      expect(nameless.status).toBe(400);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('takes menu prices as text or as numbers of won, and stores them in one format', async () => {
     const api = await startApi({ DB_SQLITE_PATH: join(dir, 'prices.sqlite') });
     try {

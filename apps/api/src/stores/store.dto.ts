@@ -13,7 +13,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { IsOptionalNotNull } from '../http/optional-not-null';
+import { IsOptionalNotNull, IsOptionalOrNull } from '../http/optional-not-null';
 import { STORE_SOURCES, StoreEntity, StoreSource } from '@app/domain';
 import { PageDto } from '../http/pagination';
 
@@ -56,54 +56,58 @@ export class CreateStoreDto {
   @IsNotEmpty()
   @MaxLength(200)
   name: string;
-  @ApiPropertyOptional({ example: '한식>국밥' })
-  @IsOptionalNotNull()
+  @ApiPropertyOptional({ nullable: true, example: '한식>국밥' })
+  @IsOptionalOrNull()
   @IsString()
   @MaxLength(200)
   category?: string;
-  @ApiPropertyOptional({ example: '부산광역시 해운대구 우동 123' })
-  @IsOptionalNotNull()
+  @ApiPropertyOptional({ nullable: true, example: '부산광역시 해운대구 우동 123' })
+  @IsOptionalOrNull()
   @IsString()
   @MaxLength(300)
   address?: string;
-  @ApiPropertyOptional({ example: '부산광역시 해운대구 해운대로 1' })
-  @IsOptionalNotNull()
+  @ApiPropertyOptional({ nullable: true, example: '부산광역시 해운대구 해운대로 1' })
+  @IsOptionalOrNull()
   @IsString()
   @MaxLength(300)
   roadAddress?: string;
-  @ApiPropertyOptional({ example: '051-123-4567' })
-  @IsOptionalNotNull()
+  @ApiPropertyOptional({ nullable: true, example: '051-123-4567' })
+  @IsOptionalOrNull()
   @Matches(/^[0-9+\-() ]{3,40}$/, {
     message: 'phone must contain digits, spaces, +, -, ( or ) only',
   })
   phone?: string;
-  @ApiPropertyOptional({ example: 35.1631 }) @IsOptionalNotNull() @IsLatitude() latitude?: number;
-  @ApiPropertyOptional({ example: 129.1635 })
-  @IsOptionalNotNull()
+  @ApiPropertyOptional({ nullable: true, example: 35.1631 })
+  @IsOptionalOrNull()
+  @IsLatitude()
+  latitude?: number;
+  @ApiPropertyOptional({ nullable: true, example: 129.1635 })
+  @IsOptionalOrNull()
   @IsLongitude()
   longitude?: number;
-  @ApiPropertyOptional({ example: '3대째 이어온 국밥집' })
-  @IsOptionalNotNull()
+  @ApiPropertyOptional({ nullable: true, example: '3대째 이어온 국밥집' })
+  @IsOptionalOrNull()
   @IsString()
   @MaxLength(2000)
   description?: string;
-  @ApiPropertyOptional({ type: [MenuItemInputDto] })
-  @IsOptionalNotNull()
+  @ApiPropertyOptional({ nullable: true, type: [MenuItemInputDto] })
+  @IsOptionalOrNull()
   @IsArray()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
   @Type(() => MenuItemInputDto)
   menu?: MenuItemInputDto[];
-  @ApiPropertyOptional({ example: '매일 09:00-21:00' })
-  @IsOptionalNotNull()
+  @ApiPropertyOptional({ nullable: true, example: '매일 09:00-21:00' })
+  @IsOptionalOrNull()
   @IsString()
   @MaxLength(300)
   hours?: string;
   @ApiPropertyOptional({
+    nullable: true,
     description: "the owner's own words for the ad",
     example: '새벽에 끓인 진한 육수',
   })
-  @IsOptionalNotNull()
+  @IsOptionalOrNull()
   @IsString()
   @MaxLength(1000)
   pitch?: string;
@@ -120,16 +124,17 @@ export class CreateStoreFromSearchDto extends CreateStoreDto {
   @IsIn(STORE_SOURCES)
   source?: StoreSource;
   @ApiPropertyOptional({
+    nullable: true,
     description: "the search result's link",
     example: 'https://map.naver.com/...',
   })
-  @IsOptionalNotNull()
+  @IsOptionalOrNull()
   @IsString()
   @MaxLength(500)
   sourceRef?: string;
 }
 
-// a field left out stays as it is; null is refused like in creation (IsOptionalNotNull)
+// a field left out stays as it is; null clears it (the name, required, cannot be cleared)
 export class UpdateStoreDto extends PartialType(CreateStoreDto, { skipNullProperties: false }) {}
 
 export class StoreSearchQuery {
