@@ -105,6 +105,11 @@ describe('the Dockerfile and the steps the production-install test follows', () 
       expect(cmd(stage(target))).toBe(DOCKERFILE_STEPS.commands[target]);
   });
 
+  it('makes the API reachable through a published port, whatever the stage (HOST=0.0.0.0)', () => {
+    // the embedded default binds 127.0.0.1, which inside a container no published port reaches
+    expect(stage('api')).toMatch(/^ENV HOST=0\.0\.0\.0$/m);
+  });
+
   it('runs Node 24 LTS, as .nvmrc and package.json engines say', () => {
     expect(df).toMatch(/^ARG NODE_VERSION=24$/m);
     expect(readFileSync(join(root, '.nvmrc'), 'utf8').trim()).toBe('24');
