@@ -159,6 +159,28 @@ describe('YouTubePublisher against a fake Google OAuth + YouTube Data API (googl
     expect(log.find((q) => q.row === '401-mid-upload')).toBeDefined();
   });
 
+  it('hands the tokens renewed after a 401 mid-upload to the caller, and they serve the next upload without another refresh', async () => {
+    // a working token to start from (the 401 rows before ended the earlier ones)
+    const start = await yt.fresh({ ...grant, expiresAt: new Date(Date.now() - 1000) });
+    const from = fake.requests.length;
+    fake.serve('401-mid-upload');
+    const renewed: SocialGrant[] = [];
+    const r = await chunked().publish(start, bigSource, meta, null, undefined, async (g) => {
+      renewed.push(g);
+    });
+    expect(r.status).toBe('published');
+    expect(renewed).toHaveLength(1);
+    expect(renewed[0].accessToken).not.toBe(start.accessToken);
+    expect(renewed[0].refreshToken).toBe(start.refreshToken);
+    expect(renewed[0].expiresAt!.getTime()).toBeGreaterThan(Date.now());
+    // the 401 ended the old token at the fake; the renewed one serves, with no refresh
+    const next = fake.requests.length;
+    const again = await chunked().publish(renewed[0], bigSource, meta, null);
+    expect(again.status).toBe('published');
+    expect(fake.requests.slice(next).filter((q) => q.path === '/token')).toHaveLength(0);
+    expect(fake.requests.slice(from).filter((q) => q.path === '/token')).toHaveLength(1);
+  });
+
   it.each(['quotaExceeded', 'uploadLimitExceeded'])(
     '403 %s: refused with a clear reason, nothing uploaded',
     async (row) => {

@@ -4,6 +4,7 @@ import {
   ProviderRejectedError,
   ProviderUnavailableError,
   PublishProgress,
+  SocialGrant,
 } from '@app/integrations';
 import type { AppConfig } from '../config/app-config';
 import type { SnsUploadEntity } from '../entities/social.entity';
@@ -50,7 +51,12 @@ const config = {
   publishPollMs: 5000,
 } as AppConfig;
 
-function setup(publish: (session: string | null) => Promise<PublishProgress>) {
+function setup(
+  publish: (
+    session: string | null,
+    onRefreshed?: (grant: SocialGrant) => Promise<void>,
+  ) => Promise<PublishProgress>,
+) {
   const publications = new InMemoryPublications();
   publications.rows.set('u1', {
     id: 'u1',
@@ -80,6 +86,8 @@ function setup(publish: (session: string | null) => Promise<PublishProgress>) {
     reconnectReason: null as string | null,
   };
   let publishCalls = 0;
+  /** grants stored for an account, as `account id: access token` */
+  const renewed: string[] = [];
   const runner = new PublicationRunner(
     config,
     publications as never,
@@ -90,11 +98,17 @@ function setup(publish: (session: string | null) => Promise<PublishProgress>) {
     } as never,
     {
       freshGrant: async () => ({ accessToken: 't' }),
+      saveRenewed: async (a: { id: string }, g: SocialGrant) =>
+        void renewed.push(`${a.id}: ${g.accessToken}`),
       publisher: () => ({
-        publish: (_g: unknown, _s: unknown, _m: unknown, session: string | null) => (
-          publishCalls++,
-          publish(session)
-        ),
+        publish: (
+          _g: unknown,
+          _s: unknown,
+          _m: unknown,
+          session: string | null,
+          _onSession: unknown,
+          onRefreshed?: (grant: SocialGrant) => Promise<void>,
+        ) => (publishCalls++, publish(session, onRefreshed)),
       }),
     } as never,
     { video: async () => ({ blobKey: 'v.mp4' }) } as never,
@@ -105,10 +119,28 @@ function setup(publish: (session: string | null) => Promise<PublishProgress>) {
   const row = () => publications.rows.get('u1')!;
   const relet = () =>
     Object.assign(row(), { leaseOwner: 'me:1', leaseUntil: new Date(Date.now() + 30_000) });
-  return { runner, row, relet, metered, account, publications, calls: () => publishCalls };
+  return {
+    runner,
+    row,
+    relet,
+    metered,
+    account,
+    publications,
+    renewed,
+    calls: () => publishCalls,
+  };
 }
 
 describe('PublicationRunner', () => {
+  it('stores the tokens the platform renewed mid-upload, so the next upload does not renew them', async () => {
+    const t = setup(async (_session, onRefreshed) => {
+      await onRefreshed?.({ accessToken: 't2' } as SocialGrant);
+      return { status: 'published', externalId: 'yt1', postUrl: 'https://youtu.be/yt1' };
+    });
+    expect(await t.runner.run('u1', 'me:1')).toBe('advanced');
+    expect(t.renewed).toEqual(['a1: t2']);
+  });
+
   it('publishes, releases the lease and meters the upload once', async () => {
     const t = setup(async () => ({
       status: 'published',

@@ -133,6 +133,8 @@ export class PublicationRunner extends LeasedWorkRunner<SnsUploadEntity, Publica
         row.session,
         async (session) =>
           void (await this.publications.updateIfLeased(row.id, leaseOwner, { session })),
+        // renewed mid-upload: stored, or the next upload would renew them again
+        (renewed) => this.social.saveRenewed(account, renewed),
       );
     } catch (err) {
       if (!(err instanceof CredentialRefusedError)) throw err;

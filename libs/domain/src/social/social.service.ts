@@ -90,6 +90,11 @@ export class SocialService {
     return fresh;
   }
 
+  /** Tokens the platform renewed while publishing: sealed and stored for the next call. */
+  async saveRenewed(row: SocialAccountEntity, grant: SocialGrant): Promise<void> {
+    await this.accounts.saveTokens(row.id, this.sealed(grant));
+  }
+
   private sealed(g: SocialGrant) {
     return {
       accessTokenEnc: this.cipher.seal(g.accessToken),

@@ -68,13 +68,18 @@ export abstract class VideoPublisher {
   abstract exchangeCode(code: string, redirectUri: string): Promise<SocialGrant>;
   /** Renews the tokens when they are close to expiry; returns the same grant otherwise. */
   abstract fresh(grant: SocialGrant): Promise<SocialGrant>;
-  /** Starts (or, given the session of an earlier attempt, resumes) a publication. */
+  /**
+   * Starts (or, given the session of an earlier attempt, resumes) a publication. Tokens renewed
+   * on the way (a 401 mid-upload) are handed to `onRefreshed` before publish returns or throws,
+   * so the caller stores them and the next publication does not renew them again.
+   */
   abstract publish(
     grant: SocialGrant,
     source: PublishSource,
     meta: PublishMeta,
     session: string | null,
     onSession?: (session: string) => Promise<void>,
+    onRefreshed?: (grant: SocialGrant) => Promise<void>,
   ): Promise<PublishProgress>;
   /** how many videos one results request can carry (YouTube's videos.list takes 50 ids) */
   abstract readonly resultsBatch: number;

@@ -110,12 +110,7 @@ export class YouTubePublisher extends VideoPublisher {
       );
     const auth = this.authorized(grant);
     const { credentials } = await guard(() => auth.refreshAccessToken(), 'the refresh token');
-    return {
-      ...grant,
-      accessToken: credentials.access_token!,
-      refreshToken: credentials.refresh_token ?? grant.refreshToken,
-      expiresAt: credentials.expiry_date ? new Date(credentials.expiry_date) : null,
-    };
+    return renewedGrant(grant, credentials);
   }
 
   async publish(
@@ -124,8 +119,34 @@ export class YouTubePublisher extends VideoPublisher {
     meta: PublishMeta,
     session: string | null,
     onSession?: (session: string) => Promise<void>,
+    onRefreshed?: (grant: SocialGrant) => Promise<void>,
   ): Promise<PublishProgress> {
     const auth = this.authorized(grant);
+    // every renewal the client makes (ours after a 401, or its own near expiry) reaches the caller
+    let saved: Promise<void> = Promise.resolve();
+    auth.on('tokens', (t) => {
+      const renewed = renewedGrant(grant, t);
+      saved = saved.then(() => onRefreshed?.(renewed));
+    });
+    try {
+      return await this.upload(auth, grant, { source, meta, session, onSession });
+    } finally {
+      await saved;
+    }
+  }
+
+  /** The resumable upload itself: a session opened (or resumed), the chunks sent. */
+  private async upload(
+    auth: Auth.OAuth2Client,
+    grant: SocialGrant,
+    job: {
+      source: PublishSource;
+      meta: PublishMeta;
+      session: string | null;
+      onSession?: (session: string) => Promise<void>;
+    },
+  ): Promise<PublishProgress> {
+    const { source, meta, session, onSession } = job;
     let url = session;
     let offset = 0;
     if (url) {
@@ -428,4 +449,14 @@ let loaded: GoogleApis | undefined;
 function googleApis(): GoogleApis {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (loaded ??= (require('googleapis') as typeof import('googleapis')).google);
+}
+
+/** The grant with what a token refresh gave (a refresh token only when Google sent a new one). */
+function renewedGrant(grant: SocialGrant, t: Auth.Credentials): SocialGrant {
+  return {
+    ...grant,
+    accessToken: t.access_token ?? grant.accessToken,
+    refreshToken: t.refresh_token ?? grant.refreshToken,
+    expiresAt: t.expiry_date ? new Date(t.expiry_date) : null,
+  };
 }
