@@ -22,7 +22,7 @@ export class RunCancellation {
     const cancel = new AbortController();
     let subscription: Subscription | undefined;
     const timer = setTimeout(() => {
-      subscription = this.feed.follow(projectId, 0, false).subscribe({
+      subscription = this.feed.changes(projectId).subscribe({
         next: (e) => {
           if (e.toState === 'CANCELLED') cancel.abort(new Error('the project was cancelled'));
         },

@@ -97,6 +97,22 @@ export class ProjectEventFeed implements OnModuleDestroy {
     });
   }
 
+  /**
+   * One project's events from now on, with no read of what came before: for a watcher that only
+   * cares what happens next (a running step listening for its project's cancel).
+   */
+  changes(projectId: string): Observable<ProjectEventMessage> {
+    return new Observable<ProjectEventMessage>((sub) => {
+      const follower: Follower = {
+        projectId,
+        deliver: (events) => events.forEach((e) => sub.next(e)),
+      };
+      this.add(follower);
+      this.start().catch((err: unknown) => sub.error(err));
+      return () => this.remove(follower);
+    });
+  }
+
   private add(f: Follower): void {
     let set = this.followers.get(f.projectId);
     if (!set) this.followers.set(f.projectId, (set = new Set()));
