@@ -69,7 +69,7 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
     expect(fake.count('POST', '/v1/chat/completions')).toBe(before);
   });
 
-  it('fails a moderation check that does not answer once, saying it was moderation (not resent)', async () => {
+  it('fails a moderation check that does not answer within its bound, saying it was moderation', async () => {
     fake.moderationHangs = true;
     try {
       const before = fake.count('POST', '/v1/moderations');

@@ -58,7 +58,7 @@ export class FakeOpenAi extends FakeHttpServer {
       );
       this.prompts.push(user);
       const name = /가게 이름: (.+)/.exec(user)?.[1] ?? '우리 가게';
-      const keywords = /꼭 넣을 말: (.+)/.exec(user)?.[1] ?? '';
+      const keywords = /꼭 넣을 말[^:\n]*: (.+)/.exec(user)?.[1] ?? '';
       const lyrics = {
         title: `${name} 송`,
         sections: [

@@ -53,7 +53,7 @@ export class ProviderVariables extends StorageVariables {
   @IsString() OPENAI_MODEL = 'gpt-4o-mini';
   @IsString() OPENAI_MODERATION_MODEL = 'omni-moderation-latest';
   /** the moderation check's whole time, its retries included; past it the step fails saying so */
-  @Transform(toInt) @IsInt() @Min(1000) @Max(600_000) OPENAI_MODERATION_TIMEOUT_MS = 30_000;
+  @Transform(toInt) @IsInt() @Min(1000) @Max(600_000) OPENAI_MODERATION_TIMEOUT_MS = 120_000;
 
   /** completion tokens allowed for the lyrics; a completion cut short is asked once more with twice as many */
   @Transform(toInt) @IsInt() @Min(100) OPENAI_MAX_COMPLETION_TOKENS = 1500;

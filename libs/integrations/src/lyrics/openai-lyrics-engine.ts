@@ -150,13 +150,14 @@ export class OpenAiLyricsEngine extends LyricsEngine {
   private async moderate(input: string): Promise<void> {
     const seconds = Math.round(this.cfg.moderationTimeoutMs / 1000);
     const res = await this.call(async () => {
-      // one bounded try: resending a check that hangs (and the pipeline's attempts after it)
-      // took over ten minutes to fail a project with a message that did not say why
+      // the whole check is bounded, the SDK's own resends of a 429/5xx included: a check that
+      // hung was resent (and the pipeline's attempts after it) for over ten minutes before a
+      // project failed with a message that did not say why
       const deadline = AbortSignal.timeout(this.cfg.moderationTimeoutMs);
       try {
         return await this.client.moderations.create(
           { model: this.cfg.moderationModel, input },
-          { signal: deadline, maxRetries: 0 },
+          { signal: deadline },
         );
       } catch (err) {
         if (!deadline.aborted) throw err;
