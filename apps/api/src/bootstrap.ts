@@ -8,6 +8,7 @@ import { AppConfig, httpDuration } from '@app/domain';
 import { ApiModule } from './api.module';
 import { depthLimitedJsonParser } from './http/json-body';
 import { requestIdOf } from './http/logging';
+import { mediaOrigins } from './http/media-origins';
 import { mountSwagger } from './openapi';
 import { mountQueueBoard } from './admin/queue-board';
 
@@ -63,7 +64,14 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     hsts: false,
     frameguard: { action: 'deny' },
     crossOriginEmbedderPolicy: false,
-    contentSecurityPolicy: { directives: API_CSP },
+    contentSecurityPolicy: {
+      directives: {
+        ...API_CSP,
+        // the studio plays videos and shows thumbnails from the blob store's signed links
+        imgSrc: [...API_CSP.imgSrc, ...mediaOrigins(config).slice(1)],
+        mediaSrc: mediaOrigins(config),
+      },
+    },
   });
   app
     .getHttpAdapter()
