@@ -356,6 +356,27 @@ describe('InstagramPublisher against a fake Instagram Graph API', () => {
       expect(done.postUrl).toBe(`https://www.instagram.com/reel/${done.externalId}/`);
   });
 
+  it('media_publish answering 9007 / 2207027 (media not ready): a retry later publishes the same container, no second one', async () => {
+    const first = await ig.publish(grant, source(`${files.url}/video.mp4`), meta, null);
+    if (first.status !== 'processing') throw new Error('expected a container in processing');
+    const containers = fake.containers.size;
+    const from = fake.requests.length;
+    fake.serve('code-9007-2207027');
+    const notReady = await ig.publish(grant, source(), meta, first.session).catch((e) => e);
+    expect(notReady).toBeInstanceOf(ProviderUnavailableError);
+    expect(notReady.message).toMatch(/not finished preparing the video .*9007.*2207027/);
+    expect(notReady.retryAfterSec).toBe(30);
+    const done = await ig.publish(grant, source(), meta, first.session);
+    expect(done).toMatchObject({ status: 'published' });
+    // counted on the fake's side: two media_publish calls, both for the one container
+    const publishes = fake.requests.slice(from).filter((q) => q.path.endsWith('/media_publish'));
+    expect(publishes.map((q) => q.status)).toEqual([400, 200]);
+    expect(fake.containers.size).toBe(containers);
+    expect(fake.containers.get(first.session)!.published).toBe(
+      done.status === 'published' ? done.externalId : undefined,
+    );
+  });
+
   it('checks the 50-a-day limit first, refreshes near expiry, and maps token and rate errors', async () => {
     // the limit is read (quota_total), and reaching it is a wait, not a failure
     fake.quotaTotal = 10;

@@ -163,6 +163,19 @@ export class FakeInstagram extends FakeHttpServer {
       this.media.set(mediaId, { caption: c.caption });
       return { status: 200, body: { id: mediaId } };
     });
+    // the container reports FINISHED but Meta is not ready to publish it yet (api-shapes.md):
+    // nothing is published, the container stays as it was
+    this.document('code-9007-2207027', {
+      route: `POST ${v}/:id/media_publish`,
+      reply: () => ({
+        status: 400,
+        body: graphErr(
+          'The media is not ready for publishing, please wait for a moment',
+          9007,
+          2207027,
+        ),
+      }),
+    });
     this.document('code-10', {
       route: `GET ${v}/:id/insights`,
       reply: () => ({

@@ -201,6 +201,27 @@ describe('PublicationRunner', () => {
     expect(t.metered).toEqual([]);
   });
 
+  it('publishes the same container again while Instagram says the media is not ready, then gives up saying why', async () => {
+    const sessions: (string | null)[] = [];
+    const t = setup(async (session) => {
+      sessions.push(session);
+      throw new ProviderUnavailableError(
+        'instagram',
+        'Instagram has not finished preparing the video for publishing (code 9007, subcode 2207027)',
+        30,
+      );
+    });
+    t.row().session = 'container-7';
+    expect(await t.runner.run('u1', 'me:1')).toBe('retrying');
+    expect(t.row().nextRunAt!.getTime()).toBeGreaterThanOrEqual(Date.now() + 29_000);
+    t.relet();
+    await t.runner.run('u1', 'me:1');
+    t.relet();
+    expect(await t.runner.run('u1', 'me:1')).toBe('failed');
+    expect(sessions).toEqual(['container-7', 'container-7', 'container-7']);
+    expect(t.row().lastError).toMatch(/^gave up after 3 attempts: Instagram has not finished/);
+  });
+
   it('fails at once on a refusal, and writes nothing once its lease is gone', async () => {
     const t = setup(async () => {
       throw new ProviderRejectedError('youtube', 'the video was refused');

@@ -43,6 +43,8 @@ const INSIGHT_METRICS = [
 const NOT_ENOUGH_VIEWERS = 10;
 /** Graph error codes that mean "slow down" (api-shapes.md) */
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);
+/** media_publish before Meta is ready with the container: publish it again after a while */
+const MEDIA_NOT_READY = { code: 9007, subcode: 2207027, retryAfterSec: 30 } as const;
 /** long-lived tokens last 60 days; renew a week ahead */
 const REFRESH_AHEAD_MS = 7 * 24 * 3600_000;
 
@@ -322,6 +324,14 @@ export class InstagramPublisher extends VideoPublisher {
     }
     const e = body.error ?? {};
     const msg = `Instagram refused ${what} (${res.status}${e.code ? ` code ${e.code}` : ''}): ${e.message ?? 'no message'}`;
+    // "media not ready": the same container is published again later (its id is the session),
+    // as a retry of the publication, so the attempts bound it and the last one says why
+    if (e.code === MEDIA_NOT_READY.code && e.error_subcode === MEDIA_NOT_READY.subcode)
+      throw new ProviderUnavailableError(
+        'instagram',
+        'Instagram has not finished preparing the video for publishing (code 9007, subcode 2207027): the same container is published again later',
+        MEDIA_NOT_READY.retryAfterSec,
+      );
     if (e.code === 190 || res.status === 401)
       throw new CredentialRefusedError(
         'instagram',
