@@ -13,6 +13,8 @@ export const BINARIES = {
   ffmpeg: { paths: ['ffmpeg'], apt: 'ffmpeg' },
   ffprobe: { paths: ['ffprobe'], apt: 'ffmpeg' },
   chromium: { paths: ['chromium', '/usr/bin/chromium'], apt: 'chromium' },
+  // OCR, to read a rendered video's words as a viewer would (Korean: tesseract-ocr-kor)
+  tesseract: { paths: ['tesseract', '/usr/bin/tesseract'], apt: 'tesseract-ocr tesseract-ocr-kor' },
 } as const;
 
 export type BinaryName = keyof typeof BINARIES;

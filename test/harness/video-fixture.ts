@@ -28,13 +28,22 @@ export const END_CARD = {
   name: '해운대 할매국밥',
   address: '부산광역시 해운대구 해운대로 123번길 45',
   phone: '051-123-4567',
-  menu: ['돼지국밥', '수육 백반', '순대국'],
+  menu: [
+    { name: '돼지국밥', price: '9,000원' },
+    { name: '수육 백반', price: '12000원' },
+    { name: '순대국', price: '8000' },
+    { name: '공기밥' },
+  ],
   category: '한식>국밥',
 };
 
-export const PHOTO_SPECS = [
+/** the words on photo 1's sign */
+export const SEA_SIGN = '해운대 바다 앞';
+
+export const PHOTO_SPECS: { w: number; h: number; a: string; b: string; sign?: string }[] = [
   { w: 900, h: 1600, a: '#d0402b', b: '#f0a030' },
-  { w: 1600, h: 1000, a: '#2e9e4f', b: '#b8d84a' },
+  // a sea-front photo with its sign across 80% of its width: a pan must not cut into it
+  { w: 1600, h: 1000, a: '#2e9e4f', b: '#b8d84a', sign: SEA_SIGN },
   { w: 1080, h: 1440, a: '#8a3fb0', b: '#e070b0' },
   { w: 1440, h: 1080, a: '#1f8f8f', b: '#7fd0c0' },
   { w: 1200, h: 1600, a: '#b05a1a', b: '#d8c040' },
@@ -43,7 +52,7 @@ export const PHOTO_SPECS = [
 
 /** photo `i` of PHOTO_SPECS as a JPEG in `dir` */
 export async function makePhoto(dir: string, i: number): Promise<string> {
-  const { w, h, a, b } = PHOTO_SPECS[i];
+  const { w, h, a, b, sign } = PHOTO_SPECS[i];
   const stripes = Array.from(
     { length: 9 },
     (_, k) =>
@@ -52,10 +61,20 @@ export async function makePhoto(dir: string, i: number): Promise<string> {
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">` +
     `<stop offset="0" stop-color="${a}"/><stop offset="1" stop-color="${b}"/></linearGradient></defs>` +
-    `<rect width="100%" height="100%" fill="url(#g)"/>${stripes}</svg>`;
+    `<rect width="100%" height="100%" fill="url(#g)"/>${stripes}${sign ? signSvg(sign, w, h) : ''}</svg>`;
   const file = join(dir, `photo-${i}.jpg`);
   await sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toFile(file);
   return file;
+}
+
+/** a white sign with dark words, 80% of the photo's width, a quarter of the way down */
+function signSvg(words: string, w: number, h: number): string {
+  const size = Math.round((w * 0.8) / [...words].length / 1.02);
+  return (
+    `<rect x="${w * 0.08}" y="${h / 4 - size * 0.85}" width="${w * 0.84}" height="${size * 1.5}" fill="#fffdf5"/>` +
+    `<text x="${w / 2}" y="${h / 4 + size * 0.3}" font-family="Noto Sans CJK KR" font-weight="bold" ` +
+    `font-size="${size}" fill="#1a1a1a" text-anchor="middle" textLength="${w * 0.8}">${words}</text>`
+  );
 }
 
 /** the synth engine's jingle of JINGLE_LYRICS, `lengthSec` long, with its beats and line timings */

@@ -19,6 +19,7 @@ export * from './video/video-renderer';
 export * from './video/video-renderers';
 export * from './video/video-template';
 export * from './video/video-sound';
+export * from './video/video-accent';
 export * from './video/video-timeline';
 export * from './video/korean-font';
 export * from './song/beat-detector';

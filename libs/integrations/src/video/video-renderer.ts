@@ -30,8 +30,8 @@ export interface VideoRequest {
     name: string;
     address?: string | null;
     phone?: string | null;
-    /** menu item names, the first ones highlighted */
-    menu?: string[];
+    /** the menu, the first items highlighted (with their price when the store gave one) */
+    menu?: { name: string; price?: string | null }[];
     category?: string | null;
   };
   templateId?: string;

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { Sharp } from 'sharp';
 import { MediaSource } from '../song/song-engine';
 
 /**
@@ -35,43 +35,100 @@ export async function mediaBytes(m: MediaSource, timeoutMs: number): Promise<Buf
 }
 
 /**
- * A photo laid out on a 9:16 canvas of `width` x `height` without distortion or a hard crop:
- * the whole photo fitted in the middle, over a blurred, darkened fill of the same photo
- * covering the frame (portrait photos fill it nearly edge to edge, landscape ones sit in a
- * band). The canvas is larger than the frame by the template's margin: room for pan and zoom.
+ * How a photo is framed in a shot: the whole of it over a blurred fill (its first showing), a
+ * close-up filling the frame around its subject, or a tighter detail of the subject; a photo
+ * shown again is framed differently, so a long video does not show the same picture twice over.
+ */
+export const PHOTO_FRAMINGS = ['whole', 'closeUp', 'detail'] as const;
+export type PhotoFraming = (typeof PHOTO_FRAMINGS)[number];
+
+/** how much larger than the frame a whole photo is laid out, along its longer side */
+export const WHOLE_OVER = 1.05;
+
+/** the frame and the canvas around it (the frame plus the room for pan and zoom) */
+export interface StillSize {
+  frame: { w: number; h: number };
+  canvas: { w: number; h: number };
+}
+
+/**
+ * A photo laid out on a 9:16 canvas larger than the frame by the template's margin (room for
+ * pan and zoom), without distortion. `whole`: the photo fitted inside the frame and 5% more
+ * (a pan of those 5% cuts less than 5% of it at either end and never shows its edge), over a fill
+ * of the same photo so blurred and dimmed that nothing in it can be read. `closeUp` and
+ * `detail`: cropped to cover the canvas around the subject libvips finds (attention: skin,
+ * saturation, edges).
  */
 export async function photoStill(
   photo: Buffer,
-  width: number,
-  height: number,
+  size: StillSize,
+  framing: PhotoFraming,
   out: string,
-): Promise<void> {
+): Promise<{ width: boolean; height: boolean }> {
   let upright: Buffer;
   try {
     upright = await sharp(photo, { failOn: 'error' }).rotate().toBuffer();
   } catch {
     throw new PhotoUnreadableError('a store photo is not an image that can be read');
   }
-  // blur a small copy then enlarge it: the same look as a large blur, at a fraction of the cost
-  const fill = await sharp(upright)
-    .resize(Math.round(width / 12), Math.round(height / 12), { fit: 'cover' })
-    .blur(3)
-    .modulate({ brightness: 0.72, saturation: 1.15 })
-    .resize(width, height, { kernel: 'cubic' })
+  const { canvas, frame } = size;
+  if (framing !== 'whole') {
+    const img = await subjectCrop(upright, canvas, framing === 'detail' ? 1.75 : 1.3);
+    await img.jpeg({ quality: 90 }).toFile(out);
+    return { width: false, height: false };
+  }
+  // blur a tiny copy then enlarge it: a heavy blur at a fraction of the cost; dimmed, so the
+  // photo in front stands out and no word in the fill is legible
+  // (two pipelines: sharp applies one resize per pipeline, the last one asked)
+  const tiny = await sharp(upright)
+    .resize(Math.round(canvas.w / 40), Math.round(canvas.h / 40), { fit: 'cover' })
+    .blur(1.5)
+    .modulate({ brightness: 0.55, saturation: 1.1 })
     .toBuffer();
+  const fill = await sharp(tiny)
+    .resize(canvas.w, canvas.h, { kernel: 'cubic' })
+    .blur(Math.max(4, canvas.w / 60))
+    .toBuffer();
+  // 5% over the frame: a pan of that 5% never shows the photo's edge and cuts under 5% of it
   const fitted = await sharp(upright)
-    .resize(width, height, { fit: 'inside', kernel: 'lanczos3' })
+    .resize(Math.round(frame.w * WHOLE_OVER), Math.round(frame.h * WHOLE_OVER), {
+      fit: 'inside',
+      kernel: 'lanczos3',
+    })
     .toBuffer({ resolveWithObject: true });
   await sharp(fill)
     .composite([
       {
         input: fitted.data,
-        left: Math.round((width - fitted.info.width) / 2),
-        top: Math.round((height - fitted.info.height) / 2),
+        left: Math.round((canvas.w - fitted.info.width) / 2),
+        top: Math.round((canvas.h - fitted.info.height) / 2),
       },
     ])
     .jpeg({ quality: 90 })
     .toFile(out);
+  // which side of the frame the photo spans: a pan along it cuts the photo
+  return { width: fitted.info.width > frame.w, height: fitted.info.height > frame.h };
+}
+
+/** the photo covering `canvas`, `zoom` times closer, centred on its subject as far as it can */
+async function subjectCrop(
+  upright: Buffer,
+  canvas: { w: number; h: number },
+  zoom: number,
+): Promise<Sharp> {
+  const big = { w: Math.round(canvas.w * zoom), h: Math.round(canvas.h * zoom) };
+  const cover = await sharp(upright)
+    .resize(big.w, big.h, { fit: 'cover', position: sharp.strategy.attention })
+    .toBuffer({ resolveWithObject: true });
+  const ax = cover.info.attentionX ?? big.w / 2;
+  const ay = cover.info.attentionY ?? big.h / 2;
+  const clamp = (v: number, max: number) => Math.max(0, Math.min(max, Math.round(v)));
+  return sharp(cover.data).extract({
+    left: clamp(ax - canvas.w / 2, big.w - canvas.w),
+    top: clamp(ay - canvas.h / 2, big.h - canvas.h),
+    width: canvas.w,
+    height: canvas.h,
+  });
 }
 
 const hex = (c: string) => c.split('@')[0];

@@ -95,7 +95,11 @@ describe('SubmitVideoStep', () => {
         { text: '하나', startSec: 2, endSec: 8 },
         { text: '둘', startSec: 8, endSec: 29 },
       ],
-      endCard: { name: '바다횟집', address: '부산 해운대구', menu: ['광어'] },
+      endCard: {
+        name: '바다횟집',
+        address: '부산 해운대구',
+        menu: [{ name: '광어', price: null }],
+      },
       callbackUrl: 'https://api.castad.test/v1/webhooks/video/p1/tok?key=p1%3Asubmit_video%3A1',
     });
     const [metered, ...more] = t.usage.rows;

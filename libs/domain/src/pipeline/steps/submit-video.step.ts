@@ -144,7 +144,7 @@ export class SubmitVideoStep extends PipelineStep {
         name: s.name,
         address: s.roadAddress ?? s.address,
         phone: s.phone,
-        menu: (s.menu ?? []).map((m) => m.name),
+        menu: (s.menu ?? []).map((m) => ({ name: m.name, price: m.price ?? null })),
         category: s.category,
       },
       templateId: p.options.templateId,
