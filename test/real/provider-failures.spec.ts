@@ -392,6 +392,22 @@ describeWithServers(['ffmpeg'], 'every documented provider failure, one project 
     }
   });
 
+  it('falls back on the last try when Creatomate answers 429 on every try (its short waits spent), visible and metered', async () => {
+    const pid = await start((id) =>
+      creatomate.serve('status-429', { when: ofProject(id), times: 100 }),
+    );
+    await expectRow(pid, {
+      fake: 'creatomate',
+      row: 'status-429 (every try)',
+      state: 'DONE',
+      paid: { lyrics: 1, song: 1, video: 0 },
+      usage: fellBack,
+      engine: 'ffmpeg',
+      event:
+        /creatomate answered 429: rate limited on every try, the last one included, rendered with ffmpeg/,
+    });
+  });
+
   it('expired Suno files of a task Suno no longer has: one new generation, both metered', async () => {
     const pid = await start((id) => {
       suno.serve('expired-audio-url', { when: ofProject(id) });

@@ -14,7 +14,8 @@ import {
  *
  * Not every failure lets the fallback in: a submission whose answer was lost (timeout, reset
  * after sending) may be a render Creatomate is doing and billing, so it goes to the
- * crash-safe recovery instead; a 429 whose Retry-After is within `maxWaitSec` is waited for.
+ * crash-safe recovery instead; a 429 whose Retry-After is within `maxWaitSec` is waited for,
+ * except on the caller's last try (the waits it had are the budget), which falls back.
  */
 export class FallbackVideoRenderer extends VideoRenderer {
   get name() {
@@ -45,7 +46,7 @@ export class FallbackVideoRenderer extends VideoRenderer {
       const r = await this.primary.submit(req, idempotencyKey, signal, opts);
       return { ...r, taskId: `${this.primary.name}:${r.taskId}` };
     } catch (err) {
-      const why = err instanceof ProviderError ? this.fallbackReason(err) : undefined;
+      const why = err instanceof ProviderError ? this.fallbackReason(err, opts) : undefined;
       if (!why || opts.allowFallback === false) throw err;
       const r = await this.fallback.submit(req, idempotencyKey, signal, {
         onProgress: opts.onProgress,
@@ -59,11 +60,13 @@ export class FallbackVideoRenderer extends VideoRenderer {
   }
 
   /** Why the fallback may take this render, or undefined when it must not. */
-  private fallbackReason(err: ProviderError): string | undefined {
+  private fallbackReason(err: ProviderError, opts: RenderOptions): string | undefined {
     if (!(err instanceof ProviderUnavailableError)) return err.message;
     if (err.ambiguous) return undefined;
     if (err.retryAfterSec === undefined) return err.message;
-    if (err.retryAfterSec <= this.maxWaitSec) return undefined;
+    if (err.retryAfterSec <= this.maxWaitSec)
+      // waited for on every try but the last: then the wait budget is spent
+      return opts.lastTry ? `${err.message} on every try, the last one included` : undefined;
     return `${err.message}, asking to wait ${err.retryAfterSec} s (more than the ${this.maxWaitSec} s we wait)`;
   }
 

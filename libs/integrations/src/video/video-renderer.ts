@@ -70,6 +70,11 @@ export type RenderProgressListener = (progress: { fraction: number }) => void;
 export interface RenderOptions {
   /** false: fail rather than fall back to another engine */
   allowFallback?: boolean;
+  /**
+   * true: the caller's last try, so a 429 is no longer waited for: the fallback takes the
+   * render (when allowed) instead of the submission failing for good
+   */
+  lastTry?: boolean;
   /** hears how far a render done inside the submission (FFmpeg) has got */
   onProgress?: RenderProgressListener;
 }

@@ -42,6 +42,7 @@ export const config = {
     videoPollMs: 10_000,
     submissionRecoveryMs: 600_000,
     budgetRecheckMs: 300_000,
+    maxAttempts: 5,
   },
 };
 export const asConfig = (c = config) => c as unknown as AppConfig;

@@ -169,6 +169,13 @@ describe('SubmitVideoStep', () => {
     expect(t.usage.rows).toHaveLength(1);
   });
 
+  it('tells the renderer when this is the step’s last try (a rate limit is then no longer waited for)', async () => {
+    const t = await setup();
+    await t.step.run({ ...context(songReady()).ctx, attempt: 4 });
+    await t.step.run({ ...context(songReady()).ctx, attempt: config.pipeline.maxAttempts });
+    expect(t.creatomate.submitted.map((s) => s.opts?.lastTry)).toEqual([false, true]);
+  });
+
   it('waits for a picked clip without sending anything', async () => {
     const t = await setup();
     t.content.songs[0].selected = false;

@@ -74,6 +74,8 @@ export class SubmitVideoStep extends PipelineStep {
       const done = await renderer
         .submit(req, key, ctx.signal, {
           allowFallback,
+          // the step's last attempt: a rate limit is no longer waited for
+          lastTry: ctx.attempt >= this.config.pipeline.maxAttempts,
           onProgress: ({ fraction }) => progress.report(fraction),
         })
         .finally(() => progress.settle());
