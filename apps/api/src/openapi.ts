@@ -18,6 +18,7 @@ const TAGS: [string, string][] = [
   ['files', 'downloads through short-lived signed URLs'],
   ['social', 'connecting YouTube and Instagram accounts'],
   ['sns', 'publishing a finished video to the connected accounts'],
+  ['mcp', 'the same tools for agents over the Model Context Protocol (one endpoint)'],
   ['health', 'liveness and readiness for load balancers'],
   ['admin', 'operations: users, projects, usage (admin role)'],
 ];

@@ -48,7 +48,6 @@ export class McpController {
     description: 'the JSON-RPC response',
     schema: { type: 'object', example: { jsonrpc: '2.0', id: 1, result: { tools: [] } } },
   })
-  @ApiResponse({ status: 202, description: 'a notification was received (no answer body)' })
   @ApiBadRequestResponse({
     type: ErrorBodyDto,
     description: 'a JSON-RPC batch (one message per request)',
