@@ -1,4 +1,5 @@
 import { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startProcess, stopProcess } from './process';
 import { waitFor } from './ports';
@@ -44,6 +45,12 @@ export class AppProcess {
 
   stop(): Promise<void> {
     return stopProcess(this.child);
+  }
+
+  /** the last lines of its log (for a failure's message) */
+  tail(lines: number): string {
+    if (!existsSync(this.logFile)) return '';
+    return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   }
 }
 

@@ -191,15 +191,25 @@ export class StagedStack {
     done: (s: string) => boolean,
     timeoutMs: number,
   ): Promise<Record<string, { state: string; lastError: string | null }>> {
-    return waitFor(
-      `${ids.length} projects to finish`,
-      async () => {
-        const s = await this.states(ids);
-        return Object.values(s).every((x) => done(x.state)) ? s : undefined;
-      },
-      timeoutMs,
-      250,
-    );
+    let last: Record<string, { state: string; lastError: string | null }> = {};
+    try {
+      return await waitFor(
+        `${ids.length} projects to finish`,
+        async () => {
+          last = await this.states(ids);
+          return Object.values(last).every((x) => done(x.state)) ? last : undefined;
+        },
+        timeoutMs,
+        250,
+      );
+    } catch (err) {
+      // where each project stood, and what the schedulers said last: a timeout alone says nothing
+      const stuck = Object.entries(last).filter(([, x]) => !done(x.state));
+      const logs = this.schedulers.slice(-2).map((p) => `${p.logFile}:\n${p.tail(40)}`);
+      throw new Error(
+        `${(err as Error).message}; not done: ${JSON.stringify(stuck)}\n${logs.join('\n')}`,
+      );
+    }
   }
 
   /** Paid submissions per project and step, as the fakes counted them. */
