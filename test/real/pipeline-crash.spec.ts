@@ -158,14 +158,18 @@ describeWithServers(
     // the same contract through Bull
     dispatcherContract(stack, bull);
 
+    // a lease far longer than the wait: what Redis lost must come back from the dispatcher
+    // noticing (within seconds of Redis answering), not from the claims running out
+    const longLease = () => ({ ...bullDeduped(), PIPELINE_LEASE_MS: '90000' });
+
     it('finishes every project with no duplicate paid submission when Redis is stopped and restarted mid-run', async () => {
-      const { proc } = await stack.startScheduler(bullDeduped());
+      const { proc } = await stack.startScheduler(longLease());
       const ids = await stack.createProjects(8);
       await new Promise((r) => setTimeout(r, 400));
       await redis.stop();
       await new Promise((r) => setTimeout(r, 2000));
       await redis.start();
-      await stack.waitAll(ids, done, 120_000);
+      await stack.waitAll(ids, done, 60_000);
       expect(stack.paidCounts(ids)).toEqual(
         Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])),
       );
@@ -179,14 +183,14 @@ describeWithServers(
     });
 
     it('finishes every project with no duplicate paid submission when Redis is flushed mid-run', async () => {
-      const { proc } = await stack.startScheduler(bullDeduped());
+      const { proc } = await stack.startScheduler(longLease());
       const ids = await stack.createProjects(8);
       await new Promise((r) => setTimeout(r, 400));
       const Redis = (await import('ioredis')).default;
       const c = new Redis(redis.url);
       await c.flushall();
       c.disconnect();
-      await stack.waitAll(ids, done, 120_000);
+      await stack.waitAll(ids, done, 60_000);
       expect(stack.paidCounts(ids)).toEqual(
         Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])),
       );

@@ -2,6 +2,7 @@ import { OnQueueError, Process, Processor } from '@nestjs/bull';
 import { Inject, Logger, Type } from '@nestjs/common';
 import type { Job } from 'bull';
 import { ProviderName, stepQueueName, WorkResult } from '@app/domain';
+import { BullDispatcher } from './bull.dispatcher';
 import { WorkJob } from './work-dispatcher';
 import { WorkRunners } from './work-runners';
 
@@ -28,10 +29,14 @@ export function stepQueueWorker(provider: ProviderName, concurrency: number): Ty
   class StepQueueWorker {
     private readonly logger = new Logger(`StepQueueWorker(${provider})`);
 
-    constructor(@Inject(WorkRunners) private readonly runners: WorkRunners) {}
+    constructor(
+      @Inject(WorkRunners) private readonly runners: WorkRunners,
+      @Inject(BullDispatcher) private readonly dispatcher: BullDispatcher,
+    ) {}
 
     @Process({ concurrency })
     async run(job: Job<WorkJob>): Promise<WorkResult> {
+      this.dispatcher.started(job.data.key);
       const result = await this.runners.run(job.data);
       // read by Bull as it moves the job to completed, in the same script
       if (!keepsFinishedRecord(job.data, result)) job.opts.removeOnComplete = true;

@@ -3,6 +3,7 @@ import {
   AppConfig,
   PipelineModule,
   PROVIDER_NAMES,
+  SchedulingModule,
   SocialModule,
   StepQueuesModule,
 } from '@app/domain';
@@ -36,12 +37,14 @@ export class WorkDispatchModule {
       imports: [
         PipelineModule,
         SocialModule,
+        SchedulingModule,
         StepQueuesModule.forRoot({ redisUrl: config.redisUrl!, concurrency }),
       ],
       providers: [
         WorkRunners,
         ...PROVIDER_NAMES.map((p) => stepQueueWorker(p, concurrency[p])),
-        { provide: WorkDispatcher, useClass: BullDispatcher },
+        BullDispatcher,
+        { provide: WorkDispatcher, useExisting: BullDispatcher },
       ],
     };
   }

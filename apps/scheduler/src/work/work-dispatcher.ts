@@ -15,4 +15,9 @@ export abstract class WorkDispatcher {
   abstract depth(): Promise<Record<string, { waiting: number; active: number }>>;
   /** resolves when every dispatched job has finished (shutdown, tests) */
   abstract drain(): Promise<void>;
+  /**
+   * Called on every tick: work dispatched but lost on the way (a queue that lost it) is given
+   * back to be claimed again. Nothing can be lost in-process.
+   */
+  async giveBackLost(): Promise<void> {}
 }

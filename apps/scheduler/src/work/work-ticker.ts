@@ -73,6 +73,7 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
       ];
       for (const job of jobs) await this.dispatcher.dispatch(job);
       claimed = jobs.length;
+      await this.dispatcher.giveBackLost();
     } catch (err) {
       this.logger.warn(`tick failed: ${(err as Error).message}`);
     } finally {

@@ -70,6 +70,17 @@ export class WorkClaims {
     );
   }
 
+  /**
+   * Gives back one claim whose job was lost before any run started (Redis lost it): claimable
+   * at the next tick under a new token. False when the claim no longer holds (it ran after all).
+   */
+  async releaseClaim(work: Pick<ClaimedWork, 'kind' | 'id' | 'leaseOwner'>): Promise<boolean> {
+    const release = { leaseOwner: null, leaseUntil: null, nextRunAt: new Date() };
+    return work.kind === 'step'
+      ? this.projects.updateIfLeased(work.id, work.leaseOwner, release)
+      : this.publications.updateIfLeased(work.id, work.leaseOwner, release);
+  }
+
   /** Leases whose holder died are cleared (the rows were reclaimable anyway). */
   async clearExpiredLeases(): Promise<number> {
     return (
