@@ -100,7 +100,7 @@ export abstract class SongEngine {
    */
   abstract recoveredUsage(req: { lengthSec: number }): Usage;
   /**
-   * When each word of a finished clip is sung (asked once, for the clip the video uses).
+   * When each word of a finished clip is sung (asked as the clips arrive, once per clip).
    * An engine that cannot say (an instrumental, the synth) says nothing is sung.
    */
   async sungWords(_taskId: string, _providerClipId: string): Promise<SungWords> {

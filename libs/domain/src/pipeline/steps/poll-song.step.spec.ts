@@ -67,6 +67,25 @@ describe('PollSongStep', () => {
     expect(out).toMatchObject({ kind: 'advance', to: 'SONG_READY', nextRunAt: expect.any(Date) });
   });
 
+  it('stores when each word is sung with the sung clips as they arrive (none for an instrumental, none when the engine cannot say)', async () => {
+    const t = setup();
+    const asked: string[] = [];
+    t.engine.sungWords = async (_task, clipId) => {
+      asked.push(clipId);
+      if (clipId === 'c2') throw new ProviderUnavailableError('suno', 'timestamps down');
+      return { known: true, words: [{ text: '하나', startSec: 3.1, endSec: 3.6, placed: true }] };
+    };
+    t.engine.polls = [{ status: 'done', clips: [clip(1), clip(2), { ...clip(3), vocals: false }] }];
+    await t.step.run(context(submitted()).ctx);
+    // kept in the clips' one insert: submit_video finds them and writes nothing more
+    expect(t.content.songs.map((s) => [s.providerClipId, s.words])).toEqual([
+      ['c1', [{ text: '하나', startSec: 3.1, endSec: 3.6, placed: true }]],
+      ['c2', null],
+      ['c3', null],
+    ]);
+    expect(asked).toEqual(['c1', 'c2']);
+  });
+
   it('fails for good on the task’s own failure, discarding it', async () => {
     const t = setup();
     t.engine.polls = [{ status: 'failed', reason: 'lyrics refused' }];

@@ -1,5 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BlobStore, ProviderNotFoundError, SongClip, SongEngine } from '@app/integrations';
+import {
+  BlobStore,
+  ProviderNotFoundError,
+  SongClip,
+  SongEngine,
+  SungWord,
+} from '@app/integrations';
 import { AppConfig } from '../../config/app-config';
 import { ProjectEntity } from '../../entities/project.entity';
 import { BlobObjectRepository, TrackedFile } from '../../files/blob-object.repository';
@@ -91,13 +97,26 @@ export class PollSongStep extends PipelineStep {
         lineTimings: c.lineTimings ?? [],
         beats: c.beats ?? null,
         vocals: c.vocals,
-        // asked of the engine for the clip the video uses, when it is used
-        words: null,
+        words: await this.sungWords(p, c),
         selected: p.autopilot && i === 0,
       });
     }
     await this.files.trackAll(copied);
     return clips;
+  }
+
+  /**
+   * When each word of a sung clip is sung, asked as the clip arrives and stored with it (in the
+   * clips' one insert: no write of its own later). Null for an instrumental, and when the
+   * engine cannot say: submit_video asks again for the clip it uses, and captions follow the
+   * lines if it still cannot.
+   */
+  private async sungWords(p: ProjectEntity, c: SongClip): Promise<SungWord[] | null> {
+    if (!c.vocals || !p.songTaskId || !c.providerClipId) return null;
+    const answer = await this.engine
+      .sungWords(p.songTaskId, c.providerClipId)
+      .catch((err: Error) => ({ known: false as const, reason: err.message }));
+    return answer.known ? answer.words : null;
   }
 
   /** The song task is gone or failed: the cases worth a new paid generation. */

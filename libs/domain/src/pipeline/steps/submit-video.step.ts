@@ -55,7 +55,9 @@ export class SubmitVideoStep extends PipelineStep {
     const recovering = this.guard.recover(ctx, renderer.dedupesByKey);
     if (recovering) return recovering;
     const key = this.guard.key(ctx);
-    const req = await this.request(ctx, clip, key);
+    const withPhotos = await this.stores.findWithPhotos(p.storeId);
+    if (!withPhotos) throw new StepFailedError(STORE_GONE);
+    const req = await this.request(ctx, clip, key, withPhotos);
     // the budget of the engine that will be charged: the first choice's is held here, the
     // fallback's looked at (a spent fallback budget keeps a failed first choice from falling back)
     const lengthSec = withDefaults(p.options).lengthSec;
@@ -95,15 +97,13 @@ export class SubmitVideoStep extends PipelineStep {
       nextRunAt: new Date(Date.now() + pollInMs),
       // the owner hears of photos the video had to enlarge (their upload's answer said so too)
       message:
-        [sub.fallback?.reason, softPhotos(await this.stores.findWithPhotos(p.storeId))]
-          .filter(Boolean)
-          .join('; ') || undefined,
+        [sub.fallback?.reason, softPhotos(withPhotos)].filter(Boolean).join('; ') || undefined,
     };
   }
 
   /**
-   * When the clip's words are sung: asked of the song engine once, for the clip the video
-   * uses, and kept with it. None for an instrumental; none either when the engine cannot say
+   * When the clip's words are sung: stored with the clip as it arrived (poll_song); asked of
+   * the song engine here only when it could not say then, and kept with the clip. None for an instrumental; none either when the engine cannot say
    * (its refusal is no reason to fail the video: the captions then follow the lines only).
    */
   private async sungWords(ctx: StepContext, clip: SongEntity): Promise<SungWord[] | null> {
@@ -125,11 +125,13 @@ export class SubmitVideoStep extends PipelineStep {
   }
 
   /** What the renderer is given: media it can read, captions timed to the song, the end card. */
-  private async request(ctx: StepContext, clip: SongEntity, key: string): Promise<VideoRequest> {
+  private async request(
+    ctx: StepContext,
+    clip: SongEntity,
+    key: string,
+    { store: s, photos }: StoreWithPhotos,
+  ): Promise<VideoRequest> {
     const p = ctx.project;
-    const withPhotos = await this.stores.findWithPhotos(p.storeId);
-    if (!withPhotos) throw new StepFailedError(STORE_GONE);
-    const { store: s, photos } = withPhotos;
     const lyrics =
       (await this.content.approvedLyrics(p.id)) ?? (await this.content.latestLyrics(p.id));
     // the length the owner asked for (the synth composes to it; a longer provider clip is cut)
@@ -155,13 +157,11 @@ export class SubmitVideoStep extends PipelineStep {
   }
 }
 
+type StoreWithPhotos = NonNullable<Awaited<ReturnType<StoreRepository['findWithPhotos']>>>;
+
 /** The owner's photos the video enlarges, said in the project's progress; null when none. */
-function softPhotos(
-  withPhotos: { photos: { width: number; height: number }[] } | null,
-): string | null {
-  const small = (withPhotos?.photos ?? []).filter(
-    (ph) => photoSizeWarning(ph.width, ph.height) !== null,
-  );
+function softPhotos(withPhotos: { photos: { width: number; height: number }[] }): string | null {
+  const small = withPhotos.photos.filter((ph) => photoSizeWarning(ph.width, ph.height) !== null);
   if (!small.length) return null;
   const sizes = small.map((ph) => `${ph.width}x${ph.height}`).join(', ');
   return `${small.length} photo(s) under ${PHOTO_SHORT_SIDE.sharp} pixels on the short side (${sizes}) are enlarged in the video and may look soft`;
