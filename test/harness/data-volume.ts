@@ -479,8 +479,8 @@ export class DataVolume {
       `${verb} INTO auth_nonces (nonce, expires_at) SELECT SHA2(CONCAT('n', seq), 256), IF(seq % 2 = 0, ${anchor} - INTERVAL (seq % 600 + 1) SECOND, ${anchor} + INTERVAL (seq % 600 + 1) SECOND) FROM seq_1_to_2000`,
     );
     await c.query(
-      `${verb} INTO idempotency_keys (id, request_hash, status_code, response_body, expires_at)
-        SELECT SHA2(CONCAT('k', seq), 256), SHA2(CONCAT('body', seq), 256), 202, CONCAT('{"id":"', ${uuidSql('p', 'seq')}, '","state":"DRAFT"}'),
+      `${verb} INTO idempotency_keys (id, caller, request_hash, status_code, resource_kind, resource_ids, expires_at)
+        SELECT SHA2(CONCAT('k', seq), 256), CONCAT('user:', ${uuidSql('u', `1 + seq % ${this.scale.users}`)}), SHA2(CONCAT('body', seq), 256), 202, 'project', CONCAT('["', ${uuidSql('p', 'seq')}, '"]'),
           IF(seq % 2 = 0, ${anchor} - INTERVAL (seq % 86400 + 1) SECOND, ${anchor} + INTERVAL (seq % 86400 + 1) SECOND)
         FROM seq_1_to_20000`,
     );

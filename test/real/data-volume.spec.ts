@@ -207,10 +207,12 @@ describeWithServers(
           [
             'an idempotency key is claimed',
             () =>
-              new IdempotencyRepository(app.router).claim(
-                `beside-${Math.random()}`.padEnd(64, '0'),
-                'h'.repeat(64),
-              ),
+              new IdempotencyRepository(app.router).claim({
+                id: `beside-${Math.random()}`.padEnd(64, '0'),
+                caller: `user:beside-${Math.random()}`,
+                requestHash: 'h'.repeat(64),
+                limit: 1000,
+              }),
           ],
         ];
       };

@@ -27,6 +27,7 @@ import { SocialApiModule } from './social/social.api.module';
 import { RedisHealth } from './health/redis-health';
 import { DatabaseContextMiddleware } from './http/database-context.middleware';
 import { HttpErrorFilter } from './http/http-error.filter';
+import { IdempotentReplaysModule } from './http/idempotent-replays';
 import { loggerParams } from './http/logging';
 import { LagTolerantInterceptor } from './http/lag-tolerant';
 import { StudioController } from './studio/studio.controller';
@@ -39,6 +40,7 @@ import { StudioController } from './studio/studio.controller';
   imports: [
     LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerParams }),
     DatabaseModule,
+    IdempotentReplaysModule,
     IntegrationsModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (c: AppConfig) => c.integrations,

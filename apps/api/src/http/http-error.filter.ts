@@ -29,6 +29,7 @@ const STATUS: Record<DomainErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   unprocessable: 422,
   quota_exceeded: 429,
   limit_reached: 429,

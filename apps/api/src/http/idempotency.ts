@@ -7,34 +7,42 @@ import {
   Logger,
   NestInterceptor,
   RequestMethod,
+  SetMetadata,
   UseInterceptors,
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
-import { ApiConflictResponse, ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiGoneResponse,
+  ApiHeader,
+  ApiTooManyRequestsResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { catchError, from, Observable, of, switchMap, throwError } from 'rxjs';
-import { IdempotentRequests, InvalidInputError, Principal } from '@app/domain';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { AppConfig, IdempotentRequests, InvalidInputError, Principal } from '@app/domain';
 import { ErrorBodyDto } from './error-body.dto';
+import { CreatedKind, IdempotentReplays } from './idempotent-replays';
 import { firstFile } from './multipart-file';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
+const RESOURCE = 'idempotency:resource';
 
 /**
  * `Idempotency-Key` on a POST that creates something (the rule: IdempotentRequests): the same
- * key with the same body (and path) gets the first response again, status and body, without
- * doing it again. Keys are per caller, stored in the database, so a retry may land on any
- * instance.
+ * key with the same body (and path) answers with what the first request made, as it is now,
+ * without doing it again. Keys are per caller, stored in the database, so a retry may land on
+ * any instance.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger(IdempotencyInterceptor.name);
-  constructor(private readonly requests: IdempotentRequests) {}
 
-  private settle(write: Promise<void>, what: string): Promise<void> {
-    return write.catch((err: Error) =>
-      this.logger.warn(`Idempotency-Key record not ${what}: ${err.message}`),
-    );
-  }
+  constructor(
+    private readonly requests: IdempotentRequests,
+    private readonly replays: IdempotentReplays,
+    private readonly config: AppConfig,
+  ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = ctx.switchToHttp();
@@ -44,64 +52,84 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!KEY.test(key))
       throw new InvalidInputError('Idempotency-Key must be 1 to 255 visible ASCII characters');
-    const route = `${req.method} ${req.routeOptions?.url ?? ''}`;
-    // a multipart upload is fingerprinted by its file (read once, handed on to the handler)
-    const fingerprint = async () => {
-      const file = req.isMultipart() ? await firstFile(req) : undefined;
-      const body = file
-        ? { field: file.fieldname, sha256: sha256(file.bytes) }
-        : (req.body ?? null);
-      return sha256(JSON.stringify({ url: req.url, body }));
-    };
     const reply = http.getResponse<FastifyReply>();
-    const status: number =
+    const statusCode: number =
       Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ??
       (req.method === RequestMethod[RequestMethod.POST] ? 201 : 200);
-    const begun = fingerprint().then((requestHash) =>
-      this.requests.begin({ by: req.user, route, key, requestHash }),
+    const answered = fingerprint(req).then((requestHash) =>
+      this.requests.run(
+        {
+          by: req.user,
+          route: `${req.method} ${req.routeOptions?.url ?? ''}`,
+          key,
+          requestHash,
+          statusCode,
+          resource: Reflect.getMetadata(RESOURCE, ctx.getHandler()) as string,
+        },
+        async () => {
+          const body: unknown = await lastValueFrom(next.handle());
+          if (this.config.idempotency.stallBeforeAnswer) await this.stall();
+          return body;
+        },
+        (resource) => this.replays.rebuild(req.user, resource),
+      ),
     );
-    return from(begun).pipe(
-      switchMap((claim) => {
-        if (claim.kind === 'replay') {
-          reply.status(claim.statusCode).header('Idempotent-Replayed', 'true');
-          return of(claim.body);
-        }
-        return next.handle().pipe(
-          // failed: nothing to replay, the key is free again, and the original error goes out
-          catchError((err) =>
-            from(this.settle(this.requests.release(claim.id), 'released')).pipe(
-              switchMap(() => throwError(() => err)),
-            ),
-          ),
-          // succeeded: failing to record the answer must not turn the success into an error
-          switchMap((body) =>
-            from(this.settle(this.requests.complete(claim.id, status, body), 'completed')).pipe(
-              switchMap(() => of(body)),
-            ),
-          ),
-        );
+    return from(
+      answered.then((answer) => {
+        if (answer.replayed) reply.status(answer.statusCode).header('Idempotent-Replayed', 'true');
+        return answer.body;
       }),
     );
   }
+
+  /**
+   * TEST_FAULT=stall_before_answer: the work committed; neither the key's completion after it
+   * nor the answer ever comes (a test kills the instance here)
+   */
+  private stall(): Promise<never> {
+    this.logger.warn('TEST_FAULT: stalled after the commit, before the answer');
+    return new Promise<never>(() => undefined);
+  }
 }
 
-/** Marks a creating POST as taking an Idempotency-Key, and documents it. */
-export function Idempotent(): MethodDecorator {
+/** The request's fingerprint: path and body; a multipart upload by its file (read once, handed on). */
+async function fingerprint(req: FastifyRequest): Promise<string> {
+  const file = req.isMultipart() ? await firstFile(req) : undefined;
+  const body = file ? { field: file.fieldname, sha256: sha256(file.bytes) } : (req.body ?? null);
+  return sha256(JSON.stringify({ url: req.url, body }));
+}
+
+/**
+ * Marks a creating POST as taking an Idempotency-Key, and documents it. `resource`: the kind of
+ * thing it answers with (a replay shows it again from its id; see IdempotentReplays).
+ */
+export function Idempotent(resource: CreatedKind): MethodDecorator {
   return applyDecorators(
+    SetMetadata(RESOURCE, resource),
     UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
       description:
-        'Any unique string (a UUID). Retrying with the same key and body within 24 h returns the first response (with `Idempotent-Replayed: true`) instead of creating again.',
+        'Any unique string (a UUID). Retrying with the same key and body within 24 h answers with what the first request made, as it is now (with `Idempotent-Replayed: true`; fresh links), instead of creating again; 410 when that thing has since been deleted. One caller holds at most IDEMPOTENCY_KEYS_PER_CALLER live keys (default 1000).',
     }),
     ApiConflictResponse({
       type: ErrorBodyDto,
-      description: 'a request with this Idempotency-Key is still in progress',
+      description:
+        'a request with this Idempotency-Key is still in progress (Retry-After says when to try again)',
+    }),
+    ApiGoneResponse({
+      type: ErrorBodyDto,
+      description: 'replayed Idempotency-Key: what the first request created has been deleted',
     }),
     ApiUnprocessableEntityResponse({
       type: ErrorBodyDto,
       description: 'this Idempotency-Key was used with a different request',
+    }),
+    ApiTooManyRequestsResponse({
+      type: ErrorBodyDto,
+      description:
+        'rate limited (see Retry-After and the RateLimit-* headers), or too many live Idempotency-Keys for this caller (Retry-After: when the oldest frees)',
     }),
   );
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -6,6 +7,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { IdempotentRequests, InvalidInputError, Principal } from '@app/domain';
 import { AccessGuard } from '../auth/access.guard';
 import { errorBody } from '../http/http-error.filter';
+import { CreatedKind, IdempotentReplays } from '../http/idempotent-replays';
 import { ChoiceTools } from './choice.tools';
 import { idempotencyKey, McpTool } from './mcp-tool';
 import { ProjectTools } from './project.tools';
@@ -26,6 +28,7 @@ export class McpEndpoint {
   constructor(
     private readonly access: AccessGuard,
     private readonly idempotency: IdempotentRequests,
+    private readonly replays: IdempotentReplays,
     stores: StoreTools,
     projects: ProjectTools,
     choices: ChoiceTools,
@@ -90,7 +93,7 @@ export class McpEndpoint {
           annotations: {
             readOnlyHint: tool.readOnly,
             destructiveHint: false,
-            idempotentHint: tool.readOnly || tool.creates,
+            idempotentHint: tool.readOnly || Boolean(tool.creates),
             openWorldHint: !tool.readOnly,
           },
         },
@@ -98,6 +101,29 @@ export class McpEndpoint {
       );
     }
     return server;
+  }
+
+  /** A creating tool runs once per key and arguments; a repeat shows what it made, as it is now. */
+  private async once(
+    by: Principal,
+    tool: McpTool,
+    kind: CreatedKind,
+    key: string,
+    input: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const answer = await this.idempotency.run(
+      {
+        by,
+        route: `MCP ${tool.name}`,
+        key,
+        requestHash: createHash('sha256').update(JSON.stringify(input)).digest('hex'),
+        statusCode: 200,
+        resource: kind,
+      },
+      () => tool.run(by, input),
+      async (made) => (await this.replays.rebuild(by, made)) as Record<string, unknown>,
+    );
+    return answer.body;
   }
 
   private async call(
@@ -109,10 +135,7 @@ export class McpEndpoint {
       this.access.assertAllowed(by, tool.access);
       const { idempotencyKey: key, ...input } = args;
       const result = tool.creates
-        ? await this.idempotency.once(
-            { by, route: `MCP ${tool.name}`, key: String(key), request: input },
-            () => tool.run(by, input),
-          )
+        ? await this.once(by, tool, tool.creates, String(key), input)
         : await tool.run(by, input);
       return {
         structuredContent: result,

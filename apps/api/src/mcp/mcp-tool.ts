@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '@app/domain';
 import type { AccessNeed } from '../auth/decorators';
+import type { CreatedKind } from '../http/idempotent-replays';
 
 /**
  * One MCP tool: what an agent sees (name, description with its cost, typed input and output)
@@ -17,10 +18,11 @@ export interface McpTool<
   /** the same scopes (partner keys) or users-only rule as the REST route for the same action */
   access: AccessNeed;
   /**
-   * It creates something: the call carries an `idempotencyKey`, and a repeat with the same key
-   * and arguments answers the first result without creating again (IdempotentRequests).
+   * What it creates, if anything: the call carries an `idempotencyKey`, and a repeat with the
+   * same key and arguments answers with that thing as it is now without creating again
+   * (IdempotentRequests; the REST routes' replay views, IdempotentReplays).
    */
-  creates: boolean;
+  creates: false | CreatedKind;
   /** it changes nothing */
   readOnly: boolean;
   input: I;
@@ -40,7 +42,7 @@ export const idempotencyKey = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/, '1 to 255 visible ASCII characters')
   .describe(
-    'any unique string (a UUID) for this creation: a call repeated with the same key and arguments within 24 h returns the first result and creates nothing new',
+    'any unique string (a UUID) for this creation: a call repeated with the same key and arguments within 24 h returns what the first call created, as it is now, and creates nothing new',
   );
 
 /** Timestamps go out as ISO strings: the output schemas are JSON. */

@@ -62,7 +62,7 @@ export class ProjectTools {
         title: 'Create a project',
         description: `Starts a jingle and a vertical video for one of your stores; lyrics, song and video follow in the background (follow with get_progress). Counts against the daily project limit and ${PAID_PIPELINE}. With autopilot it runs to the video without waiting for choose_lyrics and choose_clip.`,
         access: { scopes: ['projects:write'] },
-        creates: true,
+        creates: 'project',
         readOnly: false,
         input: {
           storeId: z.string().uuid().describe('one of your stores (create_store)'),

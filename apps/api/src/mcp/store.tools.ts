@@ -58,7 +58,7 @@ export class StoreTools {
         description:
           'Adds a store (from a search result or entered by hand) that projects are made for. Costs nothing and pays no provider.',
         access: { scopes: ['stores:write'] },
-        creates: true,
+        creates: 'store',
         readOnly: false,
         input: {
           name: z.string().min(1).max(200),

@@ -60,7 +60,7 @@ export class VideoTools {
         title: 'Publish a finished video',
         description: `Publishes a finished video to the signed-in owner's connected YouTube and Instagram accounts (runs in the background). Pays no provider, but uses the platforms' scarce upload quotas (YouTube about 100 uploads a day per project, Instagram 50 posts a day per account). YouTube uploads are marked containsSyntheticMedia; a caption left out is the default one, ending with "${AI_NOTICE}". For signed-in users only: a partner key is refused, as on the REST route.`,
         access: {},
-        creates: true,
+        creates: 'publication',
         readOnly: false,
         input: {
           projectId: z.string().uuid(),

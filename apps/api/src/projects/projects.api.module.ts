@@ -7,6 +7,7 @@ import { AdminUsageController } from '../admin/admin-usage.controller';
 import { FilesController } from '../files/files.controller';
 import { ProjectEventsStream } from './project-events.stream';
 import { ProjectView } from './project-view';
+import { ProjectReplays } from './project.replays';
 import { ProjectsController } from './projects.controller';
 import { WebhooksController } from './webhooks.controller';
 
@@ -20,6 +21,6 @@ import { WebhooksController } from './webhooks.controller';
     AdminProjectsController,
     AdminUsageController,
   ],
-  providers: [ProjectEventsStream, ProjectView],
+  providers: [ProjectEventsStream, ProjectView, ProjectReplays],
 })
 export class ProjectsApiModule {}

@@ -106,7 +106,7 @@ export class ProjectsController {
   }
 
   @Post()
-  @Idempotent()
+  @Idempotent('project')
   @HttpCode(202)
   @Scopes('projects:write')
   @ApiOperation({
@@ -244,7 +244,7 @@ export class ProjectsController {
   }
 
   @Post(':id/lyrics')
-  @Idempotent()
+  @Idempotent('project')
   @HttpCode(202)
   @Scopes('projects:write')
   @ApiOperation({ summary: 'Write new lyrics (optionally with hints) instead of the current ones' })
@@ -283,7 +283,7 @@ export class ProjectsController {
   }
 
   @Post(':id/song')
-  @Idempotent()
+  @Idempotent('project')
   @HttpCode(202)
   @Scopes('projects:write')
   @ApiOperation({
@@ -336,7 +336,7 @@ export class ProjectsController {
   }
 
   @Post(':id/video')
-  @Idempotent()
+  @Idempotent('project')
   @HttpCode(202)
   @Scopes('projects:write')
   @ApiOperation({

@@ -22,7 +22,7 @@ export class UploadsController {
   constructor(private readonly publications: PublicationService) {}
 
   @Post()
-  @Idempotent()
+  @Idempotent('publication')
   @HttpCode(202)
   @ApiOperation({
     summary:

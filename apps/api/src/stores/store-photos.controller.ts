@@ -29,7 +29,6 @@ import type { FastifyRequest } from 'fastify';
 import { IsUrl, MaxLength } from 'class-validator';
 import {
   InvalidInputError,
-  photoSizeWarning,
   Principal,
   STORE_PHOTO_SOURCES,
   StorePhotoEntity,
@@ -38,6 +37,7 @@ import {
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { LagTolerant } from '../http/lag-tolerant';
+import { StorePhotoView } from './store-photo.view';
 
 export class StorePhotoDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -80,24 +80,17 @@ export class ImportPhotoDto {
 @ApiSecurity('api-key')
 @Controller('v1/stores/:id/photos')
 export class StorePhotosController {
-  constructor(private readonly photos: StorePhotoService) {}
+  constructor(
+    private readonly photos: StorePhotoService,
+    private readonly view: StorePhotoView,
+  ) {}
 
-  private async dto(p: StorePhotoEntity): Promise<StorePhotoDto> {
-    return {
-      id: p.id,
-      contentType: p.contentType,
-      width: p.width,
-      height: p.height,
-      bytes: p.bytes,
-      source: p.source,
-      url: await this.photos.link(p),
-      warning: photoSizeWarning(p.width, p.height),
-      createdAt: p.createdAt,
-    };
+  private dto(p: StorePhotoEntity): Promise<StorePhotoDto> {
+    return this.view.of(p);
   }
 
   @Post()
-  @Idempotent()
+  @Idempotent('photo')
   @Scopes('stores:write')
   @ApiOperation({
     summary:
@@ -132,7 +125,7 @@ export class StorePhotosController {
   }
 
   @Post('import')
-  @Idempotent()
+  @Idempotent('photo')
   @Scopes('stores:write')
   @ApiOperation({
     summary:

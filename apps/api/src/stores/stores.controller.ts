@@ -36,7 +36,7 @@ export class StoresController {
   ) {}
 
   @Post()
-  @Idempotent()
+  @Idempotent('store')
   @Scopes('stores:write')
   @ApiOperation({ summary: 'Add a store: entered by hand, or from a search result' })
   @ApiCreatedResponse({ type: StoreDto })

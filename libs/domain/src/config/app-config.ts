@@ -6,6 +6,8 @@ import { EnvironmentVariables } from './environment';
 import {
   HttpConfig,
   httpConfig,
+  IdempotencyConfig,
+  idempotencyConfig,
   LiveProgressConfig,
   liveProgressConfig,
   publicBaseUrl,
@@ -50,6 +52,7 @@ export class AppConfig {
   readonly prices: Record<string, number>;
   readonly dailyBudgetUsd: Record<string, number>;
   readonly photos: PhotoLimits;
+  readonly idempotency: IdempotencyConfig;
 
   constructor(env: EnvironmentVariables, role: AppRole) {
     this.stage = env.CASTAD_STAGE;
@@ -73,5 +76,6 @@ export class AppConfig {
     this.prices = priceTable(env);
     this.dailyBudgetUsd = dailyBudgets(env);
     this.photos = photoLimits(env);
+    this.idempotency = idempotencyConfig(env);
   }
 }

@@ -59,6 +59,22 @@ export class HttpVariables {
    * is refused with 429 until one ends
    */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000) SSE_STREAMS_PER_USER = 20;
+
+  /**
+   * Idempotency-Keys one user or partner key may hold at once (each lives 24 hours after its
+   * first use); a new key beyond it is refused with 429
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000) IDEMPOTENCY_KEYS_PER_CALLER = 1000;
+
+  /**
+   * Tests only: `stall_before_answer` makes a request with an Idempotency-Key stop after its
+   * work committed and before its answer (logged), so a test can kill the instance right there
+   */
+  @IsOptional()
+  @Matches(/^$|^stall_before_answer$/, {
+    message: 'TEST_FAULT must be empty or stall_before_answer',
+  })
+  TEST_FAULT?: string;
 }
 
 export interface HttpConfig {
@@ -81,6 +97,20 @@ export interface LiveProgressConfig {
   /** live streams one user or partner key may hold open at once (per API instance) */
   streamsPerHolder: number;
   pollMs: number;
+}
+
+/** Idempotency-Key: the bound on one caller's live keys, and the test-only fault. */
+export interface IdempotencyConfig {
+  keysPerCaller: number;
+  /** TEST_FAULT=stall_before_answer (tests only) */
+  stallBeforeAnswer: boolean;
+}
+
+export function idempotencyConfig(env: HttpVariables): IdempotencyConfig {
+  return {
+    keysPerCaller: env.IDEMPOTENCY_KEYS_PER_CALLER,
+    stallBeforeAnswer: env.TEST_FAULT === 'stall_before_answer',
+  };
 }
 
 /** Where the API listens and what it believes of the network in front of it. */

@@ -8,6 +8,7 @@ export type DomainErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'gone'
   | 'unprocessable'
   | 'quota_exceeded'
   | 'limit_reached';
@@ -48,6 +49,11 @@ export class UnprocessableError extends DomainError {
 
 export class ConflictError extends DomainError {
   readonly kind = 'conflict' as const;
+}
+
+/** It existed, and no longer does (a replayed Idempotency-Key whose thing was deleted). */
+export class GoneError extends DomainError {
+  readonly kind = 'gone' as const;
 }
 
 /** A conflict that ends by itself (a request still running): worth retrying after a while. */

@@ -1,87 +1,136 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Principal } from '../accounts/principal';
-import { BusyError, UnprocessableError } from '../errors/domain-errors';
+import { AppConfig } from '../config/app-config';
+import {
+  BusyError,
+  GoneError,
+  NotFoundError,
+  QuotaExceededError,
+  UnprocessableError,
+} from '../errors/domain-errors';
 import { IdempotencyRepository } from './idempotency.repository';
+import { IdempotencyScope } from './idempotency-scope';
 
 /** most creating requests end within a second or two; a retry sooner only finds them running */
 const IN_PROGRESS_RETRY_AFTER_SEC = 2;
 
-export type IdempotentStart =
-  { kind: 'first'; id: string } | { kind: 'replay'; statusCode: number; body: unknown };
+/** What a request made with an Idempotency-Key is, and what it makes. */
+export interface IdempotentRequest {
+  by: Principal | undefined;
+  /** the route (`POST /v1/stores`) or tool (`MCP create_store`): keys are per caller and route */
+  route: string;
+  key: string;
+  /** the request's fingerprint: the same key with another request is refused */
+  requestHash: string;
+  /** the status a success (and its replay) answers with */
+  statusCode: number;
+  /** the kind of thing it creates or answers with ('store', 'photo', 'project', 'publication') */
+  resource: string;
+}
+
+/** How the thing a key's first request made is shown again: a NotFoundError when it is gone. */
+export type Replay<T> = (resource: { kind: string; ids: string[] }) => Promise<T>;
+
+export interface IdempotentAnswer<T> {
+  statusCode: number;
+  body: T;
+  replayed: boolean;
+}
 
 /**
- * The rule of `Idempotency-Key`: the same key with the same request (per caller and route)
- * within 24 hours gets the first response again; with another request it is refused (422);
- * while the first still runs, busy (409). A request that failed leaves no record.
+ * The rule of `Idempotency-Key`, the one gate for REST routes and MCP tools: the same key with
+ * the same request (per caller and route) within 24 hours creates once; a repeat gets the thing
+ * the first made, rebuilt as it is now (fresh signed links; 410 when it is gone). The same key
+ * with another request is refused (422); while the first still runs, busy (409, Retry-After).
+ * A request that failed leaves no record. One caller holds a bounded number of live keys (429).
  */
 @Injectable()
 export class IdempotentRequests {
   private readonly logger = new Logger(IdempotentRequests.name);
+  private readonly keysPerCaller: number;
 
-  constructor(private readonly keys: IdempotencyRepository) {}
+  constructor(
+    private readonly keys: IdempotencyRepository,
+    config: AppConfig,
+  ) {
+    this.keysPerCaller = config.idempotency.keysPerCaller;
+  }
 
   /**
-   * Runs `work` once per key and request (the rule of `begin`), for callers that are not a
-   * REST route (MCP tool calls): the first answer is recorded and handed back to a repeat;
-   * when `work` fails, the key is free again and the error goes on. Failing to record an
-   * answer does not turn the work's success into an error (it is logged).
+   * Runs `work` once per key and request. The thing it creates is recorded with the key by
+   * the repository that creates it, in the same transaction; an action that creates no row of
+   * its own is recorded once `work` has answered (`idsOf` its answer).
    */
-  async once<T>(
-    input: { by: Principal | undefined; route: string; key: string; request: unknown },
+  async run<T>(
+    req: IdempotentRequest,
     work: () => Promise<T>,
-  ): Promise<T> {
-    const claim = await this.begin({
-      ...input,
-      requestHash: sha256(JSON.stringify(input.request)),
+    replay: Replay<T>,
+  ): Promise<IdempotentAnswer<T>> {
+    const id = sha256(`${callerOf(req.by)}\n${req.route}\n${req.key}`);
+    const claim = await this.keys.claim({
+      id,
+      caller: callerOf(req.by),
+      requestHash: req.requestHash,
+      limit: this.keysPerCaller,
     });
-    if (claim.kind === 'replay') return claim.body as T;
-    let answer: T;
+    if (claim.kind === 'replay') {
+      const body = await replay(claim.resource).catch((err) => {
+        throw err instanceof NotFoundError ? gone(claim.resource.kind) : err;
+      });
+      return { statusCode: claim.statusCode, body, replayed: true };
+    }
+    if (claim.kind !== 'first') throw refusal(claim, this.keysPerCaller);
+    let body: T;
     try {
-      answer = await work();
+      body = await IdempotencyScope.run({ id, statusCode: req.statusCode }, work);
     } catch (err) {
-      await this.release(claim.id).catch((e: Error) => this.unrecorded(e, 'released'));
+      await this.keys.release(id).catch((e: Error) => this.unrecorded(e, 'released'));
       throw err;
     }
-    await this.complete(claim.id, 200, answer).catch((e: Error) => this.unrecorded(e, 'completed'));
-    return answer;
+    const resource = { kind: req.resource, ids: idsOf(body) };
+    await this.keys
+      .complete(id, { statusCode: req.statusCode, resource })
+      .catch((e: Error) => this.unrecorded(e, 'completed'));
+    return { statusCode: req.statusCode, body, replayed: false };
   }
 
   private unrecorded(err: Error, what: string): void {
     this.logger.warn(`idempotency key record not ${what}: ${err.message}`);
   }
+}
 
-  /** Claims the key for this request, or hands back the first response to replay. */
-  async begin(input: {
-    by: Principal | undefined;
-    route: string;
-    key: string;
-    requestHash: string;
-  }): Promise<IdempotentStart> {
-    const id = sha256(`${callerOf(input.by)}\n${input.route}\n${input.key}`);
-    const claim = await this.keys.claim(id, input.requestHash);
-    if (claim.kind === 'mismatch')
-      throw new UnprocessableError(
-        'this Idempotency-Key was used with a different request; use a new key for a new request',
-      );
-    if (claim.kind === 'in_progress')
-      throw new BusyError(
-        'a request with this Idempotency-Key is still in progress; retry when it has finished',
-        IN_PROGRESS_RETRY_AFTER_SEC,
-      );
-    if (claim.kind === 'replay') return claim;
-    return { kind: 'first', id };
-  }
+function refusal(
+  claim: { kind: 'mismatch' } | { kind: 'in_progress' } | { kind: 'too_many'; freesAt: Date },
+  limit: number,
+): Error {
+  if (claim.kind === 'mismatch')
+    return new UnprocessableError(
+      'this Idempotency-Key was used with a different request; use a new key for a new request',
+    );
+  if (claim.kind === 'in_progress')
+    return new BusyError(
+      'a request with this Idempotency-Key is still in progress; retry when it has finished',
+      IN_PROGRESS_RETRY_AFTER_SEC,
+    );
+  return new QuotaExceededError(
+    `you hold ${limit} Idempotency-Keys from the last 24 hours, the most allowed: send a new key only for a new thing to create (reuse a key only to retry the same request), or send this request without one; a key frees 24 hours after its first use (Retry-After)`,
+    claim.freesAt,
+  );
+}
 
-  /** The request succeeded: its response is what the key replays. */
-  complete(id: string, statusCode: number, body: unknown): Promise<void> {
-    return this.keys.complete(id, statusCode, body);
-  }
+function gone(kind: string): GoneError {
+  return new GoneError(
+    `the ${kind} this Idempotency-Key created no longer exists; use a new key to create it again`,
+  );
+}
 
-  /** The request failed: nothing to replay, the key is free again. */
-  release(id: string): Promise<void> {
-    return this.keys.release(id);
-  }
+/** The ids in an answer: its own `id`, or its items' (a list of publications). */
+export function idsOf(body: unknown): string[] {
+  const b = body as { id?: unknown; items?: { id?: unknown }[] } | null;
+  if (typeof b?.id === 'string') return [b.id];
+  if (Array.isArray(b?.items)) return b.items.map((i) => String(i.id));
+  return [];
 }
 
 function callerOf(by: Principal | undefined): string {

@@ -4,6 +4,7 @@ import { PipelineEvents1764288000000 } from './1764288000000-pipeline-events';
 import { ProjectRetries1764374400000 } from './1764374400000-project-retries';
 import { Publishing1764460800000 } from './1764460800000-publishing';
 import { IdempotencyKeys1764547200000 } from './1764547200000-idempotency-keys';
+import { IdempotencyOutcomes1765930000000 } from './1765930000000-idempotency-outcomes';
 import { DataVolumeIndexes1764633600000 } from './1764633600000-data-volume-indexes';
 import { SongBeats1764720000000 } from './1764720000000-song-beats';
 import { EventPercent1764806400018 } from './1764806400018-event-percent';
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   StorePhotoSlots1765600000000,
   SongWords1765700000000,
   BudgetHolds1765800000000,
+  IdempotencyOutcomes1765930000000,
 ];

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DatabaseRouter } from '../database/database-router';
 import { execute, sqlTime } from '../database/raw-sql';
 import { ProjectEntity, ProjectOptions } from '../entities/project.entity';
+import { recordCreated } from '../idempotency/idempotency.repository';
 import { Owner, ownerKey } from '../stores/owner';
 import { ProjectEventRepository } from './project-event.repository';
 import { pickFreeSlot, takeQuotaPlace } from './quota-slots';
@@ -93,6 +94,7 @@ export class DailyQuotaRepository {
         percent: null,
         at: p.createdAt,
       });
+      await recordCreated(em, 'project', [p.id]);
       return p;
     });
   }

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
 import { PublicationState, SnsUploadEntity } from '../entities/social.entity';
 import type { WorkHealth } from '../pipeline/pipeline-health.repository';
 import { LeasedTable } from '../work/leased-table';
+import { recordCreated } from '../idempotency/idempotency.repository';
 import { assertPublicationTransition, PublicationCause } from './publication-state';
 
 /** Publications still to run: queued, or waiting on the platform's own processing. */
@@ -30,8 +32,26 @@ export class PublicationRepository {
     this.leases = new LeasedTable(db, SnsUploadEntity, 'sns_uploads', 'u');
   }
 
+  /** A request's Idempotency-Key is completed with the publications in the same transaction. */
   async add(rows: SnsUploadEntity[]): Promise<void> {
-    await this.db.transaction((em) => em.save(rows));
+    await this.db.transaction(async (em) => {
+      await em.save(rows);
+      await recordCreated(
+        em,
+        'publication',
+        rows.map((r) => r.id),
+      );
+    });
+  }
+
+  /** The owner's publications among `ids`, in the order they were asked for. */
+  findOwned(ids: string[], ownerUserId: string): Promise<SnsUploadEntity[]> {
+    return this.db.read((em) =>
+      em.find(SnsUploadEntity, {
+        where: { id: In(ids), ownerUserId },
+        order: { createdAt: 'ASC', id: 'ASC' },
+      }),
+    );
   }
 
   forProject(projectId: string): Promise<SnsUploadEntity[]> {

@@ -110,6 +110,13 @@ export class PublicationService {
     return project;
   }
 
+  /** Publications the user asked for (a replayed request shows them as they are now). */
+  async byIds(userId: string, ids: string[]): Promise<SnsUploadEntity[]> {
+    const rows = ids.length ? await this.publications.findOwned(ids, userId) : [];
+    if (rows.length === 0) throw new NotFoundError('no such publication');
+    return rows;
+  }
+
   async list(userId: string, projectId: string): Promise<SnsUploadEntity[]> {
     const project = await this.projects.findOwned(projectId, {
       ownerUserId: userId,

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { isDuplicateKey } from '../database/connection-errors';
 import { DatabaseRouter } from '../database/database-router';
 import { StorePhotoEntity } from '../entities/store.entity';
+import { recordCreated } from '../idempotency/idempotency.repository';
 
 /** A store's photos (the files are in the blob store's `photos` container). */
 @Injectable()
@@ -16,6 +17,10 @@ export class StorePhotoRepository {
     );
   }
 
+  findById(id: string): Promise<StorePhotoEntity | null> {
+    return this.db.read((em) => em.findOne(StorePhotoEntity, { where: { id } }));
+  }
+
   find(storeId: string, id: string): Promise<StorePhotoEntity | null> {
     return this.db.read((em) => em.findOne(StorePhotoEntity, { where: { id, storeId } }));
   }
@@ -24,14 +29,19 @@ export class StorePhotoRepository {
    * Adds the photo in one of the store's `cap` numbered places, or answers null when every
    * place is taken. The unique (store, place) index refuses a place that a concurrent upload
    * took first; the places are then read again and a free one tried, so the cap holds however
-   * many uploads arrive at once.
+   * many uploads arrive at once. A request's Idempotency-Key is completed with the photo in
+   * the same transaction.
    */
   async addWithinCap(row: StorePhotoEntity, cap: number): Promise<StorePhotoEntity | null> {
     for (let tries = 0; tries <= cap; tries++) {
       const slot = await this.freeSlot(row.storeId, cap);
       if (slot === null) return null;
       try {
-        return await this.db.write((em) => em.save(Object.assign(row, { slot })));
+        return await this.db.transaction(async (em) => {
+          const saved = await em.save(Object.assign(row, { slot }));
+          await recordCreated(em, 'photo', [saved.id]);
+          return saved;
+        });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }

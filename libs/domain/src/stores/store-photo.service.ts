@@ -123,6 +123,14 @@ export class StorePhotoService {
     return this.photos.list(storeId);
   }
 
+  /** One photo of a store of the caller's (a replayed upload shows it as it is now). */
+  async get(by: Principal, photoId: string): Promise<StorePhotoEntity> {
+    const row = await this.photos.findById(photoId);
+    if (!row) throw new NotFoundError('no such photo');
+    await this.stores.get(by, row.storeId);
+    return row;
+  }
+
   async remove(by: Principal, storeId: string, photoId: string): Promise<void> {
     await this.stores.get(by, storeId);
     const row = await this.photos.find(storeId, photoId);

@@ -4,17 +4,21 @@ import { DatabaseRouter } from '../database/database-router';
 import { newestFirstAfter } from '../database/keyset';
 import { sqlTime } from '../database/raw-sql';
 import { StoreEntity, StorePhotoEntity } from '../entities/store.entity';
+import { recordCreated } from '../idempotency/idempotency.repository';
 import { Owner } from './owner';
 
 @Injectable()
 export class StoreRepository {
   constructor(private readonly db: DatabaseRouter) {}
 
-  /** One INSERT of every column, with the row it made (no look-up, no re-read, no builder). */
+  /**
+   * One INSERT of every column, with the row it made (no look-up, no re-read, no builder); a
+   * request's Idempotency-Key is completed with it in the same transaction.
+   */
   insert(store: Omit<StoreEntity, 'createdAt' | 'updatedAt'>): Promise<StoreEntity> {
     const now = new Date();
     const row: StoreEntity = { ...store, createdAt: now, updatedAt: now };
-    return this.db.write(async (em) => {
+    return this.db.transaction(async (em) => {
       const at = sqlTime(em, now);
       await em.query(
         `INSERT INTO stores (id, owner_user_id, partner_id, name, category, address, road_address,
@@ -42,6 +46,7 @@ export class StoreRepository {
           at,
         ],
       );
+      await recordCreated(em, 'store', [row.id]);
       return row;
     });
   }

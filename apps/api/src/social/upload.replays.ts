@@ -1,0 +1,20 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { NotFoundError, PublicationService } from '@app/domain';
+import { IdempotentReplays } from '../http/idempotent-replays';
+import { UploadDto } from './social.dto';
+
+/** A replayed publish request answers with its publications as they are now. */
+@Injectable()
+export class UploadReplays implements OnModuleInit {
+  constructor(
+    private readonly replays: IdempotentReplays,
+    private readonly publications: PublicationService,
+  ) {}
+
+  onModuleInit(): void {
+    this.replays.register('publication', async (by, ids) => {
+      if (by.kind !== 'user') throw new NotFoundError('no such publication');
+      return { items: (await this.publications.byIds(by.userId, ids)).map(UploadDto.from) };
+    });
+  }
+}
