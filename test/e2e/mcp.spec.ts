@@ -144,10 +144,12 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     expect(mp4.status).toBe(200);
     expect((await mp4.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
 
-    // the same calls with the same keys create nothing new: the first answers come back
+    // the same calls with the same keys create nothing new: what they made comes back, as it
+    // is now (the project finished since; no stored first answer)
     expect((await call(client, 'create_store', storeArgs)).id).toBe(store.id);
     const projectAgain = await call(client, 'create_project', projectArgs);
     expect(projectAgain.id).toBe(project.id);
+    expect(projectAgain.state).toBe('DONE');
     const stores = await api.request('GET', '/v1/stores', { apiKey: writer });
     expect(stores.body.items).toHaveLength(1);
     const projects = await api.request('GET', '/v1/projects', { apiKey: writer });
