@@ -24,6 +24,7 @@ import { ProjectsApiModule } from './projects/projects.api.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StoresApiModule } from './stores/stores.api.module';
 import { SocialApiModule } from './social/social.api.module';
+import { ResultsApiModule } from './results/results.api.module';
 import { RedisHealth } from './health/redis-health';
 import { DatabaseContextMiddleware } from './http/database-context.middleware';
 import { HttpErrorFilter } from './http/http-error.filter';
@@ -51,6 +52,7 @@ import { StudioController } from './studio/studio.controller';
     StoresApiModule,
     ProjectsApiModule,
     SocialApiModule,
+    ResultsApiModule,
     McpApiModule,
     TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
   ],

@@ -49,4 +49,13 @@ export class HousekeepingService {
     if (!this.leadership.isLeader) return 0;
     return this.housekeeping.purgeExpiredIdempotencyKeys();
   }
+
+  /** Readings of published videos' results are kept RESULTS_RETENTION_DAYS */
+  @Cron(CronExpression.EVERY_HOUR)
+  async purgeOldReadings(): Promise<number> {
+    if (!this.leadership.isLeader) return 0;
+    const n = await this.housekeeping.purgeOldReadings();
+    if (n > 0) this.logger.log(`deleted ${n} readings of results past their retention`);
+    return n;
+  }
 }

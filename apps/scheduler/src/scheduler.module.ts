@@ -7,6 +7,7 @@ import {
   CastadConfigModule,
   DatabaseModule,
   PipelineModule,
+  ResultsModule,
   SchedulingModule,
   SocialModule,
 } from '@app/domain';
@@ -39,6 +40,7 @@ import { WorkTicker } from './work/work-ticker';
     PipelineModule,
     SchedulingModule,
     SocialModule,
+    ResultsModule,
     IntegrationsModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (c: AppConfig) => c.integrations,

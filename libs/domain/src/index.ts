@@ -16,3 +16,4 @@ export * from './health';
 export * from './work';
 export * from './lifecycle/stop-on-signals';
 export * from './idempotency/idempotent-requests';
+export * from './results';

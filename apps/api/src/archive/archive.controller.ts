@@ -13,6 +13,7 @@ import {
 import { ArchiveService, DeleteProject, Principal } from '@app/domain';
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
+import { PublicationResultsDto } from '../results/results.dto';
 import { CursorQuery, decodeCursor, encodeCursor, PageDto } from '../http/pagination';
 import { LagTolerant } from '../http/lag-tolerant';
 
@@ -35,6 +36,12 @@ export class ArchiveItemDto {
   @ApiProperty({ description: 'short-lived MP4 download URL (15 minutes)' }) videoUrl: string;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ format: 'date-time' }) finishedAt: Date;
+  @ApiProperty({
+    type: [PublicationResultsDto],
+    description:
+      'each publication’s latest figures and 7-day change, read back from YouTube and Instagram (empty: not published)',
+  })
+  results: PublicationResultsDto[];
 }
 
 export class ArchivePageDto extends PageDto<ArchiveItemDto> {

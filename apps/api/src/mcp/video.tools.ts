@@ -47,7 +47,8 @@ export class VideoTools {
         run: async (by, { limit, cursor }) => {
           const page = await this.archive.list(by, limit ?? 20, decodeCursor(cursor));
           return {
-            items: page.items.map(({ createdAt: _created, ...v }) => ({
+            // results have a tool of their own
+            items: page.items.map(({ createdAt: _created, results: _results, ...v }) => ({
               ...v,
               finishedAt: iso(v.finishedAt),
             })),

@@ -3,6 +3,7 @@ import {
   AppConfig,
   PipelineModule,
   PROVIDER_NAMES,
+  ResultsModule,
   SchedulingModule,
   SocialModule,
   StepQueuesModule,
@@ -29,7 +30,7 @@ export class WorkDispatchModule {
     if (driver !== 'bull')
       return {
         ...common,
-        imports: [PipelineModule, SocialModule],
+        imports: [PipelineModule, SocialModule, ResultsModule],
         providers: [WorkRunners, { provide: WorkDispatcher, useClass: InProcessDispatcher }],
       };
     return {
@@ -37,6 +38,7 @@ export class WorkDispatchModule {
       imports: [
         PipelineModule,
         SocialModule,
+        ResultsModule,
         SchedulingModule,
         StepQueuesModule.forRoot({ redisUrl: config.redisUrl!, concurrency }),
       ],

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PublicationRunner, StepRunner, WorkResult } from '@app/domain';
+import { PublicationRunner, ResultReadingRunner, StepRunner, WorkResult } from '@app/domain';
 import { WorkJob } from './work-dispatcher';
 
 /** Runs a dispatched job with the runner of its kind (both drivers call this). */
@@ -8,11 +8,12 @@ export class WorkRunners {
   constructor(
     private readonly steps: StepRunner,
     private readonly publications: PublicationRunner,
+    private readonly readings: ResultReadingRunner,
   ) {}
 
   run(job: WorkJob): Promise<WorkResult> {
-    return job.kind === 'publication'
-      ? this.publications.run(job.id, job.leaseOwner)
-      : this.steps.run(job.id, job.leaseOwner, job.claimed);
+    if (job.kind === 'publication') return this.publications.run(job.id, job.leaseOwner);
+    if (job.kind === 'reading') return this.readings.run(job.id, job.leaseOwner);
+    return this.steps.run(job.id, job.leaseOwner, job.claimed);
   }
 }

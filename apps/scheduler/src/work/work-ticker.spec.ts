@@ -1,13 +1,28 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppConfig, ClaimedWork, WorkClaims } from '@app/domain';
+import { AppConfig, ClaimedWork, Clock, WorkClaims } from '@app/domain';
 import { LeadershipService } from '../leadership.service';
 import { WorkDispatcher, WorkJob } from './work-dispatcher';
 import { WorkTicker } from './work-ticker';
 
 /** Publications waiting to be claimed, as WorkClaims would hand them out. */
-class PublicationsDouble implements Pick<WorkClaims, 'claimPublications'> {
+class PublicationsDouble implements Pick<WorkClaims, 'claimPublications' | 'claimReadings'> {
   waiting = 0;
   claims = 0;
+  /** accounts due for a reading of results, by when they are due */
+  readersDueAt: number[] = [];
+  readingClaims: Date[] = [];
+  async claimReadings(token: string, room: number, _leaseMs: number, now: Date) {
+    this.readingClaims.push(now);
+    const due = this.readersDueAt.filter((t) => t <= now.getTime()).slice(0, room);
+    this.readersDueAt = this.readersDueAt.filter((t) => !due.includes(t));
+    return due.map((t): ClaimedWork => ({
+      kind: 'reading',
+      id: `a${t}`,
+      leaseOwner: token,
+      key: `a${t}:read:${t}`,
+      provider: 'publish',
+    }));
+  }
   async claimPublications(token: string, room: number): Promise<ClaimedWork[]> {
     this.claims++;
     const n = Math.min(room, this.waiting);
@@ -39,6 +54,8 @@ class DispatcherDouble extends WorkDispatcher {
 function ticker() {
   const publications = new PublicationsDouble();
   const dispatcher = new DispatcherDouble();
+  /** the readings' time, moved ahead of the timers' as a test moves it */
+  const clock = { aheadMs: 0, now: () => new Date(Date.now() + clock.aheadMs) };
   const config = { instanceId: 'test', pipeline: { leaseMs: 30_000, pollMs: 50 } } as AppConfig;
   const t = new WorkTicker(
     config,
@@ -46,8 +63,9 @@ function ticker() {
     publications as unknown as WorkClaims,
     dispatcher,
     {} as SchedulerRegistry,
+    clock as Clock,
   );
-  return { t, publications, dispatcher };
+  return { t, publications, dispatcher, clock };
 }
 
 describe('WorkTicker: publications', () => {
@@ -80,5 +98,30 @@ describe('WorkTicker: publications', () => {
     await t.tick();
     expect(publications.claims).toBe(3);
     expect(dispatcher.jobs.map((j) => j.kind)).toEqual(Array(5).fill('publication'));
+  });
+});
+
+describe('WorkTicker: readings of results', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it("claims accounts due by the Clock's time, in publishing's room, looking every 2 s at most", async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const { t, publications, dispatcher, clock } = ticker();
+    const hour = 3_600_000;
+    publications.readersDueAt = [1_000_000 + hour, 1_000_000 + hour + 1];
+    await t.tick();
+    expect(dispatcher.jobs).toEqual([]);
+    // an hour later on the Clock, but within 2 s on the timers: not looked for again yet
+    clock.aheadMs = hour + 1;
+    jest.advanceTimersByTime(1_000);
+    await t.tick();
+    expect(publications.readingClaims).toHaveLength(1);
+    jest.advanceTimersByTime(1_000);
+    await t.tick();
+    expect(publications.readingClaims).toHaveLength(2);
+    expect(dispatcher.jobs.map((j) => [j.kind, j.id])).toEqual([
+      ['reading', `a${1_000_000 + hour}`],
+      ['reading', `a${1_000_000 + hour + 1}`],
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import { SchedulerRegistry } from '@nestjs/schedule';
 import {
   AppConfig,
+  Clock,
   ProjectState,
   PROVIDER_NAMES,
   ProviderName,
@@ -25,6 +26,12 @@ const STATES_BY_PROVIDER = Object.values(STEPS).reduce(
 const PUBLICATION_CLAIM_GAP_MS = 1_000;
 
 /**
+ * Readings of results are due by the hour at the soonest: accounts due are looked for this
+ * often, not on every tick.
+ */
+const READING_CLAIM_GAP_MS = 2_000;
+
+/**
  * The one tick: while this scheduler leads, claim due work (project steps per provider, and
  * publications) as far as each provider has room, and hand it to the dispatcher. Ticks only
  * claim; work happens elsewhere.
@@ -35,6 +42,7 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
   private ticking = false;
   private stopped = false;
   private publicationsDueAt = 0;
+  private readingsDueAt = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -42,6 +50,7 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
     private readonly claims: WorkClaims,
     private readonly dispatcher: WorkDispatcher,
     private readonly registry: SchedulerRegistry,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -65,11 +74,14 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
           limit: this.dispatcher.capacity(provider),
         }))
         .filter((g) => g.limit > 0);
+      const publications = await this.claimPublicationsIfDue();
       const jobs = [
         ...(steps.length
           ? await this.claims.claimSteps(this.token(), steps, this.config.pipeline.leaseMs)
           : []),
-        ...(await this.claimPublicationsIfDue()),
+        ...publications,
+        // readings call the same platforms: they take the room publications left
+        ...(await this.claimReadingsIfDue(publications.length)),
       ];
       for (const job of jobs) await this.dispatcher.dispatch(job);
       claimed = jobs.length;
@@ -93,6 +105,20 @@ export class WorkTicker implements OnModuleInit, BeforeApplicationShutdown {
     const due = await this.claims.claimPublications(token, room, this.config.pipeline.leaseMs);
     // a full claim may have left more behind: the next tick looks again
     this.publicationsDueAt = due.length < room ? Date.now() + PUBLICATION_CLAIM_GAP_MS : 0;
+    return due;
+  }
+
+  /**
+   * Accounts due for a reading of their videos' results, in the room publishing leaves (the
+   * same platforms are called); due by the Clock, so a test moves time instead of waiting.
+   */
+  private async claimReadingsIfDue(publicationsClaimed: number): Promise<WorkJob[]> {
+    const room = this.dispatcher.capacity('publish') - publicationsClaimed;
+    if (room <= 0 || Date.now() < this.readingsDueAt) return [];
+    const token = this.token();
+    const leaseMs = this.config.pipeline.leaseMs;
+    const due = await this.claims.claimReadings(token, room, leaseMs, this.clock.now());
+    this.readingsDueAt = due.length < room ? Date.now() + READING_CLAIM_GAP_MS : 0;
     return due;
   }
 

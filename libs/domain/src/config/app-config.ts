@@ -17,6 +17,8 @@ import {
   PipelineConfig,
   pipelineConfig,
   priceTable,
+  ResultsConfig,
+  resultsConfig,
   SchedulerConfig,
   schedulerConfig,
 } from './pipeline-config';
@@ -49,6 +51,7 @@ export class AppConfig {
   readonly providerTimeoutMs: number;
   readonly pipeline: PipelineConfig;
   readonly publishPollMs: number;
+  readonly results: ResultsConfig;
   readonly prices: Record<string, number>;
   readonly dailyBudgetUsd: Record<string, number>;
   readonly photos: PhotoLimits;
@@ -73,6 +76,7 @@ export class AppConfig {
     this.providerTimeoutMs = env.PROVIDER_TIMEOUT_MS;
     this.pipeline = pipelineConfig(env);
     this.publishPollMs = env.PUBLISH_POLL_MS;
+    this.results = resultsConfig(env);
     this.prices = priceTable(env);
     this.dailyBudgetUsd = dailyBudgets(env);
     this.photos = photoLimits(env);

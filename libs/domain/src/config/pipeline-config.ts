@@ -1,3 +1,4 @@
+import type { SocialPlatform } from '@app/integrations';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { ProviderVariables } from './providers-config';
@@ -57,6 +58,15 @@ export class PipelineVariables extends ProviderVariables {
 
   /** how often a running publication is polled (ms) */
   @Transform(toInt) @IsInt() @Min(100) PUBLISH_POLL_MS = 30_000;
+
+  /**
+   * YouTube Data API units a day that reading videos' statistics may spend (1 per call of up to
+   * 50 videos); the project's whole quota (10,000 by default) is shared with uploads (1,600 each)
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000) RESULTS_YOUTUBE_DAILY_QUOTA = 2_000;
+
+  /** days a reading of a video's figures is kept (at least 8: the archive shows a 7-day change) */
+  @Transform(toInt) @IsInt() @Min(8) @Max(3650) RESULTS_RETENTION_DAYS = 400;
 
   @ValidateIf((o: PipelineVariables) => o.CASTAD_STAGE === '3' || o.DISPATCH_DRIVER === 'bull')
   @Matches(/^rediss?:\/\/.+/, {
@@ -126,4 +136,18 @@ export function priceTable(env: PipelineVariables): Record<string, number> {
 /** Daily spending cap in USD per provider (none listed: no cap). */
 export function dailyBudgets(env: PipelineVariables): Record<string, number> {
   return numberMap('DAILY_BUDGET_USD', env.DAILY_BUDGET_USD ?? '{}');
+}
+
+/** Reading published videos' results back: quota per platform a day, and how long readings stay. */
+export interface ResultsConfig {
+  /** units a day per platform that has a daily quota (YouTube); a platform absent has none */
+  dailyQuota: Partial<Record<SocialPlatform, number>>;
+  retentionDays: number;
+}
+
+export function resultsConfig(env: PipelineVariables): ResultsConfig {
+  return {
+    dailyQuota: { youtube: env.RESULTS_YOUTUBE_DAILY_QUOTA },
+    retentionDays: env.RESULTS_RETENTION_DAYS,
+  };
 }

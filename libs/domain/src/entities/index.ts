@@ -6,6 +6,7 @@ import { ApiKeyEntity, PartnerEntity } from './partner.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { ProjectEntity } from './project.entity';
 import { ProjectEventEntity } from './project-event.entity';
+import { ResultQuotaDayEntity, ResultReaderEntity, VideoReadingEntity } from './results.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { SchedulerLeaseEntity } from './scheduler-lease.entity';
 import { SnsUploadEntity, SocialAccountEntity } from './social.entity';
@@ -23,6 +24,7 @@ export * from './partner.entity';
 export * from './project.entity';
 export * from './project-event.entity';
 export * from './refresh-token.entity';
+export * from './results.entity';
 export * from './scheduler-lease.entity';
 export * from './social.entity';
 export * from './store.entity';
@@ -44,6 +46,9 @@ export const ENTITIES = [
   VideoEntity,
   SocialAccountEntity,
   SnsUploadEntity,
+  ResultReaderEntity,
+  VideoReadingEntity,
+  ResultQuotaDayEntity,
   UsageRecordEntity,
   BudgetDayEntity,
   BudgetHoldEntity,

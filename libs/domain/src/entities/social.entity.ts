@@ -33,6 +33,7 @@ export type PublicationState = 'queued' | 'processing' | 'published' | 'failed' 
 @Index('ix_sns_uploads_project', ['projectId'])
 @Index('ix_sns_uploads_state_due', ['state', 'nextRunAt', 'leaseUntil'])
 @Index('ix_sns_uploads_lease_until', ['leaseUntil'])
+@Index('ix_sns_uploads_account_results_due', ['socialAccountId', 'resultsDueAt'])
 export class SnsUploadEntity {
   @Id() id: string;
   @Ref() projectId: string;
@@ -53,6 +54,12 @@ export class SnsUploadEntity {
   /** failed attempts in a row (a transient error retries with backoff up to PIPELINE_MAX_ATTEMPTS) */
   @Int({ default: 0 }) attempts: number;
   @Ref({ nullable: true }) ownerUserId: string | null;
+  /** when it was published: its readings of results are scheduled from it */
+  @Time({ nullable: true }) publishedAt: Date | null;
+  /** when its figures are read next (null: not published, or not read any more) */
+  @Time({ nullable: true }) resultsDueAt: Date | null;
+  /** why the latest reading had no figures ("not yet": no data, too few viewers), else null */
+  @Text({ nullable: true }) resultsNote: string | null;
   /** the claim of the scheduler running it (see LeasedTable) */
   @Str(100, { nullable: true }) leaseOwner: string | null;
   @Time({ nullable: true }) leaseUntil: Date | null;

@@ -15,6 +15,7 @@ import { UserSearchGrams1765500000000 } from './1765500000000-user-search-grams'
 import { StorePhotoSlots1765600000000 } from './1765600000000-store-photo-slots';
 import { SongWords1765700000000 } from './1765700000000-song-words';
 import { BudgetHolds1765800000000 } from './1765800000000-budget-holds';
+import { VideoResults1765960000000 } from './1765960000000-video-results';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   SongWords1765700000000,
   BudgetHolds1765800000000,
   IdempotencyOutcomes1765930000000,
+  VideoResults1765960000000,
 ];

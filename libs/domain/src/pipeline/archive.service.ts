@@ -3,6 +3,7 @@ import { Principal } from '../accounts/principal';
 import { MediaLinks } from '../files/media-links';
 import { ownerOf } from '../stores/owner';
 import { StoreRepository } from '../stores/store.repository';
+import { PublicationResults, ResultSummaries } from '../results/result-summaries';
 import { ContentRepository } from './content.repository';
 import { ProjectRepository } from './project.repository';
 
@@ -19,6 +20,8 @@ export interface ArchiveItem {
   videoUrl: string;
   createdAt: Date;
   finishedAt: Date;
+  /** each publication's latest figures and 7-day change (empty: never published) */
+  results: PublicationResults[];
 }
 
 /** The owner's finished creations: projects with a video, newest first. */
@@ -29,6 +32,7 @@ export class ArchiveService {
     private readonly content: ContentRepository,
     private readonly stores: StoreRepository,
     private readonly links: MediaLinks,
+    private readonly results: ResultSummaries,
   ) {}
 
   async list(
@@ -39,12 +43,13 @@ export class ArchiveService {
     // a finished project stays here while it is rendered again (its current video shows until
     // the new one replaces it), and after a re-render that failed or was cancelled
     const rows = await this.projects.listOwned(ownerOf(by), { limit, withVideo: true, after });
-    // three queries for the page, not three per project
+    // five queries for the page, not five per project
     const ids = rows.map((p) => p.id);
-    const [videos, stores, titles] = await Promise.all([
+    const [videos, stores, titles, results] = await Promise.all([
       this.content.videosOf(ids),
       this.stores.namesOf(rows.map((p) => p.storeId)),
       this.content.titlesOf(ids),
+      this.results.ofProjects(ids),
     ]);
     const videoOf = new Map(videos.map((v) => [v.projectId, v]));
     const items: ArchiveItem[] = [];
@@ -66,6 +71,7 @@ export class ArchiveService {
         videoUrl: await this.links.download('video', video.blobKey, this.links.videoName(p.id)),
         createdAt: p.createdAt,
         finishedAt: video.createdAt,
+        results: results.get(p.id) ?? [],
       });
     }
     // the cursor follows the projects read, so a project without a video never stalls the pages

@@ -13,6 +13,7 @@ import { StepRunner } from './step-runner';
 import { UsageRepository } from './usage.repository';
 import { ArchiveService } from './archive.service';
 import { FilesModule } from '../files/files.module';
+import { ResultsStoreModule } from '../results/results-store.module';
 import { ProjectEventFeed, ProjectEventPublisher, RedisEventChannel } from './live';
 import {
   PIPELINE_STEPS,
@@ -56,7 +57,7 @@ const steps = [
 
 /** The pipeline: shared by the API (people's actions) and the scheduler (steps). */
 @Module({
-  imports: [StoresModule, FilesModule],
+  imports: [StoresModule, FilesModule, ResultsStoreModule],
   providers: [...providers, ...steps],
   exports: providers,
 })

@@ -1,6 +1,8 @@
 import { AuthNonceRepository } from '../accounts/auth-nonce.repository';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { ProjectHousekeepingRepository } from '../pipeline/project-housekeeping.repository';
+import { AppConfig } from '../config/app-config';
+import { VideoReadingRepository } from '../results/video-reading.repository';
 import { Housekeeping } from './housekeeping';
 import { RefreshTokenHousekeeping } from './refresh-token-housekeeping.repository';
 
@@ -13,6 +15,8 @@ describe('Housekeeping', () => {
       {} as RefreshTokenHousekeeping,
       {} as AuthNonceRepository,
       {} as IdempotencyRepository,
+      {} as VideoReadingRepository,
+      {} as AppConfig,
     );
     const now = new Date('2026-03-31T12:00:00Z');
     expect(await housekeeping.cancelAbandonedProjects(now)).toBe(3);

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AuthNonceRepository } from '../accounts/auth-nonce.repository';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { ProjectHousekeepingRepository } from '../pipeline/project-housekeeping.repository';
+import { AppConfig } from '../config/app-config';
+import { VideoReadingRepository } from '../results/video-reading.repository';
 import { RefreshTokenHousekeeping } from './refresh-token-housekeeping.repository';
 
 /** A project left waiting for its owner this long is given up on. */
@@ -15,6 +17,8 @@ export class Housekeeping {
     private readonly refreshTokens: RefreshTokenHousekeeping,
     private readonly nonces: AuthNonceRepository,
     private readonly idempotencyKeys: IdempotencyRepository,
+    private readonly readings: VideoReadingRepository,
+    private readonly config: AppConfig,
   ) {}
 
   /** Projects left waiting for their owner for 30 days are cancelled. */
@@ -33,5 +37,11 @@ export class Housekeeping {
   /** Idempotency-Key records are replayed for 24 hours, then go. */
   purgeExpiredIdempotencyKeys(): Promise<number> {
     return this.idempotencyKeys.deleteExpired();
+  }
+
+  /** Readings of videos' results are kept RESULTS_RETENTION_DAYS, then go. */
+  purgeOldReadings(now = new Date()): Promise<number> {
+    const days = this.config.results.retentionDays;
+    return this.readings.purgeBefore(new Date(now.getTime() - days * 86_400_000));
   }
 }

@@ -1,5 +1,6 @@
 import { ProjectEntity } from '../entities/project.entity';
 import { ProjectRepository } from '../pipeline/project.repository';
+import { ResultReaderRepository } from '../results/result-reader.repository';
 import { PublicationRepository } from '../social/publication.repository';
 import { WorkClaims } from './work-claims';
 
@@ -16,9 +17,13 @@ function claims(
     claimDue: async (_token: string, room: number) => publications.slice(0, room),
     releaseClaimsOf: async (id: string) => (released.push(`publications:${id}`), 1),
   };
+  const readerRepo = {
+    releaseClaimsOf: async (id: string) => (released.push(`readers:${id}`), 1),
+  };
   const work = new WorkClaims(
     projectRepo as unknown as ProjectRepository,
     publicationRepo as unknown as PublicationRepository,
+    readerRepo as unknown as ResultReaderRepository,
   );
   return { work, released };
 }
@@ -72,7 +77,7 @@ describe('WorkClaims', () => {
 
   it("gives back a dead scheduler's claims of both kinds", async () => {
     const { work, released } = claims([], []);
-    expect(await work.releaseClaimsOf('host-41')).toBe(3);
-    expect(released).toEqual(['projects:host-41', 'publications:host-41']);
+    expect(await work.releaseClaimsOf('host-41')).toBe(4);
+    expect(released).toEqual(['projects:host-41', 'publications:host-41', 'readers:host-41']);
   });
 });

@@ -3,12 +3,13 @@ import { ProjectEntity } from '../entities/project.entity';
 import { ProjectState, ProviderName, STEP_FOR_STATE, STEPS } from '../pipeline/project-state';
 import { ProjectRepository } from '../pipeline/project.repository';
 import { stepKey } from '../pipeline/step-runner';
+import { ResultReaderRepository } from '../results/result-reader.repository';
 import { PublicationRepository } from '../social/publication.repository';
 
 /** One run of leased work claimed by the scheduler, to be dispatched. */
 export interface ClaimedWork {
-  kind: 'step' | 'publication';
-  /** the project's or the publication's id */
+  kind: 'step' | 'publication' | 'reading';
+  /** the project's or the publication's id; a reading's: its social account's */
   id: string;
   /** the claim token it was claimed under: its run writes back only while this holds */
   leaseOwner: string;
@@ -28,6 +29,7 @@ export class WorkClaims {
   constructor(
     private readonly projects: ProjectRepository,
     private readonly publications: PublicationRepository,
+    private readonly readers: ResultReaderRepository,
   ) {}
 
   /** Due project steps, each group of states up to its limit, under one claim token. */
@@ -62,11 +64,32 @@ export class WorkClaims {
     }));
   }
 
+  /**
+   * Accounts due for a reading of their videos' results at `now` (the Clock's), up to `room`,
+   * under one claim token; they run as publishing work (the same platforms' calls).
+   */
+  async claimReadings(
+    token: string,
+    room: number,
+    leaseMs: number,
+    now: Date,
+  ): Promise<ClaimedWork[]> {
+    const due = await this.readers.claimDue(token, room, leaseMs, now);
+    return due.map((r) => ({
+      kind: 'reading',
+      id: r.id,
+      leaseOwner: token,
+      key: `${r.id}:read:${r.nextRunAt?.getTime() ?? 0}`,
+      provider: 'publish',
+    }));
+  }
+
   /** Gives back everything claimed by a scheduler known to be dead: claimable now. */
   async releaseClaimsOf(instanceId: string): Promise<number> {
     return (
       (await this.projects.releaseClaimsOf(instanceId)) +
-      (await this.publications.releaseClaimsOf(instanceId))
+      (await this.publications.releaseClaimsOf(instanceId)) +
+      (await this.readers.releaseClaimsOf(instanceId))
     );
   }
 
@@ -84,7 +107,9 @@ export class WorkClaims {
   /** Leases whose holder died are cleared (the rows were reclaimable anyway). */
   async clearExpiredLeases(): Promise<number> {
     return (
-      (await this.projects.clearExpiredLeases()) + (await this.publications.clearExpiredLeases())
+      (await this.projects.clearExpiredLeases()) +
+      (await this.publications.clearExpiredLeases()) +
+      (await this.readers.clearExpiredLeases())
     );
   }
 }

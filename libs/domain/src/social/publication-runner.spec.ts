@@ -79,6 +79,8 @@ function setup(
     leaseUntil: new Date(Date.now() + 30_000),
   } as SnsUploadEntity);
   const metered: unknown[] = [];
+  /** accounts whose results reader was made due (a video of theirs was published) */
+  const readersDue: { id: string; platform: string; at: Date }[] = [];
   const account = {
     id: 'a1',
     platform: 'youtube',
@@ -115,6 +117,10 @@ function setup(
     { get: async () => undefined, readUrl: async () => 'http://x' } as never,
     { find: async () => ({ bytes: 10 }) } as never,
     { record: async (r: unknown) => void metered.push(r) } as never,
+    {
+      dueBy: async (id: string, platform: string, at: Date) =>
+        void readersDue.push({ id, platform, at }),
+    } as never,
   );
   const row = () => publications.rows.get('u1')!;
   const relet = () =>
@@ -127,6 +133,7 @@ function setup(
     account,
     publications,
     renewed,
+    readersDue,
     calls: () => publishCalls,
   };
 }
@@ -147,7 +154,15 @@ describe('PublicationRunner', () => {
       externalId: 'yt1',
       postUrl: 'https://youtu.be/yt1',
     }));
+    const before = Date.now();
     expect(await t.runner.run('u1', 'me:1')).toBe('advanced');
+    // its results are read back from an hour after publication, by its account's reader
+    const publishedAt = t.row().publishedAt!.getTime();
+    expect(publishedAt).toBeGreaterThanOrEqual(before);
+    expect(t.row().resultsDueAt).toEqual(new Date(publishedAt + 3_600_000));
+    expect(t.readersDue).toEqual([
+      { id: 'a1', platform: 'youtube', at: new Date(publishedAt + 3_600_000) },
+    ]);
     expect(t.row()).toMatchObject({
       state: 'published',
       externalId: 'yt1',

@@ -15,6 +15,8 @@ import { ContentRepository } from '../pipeline/content.repository';
 import { UsageRepository } from '../pipeline/usage.repository';
 import { LeasedWorkRunner, RELEASE, WorkRun } from '../work/leased-work-runner';
 import { retryDelayMs, WorkResult } from '../work/retry-policy';
+import { ResultReaderRepository } from '../results/result-reader.repository';
+import { firstReadingAt } from '../results/reading-schedule';
 import { CONTAINS_SYNTHETIC_MEDIA } from './ai-disclosure';
 import { PublicationCause } from './publication-state';
 import {
@@ -55,6 +57,7 @@ export class PublicationRunner extends LeasedWorkRunner<SnsUploadEntity, Publica
     private readonly blob: BlobStore,
     private readonly files: BlobObjectRepository,
     private readonly usage: UsageRepository,
+    private readonly readers: ResultReaderRepository,
   ) {
     super('publication', publications, config.pipeline.leaseMs);
   }
@@ -90,6 +93,9 @@ export class PublicationRunner extends LeasedWorkRunner<SnsUploadEntity, Publica
             patch,
           })
         : await this.publications.updateIfLeased(row.id, leaseOwner, patch);
+    if (ok && outcome.result === 'advanced' && outcome.patch.resultsDueAt)
+      // its results are read back from then on (the account's reader due by its first reading)
+      await this.readers.dueBy(row.socialAccountId, row.platform, outcome.patch.resultsDueAt);
     if (ok && outcome.result === 'advanced')
       await this.usage.record({
         projectId: row.projectId,
@@ -156,10 +162,13 @@ export class PublicationRunner extends LeasedWorkRunner<SnsUploadEntity, Publica
           nextRunAt: new Date(Date.now() + this.config.publishPollMs),
         },
       };
+    const publishedAt = new Date();
     return {
       result: 'advanced',
       to: { state: 'published', cause: 'publish' },
       patch: {
+        publishedAt,
+        resultsDueAt: firstReadingAt(publishedAt),
         externalId: progress.externalId,
         postUrl: progress.postUrl,
         lastError: null,

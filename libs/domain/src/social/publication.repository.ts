@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, Not } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
 import { PublicationState, SnsUploadEntity } from '../entities/social.entity';
 import type { WorkHealth } from '../pipeline/pipeline-health.repository';
@@ -148,6 +148,41 @@ export class PublicationRepository {
         .execute(),
     );
     return r.affected ?? 0;
+  }
+
+  /** The account's published videos due for a reading at `now`, soonest due first. */
+  resultsDue(accountId: string, now: Date, limit: number): Promise<SnsUploadEntity[]> {
+    return this.db.read((em) =>
+      em.find(SnsUploadEntity, {
+        where: {
+          socialAccountId: accountId,
+          state: 'published',
+          resultsDueAt: LessThanOrEqual(now),
+          externalId: Not(IsNull()),
+        },
+        order: { resultsDueAt: 'ASC', id: 'ASC' },
+        take: limit,
+      }),
+    );
+  }
+
+  /** The account's next reading of any of its videos, or null when none is scheduled. */
+  async nextResultsDue(accountId: string): Promise<Date | null> {
+    const next = await this.db.read((em) =>
+      em.findOne(SnsUploadEntity, {
+        select: { id: true, resultsDueAt: true },
+        where: { socialAccountId: accountId, state: 'published', resultsDueAt: Not(IsNull()) },
+        order: { resultsDueAt: 'ASC' },
+      }),
+    );
+    return next?.resultsDueAt ?? null;
+  }
+
+  /** A video was read (or found "not yet"): when it is read next, and why it had no figures. */
+  async scheduleResults(id: string, dueAt: Date, note: string | null): Promise<void> {
+    await this.db.write((em) =>
+      em.update(SnsUploadEntity, { id }, { resultsDueAt: dueAt, resultsNote: note }),
+    );
   }
 
   /** Claims up to `limit` due publications for `owner` for `leaseMs` (see LeasedTable). */

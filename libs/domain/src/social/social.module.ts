@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FilesModule } from '../files/files.module';
+import { ResultsStoreModule } from '../results/results-store.module';
 import { PipelineModule } from '../pipeline/pipeline.module';
 import { StoresModule } from '../stores/stores.module';
 import { PublicationRepository } from './publication.repository';
@@ -19,5 +20,9 @@ const providers = [
 ];
 
 /** Connected social accounts and publishing: the API takes requests, the scheduler runs them. */
-@Module({ imports: [PipelineModule, StoresModule, FilesModule], providers, exports: providers })
+@Module({
+  imports: [PipelineModule, StoresModule, FilesModule, ResultsStoreModule],
+  providers,
+  exports: providers,
+})
 export class SocialModule {}

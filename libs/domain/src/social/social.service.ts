@@ -5,6 +5,7 @@ import { SocialAccountEntity } from '../entities/social.entity';
 import { ConflictError, NotFoundError } from '../errors/domain-errors';
 import { PublicationRepository } from './publication.repository';
 import { SocialAccountRepository } from './social-account.repository';
+import { ResultReaderRepository } from '../results/result-reader.repository';
 import { TokenCipher } from './token-cipher';
 
 /** A connected account as the API shows it: never a token. */
@@ -27,6 +28,7 @@ export class SocialService {
     private readonly accounts: SocialAccountRepository,
     private readonly publications: PublicationRepository,
     private readonly cipher: TokenCipher,
+    private readonly readers: ResultReaderRepository,
   ) {}
 
   get platforms(): SocialPlatform[] {
@@ -62,6 +64,8 @@ export class SocialService {
     });
     // publications parked while its grant was dead go on by themselves
     await this.publications.resumeFor(row.id);
+    // and so does the reading of its videos' results
+    await this.readers.resume(row.id);
     return view(row);
   }
 
@@ -73,6 +77,7 @@ export class SocialService {
     const row = await this.accounts.findOwned(id, userId);
     if (!row) throw new NotFoundError('no such connected account');
     await this.accounts.delete(row.id);
+    await this.readers.delete(row.id);
   }
 
   /** The account's grant with fresh tokens (renewed ones are sealed and stored first). */

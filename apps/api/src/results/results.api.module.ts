@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ResultsModule } from '@app/domain';
+import { AuthModule } from '../auth/auth.module';
+import { AdminResultsController, VideoResultsController } from './video-results.controller';
+
+@Module({
+  imports: [ResultsModule, AuthModule],
+  controllers: [VideoResultsController, AdminResultsController],
+})
+export class ResultsApiModule {}
