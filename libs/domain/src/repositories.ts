@@ -24,3 +24,5 @@ export * from './social/publication.repository';
 export * from './social/social-account.repository';
 export * from './stores/store-photo.repository';
 export * from './stores/store.repository';
+export * from './results/result-reader.repository';
+export * from './results/video-reading.repository';
