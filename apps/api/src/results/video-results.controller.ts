@@ -1,16 +1,20 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { VideoResultsService } from '@app/domain';
+// (the route's answers first, then where Swagger lists it)
 import {
-  ApiBearerAuth,
-  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiNotFoundResponse,
   ApiOperation,
   ApiTags,
+  ApiBearerAuth,
 } from '@nestjs/swagger';
-import { VideoResultsService } from '@app/domain';
-import { CurrentUserId, Roles } from '../auth/decorators';
+import { CurrentUserId } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { LagTolerant } from '../http/lag-tolerant';
-import { ResultsComparisonDto, ResultsPeriodQuery, VideoResultsDto } from './results.dto';
+import { ResultsPeriodQuery, VideoResultsDto } from './results.dto';
+
+const OWNER_RESULTS =
+  'The video’s results per publication: latest figures, 7-day change and the readings of the last `days` (read back hourly the first day, daily to 30 days, weekly after)';
 
 /** A published video's results read back from YouTube and Instagram, for its owner. */
 @ApiTags('sns')
@@ -19,40 +23,17 @@ import { ResultsComparisonDto, ResultsPeriodQuery, VideoResultsDto } from './res
 export class VideoResultsController {
   constructor(private readonly results: VideoResultsService) {}
 
-  @Get()
-  @LagTolerant()
-  @ApiOperation({
-    summary:
-      'The video’s results per publication: latest figures, 7-day change and the readings of the last `days` (read back hourly the first day, daily to 30 days, weekly after)',
-  })
+  @ApiOperation({ summary: OWNER_RESULTS })
   @ApiOkResponse({ type: VideoResultsDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such project, or not yours' })
-  async get(
-    @CurrentUserId() userId: string,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Query() q: ResultsPeriodQuery,
-  ): Promise<VideoResultsDto> {
-    return { items: await this.results.forOwner(userId, id, q.days ?? 30) };
-  }
-}
-
-/** Which look, length and mood work: published videos compared by their results. */
-@ApiTags('admin')
-@ApiBearerAuth('bearer')
-@Roles('admin')
-@Controller('v1/admin/results')
-export class AdminResultsController {
-  constructor(private readonly results: VideoResultsService) {}
-
-  @Get('comparison')
   @LagTolerant()
-  @ApiOperation({
-    summary:
-      'Looks (templates), lengths and moods compared by median views and watch time per video, over the videos published in the last `days` (admins only)',
-  })
-  @ApiOkResponse({ type: ResultsComparisonDto })
-  async comparison(@Query() q: ResultsPeriodQuery): Promise<ResultsComparisonDto> {
-    const since = new Date(Date.now() - (q.days ?? 90) * 86_400_000);
-    return { since, ...(await this.results.comparison(since)) };
+  @Get()
+  get(
+    @Param('id', new ParseUUIDPipe()) projectId: string,
+    @Query() period: ResultsPeriodQuery,
+    @CurrentUserId() ownerId: string,
+  ): Promise<VideoResultsDto> {
+    const days = period.days ?? 30;
+    return this.results.forOwner(ownerId, projectId, days).then((items) => ({ items }));
   }
 }

@@ -11,6 +11,8 @@ import {
 const time = (name: string, isNullable = true) =>
   ({ name, type: 'datetime', precision: 3, isNullable }) as const;
 const count = (name: string) => ({ name, type: 'integer', isNullable: true }) as const;
+const str = (name: string, length: number, isPrimary = false) =>
+  ({ name, type: 'varchar', length: String(length), isPrimary }) as const;
 
 /**
  * Each published video's results read back: the leased work of reading (one row per account),
@@ -21,13 +23,13 @@ const TABLES: TableOptions[] = [
   {
     name: 'result_readers',
     columns: [
-      { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-      { name: 'platform', type: 'varchar', length: '16' },
-      { name: 'state', type: 'varchar', length: '16' },
+      str('id', 36, true),
+      str('platform', 16),
+      str('state', 16),
       time('next_run_at'),
       { name: 'attempts', type: 'integer', default: 0 },
       { name: 'last_error', type: 'text', isNullable: true },
-      { name: 'lease_owner', type: 'varchar', length: '100', isNullable: true },
+      { ...str('lease_owner', 100), isNullable: true },
       time('lease_until'),
       time('created_at', false),
       time('updated_at', false),
@@ -43,10 +45,10 @@ const TABLES: TableOptions[] = [
   {
     name: 'video_readings',
     columns: [
-      { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-      { name: 'publication_id', type: 'varchar', length: '36' },
-      { name: 'project_id', type: 'varchar', length: '36' },
-      { name: 'platform', type: 'varchar', length: '16' },
+      str('id', 36, true),
+      str('publication_id', 36),
+      str('project_id', 36),
+      str('platform', 16),
       time('read_at', false),
       ...['views', 'likes', 'comments', 'reach', 'saved', 'shares'].map(count),
       count('total_interactions'),
@@ -61,8 +63,8 @@ const TABLES: TableOptions[] = [
   {
     name: 'result_quota_days',
     columns: [
-      { name: 'platform', type: 'varchar', length: '16', isPrimary: true },
-      { name: 'day', type: 'varchar', length: '10', isPrimary: true },
+      str('platform', 16, true),
+      str('day', 10, true),
       { name: 'units_used', type: 'integer' },
     ],
   },

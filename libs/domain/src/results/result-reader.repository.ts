@@ -11,15 +11,14 @@ export type ResultReaderPatch = Partial<Omit<ResultReaderEntity, 'id' | 'created
  * daily quota it spends (the per-video schedule is on the publications).
  */
 @Injectable()
-export class ResultReaderRepository {
-  private readonly leases: LeasedTable<ResultReaderEntity>;
-
-  constructor(private readonly db: DatabaseRouter) {
-    this.leases = new LeasedTable(db, ResultReaderEntity, 'result_readers', 'r');
+export class ResultReaderRepository extends LeasedTable<ResultReaderEntity> {
+  constructor(private readonly database: DatabaseRouter) {
+    // its claims, heartbeats, fenced writes and lease clean-up are the engine's own
+    super(database, ResultReaderEntity, 'result_readers', 'r');
   }
 
   findById(id: string): Promise<ResultReaderEntity | null> {
-    return this.db.read((em) => em.findOne(ResultReaderEntity, { where: { id } }));
+    return this.database.read((em) => em.findOne(ResultReaderEntity, { where: { id } }));
   }
 
   /**
@@ -27,7 +26,7 @@ export class ResultReaderRepository {
    * reader exists and is due no later than that (a parked one stays parked).
    */
   async dueBy(accountId: string, platform: SocialPlatform, dueAt: Date): Promise<void> {
-    await this.db.transaction(async (em) => {
+    await this.database.transaction(async (em) => {
       const found = await em.findOne(ResultReaderEntity, { where: { id: accountId } });
       if (!found) {
         const now = new Date();
@@ -50,7 +49,7 @@ export class ResultReaderRepository {
 
   /** The account's grant died: its reader waits for a reconnect, asking nothing. */
   async park(accountId: string, reason: string): Promise<void> {
-    await this.db.write((em) =>
+    await this.database.write((em) =>
       em.update(
         ResultReaderEntity,
         { id: accountId },
@@ -61,7 +60,7 @@ export class ResultReaderRepository {
 
   /** The account is connected again: its parked reader reads at once. */
   async resume(accountId: string, now = new Date()): Promise<void> {
-    await this.db.write((em) =>
+    await this.database.write((em) =>
       em.update(
         ResultReaderEntity,
         { id: accountId, state: 'parked' },
@@ -71,7 +70,7 @@ export class ResultReaderRepository {
   }
 
   async delete(accountId: string): Promise<void> {
-    await this.db.write((em) => em.delete(ResultReaderEntity, { id: accountId }));
+    await this.database.write((em) => em.delete(ResultReaderEntity, { id: accountId }));
   }
 
   /**
@@ -81,7 +80,7 @@ export class ResultReaderRepository {
    */
   async takeQuota(platform: string, day: string, wanted: number, quota: number): Promise<number> {
     for (let tries = 0; tries < 5; tries++) {
-      const row = await this.db.write(async (em) => {
+      const row = await this.database.write(async (em) => {
         await em
           .createQueryBuilder()
           .insert()
@@ -93,7 +92,7 @@ export class ResultReaderRepository {
       });
       const granted = Math.min(wanted, quota - row.unitsUsed);
       if (granted <= 0) return 0;
-      const r = await this.db.write((em) =>
+      const r = await this.database.write((em) =>
         em.update(
           ResultQuotaDayEntity,
           { platform, day, unitsUsed: row.unitsUsed },
@@ -107,29 +106,14 @@ export class ResultReaderRepository {
 
   /** Units of the day's quota spent so far. */
   async quotaUsed(platform: string, day: string): Promise<number> {
-    const row = await this.db.read((em) =>
+    const row = await this.database.read((em) =>
       em.findOne(ResultQuotaDayEntity, { where: { platform, day } }),
     );
     return row?.unitsUsed ?? 0;
   }
 
-  claimDue(owner: string, limit: number, leaseMs: number, now: Date) {
-    return this.leases.claimDue(owner, ['reading'], limit, leaseMs, now);
-  }
-
-  updateIfLeased(id: string, owner: string, patch: ResultReaderPatch): Promise<boolean> {
-    return this.leases.updateIfLeased(id, owner, patch);
-  }
-
-  extendLease(id: string, owner: string, leaseMs: number): Promise<boolean> {
-    return this.leases.extendLease(id, owner, leaseMs);
-  }
-
-  releaseClaimsOf(instanceId: string): Promise<number> {
-    return this.leases.releaseClaimsOf(instanceId);
-  }
-
-  clearExpiredLeases(now = new Date()): Promise<number> {
-    return this.leases.clearExpiredLeases(now);
+  /** Claims up to `limit` readers due at `now` (the Clock's) for `owner` (see LeasedTable). */
+  claimDueReaders(owner: string, limit: number, leaseMs: number, now: Date) {
+    return this.claimDue(owner, ['reading'], limit, leaseMs, now);
   }
 }

@@ -56,14 +56,6 @@ export class ResultReadingRunner extends LeasedWorkRunner<ResultReaderEntity, Re
     super('result reader', readers, config.pipeline.leaseMs);
   }
 
-  run(id: string, leaseOwner: string): Promise<WorkResult> {
-    return this.runLeased(id, leaseOwner);
-  }
-
-  protected hasWork(row: ResultReaderEntity): boolean {
-    return row.state === 'reading';
-  }
-
   protected async perform({ row }: WorkRun<ResultReaderEntity>): Promise<ReadingOutcome> {
     const now = this.clock.now();
     const account = await this.accounts.findById(row.id);
@@ -90,6 +82,11 @@ export class ResultReadingRunner extends LeasedWorkRunner<ResultReaderEntity, Re
       return parked(err.message);
     }
     return this.done(row.id);
+  }
+
+  /** A parked reader has nothing to do until its account is connected again. */
+  protected hasWork(row: ResultReaderEntity): boolean {
+    return row.state === 'reading';
   }
 
   /** Reads the batches, one platform call each, storing each batch's readings as it goes. */
@@ -148,19 +145,17 @@ export class ResultReadingRunner extends LeasedWorkRunner<ResultReaderEntity, Re
     return { result: 'advanced', patch: { nextRunAt, attempts: 0, lastError: null } };
   }
 
+  /** A failed run is written back as an outcome: readings retry, they never fail for good. */
   protected failed(run: WorkRun<ResultReaderEntity>, err: unknown): Promise<WorkResult> {
-    return this.writeBack(run, this.failure(run.row, err));
+    const outcome = this.failure(run.row, err);
+    return this.writeBack(run, outcome);
   }
 
-  protected async writeBack(
-    { row, leaseOwner }: WorkRun<ResultReaderEntity>,
-    outcome: ReadingOutcome,
-  ): Promise<WorkResult> {
-    const ok = await this.readers.updateIfLeased(row.id, leaseOwner, {
-      ...outcome.patch,
-      ...RELEASE,
-    });
-    return ok ? outcome.result : 'lost-lease';
+  /** The outcome, with the lease let go, written only while the lease is still held. */
+  protected async writeBack(run: WorkRun<ResultReaderEntity>, outcome: ReadingOutcome) {
+    const patch = { ...outcome.patch, ...RELEASE };
+    const written = await this.readers.updateIfLeased(run.row.id, run.leaseOwner, patch);
+    return written ? outcome.result : ('lost-lease' as const);
   }
 
   /** Readings never fail for good: a transient error backs off, anything else waits a day. */
@@ -183,6 +178,11 @@ export class ResultReadingRunner extends LeasedWorkRunner<ResultReaderEntity, Re
         nextRunAt: delay === null ? nextQuotaDayAt(now) : new Date(now.getTime() + delay),
       },
     };
+  }
+
+  /** One claimed reader's run (the WorkTicker's job of kind 'reading'). */
+  run(accountId: string, leaseOwner: string): Promise<WorkResult> {
+    return this.runLeased(accountId, leaseOwner);
   }
 }
 

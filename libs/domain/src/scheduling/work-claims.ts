@@ -74,7 +74,7 @@ export class WorkClaims {
     leaseMs: number,
     now: Date,
   ): Promise<ClaimedWork[]> {
-    const due = await this.readers.claimDue(token, room, leaseMs, now);
+    const due = await this.readers.claimDueReaders(token, room, leaseMs, now);
     return due.map((r) => ({
       kind: 'reading',
       id: r.id,
