@@ -48,7 +48,7 @@ export type { CaptionPlacement } from './video-captions';
  * the filter graph beside it (superfast costs about a third more CPU, veryfast half as much
  * again; bench:render compares them with BENCH_RENDER_PRESETS)
  */
-const DEFAULT_PRESET = 'ultrafast';
+export const DEFAULT_PRESET = 'ultrafast';
 
 export interface FfmpegRenderOptions {
   /** x264 preset: speed against size (default ultrafast) */
