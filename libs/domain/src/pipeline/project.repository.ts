@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
+import { recordCreated } from '../idempotency/idempotency.repository';
 import { EntityRows } from '../database/entity-rows';
 import { newestFirstAfter } from '../database/keyset';
 import { ProjectEntity } from '../entities/project.entity';
@@ -147,6 +148,8 @@ export class ProjectRepository {
    * The one gate for every change of a project's state (steps, owners, admins, housekeeping):
    * the table must allow it, the row must still be in `from` (and, for a step, still leased to
    * its worker), and the event is written in the same transaction. False when the row moved on.
+   * A person's action made with an Idempotency-Key (a remake) is recorded with the key in that
+   * transaction too, so a crash after it cannot make the retry run (and pay for) it again.
    */
   async transition(id: string, t: Transition): Promise<boolean> {
     assertTransition(t.from, t.to, t.cause);
@@ -169,6 +172,7 @@ export class ProjectRepository {
         message: t.message ?? null,
         at: new Date(),
       });
+      await recordCreated(em, 'project', [id]);
       return true;
     });
   }
