@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { FfmpegVideoRenderer, VIDEO_TEMPLATE_IDS } from '../libs/integrations/src';
-import { DEFAULT_PRESET } from '../libs/integrations/src/video/ffmpeg-video-renderer';
+import { DEFAULT_PRESET, encoding } from '../libs/integrations/src/video/ffmpeg-video-renderer';
 import { removeDir, tempDir } from '../test/harness/process';
 import { makePhoto, makeSong, PHOTO_SPECS, videoRequest } from '../test/harness/video-fixture';
 import { report } from './common';
@@ -60,30 +60,7 @@ function slideshow(photos: string[], audio: string, out: string, preset: string)
     '[vout]',
     '-map',
     `${photos.length}:a`,
-    '-c:v',
-    'libx264',
-    '-preset',
-    preset,
-    '-crf',
-    '23',
-    '-pix_fmt',
-    'yuv420p',
-    '-profile:v',
-    'high',
-    '-x264-params',
-    '8x8dct=1',
-    '-r',
-    String(FPS),
-    '-c:a',
-    'aac',
-    '-b:a',
-    '128k',
-    '-ar',
-    '48000',
-    '-t',
-    String(LENGTH),
-    '-movflags',
-    '+faststart',
+    ...encoding(preset, LENGTH),
     out,
   ]);
 }

@@ -295,39 +295,7 @@ export class FfmpegVideoRenderer extends VideoRenderer {
         '[vout]',
         '-map',
         '[aout]',
-        '-c:v',
-        'libx264',
-        '-preset',
-        this.opts.preset ?? DEFAULT_PRESET,
-        '-crf',
-        '23',
-        '-pix_fmt',
-        'yuv420p',
-        // High profile (8x8 transforms: ultrafast turns them off) and BT.709 colour, tagged
-        '-profile:v',
-        'high',
-        '-x264-params',
-        '8x8dct=1',
-        '-colorspace',
-        'bt709',
-        '-color_primaries',
-        'bt709',
-        '-color_trc',
-        'bt709',
-        '-color_range',
-        'tv',
-        '-r',
-        String(FPS),
-        '-c:a',
-        'aac',
-        '-b:a',
-        '128k',
-        '-ar',
-        '48000',
-        '-t',
-        num(D),
-        '-movflags',
-        '+faststart',
+        ...encoding(this.opts.preset ?? DEFAULT_PRESET, D),
         `${out}.tmp.mp4`,
       ],
       {
@@ -415,4 +383,47 @@ async function writeThumbnail(
     ],
     { timeoutMs: 30_000, signal },
   );
+}
+
+/**
+ * How every video we make is encoded: H.264 High in BT.709 (tagged), AAC 48 kHz, the exact
+ * length, the index up front for streaming. Shared with bench:render's slideshow baseline, so
+ * the two differ only in what is drawn.
+ */
+export function encoding(preset: string, lengthSec: number): string[] {
+  return [
+    '-c:v',
+    'libx264',
+    '-preset',
+    preset,
+    '-crf',
+    '23',
+    '-pix_fmt',
+    'yuv420p',
+    // High profile (8x8 transforms: ultrafast turns them off) and BT.709 colour, tagged
+    '-profile:v',
+    'high',
+    '-x264-params',
+    '8x8dct=1',
+    '-colorspace',
+    'bt709',
+    '-color_primaries',
+    'bt709',
+    '-color_trc',
+    'bt709',
+    '-color_range',
+    'tv',
+    '-r',
+    String(FPS),
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-ar',
+    '48000',
+    '-t',
+    num(lengthSec),
+    '-movflags',
+    '+faststart',
+  ];
 }
