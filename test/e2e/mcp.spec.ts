@@ -190,7 +190,7 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     expect((await api.request('GET', '/v1/stores', { apiKey: writer })).body.items).toHaveLength(1);
   });
 
-  it('answers 401 without a key and carries the same rate-limit headers as REST', async () => {
+  it('answers 401 without a key and carries the same rate-limit, request id and instance headers as REST', async () => {
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
     const headers = {
       'content-type': 'application/json',
@@ -205,6 +205,9 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('ratelimit-limit')).toBe('100000');
     expect(Number(ok.headers.get('ratelimit-remaining'))).toBeLessThan(100000);
+    // written on the raw response by the SDK: still says which instance answered, and its id
+    expect(ok.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ok.headers.get('x-instance-id')).toBeTruthy();
   });
 
   it('refuses a JSON-RPC batch (one rate-limited request must not carry many tool calls)', async () => {

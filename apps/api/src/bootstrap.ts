@@ -87,8 +87,9 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onSend', async (req, reply) => {
-      // which instance answered (nginx spreads requests) and the id to find its log lines
+    .addHook('onRequest', async (req, reply) => {
+      // which instance answered (nginx spreads requests) and the id to find its log lines; set
+      // as the request comes in, so answers written on the raw response (MCP) carry them too
       reply.header('X-Instance-Id', config.instanceId);
       reply.header('X-Request-Id', req.id);
     });
