@@ -4,6 +4,7 @@ import {
   AppConfig,
   LimitReachedError,
   ownerActionOf,
+  progressResetOf,
   ProjectEventFeed,
   ProjectEventMessage,
 } from '@app/domain';
@@ -115,12 +116,22 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
 }
 
 function stateMessage(e: ProjectEventMessage): SseMessage {
+  // why the bar went back (a restart, the owner's retry or re-render), said where it goes back
+  const reset = progressResetOf(e);
+  const progressReset = reset ? { progressReset: reset } : {};
   // a running step's progress (a render's percent) changes no state
   if (e.percent !== null)
     return {
       type: 'progress',
       id: String(e.seq),
-      data: { state: e.toState, step: e.step, percent: e.percent, message: e.message, at: e.at },
+      data: {
+        state: e.toState,
+        step: e.step,
+        percent: e.percent,
+        message: e.message,
+        ...progressReset,
+        at: e.at,
+      },
     };
   return {
     type: 'state',
@@ -132,6 +143,7 @@ function stateMessage(e: ProjectEventMessage): SseMessage {
       message: e.message,
       // the owner's turn: what they must do for the project to go on
       ...(ownerActionOf(e) ? { waitingFor: 'owner', action: ownerActionOf(e) } : {}),
+      ...progressReset,
       at: e.at,
     },
   };

@@ -166,7 +166,7 @@ export class ProjectsController {
   @Scopes('projects:read')
   @ApiOperation({
     summary:
-      'Follow a project live (server-sent events): one "state" event per change, from any API instance, and "progress" events ({state, step, percent, message}) while a long step such as a render runs; a heartbeat comment every SSE_HEARTBEAT_MS while idle; the stream ends after DONE, FAILED or CANCELLED, and within one heartbeat once the login or key that opened it is ended (logout, block, key revoked). At most SSE_STREAMS_PER_USER streams per user or partner key are open at once (429 beyond)',
+      'Follow a project live (server-sent events): one "state" event per change, from any API instance, and "progress" events ({state, step, percent, message}) while a long step such as a render runs (the render’s own percent, spread over the bar from the clip choice to 99); within a run the percent never goes back: an event that takes it back says why in progressReset ("restarted": the step runs again after a restart or a failed attempt; "retried": the owner’s retry; "re-render": a new video of a finished project; "remade": new lyrics or a new song); a heartbeat comment every SSE_HEARTBEAT_MS while idle; the stream ends after DONE, FAILED or CANCELLED, and within one heartbeat once the login or key that opened it is ended (logout, block, key revoked). At most SSE_STREAMS_PER_USER streams per user or partner key are open at once (429 beyond)',
   })
   @ApiHeader({
     name: 'Last-Event-ID',

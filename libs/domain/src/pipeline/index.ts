@@ -9,3 +9,4 @@ export * from './quota-window';
 export * from './archive.service';
 export * from './live';
 export * from './usage-totals';
+export { progressResetOf, type ProgressReset } from './step-progress';

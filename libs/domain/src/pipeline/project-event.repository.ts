@@ -93,6 +93,27 @@ export class ProjectEventRepository {
     );
   }
 
+  /**
+   * The project's newest progress report since it last entered `state` (a report of this run),
+   * or null when none came since.
+   */
+  latestReportSince(projectId: string, state: ProjectState): Promise<ProjectEventEntity | null> {
+    return this.db.read((em) => {
+      const entered = em
+        .createQueryBuilder(ProjectEventEntity, 's')
+        .select('COALESCE(MAX(s.seq), 0)')
+        .where('s.project_id = :projectId AND s.to_state = :state AND s.from_state <> :state');
+      return em
+        .createQueryBuilder(ProjectEventEntity, 'e')
+        .where('e.project_id = :projectId AND e.percent IS NOT NULL')
+        .andWhere(`e.seq > (${entered.getQuery()})`)
+        .setParameters({ projectId, state })
+        .orderBy('e.seq', 'DESC')
+        .limit(1)
+        .getOne();
+    });
+  }
+
   /** One project's events after `afterSeq`, oldest first, a page of 100. */
   events(projectId: string, afterSeq: number): Promise<ProjectEventEntity[]> {
     const where = 'e.project_id = :projectId AND e.seq > :afterSeq';

@@ -159,7 +159,8 @@ export const PROGRESS: Record<ProjectState, number> = {
   LYRICS_READY: 6,
   SONG_SUBMITTED: 12,
   SONG_READY: 30,
-  VIDEO_SUBMITTED: 62,
+  // the render's span runs to 99 whichever step renders (step-progress RENDER_SPAN)
+  VIDEO_SUBMITTED: 31,
   DONE: 100,
   FAILED: 0,
   CANCELLED: 0,

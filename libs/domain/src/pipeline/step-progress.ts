@@ -23,19 +23,81 @@ function targetOf(step: StepName): ProjectState {
   return targets.sort((a, b) => PROGRESS[b] - PROGRESS[a])[0] ?? from;
 }
 
-/** The project's percent while `step` is `fraction` (0..1) done: between its state's and its target's. */
+/**
+ * The render's span of the bar: from the clip chosen to just short of the saved video, whichever
+ * step renders (a local engine inside its submission, a provider between polls), so the bar
+ * follows the render's own percent to its end instead of jumping from its middle to DONE.
+ */
+export const RENDER_SPAN = { from: PROGRESS.SONG_READY, to: 99 } as const;
+const RENDER_STEPS: readonly StepName[] = ['submit_video', 'poll_video'];
+/** The states in which a step reports its progress (the render's). */
+export const REPORTING_STATES: readonly ProjectState[] = RENDER_STEPS.map((s) => STEPS[s].from);
+
+function spanOf(step: StepName): { from: number; to: number } {
+  if (RENDER_STEPS.includes(step)) return RENDER_SPAN;
+  return { from: PROGRESS[STEPS[step].from], to: PROGRESS[targetOf(step)] };
+}
+
+/** The project's percent while `step` is `fraction` (0..1) done: within the step's span. */
 export function percentDuring(step: StepName, fraction: number): number {
-  const from = PROGRESS[STEPS[step].from];
-  const to = PROGRESS[targetOf(step)];
+  const { from, to } = spanOf(step);
   const f = Math.min(1, Math.max(0, fraction));
   return Math.floor(from + f * (to - from));
 }
 
 /** The inverse of percentDuring: how far the step is when the project shows `percent`. */
 export function fractionAt(step: StepName, percent: number): number {
-  const from = PROGRESS[STEPS[step].from];
-  const to = PROGRESS[targetOf(step)];
+  const { from, to } = spanOf(step);
   return to > from ? Math.min(1, Math.max(0, (percent - from) / (to - from))) : 0;
+}
+
+/**
+ * The state whose entry starts the reports that count in `state`: a render's reports hold
+ * through its submission (a local engine renders inside it) until the video is saved.
+ */
+export function reportsSince(state: ProjectState): ProjectState {
+  return state === 'VIDEO_SUBMITTED' ? 'SONG_READY' : state;
+}
+
+/**
+ * The project's one percent: its state's, or further when a step of this run reported more.
+ * Within a run it never goes back; only a reset (see progressResetOf) lowers it, and says why.
+ */
+export function runPercent(state: ProjectState, latestReport: number | null): number {
+  return Math.max(PROGRESS[state], latestReport ?? 0);
+}
+
+/** Why the bar went back: the run started again, and what started it. */
+export type ProgressReset = 'restarted' | 'retried' | 're-render' | 'remade';
+
+/** The owner's actions that start a run over from an earlier state. */
+const RESET_BY_CAUSE: Partial<Record<string, ProgressReset>> = {
+  retry: 'retried',
+  remake_video: 're-render',
+  remake_song: 'remade',
+  regenerate_lyrics: 'remade',
+};
+
+/** How a report below the run's last one starts (a step run again after a restart or an error). */
+export const RESTARTED_REPORT = 'started again from the beginning (the step was restarted)';
+
+/** The progress message of a report: its step's own percent, and a restart said so. */
+export function reportMessage(fraction: number, restarted: boolean): string {
+  const own = `rendering: ${Math.round(fraction * 100)}%`;
+  return restarted ? `${RESTARTED_REPORT}; ${own}` : own;
+}
+
+/** Why an event lowers the project's percent, or null when it does not. */
+export function progressResetOf(e: {
+  toState: string;
+  step: string | null;
+  message: string | null;
+  percent: number | null;
+}): ProgressReset | null {
+  if (e.percent !== null) return e.message?.startsWith(RESTARTED_REPORT) ? 'restarted' : null;
+  // the song provider lost the finished task: the song is made again
+  if (e.step === 'poll_song' && e.toState === 'LYRICS_READY') return 'restarted';
+  return e.step ? (RESET_BY_CAUSE[e.step] ?? null) : null;
 }
 
 /**

@@ -63,7 +63,7 @@ describe('PollVideoStep', () => {
     for (let i = 0; i < 4; i++)
       expect(await t.step.run(context(submitted()).ctx)).toMatchObject({ kind: 'wait' });
     expect(t.events.progress).toEqual([
-      expect.objectContaining({ step: 'poll_video', percent: 81 }),
+      expect.objectContaining({ step: 'poll_video', percent: 64 }),
     ]);
   });
 

@@ -169,7 +169,13 @@ export class InMemoryContent {
 /** The projects' event log, as far as steps read and write it. */
 export class InMemoryEvents {
   lastCause: string | null = null;
-  readonly progress: { id: string; leaseOwner: string; step: string; percent: number }[] = [];
+  readonly progress: {
+    id: string;
+    leaseOwner: string;
+    step: string;
+    percent: number;
+    message?: string;
+  }[] = [];
   async lastChangeBy() {
     return this.lastCause;
   }
@@ -177,8 +183,10 @@ export class InMemoryEvents {
     const last = this.progress.at(-1);
     return last ? { percent: last.percent } : null;
   }
+  /** every report here is of the running step's run */
+  latestReportSince = () => this.latestEvent();
   async recordProgress(id: string, leaseOwner: string, r: { step: string; percent: number }) {
-    this.progress.push({ id, leaseOwner, step: r.step, percent: r.percent });
+    this.progress.push({ id, leaseOwner, ...r });
     return true;
   }
   as = () => this as unknown as ProjectEventRepository;

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ProjectState, StepName } from '../project-state';
 import { ProjectEventRepository } from '../project-event.repository';
 import { StepContext } from '../step-context';
-import { percentDuring, StepProgressReporter } from '../step-progress';
+import { percentDuring, reportMessage, reportsSince, StepProgressReporter } from '../step-progress';
 
 /** How far a running step is, written as events under the lease for the owner's live view. */
 @Injectable()
@@ -25,16 +25,24 @@ export class StepProgressWriter {
     await this.record(ctx, step, fraction);
   }
 
-  /** A report that cannot be written is not worth failing the step for. */
+  /**
+   * A report that cannot be written is not worth failing the step for. One below the run's
+   * last report (the step run again after a restart or a failed attempt) says so, so the bar
+   * going back has a reason.
+   */
   private async record(ctx: StepContext, step: StepName, fraction: number): Promise<void> {
     const p = ctx.project;
+    const percent = percentDuring(step, fraction);
     await this.events
-      .recordProgress(p.id, ctx.leaseOwner, {
-        state: p.state as ProjectState,
-        step,
-        percent: percentDuring(step, fraction),
-        message: `rendering: ${Math.round(fraction * 100)}%`,
-      })
+      .latestReportSince(p.id, reportsSince(p.state as ProjectState))
+      .then((last) =>
+        this.events.recordProgress(p.id, ctx.leaseOwner, {
+          state: p.state as ProjectState,
+          step,
+          percent,
+          message: reportMessage(fraction, last?.percent != null && last.percent > percent),
+        }),
+      )
       .then(() => undefined)
       .catch((err: Error) =>
         this.logger.warn(`project ${p.id}: progress not recorded (${err.message})`),

@@ -203,7 +203,7 @@ describe('what the steps share', () => {
       await t.progress.polled(ctx, 'poll_video', 0.25);
       await t.progress.polled(ctx, 'poll_video', 0.2);
       await t.progress.polled(ctx, 'poll_video', 0.5);
-      expect(t.events.progress.map((p) => p.percent)).toEqual([71, 81]);
+      expect(t.events.progress.map((p) => p.percent)).toEqual([47, 64]);
     });
 
     it('does not fail the step when a report cannot be written', async () => {

@@ -1,6 +1,7 @@
 import { ProviderRejectedError, SungWord, SungWords } from '@app/integrations';
 import type { SongEntity } from '../../entities/content.entity';
 import { StepFailedError } from '../step-context';
+import { progressResetOf } from '../step-progress';
 import {
   asConfig,
   config,
@@ -217,6 +218,20 @@ describe('SubmitVideoStep', () => {
       expect.objectContaining({ step: 'submit_video', leaseOwner: 'me:1' }),
     ]);
     expect(t.usage.rows).toEqual([]);
+  });
+  it('says a render run again went back: its first report below the run’s last one is a restart', async () => {
+    const t = await setup();
+    // the render had reached 72 % when its scheduler stopped; it starts over on another
+    t.events.progress.push({ id: 'p', leaseOwner: 'old:1', step: 'submit_video', percent: 72 });
+    t.creatomate.reports = [0.2];
+    t.creatomate.failWith = new ProviderRejectedError('creatomate', 'template refused');
+    await expect(t.step.run(context(songReady()).ctx)).rejects.toBe(t.creatomate.failWith);
+    const report = t.events.progress.at(-1)!;
+    expect(report.percent).toBeLessThan(72);
+    expect(report.message).toMatch(/^started again from the beginning/);
+    expect(progressResetOf({ ...report, toState: 'SONG_READY', message: report.message! })).toBe(
+      'restarted',
+    );
   });
 });
 

@@ -144,6 +144,13 @@ export class InMemoryProjects {
     return (mine[mine.length - 1] as ProjectEventEntity) ?? null;
   }
 
+  async latestReportSince(projectId: string, state: ProjectState) {
+    const mine = this.events.filter((e) => e.projectId === projectId);
+    const entered = mine.findLastIndex((e) => e.toState === state && e.fromState !== state);
+    const reports = mine.slice(entered + 1).filter((e) => e.percent != null);
+    return (reports[reports.length - 1] as ProjectEventEntity) ?? null;
+  }
+
   async typicalStepMs(step: string): Promise<number | null> {
     this.medianReads++;
     return this.medians[step] ?? null;

@@ -42,15 +42,39 @@ describe('ProjectProgress', () => {
     });
     projects.events.push({
       projectId: p.id,
+      fromState: 'SONG_READY',
       toState: 'SONG_READY',
       step: 'submit_video',
-      percent: 46,
+      percent: 64,
     } as Partial<ProjectEventEntity>);
     // half of submit_video's 50 s, then poll_video's 5 s
-    expect(await progress.of(p)).toEqual({ percent: 46, etaSec: 30, waitingFor: 'scheduler' });
-    // a lease that ran out is no running step
+    expect(await progress.of(p)).toEqual({ percent: 64, etaSec: 30, waitingFor: 'scheduler' });
+    // a lease that ran out: the step will run again in full, but the bar does not go back
+    // until it does (its first report then says why)
     const stale = { ...p, leaseUntil: new Date(Date.now() - 1000) };
-    expect(await progress.of(stale)).toMatchObject({ percent: 30, etaSec: 55 });
+    expect(await progress.of(stale)).toMatchObject({ percent: 64, etaSec: 55 });
+  });
+
+  it('keeps the render’s percent once its submission moved the project on, and only this run’s', async () => {
+    const p = projects.add({ state: 'SONG_READY', nextRunAt: new Date() });
+    const event = (e: Partial<ProjectEventEntity>) =>
+      projects.events.push({ projectId: p.id, ...e } as Partial<ProjectEventEntity>);
+    // a first render, done; then a re-render from the finished project
+    event({ fromState: 'SONG_READY', toState: 'SONG_READY', step: 'submit_video', percent: 96 });
+    event({ fromState: 'SONG_READY', toState: 'VIDEO_SUBMITTED', step: 'submit_video' });
+    event({ fromState: 'VIDEO_SUBMITTED', toState: 'DONE', step: 'poll_video' });
+    event({ fromState: 'DONE', toState: 'SONG_READY', step: 'remake_video' });
+    // the old render's 96 % is not this run's
+    expect((await progress.of(p)).percent).toBe(30);
+    event({ fromState: 'SONG_READY', toState: 'SONG_READY', step: 'submit_video', percent: 58 });
+    expect((await progress.of(p)).percent).toBe(58);
+    event({ fromState: 'SONG_READY', toState: 'SONG_READY', step: 'submit_video', percent: 97 });
+    event({ fromState: 'SONG_READY', toState: 'VIDEO_SUBMITTED', step: 'submit_video' });
+    const submitted = { ...p, state: 'VIDEO_SUBMITTED' as const };
+    expect((await progress.of(submitted)).percent).toBe(97);
+    // a render that failed keeps where it got to
+    const failed = { ...p, state: 'FAILED' as const, step: 'poll_video' as const };
+    expect((await progress.of(failed)).percent).toBe(97);
   });
 
   it('says when a project waits on the day’s budget', async () => {

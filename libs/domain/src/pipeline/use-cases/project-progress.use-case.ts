@@ -11,7 +11,13 @@ import {
 } from '../project-state';
 import { PipelineHealthRepository } from '../pipeline-health.repository';
 import { ProjectEventRepository } from '../project-event.repository';
-import { DEFAULT_STEP_MS, fractionAt, percentDuring } from '../step-progress';
+import {
+  DEFAULT_STEP_MS,
+  fractionAt,
+  REPORTING_STATES,
+  reportsSince,
+  runPercent,
+} from '../step-progress';
 
 export interface Progress {
   percent: number;
@@ -32,13 +38,14 @@ export class ProjectProgress {
     const state = p.state;
     const waitingFor = waitingForOf(p);
     if (state === 'DONE') return { percent: 100, etaSec: 0, waitingFor: null };
-    if (state === 'FAILED' || state === 'CANCELLED')
-      return {
-        percent: PROGRESS[(p.step && STEPS[p.step as StepName]?.from) || 'DRAFT'],
-        etaSec: null,
-        waitingFor,
-      };
-    const { step, fraction } = await this.runningStep(p);
+    if (state === 'FAILED' || state === 'CANCELLED') {
+      // where the run stopped: the failed step's state, and how far that step had reported
+      const at = (p.step && STEPS[p.step as StepName]?.from) || 'DRAFT';
+      return { percent: await this.percentIn(p.id, at), etaSec: null, waitingFor };
+    }
+    const percent = await this.percentIn(p.id, state);
+    const step = STEP_FOR_STATE[state];
+    const fraction = step && this.leased(p) ? fractionAt(step, percent) : 0;
     // the steps still to run, the running one for what it has left; a step never timed here
     // yet counts its default, so the ETA is an estimate from the first step on, never unknown
     let etaMs = 0;
@@ -47,21 +54,22 @@ export class ProjectProgress {
       const ms = (await this.typicalStepMs(name)) ?? DEFAULT_STEP_MS[name];
       etaMs += name === step ? ms * (1 - fraction) : ms;
     }
-    return {
-      percent: step ? percentDuring(step, fraction) : PROGRESS[state],
-      etaSec: Math.round(etaMs / 1000),
-      waitingFor,
-    };
+    return { percent, etaSec: Math.round(etaMs / 1000), waitingFor };
   }
 
-  /** The step running now (its lease held) and how far it reported, 0 when it did not. */
-  private async runningStep(p: ProjectEntity): Promise<{ step?: StepName; fraction: number }> {
-    const step = STEP_FOR_STATE[p.state as ProjectState];
-    if (!step || !p.leaseOwner || !p.leaseUntil || p.leaseUntil.getTime() < Date.now())
-      return { step, fraction: 0 };
-    const last = await this.events.latestEvent(p.id);
-    const reported = last?.percent != null && last.toState === p.state && last.step === step;
-    return { step, fraction: reported ? fractionAt(step, last.percent!) : 0 };
+  /**
+   * The run's percent in `state`: a step's report of this run holds even when its lease ran out
+   * (the bar waits for the step to run again, whose first report says why it went back).
+   */
+  private async percentIn(id: string, state: ProjectState): Promise<number> {
+    if (!REPORTING_STATES.includes(state)) return PROGRESS[state];
+    const report = await this.events.latestReportSince(id, reportsSince(state));
+    return runPercent(state, report?.percent ?? null);
+  }
+
+  /** The state's step is running now: its lease held (what it reported is then under way). */
+  private leased(p: ProjectEntity): boolean {
+    return !!p.leaseOwner && !!p.leaseUntil && p.leaseUntil.getTime() >= Date.now();
   }
 
   /**

@@ -1,0 +1,181 @@
+import { join } from 'node:path';
+import { startApi, startScheduler, TestApi } from '../harness/api-app';
+import { freePort, waitFor } from '../harness/ports';
+import { removeDir, tempDir } from '../harness/process';
+import { openSse, SseEvent, SseStream } from '../harness/sse';
+
+jest.setTimeout(600_000);
+
+type Scheduler = Awaited<ReturnType<typeof startScheduler>>;
+
+/**
+ * The project's one percent as an owner watches it on the live stream, on the embedded stack
+ * with the offline engines: it follows the render to its end, never goes back within a run, and
+ * says why when a run starts over (a scheduler restarted mid-render, the owner's retry).
+ */
+describe('progress that never lies', () => {
+  const dir = tempDir('progress-runs');
+  let api: TestApi;
+  let port: number;
+  let token: string;
+  let storeId: string;
+  const env = (over: Record<string, string> = {}) => ({
+    DB_SQLITE_PATH: join(dir, 'castad.sqlite'),
+    BLOB_LOCAL_ROOT: join(dir, 'blobs'),
+    WORK_DIR: join(dir, 'work'),
+    PIPELINE_POLL_MS: '100',
+    PIPELINE_BACKOFF_BASE_MS: '100',
+    JWT_SECRET: 'progress-runs-secret-progress-runs-secret-pr',
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    ...over,
+  });
+  const schedulers = new Set<Scheduler>();
+  const scheduler = async (over: Record<string, string> = {}) => {
+    const s = await startScheduler(env(over));
+    schedulers.add(s);
+    return {
+      stop: async () => {
+        schedulers.delete(s);
+        await s.close();
+      },
+    };
+  };
+
+  beforeAll(async () => {
+    port = await freePort();
+    api = await startApi(env());
+    await api.app.listen(port, '127.0.0.1');
+    token = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '진행사장' } }))
+      .body.accessToken;
+    const store = await api.request('POST', '/v1/stores', {
+      token,
+      body: { name: '진행 분식', roadAddress: '서울 중구 세종대로 9', phone: '02-000-0009' },
+    });
+    storeId = store.body.id;
+    expect((await api.uploadPhoto(storeId, token)).status).toBe(201);
+  });
+
+  afterAll(async () => {
+    for (const s of schedulers) await s.close();
+    await api?.close();
+    removeDir(dir);
+  });
+
+  const get = async (id: string) => {
+    const p = (await api.request('GET', `/v1/projects/${id}`, { token })).body;
+    return { state: p.state as string, lastError: p.lastError, percent: p.progress.percent };
+  };
+  const create = async () => {
+    const res = await api.request('POST', '/v1/projects', {
+      token,
+      body: { storeId, lengthSec: 30, autopilot: true },
+    });
+    expect(res.status).toBe(202);
+    return res.body.id as string;
+  };
+  const stream = (id: string, lastEventId?: string) =>
+    openSse(`http://127.0.0.1:${port}/v1/projects/${id}/events`, {
+      authorization: `Bearer ${token}`,
+      ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+    });
+  const progressOf = (events: SseEvent[]) => events.filter((e) => e.type === 'progress');
+  const reportAbove = (sse: SseStream, percent: number) =>
+    waitFor(`a render report above ${percent} %`, async () =>
+      progressOf(sse.events).find((e) => e.data.percent > percent),
+    );
+  /** The percents of the progress events, cut into runs where an event says the bar went back. */
+  const runs = (events: SseEvent[]) => {
+    const out: number[][] = [[]];
+    for (const e of events) {
+      if (e.data.progressReset) out.push([]);
+      if (e.type === 'progress') out[out.length - 1].push(e.data.percent);
+    }
+    return out;
+  };
+  const ascending = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+  it('follows the render’s own percent up to its end, never back, on the stream and on GET', async () => {
+    await scheduler();
+    const id = await create();
+    const sse = await stream(id);
+    const reads: number[] = [];
+    await waitFor(
+      'DONE',
+      async () => {
+        const p = await get(id);
+        if (p.state === 'FAILED') throw new Error(`FAILED: ${p.lastError}`);
+        reads.push(p.percent);
+        return p.state === 'DONE' || undefined;
+      },
+      480_000,
+      150,
+    );
+    await sse.ended;
+    const percents = progressOf(sse.events).map((e) => e.data.percent);
+    // several steps of the render between its start and 100, rising, none said to go back
+    expect(new Set(percents).size).toBeGreaterThanOrEqual(3);
+    expect(percents).toEqual(ascending(percents));
+    expect(Math.min(...percents)).toBeGreaterThan(30);
+    // the render's end is the bar's end: no jump from its middle to 100
+    expect(Math.max(...percents)).toBeGreaterThanOrEqual(85);
+    expect(sse.events.filter((e) => e.data.progressReset)).toEqual([]);
+    expect(reads).toEqual(ascending(reads));
+    expect(reads.at(-1)).toBe(100);
+    expect(sse.events.at(-1)?.data.state).toBe('DONE');
+  });
+
+  it('says the render started again when its scheduler was restarted mid-render', async () => {
+    const first = await scheduler();
+    const id = await create();
+    const sse = await stream(id);
+    const reached = (await reportAbove(sse, 40)).data.percent as number;
+    await first.stop();
+    // stopped: the bar holds where the render got to (no silent drop to the state's percent)
+    const held = await get(id);
+    expect(held.state).toBe('SONG_READY');
+    expect(held.percent).toBeGreaterThanOrEqual(reached);
+
+    await scheduler();
+    await sse.ended;
+    expect(sse.events.at(-1)?.data.state).toBe('DONE');
+    const reset = progressOf(sse.events).find((e) => e.data.progressReset);
+    expect(reset?.data).toMatchObject({ progressReset: 'restarted', step: 'submit_video' });
+    expect(reset!.data.percent).toBeLessThan(reached);
+    expect(reset!.data.message).toMatch(/started again/);
+    // within each run the percent only rises
+    const parts = runs(sse.events);
+    expect(parts.length).toBe(2);
+    for (const run of parts) expect(run).toEqual(ascending(run));
+  });
+
+  it('says the bar went back because the owner retried a failed render', async () => {
+    const first = await scheduler();
+    const id = await create();
+    const sse = await stream(id);
+    await reportAbove(sse, 31);
+    await first.stop();
+    // a scheduler whose FFmpeg is given too little time: the render fails for good
+    const hasty = await scheduler({ FFMPEG_TIMEOUT_MS: '5000', PIPELINE_MAX_ATTEMPTS: '1' });
+    await sse.ended;
+    expect(sse.events.at(-1)?.data.state).toBe('FAILED');
+    await hasty.stop();
+
+    await scheduler();
+    expect((await api.request('POST', `/v1/projects/${id}/retry`, { token })).status).toBe(202);
+    const after = await stream(id, sse.events.at(-1)!.id);
+    await after.ended;
+    const retried = after.events[0];
+    expect(retried.data).toMatchObject({
+      state: 'SONG_READY',
+      from: 'FAILED',
+      progressReset: 'retried',
+    });
+    const percents = progressOf(after.events).map((e) => e.data.percent);
+    expect(percents.length).toBeGreaterThanOrEqual(2);
+    // the new run starts from the render's start, said once by the retry, then only rises
+    expect(progressOf(after.events).filter((e) => e.data.progressReset)).toEqual([]);
+    expect(percents).toEqual(ascending(percents));
+    expect(after.events.at(-1)?.data.state).toBe('DONE');
+  });
+});
