@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { StorePhotoEntity } from '@app/domain';
-import { ContentRepository, StorePhotoRepository, StoreRepository } from '@app/domain/repositories';
+import {
+  BudgetHoldRepository,
+  ContentRepository,
+  StorePhotoRepository,
+  StoreRepository,
+} from '@app/domain/repositories';
 import { describeWithServers } from '../harness/binaries';
 import { databaseApp } from '../harness/database-app';
 import { ReplicatedMariaDb } from '../harness/mariadb';
@@ -129,6 +134,23 @@ function writesContent(start: () => Promise<App>, stop: () => Promise<void>): vo
     expect(found!.store).not.toHaveProperty('photos');
     expect(found!.photos.map((p) => p.blobKey)).toEqual(['photos/a.jpg', 'photos/b.jpg']);
     expect(await stores.findWithPhotos('no-such-store')).toBeNull();
+  });
+
+  it("purges past days' budget holds and day rows, keeping the days asked to keep", async () => {
+    const budgets = new BudgetHoldRepository(app.router);
+    const at = (iso: string) => new Date(`${iso}T03:00:00Z`); // noon in Korea
+    for (const [i, day] of ['2026-03-29', '2026-03-30', '2026-03-31'].entries())
+      await budgets.hold({
+        provider: 'creatomate',
+        key: `k${i}`,
+        amountUsd: 0.5,
+        budgetUsd: 10,
+        now: at(day),
+      });
+    // two past days: a hold and a day row each
+    expect(await budgets.purgeBefore('2026-03-31')).toBe(4);
+    expect((await budgets.standing('creatomate', at('2026-03-31'))).heldUsd).toBe(0.5);
+    expect(await budgets.purgeBefore('2026-03-31')).toBe(0);
   });
 }
 

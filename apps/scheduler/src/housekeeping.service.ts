@@ -58,4 +58,11 @@ export class HousekeepingService {
     if (n > 0) this.logger.log(`deleted ${n} readings of results past their retention`);
     return n;
   }
+
+  /** Budget holds and day rows of days before yesterday (Korea time) */
+  @Cron(CronExpression.EVERY_HOUR)
+  async purgePastBudgetDays(): Promise<number> {
+    if (!this.leadership.isLeader) return 0;
+    return this.housekeeping.purgePastBudgetDays();
+  }
 }

@@ -80,6 +80,28 @@ export class BudgetHoldRepository {
     }));
   }
 
+  /**
+   * Holds and day rows of days before `day` go: a hold counts only on its own day (heldOn), so
+   * a past day's holds decide nothing more, and a release of one gone is a no-op.
+   */
+  async purgeBefore(day: string): Promise<number> {
+    return this.db.write(async (em) => {
+      const holds = await em
+        .createQueryBuilder()
+        .delete()
+        .from(BudgetHoldEntity)
+        .where('day < :day', { day })
+        .execute();
+      const days = await em
+        .createQueryBuilder()
+        .delete()
+        .from(BudgetDayEntity)
+        .where('day < :day', { day })
+        .execute();
+      return (holds.affected ?? 0) + (days.affected ?? 0);
+    });
+  }
+
   /** The day's row, made by the first hold of the day (a concurrent maker's row is as good). */
   private async ensureDay(provider: string, day: string): Promise<void> {
     const found = await this.db.read((em) =>

@@ -3,6 +3,7 @@ import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { ProjectHousekeepingRepository } from '../pipeline/project-housekeeping.repository';
 import { AppConfig } from '../config/app-config';
 import { VideoReadingRepository } from '../results/video-reading.repository';
+import { BudgetHoldRepository } from '../pipeline/budget-hold.repository';
 import { Housekeeping } from './housekeeping';
 import { RefreshTokenHousekeeping } from './refresh-token-housekeeping.repository';
 
@@ -17,9 +18,27 @@ describe('Housekeeping', () => {
       {} as IdempotencyRepository,
       {} as VideoReadingRepository,
       {} as AppConfig,
+      {} as BudgetHoldRepository,
     );
     const now = new Date('2026-03-31T12:00:00Z');
     expect(await housekeeping.cancelAbandonedProjects(now)).toBe(3);
     expect(cutoffs).toEqual([new Date('2026-03-01T12:00:00Z')]);
+  });
+
+  it('purges the daily budgets of days before yesterday in Korea', async () => {
+    const before: string[] = [];
+    const budgets = { purgeBefore: async (day: string) => (before.push(day), 4) };
+    const housekeeping = new Housekeeping(
+      {} as ProjectHousekeepingRepository,
+      {} as RefreshTokenHousekeeping,
+      {} as AuthNonceRepository,
+      {} as IdempotencyRepository,
+      {} as VideoReadingRepository,
+      {} as AppConfig,
+      budgets as unknown as BudgetHoldRepository,
+    );
+    // 01:00 KST on 1 April: today is 04-01 there, yesterday 03-31 is kept
+    expect(await housekeeping.purgePastBudgetDays(new Date('2026-03-31T16:00:00Z'))).toBe(4);
+    expect(before).toEqual(['2026-03-31']);
   });
 });

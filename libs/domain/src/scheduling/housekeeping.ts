@@ -3,6 +3,8 @@ import { AuthNonceRepository } from '../accounts/auth-nonce.repository';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { ProjectHousekeepingRepository } from '../pipeline/project-housekeeping.repository';
 import { AppConfig } from '../config/app-config';
+import { BudgetHoldRepository } from '../pipeline/budget-hold.repository';
+import { quotaWindow } from '../pipeline/quota-window';
 import { VideoReadingRepository } from '../results/video-reading.repository';
 import { RefreshTokenHousekeeping } from './refresh-token-housekeeping.repository';
 
@@ -19,6 +21,7 @@ export class Housekeeping {
     private readonly idempotencyKeys: IdempotencyRepository,
     private readonly readings: VideoReadingRepository,
     private readonly config: AppConfig,
+    private readonly budgets: BudgetHoldRepository,
   ) {}
 
   /** Projects left waiting for their owner for 30 days are cancelled. */
@@ -43,5 +46,14 @@ export class Housekeeping {
   purgeOldReadings(now = new Date()): Promise<number> {
     const days = this.config.results.retentionDays;
     return this.readings.purgeBefore(new Date(now.getTime() - days * 86_400_000));
+  }
+
+  /**
+   * The daily budgets' holds and day rows go once their day is over, yesterday's kept as slack
+   * for a submission in flight across midnight (its hold no longer counts either way).
+   */
+  purgePastBudgetDays(now = new Date()): Promise<number> {
+    const { day } = quotaWindow(new Date(now.getTime() - 86_400_000));
+    return this.budgets.purgeBefore(day);
   }
 }
