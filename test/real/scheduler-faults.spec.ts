@@ -84,6 +84,47 @@ describeWithServers(
       }
     });
 
+    it("a restart slower than the leader lease frees its dead predecessor's claims within 5 s of leading", async () => {
+      // submissions in flight when the leader dies: their claims (30 s leases) are the dead pid's
+      stack.suno.knobs.latencyMs = 2000;
+      stack.creatomate.knobs.latencyMs = 2000;
+      try {
+        const first = await stack.startScheduler(DEDUPES, { defaultIdentity: true });
+        await untilLeader([first.healthPort]);
+        const ids = await stack.createProjects(6);
+        await stack.waitAll(ids, (s) => s !== 'DRAFT' && s !== 'STORE_READY', 30_000);
+        const claimedBy = async () =>
+          stack.db.primary.query<{ owner: string }[]>(
+            `SELECT DISTINCT SUBSTRING_INDEX(lease_owner, ':', 1) AS owner FROM castad.projects WHERE lease_until IS NOT NULL AND id IN (${ids.map(() => '?').join(',')})`,
+            ids,
+          );
+        await waitFor('steps claimed', async () => (await claimedBy()).length > 0, 10_000, 50);
+        first.proc.signal('SIGKILL');
+        await first.proc.exitCode();
+        const [{ owner: dead }] = await claimedBy();
+        // slower than the 4 s leader lease: the lease has expired, no take-over happens
+        await new Promise((r) => setTimeout(r, 5000));
+        const next = await stack.startScheduler(DEDUPES, { defaultIdentity: true });
+        await untilLeader([next.healthPort]);
+        const ledAt = Date.now();
+        await waitFor(
+          "the dead predecessor's claims released",
+          async () => !(await claimedBy()).some((c) => c.owner === dead),
+          10_000,
+          50,
+        );
+        expect(Date.now() - ledAt).toBeLessThan(5000);
+        stack.suno.knobs.latencyMs = 0;
+        stack.creatomate.knobs.latencyMs = 0;
+        const final = await stack.waitAll(ids, (s) => s === 'DONE' || s === 'FAILED', 120_000);
+        expect(Object.values(final).map((x) => x.state)).toEqual(ids.map(() => 'DONE'));
+        await next.proc.stop();
+      } finally {
+        stack.suno.knobs.latencyMs = 0;
+        stack.creatomate.knobs.latencyMs = 0;
+      }
+    });
+
     it('a standby takes over within 5 s of the leader dying', async () => {
       const a = await stack.startScheduler(DEDUPES);
       await untilLeader([a.healthPort]);

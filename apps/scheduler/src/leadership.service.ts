@@ -42,20 +42,12 @@ export class LeadershipService implements OnModuleInit, BeforeApplicationShutdow
       const { leaseMs } = this.config.scheduler;
       if (this.stopping) return;
       const { held, tookOverFrom } = await this.lease.renew(LEADER_LEASE, me, leaseMs);
-      if (tookOverFrom) {
-        // restarted after a crash: the steps our predecessor had claimed died with it,
-        // claimable now, not when their leases run out
-        const released = await this.claims.releaseClaimsOf(tookOverFrom);
-        this.logger.log(
-          `took the lease back from ${tookOverFrom}, this process before a restart; ${released} claimed runs released`,
-        );
-      } else if (held && !this.everLed) {
-        // claims under our own id before we ever led are a dead predecessor's (same
-        // INSTANCE_ID, or a container restarted in place): claimable now
-        const released = await this.claims.releaseClaimsOf(me);
-        if (released)
-          this.logger.log(`${released} runs claimed under ${me} before this start released`);
-      }
+      if (tookOverFrom)
+        this.logger.log(`took the lease back from ${tookOverFrom}, this process before a restart`);
+      // on becoming the leader: steps our dead predecessors had claimed died with them,
+      // claimable now, not when their leases run out (whether or not their lease was still ours
+      // to take over: a restart slower than the lease finds it expired)
+      if (held && !this.leader) await this.releaseDeadClaims(me);
       this.everLed ||= held;
       if (held !== this.leader)
         this.logger.log(held ? 'became the leader' : 'lost the lease; on standby');
@@ -66,6 +58,14 @@ export class LeadershipService implements OnModuleInit, BeforeApplicationShutdow
         this.logger.warn(`lease renewal failed (${(err as Error).message}); standing down`);
       this.leader = false;
     }
+  }
+
+  private async releaseDeadClaims(me: string): Promise<void> {
+    // claims under our own id before we ever led are a dead predecessor's too (same
+    // INSTANCE_ID, or a container restarted in place)
+    const released = await this.claims.releaseDeadPredecessors(me, !this.everLed);
+    for (const [holder, n] of Object.entries(released))
+      if (n) this.logger.log(`${n} runs claimed by ${holder}, dead before this start, released`);
   }
 
   /** before the pools close (onApplicationShutdown); no renewal may take the lease back after */

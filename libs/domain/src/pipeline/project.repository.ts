@@ -185,6 +185,11 @@ export class ProjectRepository {
     return this.leases.updateIfLeased(id, leaseOwner, patch);
   }
 
+  /** The instance ids holding live claims (see LeasedTable.claimHolders). */
+  claimHolders(): Promise<string[]> {
+    return this.leases.claimHolders();
+  }
+
   /** Gives back every step claimed by a scheduler known to be dead. */
   releaseClaimsOf(instanceId: string): Promise<number> {
     return this.leases.releaseClaimsOf(instanceId);

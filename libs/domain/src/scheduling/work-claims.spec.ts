@@ -7,17 +7,24 @@ import { WorkClaims } from './work-claims';
 function claims(
   projects: Partial<ProjectEntity>[],
   publications: { id: string; attempts: number }[],
+  holders: { projects: string[]; publications: string[]; readers?: string[] } = {
+    projects: [],
+    publications: [],
+  },
 ) {
   const released: string[] = [];
   const projectRepo = {
     claimGroups: async () => projects,
+    claimHolders: async () => holders.projects,
     releaseClaimsOf: async (id: string) => (released.push(`projects:${id}`), 2),
   };
   const publicationRepo = {
     claimDue: async (_token: string, room: number) => publications.slice(0, room),
+    claimHolders: async () => holders.publications,
     releaseClaimsOf: async (id: string) => (released.push(`publications:${id}`), 1),
   };
   const readerRepo = {
+    claimHolders: async () => holders.readers ?? [],
     releaseClaimsOf: async (id: string) => (released.push(`readers:${id}`), 1),
   };
   const work = new WorkClaims(
@@ -79,5 +86,39 @@ describe('WorkClaims', () => {
     const { work, released } = claims([], []);
     expect(await work.releaseClaimsOf('host-41')).toBe(4);
     expect(released).toEqual(['projects:host-41', 'publications:host-41', 'readers:host-41']);
+  });
+
+  it("gives back every dead predecessor's claims it finds, whatever the leader lease says", async () => {
+    const holders = {
+      projects: ['host-7', 'host-8', 'host-me'],
+      publications: ['host-7', 'other-host-3'],
+      readers: ['host-6'],
+    };
+    const { work, released } = claims([], [], holders);
+    // host-6 and 7 are earlier runs of ours whose pids are gone; host-8 lives; other-host-3 is not ours
+    const dead = (holder: string) => holder === 'host-7' || holder === 'host-6';
+    expect(await work.releaseDeadPredecessors('host-me', false, dead)).toEqual({
+      'host-7': 4,
+      'host-6': 4,
+    });
+    expect(released).toEqual([
+      'projects:host-7',
+      'publications:host-7',
+      'readers:host-7',
+      'projects:host-6',
+      'publications:host-6',
+      'readers:host-6',
+    ]);
+  });
+
+  it('gives back claims under its own id only before it ever led (a kept INSTANCE_ID)', async () => {
+    const holders = { projects: ['host-me'], publications: [] };
+    const first = claims([], [], holders);
+    expect(await first.work.releaseDeadPredecessors('host-me', true, () => false)).toEqual({
+      'host-me': 4,
+    });
+    const later = claims([], [], holders);
+    expect(await later.work.releaseDeadPredecessors('host-me', false, () => false)).toEqual({});
+    expect(later.released).toEqual([]);
   });
 });

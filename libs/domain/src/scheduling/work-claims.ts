@@ -5,6 +5,7 @@ import { ProjectRepository } from '../pipeline/project.repository';
 import { stepKey } from '../pipeline/step-runner';
 import { ResultReaderRepository } from '../results/result-reader.repository';
 import { PublicationRepository } from '../social/publication.repository';
+import { isOwnPredecessor } from './predecessor';
 
 /** One run of leased work claimed by the scheduler, to be dispatched. */
 export interface ClaimedWork {
@@ -102,6 +103,30 @@ export class WorkClaims {
     return work.kind === 'step'
       ? this.projects.updateIfLeased(work.id, work.leaseOwner, release)
       : this.publications.updateIfLeased(work.id, work.leaseOwner, release);
+  }
+
+  /**
+   * Gives back the claims of this process's dead predecessors, found among the holders of live
+   * claims (earlier runs on this host whose pid is gone, see predecessor.ts): a restart slower
+   * than the leader lease finds its predecessor's lease expired, not its own to take over, yet
+   * the claims are just as dead. `me` itself counts when `ownToo` (claims under our id from
+   * before we ever led: an INSTANCE_ID kept across a restart). Returns the count per holder.
+   */
+  async releaseDeadPredecessors(
+    me: string,
+    ownToo: boolean,
+    isPredecessor = (holder: string) => isOwnPredecessor(holder, me),
+  ): Promise<Record<string, number>> {
+    const holders = new Set([
+      ...(await this.projects.claimHolders()),
+      ...(await this.publications.claimHolders()),
+      ...(await this.readers.claimHolders()),
+    ]);
+    const released: Record<string, number> = {};
+    for (const holder of holders)
+      if (holder === me ? ownToo : isPredecessor(holder))
+        released[holder] = await this.releaseClaimsOf(holder);
+    return released;
   }
 
   /** Leases whose holder died are cleared (the rows were reclaimable anyway). */

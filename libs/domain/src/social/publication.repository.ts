@@ -199,6 +199,11 @@ export class PublicationRepository {
     return this.leases.extendLease(id, owner, leaseMs);
   }
 
+  /** The instance ids holding live claims (see LeasedTable.claimHolders). */
+  claimHolders(): Promise<string[]> {
+    return this.leases.claimHolders();
+  }
+
   releaseClaimsOf(instanceId: string): Promise<number> {
     return this.leases.releaseClaimsOf(instanceId);
   }

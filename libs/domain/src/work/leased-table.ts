@@ -173,6 +173,22 @@ export class LeasedTable<E extends LeasedRow> {
   }
 
   /** Gives back every row claimed by a scheduler known to be dead (`<instance id>:` tokens). */
+  /**
+   * The instance ids holding live claims here (a claim token is `<instance id>:<random>`): how
+   * a restarted scheduler finds claims of its dead predecessors whatever the leader lease says.
+   */
+  async claimHolders(): Promise<string[]> {
+    const rows = await this.db.read((em) =>
+      em
+        .createQueryBuilder(this.entity, this.alias)
+        .select(`DISTINCT ${this.alias}.lease_owner`, 'owner')
+        .where(`${this.alias}.lease_until IS NOT NULL`)
+        .getRawMany<{ owner: string | null }>(),
+    );
+    const ids = rows.map((r) => r.owner?.slice(0, r.owner.lastIndexOf(':')) ?? '');
+    return [...new Set(ids.filter(Boolean))];
+  }
+
   async releaseClaimsOf(instanceId: string): Promise<number> {
     // a prefix compare, not LIKE: instance ids may hold LIKE's wildcards, SQLite has no default escape
     const prefix = `${instanceId}:`;
