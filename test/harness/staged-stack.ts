@@ -208,6 +208,7 @@ export class StagedStack {
       const logs = this.schedulers.slice(-2).map((p) => `${p.logFile}:\n${p.tail(40)}`);
       throw new Error(
         `${(err as Error).message}; not done: ${JSON.stringify(stuck)}\n${logs.join('\n')}`,
+        { cause: err },
       );
     }
   }
