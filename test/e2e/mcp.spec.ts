@@ -81,6 +81,7 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
         'get_progress',
         'list_videos',
         'publish',
+        'read_video_results',
         'search_stores',
       ].sort(),
     );
@@ -184,6 +185,13 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
           privacy: 'private',
           idempotencyKey: 'pub-1',
         },
+      }),
+    ).rejects.toMatchObject({ code: 403 });
+    // and so are a video's results (the owner's, on REST and here)
+    await expect(
+      (await agent(reader)).callTool({
+        name: 'read_video_results',
+        arguments: { projectId: '7b0e5d1c-3f7a-4a53-9d43-2b1f0c9e8a61' },
       }),
     ).rejects.toMatchObject({ code: 403 });
     // nothing was created by the refused call

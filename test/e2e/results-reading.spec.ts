@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { DataSource } from 'typeorm';
 import {
   AccountService,
@@ -241,6 +243,21 @@ describe('results read back from YouTube and Instagram', () => {
     expect(
       (await api.request('GET', `/v1/projects/${projects.warm}/results`, { token: other })).status,
     ).toBe(404);
+    // the same through MCP (the official client, the owner's token): an agent reads what REST gives
+    const agent = new Client({ name: 'results-agent', version: '1.0.0' });
+    await agent.connect(
+      new StreamableHTTPClientTransport(new URL(`${env.PUBLIC_BASE_URL}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${owner}` } },
+      }),
+    );
+    const viaMcp = (await agent.callTool({
+      name: 'read_video_results',
+      arguments: { projectId: projects.warm },
+    })) as unknown as { structuredContent: { items: { platform: string; readings: unknown[] }[] } };
+    await agent.close();
+    expect(viaMcp.structuredContent.items.find((i) => i.platform === 'youtube')!.readings).toEqual(
+      ytSeries.readings,
+    );
 
     const report = await api.request('GET', '/v1/admin/results/comparison', { token: admin });
     expect(report.status).toBe(200);

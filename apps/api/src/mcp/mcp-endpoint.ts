@@ -13,6 +13,7 @@ import { idempotencyKey, McpTool } from './mcp-tool';
 import { ProjectTools } from './project.tools';
 import { StoreTools } from './store.tools';
 import { VideoTools } from './video.tools';
+import { ResultsTools } from './results.tools';
 
 /**
  * The MCP server behind `/mcp` (streamable HTTP, stateless: one server and transport per
@@ -33,8 +34,15 @@ export class McpEndpoint {
     projects: ProjectTools,
     choices: ChoiceTools,
     videos: VideoTools,
+    results: ResultsTools,
   ) {
-    this.tools = [...stores.list(), ...projects.list(), ...choices.list(), ...videos.list()];
+    this.tools = [
+      ...stores.list(),
+      ...projects.list(),
+      ...choices.list(),
+      ...videos.list(),
+      ...results.list(),
+    ];
   }
 
   /**

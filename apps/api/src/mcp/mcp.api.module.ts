@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { FilesModule, PipelineModule, SocialModule, StoresModule } from '@app/domain';
+import {
+  FilesModule,
+  PipelineModule,
+  ResultsModule,
+  SocialModule,
+  StoresModule,
+} from '@app/domain';
 import { AuthModule } from '../auth/auth.module';
 import { ProjectView } from '../projects/project-view';
 import { ChoiceTools } from './choice.tools';
@@ -8,11 +14,20 @@ import { McpEndpoint } from './mcp-endpoint';
 import { ProjectTools } from './project.tools';
 import { StoreTools } from './store.tools';
 import { VideoTools } from './video.tools';
+import { ResultsTools } from './results.tools';
 
 /** The MCP endpoint: the REST use cases as tools for agents. */
 @Module({
-  imports: [AuthModule, StoresModule, PipelineModule, SocialModule, FilesModule],
+  imports: [AuthModule, StoresModule, PipelineModule, SocialModule, FilesModule, ResultsModule],
   controllers: [McpController],
-  providers: [McpEndpoint, StoreTools, ProjectTools, ChoiceTools, VideoTools, ProjectView],
+  providers: [
+    McpEndpoint,
+    StoreTools,
+    ProjectTools,
+    ChoiceTools,
+    VideoTools,
+    ResultsTools,
+    ProjectView,
+  ],
 })
 export class McpApiModule {}
