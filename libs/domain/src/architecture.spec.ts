@@ -125,6 +125,22 @@ describe('the layering of the middle', () => {
   });
 });
 
+describe('reading results back', () => {
+  it('is leased work on the one engine, claimed by the WorkTicker: no timer or cron of its own', () => {
+    expect(read('libs/domain/src/results/result-reading-runner.ts')).toMatch(
+      /extends LeasedWorkRunner</,
+    );
+    expect(read('libs/domain/src/results/result-reader.repository.ts')).toMatch(
+      /extends LeasedTable</,
+    );
+    const results = sources('libs/domain/src/results');
+    expect(
+      results.filter((f) => /setInterval\(|setTimeout\(|@Cron\(|@Interval\(/.test(read(f))),
+    ).toEqual([]);
+    expect(read('apps/scheduler/src/work/work-ticker.ts')).toMatch(/claims\.claimReadings\(/);
+  });
+});
+
 describe('configuration passed in', () => {
   /** The one place that reads the process environment: main.ts files call it. */
   const LOADER = 'libs/domain/src/config/load-config.ts';
