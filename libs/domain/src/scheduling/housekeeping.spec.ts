@@ -41,4 +41,20 @@ describe('Housekeeping', () => {
     expect(await housekeeping.purgePastBudgetDays(new Date('2026-03-31T16:00:00Z'))).toBe(4);
     expect(before).toEqual(['2026-03-31']);
   });
+
+  it('purges readings of results older than RESULTS_RETENTION_DAYS', async () => {
+    const cutoffs: Date[] = [];
+    const readings = { purgeBefore: async (before: Date) => (cutoffs.push(before), 7) };
+    const housekeeping = new Housekeeping(
+      {} as ProjectHousekeepingRepository,
+      {} as RefreshTokenHousekeeping,
+      {} as AuthNonceRepository,
+      {} as IdempotencyRepository,
+      readings as unknown as VideoReadingRepository,
+      { results: { retentionDays: 400, dailyQuota: {} } } as unknown as AppConfig,
+      {} as BudgetHoldRepository,
+    );
+    expect(await housekeeping.purgeOldReadings(new Date('2026-12-07T12:00:00Z'))).toBe(7);
+    expect(cutoffs).toEqual([new Date('2025-11-02T12:00:00Z')]);
+  });
 });
