@@ -104,7 +104,8 @@ describe('the user journey on the embedded default', () => {
       async () => {
         const p = (await project(id)).body;
         if (p.state === 'FAILED') throw new Error(`FAILED: ${p.lastError}`);
-        return p.state === state ? p : undefined;
+        // a finished project rendered again is DONE only once its new video is saved
+        return p.state === state && !p.subState ? p : undefined;
       },
       240_000,
       150,
@@ -255,7 +256,8 @@ describe('the user journey on the embedded default', () => {
       body: { engine: 'ffmpeg', templateId: 'bold' },
     });
     expect(rerender.status).toBe(202);
-    expect(rerender.body.state).toBe('SONG_READY');
+    // rendered again, the project stays DONE for its owner, with its video, until the new one
+    expect(rerender.body).toMatchObject({ state: 'DONE', subState: 're-rendering' });
     expect(rerender.body.options).toMatchObject({ videoEngine: 'ffmpeg', templateId: 'bold' });
     await until(id, 'DONE');
     expect((await api.request('GET', `/v1/projects/${id}/video`, { token })).body).toMatchObject({

@@ -181,4 +181,73 @@ describe('progress that never lies', () => {
     expect(percents).toEqual(ascending(percents));
     expect(after.events.at(-1)?.data.state).toBe('DONE');
   });
+
+  it('keeps a project DONE with its video while it is rendered again, following the new render', async () => {
+    await scheduler();
+    const id = await create();
+    await (
+      await stream(id)
+    ).ended;
+    const file = async () => {
+      const video = (await api.request('GET', `/v1/projects/${id}/video`, { token })).body;
+      const u = new URL(video.downloadUrl);
+      const res = await api.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` });
+      expect(res.statusCode).toBe(200);
+      return res.rawPayload;
+    };
+    const oldVideo = await file();
+    const listed = async (state: string) =>
+      (
+        (await api.request('GET', `/v1/projects?state=${state}`, { token })).body.items as {
+          id: string;
+        }[]
+      ).some((p) => p.id === id);
+
+    const again = await api.request('POST', `/v1/projects/${id}/video`, {
+      token,
+      body: { engine: 'ffmpeg', templateId: 'bold' },
+    });
+    expect(again.status).toBe(202);
+    expect(again.body).toMatchObject({ state: 'DONE', subState: 're-rendering' });
+    // a stream opened now follows the new render, past the first render's DONE
+    const sse = await stream(id);
+    let whileRendering = 0;
+    await waitFor(
+      'the new video',
+      async () => {
+        const p = (await api.request('GET', `/v1/projects/${id}`, { token })).body;
+        if (p.state !== 'DONE') throw new Error(`${p.state}: ${p.lastError}`);
+        if (!p.subState) return true;
+        expect(p.subState).toBe('re-rendering');
+        expect(p.progress.waitingFor).toBe('scheduler');
+        // the old video still downloads whole; the project is listed as DONE, not as rendering
+        expect((await file()).equals(oldVideo)).toBe(true);
+        expect(await listed('DONE')).toBe(true);
+        expect(await listed('SONG_READY')).toBe(false);
+        whileRendering++;
+        return undefined;
+      },
+      480_000,
+      200,
+    );
+    expect(whileRendering).toBeGreaterThan(0);
+    await sse.ended;
+
+    const rerender = sse.events.findIndex((e) => e.data.step === 'remake_video');
+    expect(sse.events[rerender].data).toMatchObject({
+      state: 'DONE',
+      subState: 're-rendering',
+      progressReset: 're-render',
+    });
+    const during = sse.events.slice(rerender + 1, -1);
+    for (const e of during)
+      expect(e.data).toMatchObject({ state: 'DONE', subState: 're-rendering' });
+    const percents = progressOf(during).map((e) => e.data.percent);
+    expect(new Set(percents).size).toBeGreaterThanOrEqual(2);
+    expect(percents).toEqual(ascending(percents));
+    expect(sse.events.at(-1)?.data).toMatchObject({ state: 'DONE' });
+    expect(sse.events.at(-1)?.data.subState).toBeUndefined();
+    // the new video replaced the old one
+    expect((await file()).equals(oldVideo)).toBe(false);
+  });
 });

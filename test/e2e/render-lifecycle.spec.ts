@@ -94,9 +94,12 @@ describe('a render from start to archive', () => {
     removeDir(dir);
   });
 
-  const get = async (id: string): Promise<Read & { lastError: string | null }> => {
+  const get = async (
+    id: string,
+  ): Promise<Read & { lastError: string | null; subState: string | null }> => {
     const p = (await api.request('GET', `/v1/projects/${id}`, { token })).body;
-    return { state: p.state, step: p.step, lastError: p.lastError, ...p.progress };
+    const { state, subState, step, lastError } = p;
+    return { state, subState, step, lastError, ...p.progress };
   };
 
   /** Reads the project every 150 ms until it is DONE. */
@@ -225,7 +228,9 @@ describe('a render from start to archive', () => {
         const p = await get(projectId);
         if (p.state === 'FAILED') throw new Error(`FAILED: ${p.lastError}`);
         const item = await archived();
-        if (p.state === 'DONE') return item;
+        // rendered again, the project stays DONE (re-rendering) until the new video is saved
+        if (p.state === 'DONE' && !p.subState) return item;
+        expect(p).toMatchObject({ state: 'DONE', subState: 're-rendering' });
         expect(item).toBeDefined();
         const key = decodeURIComponent(new URL(item.videoUrl).pathname.split('/').pop()!);
         if (key === oldKey) {

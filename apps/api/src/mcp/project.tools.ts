@@ -18,7 +18,13 @@ export const projectId = z.string().uuid().describe('a project id (create_projec
 export const project = {
   id: z.string().uuid(),
   storeId: z.string().uuid(),
-  state: z.string().describe(`one of ${PROJECT_STATES.join(', ')}`),
+  state: z
+    .string()
+    .describe(`one of ${PROJECT_STATES.join(', ')}; a finished project rendered again stays DONE`),
+  subState: z
+    .enum(['re-rendering'])
+    .nullable()
+    .describe('re-rendering: a DONE project renders a new video; its current one stays until then'),
   step: z.string().nullable(),
   autopilot: z.boolean(),
   options: z.object({

@@ -1,12 +1,14 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import { defer, map, Observable, of, switchMap } from 'rxjs';
 import {
   AppConfig,
   LimitReachedError,
   ownerActionOf,
+  presentedState,
   progressResetOf,
   ProjectEventFeed,
   ProjectEventMessage,
+  ProjectState,
 } from '@app/domain';
 
 export type SseMessage =
@@ -56,7 +58,7 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
   follow(
     projectId: string,
     afterSeq: number,
-    finished: boolean,
+    project: { finished: boolean; rerendering: boolean },
     holder: StreamHolder,
   ): Observable<SseMessage> {
     const free = this.take(holder.id);
@@ -78,14 +80,26 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
         () => void holder.stillHolds().then((ok) => ok || end()),
         this.heartbeatMs,
       );
-      const events = this.feed.follow(projectId, afterSeq, finished).subscribe({
-        next: (e) => {
-          idle();
-          sub.next(stateMessage(e));
-        },
-        error: (err: unknown) => sub.error(err),
-        complete: end,
-      });
+      // a re-render's events show the project as its owner sees it: DONE, re-rendering
+      const rerenderFrom = defer(() =>
+        project.rerendering ? this.feed.rerenderStart(projectId) : of(null),
+      );
+      const events = rerenderFrom
+        .pipe(
+          switchMap((from) =>
+            this.feed
+              .follow(projectId, afterSeq, project.finished)
+              .pipe(map((e) => stateMessage(e, from !== null && e.seq >= from))),
+          ),
+        )
+        .subscribe({
+          next: (message) => {
+            idle();
+            sub.next(message);
+          },
+          error: (err: unknown) => sub.error(err),
+          complete: end,
+        });
       return () => {
         clearInterval(beat);
         clearInterval(recheck);
@@ -115,7 +129,12 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
   }
 }
 
-function stateMessage(e: ProjectEventMessage): SseMessage {
+/** An event as the stream sends it; `rerendering`: one of a re-render of a finished project. */
+function stateMessage(e: ProjectEventMessage, rerendering: boolean): SseMessage {
+  const shown = (state: string) => presentedState({ state: state as ProjectState, rerendering });
+  // during a re-render the project stays DONE, and says what it does
+  const { state, subState } = shown(e.toState);
+  const seen = { state, ...(subState ? { subState } : {}) };
   // why the bar went back (a restart, the owner's retry or re-render), said where it goes back
   const reset = progressResetOf(e);
   const progressReset = reset ? { progressReset: reset } : {};
@@ -125,7 +144,7 @@ function stateMessage(e: ProjectEventMessage): SseMessage {
       type: 'progress',
       id: String(e.seq),
       data: {
-        state: e.toState,
+        ...seen,
         step: e.step,
         percent: e.percent,
         message: e.message,
@@ -137,8 +156,8 @@ function stateMessage(e: ProjectEventMessage): SseMessage {
     type: 'state',
     id: String(e.seq),
     data: {
-      state: e.toState,
-      from: e.fromState,
+      ...seen,
+      from: shown(e.fromState).state,
       step: e.step,
       message: e.message,
       // the owner's turn: what they must do for the project to go on

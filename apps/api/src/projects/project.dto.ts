@@ -27,7 +27,9 @@ import {
   PROJECT_MOODS,
   PROJECT_STATES,
   PROJECT_VIDEO_ENGINES,
+  presentedState,
   ProjectEntity,
+  ProjectSubState,
   Progress,
   SongEntity,
 } from '@app/domain';
@@ -126,7 +128,19 @@ export class ProgressDto {
 export class ProjectDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) storeId: string;
-  @ApiProperty({ enum: PROJECT_STATES, enumName: 'ProjectState' }) state: string;
+  @ApiProperty({
+    enum: PROJECT_STATES,
+    enumName: 'ProjectState',
+    description: 'a finished project rendered again stays DONE (see subState) with its video',
+  })
+  state: string;
+  @ApiProperty({
+    nullable: true,
+    enum: ['re-rendering', null],
+    description:
+      '"re-rendering": a DONE project renders a new video (progress follows it); its current video stays downloadable until the new one is saved',
+  })
+  subState: ProjectSubState | null;
   @ApiProperty({
     nullable: true,
     type: String,
@@ -149,7 +163,7 @@ export class ProjectDto {
     return {
       id: p.id,
       storeId: p.storeId,
-      state: p.state,
+      ...presentedState(p),
       step: p.step,
       autopilot: p.autopilot,
       options: { ...p.options } as ProjectOptionsDto,

@@ -197,7 +197,8 @@ export class ProjectsController {
     if (!Number.isSafeInteger(after) || after < 0)
       throw new InvalidInputError('Last-Event-ID must be the id of an event of this stream');
     const project = await this.getProject.execute(by, id);
-    return this.events.follow(id, after, isFinalState(project.state), {
+    const live = { finished: isFinalState(project.state), rerendering: project.rerendering };
+    return this.events.follow(id, after, live, {
       id: by.kind === 'user' ? `user:${by.userId}` : `partner:${by.keyId}`,
       stillHolds: () => this.access.stillHolds(req),
     });

@@ -42,6 +42,11 @@ export class ProjectEntity {
   /** retries a person asked for: keeps idempotency keys of a retried step new */
   @Int({ default: 0 }) retries: number;
   @Bool({ default: false }) autopilot: boolean;
+  /**
+   * A finished project rendered again (remake_video) until its new video is saved or the render
+   * ends otherwise: the owner still sees it DONE, with its video, while it runs the render's steps.
+   */
+  @Bool({ default: false }) rerendering: boolean;
   @Json() options: ProjectOptions;
   @Time({ nullable: true }) nextRunAt: Date | null;
   @Str(100, { nullable: true }) leaseOwner: string | null;

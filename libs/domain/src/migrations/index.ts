@@ -16,6 +16,7 @@ import { StorePhotoSlots1765600000000 } from './1765600000000-store-photo-slots'
 import { SongWords1765700000000 } from './1765700000000-song-words';
 import { BudgetHolds1765800000000 } from './1765800000000-budget-holds';
 import { VideoResults1765960000000 } from './1765960000000-video-results';
+import { ProjectRerendering1765990000028 } from './1765990000028-project-rerendering';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   BudgetHolds1765800000000,
   IdempotencyOutcomes1765930000000,
   VideoResults1765960000000,
+  ProjectRerendering1765990000028,
 ];

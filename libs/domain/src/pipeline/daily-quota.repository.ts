@@ -59,7 +59,7 @@ export class DailyQuotaRepository {
     const [ownerColumn, ownerId] = ownerKey(input.owner);
     return this.db.transaction(async (em) => {
       const at = sqlTime(em, p.createdAt);
-      // the columns a new project sets (every other one is NULL), from the owner's store row
+      // the columns a new project sets (every other one is NULL or its default), from the owner's store row
       const { affected } = await execute(
         em,
         `INSERT INTO projects (id, owner_user_id, partner_id, store_id, state, step_attempts,
@@ -126,6 +126,7 @@ function newProject(input: NewProject, day: string, slot: number, now: Date): Pr
     stepAttempts: 0,
     retries: 0,
     autopilot: input.autopilot,
+    rerendering: false,
     options: input.options,
     nextRunAt: now,
     leaseOwner: null,

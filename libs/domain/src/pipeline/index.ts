@@ -10,3 +10,4 @@ export * from './archive.service';
 export * from './live';
 export * from './usage-totals';
 export { progressResetOf, type ProgressReset } from './step-progress';
+export * from './presented-state';

@@ -147,6 +147,18 @@ export class ProjectEventRepository {
     return Number(row?.seq ?? 0);
   }
 
+  /** The number of the project's newest event caused by `cause` (a step or an action), or null. */
+  async latestSeqBy(projectId: string, cause: string): Promise<number | null> {
+    const row = await this.db.read((em) =>
+      em
+        .createQueryBuilder(ProjectEventEntity, 'e')
+        .select('MAX(e.seq)', 'seq')
+        .where('e.project_id = :projectId AND e.step = :cause', { projectId, cause })
+        .getRawOne<{ seq: number | string | null }>(),
+    );
+    return row?.seq == null ? null : Number(row.seq);
+  }
+
   /** What caused the project's latest state change (a step, or a person's action). */
   async lastChangeBy(projectId: string): Promise<string | null> {
     const e = await this.db.read((em) =>

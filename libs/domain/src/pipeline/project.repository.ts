@@ -7,6 +7,8 @@ import { newestFirstAfter } from '../database/keyset';
 import { ProjectEntity } from '../entities/project.entity';
 import { Owner, ownerKey } from '../stores/owner';
 import { LeasedTable } from '../work/leased-table';
+import { isFinalState } from './live/project-event-message';
+import { presentedStateSql } from './presented-state';
 import { ProjectEventRepository } from './project-event.repository';
 import { assertTransition, ProjectState, TransitionCause } from './project-state';
 
@@ -76,7 +78,7 @@ export class ProjectRepository {
   ): Promise<ProjectEntity[]> {
     const [ownerColumn, ownerId] = ownerKey(owner);
     const where = [`p.${ownerColumn} = :owner`];
-    if (opts.states?.length) where.push('p.state IN (:...states)');
+    if (opts.states?.length) where.push(presentedStateSql(opts.states));
     if (opts.withVideo) where.push('EXISTS (SELECT 1 FROM videos v WHERE v.project_id = p.id)');
     if (opts.after)
       where.push('(p.created_at < :cursorAt OR (p.created_at = :cursorAt AND p.id < :cursorId))');
@@ -102,7 +104,7 @@ export class ProjectRepository {
   }): Promise<ProjectEntity[]> {
     return this.db.read((em) => {
       const q = em.createQueryBuilder(ProjectEntity, 'p').where('1 = 1');
-      if (opts.states?.length) q.andWhere('p.state IN (:...states)', { states: opts.states });
+      if (opts.states?.length) q.andWhere(presentedStateSql(opts.states), { states: opts.states });
       const after = opts.after;
       return newestFirstAfter(q, 'p', after, opts.limit).getMany();
     });
@@ -158,6 +160,8 @@ export class ProjectRepository {
         ? { id, state: t.from, leaseOwner: t.leaseOwner }
         : { id, state: t.from };
       const r = await em.update(ProjectEntity, guard, {
+        // a re-render ends with the render's end, however it ends
+        ...(isFinalState(t.to) ? { rerendering: false } : {}),
         ...t.patch,
         state: t.to,
         updatedAt: new Date(),

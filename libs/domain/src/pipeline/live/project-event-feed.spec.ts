@@ -131,6 +131,26 @@ describe('ProjectEventFeed without Redis (embedded, stages 1-2)', () => {
     s.sub.unsubscribe();
   });
 
+  it('does not end at an earlier run’s end that a retry or a re-render went on from', async () => {
+    // a first render DONE, then rendered again: the stream opened now follows the new run
+    for (const st of ['SONG_READY', 'DONE', 'SONG_READY']) db.write('p1', st);
+    const s = collect(feed.follow('p1', 0, false));
+    await sleep(POLL_MS);
+    expect(s.states()).toEqual(['SONG_READY', 'DONE', 'SONG_READY']);
+    expect(s.isDone()).toBe(false);
+    db.write('p1', 'DONE');
+    await sleep(POLL_MS * 3);
+    expect(s.states()).toEqual(['SONG_READY', 'DONE', 'SONG_READY', 'DONE']);
+    expect(s.isDone()).toBe(true);
+  });
+
+  it('ends after the catch-up when it read the run’s end, though the project was live when asked', async () => {
+    // the project ended between the route's read of it and the catch-up
+    for (const st of ['SONG_READY', 'VIDEO_SUBMITTED', 'DONE']) db.write('p1', st);
+    const all = await firstValueFrom(feed.follow('p1', 0, false).pipe(toArray()));
+    expect(all.map((e) => e.toState)).toEqual(['SONG_READY', 'VIDEO_SUBMITTED', 'DONE']);
+  });
+
   it('starts after Last-Event-ID, and ends after the catch-up when the project had already ended', async () => {
     const rows = ['DRAFT', 'LYRICS_READY', 'CANCELLED'].map((st) => db.write('p1', st));
     const rest = await firstValueFrom(feed.follow('p1', rows[0].seq, true).pipe(toArray()));

@@ -58,21 +58,23 @@ export class ProjectEventFeed implements OnModuleDestroy {
 
   /**
    * One project's events after `afterSeq`: those already written, read once from the DB, then
-   * each new one as it happens. Completes after a final state (DONE, FAILED, CANCELLED), or
-   * after the catch-up when `finished` says the project had already ended.
+   * each new one as it happens. Completes after a final state (DONE, FAILED, CANCELLED) that
+   * nothing followed (a retry or a re-render goes on after an earlier one), or after the catch-up
+   * when `finished` says the project had already ended.
    */
   follow(projectId: string, afterSeq: number, finished: boolean): Observable<ProjectEventMessage> {
     return new Observable<ProjectEventMessage>((sub) => {
       const seen = new Set<number>();
       // events that arrive while the catch-up reads the DB wait for it, so order holds
       let waiting: ProjectEventMessage[] | null = [];
-      const emit = (events: ProjectEventMessage[]) => {
+      let last: ProjectEventMessage | undefined;
+      const emit = (events: ProjectEventMessage[], catchingUp = false) => {
         for (const e of events) {
           if (sub.closed) return;
           if (e.seq <= afterSeq || seen.has(e.seq)) continue;
           seen.add(e.seq);
-          sub.next(e);
-          if (isFinalState(e.toState)) sub.complete();
+          sub.next((last = e));
+          if (!catchingUp && isFinalState(e.toState)) sub.complete();
         }
       };
       const follower: Follower = {
@@ -84,17 +86,22 @@ export class ProjectEventFeed implements OnModuleDestroy {
         await this.start();
         for (let after = afterSeq; !sub.closed;) {
           const page = await this.events.events(projectId, after);
-          emit(page.map(eventMessage));
+          emit(page.map(eventMessage), true);
           if (page.length < 100) break;
           after = page[page.length - 1].seq;
         }
         const arrived = waiting ?? [];
         waiting = null;
         emit(arrived);
-        if (finished) sub.complete();
+        if (finished || (last && isFinalState(last.toState))) sub.complete();
       })().catch((err: unknown) => sub.error(err));
       return () => this.remove(follower);
     });
+  }
+
+  /** Where the re-render a project runs now started: the number of its remake_video event. */
+  rerenderStart(projectId: string): Promise<number | null> {
+    return this.events.latestSeqBy(projectId, 'remake_video');
   }
 
   /**

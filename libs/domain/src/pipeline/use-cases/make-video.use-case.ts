@@ -45,7 +45,8 @@ export class MakeVideo {
       throw new ConflictError(
         `a video can be made while the project is SONG_READY or DONE (it is ${p.state})`,
       );
-    return remake(this.projects, p, 'remake_video', { options });
+    // the owner keeps a finished project, and its video, until the new one is saved
+    return remake(this.projects, p, 'remake_video', { options, rerendering: true });
   }
 
   /** The engine must be one this server has (the configured one, or the local one). */
