@@ -83,7 +83,7 @@ export class IntegrationsModule {
           ...o((x) =>
             x.song.engine === 'suno'
               ? new SunoSongEngine(x.song.suno)
-              : new SynthSongEngine(x.workDir),
+              : new SynthSongEngine(x.workDir, x.video.ffmpegTimeoutMs),
           ),
         },
         // the offline renderer is always there: a project may ask for it even where Creatomate is the default

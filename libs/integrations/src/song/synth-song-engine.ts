@@ -26,7 +26,8 @@ export class SynthSongEngine extends SongEngine {
 
   constructor(
     private readonly workDir: string,
-    private readonly timeoutMs = 60_000,
+    /** catches a hung FFmpeg, not a busy machine: the apps pass FFMPEG_TIMEOUT_MS */
+    private readonly timeoutMs = 600_000,
   ) {
     super();
   }
