@@ -175,6 +175,32 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
       }
     });
 
+    it('a resend after a lost answer (a timeout) is another paid call: the caller hears `sending` again; after an answered 5xx it does not', async () => {
+      const heard: string[] = [];
+      // the first try’s answer comes too late (this engine waits 5 s); the resend is answered
+      const sending = async () => {
+        heard.push('sending');
+        fake.knobs.latencyMs = heard.length === 1 ? 5500 : 0;
+      };
+      try {
+        await expect(retrying.write(request, 'lost', sending)).resolves.toBeDefined();
+      } finally {
+        fake.knobs.latencyMs = 0;
+      }
+      expect(heard).toEqual(['sending', 'sending']);
+      // the late first try reaches the fake too (the fake logs a slow answer when it ends)
+      for (let i = 0; i < 80 && sent('lost').length < 2; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(sent('lost')).toHaveLength(2);
+      const answered: string[] = [];
+      fake.serve('500-server_error');
+      await expect(
+        retrying.write(request, 'answered', async () => void answered.push('sending')),
+      ).resolves.toBeDefined();
+      expect(answered).toEqual(['sending']);
+      expect(sent('answered')).toHaveLength(2);
+    }, 20_000);
+
     it('400 and 401 are not resent', async () => {
       for (const row of ['400-invalid_request_error', '401-invalid_api_key']) {
         fake.serve(row);

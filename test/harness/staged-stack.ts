@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { FakeCreatomate } from '../fakes/creatomate.fake';
+import { FakeOpenAi } from '../fakes/openai.fake';
 import { FakeSuno } from '../fakes/suno.fake';
 import { AppProcess, getJson, ROOT, waitForHttp } from './app-process';
 import { AzuriteServer } from './azurite';
@@ -10,7 +11,8 @@ import { removeDir, tempDir } from './process';
 
 /**
  * A staged deployment on this machine: MariaDB primary + replica, Azurite, fake Suno and
- * Creatomate, the compiled API and scheduler as real processes.
+ * Creatomate (and a fake OpenAI, used by a scheduler given `fakeEnv.openai(stack.openai)`; the
+ * lyrics are the template's otherwise), the compiled API and scheduler as real processes.
  */
 export class StagedStack {
   readonly dir = tempDir('stack');
@@ -18,6 +20,7 @@ export class StagedStack {
   readonly azurite = new AzuriteServer();
   readonly suno = new FakeSuno();
   readonly creatomate = new FakeCreatomate();
+  readonly openai = new FakeOpenAi();
   readonly apis: AppProcess[] = [];
   readonly schedulers: AppProcess[] = [];
   apiPort = 0;
@@ -71,6 +74,7 @@ export class StagedStack {
       this.azurite.start(),
       this.suno.start(),
       this.creatomate.start(),
+      this.openai.start(),
     ]);
     this.apiPort = await freePort();
     this.cli('migrate');
@@ -225,9 +229,33 @@ export class StagedStack {
     );
   }
 
+  /**
+   * Per project: the lyrics completions the fake OpenAI received, and the usage rows of the
+   * lyrics step in the database (one row per call received, however the scheduler died).
+   */
+  async lyricsCalls(ids: string[]): Promise<Record<string, { received: number; rows: number }>> {
+    const rows = await this.db.primary.query<{ project_id: string; n: number }[]>(
+      `SELECT project_id, COUNT(*) AS n FROM castad.usage_records WHERE provider = 'openai' AND operation = 'write_lyrics' AND project_id IN (${ids.map(() => '?').join(',')}) GROUP BY project_id`,
+      ids,
+    );
+    const received = (id: string) =>
+      [...this.openai.byKey.entries()]
+        .filter(([k]) => k.startsWith(`${id}:`))
+        .reduce((a, [, n]) => a + n, 0);
+    return Object.fromEntries(
+      ids.map((id) => [
+        id,
+        {
+          received: received(id),
+          rows: Number(rows.find((r) => r.project_id === id)?.n ?? 0),
+        },
+      ]),
+    );
+  }
+
   async destroy(): Promise<void> {
     await Promise.all([...this.schedulers, ...this.apis].map((p) => p.stop()));
-    await Promise.all([this.suno.stop(), this.creatomate.stop()]);
+    await Promise.all([this.suno.stop(), this.creatomate.stop(), this.openai.stop()]);
     await Promise.all([this.db.destroy(), this.azurite.destroy()]);
     removeDir(this.dir);
   }

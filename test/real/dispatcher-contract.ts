@@ -1,5 +1,7 @@
+import type { AppProcess } from '../harness/app-process';
 import { StagedStack } from '../harness/staged-stack';
 import { waitFor } from '../harness/ports';
+import { fakeEnv } from '../fakes/env';
 
 /**
  * What every step dispatcher (in-process, Bull) promises, run against each: crashes, a second
@@ -14,28 +16,56 @@ export function dispatcherContract(stack: StagedStack, env: () => Record<string,
     ...env(),
   });
 
-  it('survives the scheduler being SIGKILLed over and over: every project DONE, each paid step paid once', async () => {
-    const ids = await stack.createProjects(10);
-    let { proc } = await stack.startScheduler(dedupes());
-    // kill at random moments: between steps, mid-step, between a submission and storing its answer
-    for (let kill = 0; kill < 8; kill++) {
-      await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 900)));
-      proc.signal('SIGKILL');
-      await proc.exitCode();
-      ({ proc } = await stack.startScheduler(dedupes()));
+  it('survives the scheduler being SIGKILLed over and over: every project DONE, each paid step paid once, each paid call metered once', async () => {
+    // providers as documented: no deduplication by key, a callback the only trace of a lost
+    // answer; the lyrics from OpenAI; every call slow enough to be in flight at a kill
+    const fakes = [stack.suno, stack.creatomate, stack.openai];
+    const asDocumented = () => ({
+      ...fakeEnv.openai(stack.openai),
+      SUBMISSION_RECOVERY_MS: '5000',
+      ...env(),
+    });
+    stack.suno.honoursIdempotencyKey = false;
+    stack.creatomate.honoursIdempotencyKey = false;
+    for (const fake of fakes) fake.knobs.latencyMs = 250;
+    let proc: AppProcess | undefined;
+    try {
+      const ids = await stack.createProjects(10);
+      ({ proc } = await stack.startScheduler(asDocumented()));
+      // kill at random moments: between steps, mid-step, between a submission and storing its answer
+      for (let kill = 0; kill < 15; kill++) {
+        await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 900)));
+        proc.signal('SIGKILL');
+        await proc.exitCode();
+        ({ proc } = await stack.startScheduler(asDocumented()));
+      }
+      for (const fake of fakes) fake.knobs.latencyMs = 0;
+      const final = await stack.waitAll(ids, (s) => s === 'DONE' || s === 'FAILED', 180_000);
+      // a project that failed says why
+      expect(
+        Object.values(final).map((x) =>
+          x.state === 'DONE' ? x.state : `${x.state}: ${x.lastError}`,
+        ),
+      ).toEqual(ids.map(() => 'DONE'));
+      expect(stack.paidCounts(ids)).toEqual(
+        Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])),
+      );
+      // every lyrics call OpenAI received has its usage row (an answer lost to a kill: estimated)
+      for (const [id, c] of Object.entries(await stack.lyricsCalls(ids)))
+        expect([id, c.received > 0, c.rows]).toEqual([id, true, c.received]);
+      // and the results were copied into blob storage
+      const videos = await stack.db.primary.query<{ n: number }[]>(
+        `SELECT COUNT(*) AS n FROM castad.videos WHERE project_id IN (${ids.map(() => '?').join(',')})`,
+        ids,
+      );
+      expect(Number(videos[0].n)).toBe(ids.length);
+    } finally {
+      // stopped even when an expectation failed: the next test starts its own schedulers
+      await proc?.stop();
+      for (const fake of fakes) fake.knobs.latencyMs = 0;
+      stack.suno.honoursIdempotencyKey = true;
+      stack.creatomate.honoursIdempotencyKey = true;
     }
-    const final = await stack.waitAll(ids, (s) => s === 'DONE' || s === 'FAILED', 180_000);
-    expect(Object.values(final).map((x) => x.state)).toEqual(ids.map(() => 'DONE'));
-    expect(stack.paidCounts(ids)).toEqual(
-      Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])),
-    );
-    // and the results were copied into blob storage
-    const videos = await stack.db.primary.query<{ n: number }[]>(
-      `SELECT COUNT(*) AS n FROM castad.videos WHERE project_id IN (${ids.map(() => '?').join(',')})`,
-      ids,
-    );
-    expect(Number(videos[0].n)).toBe(ids.length);
-    await proc.stop();
   });
 
   it('runs each step once with two schedulers, and the standby takes over when the leader dies', async () => {

@@ -1,6 +1,8 @@
 import { Entity, Index } from 'typeorm';
 import { CreatedAt, Id, Num, Ref, Str } from './columns';
 
+export type UsageStatus = 'sent' | 'settled';
+
 /** One metered provider call: units and the estimated cost from the configured price table. */
 @Entity('usage_records')
 // covering: the budget check and the reports read no row, only the index
@@ -17,5 +19,10 @@ export class UsageRecordEntity {
   @Num() units: number;
   @Num() costUsd: number;
   @Str(200, { nullable: true }) idempotencyKey: string | null;
+  /**
+   * 'sent': written before the call left, with its estimated units (the answer never came, or
+   * has not yet); 'settled': the units the provider's answer says
+   */
+  @Str(16, { default: 'settled' }) status: UsageStatus;
   @CreatedAt() createdAt: Date;
 }

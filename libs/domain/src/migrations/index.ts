@@ -17,6 +17,7 @@ import { SongWords1765700000000 } from './1765700000000-song-words';
 import { BudgetHolds1765800000000 } from './1765800000000-budget-holds';
 import { VideoResults1765960000000 } from './1765960000000-video-results';
 import { ProjectRerendering1765990000028 } from './1765990000028-project-rerendering';
+import { UsageSent1766000000270 } from './1766000000270-usage-sent';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   IdempotencyOutcomes1765930000000,
   VideoResults1765960000000,
   ProjectRerendering1765990000028,
+  UsageSent1766000000270,
 ];

@@ -15,6 +15,20 @@ export interface CostRow {
 
 export class MissingPriceError extends Error {}
 
+/** One paid call as metered: who for, which provider and operation, under which key. */
+export interface MeteredCall {
+  projectId: string | null;
+  userId: string | null;
+  provider: string;
+  operation: string;
+  unit: string;
+  units: number;
+  idempotencyKey: string | null;
+}
+
+/** A resend of one key is a new paid call where the provider does not dedupe: at most this many. */
+const MAX_CALLS_PER_KEY = 20;
+
 /** A UUID-shaped id that is the same for the same metered call. */
 function keyedId(provider: string, operation: string, key: string): string {
   const h = createHash('sha256').update(`${provider}\n${operation}\n${key}`).digest('hex');
@@ -37,15 +51,7 @@ export class UsageRepository {
     return price;
   }
 
-  async record(r: {
-    projectId: string | null;
-    userId: string | null;
-    provider: string;
-    operation: string;
-    unit: string;
-    units: number;
-    idempotencyKey: string | null;
-  }): Promise<void> {
+  async record(r: MeteredCall): Promise<void> {
     if (r.units <= 0) return;
     const costUsd = this.price(r.provider, r.unit) * r.units;
     // one paid call, one row: the step that sent it and a callback adopting its lost answer
@@ -58,6 +64,69 @@ export class UsageRepository {
     } catch (err) {
       if (!(r.idempotencyKey && isDuplicateKey(err))) throw err;
     }
+  }
+
+  /**
+   * The row of a paid call about to leave, written as "sent" with its estimated units (so the
+   * spend counts it from now on, and keeps counting the estimate if no answer ever comes);
+   * returns its id for settle(), or null for a free call (nothing to meter). The first call
+   * under a key gets the key's row (the one a callback adopting its lost answer would write);
+   * a resend under the same key gets that row back where the provider dedupes by key (it
+   * charges once), else a row of its own: it is another call the provider is paid for.
+   */
+  async sent(r: MeteredCall & { idempotencyKey: string }, dedupesByKey: boolean) {
+    if (r.units <= 0) return null;
+    const costUsd = this.price(r.provider, r.unit) * r.units;
+    for (let n = 1; n <= MAX_CALLS_PER_KEY; n++) {
+      const id = keyedId(
+        r.provider,
+        r.operation,
+        n === 1 ? r.idempotencyKey : `${r.idempotencyKey}#${n}`,
+      );
+      try {
+        await this.db.write((em) =>
+          em.insert(UsageRecordEntity, {
+            id,
+            ...r,
+            costUsd,
+            status: 'sent',
+            createdAt: new Date(),
+          }),
+        );
+        return id;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        if (dedupesByKey) return id;
+      }
+    }
+    throw new Error(`more than ${MAX_CALLS_PER_KEY} paid calls under ${r.idempotencyKey}`);
+  }
+
+  /**
+   * A sent call's row takes what the answer says it used (in place: the spend counts the call
+   * once); an answer that used nothing billable takes the row away.
+   */
+  async settle(id: string, u: Pick<MeteredCall, 'provider' | 'unit' | 'units'>): Promise<void> {
+    if (u.units <= 0) {
+      await this.db.write((em) => em.delete(UsageRecordEntity, { id }));
+      return;
+    }
+    const costUsd = this.price(u.provider, u.unit) * u.units;
+    const settled = { provider: u.provider, unit: u.unit, units: u.units, costUsd };
+    await this.db.write((em) =>
+      em.update(UsageRecordEntity, { id }, { ...settled, status: 'settled' }),
+    );
+  }
+
+  /**
+   * Sent calls under a key that no sign of ever came back for (no answer, no callback): taken
+   * away before the work is submitted anew, as the provider never got them.
+   */
+  async dropUnanswered(provider: string, operation: string, key: string): Promise<number> {
+    const r = await this.db.write((em) =>
+      em.delete(UsageRecordEntity, { provider, operation, idempotencyKey: key, status: 'sent' }),
+    );
+    return r.affected ?? 0;
   }
 
   /** Spent by a provider since a moment (the budget check reads the primary: it must be current). */

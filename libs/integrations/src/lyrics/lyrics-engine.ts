@@ -39,8 +39,15 @@ export abstract class LyricsEngine {
   abstract readonly name: string;
   /** where lyrics it writes come from, as the project's lyrics record them */
   abstract readonly source: LyricsSource;
+  /**
+   * `sending` is awaited right before the paid request leaves (after checks made first, such as
+   * moderation): the caller meters the call from then on. An engine that pays nobody may skip it.
+   */
   abstract write(
     req: LyricsRequest,
     idempotencyKey: string,
+    sending?: () => Promise<void>,
   ): Promise<{ lyrics: LyricsDraft; usage: Usage }>;
+  /** What one write() is expected to use, metered until its answer says (0 units: free). */
+  abstract estimatedUsage(): Usage;
 }

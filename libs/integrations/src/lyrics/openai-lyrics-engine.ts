@@ -51,6 +51,9 @@ const LYRICS_SCHEMA = {
   },
 } as const;
 
+/** About what our lyrics prompt takes (the store's facts, the options, the instructions). */
+const PROMPT_TOKENS = 1500;
+
 /**
  * Lyrics from OpenAI through the official SDK: the owner's free text is screened by the
  * moderation endpoint first, then a chat completion with a strict JSON schema writes the
@@ -60,6 +63,8 @@ export class OpenAiLyricsEngine extends LyricsEngine {
   readonly name = 'openai';
   readonly source = 'openai';
   private readonly client: OpenAI;
+  /** completions under way, by Idempotency-Key: the caller's `sending`, and whether the last try's answer was lost */
+  private readonly tries = new Map<string, { sending?: () => Promise<void>; lost: boolean }>();
 
   constructor(private readonly cfg: OpenAiConfig) {
     super();
@@ -68,19 +73,40 @@ export class OpenAiLyricsEngine extends LyricsEngine {
       baseURL: cfg.baseUrl,
       timeout: cfg.timeoutMs,
       maxRetries: cfg.maxRetries,
-      fetch: noRetryOfBilling,
+      fetch: (url, init) => this.fetchTry(url, init),
     });
+  }
+
+  /**
+   * One HTTP try of the SDK's. A resend after a try whose answer was lost (a timeout, a cut
+   * connection) is another call OpenAI may bill: the caller hears `sending` again, so it is
+   * metered too; a resend after an answered 429/5xx (nothing billed) is the same call to us.
+   */
+  private async fetchTry(url: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const key = new Headers(init?.headers).get('idempotency-key');
+    const t = key ? this.tries.get(key) : undefined;
+    if (t?.lost) await t.sending?.();
+    try {
+      const res = await noRetryOfBilling(url, init);
+      if (t) t.lost = false;
+      return res;
+    } catch (err) {
+      if (t) t.lost = true;
+      throw err;
+    }
   }
 
   async write(
     req: LyricsRequest,
     idempotencyKey: string,
+    sending?: () => Promise<void>,
   ): Promise<{ lyrics: LyricsDraft; usage: Usage }> {
     const ownerText = [req.hints, ...req.keywords, req.store.pitch]
       .filter((t): t is string => !!t?.trim())
       .join('\n');
     if (ownerText) await this.moderate(ownerText);
-    const first = await this.complete(req, idempotencyKey, this.cfg.maxCompletionTokens);
+    await sending?.();
+    const first = await this.complete(req, idempotencyKey, this.cfg.maxCompletionTokens, sending);
     let charged = tokens(first);
     let completion = first;
     // cut short: asked once more with room to finish; both completions are billed
@@ -126,7 +152,26 @@ export class OpenAiLyricsEngine extends LyricsEngine {
     return { lyrics, usage };
   }
 
-  private complete(req: LyricsRequest, idempotencyKey: string, maxTokens: number) {
+  /** A completion's prompt (about this many tokens) and all the room it is given to answer. */
+  estimatedUsage(): Usage {
+    return { unit: '1k_tokens', units: (PROMPT_TOKENS + this.cfg.maxCompletionTokens) / 1000 };
+  }
+
+  private async complete(
+    req: LyricsRequest,
+    idempotencyKey: string,
+    maxTokens: number,
+    sending?: () => Promise<void>,
+  ) {
+    this.tries.set(idempotencyKey, { sending, lost: false });
+    try {
+      return await this.completeOnce(req, idempotencyKey, maxTokens);
+    } finally {
+      this.tries.delete(idempotencyKey);
+    }
+  }
+
+  private completeOnce(req: LyricsRequest, idempotencyKey: string, maxTokens: number) {
     return this.call(() =>
       this.client.chat.completions.create(
         {

@@ -37,6 +37,11 @@ export class TemplateLyricsEngine extends LyricsEngine {
   readonly name = 'template';
   readonly source = 'template';
 
+  /** Ours: free. */
+  estimatedUsage(): Usage {
+    return { unit: 'call', units: 0 };
+  }
+
   async write(
     req: LyricsRequest,
     idempotencyKey: string,

@@ -1,13 +1,18 @@
 /** In-memory doubles of metering and the budget holds, for the step specs (not a test itself). */
 import type { BudgetHoldRepository, HoldRequest } from '../budget-hold.repository';
 import { budgetHasRoom } from '../budget-rule';
-import type { UsageRepository } from '../usage.repository';
+import type { MeteredCall, UsageRepository } from '../usage.repository';
 
-/** Usage rows as the repository keeps them: one per (provider, operation, key), none for 0 units. */
+type Row = MeteredCall & { id?: string; status?: 'sent' | 'settled' };
+
+/**
+ * Usage rows as the repository keeps them: one per (provider, operation, key) when recorded,
+ * none for 0 units; a sent row per paid call (a resend of a key gets its own unless it dedupes).
+ */
 export class InMemoryUsage {
-  readonly rows: Parameters<UsageRepository['record']>[0][] = [];
+  readonly rows: Row[] = [];
   readonly spent: Record<string, number> = {};
-  async record(r: Parameters<UsageRepository['record']>[0]) {
+  async record(r: MeteredCall) {
     if (r.units <= 0) return;
     const same = (x: typeof r) =>
       x.provider === r.provider &&
@@ -15,6 +20,39 @@ export class InMemoryUsage {
       x.idempotencyKey === r.idempotencyKey;
     if (r.idempotencyKey && this.rows.some(same)) return;
     this.rows.push(r);
+  }
+  async sent(r: MeteredCall & { idempotencyKey: string }, dedupesByKey: boolean) {
+    if (r.units <= 0) return null;
+    const ids = (n: number) => `${r.provider}/${r.operation}/${r.idempotencyKey}#${n}`;
+    let n = 1;
+    while (this.rows.some((x) => x.id === ids(n))) {
+      if (dedupesByKey) return ids(n);
+      n++;
+    }
+    this.rows.push({ ...r, id: ids(n), status: 'sent' });
+    return ids(n);
+  }
+  async settle(id: string, u: Pick<MeteredCall, 'provider' | 'unit' | 'units'>) {
+    const i = this.rows.findIndex((x) => x.id === id);
+    if (u.units <= 0) this.rows.splice(i, 1);
+    else
+      this.rows[i] = {
+        ...this.rows[i],
+        provider: u.provider,
+        unit: u.unit,
+        units: u.units,
+        status: 'settled',
+      };
+  }
+  async dropUnanswered(provider: string, operation: string, key: string) {
+    const gone = (x: Row) =>
+      x.status === 'sent' &&
+      x.provider === provider &&
+      x.operation === operation &&
+      x.idempotencyKey === key;
+    const before = this.rows.length;
+    this.rows.splice(0, this.rows.length, ...this.rows.filter((x) => !gone(x)));
+    return before - this.rows.length;
   }
   async spentSince(provider: string) {
     return this.spent[provider] ?? 0;

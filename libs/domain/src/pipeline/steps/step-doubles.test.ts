@@ -237,7 +237,9 @@ export class FakeLyricsEngine extends LyricsEngine {
   readonly source = 'template' as const;
   readonly calls: { req: LyricsRequest; key: string }[] = [];
   failWith?: Error;
-  async write(req: LyricsRequest, key: string) {
+  estimatedUsage = () => ({ unit: 'token', units: 500 });
+  async write(req: LyricsRequest, key: string, sending?: () => Promise<void>) {
+    await sending?.();
     this.calls.push({ req, key });
     if (this.failWith) throw this.failWith;
     return {
@@ -329,7 +331,7 @@ export function support(
     events,
     holds,
     metering: new StepMetering(usage.as()),
-    guard: new SubmissionGuard(asConfig(c), usage.as(), holds.as()),
+    guard: new SubmissionGuard(asConfig(c), usage.as(), holds.as(), new StepMetering(usage.as())),
     progress: new StepProgressWriter(events.as()),
   };
 }

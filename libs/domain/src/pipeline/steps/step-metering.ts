@@ -1,8 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { ProviderError, Usage } from '@app/integrations';
+import { ProviderError, ProviderUnavailableError, Usage } from '@app/integrations';
 import { StepName } from '../project-state';
 import { StepContext } from '../step-context';
-import { UsageRepository } from '../usage.repository';
+import { MeteredCall, UsageRepository } from '../usage.repository';
+
+/** A paid call about to leave, as metered before it does. */
+export interface PaidCall {
+  provider: string;
+  operation: StepName;
+  /** what the call is expected to use: its row's units until the answer says */
+  estimate: Usage;
+  /** true when a resend under the same key cannot be charged twice */
+  dedupesByKey: boolean;
+  /** the key it goes under (the step's idempotency key unless a crashed attempt's is resent) */
+  key?: string;
+}
 
 /** What a step's paid calls used, recorded against the project under the step's idempotency key. */
 @Injectable()
@@ -12,8 +24,7 @@ export class StepMetering {
   /** One usage row per paid call: the key makes a second record of the same call a no-op. */
   record(ctx: StepContext, provider: string, operation: StepName, usage: Usage): Promise<void> {
     return this.usage.record({
-      projectId: ctx.project.id,
-      userId: ctx.project.ownerUserId,
+      ...this.owner(ctx),
       provider,
       operation,
       unit: usage.unit,
@@ -23,21 +34,59 @@ export class StepMetering {
   }
 
   /**
-   * Runs a paid call; when it fails after the provider charged (a completion cut short or
-   * refused), the charge is metered before the failure goes on.
+   * Runs a paid call metered from before it leaves: `call` calls `sending` right before the
+   * request goes (after whatever it prepares first), which writes the call's row as "sent"
+   * with the estimate (and does what `beforeSend` adds: the submission's mark), so a crash
+   * mid-call leaves the row of a call the provider got. The row is then settled from the
+   * answer: the units the answer says (`answered` names the engine that took it and what it
+   * used), what a refusal says it charged, or nothing for a refusal that charged nothing. A
+   * failure that may hide a charge (a timeout, a cut connection, a stop mid-call) keeps the
+   * estimate.
    */
-  async chargedOnFailure<T>(
+  async paid<T>(
     ctx: StepContext,
-    provider: string,
-    operation: StepName,
-    call: () => Promise<T>,
+    c: PaidCall,
+    call: (sending: () => Promise<void>) => Promise<T>,
+    answered: (value: T) => { provider: string; usage: Usage },
+    beforeSend: () => Promise<void> = async () => undefined,
   ): Promise<T> {
+    const base = { ...this.owner(ctx), provider: c.provider, operation: c.operation };
+    const key = c.key ?? ctx.idempotencyKey;
+    let row: string | null = null;
+    const sending = async () => {
+      await beforeSend();
+      row = await this.usage.sent({ ...base, ...c.estimate, idempotencyKey: key }, c.dedupesByKey);
+    };
+    let value: T;
     try {
-      return await call();
+      value = await call(sending);
     } catch (err) {
-      if (err instanceof ProviderError && err.charged)
-        await this.record(ctx, provider, operation, err.charged);
+      const charged = refusalCharge(err, ctx.signal);
+      if (charged) await this.settle(row, { ...base, ...charged, idempotencyKey: key });
       throw err;
     }
+    const { provider, usage } = answered(value);
+    await this.settle(row, { ...base, provider, ...usage, idempotencyKey: key });
+    return value;
   }
+
+  /** A sent row takes the answer's usage; a call that never wrote one is recorded as it is. */
+  private settle(row: string | null, r: MeteredCall): Promise<void> {
+    return row ? this.usage.settle(row, r) : this.usage.record(r);
+  }
+
+  private owner(ctx: StepContext) {
+    return { projectId: ctx.project.id, userId: ctx.project.ownerUserId };
+  }
+}
+
+/**
+ * What a failed call surely charged: the provider's answer (a refusal, a 5xx, a 429) charged
+ * what it says (nothing unless it says); undefined when the failure may hide a charge (our own
+ * error after the call, a timeout, a cut connection, a stop mid-call): the estimate stands.
+ */
+function refusalCharge(err: unknown, signal: AbortSignal): Usage | undefined {
+  if (signal.aborted || !(err instanceof ProviderError)) return undefined;
+  if (err instanceof ProviderUnavailableError && err.ambiguous) return undefined;
+  return err.charged ?? { unit: 'call', units: 0 };
 }

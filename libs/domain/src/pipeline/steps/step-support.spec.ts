@@ -23,24 +23,80 @@ describe('what the steps share', () => {
       ]);
     });
 
-    it('meters the charge of a failed call, then rethrows; an uncharged failure meters nothing', async () => {
+    /** a paid call of the lyrics lane: 500 tokens expected */
+    const lyricsCall = { provider: 'openai', operation: 'write_lyrics' as const };
+    const estimate = { unit: 'token', units: 500 };
+    const answered = (units: number) => () => ({
+      provider: 'openai',
+      usage: { unit: 'token', units },
+    });
+
+    it('writes the row as sent with the estimate right before the call leaves, then settles it from the answer', async () => {
       const t = support();
-      const { ctx } = context(project());
+      const { ctx } = context(project(), 'p1:write_lyrics:1');
+      const call = { ...lyricsCall, estimate, dedupesByKey: false };
+      const seen: unknown[] = [];
+      const out = await t.metering.paid(
+        ctx,
+        call,
+        async (sending) => {
+          expect(t.usage.rows).toEqual([]); // nothing before the request is ready
+          await sending();
+          seen.push(...t.usage.rows.map((r) => ({ status: r.status, units: r.units })));
+          return 'lyrics';
+        },
+        answered(7),
+      );
+      expect(out).toBe('lyrics');
+      expect(seen).toEqual([{ status: 'sent', units: 500 }]);
+      expect(t.usage.rows).toMatchObject([{ status: 'settled', units: 7, provider: 'openai' }]);
+    });
+
+    it('keeps the estimate of a call whose answer never came, and gives a resend of the key its own row', async () => {
+      const t = support();
+      const { ctx } = context(project(), 'p1:write_lyrics:1');
+      const call = { ...lyricsCall, estimate, dedupesByKey: false };
+      const cut = new ProviderUnavailableError('openai', 'timed out', undefined, true);
+      await expect(
+        t.metering.paid(
+          ctx,
+          call,
+          async (sending) => (await sending(), Promise.reject(cut)),
+          answered(7),
+        ),
+      ).rejects.toBe(cut);
+      // a crash mid-call left nothing but its row; the run after it calls again under the same key
+      await t.metering.paid(ctx, call, async (sending) => void (await sending()), answered(9));
+      expect(t.usage.rows.map((r) => [r.status, r.units])).toEqual([
+        ['sent', 500],
+        ['settled', 9],
+      ]);
+    });
+
+    it('meters a refusal by what it charged (no row when nothing), and a deduplicating resend in one row', async () => {
+      const t = support();
+      const { ctx } = context(project(), 'p1:write_lyrics:1');
+      const call = { ...lyricsCall, estimate, dedupesByKey: false };
       const charged = withCharge(new ProviderRejectedError('openai', 'cut short'), {
         unit: 'token',
         units: 7,
       });
+      const refuse = (err: Error) => async (sending: () => Promise<void>) => {
+        await sending();
+        throw err;
+      };
+      await expect(t.metering.paid(ctx, call, refuse(charged), answered(1))).rejects.toBe(charged);
+      const plain = new ProviderRejectedError('openai', 'refused');
+      await expect(t.metering.paid(ctx, call, refuse(plain), answered(1))).rejects.toBe(plain);
+      // refused before the request left (moderation): nothing sent, nothing metered
       await expect(
-        t.metering.chargedOnFailure(ctx, 'openai', 'write_lyrics', () => Promise.reject(charged)),
-      ).rejects.toBe(charged);
-      const plain = new ProviderUnavailableError('openai', 'down');
-      await expect(
-        t.metering.chargedOnFailure(ctx, 'openai', 'write_lyrics', () => Promise.reject(plain)),
+        t.metering.paid(ctx, call, () => Promise.reject(plain), answered(1)),
       ).rejects.toBe(plain);
-      expect(t.usage.rows.map((r) => r.units)).toEqual([7]);
-      expect(
-        await t.metering.chargedOnFailure(ctx, 'openai', 'write_lyrics', async () => 'ok'),
-      ).toBe('ok');
+      expect(t.usage.rows.map((r) => [r.status, r.units])).toEqual([['settled', 7]]);
+      const deduped = { ...call, dedupesByKey: true, key: 'k9' };
+      await t.metering.paid(ctx, deduped, async (sending) => void (await sending()), answered(3));
+      await t.metering.paid(ctx, deduped, async (sending) => void (await sending()), answered(3));
+      expect(t.usage.rows.filter((r) => r.idempotencyKey === 'k9')).toHaveLength(1);
     });
   });
 
@@ -53,25 +109,68 @@ describe('what the steps share', () => {
         }),
       ).ctx;
 
-    it('lets a first submission and any submission to a deduplicating engine through', () => {
+    const suno = { name: 'suno', dedupesByKey: false };
+
+    it('lets a first submission and any submission to a deduplicating engine through', async () => {
       const { guard } = support();
-      expect(guard.recover(context(project()).ctx, false)).toBeUndefined();
-      expect(guard.recover(pending(1000), true)).toBeUndefined();
+      expect(await guard.recover(context(project()).ctx, suno, 'submit_song')).toBeUndefined();
+      const deduped = { ...suno, dedupesByKey: true };
+      expect(await guard.recover(pending(1000), deduped, 'submit_song')).toBeUndefined();
     });
 
-    it('holds a possibly-sent submission within the window and fails it past the window', () => {
+    it('holds a possibly-sent submission within the window for its callback', async () => {
       const { guard } = support();
-      const wait = guard.recover(pending(1000), false);
+      const wait = await guard.recover(pending(1000), suno, 'submit_song');
       expect(wait).toMatchObject({ kind: 'wait' });
       // looked at again soon (a quarter of the window, at most 15 s), for the callback to land
       expect(wait!.kind === 'wait' && wait!.nextRunAt.getTime() - Date.now()).toBeLessThanOrEqual(
         15_000,
       );
-      expect(guard.recover(pending(config.pipeline.submissionRecoveryMs), false)).toMatchObject({
-        kind: 'fail',
+    });
+
+    it('past the window with no sign of it, submits again as the next attempt, its unanswered row and hold gone', async () => {
+      const t = support(undefined, undefined, { ...config, dailyBudgetUsd: { suno: 10 } });
+      const ctx = pending(config.pipeline.submissionRecoveryMs);
+      await t.usage.sent(
+        {
+          projectId: 'p1',
+          userId: 'u1',
+          provider: 'suno',
+          operation: 'submit_song',
+          unit: 'song',
+          units: 1,
+          idempotencyKey: 'k0',
+        },
+        false,
+      );
+      await t.guard.holdBudget('suno', 'k0', { unit: 'song', units: 1 });
+      const before = Date.now();
+      const out = await t.guard.recover(ctx, suno, 'submit_song');
+      expect(out).toMatchObject({
+        kind: 'wait',
+        patch: { stepAttempts: 1, pendingSubmissionKey: null, pendingSubmissionAt: null },
       });
+      expect(out!.kind === 'wait' && out!.nextRunAt.getTime()).toBeLessThanOrEqual(Date.now());
+      expect(out!.kind === 'wait' && out!.nextRunAt.getTime()).toBeGreaterThanOrEqual(before);
+      expect(t.usage.rows).toEqual([]);
+      expect(t.holds.held.size).toBe(0);
       // a marker without its time is as old as can be
-      expect(guard.recover(pending(null), false)).toMatchObject({ kind: 'fail' });
+      expect(await t.guard.recover(pending(null), suno, 'submit_song')).toMatchObject({
+        kind: 'wait',
+        patch: { stepAttempts: 1 },
+      });
+    });
+
+    it('fails with a reason when the lost submission was the last attempt', async () => {
+      const { guard } = support();
+      const last = {
+        ...pending(config.pipeline.submissionRecoveryMs),
+        attempt: config.pipeline.maxAttempts,
+      };
+      expect(await guard.recover(last, suno, 'submit_song')).toMatchObject({
+        kind: 'fail',
+        reason: expect.stringMatching(/no sign.*last attempt/),
+      });
     });
 
     it('sends under the key a crashed attempt marked, else under this attempt’s', () => {
@@ -134,36 +233,42 @@ describe('what the steps share', () => {
         expect([...t.holds.held.values()]).toEqual([0.48]);
       });
 
-      it('ends the hold once metered or refused by the provider; keeps it when the call may have been charged', async () => {
+      it('marks the submission and ends its hold once its sent row counts against the budget', async () => {
         const t = budgeted();
-        const { ctx } = context(project());
-        const held = async (key: string) =>
-          expect(await t.guard.holdBudget('creatomate', key, render)).toBeUndefined();
-        await held('metered');
-        await t.guard.settled(ctx, 'creatomate', 'metered', async () => {
-          t.usage.spent.creatomate = 0.2; // its usage row, at its real cost
-        });
+        const { ctx, marked } = context(project());
+        const call = {
+          provider: 'creatomate',
+          operation: 'submit_video' as const,
+          estimate: render,
+          dedupesByKey: false,
+        };
+        const submit = (key: string, run: () => Promise<string>) =>
+          t.guard.submit(
+            ctx,
+            { ...call, key },
+            async (sending) => (await sending(), run()),
+            () => ({ provider: 'creatomate', usage: render }),
+          );
+        expect(await t.guard.holdBudget('creatomate', 'k1', render)).toBeUndefined();
+        expect(
+          await submit('k1', async () => {
+            // the request leaves now: marked, its row sent, its hold gone
+            expect(marked).toEqual(['k1']);
+            expect(t.usage.rows).toMatchObject([{ status: 'sent', idempotencyKey: 'k1' }]);
+            expect(t.holds.held.size).toBe(0);
+            return 'task-1';
+          }),
+        ).toBe('task-1');
+        expect(t.usage.rows).toMatchObject([{ status: 'settled', units: 30 }]);
+        // in doubt (a cut connection): the sent row stays, counting the possible charge once
+        expect(await t.guard.holdBudget('creatomate', 'k2', render)).toBeUndefined();
+        const doubt = new ProviderUnavailableError('creatomate', 'timed out', undefined, true);
+        await expect(submit('k2', () => Promise.reject(doubt))).rejects.toBe(doubt);
+        expect(t.usage.rows.map((r) => [r.idempotencyKey, r.status])).toEqual([
+          ['k1', 'settled'],
+          ['k2', 'sent'],
+        ]);
         expect(t.holds.held.size).toBe(0);
-        await held('refused');
-        const refusal = new ProviderRejectedError('creatomate', 'out of credits');
-        await expect(
-          t.guard.settled(ctx, 'creatomate', 'refused', () => Promise.reject(refusal)),
-        ).rejects.toBe(refusal);
-        expect(t.holds.held.size).toBe(0);
-        for (const doubt of [
-          new ProviderUnavailableError('creatomate', 'timed out', undefined, true),
-          new Error('the database went away after the call'),
-        ]) {
-          await held('in-doubt');
-          await expect(
-            t.guard.settled(ctx, 'creatomate', 'in-doubt', () => Promise.reject(doubt)),
-          ).rejects.toBe(doubt);
-          expect([...t.holds.held.keys()]).toEqual(['creatomate:in-doubt']);
-        }
-        // the held room counts: another submission waits until the day's end or the release
-        expect(await t.guard.holdBudget('creatomate', 'next', render)).toMatchObject({
-          kind: 'wait',
-        });
       });
 
       it('keeps a call that went through when its hold cannot be released (no second paid call)', async () => {
@@ -171,8 +276,20 @@ describe('what the steps share', () => {
         const { ctx } = context(project());
         expect(await t.guard.holdBudget('creatomate', 'taken', render)).toBeUndefined();
         t.holds.release = () => Promise.reject(new Error('the database went away'));
+        const call = {
+          provider: 'creatomate',
+          operation: 'submit_video' as const,
+          estimate: render,
+          dedupesByKey: false,
+          key: 'taken',
+        };
         await expect(
-          t.guard.settled(ctx, 'creatomate', 'taken', async () => 'task-1'),
+          t.guard.submit(
+            ctx,
+            call,
+            async (sending) => (await sending(), 'task-1'),
+            () => ({ provider: 'creatomate', usage: render }),
+          ),
         ).resolves.toBe('task-1');
       });
 

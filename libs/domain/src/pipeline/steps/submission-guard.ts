@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ProviderError, ProviderUnavailableError, Usage } from '@app/integrations';
+import { Usage } from '@app/integrations';
 import { AppConfig } from '../../config/app-config';
 import { budgetHasRoom } from '../budget-rule';
 import { BudgetHoldRepository } from '../budget-hold.repository';
 import { quotaWindow } from '../quota-window';
 import { StepContext, StepOutcome } from '../step-context';
 import { UsageRepository } from '../usage.repository';
+import { StepName } from '../project-state';
+import { PaidCall, StepMetering } from './step-metering';
 
 /** The lanes whose providers call back: one webhook route each (not one per vendor). */
 export type CallbackLane = 'song' | 'video';
@@ -25,25 +27,48 @@ export class SubmissionGuard {
     private readonly config: AppConfig,
     private readonly usage: UsageRepository,
     private readonly holds: BudgetHoldRepository,
+    private readonly metering: StepMetering,
   ) {}
 
   /**
    * A submission marked as sent whose task id never got stored: the process died between the
    * two. Resend under the same key only where that cannot pay twice; otherwise wait for the
-   * provider's callback to tell us the task id, and past the recovery window fail the
-   * attempt with a reason instead of paying again. Undefined: go on and submit.
+   * provider's callback to tell us the task id. Past the recovery window with no sign of it
+   * (no task id, no callback), the provider never got it (the mark is written right before the
+   * request leaves): its unanswered usage row and budget hold go, and the step is submitted
+   * anew as its next attempt; after the last attempt, it fails with a reason. Undefined: go on
+   * and submit.
    */
-  recover(ctx: StepContext, dedupesByKey: boolean): StepOutcome | undefined {
+  async recover(
+    ctx: StepContext,
+    engine: { name: string; dedupesByKey: boolean },
+    operation: StepName,
+  ): Promise<StepOutcome | undefined> {
     const p = ctx.project;
-    if (!p.pendingSubmissionKey || dedupesByKey) return undefined;
+    if (!p.pendingSubmissionKey || engine.dedupesByKey) return undefined;
     const windowMs = this.config.pipeline.submissionRecoveryMs;
     const since = p.pendingSubmissionAt?.getTime() ?? 0;
     if (Date.now() - since < windowMs)
       return { kind: 'wait', nextRunAt: later(Math.min(15_000, windowMs / 4)) };
+    const lost =
+      'a paid submission marked as sent before a crash left no sign (no task id, no callback)';
+    if (ctx.attempt >= this.config.pipeline.maxAttempts)
+      return {
+        kind: 'fail',
+        reason: `${lost}, and it was the last attempt. Retry to submit again.`,
+      };
+    await this.usage.dropUnanswered(engine.name, operation, p.pendingSubmissionKey);
+    await this.release(engine.name, p.pendingSubmissionKey);
+    this.logger.warn(`project ${p.id}: ${lost}; submitting again (attempt ${ctx.attempt + 1})`);
     return {
-      kind: 'fail',
-      reason:
-        'a paid submission may have reached the provider before a crash, but its answer was lost and no callback came; it was not sent again to avoid paying twice. Retry to submit again.',
+      kind: 'wait',
+      nextRunAt: new Date(),
+      patch: {
+        stepAttempts: ctx.attempt,
+        pendingSubmissionKey: null,
+        pendingSubmissionAt: null,
+        lastError: `${lost}; submitted again`,
+      },
     };
   }
 
@@ -81,30 +106,38 @@ export class SubmissionGuard {
   }
 
   /**
-   * Runs the held submission (the call and its metering). Its hold ends when it is metered, or
-   * when the provider's answer says nothing more was charged; any other failure (a timeout, a
-   * cut connection, a stop mid-call) keeps it, so the budget counts the possible charge until
-   * the resend under the same key, the callback that meters it, or the day's end.
+   * Sends the held submission: right before the request leaves (`sending`, called by `call`
+   * once what it sends is ready), the project is marked as submitting and the usage row written
+   * as sent; from then on that row counts against the budget, so the hold ends. The row is
+   * settled from the answer (StepMetering.paid).
    */
-  async settled<T>(ctx: StepContext, provider: string, key: string, run: () => Promise<T>) {
-    let ok = false;
-    try {
-      const value = await run();
-      ok = true;
-      return value;
-    } catch (err) {
-      ok = surelyNotCharged(err, ctx.signal);
-      throw err;
-    } finally {
-      // best effort: the call succeeded (or surely charged nothing), and failing it now would
-      // send a second paid submission under a new key; a hold left behind ends with the day
-      if (ok && this.config.dailyBudgetUsd[provider] !== undefined)
-        await this.holds
-          .release(provider, key)
-          .catch((e: Error) =>
-            this.logger.warn(`${provider} budget hold of ${key} not released (${e.message})`),
-          );
-    }
+  submit<T>(
+    ctx: StepContext,
+    c: PaidCall & { key: string },
+    call: (sending: () => Promise<void>) => Promise<T>,
+    answered: (value: T) => { provider: string; usage: Usage },
+  ): Promise<T> {
+    return this.metering.paid(
+      ctx,
+      c,
+      (sending) =>
+        call(async () => {
+          await sending();
+          await this.release(c.provider, c.key);
+        }),
+      answered,
+      () => ctx.markSubmitting(c.key),
+    );
+  }
+
+  /** best effort: a hold left behind ends with the day */
+  private async release(provider: string, key: string): Promise<void> {
+    if (this.config.dailyBudgetUsd[provider] === undefined) return;
+    await this.holds
+      .release(provider, key)
+      .catch((e: Error) =>
+        this.logger.warn(`${provider} budget hold of ${key} not released (${e.message})`),
+      );
   }
 
   private spent(provider: string, budget: number, used: number): StepOutcome {
@@ -138,14 +171,4 @@ export class SubmissionGuard {
     const p = ctx.project;
     return `${this.config.publicBaseUrl}/v1/webhooks/${lane}/${p.id}/${p.callbackToken}?key=${encodeURIComponent(key)}`;
   }
-}
-
-/**
- * A failure that is the provider's answer (a refusal, a 5xx, a 429) and not a stop mid-call: it
- * charged nothing but what it says it charged (metered before the failure goes on). Anything
- * else (our own error after the call, a timeout, a cut connection) may hide a charge.
- */
-function surelyNotCharged(err: unknown, signal: AbortSignal): boolean {
-  if (signal.aborted || !(err instanceof ProviderError)) return false;
-  return !(err instanceof ProviderUnavailableError && err.ambiguous);
 }

@@ -1,4 +1,4 @@
-import { ProviderUnavailableError } from '@app/integrations';
+import { ProviderRejectedError, ProviderUnavailableError } from '@app/integrations';
 import {
   asConfig,
   config,
@@ -15,7 +15,7 @@ async function setup(c = config) {
   const content = new InMemoryContent();
   await content.addLyrics('p1', { title: '바다', sections: [], source: 'template' }, true);
   const engine = new FakeSongEngine();
-  const step = new SubmitSongStep(asConfig(c), content.as(), engine, s.guard, s.metering);
+  const step = new SubmitSongStep(asConfig(c), content.as(), engine, s.guard);
   return { ...s, content, engine, step };
 }
 
@@ -79,7 +79,7 @@ describe('SubmitSongStep', () => {
     expect(await t.step.run(ctx)).toMatchObject({ kind: 'advance', to: 'SONG_SUBMITTED' });
   });
 
-  it('after a crash between sending and saving, waits for the callback within the window and fails past it, never resending', async () => {
+  it('after a crash between sending and saving, waits for the callback within the window; past it with no sign, submits again as the next attempt', async () => {
     const t = await setup();
     const within = lyricsReady({
       pendingSubmissionKey: 'p1:submit_song:1',
@@ -90,9 +90,17 @@ describe('SubmitSongStep', () => {
       pendingSubmissionKey: 'p1:submit_song:1',
       pendingSubmissionAt: new Date(Date.now() - config.pipeline.submissionRecoveryMs - 1),
     });
-    const out = await t.step.run(context(past).ctx);
-    expect(out).toMatchObject({ kind: 'fail', reason: expect.stringContaining('paying twice') });
+    const out = await t.step.run(context(past, 'p1:submit_song:1').ctx);
+    expect(out).toMatchObject({
+      kind: 'wait',
+      patch: { stepAttempts: 1, pendingSubmissionKey: null },
+    });
+    // nothing resent under the lost key: the next attempt submits under its own
     expect(t.engine.submitted).toEqual([]);
+    const next = lyricsReady({ stepAttempts: 1 });
+    const { ctx } = context(next, 'p1:submit_song:2');
+    expect(await t.step.run({ ...ctx, attempt: 2 })).toMatchObject({ kind: 'advance' });
+    expect(t.engine.submitted.map((s) => s.key)).toEqual(['p1:submit_song:2']);
   });
 
   it('resends under the pending key to an engine that deduplicates by key', async () => {
@@ -105,12 +113,20 @@ describe('SubmitSongStep', () => {
     expect(marked).toEqual(['old-key']);
   });
 
-  it('lets a provider error go on after marking the submission, metering nothing', async () => {
+  it('lets a provider error go on after marking the submission; a lost answer keeps its sent row', async () => {
     const t = await setup();
     t.engine.failWith = new ProviderUnavailableError('suno', 'timed out', undefined, true);
-    const { ctx, marked } = context(lyricsReady());
+    const { ctx, marked } = context(lyricsReady(), 'p1:submit_song:1');
     await expect(t.step.run(ctx)).rejects.toBe(t.engine.failWith);
     expect(marked).toHaveLength(1);
-    expect(t.usage.rows).toEqual([]);
+    // Suno may have taken it: its estimate stays metered until a callback or the answer says
+    expect(t.usage.rows).toMatchObject([
+      { status: 'sent', provider: 'song-fake', units: 1, idempotencyKey: 'p1:submit_song:1' },
+    ]);
+    t.engine.failWith = new ProviderRejectedError('suno', 'out of credits');
+    const second = context(lyricsReady(), 'p1:submit_song:2');
+    await expect(t.step.run(second.ctx)).rejects.toBe(t.engine.failWith);
+    // a refusal charged nothing: no row for it
+    expect(t.usage.rows).toHaveLength(1);
   });
 });

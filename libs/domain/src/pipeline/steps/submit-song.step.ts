@@ -5,7 +5,6 @@ import { ContentRepository } from '../content.repository';
 import { withDefaults } from '../project-options';
 import { StepContext, StepOutcome } from '../step-context';
 import { PipelineStep } from './pipeline-step';
-import { StepMetering } from './step-metering';
 import { SubmissionGuard } from './submission-guard';
 
 /** LYRICS_READY -> SONG_SUBMITTED: the approved lyrics sent for a paid song generation. */
@@ -18,7 +17,6 @@ export class SubmitSongStep extends PipelineStep {
     private readonly content: ContentRepository,
     private readonly engine: SongEngine,
     private readonly guard: SubmissionGuard,
-    private readonly metering: StepMetering,
   ) {
     super();
   }
@@ -29,33 +27,34 @@ export class SubmitSongStep extends PipelineStep {
     // nothing approved yet: the owner's approval wakes the project
     if (!lyrics)
       return { kind: 'wait', nextRunAt: new Date(Date.now() + 60_000), patch: { nextRunAt: null } };
-    const recovering = this.guard.recover(ctx, this.engine.dedupesByKey);
+    const recovering = await this.guard.recover(ctx, this.engine, this.name);
     if (recovering) return recovering;
     const key = this.guard.key(ctx);
     const o = withDefaults(p.options);
-    const held = await this.guard.holdBudget(
-      this.engine.name,
-      key,
-      this.engine.recoveredUsage({ lengthSec: o.lengthSec }),
-    );
+    const estimate = this.engine.recoveredUsage({ lengthSec: o.lengthSec });
+    const held = await this.guard.holdBudget(this.engine.name, key, estimate);
     if (held) return held;
-    const { taskId } = await this.guard.settled(ctx, this.engine.name, key, async () => {
-      await ctx.markSubmitting(key);
-      const sub = await this.engine.submit(
-        {
-          title: lyrics.title,
-          lyrics,
-          mood: o.mood,
-          genre: o.genre,
-          lengthSec: o.lengthSec,
-          callbackUrl: this.guard.callbackUrl('song', ctx, key),
-        },
-        key,
-        ctx.signal,
-      );
-      await this.metering.record(ctx, this.engine.name, this.name, sub.usage);
-      return sub;
-    });
+    const paid = { provider: this.engine.name, operation: this.name, estimate, key };
+    const { taskId } = await this.guard.submit(
+      ctx,
+      { ...paid, dedupesByKey: this.engine.dedupesByKey },
+      async (sending) => {
+        await sending();
+        return this.engine.submit(
+          {
+            title: lyrics.title,
+            lyrics,
+            mood: o.mood,
+            genre: o.genre,
+            lengthSec: o.lengthSec,
+            callbackUrl: this.guard.callbackUrl('song', ctx, key),
+          },
+          key,
+          ctx.signal,
+        );
+      },
+      (sub) => ({ provider: this.engine.name, usage: sub.usage }),
+    );
     const pollInMs = this.engine.readyWhenSubmitted ? 0 : this.config.pipeline.songPollMs;
     return {
       kind: 'advance',

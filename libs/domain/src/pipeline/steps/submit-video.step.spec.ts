@@ -70,7 +70,6 @@ async function setup(c = config, clip: Partial<SongEntity> = {}) {
     stores.as(),
     new InMemoryBlob(),
     s.guard,
-    s.metering,
     s.progress,
   );
   return { ...s, content, stores, creatomate, ffmpeg, songs, step };
@@ -195,14 +194,38 @@ describe('SubmitVideoStep', () => {
     expect(marked).toEqual([]);
   });
 
-  it('recovers a lost submission: waits within the window, fails past it, resends to a deduplicating engine', async () => {
+  it('marks the submission and writes its sent row after the media links are made, right before the request leaves', async () => {
+    const t = await setup();
+    const order: string[] = [];
+    const links = jest.spyOn(InMemoryBlob.prototype, 'asMedia');
+    links.mockImplementation(async (container, key, contentType) => {
+      order.push('link');
+      return { kind: 'url', url: `memory://${container}/${key}`, contentType };
+    });
+    const { ctx } = context(songReady(), 'p1:submit_video:1');
+    ctx.markSubmitting = async () => void order.push('mark');
+    const submit = t.creatomate.submit.bind(t.creatomate);
+    t.creatomate.submit = async (...args) => {
+      order.push(`submit (rows: ${t.usage.rows.map((r) => r.status).join()})`);
+      return submit(...args);
+    };
+    try {
+      await t.step.run(ctx);
+    } finally {
+      links.mockRestore();
+    }
+    expect(order).toEqual(['link', 'link', 'mark', 'submit (rows: sent)']);
+    expect(t.usage.rows).toMatchObject([{ status: 'settled', units: 30 }]);
+  });
+
+  it('recovers a lost submission: waits within the window, submits again past it, resends to a deduplicating engine', async () => {
     const t = await setup();
     const pending = (ageMs: number) =>
       songReady({ pendingSubmissionKey: 'k0', pendingSubmissionAt: new Date(Date.now() - ageMs) });
     expect(await t.step.run(context(pending(1000)).ctx)).toMatchObject({ kind: 'wait' });
     expect(
       await t.step.run(context(pending(config.pipeline.submissionRecoveryMs + 1)).ctx),
-    ).toMatchObject({ kind: 'fail' });
+    ).toMatchObject({ kind: 'wait', patch: { stepAttempts: 1, pendingSubmissionKey: null } });
     expect(t.creatomate.submitted).toEqual([]);
     t.creatomate.dedupesByKey = true;
     await t.step.run(context(pending(1000)).ctx);

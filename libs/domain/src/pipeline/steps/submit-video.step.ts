@@ -16,7 +16,6 @@ import { withDefaults } from '../project-options';
 import { StepContext, StepFailedError, StepOutcome } from '../step-context';
 import { sungLineWords } from '../sung-words';
 import { PipelineStep } from './pipeline-step';
-import { StepMetering } from './step-metering';
 import { StepProgressWriter } from './step-progress-writer';
 import { STORE_GONE } from './store-of';
 import { PHOTO_SHORT_SIDE, photoSizeWarning } from '../../stores/photo-size';
@@ -39,7 +38,6 @@ export class SubmitVideoStep extends PipelineStep {
     private readonly stores: StoreRepository,
     private readonly blob: BlobStore,
     private readonly guard: SubmissionGuard,
-    private readonly metering: StepMetering,
     private readonly progress: StepProgressWriter,
   ) {
     super();
@@ -52,7 +50,7 @@ export class SubmitVideoStep extends PipelineStep {
     // no clip picked yet: the owner's pick wakes the project
     if (!clip)
       return { kind: 'wait', nextRunAt: new Date(Date.now() + 60_000), patch: { nextRunAt: null } };
-    const recovering = this.guard.recover(ctx, renderer.dedupesByKey);
+    const recovering = await this.guard.recover(ctx, renderer, this.name);
     if (recovering) return recovering;
     const key = this.guard.key(ctx);
     const withPhotos = await this.stores.findWithPhotos(p.storeId);
@@ -61,30 +59,31 @@ export class SubmitVideoStep extends PipelineStep {
     // the budget of the engine that will be charged: the first choice's is held here, the
     // fallback's looked at (a spent fallback budget keeps a failed first choice from falling back)
     const lengthSec = withDefaults(p.options).lengthSec;
-    const held = await this.guard.holdBudget(
-      renderer.name,
-      key,
-      renderer.recoveredUsage({ lengthSec }),
-    );
+    const estimate = renderer.recoveredUsage({ lengthSec });
+    const held = await this.guard.holdBudget(renderer.name, key, estimate);
     if (held) return held;
-    const sub = await this.guard.settled(ctx, renderer.name, key, async () => {
-      const allowFallback =
-        !renderer.fallbackEngine || !(await this.guard.budgetWait(renderer.fallbackEngine));
-      await ctx.markSubmitting(key);
-      // a render done inside the submission (a local engine) moves the project's percent as it goes
-      const progress = this.progress.reporter(ctx, this.name);
-      const done = await renderer
-        .submit(req, key, ctx.signal, {
-          allowFallback,
-          // the step's last attempt: a rate limit is no longer waited for
-          lastTry: ctx.attempt >= this.config.pipeline.maxAttempts,
-          onProgress: ({ fraction }) => progress.report(fraction),
-        })
-        .finally(() => progress.settle());
+    const allowFallback =
+      !renderer.fallbackEngine || !(await this.guard.budgetWait(renderer.fallbackEngine));
+    const paid = { provider: renderer.name, operation: this.name, estimate, key };
+    const sub = await this.guard.submit(
+      ctx,
+      { ...paid, dedupesByKey: renderer.dedupesByKey },
+      async (sending) => {
+        await sending();
+        // a render done inside the submission (a local engine) moves the project's percent as it goes
+        const progress = this.progress.reporter(ctx, this.name);
+        return renderer
+          .submit(req, key, ctx.signal, {
+            allowFallback,
+            // the step's last attempt: a rate limit is no longer waited for
+            lastTry: ctx.attempt >= this.config.pipeline.maxAttempts,
+            onProgress: ({ fraction }) => progress.report(fraction),
+          })
+          .finally(() => progress.settle());
+      },
       // metered under the engine that took the render
-      await this.metering.record(ctx, done.engine, this.name, done.usage);
-      return done;
-    });
+      (done) => ({ provider: done.engine, usage: done.usage }),
+    );
     if (sub.fallback) {
       videoFallbacks.inc({ from: sub.fallback.from, to: sub.engine });
       this.logger.warn(`project ${p.id}: video fallback: ${sub.fallback.reason}`);

@@ -27,11 +27,17 @@ export class WriteLyricsStep extends PipelineStep {
     const p = ctx.project;
     const s = await storeOf(this.stores, p.storeId);
     const o = withDefaults(p.options);
-    const { lyrics, usage } = await this.metering.chargedOnFailure(
+    const paid = {
+      provider: this.engine.name,
+      operation: this.name,
+      estimate: this.engine.estimatedUsage(),
+      // a completion resent under the same key is another paid call
+      dedupesByKey: false,
+    };
+    const { lyrics } = await this.metering.paid(
       ctx,
-      this.engine.name,
-      this.name,
-      () =>
+      paid,
+      (sending) =>
         this.engine.write(
           {
             store: s,
@@ -42,10 +48,11 @@ export class WriteLyricsStep extends PipelineStep {
             lengthSec: o.lengthSec,
           },
           ctx.idempotencyKey,
+          sending,
         ),
+      ({ usage }) => ({ provider: this.engine.name, usage }),
     );
     await this.content.addLyrics(p.id, { ...lyrics, source: this.engine.source }, p.autopilot);
-    await this.metering.record(ctx, this.engine.name, this.name, usage);
     // autopilot runs straight on; otherwise the owner reviews and approves
     return { kind: 'advance', ...atOwnerStop('LYRICS_READY', p.autopilot) };
   }
