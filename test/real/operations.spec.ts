@@ -53,7 +53,8 @@ describeWithServers(
     it('pauses new Suno submissions once the daily budget is spent (projects wait, none fail) and continues when it resets', async () => {
       const spent = (await sumByProvider()).suno?.total ?? 0;
       const { proc } = await stack.startScheduler({
-        DAILY_BUDGET_USD: JSON.stringify({ suno: spent + 0.15 }),
+        // room for two songs at $0.10, not three: no submission takes the day past it
+        DAILY_BUDGET_USD: JSON.stringify({ suno: spent + 0.25 }),
         BUDGET_RECHECK_MS: '300',
         PIPELINE_CONCURRENCY_SONG: '1',
       });

@@ -39,8 +39,8 @@ describeWithServers(
         WORK_DIR: join(dir, 'work'),
         AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
         ...fakeEnv.creatomate(creatomate),
-        // a 15 s render is 16 s at $0.03: $0.48 held; $0.30 is room for one render, not two
-        DAILY_BUDGET_USD: '{"creatomate":0.3}',
+        // a 15 s render is 16 s at $0.03: $0.48 held; $0.60 is room for one render, not two
+        DAILY_BUDGET_USD: '{"creatomate":0.6}',
         PIPELINE_CONCURRENCY_VIDEO: '4',
         PIPELINE_POLL_MS: '50',
         VIDEO_POLL_MS: '100',
@@ -130,6 +130,11 @@ describeWithServers(
         "SELECT COUNT(*) AS n FROM castad.usage_records WHERE provider = 'creatomate'",
       );
       expect(Number(n)).toBe(1);
+      // and the day never went past its budget
+      const [{ spent }] = await cluster.primary.query<{ spent: number }[]>(
+        "SELECT SUM(cost_usd) AS spent FROM castad.usage_records WHERE provider = 'creatomate'",
+      );
+      expect(Number(spent)).toBeLessThanOrEqual(0.6);
       const [{ h }] = await cluster.primary.query<{ h: number }[]>(
         'SELECT COUNT(*) AS h FROM castad.budget_holds',
       );

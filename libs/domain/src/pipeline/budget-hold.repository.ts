@@ -51,7 +51,7 @@ export class BudgetHoldRepository {
         const spentUsd = await spentSince(em, r.provider, since);
         const heldUsd = await heldOn(em, r.provider, day);
         if (mine) return { held: true, spentUsd, heldUsd };
-        if (!budgetHasRoom(spentUsd, heldUsd, r.budgetUsd))
+        if (!budgetHasRoom(spentUsd, heldUsd, r.budgetUsd, r.amountUsd))
           return { held: false, spentUsd, heldUsd };
         await em.insert(BudgetHoldEntity, {
           provider: r.provider,

@@ -78,7 +78,8 @@ export class InMemoryBudgetHolds {
     const spentUsd = this.spent[r.provider] ?? 0;
     const heldUsd = this.heldBy(r.provider);
     if (this.held.has(mine)) return { held: true, spentUsd, heldUsd };
-    if (!budgetHasRoom(spentUsd, heldUsd, r.budgetUsd)) return { held: false, spentUsd, heldUsd };
+    if (!budgetHasRoom(spentUsd, heldUsd, r.budgetUsd, r.amountUsd))
+      return { held: false, spentUsd, heldUsd };
     this.held.set(mine, r.amountUsd);
     return { held: true, spentUsd, heldUsd: heldUsd + r.amountUsd };
   }

@@ -204,7 +204,7 @@ describe('what the steps share', () => {
       const budgeted = () => {
         const t = support(undefined, undefined, {
           ...config,
-          dailyBudgetUsd: { creatomate: 0.3 },
+          dailyBudgetUsd: { creatomate: 0.6 },
         });
         t.usage.prices['creatomate:render_second'] = 0.016;
         return t;
@@ -223,7 +223,19 @@ describe('what the steps share', () => {
         });
         expect([...t.holds.held.values()]).toEqual([0.48]);
         // a look for a fallback sees the held room as taken too
-        expect(await t.guard.budgetWait('creatomate')).toMatchObject({ kind: 'wait' });
+        expect(await t.guard.budgetWait('creatomate', render)).toMatchObject({ kind: 'wait' });
+        // a cheaper one would still fit beside the hold
+        const short = { unit: 'render_second', units: 5 };
+        expect(await t.guard.budgetWait('creatomate', short)).toBeUndefined();
+      });
+
+      it('fails a submission whose estimate alone is over the whole budget (it would wait for ever)', async () => {
+        const t = budgeted();
+        const long = { unit: 'render_second', units: 60 }; // $0.96 against $0.60
+        await expect(t.guard.holdBudget('creatomate', 'k-long', long)).rejects.toThrow(
+          /estimated cost \(\$0\.96\) is more than the whole daily creatomate budget \(\$0\.6\)/,
+        );
+        expect(t.holds.held.size).toBe(0);
       });
 
       it('keeps the hold of a resend under the same key instead of counting it twice', async () => {

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Usage } from '@app/integrations';
 import { AppConfig } from '../../config/app-config';
-import { budgetHasRoom } from '../budget-rule';
+import { budgetHasRoom, overWholeBudget } from '../budget-rule';
 import { BudgetHoldRepository } from '../budget-hold.repository';
 import { quotaWindow } from '../quota-window';
-import { StepContext, StepOutcome } from '../step-context';
+import { StepContext, StepFailedError, StepOutcome } from '../step-context';
 import { UsageRepository } from '../usage.repository';
 import { StepName } from '../project-state';
 import { PaidCall, StepMetering } from './step-metering';
@@ -74,11 +74,12 @@ export class SubmissionGuard {
 
   /**
    * Holds the submission's estimated cost against its provider's budget of the day: granted
-   * while the day's metered spend plus what submissions in flight hold is below the budget,
-   * decided one submission at a time in the database (two checked at the same moment cannot
-   * both take the last room). A spent budget makes the project wait, with the reason shown,
-   * until the budget resets (midnight, Korea time): it never fails for it. Undefined: go on
-   * (held, or no budget); the hold ends with release() or settled().
+   * when the day's metered spend, what submissions in flight hold and this estimate stay within
+   * the budget, decided one submission at a time in the database (two checked at the same
+   * moment cannot both take the last room). A spent budget makes the project wait, with the
+   * reason shown, until the budget resets (midnight, Korea time); only an estimate over the
+   * whole budget, which could never start, fails. Undefined: go on (held, or no budget); the
+   * hold ends with release() or settled().
    */
   async holdBudget(
     provider: string,
@@ -88,19 +89,25 @@ export class SubmissionGuard {
     const budget = this.config.dailyBudgetUsd[provider];
     if (budget === undefined) return undefined;
     const amountUsd = this.usage.price(provider, estimate.unit) * estimate.units;
+    if (overWholeBudget(amountUsd, budget))
+      throw new StepFailedError(
+        `this ${provider} submission's estimated cost ($${amountUsd.toFixed(2)}) is more than the whole daily ${provider} budget ($${budget}): it could never start`,
+      );
     const o = await this.holds.hold({ provider, key, amountUsd, budgetUsd: budget });
     return o.held ? undefined : this.spent(provider, budget, o.spentUsd + o.heldUsd);
   }
 
   /**
-   * Whether a provider's budget has room now, holding nothing: the look a fallback engine gets
-   * before the first choice is sent. Undefined: it has room (or there is no budget).
+   * Whether a provider's budget has room now for a submission of this estimate, holding
+   * nothing: the look a fallback engine gets before the first choice is sent. Undefined: it
+   * has room (or there is no budget).
    */
-  async budgetWait(provider: string): Promise<StepOutcome | undefined> {
+  async budgetWait(provider: string, estimate?: Usage): Promise<StepOutcome | undefined> {
     const budget = this.config.dailyBudgetUsd[provider];
     if (budget === undefined) return undefined;
+    const amountUsd = estimate ? this.usage.price(provider, estimate.unit) * estimate.units : 0;
     const { spentUsd, heldUsd } = await this.holds.standing(provider);
-    return budgetHasRoom(spentUsd, heldUsd, budget)
+    return budgetHasRoom(spentUsd, heldUsd, budget, amountUsd)
       ? undefined
       : this.spent(provider, budget, spentUsd + heldUsd);
   }

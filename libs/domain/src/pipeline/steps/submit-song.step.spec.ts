@@ -75,7 +75,10 @@ describe('SubmitSongStep', () => {
     expect(out).toMatchObject({ kind: 'wait', patch: { waitReason: 'budget' } });
     expect(t.engine.submitted).toEqual([]);
     expect(marked).toEqual([]);
-    t.usage.spent['song-fake'] = 4.99;
+    // a song is $1: with $4.01 spent it would take the day past $5, so it still waits
+    t.usage.spent['song-fake'] = 4.01;
+    expect(await t.step.run(ctx)).toMatchObject({ kind: 'wait', patch: { waitReason: 'budget' } });
+    t.usage.spent['song-fake'] = 4;
     expect(await t.step.run(ctx)).toMatchObject({ kind: 'advance', to: 'SONG_SUBMITTED' });
   });
 

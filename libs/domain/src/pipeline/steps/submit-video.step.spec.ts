@@ -138,16 +138,18 @@ describe('SubmitVideoStep', () => {
   });
 
   it('waits while the first choice’s budget is spent; a spent fallback budget forbids the fallback', async () => {
-    const t = await setup({ ...config, dailyBudgetUsd: { creatomate: 10, ffmpeg: 1 } });
+    // a render of the default 30 s at $1 a second: $30, within a $40 budget when nothing is spent
+    const t = await setup({ ...config, dailyBudgetUsd: { creatomate: 40, ffmpeg: 40 } });
     t.creatomate.fallbackTo = 'ffmpeg';
-    t.usage.spent.creatomate = 10;
+    t.usage.spent.creatomate = 11;
     expect(await t.step.run(context(songReady()).ctx)).toMatchObject({
       kind: 'wait',
       patch: { waitReason: 'budget' },
     });
     expect(t.creatomate.submitted).toEqual([]);
     t.usage.spent.creatomate = 0;
-    t.usage.spent.ffmpeg = 1;
+    // the fallback's own render would not fit beside its spend
+    t.usage.spent.ffmpeg = 11;
     await t.step.run(context(songReady()).ctx);
     expect(t.creatomate.submitted[0].opts?.allowFallback).toBe(false);
     t.usage.spent.ffmpeg = 0;
@@ -156,7 +158,7 @@ describe('SubmitVideoStep', () => {
   });
 
   it('sends one of two renders checked at once when the budget has room for one; the other waits', async () => {
-    const t = await setup({ ...config, dailyBudgetUsd: { creatomate: 10 } });
+    const t = await setup({ ...config, dailyBudgetUsd: { creatomate: 40 } });
     // a render of the default 30 s at $1 a second holds $30: the first takes the room
     const [a, b] = await Promise.all([
       t.step.run(context(songReady(), 'p1:submit_video:1').ctx),
@@ -167,6 +169,14 @@ describe('SubmitVideoStep', () => {
     // sent and metered: its hold is gone, its usage row counts instead
     expect(t.holds.held.size).toBe(0);
     expect(t.usage.rows).toHaveLength(1);
+  });
+
+  it('fails a render whose estimate alone is over the whole daily budget, sending nothing', async () => {
+    const t = await setup({ ...config, dailyBudgetUsd: { creatomate: 20 } });
+    await expect(t.step.run(context(songReady()).ctx)).rejects.toThrow(
+      /estimated cost \(\$30\.00\) is more than the whole daily creatomate budget \(\$20\)/,
+    );
+    expect(t.creatomate.submitted).toEqual([]);
   });
 
   it('tells the renderer when this is the step’s last try (a rate limit is then no longer waited for)', async () => {

@@ -62,8 +62,13 @@ export class SubmitVideoStep extends PipelineStep {
     const estimate = renderer.recoveredUsage({ lengthSec });
     const held = await this.guard.holdBudget(renderer.name, key, estimate);
     if (held) return held;
+    const fallback = renderer.fallbackEngine;
     const allowFallback =
-      !renderer.fallbackEngine || !(await this.guard.budgetWait(renderer.fallbackEngine));
+      !fallback ||
+      !(await this.guard.budgetWait(
+        fallback,
+        this.renderers.for(fallback).recoveredUsage({ lengthSec }),
+      ));
     const paid = { provider: renderer.name, operation: this.name, estimate, key };
     const sub = await this.guard.submit(
       ctx,
