@@ -48,6 +48,8 @@ describe('signed file downloads on the embedded default', () => {
     expect(res.headers).toMatchObject({
       'x-content-type-options': 'nosniff',
       'content-security-policy': "default-src 'none'; sandbox",
+      // and usable from any page that holds the signed link (<img>, <video>)
+      'cross-origin-resource-policy': 'cross-origin',
     });
     expect(res.rawPayload.equals(bytes)).toBe(true);
   });

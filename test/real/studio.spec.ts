@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describeWithServers } from '../harness/binaries';
 import { ARTIFACTS, launchChromium, pageErrors } from '../harness/chromium';
 import { startApi, startScheduler, TestApi } from '../harness/api-app';
-import { freePort } from '../harness/ports';
+import { freePort, waitFor } from '../harness/ports';
 import { removeDir, tempDir } from '../harness/process';
 
 jest.setTimeout(300_000);
@@ -19,13 +19,15 @@ describeWithServers(['chromium', 'ffmpeg'], 'the studio page in headless Chromiu
 
   beforeAll(async () => {
     const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
+    // the page opened by the server's other name: the file links (PUBLIC_BASE_URL's default,
+    // http://127.0.0.1:PORT) are then on another origin, which the page's CSP must admit
+    base = `http://localhost:${port}`;
     const env = {
       DB_SQLITE_PATH: join(dir, 'studio.sqlite'),
       BLOB_LOCAL_ROOT: join(dir, 'blobs'),
       WORK_DIR: join(dir, 'work'),
       PIPELINE_POLL_MS: '100',
-      PUBLIC_BASE_URL: base,
+      PORT: String(port),
     };
     api = await startApi(env);
     await api.app.listen(port, '127.0.0.1');
@@ -76,9 +78,16 @@ describeWithServers(['chromium', 'ffmpeg'], 'the studio page in headless Chromiu
         buffer: photo,
       });
       await page.waitForSelector('#photo-list img');
-      // the thumbnail loads through its signed URL
-      await page.waitForFunction(
-        "document.querySelector('#photo-list img')?.complete && document.querySelector('#photo-list img').naturalWidth > 0",
+      // the thumbnail loads through its signed URL (polled with evaluate: waitForFunction's
+      // string form needs eval, which the page's CSP refuses)
+      await waitFor(
+        'the thumbnail to load',
+        async () =>
+          (await page.evaluate(
+            "(() => { const img = document.querySelector('#photo-list img'); return !!img && img.complete && img.naturalWidth > 0; })()",
+          )) as boolean,
+        30_000,
+        200,
       );
 
       await page.selectOption('#mood', 'bright');

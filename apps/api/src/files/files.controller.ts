@@ -97,6 +97,9 @@ export class FilesController {
     // user content: never sniffed into something runnable (nosniff comes from helmet), never
     // scripted even if it were HTML, and named safely (RFC 6266, UTF-8 names included)
     reply.header('Content-Security-Policy', "default-src 'none'; sandbox");
+    // a signed link is for use anywhere (a partner's page, the studio opened as localhost while
+    // links say 127.0.0.1): helmet's same-origin resource policy would blank it in <img>/<video>
+    reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
     reply.header(
       'Content-Disposition',
       name ? contentDisposition(name) : contentDisposition(basename(key), { type: 'inline' }),

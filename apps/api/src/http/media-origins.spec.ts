@@ -1,11 +1,15 @@
 import type { AppConfig } from '@app/domain';
 import { blobEndpointOf, mediaOrigins } from './media-origins';
 
-const withBlob = (blob: object) => ({ integrations: { blob } }) as unknown as AppConfig;
+const withBlob = (blob: object) =>
+  ({ integrations: { blob }, publicBaseUrl: 'http://127.0.0.1:3000' }) as unknown as AppConfig;
 
 describe('the origins the studio page may play media from (CSP media-src)', () => {
-  it('is our own origin for local files', () => {
-    expect(mediaOrigins(withBlob({ engine: 'local', root: '/data' }))).toEqual(["'self'"]);
+  it('is our own origin and the public base URL’s for local files (a page opened as localhost plays links to 127.0.0.1)', () => {
+    expect(mediaOrigins(withBlob({ engine: 'local', root: '/data' }))).toEqual([
+      "'self'",
+      'http://127.0.0.1:3000',
+    ]);
   });
 
   it('adds the Azure Blob endpoint the signed links point at', () => {
@@ -17,7 +21,7 @@ describe('the origins the studio page may play media from (CSP media-src)', () =
             'DefaultEndpointsProtocol=https;AccountName=castad;AccountKey=a2V5;EndpointSuffix=core.windows.net',
         }),
       ),
-    ).toEqual(["'self'", 'https://castad.blob.core.windows.net']);
+    ).toEqual(["'self'", 'http://127.0.0.1:3000', 'https://castad.blob.core.windows.net']);
   });
 
   it('reads an explicit BlobEndpoint (Azurite, a custom domain) as its origin, and nothing else', () => {

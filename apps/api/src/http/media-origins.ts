@@ -1,14 +1,16 @@
 import type { AppConfig } from '@app/domain';
 
 /**
- * Where the studio page's videos, clips and thumbnails come from, for the CSP: our own origin
- * (local files under /files), plus the Azure Blob endpoint whose SAS links the API hands out.
+ * Where the studio page's videos, clips and thumbnails come from, for the CSP: our own origin,
+ * the public base URL's (local files are linked under it, and the page may have been opened by
+ * another name of this server: localhost and 127.0.0.1 are two origins), plus the Azure Blob
+ * endpoint whose SAS links the API hands out.
  */
-export function mediaOrigins(config: Pick<AppConfig, 'integrations'>): string[] {
+export function mediaOrigins(config: Pick<AppConfig, 'integrations' | 'publicBaseUrl'>): string[] {
   const blob = config.integrations.blob;
-  if (blob.engine !== 'azure') return ["'self'"];
-  const endpoint = blobEndpointOf(blob.connectionString);
-  return endpoint ? ["'self'", endpoint] : ["'self'"];
+  const origins = ["'self'", originOf(config.publicBaseUrl)];
+  if (blob.engine === 'azure') origins.push(blobEndpointOf(blob.connectionString));
+  return [...new Set(origins.filter((o): o is string => o !== null))];
 }
 
 /** The origin of the blob service a connection string names, or null when it names none. */

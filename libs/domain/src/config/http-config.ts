@@ -126,9 +126,20 @@ export function httpConfig(env: HttpVariables): HttpConfig {
   };
 }
 
-/** Our public base URL (file links, provider callbacks), without a trailing slash. */
+/**
+ * Our public base URL (file links, provider callbacks), without a trailing slash. By default
+ * the address the API listens on (127.0.0.1 on the embedded default, as the README and the
+ * start-up line say: a page opened there finds its files on the same origin), localhost when it
+ * listens on every interface.
+ */
 export function publicBaseUrl(env: HttpVariables): string {
-  return withoutTrailingSlash(env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`);
+  const host = env.HOST ?? (staged(env) ? '0.0.0.0' : '127.0.0.1');
+  const named = ['0.0.0.0', '::', ''].includes(host)
+    ? 'localhost'
+    : host.includes(':')
+      ? `[${host}]`
+      : host;
+  return withoutTrailingSlash(env.PUBLIC_BASE_URL ?? `http://${named}:${env.PORT}`);
 }
 
 export function liveProgressConfig(env: HttpVariables): LiveProgressConfig {

@@ -13,6 +13,16 @@ describe('the configuration loader', () => {
     expect(config.role).toBe('api');
   });
 
+  it('links files at the address the API listens on unless PUBLIC_BASE_URL says otherwise', () => {
+    const at = (env: Record<string, string>) =>
+      loadConfig({ ...SECRET, ...env }, 'api').publicBaseUrl;
+    // the embedded default listens on 127.0.0.1, as the README and the start-up line say
+    expect(at({ PORT: '4123' })).toBe('http://127.0.0.1:4123');
+    expect(at({ PORT: '4123', HOST: '0.0.0.0' })).toBe('http://localhost:4123');
+    expect(at({ PORT: '4123', HOST: '::1' })).toBe('http://[::1]:4123');
+    expect(at({ PUBLIC_BASE_URL: 'https://api.castad.kr/' })).toBe('https://api.castad.kr');
+  });
+
   it('lets two configurations live in one process', () => {
     const a = loadConfig({ ...SECRET, PORT: '4001', DB_SQLITE_PATH: '/tmp/a.sqlite' }, 'api');
     const b = loadConfig(
