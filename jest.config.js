@@ -15,6 +15,9 @@ const swc = [
   },
 ];
 const common = {
+  // a bound on a hung test, not a speed target: 5 s (Jest's default) failed tests that start an
+  // API on a busy machine; suites that need longer say so with jest.setTimeout
+  testTimeout: 60_000,
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
