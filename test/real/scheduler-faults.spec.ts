@@ -85,11 +85,15 @@ describeWithServers(
     });
 
     it("a restart slower than the leader lease frees its dead predecessor's claims within 5 s of leading", async () => {
-      // submissions in flight when the leader dies: their claims (30 s leases) are the dead pid's
+      // submissions in flight when the leader dies: their claims (30 s leases) are the dead pid's;
+      // the calls answer in 2 s, well inside the provider timeout (the stack's 2 s would make
+      // every one of them a lost answer on a busy machine, and the steps run out of attempts)
       stack.suno.knobs.latencyMs = 2000;
       stack.creatomate.knobs.latencyMs = 2000;
+      const env = { ...DEDUPES, PROVIDER_TIMEOUT_MS: '15000' };
+      let next: Awaited<ReturnType<typeof stack.startScheduler>> | undefined;
       try {
-        const first = await stack.startScheduler(DEDUPES, { defaultIdentity: true });
+        const first = await stack.startScheduler(env, { defaultIdentity: true });
         await untilLeader([first.healthPort]);
         const ids = await stack.createProjects(6);
         await stack.waitAll(ids, (s) => s !== 'DRAFT' && s !== 'STORE_READY', 30_000);
@@ -104,7 +108,7 @@ describeWithServers(
         const [{ owner: dead }] = await claimedBy();
         // slower than the 4 s leader lease: the lease has expired, no take-over happens
         await new Promise((r) => setTimeout(r, 5000));
-        const next = await stack.startScheduler(DEDUPES, { defaultIdentity: true });
+        next = await stack.startScheduler(env, { defaultIdentity: true });
         await untilLeader([next.healthPort]);
         const ledAt = Date.now();
         await waitFor(
@@ -118,8 +122,9 @@ describeWithServers(
         stack.creatomate.knobs.latencyMs = 0;
         const final = await stack.waitAll(ids, (s) => s === 'DONE' || s === 'FAILED', 120_000);
         expect(Object.values(final).map((x) => x.state)).toEqual(ids.map(() => 'DONE'));
-        await next.proc.stop();
       } finally {
+        // stopped even when a check failed: a scheduler left leading would fail the next tests
+        await next?.proc.stop();
         stack.suno.knobs.latencyMs = 0;
         stack.creatomate.knobs.latencyMs = 0;
       }
