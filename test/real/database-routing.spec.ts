@@ -141,6 +141,7 @@ describeWithServers(
         callbackToken: 'cb',
         quotaDay: '2026-01-02',
         quotaSlot: 3,
+        rerendering: false,
         createdAt: at,
         updatedAt: at,
       };

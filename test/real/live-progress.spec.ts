@@ -137,7 +137,7 @@ describeWithServers(
       await waitFor('the catch-up', async () => sse.events.length > 0);
       await redis.stop();
       const cancel = await stack.api('POST', `/v1/projects/${project}/cancel`);
-      expect(cancel.status).toBe(200);
+      expect({ status: cancel.status, body: cancel.body }).toMatchObject({ status: 200 });
       await sse.ended;
       expect(received(sse)).toEqual(await recorded(project));
       expect(received(sse).pop()!.state).toBe('CANCELLED');

@@ -203,6 +203,22 @@ describe("the owner's commands", () => {
       );
       expect((await cancel().execute('admin', at('DRAFT').id)).state).toBe('CANCELLED');
     });
+
+    it('cancels from where the project is now when the scheduler moved it meanwhile', async () => {
+      const moving = at('STORE_READY');
+      const repo = projects.asRepository();
+      const transition = repo.transition.bind(repo);
+      let moved = false;
+      // the scheduler's step lands between the cancel's read and its transition, once
+      repo.transition = async (id, t) => {
+        if (!moved && t.cause === 'cancel') {
+          moved = true;
+          await transition(id, { from: 'STORE_READY', to: 'LYRICS_READY', cause: 'write_lyrics' });
+        }
+        return transition(id, t);
+      };
+      expect((await new CancelProject(repo).execute(OWNER, moving.id)).state).toBe('CANCELLED');
+    });
   });
 
   it("hides another's project as not found from every command", async () => {
