@@ -86,19 +86,17 @@ export class BudgetHoldRepository {
    */
   async purgeBefore(day: string): Promise<number> {
     return this.db.write(async (em) => {
-      const holds = await em
-        .createQueryBuilder()
-        .delete()
-        .from(BudgetHoldEntity)
-        .where('day < :day', { day })
-        .execute();
-      const days = await em
-        .createQueryBuilder()
-        .delete()
-        .from(BudgetDayEntity)
-        .where('day < :day', { day })
-        .execute();
-      return (holds.affected ?? 0) + (days.affected ?? 0);
+      let purged = 0;
+      for (const entity of [BudgetHoldEntity, BudgetDayEntity]) {
+        const r = await em
+          .createQueryBuilder()
+          .delete()
+          .from(entity)
+          .where('day < :day', { day })
+          .execute();
+        purged += r.affected ?? 0;
+      }
+      return purged;
     });
   }
 
