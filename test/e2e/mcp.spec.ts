@@ -1,10 +1,16 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ApiKeyService } from '@app/domain';
+import sharp from 'sharp';
+import { AI_NOTICE, ApiKeyService } from '@app/domain';
 import { startApi, startScheduler, TestApi } from '../harness/api-app';
 import { freePort, waitFor } from '../harness/ports';
 import { removeDir, tempDir } from '../harness/process';
+import { fakeEnv } from '../fakes/env';
+import { FakeGoogle } from '../fakes/google.fake';
+import { FakeInstagram } from '../fakes/instagram.fake';
 
 jest.setTimeout(300_000);
 
@@ -12,15 +18,29 @@ type ToolAnswer = { isError?: boolean; structuredContent?: any; content: { text:
 
 /**
  * The MCP endpoint driven as an agent drives it: the official MCP client over streamable HTTP,
- * with a partner API key, on the embedded stack (offline engines, SQLite, local files).
+ * with a partner API key, on the embedded stack (offline engines, SQLite, local files) publishing
+ * to the YouTube and Instagram fakes, to accounts whose owner let the partner publish there.
  */
 describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
   const dir = tempDir('mcp');
+  const google = new FakeGoogle();
+  const instagram = new FakeInstagram();
+  let images: Server;
+  let photoUrl: string;
   let api: TestApi;
   let scheduler: Awaited<ReturnType<typeof startScheduler>>;
   let url: URL;
+  /** every scope, `publish` included */
   let writer: string;
+  /** makes stores and projects, but may not publish */
+  let maker: string;
   let reader: string;
+  /** another partner's key with `publish` */
+  let rival: string;
+  /** the store owner whose accounts the partner publishes to */
+  let owner: string;
+  const accounts: Record<string, string> = {};
+  let projectId: string;
   const clients: Client[] = [];
   const env: Record<string, string> = {
     DB_SQLITE_PATH: join(dir, 'castad.sqlite'),
@@ -47,25 +67,75 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     return r.structuredContent;
   };
 
+  /** The owner connects an account (the fake consents at once); its id. */
+  async function connect(platform: string): Promise<string> {
+    const start = await api.request('GET', `/v1/social/${platform}/connect`, { token: owner });
+    const consent = await fetch(start.body.authorizeUrl, { redirect: 'manual' });
+    const back = new URL(consent.headers.get('location')!);
+    return (await api.request('GET', `${back.pathname}${back.search}`)).body.id;
+  }
+
   beforeAll(async () => {
+    await google.start();
+    await instagram.start();
+    // the store's photo, on a public image host the agent names by URL
+    const jpeg = await sharp({
+      create: { width: 1200, height: 1600, channels: 3, background: '#3a6' },
+    })
+      .jpeg()
+      .toBuffer();
+    images = createServer((q, r) =>
+      q.url === '/shop.jpg'
+        ? r.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg)
+        : r.writeHead(404).end(),
+    );
+    await new Promise<void>((ok) => images.listen(0, '127.0.0.1', ok));
+    const imageHost = `127.0.0.1:${(images.address() as AddressInfo).port}`;
+    photoUrl = `http://${imageHost}/shop.jpg`;
     const port = await freePort();
-    Object.assign(env, { PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` });
+    Object.assign(env, {
+      PORT: String(port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      PUBLISH_POLL_MS: '200',
+      FETCH_ALLOW_HOSTS: imageHost,
+      ...fakeEnv.google(google),
+      ...fakeEnv.instagram(instagram),
+    });
     api = await startApi(env);
+    // Instagram fetches the video from our signed file URL itself
     await api.app.listen(port, '127.0.0.1');
     url = new URL(`http://127.0.0.1:${port}/mcp`);
     scheduler = await startScheduler(env);
     const keys = api.get(ApiKeyService);
     await keys.createPartner('Agency');
-    writer = (
-      await keys.issue('Agency', ['stores:read', 'stores:write', 'projects:read', 'projects:write'])
-    ).key;
+    await keys.createPartner('Rival');
+    const making = ['stores:read', 'stores:write', 'projects:read', 'projects:write'];
+    writer = (await keys.issue('Agency', [...making, 'publish'])).key;
+    maker = (await keys.issue('Agency', making)).key;
     reader = (await keys.issue('Agency', ['stores:read', 'projects:read'])).key;
+    rival = (await keys.issue('Rival', [...making, 'publish'])).key;
+    owner = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '채널사장' } }))
+      .body.accessToken;
+    for (const platform of ['youtube', 'instagram']) {
+      accounts[platform] = await connect(platform);
+      // the owner's consent: Agency may publish its videos to this account
+      const allowed = await api.request(
+        'PUT',
+        `/v1/social/accounts/${accounts[platform]}/publishing-partner`,
+        { token: owner, body: { partner: 'Agency' } },
+      );
+      expect(allowed.status).toBe(200);
+      expect(allowed.body.publishingPartnerId).toEqual(expect.any(String));
+    }
   });
 
   afterAll(async () => {
     for (const c of clients) await c.close();
     await scheduler?.close();
     await api?.close();
+    await google.stop();
+    await instagram.stop();
+    images?.close();
     removeDir(dir);
   });
 
@@ -73,12 +143,15 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     const { tools } = await (await agent(writer)).listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
       [
+        'add_photo_from_url',
         'choose_clip',
         'choose_lyrics',
         'create_project',
         'create_store',
         'get_choices',
         'get_progress',
+        'get_publications',
+        'list_accounts',
         'list_videos',
         'publish',
         'read_video_results',
@@ -99,9 +172,19 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     expect(create.description).toMatch(/pays providers/);
     expect(tools.find((t) => t.name === 'get_progress')!.description).toMatch(/Costs nothing/);
     expect(tools.find((t) => t.name === 'get_progress')!.annotations?.readOnlyHint).toBe(true);
+    // every tool says what it costs and whether it pays a provider (and which)
+    for (const t of tools)
+      expect(`${t.name}: ${t.description}`).toMatch(
+        /costs nothing|pays no provider|pays (providers|OpenAI|Suno|Creatomate)/i,
+      );
+    const photo = tools.find((t) => t.name === 'add_photo_from_url')!;
+    expect(photo.inputSchema.required).toEqual(['storeId', 'url', 'idempotencyKey']);
+    expect(tools.find((t) => t.name === 'publish')!.inputSchema.required).toEqual(
+      expect.arrayContaining(['projectId', 'accounts', 'idempotencyKey']),
+    );
   });
 
-  it('store -> project -> progress -> video, to a finished video with a signed link', async () => {
+  it('store -> photo -> project -> progress -> video, to a finished video with a signed link', async () => {
     const client = await agent(writer);
     const found = await call(client, 'search_stores', { query: '해운대 국밥' });
     expect(found.items[0]).toMatchObject({ name: '해운대 할매국밥' });
@@ -112,6 +195,20 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
       idempotencyKey: 'store-1',
     };
     const store = await call(client, 'create_store', storeArgs);
+    // a photo by URL, through the same SSRF-safe fetch as REST's import
+    const photoArgs = { storeId: store.id, url: photoUrl, idempotencyKey: 'photo-1' };
+    const photo = await call(client, 'add_photo_from_url', photoArgs);
+    expect(photo).toMatchObject({ contentType: 'image/jpeg', width: 1200, height: 1600 });
+    const internal = (await client.callTool({
+      name: 'add_photo_from_url',
+      arguments: {
+        storeId: store.id,
+        url: 'http://169.254.169.254/latest/meta-data/',
+        idempotencyKey: 'photo-ssrf',
+      },
+    })) as ToolAnswer;
+    expect(internal.isError).toBe(true);
+    expect(JSON.parse(internal.content[0].text)).toMatchObject({ statusCode: 400 });
     const projectArgs = {
       storeId: store.id,
       mood: 'calm',
@@ -121,6 +218,7 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
       idempotencyKey: 'project-1',
     };
     const project = await call(client, 'create_project', projectArgs);
+    projectId = project.id;
     expect(project).toMatchObject({ storeId: store.id, autopilot: true });
     expect(project.options).toMatchObject({ mood: 'calm', genre: 'trot', lengthSec: 15 });
     const done = await waitFor(
@@ -148,6 +246,9 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     // the same calls with the same keys create nothing new: what they made comes back, as it
     // is now (the project finished since; no stored first answer)
     expect((await call(client, 'create_store', storeArgs)).id).toBe(store.id);
+    expect((await call(client, 'add_photo_from_url', photoArgs)).id).toBe(photo.id);
+    const photos = await api.request('GET', `/v1/stores/${store.id}/photos`, { apiKey: writer });
+    expect(photos.body.items).toHaveLength(1);
     const projectAgain = await call(client, 'create_project', projectArgs);
     expect(projectAgain.id).toBe(project.id);
     expect(projectAgain.state).toBe('DONE');
@@ -164,7 +265,106 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     expect(JSON.parse(misuse.content[0].text)).toMatchObject({ statusCode: 422 });
   });
 
-  it('refuses (403, the REST error body) a tool outside the key’s scopes, and publishing to keys', async () => {
+  it('-> publish: to the accounts the owner opened to the partner, to published videos marked AI-made', async () => {
+    const client = await agent(writer);
+    const open = await call(client, 'list_accounts', {});
+    expect(open.items.map((a: { id: string }) => a.id).sort()).toEqual(
+      [accounts.youtube, accounts.instagram].sort(),
+    );
+    const publishArgs = {
+      projectId,
+      accounts: [accounts.youtube, accounts.instagram],
+      title: '해운대 할매국밥',
+      privacy: 'public',
+      idempotencyKey: 'publish-1',
+    };
+    const asked = await call(client, 'publish', publishArgs);
+    expect(asked.items).toHaveLength(2);
+    const published = await waitFor(
+      'both publications to be published',
+      async () => {
+        const p = await call(client, 'get_publications', { projectId });
+        if (p.items.some((i: { state: string }) => i.state === 'failed'))
+          throw new Error(`failed: ${JSON.stringify(p.items)}`);
+        return p.items.every((i: { state: string }) => i.state === 'published') ? p : undefined;
+      },
+      60_000,
+      200,
+    );
+    expect(published.items.map((i: { postUrl: string }) => i.postUrl).sort()).toEqual([
+      expect.stringMatching(/^https:\/\/www\.instagram\.com\/reel\//),
+      expect.stringMatching(/^https:\/\/www\.youtube\.com\/shorts\//),
+    ]);
+    // disclosure: YouTube is told the video is synthetic; no caption sent: the default one,
+    // with the AI notice, on both platforms
+    const [video] = [...google.videos.values()];
+    expect(video.meta.status.containsSyntheticMedia).toBe(true);
+    expect(video.meta.snippet.description).toContain(AI_NOTICE);
+    expect([...instagram.containers.values()][0].caption).toContain(AI_NOTICE);
+    // the same call with the same key publishes nothing new: the publications, as they are now
+    const again = await call(client, 'publish', publishArgs);
+    expect(again.items.map((i: { id: string }) => i.id)).toEqual(
+      asked.items.map((i: { id: string }) => i.id),
+    );
+    expect(again.items.every((i: { state: string }) => i.state === 'published')).toBe(true);
+    expect(google.videos.size).toBe(1);
+    expect(instagram.containers.size).toBe(1);
+    const rest = await api.request('GET', `/v1/projects/${projectId}/uploads`, { apiKey: writer });
+    expect(rest.body.items).toHaveLength(2);
+  });
+
+  it('publishing needs the publish scope (the same 403 as REST) and the owner’s consent', async () => {
+    const body = { accounts: [accounts.youtube], title: '몰래', privacy: 'public' };
+    // a key without `publish`: refused before anything runs, here and on REST
+    const viaMcp = (await agent(maker)).callTool({
+      name: 'publish',
+      arguments: { ...body, projectId, idempotencyKey: 'no-scope-1' },
+    });
+    await expect(viaMcp).rejects.toMatchObject({ code: 403 });
+    await expect(viaMcp).rejects.toThrow(/lacks the scope publish/);
+    const viaRest = await api.request('POST', `/v1/projects/${projectId}/uploads`, {
+      apiKey: maker,
+      body,
+    });
+    expect(viaRest.status).toBe(403);
+    expect(viaRest.body.message).toMatch(/lacks the scope publish/);
+    await expect(
+      (await agent(maker)).callTool({ name: 'list_accounts', arguments: {} }),
+    ).rejects.toMatchObject({ code: 403 });
+    // another partner sees none of the owner's accounts and cannot publish to them
+    const other = await agent(rival);
+    expect((await call(other, 'list_accounts', {})).items).toEqual([]);
+    const otherStore = await call(other, 'create_store', {
+      name: '남의 가게',
+      idempotencyKey: 's',
+    });
+    expect(otherStore.id).toEqual(expect.any(String));
+    const notTheirs = (await other.callTool({
+      name: 'publish',
+      arguments: { ...body, projectId, idempotencyKey: 'rival-1' },
+    })) as ToolAnswer;
+    expect(notTheirs.isError).toBe(true);
+    expect(JSON.parse(notTheirs.content[0].text)).toMatchObject({ statusCode: 404 });
+    // the owner takes the consent back: the partner no longer sees or reaches the account
+    const withdrawn = await api.request(
+      'DELETE',
+      `/v1/social/accounts/${accounts.youtube}/publishing-partner`,
+      { token: owner },
+    );
+    expect(withdrawn.status).toBe(204);
+    const client = await agent(writer);
+    expect((await call(client, 'list_accounts', {})).items).toEqual([
+      expect.objectContaining({ id: accounts.instagram }),
+    ]);
+    const refused = (await client.callTool({
+      name: 'publish',
+      arguments: { ...body, projectId, idempotencyKey: 'after-withdrawal' },
+    })) as ToolAnswer;
+    expect(JSON.parse(refused.content[0].text)).toMatchObject({ statusCode: 404 });
+    expect(google.videos.size).toBe(1);
+  });
+
+  it('refuses (403, the REST error body) a tool outside the key’s scopes', async () => {
     const client = await agent(reader);
     // reading is within its scopes
     expect((await call(client, 'list_videos', {})).items).toEqual(expect.any(Array));
@@ -174,19 +374,6 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     });
     await expect(refused).rejects.toMatchObject({ code: 403 });
     await expect(refused).rejects.toThrow(/lacks the scope stores:write/);
-    // publishing is for signed-in users, on REST and here
-    await expect(
-      (await agent(writer)).callTool({
-        name: 'publish',
-        arguments: {
-          projectId: '7b0e5d1c-3f7a-4a53-9d43-2b1f0c9e8a61',
-          accounts: ['7b0e5d1c-3f7a-4a53-9d43-2b1f0c9e8a61'],
-          title: 't',
-          privacy: 'private',
-          idempotencyKey: 'pub-1',
-        },
-      }),
-    ).rejects.toMatchObject({ code: 403 });
     // and so are a video's results (the owner's, on REST and here)
     await expect(
       (await agent(reader)).callTool({

@@ -84,6 +84,7 @@ describe('another user’s resources on every route: 404', () => {
     'POST /v1/projects/:id/song': {},
     'POST /v1/projects/:id/song/select': { clipId: '7b0e5d1c-3f7a-4a53-9d43-2b1f0c9e8a61' },
     'POST /v1/projects/:id/video': { engine: 'ffmpeg' },
+    'PUT /v1/social/accounts/:id/publishing-partner': { partner: 'Agency' },
     'POST /v1/projects/:id/uploads': {
       accounts: ['7b0e5d1c-3f7a-4a53-9d43-2b1f0c9e8a61'],
       title: 't',

@@ -142,9 +142,11 @@ export class McpEndpoint {
     try {
       this.access.assertAllowed(by, tool.access);
       const { idempotencyKey: key, ...input } = args;
-      const result = tool.creates
+      const answer = tool.creates
         ? await this.once(by, tool, tool.creates, String(key), input)
         : await tool.run(by, input);
+      // as it goes over the wire (a replay's view carries Dates; the output schemas say strings)
+      const result = JSON.parse(JSON.stringify(answer)) as Record<string, unknown>;
       return {
         structuredContent: result,
         content: [{ type: 'text', text: JSON.stringify(result) }],

@@ -8,6 +8,7 @@ import {
 } from '@app/domain';
 import { AuthModule } from '../auth/auth.module';
 import { ProjectView } from '../projects/project-view';
+import { StorePhotoView } from '../stores/store-photo.view';
 import { ChoiceTools } from './choice.tools';
 import { McpController } from './mcp.controller';
 import { McpEndpoint } from './mcp-endpoint';
@@ -28,6 +29,7 @@ import { ResultsTools } from './results.tools';
     VideoTools,
     ResultsTools,
     ProjectView,
+    StorePhotoView,
   ],
 })
 export class McpApiModule {}

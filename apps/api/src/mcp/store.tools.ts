@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { StoreSearchService, StoreService } from '@app/domain';
+import {
+  STORE_PHOTO_SOURCES,
+  StorePhotoService,
+  StoreSearchService,
+  StoreService,
+} from '@app/domain';
 import { StoreDto } from '../stores/store.dto';
-import { defineTool, McpTool } from './mcp-tool';
+import { StorePhotoView } from '../stores/store-photo.view';
+import { defineTool, iso, McpTool } from './mcp-tool';
 
 const place = {
   name: z.string(),
@@ -25,12 +31,30 @@ const store = {
 
 const optionalText = (max: number) => z.string().max(max).optional();
 
-/** Stores: find one by name, add one (the REST routes of /v1/stores). */
+/** What add_photo_from_url answers: the REST route's StorePhotoDto. */
+const photo = {
+  id: z.string().uuid(),
+  contentType: z.string().describe('image/jpeg, image/png or image/webp'),
+  width: z.number(),
+  height: z.number(),
+  bytes: z.number(),
+  source: z.string().describe(STORE_PHOTO_SOURCES.join(', ')),
+  url: z.string().describe('short-lived read URL (15 minutes)'),
+  warning: z
+    .string()
+    .nullable()
+    .describe('why the photo may look soft in the video (under 1080 px on its short side)'),
+  createdAt: z.string(),
+};
+
+/** Stores: find one by name, add one, add its photos (the REST routes of /v1/stores). */
 @Injectable()
 export class StoreTools {
   constructor(
     private readonly stores: StoreService,
     private readonly search: StoreSearchService,
+    private readonly photos: StorePhotoService,
+    private readonly photoView: StorePhotoView,
   ) {}
 
   list(): McpTool[] {
@@ -79,6 +103,28 @@ export class StoreTools {
         },
         output: store,
         run: async (by, input) => StoreDto.from(await this.stores.create(by, input)),
+      }),
+      defineTool({
+        name: 'add_photo_from_url',
+        title: 'Add a store photo from a URL',
+        description:
+          'Fetches a public http(s) image (JPEG, PNG or WebP, at least 640 px on its short side) and adds it to one of your stores: the video shows the store’s photos. Private and internal addresses are refused; location and other metadata are removed. Costs nothing and pays no provider (the photo is stored on our side, as on POST /v1/stores/{id}/photos/import).',
+        access: { scopes: ['stores:write'] },
+        creates: 'photo',
+        readOnly: false,
+        input: {
+          storeId: z.string().uuid().describe('one of your stores (create_store)'),
+          url: z
+            .string()
+            .max(2000)
+            .regex(/^https?:\/\//i, 'an http(s) URL')
+            .describe('a public http(s) image URL'),
+        },
+        output: photo,
+        run: async (by, { storeId, url }) => {
+          const added = await this.photoView.of(await this.photos.importUrl(by, storeId, url));
+          return { ...added, createdAt: iso(added.createdAt) };
+        },
       }),
     ];
   }

@@ -1,10 +1,12 @@
 import {
+  Body,
   Controller,
   Delete,
   Get,
   HttpCode,
   Param,
   ParseUUIDPipe,
+  Put,
   Query,
   Res,
 } from '@nestjs/common';
@@ -16,18 +18,26 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AppConfig, InvalidInputError, LoginStateService, SocialService } from '@app/domain';
-import { CurrentUserId, Public } from '../auth/decorators';
+import {
+  AppConfig,
+  InvalidInputError,
+  LoginStateService,
+  Principal,
+  SocialService,
+} from '@app/domain';
+import { CurrentPrincipal, CurrentUserId, Public, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import {
   AuthorizeUrlDto,
   ConnectCallbackQuery,
   ConnectQuery,
   PlatformParam,
+  PublishingPartnerDto,
   SocialAccountDto,
   SocialAccountListDto,
 } from './social.dto';
@@ -48,16 +58,48 @@ export class SocialController {
   }
 
   @Get('accounts')
+  @Scopes('publish')
+  @ApiSecurity('api-key')
   @ApiOperation({
     summary:
-      'My connected accounts (tokens are never returned) and the platforms this server publishes to',
+      'My connected accounts (tokens are never returned) and the platforms this server publishes to; for a partner key (scope publish), the accounts whose owners let its partner publish there',
   })
   @ApiOkResponse({ type: SocialAccountListDto })
-  async list(@CurrentUserId() userId: string): Promise<SocialAccountListDto> {
+  async list(@CurrentPrincipal() by: Principal): Promise<SocialAccountListDto> {
     return {
       platforms: this.social.platforms,
-      items: (await this.social.list(userId)).map(SocialAccountDto.from),
+      items: (await this.social.list(by)).map(SocialAccountDto.from),
     };
+  }
+
+  @Put('accounts/:id/publishing-partner')
+  @ApiOperation({
+    summary:
+      'Let a partner publish its videos to this account with its API keys (scope publish): your consent, one partner per account, replaced by the next',
+  })
+  @ApiOkResponse({ type: SocialAccountDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such account of yours, or partner' })
+  async allowPartner(
+    @CurrentUserId() userId: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() b: PublishingPartnerDto,
+  ): Promise<SocialAccountDto> {
+    return SocialAccountDto.from(await this.social.allowPartner(userId, id, b.partner));
+  }
+
+  @Delete('accounts/:id/publishing-partner')
+  @HttpCode(204)
+  @ApiOperation({
+    summary:
+      'Take back a partner’s permission to publish to this account (its publications not yet uploaded fail)',
+  })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  async disallowPartner(
+    @CurrentUserId() userId: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<void> {
+    await this.social.disallowPartner(userId, id);
   }
 
   @Get(':platform/connect')

@@ -78,10 +78,29 @@ export class SocialAccountDto {
       'set when the platform refused the grant for good (revoked, expired): connect the account again (GET /v1/social/{platform}/connect); its queued publications wait and go on by themselves after that',
   })
   needsReconnect: ReconnectNeededDto | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description:
+      'the partner its owner lets publish here with API keys holding the `publish` scope (PUT …/publishing-partner); null: none',
+  })
+  publishingPartnerId: string | null;
 
   static from(v: SocialAccountView): SocialAccountDto {
     return Object.assign(new SocialAccountDto(), v);
   }
+}
+
+export class PublishingPartnerDto {
+  @ApiProperty({
+    example: 'Agency',
+    description: 'the partner’s name or id, as the partner gave it to you',
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  partner: string;
 }
 
 export class SocialAccountListDto {

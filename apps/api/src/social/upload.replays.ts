@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { NotFoundError, PublicationService } from '@app/domain';
+import { PublicationService } from '@app/domain';
 import { IdempotentReplays } from '../http/idempotent-replays';
 import { UploadDto } from './social.dto';
 
@@ -12,9 +12,8 @@ export class UploadReplays implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.replays.register('publication', async (by, ids) => {
-      if (by.kind !== 'user') throw new NotFoundError('no such publication');
-      return { items: (await this.publications.byIds(by.userId, ids)).map(UploadDto.from) };
-    });
+    this.replays.register('publication', async (by, ids) => ({
+      items: (await this.publications.byIds(by, ids)).map(UploadDto.from),
+    }));
   }
 }

@@ -7,16 +7,22 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { CONTAINS_SYNTHETIC_MEDIA, PublicationService } from '@app/domain';
-import { CurrentUserId } from '../auth/decorators';
+import { CONTAINS_SYNTHETIC_MEDIA, Principal, PublicationService } from '@app/domain';
+import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { CreateUploadDto, UploadDraftDto, UploadDto, UploadListDto } from './social.dto';
 
-/** SNS: publishing a finished video to connected accounts. */
+/**
+ * SNS: publishing a finished video to connected accounts. A partner key with `publish`
+ * publishes the partner's videos to the accounts whose owners let that partner publish there.
+ */
 @ApiTags('sns')
 @ApiBearerAuth('bearer')
+@ApiSecurity('api-key')
+@Scopes('publish')
 @Controller('v1/projects/:id/uploads')
 export class UploadsController {
   constructor(private readonly publications: PublicationService) {}
@@ -26,23 +32,24 @@ export class UploadsController {
   @HttpCode(202)
   @ApiOperation({
     summary:
-      'Publish the finished video to one or more connected accounts (runs in the background)',
+      'Publish the finished video to one or more connected accounts (runs in the background); a partner key (scope publish) only to accounts whose owners let its partner publish there (PUT /v1/social/accounts/{id}/publishing-partner)',
   })
   @ApiAcceptedResponse({ type: UploadListDto })
   @ApiNotFoundResponse({
     type: ErrorBodyDto,
-    description: 'no such project or account, or not yours',
+    description:
+      'no such project or account, or not yours (for a partner key: an account its owner did not open to the partner)',
   })
   @ApiConflictResponse({
     type: ErrorBodyDto,
     description: 'the project is not finished, or the platform is not configured',
   })
   async create(
-    @CurrentUserId() userId: string,
+    @CurrentPrincipal() by: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() b: CreateUploadDto,
   ): Promise<UploadListDto> {
-    return { items: (await this.publications.request(userId, id, b)).map(UploadDto.from) };
+    return { items: (await this.publications.request(by, id, b)).map(UploadDto.from) };
   }
 
   @Get('draft')
@@ -54,10 +61,10 @@ export class UploadsController {
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'the project is not finished' })
   async draft(
-    @CurrentUserId() userId: string,
+    @CurrentPrincipal() by: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<UploadDraftDto> {
-    const draft = await this.publications.draft(userId, id);
+    const draft = await this.publications.draft(by, id);
     return { ...draft, containsSyntheticMedia: CONTAINS_SYNTHETIC_MEDIA };
   }
 
@@ -68,9 +75,9 @@ export class UploadsController {
   @ApiOkResponse({ type: UploadListDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async list(
-    @CurrentUserId() userId: string,
+    @CurrentPrincipal() by: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<UploadListDto> {
-    return { items: (await this.publications.list(userId, id)).map(UploadDto.from) };
+    return { items: (await this.publications.list(by, id)).map(UploadDto.from) };
   }
 }

@@ -6,6 +6,7 @@ import { CreatedAt, Id, Int, Ref, Str, Text, Time, UpdatedAt } from './columns';
 @Index('uq_social_accounts_user_platform_ext', ['userId', 'platform', 'externalId'], {
   unique: true,
 })
+@Index('ix_social_accounts_publishing_partner', ['publishingPartnerId'])
 export class SocialAccountEntity {
   @Id() id: string;
   @Ref() userId: string;
@@ -19,6 +20,8 @@ export class SocialAccountEntity {
   /** the platform refused the grant for good (revoked, expired): the owner must connect again */
   @Time({ nullable: true }) reconnectNeededAt: Date | null;
   @Text({ nullable: true }) reconnectReason: string | null;
+  /** the partner its owner lets publish here with API keys holding `publish` (null: none) */
+  @Ref({ nullable: true }) publishingPartnerId: string | null;
   @CreatedAt() createdAt: Date;
   @UpdatedAt() updatedAt: Date;
 }

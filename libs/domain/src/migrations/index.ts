@@ -18,6 +18,7 @@ import { BudgetHolds1765800000000 } from './1765800000000-budget-holds';
 import { VideoResults1765960000000 } from './1765960000000-video-results';
 import { ProjectRerendering1765990000028 } from './1765990000028-project-rerendering';
 import { UsageSent1766000000270 } from './1766000000270-usage-sent';
+import { PublishingPartners1766010000000 } from './1766010000000-publishing-partners';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   VideoResults1765960000000,
   ProjectRerendering1765990000028,
   UsageSent1766000000270,
+  PublishingPartners1766010000000,
 ];

@@ -86,7 +86,10 @@ function setup(
     platform: 'youtube',
     reconnectNeededAt: null as Date | null,
     reconnectReason: null as string | null,
+    publishingPartnerId: null as string | null,
   };
+  /** whose video it is: a partner's, or (null) a user's */
+  const project = { partnerId: null as string | null };
   let publishCalls = 0;
   /** grants stored for an account, as `account id: access token` */
   const renewed: string[] = [];
@@ -121,6 +124,7 @@ function setup(
       dueBy: async (id: string, platform: string, at: Date) =>
         void readersDue.push({ id, platform, at }),
     } as never,
+    { findById: async () => ({ ...project }) } as never,
   );
   const row = () => publications.rows.get('u1')!;
   const relet = () =>
@@ -131,6 +135,7 @@ function setup(
     relet,
     metered,
     account,
+    project,
     publications,
     renewed,
     readersDue,
@@ -146,6 +151,30 @@ describe('PublicationRunner', () => {
     });
     expect(await t.runner.run('u1', 'me:1')).toBe('advanced');
     expect(t.renewed).toEqual(['a1: t2']);
+  });
+
+  it("publishes a partner's video only while the account's owner still lets that partner publish", async () => {
+    const published = async (): Promise<PublishProgress> => ({
+      status: 'published',
+      externalId: 'yt1',
+      postUrl: 'https://youtu.be/yt1',
+    });
+    const allowed = setup(published);
+    Object.assign(allowed.project, { partnerId: 'agency' });
+    Object.assign(allowed.account, { publishingPartnerId: 'agency' });
+    expect(await allowed.runner.run('u1', 'me:1')).toBe('advanced');
+    expect(allowed.row().state).toBe('published');
+
+    // the owner took the consent back (or gave it to another partner) after the request
+    const withdrawn = setup(published);
+    Object.assign(withdrawn.project, { partnerId: 'agency' });
+    Object.assign(withdrawn.account, { publishingPartnerId: 'other' });
+    await withdrawn.runner.run('u1', 'me:1');
+    expect(withdrawn.calls()).toBe(0);
+    expect(withdrawn.row()).toMatchObject({
+      state: 'failed',
+      lastError: expect.stringMatching(/no longer lets this partner publish/),
+    });
   });
 
   it('publishes, releases the lease and meters the upload once', async () => {

@@ -9,9 +9,10 @@ import {
   PublishSource,
 } from '@app/integrations';
 import { AppConfig } from '../config/app-config';
-import { PublicationState, SnsUploadEntity } from '../entities/social.entity';
+import { PublicationState, SnsUploadEntity, SocialAccountEntity } from '../entities/social.entity';
 import { BlobObjectRepository } from '../files/blob-object.repository';
 import { ContentRepository } from '../pipeline/content.repository';
+import { ProjectRepository } from '../pipeline/project.repository';
 import { UsageRepository } from '../pipeline/usage.repository';
 import { LeasedWorkRunner, RELEASE, WorkRun } from '../work/leased-work-runner';
 import { retryDelayMs, WorkResult } from '../work/retry-policy';
@@ -58,6 +59,7 @@ export class PublicationRunner extends LeasedWorkRunner<SnsUploadEntity, Publica
     private readonly files: BlobObjectRepository,
     private readonly usage: UsageRepository,
     private readonly readers: ResultReaderRepository,
+    private readonly projects: ProjectRepository,
   ) {
     super('publication', publications, config.pipeline.leaseMs);
   }
@@ -109,11 +111,22 @@ export class PublicationRunner extends LeasedWorkRunner<SnsUploadEntity, Publica
     return ok ? outcome.result : 'lost-lease';
   }
 
+  /** A partner's video goes up only while the account's owner still lets that partner publish. */
+  private async partnerStillAllowed(
+    row: SnsUploadEntity,
+    account: SocialAccountEntity,
+  ): Promise<boolean> {
+    const partnerId = (await this.projects.findById(row.projectId))?.partnerId;
+    return !partnerId || account.publishingPartnerId === partnerId;
+  }
+
   private async publishOnce(row: SnsUploadEntity, leaseOwner: string): Promise<PublicationOutcome> {
     const account = await this.accounts.findById(row.socialAccountId);
     if (!account) return failedFor('the account was disconnected before the video was published');
     // its grant is dead: wait for the owner to connect again, asking the platform nothing
     if (account.reconnectNeededAt) return parked(account.reconnectReason);
+    if (row.state === 'queued' && !(await this.partnerStillAllowed(row, account)))
+      return failedFor('the account’s owner no longer lets this partner publish there');
     const video = await this.content.video(row.projectId);
     if (!video) return failedFor('the project’s video was deleted');
     const tracked = await this.files.find('video', video.blobKey);

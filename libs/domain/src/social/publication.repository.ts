@@ -44,11 +44,11 @@ export class PublicationRepository {
     });
   }
 
-  /** The owner's publications among `ids`, in the order they were asked for. */
-  findOwned(ids: string[], ownerUserId: string): Promise<SnsUploadEntity[]> {
+  /** The publications among `ids`, in the order they were asked for. */
+  findByIds(ids: string[]): Promise<SnsUploadEntity[]> {
     return this.db.read((em) =>
       em.find(SnsUploadEntity, {
-        where: { id: In(ids), ownerUserId },
+        where: { id: In(ids) },
         order: { createdAt: 'ASC', id: 'ASC' },
       }),
     );

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { Principal } from '../accounts/principal';
 import { SnsUploadEntity } from '../entities/social.entity';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors/domain-errors';
 import { ContentRepository } from '../pipeline/content.repository';
 import { ProjectEntity } from '../entities/project.entity';
 import { ProjectRepository } from '../pipeline/project.repository';
+import { ownerOf } from '../stores/owner';
 import { StoreRepository } from '../stores/store.repository';
 import { defaultCaption, defaultTitle } from './ai-disclosure';
 import { PublicationRepository } from './publication.repository';
@@ -29,7 +31,9 @@ export interface UploadDraft {
 
 /**
  * Publishing finished videos to connected accounts: a request makes one row per account, which
- * the scheduler then runs as leased work (PublicationRunner).
+ * the scheduler then runs as leased work (PublicationRunner). A user publishes their videos to
+ * their accounts; a partner key (scope `publish`) the partner's videos to the accounts whose
+ * owners let that partner publish there.
  */
 @Injectable()
 export class PublicationService {
@@ -43,16 +47,16 @@ export class PublicationService {
   ) {}
 
   /** The title and caption a publish form starts from; the caption carries the AI notice. */
-  async draft(userId: string, projectId: string): Promise<UploadDraft> {
-    return this.draftFor(await this.finished(userId, projectId));
+  async draft(by: Principal, projectId: string): Promise<UploadDraft> {
+    return this.draftFor(await this.finished(by, projectId));
   }
 
-  async request(userId: string, projectId: string, req: UploadRequest): Promise<SnsUploadEntity[]> {
-    const project = await this.finished(userId, projectId);
+  async request(by: Principal, projectId: string, req: UploadRequest): Promise<SnsUploadEntity[]> {
+    const project = await this.finished(by, projectId);
     const description = req.description ?? (await this.draftFor(project)).description;
     const accounts = [];
     for (const id of new Set(req.accounts)) {
-      const a = await this.accounts.findOwned(id, userId);
+      const a = await this.accounts.findPublishable(id, by);
       if (!a) throw new NotFoundError(`no connected account ${id}`, { field: 'accounts' });
       this.social.publisher(a.platform);
       accounts.push(a);
@@ -82,7 +86,8 @@ export class PublicationService {
         nextRunAt: now,
         session: null,
         attempts: 0,
-        ownerUserId: userId,
+        // the account's owner: a partner publishes for them, with their consent
+        ownerUserId: a.userId,
       }),
     );
     await this.publications.add(rows);
@@ -95,12 +100,9 @@ export class PublicationService {
     return { title: defaultTitle(store), description: defaultCaption(store), tags: [] };
   }
 
-  /** The owner's project, finished with a video: only such a project can be published. */
-  private async finished(userId: string, projectId: string): Promise<ProjectEntity> {
-    const project = await this.projects.findOwned(projectId, {
-      ownerUserId: userId,
-      partnerId: null,
-    });
+  /** The caller's project, finished with a video: only such a project can be published. */
+  private async finished(by: Principal, projectId: string): Promise<ProjectEntity> {
+    const project = await this.projects.findOwned(projectId, ownerOf(by));
     if (!project) throw new NotFoundError('project not found');
     if (project.state !== 'DONE')
       throw new ConflictError(
@@ -110,18 +112,20 @@ export class PublicationService {
     return project;
   }
 
-  /** Publications the user asked for (a replayed request shows them as they are now). */
-  async byIds(userId: string, ids: string[]): Promise<SnsUploadEntity[]> {
-    const rows = ids.length ? await this.publications.findOwned(ids, userId) : [];
-    if (rows.length === 0) throw new NotFoundError('no such publication');
-    return rows;
+  /** Publications the caller asked for (a replayed request shows them as they are now). */
+  async byIds(by: Principal, ids: string[]): Promise<SnsUploadEntity[]> {
+    const rows = ids.length ? await this.publications.findByIds(ids) : [];
+    // of the caller's projects only
+    const mine = new Set<string>();
+    for (const projectId of new Set(rows.map((r) => r.projectId)))
+      if (await this.projects.findOwned(projectId, ownerOf(by))) mine.add(projectId);
+    const owned = rows.filter((r) => mine.has(r.projectId));
+    if (owned.length === 0) throw new NotFoundError('no such publication');
+    return owned;
   }
 
-  async list(userId: string, projectId: string): Promise<SnsUploadEntity[]> {
-    const project = await this.projects.findOwned(projectId, {
-      ownerUserId: userId,
-      partnerId: null,
-    });
+  async list(by: Principal, projectId: string): Promise<SnsUploadEntity[]> {
+    const project = await this.projects.findOwned(projectId, ownerOf(by));
     if (!project) throw new NotFoundError('project not found');
     return this.publications.forProject(projectId);
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { Principal } from '../accounts/principal';
 import { DatabaseRouter } from '../database/database-router';
 import { SocialAccountEntity } from '../entities/social.entity';
 
@@ -11,7 +12,12 @@ export class SocialAccountRepository {
   upsert(
     grant: Omit<
       SocialAccountEntity,
-      'id' | 'createdAt' | 'updatedAt' | 'reconnectNeededAt' | 'reconnectReason'
+      | 'id'
+      | 'createdAt'
+      | 'updatedAt'
+      | 'reconnectNeededAt'
+      | 'reconnectReason'
+      | 'publishingPartnerId'
     >,
   ): Promise<SocialAccountEntity> {
     // connecting again is what a dead grant waits for
@@ -23,7 +29,8 @@ export class SocialAccountRepository {
       return em.save(
         existing
           ? Object.assign(existing, row)
-          : em.create(SocialAccountEntity, { ...row, id: randomUUID() }),
+          : // the owner's earlier choice of a publishing partner survives connecting again
+            em.create(SocialAccountEntity, { ...row, id: randomUUID(), publishingPartnerId: null }),
       );
     });
   }
@@ -32,6 +39,29 @@ export class SocialAccountRepository {
     // read from the primary: a just-connected account must show up on the next screen
     return this.db.read((em) =>
       em.find(SocialAccountEntity, { where: { userId }, order: { createdAt: 'ASC' } }),
+    );
+  }
+
+  /** Accounts whose owners let this partner publish to them. */
+  listForPartner(partnerId: string): Promise<SocialAccountEntity[]> {
+    return this.db.read((em) =>
+      em.find(SocialAccountEntity, {
+        where: { publishingPartnerId: partnerId },
+        order: { createdAt: 'ASC' },
+      }),
+    );
+  }
+
+  /** An account the caller may publish to: the user's own, or one its owner let the partner use. */
+  findPublishable(id: string, by: Principal): Promise<SocialAccountEntity | null> {
+    const where =
+      by.kind === 'user' ? { id, userId: by.userId } : { id, publishingPartnerId: by.partnerId };
+    return this.db.read((em) => em.findOne(SocialAccountEntity, { where }));
+  }
+
+  async setPublishingPartner(id: string, partnerId: string | null): Promise<void> {
+    await this.db.write((em) =>
+      em.update(SocialAccountEntity, { id }, { publishingPartnerId: partnerId }),
     );
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
 import { FilesModule } from '../files/files.module';
 import { ResultsStoreModule } from '../results/results-store.module';
 import { PipelineModule } from '../pipeline/pipeline.module';
@@ -21,7 +22,7 @@ const providers = [
 
 /** Connected social accounts and publishing: the API takes requests, the scheduler runs them. */
 @Module({
-  imports: [PipelineModule, StoresModule, FilesModule, ResultsStoreModule],
+  imports: [AccountsModule, PipelineModule, StoresModule, FilesModule, ResultsStoreModule],
   providers,
   exports: providers,
 })

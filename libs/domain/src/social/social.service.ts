@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SocialGrant, SocialPlatform, VideoPublisher, VideoPublishers } from '@app/integrations';
+import type { Principal } from '../accounts/principal';
+import { PartnerRepository } from '../accounts/partner.repository';
 import { PUBLISHING_SWITCH } from '../config/providers-config';
 import { SocialAccountEntity } from '../entities/social.entity';
 import { ConflictError, NotFoundError } from '../errors/domain-errors';
@@ -18,6 +20,8 @@ export interface SocialAccountView {
   connectedAt: Date;
   /** set when the platform refused the grant for good: connect again to go on publishing */
   needsReconnect: { since: Date; reason: string } | null;
+  /** the partner the owner lets publish here with its API keys (scope `publish`), if any */
+  publishingPartnerId: string | null;
 }
 
 /** Connecting and disconnecting YouTube and Instagram accounts; tokens stay sealed at rest. */
@@ -29,6 +33,7 @@ export class SocialService {
     private readonly publications: PublicationRepository,
     private readonly cipher: TokenCipher,
     private readonly readers: ResultReaderRepository,
+    private readonly partners: PartnerRepository,
   ) {}
 
   get platforms(): SocialPlatform[] {
@@ -69,8 +74,33 @@ export class SocialService {
     return view(row);
   }
 
-  async list(userId: string): Promise<SocialAccountView[]> {
-    return (await this.accounts.listFor(userId)).map(view);
+  /** A user's connected accounts; for a partner key, the accounts their owners let it publish to. */
+  async list(by: Principal): Promise<SocialAccountView[]> {
+    const rows =
+      by.kind === 'user'
+        ? await this.accounts.listFor(by.userId)
+        : await this.accounts.listForPartner(by.partnerId);
+    return rows.map(view);
+  }
+
+  /**
+   * The owner's consent: the partner (id or name) may publish the partner's own videos to this
+   * account with its API keys holding `publish`. One partner per account; another replaces it.
+   */
+  async allowPartner(userId: string, id: string, partnerRef: string): Promise<SocialAccountView> {
+    const row = await this.accounts.findOwned(id, userId);
+    if (!row) throw new NotFoundError('no such connected account');
+    const partner = await this.partners.findByIdOrName(partnerRef);
+    if (!partner) throw new NotFoundError(`no partner "${partnerRef}"`, { field: 'partner' });
+    await this.accounts.setPublishingPartner(row.id, partner.id);
+    return view({ ...row, publishingPartnerId: partner.id });
+  }
+
+  /** The owner takes the consent back: the partner's publications not yet uploaded fail. */
+  async disallowPartner(userId: string, id: string): Promise<void> {
+    const row = await this.accounts.findOwned(id, userId);
+    if (!row) throw new NotFoundError('no such connected account');
+    await this.accounts.setPublishingPartner(row.id, null);
   }
 
   async disconnect(userId: string, id: string): Promise<void> {
@@ -120,5 +150,6 @@ function view(r: SocialAccountEntity): SocialAccountView {
     needsReconnect: r.reconnectNeededAt
       ? { since: r.reconnectNeededAt, reason: r.reconnectReason ?? 'connect the account again' }
       : null,
+    publishingPartnerId: r.publishingPartnerId,
   };
 }
