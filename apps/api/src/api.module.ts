@@ -1,11 +1,5 @@
-import {
-  DynamicModule,
-  MiddlewareConsumer,
-  Module,
-  NestModule,
-  ValidationPipe,
-} from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import {
@@ -26,11 +20,9 @@ import { StoresApiModule } from './stores/stores.api.module';
 import { SocialApiModule } from './social/social.api.module';
 import { ResultsApiModule } from './results/results.api.module';
 import { RedisHealth } from './health/redis-health';
-import { DatabaseContextMiddleware } from './http/database-context.middleware';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { IdempotentReplaysModule } from './http/idempotent-replays';
 import { loggerParams } from './http/logging';
-import { LagTolerantInterceptor } from './http/lag-tolerant';
 import { StudioController } from './studio/studio.controller';
 
 /**
@@ -60,7 +52,6 @@ import { StudioController } from './studio/studio.controller';
   providers: [
     RedisHealth,
     { provide: APP_FILTER, useClass: HttpErrorFilter },
-    { provide: APP_INTERCEPTOR, useClass: LagTolerantInterceptor },
     // unknown fields are refused, not silently dropped
     {
       provide: APP_PIPE,
@@ -72,7 +63,7 @@ import { StudioController } from './studio/studio.controller';
     },
   ],
 })
-export class ApiModule implements NestModule {
+export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     const { driver, concurrency } = config.pipeline;
     // with Bull dispatch, the step queues the queue board reads (none otherwise: a Bull queue
@@ -87,9 +78,5 @@ export class ApiModule implements NestModule {
       // the studio page at / (embedded default; STUDIO_ENABLED elsewhere)
       controllers: config.http.studio ? [StudioController] : [],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(DatabaseContextMiddleware).forRoutes('*path');
   }
 }

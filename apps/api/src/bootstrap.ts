@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig, httpDuration } from '@app/domain';
 import { ApiModule } from './api.module';
 import { depthLimitedJsonParser } from './http/json-body';
+import { openDatabaseScopes } from './http/lag-tolerant';
 import { requestIdOf } from './http/logging';
 import { mediaOrigins } from './http/media-origins';
 import { mountSwagger } from './openapi';
@@ -52,6 +53,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  openDatabaseScopes(app.getHttpAdapter().getInstance());
   app.useBodyParser(
     'application/json',
     { bodyLimit: 1024 * 1024 },

@@ -160,10 +160,13 @@ export class ProjectDto {
   @ApiProperty() updatedAt: string;
 
   static from(p: ProjectEntity, progress: Progress): ProjectDto {
+    // named rather than spread in: a spread in the middle of the literal built every DTO slowly
+    const { state, subState } = presentedState(p);
     return {
       id: p.id,
       storeId: p.storeId,
-      ...presentedState(p),
+      state,
+      subState,
       step: p.step,
       autopilot: p.autopilot,
       options: { ...p.options } as ProjectOptionsDto,

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
@@ -38,6 +39,11 @@ export class RateLimitGuard extends ThrottlerGuard {
     const key = req.headers ? await this.apiKeys.verify(req as never) : null;
     if (key && !(key instanceof Error) && key.kind === 'partner') return `key:${key.keyId}`;
     return `ip:${req.ip}`;
+  }
+
+  /** The throttler's own key (the same digest), with Node's one-shot hash rather than a Hash object per request. */
+  protected override generateKey(ctx: ExecutionContext, suffix: string, name: string): string {
+    return hash('sha256', `${ctx.getClass().name}-${ctx.getHandler().name}-${name}-${suffix}`);
   }
 
   protected override async shouldSkip(ctx: ExecutionContext): Promise<boolean> {
