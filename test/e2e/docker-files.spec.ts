@@ -31,6 +31,7 @@ describe('docker compose files', () => {
       'mysql-replica-2',
       'nginx',
       'redis',
+      'render-worker',
       'scheduler',
     ],
   };
@@ -42,8 +43,8 @@ describe('docker compose files', () => {
       const doc = parse(text, { merge: true });
       expect(Object.keys(doc.services).sort()).toEqual(expected[file]);
       const passed = new Set<string>([...text.matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]));
-      for (const name of ['api', 'scheduler', 'migrate'])
-        for (const k of Object.keys(doc.services[name].environment ?? {})) passed.add(k);
+      for (const name of ['api', 'scheduler', 'render-worker', 'migrate'])
+        for (const k of Object.keys(doc.services[name]?.environment ?? {})) passed.add(k);
       const missing = [...passed].filter((v) => !documented.has(v));
       expect(missing).toEqual([]);
       // exactly one scheduler, and the apps built from the one Dockerfile's targets
@@ -53,12 +54,18 @@ describe('docker compose files', () => {
         doc.services.scheduler.build.target,
         doc.services.migrate.build.target,
       ]).toEqual(['api', 'scheduler', 'cli']);
+      // stage 3's render hosts: the scheduler app as a worker of the video queue
+      if (doc.services['render-worker'])
+        expect([
+          doc.services['render-worker'].build.target,
+          doc.services['render-worker'].environment.WORK_QUEUES,
+        ]).toEqual(['render-worker', 'video']);
     },
   );
 
-  it('has a multi-stage Dockerfile with api, scheduler and cli targets, a non-root user and health checks', () => {
+  it('has a multi-stage Dockerfile with api, scheduler, render-worker and cli targets, a non-root user and health checks', () => {
     const df = readFileSync(join(root, 'docker/Dockerfile'), 'utf8');
-    for (const target of ['api', 'scheduler', 'cli'])
+    for (const target of ['api', 'scheduler', 'render-worker', 'cli'])
       expect(df).toMatch(new RegExp(`^FROM \\S+ AS ${target}$`, 'm'));
     expect(df).toMatch(/^USER node$/m);
     expect(df.match(/^HEALTHCHECK /gm)).toHaveLength(2);
@@ -101,7 +108,7 @@ describe('the Dockerfile and the steps the production-install test follows', () 
         .map((a) => a.filter((x) => !x.startsWith('/usr/bin/tini') && x !== '--').join(' '))
         .find((c) => c.startsWith('node '));
     };
-    for (const target of ['api', 'scheduler', 'cli'] as const)
+    for (const target of ['api', 'scheduler', 'render-worker', 'cli'] as const)
       expect(cmd(stage(target))).toBe(DOCKERFILE_STEPS.commands[target]);
   });
 

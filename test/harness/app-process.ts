@@ -18,10 +18,13 @@ export class AppProcess {
     readonly env: Record<string, string>,
     readonly logFile: string,
     readonly root = ROOT,
+    /** its command-line arguments (the scheduler's `--worker`) */
+    readonly args: string[] = [],
   ) {}
 
   start(): this {
-    this.child = startProcess(process.execPath, [join(this.root, this.script)], this.logFile, {
+    const argv = [join(this.root, this.script), ...this.args];
+    this.child = startProcess(process.execPath, argv, this.logFile, {
       cwd: this.root,
       env: {
         PATH: process.env.PATH ?? '',

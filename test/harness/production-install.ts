@@ -28,6 +28,7 @@ export const DOCKERFILE_STEPS = {
   commands: {
     api: 'node dist/apps/api/src/main.js',
     scheduler: 'node dist/apps/scheduler/src/main.js',
+    'render-worker': 'node dist/apps/scheduler/src/main.js --worker',
     cli: 'node dist/apps/cli/src/main.js',
   },
 };

@@ -23,6 +23,7 @@ export class StagedStack {
   readonly openai = new FakeOpenAi();
   readonly apis: AppProcess[] = [];
   readonly schedulers: AppProcess[] = [];
+  readonly workers: AppProcess[] = [];
   apiPort = 0;
   apiKey = '';
   private schedulerCount = 0;
@@ -139,6 +140,27 @@ export class StagedStack {
     return { proc, healthPort };
   }
 
+  /**
+   * The scheduler app as a worker of Bull queues (`--worker`, stage 3): `extra` carries the Bull
+   * settings and the queues it works (WORK_QUEUES).
+   */
+  async startWorker(
+    extra: Record<string, string>,
+  ): Promise<{ proc: AppProcess; healthPort: number }> {
+    const healthPort = await freePort();
+    const n = this.workers.length + 1;
+    const proc = new AppProcess(
+      'dist/apps/scheduler/src/main.js',
+      this.env({ SCHEDULER_HEALTH_PORT: String(healthPort), INSTANCE_ID: `worker-${n}`, ...extra }),
+      join(this.dir, `worker-${n}.log`),
+      this.root,
+      ['--worker'],
+    ).start();
+    this.workers.push(proc);
+    await waitForHttp(`http://127.0.0.1:${healthPort}/health/live`);
+    return { proc, healthPort };
+  }
+
   async isLeader(healthPort: number): Promise<boolean> {
     const r = await getJson(`http://127.0.0.1:${healthPort}/health/ready`).catch(() => undefined);
     return r?.body?.leader === true;
@@ -209,7 +231,9 @@ export class StagedStack {
     } catch (err) {
       // where each project stood, and what the schedulers said last: a timeout alone says nothing
       const stuck = Object.entries(last).filter(([, x]) => !done(x.state));
-      const logs = this.schedulers.slice(-2).map((p) => `${p.logFile}:\n${p.tail(40)}`);
+      const logs = [...this.schedulers.slice(-2), ...this.workers.slice(-2)].map(
+        (p) => `${p.logFile}:\n${p.tail(40)}`,
+      );
       throw new Error(
         `${(err as Error).message}; not done: ${JSON.stringify(stuck)}\n${logs.join('\n')}`,
         { cause: err },
@@ -254,7 +278,7 @@ export class StagedStack {
   }
 
   async destroy(): Promise<void> {
-    await Promise.all([...this.schedulers, ...this.apis].map((p) => p.stop()));
+    await Promise.all([...this.workers, ...this.schedulers, ...this.apis].map((p) => p.stop()));
     await Promise.all([this.suno.stop(), this.creatomate.stop(), this.openai.stop()]);
     await Promise.all([this.db.destroy(), this.azurite.destroy()]);
     removeDir(this.dir);

@@ -1,12 +1,20 @@
 import { createServer, Server } from 'node:http';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
 import { AppConfig, DatabaseHealth, queueDepth, registry } from '@app/domain';
 import { WorkDispatcher } from './work/work-dispatcher';
 import { LeadershipService } from './leadership.service';
 
 /**
  * The scheduler has no public HTTP. When SCHEDULER_HEALTH_PORT is set it answers
- * /health/live and /health/ready on that port for the orchestrator (Docker HEALTHCHECK).
+ * /health/live and /health/ready on that port for the orchestrator (Docker HEALTHCHECK). A
+ * worker answers the same (never the leader; its /metrics without queue depths, which the
+ * scheduler reports for the whole deployment).
  */
 @Injectable()
 export class SchedulerHealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -16,8 +24,8 @@ export class SchedulerHealthServer implements OnApplicationBootstrap, OnApplicat
   constructor(
     private readonly config: AppConfig,
     private readonly database: DatabaseHealth,
-    private readonly leadership: LeadershipService,
-    private readonly dispatcher: WorkDispatcher,
+    @Optional() private readonly leadership?: LeadershipService,
+    @Optional() private readonly dispatcher?: WorkDispatcher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -34,7 +42,8 @@ export class SchedulerHealthServer implements OnApplicationBootstrap, OnApplicat
           const primaryUp = nodes.find((n) => n.node === 'primary')?.up ?? false;
           reply(primaryUp ? 200 : 503, {
             status: primaryUp ? 'ok' : 'error',
-            leader: this.leadership.isLeader,
+            role: this.config.role,
+            leader: this.leadership?.isLeader ?? false,
             nodes,
           });
         });
@@ -42,8 +51,8 @@ export class SchedulerHealthServer implements OnApplicationBootstrap, OnApplicat
       }
       if (req.url === '/metrics') {
         // this port is internal (never published): the scheduler's steps, queues and pools
-        void this.dispatcher
-          .depth()
+        const noDepth: Awaited<ReturnType<WorkDispatcher['depth']>> = {};
+        void (this.dispatcher?.depth() ?? Promise.resolve(noDepth))
           .then(async (depth) => {
             queueDepth.reset();
             for (const [queue, d] of Object.entries(depth)) {

@@ -21,39 +21,40 @@ import { WorkTicker } from './work/work-ticker';
 /**
  * Root module of the one background app. Only this app imports ScheduleModule: crons and
  * pipeline consumers must never run inside the N API instances. Imported through
- * forRoot(config), which provides the app's AppConfig to every module.
+ * forRoot(config), which provides the app's AppConfig to every module. Started as a worker
+ * (role `worker`, stage 3), it only works its Bull queues: no leader lease, no tick, no crons.
  */
-@Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          base: { instance: config.instanceId, app: 'scheduler' },
-        },
-      }),
-    }),
-    ScheduleModule.forRoot(),
-    DatabaseModule,
-    AccountsModule,
-    PipelineModule,
-    SchedulingModule,
-    SocialModule,
-    ResultsModule,
-    IntegrationsModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (c: AppConfig) => c.integrations,
-    }),
-  ],
-  providers: [SchedulerHealthServer, LeadershipService, HousekeepingService, WorkTicker],
-})
+@Module({})
 export class SchedulerModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const worker = config.role === 'worker';
     return {
       module: SchedulerModule,
-      // the work dispatcher of the configured driver (Bull's queues and workers only when chosen)
-      imports: [CastadConfigModule.forRoot(config), WorkDispatchModule.forRoot(config)],
+      imports: [
+        CastadConfigModule.forRoot(config),
+        LoggerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (c: AppConfig) => ({
+            pinoHttp: { level: c.logLevel, base: { instance: c.instanceId, app: c.role } },
+          }),
+        }),
+        ...(worker ? [] : [ScheduleModule.forRoot()]),
+        DatabaseModule,
+        AccountsModule,
+        PipelineModule,
+        SchedulingModule,
+        SocialModule,
+        ResultsModule,
+        IntegrationsModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (c: AppConfig) => c.integrations,
+        }),
+        // the work dispatcher of the configured driver (Bull's queues and workers only when chosen)
+        WorkDispatchModule.forRoot(config),
+      ],
+      providers: worker
+        ? [SchedulerHealthServer]
+        : [SchedulerHealthServer, LeadershipService, HousekeepingService, WorkTicker],
     };
   }
 }

@@ -89,15 +89,18 @@ export class IntegrationsModule {
         // the offline renderer is always there: a project may ask for it even where Creatomate is the default
         {
           provide: VideoRenderers,
-          ...o((x) => {
-            const ffmpeg = new FfmpegVideoRenderer(x.workDir, x.video.ffmpegTimeoutMs);
+          inject: [INTEGRATIONS_OPTIONS, BlobStore],
+          useFactory: (x: IntegrationsOptions, blob: BlobStore) => {
+            const ffmpeg = new FfmpegVideoRenderer(x.workDir, x.video.ffmpegTimeoutMs, {
+              handOff: x.handOffRenders ? blob : undefined,
+            });
             if (x.video.engine === 'ffmpeg') return new VideoRenderers(ffmpeg);
             const creatomate = new CreatomateVideoRenderer(x.video.creatomate);
             const preferred = x.video.fallbackToFfmpeg
               ? new FallbackVideoRenderer(creatomate, ffmpeg, x.video.fallbackMaxWaitSec)
               : creatomate;
             return new VideoRenderers(preferred, [ffmpeg]);
-          }),
+          },
         },
         {
           provide: VideoRenderer,

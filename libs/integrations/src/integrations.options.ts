@@ -30,6 +30,11 @@ export interface IntegrationsOptions {
     | { engine: 'local'; root: string; publicBaseUrl: string; signingKey: string }
     | { engine: 'azure'; connectionString: string; containerPrefix: string };
   workDir: string;
+  /**
+   * true when a render's poll may run on another host than its submission (Bull workers): the
+   * local renderer then hands its finished files over through the blob store, not its work dir
+   */
+  handOffRenders?: boolean;
 }
 
 export const INTEGRATIONS_OPTIONS = Symbol('INTEGRATIONS_OPTIONS');

@@ -1,5 +1,5 @@
 import { OnQueueError, Process, Processor } from '@nestjs/bull';
-import { Inject, Logger, Type } from '@nestjs/common';
+import { Inject, Logger, Optional, Type } from '@nestjs/common';
 import type { Job } from 'bull';
 import { ProviderName, stepQueueName, WorkResult } from '@app/domain';
 import { BullDispatcher } from './bull.dispatcher';
@@ -22,7 +22,8 @@ export function keepsFinishedRecord(job: WorkJob, result: WorkResult): boolean {
 /**
  * The Bull worker of one provider's queue (stage 3): runs each job with its runner, at most
  * `concurrency` at once in this process. A class per queue, made here because @Processor names
- * one queue and @Process's concurrency comes from the configuration.
+ * one queue and @Process's concurrency comes from the configuration. In a scheduler it tells
+ * the dispatcher beside it that a job it dispatched has started; a worker process has none.
  */
 export function stepQueueWorker(provider: ProviderName, concurrency: number): Type<unknown> {
   @Processor(stepQueueName(provider))
@@ -31,12 +32,12 @@ export function stepQueueWorker(provider: ProviderName, concurrency: number): Ty
 
     constructor(
       @Inject(WorkRunners) private readonly runners: WorkRunners,
-      @Inject(BullDispatcher) private readonly dispatcher: BullDispatcher,
+      @Optional() @Inject(BullDispatcher) private readonly dispatcher?: BullDispatcher,
     ) {}
 
     @Process({ concurrency })
     async run(job: Job<WorkJob>): Promise<WorkResult> {
-      this.dispatcher.started(job.data.key);
+      this.dispatcher?.started(job.data.key);
       const result = await this.runners.run(job.data);
       // read by Bull as it moves the job to completed, in the same script
       if (!keepsFinishedRecord(job.data, result)) job.opts.removeOnComplete = true;

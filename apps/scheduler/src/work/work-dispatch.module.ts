@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import {
   AppConfig,
   PipelineModule,
-  PROVIDER_NAMES,
   ResultsModule,
   SchedulingModule,
   SocialModule,
@@ -10,44 +9,49 @@ import {
 } from '@app/domain';
 import { BullDispatcher } from './bull.dispatcher';
 import { InProcessDispatcher } from './in-process.dispatcher';
+import { QueueWorkDrain } from './queue-work-drain';
 import { stepQueueWorker } from './step-queue.worker';
 import { WorkDispatcher } from './work-dispatcher';
 import { WorkRunners } from './work-runners';
 
+const RUNNERS = [PipelineModule, SocialModule, ResultsModule];
+
 /**
  * The WorkDispatcher of the configured driver: in-process, or Bull (the step queues, a worker
- * per queue, the dispatcher that fills them). Nothing of Bull exists in-process: a Bull queue
- * connects to Redis as soon as it is made.
+ * per queue this process works, the dispatcher that fills them). Nothing of Bull exists
+ * in-process: a Bull queue connects to Redis as soon as it is made. A worker process (role
+ * `worker`) only works its queues: no dispatcher, nothing claimed.
  */
 @Module({})
 export class WorkDispatchModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const { driver, concurrency } = config.pipeline;
-    const common = {
-      module: WorkDispatchModule,
-      exports: [WorkDispatcher],
-    };
-    if (driver !== 'bull')
+    if (config.pipeline.driver !== 'bull')
       return {
-        ...common,
-        imports: [PipelineModule, SocialModule, ResultsModule],
+        module: WorkDispatchModule,
+        imports: RUNNERS,
         providers: [WorkRunners, { provide: WorkDispatcher, useClass: InProcessDispatcher }],
+        exports: [WorkDispatcher],
+      };
+    const { concurrency } = config.pipeline;
+    const { workQueues, workConcurrency } = config.scheduler;
+    const queues = StepQueuesModule.forRoot({ redisUrl: config.redisUrl!, concurrency });
+    const workers = workQueues.map((p) => stepQueueWorker(p, workConcurrency ?? concurrency[p]));
+    if (config.role === 'worker')
+      return {
+        module: WorkDispatchModule,
+        imports: [...RUNNERS, queues],
+        providers: [WorkRunners, ...workers, QueueWorkDrain],
       };
     return {
-      ...common,
-      imports: [
-        PipelineModule,
-        SocialModule,
-        ResultsModule,
-        SchedulingModule,
-        StepQueuesModule.forRoot({ redisUrl: config.redisUrl!, concurrency }),
-      ],
+      module: WorkDispatchModule,
+      imports: [...RUNNERS, SchedulingModule, queues],
       providers: [
         WorkRunners,
-        ...PROVIDER_NAMES.map((p) => stepQueueWorker(p, concurrency[p])),
+        ...workers,
         BullDispatcher,
         { provide: WorkDispatcher, useExisting: BullDispatcher },
       ],
+      exports: [WorkDispatcher],
     };
   }
 }

@@ -65,16 +65,20 @@ export class AppConfig {
     this.http = httpConfig(env);
     this.publicBaseUrl = publicBaseUrl(env);
     this.liveProgress = liveProgressConfig(env);
-    this.scheduler = schedulerConfig(env);
+    this.scheduler = schedulerConfig(env, role);
     this.database = databaseConfig(env, role);
     this.redisUrl = env.REDIS_URL;
     this.auth = authConfig(env);
     this.kakao = kakaoConfig(env);
     const keys = derivedKeys(this.auth.jwt, env.SOCIAL_TOKEN_KEY);
     this.socialTokenKey = keys.socialTokens;
-    this.integrations = providersConfig(env, blobConfig(env, this.publicBaseUrl, keys.fileUrls));
-    this.providerTimeoutMs = env.PROVIDER_TIMEOUT_MS;
     this.pipeline = pipelineConfig(env);
+    this.integrations = {
+      ...providersConfig(env, blobConfig(env, this.publicBaseUrl, keys.fileUrls)),
+      // with Bull, another host (a worker) may poll what this one rendered
+      handOffRenders: this.pipeline.driver === 'bull',
+    };
+    this.providerTimeoutMs = env.PROVIDER_TIMEOUT_MS;
     this.publishPollMs = env.PUBLISH_POLL_MS;
     this.results = resultsConfig(env);
     this.prices = priceTable(env);

@@ -1,8 +1,12 @@
 import type { SocialPlatform } from '@app/integrations';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { PROVIDER_NAMES, ProviderName } from '../pipeline/project-state';
 import { ProviderVariables } from './providers-config';
-import { numberMap, toInt } from './parse';
+import { commaList, numberMap, toInt } from './parse';
+import { AppRole, isStaged } from './stage';
+
+const QUEUE_NAME = `\\s*(${PROVIDER_NAMES.join('|')})\\s*`;
 
 /**
  * The scheduler and the pipeline state machine: leadership, dispatch, leases, retries,
@@ -14,6 +18,19 @@ export class PipelineVariables extends ProviderVariables {
 
   /** how long the scheduler leader's lease lasts without renewal (a standby takes over after it) */
   @Transform(toInt) @IsInt() @Min(1000) SCHEDULER_LEASE_MS = 4_000;
+
+  /**
+   * the Bull queues this process works (stage 3), comma-separated provider names; default all.
+   * Render hosts (workers) take `video`; a scheduler beside them may leave it out
+   */
+  @IsOptional()
+  @Matches(new RegExp(`^${QUEUE_NAME}(,${QUEUE_NAME})*$`), {
+    message: `WORK_QUEUES must be a comma-separated list of ${PROVIDER_NAMES.join(', ')}`,
+  })
+  WORK_QUEUES?: string;
+
+  /** jobs of each queue it works that this process runs at once (default: that provider's PIPELINE_CONCURRENCY_*) */
+  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(64) WORK_CONCURRENCY?: number;
 
   /** in-process (embedded, stages 1-2) or bull (Redis, stage 3) */
   @IsOptional() @IsIn(['inprocess', 'bull']) DISPATCH_DRIVER?: 'inprocess' | 'bull';
@@ -91,16 +108,27 @@ export interface PipelineConfig {
   budgetRecheckMs: number;
 }
 
-/** The scheduler's own leadership: how long the leader's lease lasts, where it reports health. */
+/**
+ * The scheduler's own leadership (how long the leader's lease lasts, where it reports health)
+ * and, with Bull, which queues this process works and how many of each queue's jobs at once.
+ */
 export interface SchedulerConfig {
   leaseMs: number;
   healthPort?: number;
+  workQueues: ProviderName[];
+  /** per queue worked; undefined: the provider's deployment-wide concurrency */
+  workConcurrency?: number;
+}
+
+/** Bull at stage 3 unless chosen otherwise; in-process before. */
+function dispatchDriver(env: PipelineVariables): PipelineConfig['driver'] {
+  return env.DISPATCH_DRIVER ?? (env.CASTAD_STAGE === '3' ? 'bull' : 'inprocess');
 }
 
 /** The pipeline state machine: dispatch, leases, retries, polling, concurrency, quota. */
 export function pipelineConfig(env: PipelineVariables): PipelineConfig {
   return {
-    driver: env.DISPATCH_DRIVER ?? (env.CASTAD_STAGE === '3' ? 'bull' : 'inprocess'),
+    driver: dispatchDriver(env),
     pollMs: env.PIPELINE_POLL_MS,
     leaseMs: env.PIPELINE_LEASE_MS,
     maxAttempts: env.PIPELINE_MAX_ATTEMPTS,
@@ -121,8 +149,35 @@ export function pipelineConfig(env: PipelineVariables): PipelineConfig {
   };
 }
 
-export function schedulerConfig(env: PipelineVariables): SchedulerConfig {
-  return { leaseMs: env.SCHEDULER_LEASE_MS, healthPort: env.SCHEDULER_HEALTH_PORT };
+export function schedulerConfig(env: PipelineVariables, role: AppRole): SchedulerConfig {
+  if (role === 'worker') checkWorkerSetup(env);
+  const listed = commaList(env.WORK_QUEUES);
+  return {
+    leaseMs: env.SCHEDULER_LEASE_MS,
+    healthPort: env.SCHEDULER_HEALTH_PORT,
+    workQueues: listed.length
+      ? PROVIDER_NAMES.filter((p) => listed.includes(p))
+      : [...PROVIDER_NAMES],
+    workConcurrency: env.WORK_CONCURRENCY,
+  };
+}
+
+/**
+ * A worker takes its jobs from Bull and reads and writes the leader's database and blob store
+ * from another host: a staged deployment (MySQL) with the Bull driver.
+ */
+function checkWorkerSetup(env: PipelineVariables): void {
+  const problems: string[] = [];
+  if (!isStaged(env.CASTAD_STAGE))
+    problems.push(
+      '  CASTAD_STAGE: a worker shares the database with the scheduler: run it staged (MySQL), not on the embedded SQLite file',
+    );
+  if (dispatchDriver(env) !== 'bull')
+    problems.push(
+      '  DISPATCH_DRIVER: a worker takes its jobs from Bull: set DISPATCH_DRIVER=bull (the default at stage 3) and REDIS_URL',
+    );
+  if (problems.length)
+    throw new Error(`Invalid configuration for a worker:\n${problems.join('\n')}`);
 }
 
 /** USD per provider:unit; a table that lists only some prices keeps the defaults for the others. */

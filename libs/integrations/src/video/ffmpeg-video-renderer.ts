@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BlobStore } from '../blob/blob-store';
 import { runFfmpeg } from '../ffmpeg/run-ffmpeg';
 import { runFfmpegWithProgress } from '../ffmpeg/ffmpeg-progress';
 import { detectBeats } from '../song/beat-detector';
@@ -21,6 +22,7 @@ import {
   WHOLE_OVER,
 } from './video-stills';
 import { TitleCard, titleCards } from './video-title-cards';
+import { RenderHandOff } from './render-hand-off';
 import {
   RenderOptions,
   RenderProgressListener,
@@ -57,7 +59,15 @@ export interface FfmpegRenderOptions {
   captions?: boolean;
   /** frame width (height is 16:9 of it): 1080 in production, smaller to test the layout fast */
   width?: number;
+  /**
+   * where a finished render is handed to the host that polls it, when that may be another host
+   * (Bull workers); without, it stays in the work dir for this host's poll
+   */
+  handOff?: BlobStore;
 }
+
+/** a render's task id: its key's hash, and a run's nonce when handed off through the blob store */
+const TASK_ID = /^([0-9a-f]{32})(-[0-9a-f]{8})?$/;
 
 /** What a render wrote beside its video (meta.json). */
 export interface RenderMeta {
@@ -102,6 +112,7 @@ function cpuUsage(sec: number): Usage {
 export class FfmpegVideoRenderer extends VideoRenderer {
   readonly name = 'ffmpeg' as const;
   readonly dedupesByKey = true;
+  private readonly handOff?: RenderHandOff;
 
   constructor(
     private readonly workDir: string,
@@ -109,6 +120,7 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     private readonly opts: FfmpegRenderOptions = {},
   ) {
     super();
+    if (opts.handOff) this.handOff = new RenderHandOff(opts.handOff);
   }
 
   async submit(
@@ -117,17 +129,18 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     signal?: AbortSignal,
     opts: RenderOptions = {},
   ): Promise<RenderSubmission> {
-    const taskId = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
-    const dir = join(this.workDir, 'renders', taskId);
+    const keyHash = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
+    const dir = join(this.workDir, 'renders', keyHash);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     try {
       await this.render(req, dir, signal, opts.onProgress);
     } catch (err) {
       // a failed or stopped render leaves nothing behind; the next attempt starts clean
-      await this.discard(taskId);
+      await this.discard(keyHash);
       throw err;
     }
+    const taskId = this.handOff ? await this.handOver(keyHash, dir) : keyHash;
     // our own CPU: metered (priced as ffmpeg:render_second) so reports set it beside Creatomate
     // rendered here, inside the submission: ready when it returns
     return {
@@ -143,13 +156,33 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     return cpuUsage(req.lengthSec);
   }
 
-  /** The render's work folder goes once its video is stored (or the render given up on). */
+  /**
+   * The finished render in the blob store under a task id of this run; the work dir emptied
+   * (the host that polls may be another one).
+   */
+  private async handOver(keyHash: string, dir: string): Promise<string> {
+    const taskId = this.handOff!.taskIdFor(keyHash);
+    try {
+      await this.handOff!.put(taskId, dir);
+    } catch (err) {
+      await this.discard(taskId);
+      throw err;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    return taskId;
+  }
+
+  /** The render's work folder (or its handed-off files) go once its video is stored, or the render given up on. */
   override async discard(taskId: string): Promise<void> {
-    if (!/^[0-9a-f]{32}$/.test(taskId)) return;
-    await rm(join(this.workDir, 'renders', taskId), { recursive: true, force: true });
+    const id = TASK_ID.exec(taskId);
+    if (!id) return;
+    await rm(join(this.workDir, 'renders', id[1]), { recursive: true, force: true });
+    if (id[2] && this.handOff) await this.handOff.discard(taskId);
   }
 
   async poll(taskId: string): Promise<VideoPoll> {
+    if (this.handOff && TASK_ID.exec(taskId)?.[2]) return this.pollHandedOff(taskId);
     const dir = join(this.workDir, 'renders', taskId);
     if (!existsSync(join(dir, 'meta.json')))
       return { status: 'failed', reason: 'the rendered video is missing (work folder cleared?)' };
@@ -163,6 +196,15 @@ export class FfmpegVideoRenderer extends VideoRenderer {
       width: meta.width,
       height: meta.height,
     };
+  }
+
+  private async pollHandedOff(taskId: string): Promise<VideoPoll> {
+    const r = await this.handOff!.get<RenderMeta>(taskId);
+    if (!r)
+      return { status: 'failed', reason: 'the rendered video is missing from the blob store' };
+    const { meta, video, thumbnail } = r;
+    const { durationSec, width, height } = meta;
+    return { status: 'done', engine: this.name, video, thumbnail, durationSec, width, height };
   }
 
   /** Renders into `dir`: video.mp4, thumb.jpg, meta.json. */
