@@ -160,6 +160,19 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
     });
     const sent = (key: string) => fake.requests.filter((r) => r.key?.startsWith(key));
     const billed = (key: string) => sent(key).filter((r) => r.paid).length;
+    /** what the caller hears of each try: `sending`, then `answered <thousands of tokens>` */
+    const metered = (onSending: (n: number) => void = () => undefined) => {
+      const heard: string[] = [];
+      const tries = {
+        sending: async () => {
+          heard.push('sending');
+          onSending(heard.filter((h) => h === 'sending').length);
+        },
+        answered: async (u: { units: number }) => void heard.push(`answered ${u.units}`),
+      };
+      return { heard, tries };
+    };
+    const billedSince = (before: number) => fake.billedTokens.slice(before).map((t) => t / 1000);
 
     it('insufficient_quota is sent once: the SDK does not resend a billing refusal', async () => {
       fake.serve('429-insufficient_quota');
@@ -175,29 +188,25 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
       }
     });
 
-    it('a resend after a lost answer (a timeout) is another paid call: the caller hears `sending` again; after an answered 5xx it does not', async () => {
-      const heard: string[] = [];
+    it('a resend after a lost answer (a timeout) is another paid try: the caller hears `sending` again; after an answered 5xx it does not', async () => {
       // the first try’s answer comes too late (this engine waits 5 s); the resend is answered
-      const sending = async () => {
-        heard.push('sending');
-        fake.knobs.latencyMs = heard.length === 1 ? 5500 : 0;
-      };
+      const before = fake.billedTokens.length;
+      const lost = metered((n) => (fake.knobs.latencyMs = n === 1 ? 5500 : 0));
       try {
-        await expect(retrying.write(request, 'lost', sending)).resolves.toBeDefined();
+        await expect(retrying.write(request, 'lost', lost.tries)).resolves.toBeDefined();
       } finally {
         fake.knobs.latencyMs = 0;
       }
-      expect(heard).toEqual(['sending', 'sending']);
       // the late first try reaches the fake too (the fake logs a slow answer when it ends)
       for (let i = 0; i < 80 && sent('lost').length < 2; i++)
         await new Promise((r) => setTimeout(r, 100));
       expect(sent('lost')).toHaveLength(2);
-      const answered: string[] = [];
+      // two rows: the lost try keeps its estimate, the answered one takes its tokens
+      expect(lost.heard).toEqual(['sending', 'sending', `answered ${billedSince(before)[0]}`]);
+      const answered = metered();
       fake.serve('500-server_error');
-      await expect(
-        retrying.write(request, 'answered', async () => void answered.push('sending')),
-      ).resolves.toBeDefined();
-      expect(answered).toEqual(['sending']);
+      await expect(retrying.write(request, 'answered', answered.tries)).resolves.toBeDefined();
+      expect(answered.heard).toEqual(['sending', expect.stringMatching(/^answered 0\.\d+$/)]);
       expect(sent('answered')).toHaveLength(2);
     }, 20_000);
 
@@ -211,16 +220,18 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
       }
     });
 
-    it('cut short once: asked again with twice the tokens, both completions in the usage', async () => {
+    it('cut short once: asked again with twice the tokens, each completion a paid try of its own', async () => {
       const before = fake.billedTokens.length;
       fake.serve('finish-length');
-      const { usage } = await retrying.write(request, 'cut');
+      const cut = metered();
+      const { usage } = await retrying.write(request, 'cut', cut.tries);
       expect(billed('cut')).toBe(2);
-      const tokens = fake.billedTokens.slice(before).reduce((a, b) => a + b, 0);
-      expect(usage).toEqual({ unit: '1k_tokens', units: tokens / 1000 });
+      const [first, second] = billedSince(before);
+      expect(cut.heard).toEqual(['sending', `answered ${first}`, 'sending', `answered ${second}`]);
+      expect(usage).toEqual({ unit: '1k_tokens', units: first + second });
     });
 
-    it('cut short twice, refused, filtered: FAILED with what was billed attached', async () => {
+    it('cut short twice, refused, filtered: FAILED, each billed completion metered as it came', async () => {
       for (const [row, times, calls] of [
         ['finish-length', 2, 2],
         ['refusal', 1, 1],
@@ -228,11 +239,12 @@ describe('OpenAiLyricsEngine against a fake OpenAI, through the official SDK', (
       ] as const) {
         const before = fake.billedTokens.length;
         fake.serve(row, { times });
-        const err = await retrying.write(request, `fail-${row}`).catch((e) => e);
+        const m = metered();
+        const err = await retrying.write(request, `fail-${row}`, m.tries).catch((e) => e);
         expect(err).toBeInstanceOf(ProviderRejectedError);
         expect([row, billed(`fail-${row}`)]).toEqual([row, calls]);
-        const tokens = fake.billedTokens.slice(before).reduce((a, b) => a + b, 0);
-        expect([row, err.charged]).toEqual([row, { unit: '1k_tokens', units: tokens / 1000 }]);
+        const each = billedSince(before).flatMap((t) => ['sending', `answered ${t}`]);
+        expect([row, m.heard]).toEqual([row, each]);
       }
     });
   });

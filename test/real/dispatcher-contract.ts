@@ -23,9 +23,6 @@ export function dispatcherContract(stack: StagedStack, env: () => Record<string,
     const asDocumented = () => ({
       ...fakeEnv.openai(stack.openai),
       SUBMISSION_RECOVERY_MS: '5000',
-      // answers lost to the kills, not to a busy machine's 2 s timeouts: a timed-out lyrics call
-      // that OpenAI answered anyway can go unmetered (see the closing note of 2026-12-07)
-      PROVIDER_TIMEOUT_MS: '10000',
       ...env(),
     });
     stack.suno.honoursIdempotencyKey = false;

@@ -137,4 +137,33 @@ describeWithServers(['mariadbd', 'mariadb-install-db'], 'Idempotency-Key across 
       await count('SELECT COUNT(*) AS n FROM castad.projects WHERE id = ?', [replayed.id]),
     ).toBe(1);
   });
+
+  it('a go-ahead at a stop committed by a killed instance is replayed, not run again', async () => {
+    const { url } = await startApi();
+    const store = (await (
+      await post(url, '/v1/stores', { name: '멈춤 가게' }, 'crash-store-3')
+    ).json()) as { id: string };
+    const project = (await (
+      await post(url, '/v1/projects', { storeId: store.id, autopilot: false }, 'crash-project-2')
+    ).json()) as { id: string };
+    // the project waits at the lyrics stop with its lyrics approved (no scheduler runs here)
+    await cluster.primary.query(
+      "UPDATE castad.projects SET state = 'LYRICS_READY', next_run_at = NULL WHERE id = ?",
+      [project.id],
+    );
+    await cluster.primary.query(
+      "INSERT INTO castad.lyrics (id, project_id, version, title, sections, source, approved_at, created_at) VALUES (UUID(), ?, 1, '노래', '[]', 'template', NOW(), NOW())",
+      [project.id],
+    );
+    await killedBeforeAnswer(`/v1/projects/${project.id}/song`, {}, 'crash-song-1');
+    const [due] = await cluster.primary.query<{ next_run_at: Date | null }[]>(
+      'SELECT next_run_at FROM castad.projects WHERE id = ?',
+      [project.id],
+    );
+    expect(due.next_run_at).not.toBeNull(); // the go-ahead committed before the instance died
+    const retry = await post(url, `/v1/projects/${project.id}/song`, {}, 'crash-song-1');
+    expect(retry.status).toBe(202);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await retry.json()) as { id: string }).id).toBe(project.id);
+  });
 });

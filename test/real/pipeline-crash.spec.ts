@@ -2,6 +2,9 @@ import { describeWithServers } from '../harness/binaries';
 import { StagedStack } from '../harness/staged-stack';
 import { RedisServer } from '../harness/redis';
 import { dispatcherContract } from './dispatcher-contract';
+import type { AppProcess } from '../harness/app-process';
+import { waitFor } from '../harness/ports';
+import { fakeEnv } from '../fakes/env';
 
 jest.setTimeout(300_000);
 
@@ -21,11 +24,12 @@ describeWithServers(
     it('recovers a submission whose answer was lost (timed out after Suno took it) from the callback, without paying twice', async () => {
       // Suno answers after our timeout, but takes the job and calls back: the only trace we get
       stack.suno.knobs.latencyMs = 3000;
+      let proc: AppProcess | undefined;
       try {
-        const { proc } = await stack.startScheduler({
+        ({ proc } = await stack.startScheduler({
           PROVIDER_TIMEOUT_MS: '1000',
           SUBMISSION_RECOVERY_MS: '60000',
-        });
+        }));
         const ids = await stack.createProjects(2);
         await stack.waitAll(
           ids,
@@ -42,9 +46,54 @@ describeWithServers(
           ids,
         );
         expect(Number(recovered[0].n)).toBe(2);
-        await proc.stop();
+        // each lost call's row, written as sent before it left, is settled by the callback
+        const rows = await stack.db.primary.query<{ project_id: string; status: string }[]>(
+          `SELECT project_id, status FROM castad.usage_records WHERE operation = 'submit_song' AND project_id IN (?, ?) ORDER BY project_id`,
+          ids,
+        );
+        expect(rows.map((r) => [r.project_id, r.status])).toEqual(
+          [...ids].sort().map((id) => [id, 'settled']),
+        );
       } finally {
+        // stopped even when a check failed: the next test starts its own scheduler
+        await proc?.stop();
         stack.suno.knobs.latencyMs = 0;
+      }
+    });
+
+    it('meters every lyrics try OpenAI received: answers that come after our timeout, the SDK resends, completions cut short', async () => {
+      // OpenAI answers after our 6 s timeout (6 x PROVIDER_TIMEOUT_MS) at first: every try is
+      // billed all the same, the SDK's resend too; and 100 tokens cut every first completion
+      // short (the lyrics take 180), so each is asked again with 200: a second billed completion
+      const openai = stack.openai;
+      const received = (id: string) =>
+        [...openai.byKey].filter(([k]) => k.startsWith(`${id}:`)).reduce((a, [, n]) => a + n, 0);
+      openai.knobs.latencyMs = 6500;
+      let proc: AppProcess | undefined;
+      try {
+        ({ proc } = await stack.startScheduler({
+          ...fakeEnv.openai(openai),
+          PROVIDER_TIMEOUT_MS: '1000',
+          OPENAI_MAX_COMPLETION_TOKENS: '100',
+        }));
+        const ids = await stack.createProjects(2);
+        await waitFor(
+          'two late answers per project',
+          async () => ids.every((id) => received(id) >= 2),
+          60_000,
+          200,
+        );
+        openai.knobs.latencyMs = 0;
+        await stack.waitAll(ids, done, 90_000);
+        await waitFor('the late answers to end', async () => openai.inFlight.length === 0, 30_000);
+        const longer = (id: string) =>
+          [...openai.byKey.keys()].some((k) => k.startsWith(`${id}:`) && k.endsWith(':longer'));
+        expect(ids.map(longer)).toEqual([true, true]);
+        for (const [id, c] of Object.entries(await stack.lyricsCalls(ids)))
+          expect([id, c.received >= 4, c.rows]).toEqual([id, true, c.received]);
+      } finally {
+        openai.knobs.latencyMs = 0;
+        await proc?.stop();
       }
     });
 

@@ -204,6 +204,20 @@ export class ProjectRepository {
     return this.leases.extendLease(id, leaseOwner, leaseMs);
   }
 
+  /**
+   * The owner's go-ahead at a stop (the next step due now, maybe with new options), guarded on
+   * the state: in one transaction with the request's Idempotency-Key outcome (recordCreated),
+   * so a retry after a crash past this commit finds it. False when the project moved meanwhile.
+   */
+  async goAhead(id: string, state: ProjectState, patch: ProjectPatch): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const r = await em.update(ProjectEntity, { id, state }, { ...patch, updatedAt: new Date() });
+      if ((r.affected ?? 0) !== 1) return false;
+      await recordCreated(em, 'project', [id]);
+      return true;
+    });
+  }
+
   /** A person's action that keeps the state (wake the next step, new options): guarded on it. */
   async updateIfState(id: string, expected: ProjectState, patch: ProjectPatch): Promise<boolean> {
     const r = await this.db.write((em) =>

@@ -119,6 +119,22 @@ export class UsageRepository {
   }
 
   /**
+   * A paid call whose answer was lost, recovered from the provider's callback: its row written
+   * as "sent" before the call takes the recovered usage and is settled (recovery must not take
+   * it for a call the provider never got); where no row was written, one is recorded.
+   */
+  async recovered(r: MeteredCall & { idempotencyKey: string }): Promise<void> {
+    if (r.units <= 0) return;
+    const costUsd = this.price(r.provider, r.unit) * r.units;
+    const id = keyedId(r.provider, r.operation, r.idempotencyKey);
+    const settled = { unit: r.unit, units: r.units, costUsd, status: 'settled' as const };
+    const u = await this.db.write((em) =>
+      em.update(UsageRecordEntity, { id, status: 'sent' }, settled),
+    );
+    if ((u.affected ?? 0) === 0) await this.record(r);
+  }
+
+  /**
    * Sent calls under a key that no sign of ever came back for (no answer, no callback): taken
    * away before the work is submitted anew, as the provider never got them.
    */

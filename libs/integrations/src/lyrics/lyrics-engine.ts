@@ -31,6 +31,17 @@ export interface Usage {
   units: number;
 }
 
+/**
+ * How the caller meters a paid call try by try: every HTTP try a provider may bill (the first,
+ * a resend after a try whose answer was lost, a second completion) gets a row of its own.
+ */
+export interface PaidTries {
+  /** right before such a try leaves: its row is written (the estimate) */
+  sending(): Promise<void>;
+  /** the try sent last was answered: its row takes what it used (0: nothing billed) */
+  answered(usage: Usage): Promise<void>;
+}
+
 /** Where lyrics an engine writes come from, as the project's lyrics record them. */
 export type LyricsSource = 'openai' | 'template';
 
@@ -40,13 +51,14 @@ export abstract class LyricsEngine {
   /** where lyrics it writes come from, as the project's lyrics record them */
   abstract readonly source: LyricsSource;
   /**
-   * `sending` is awaited right before the paid request leaves (after checks made first, such as
-   * moderation): the caller meters the call from then on. An engine that pays nobody may skip it.
+   * `tries.sending` is awaited right before each paid try leaves (after checks made first, such
+   * as moderation) and `tries.answered` with what each answered try used: the caller meters
+   * every try from then on. `usage` is the whole call's. An engine that pays nobody may skip it.
    */
   abstract write(
     req: LyricsRequest,
     idempotencyKey: string,
-    sending?: () => Promise<void>,
+    tries?: PaidTries,
   ): Promise<{ lyrics: LyricsDraft; usage: Usage }>;
   /** What one write() is expected to use, metered until its answer says (0 units: free). */
   abstract estimatedUsage(): Usage;

@@ -1,12 +1,7 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
-import {
-  ProviderError,
-  ProviderRejectedError,
-  ProviderUnavailableError,
-  withCharge,
-} from '../provider-errors';
+import { ProviderError, ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
 import { retryAfterOf } from '../http/provider-http';
-import { LyricsDraft, LyricsEngine, LyricsRequest, Usage } from './lyrics-engine';
+import { LyricsDraft, LyricsEngine, LyricsRequest, PaidTries, Usage } from './lyrics-engine';
 import { Dialect, dialectOfPlace, readHints } from './lyric-hints';
 import { placeNamesOf } from './place-names';
 
@@ -57,14 +52,13 @@ const PROMPT_TOKENS = 1500;
 /**
  * Lyrics from OpenAI through the official SDK: the owner's free text is screened by the
  * moderation endpoint first, then a chat completion with a strict JSON schema writes the
- * Korean lyrics. Token usage is returned for metering.
+ * Korean lyrics. Every HTTP try OpenAI may bill is reported to the caller (PaidTries), so each
+ * is metered as its own row: the SDK's own resends included.
  */
 export class OpenAiLyricsEngine extends LyricsEngine {
   readonly name = 'openai';
   readonly source = 'openai';
   private readonly client: OpenAI;
-  /** completions under way, by Idempotency-Key: the caller's `sending`, and whether the last try's answer was lost */
-  private readonly tries = new Map<string, { sending?: () => Promise<void>; lost: boolean }>();
 
   constructor(private readonly cfg: OpenAiConfig) {
     super();
@@ -73,83 +67,49 @@ export class OpenAiLyricsEngine extends LyricsEngine {
       baseURL: cfg.baseUrl,
       timeout: cfg.timeoutMs,
       maxRetries: cfg.maxRetries,
-      fetch: (url, init) => this.fetchTry(url, init),
+      fetch: noRetryOfBilling,
     });
-  }
-
-  /**
-   * One HTTP try of the SDK's. A resend after a try whose answer was lost (a timeout, a cut
-   * connection) is another call OpenAI may bill: the caller hears `sending` again, so it is
-   * metered too; a resend after an answered 429/5xx (nothing billed) is the same call to us.
-   */
-  private async fetchTry(url: string | URL | Request, init?: RequestInit): Promise<Response> {
-    const key = new Headers(init?.headers).get('idempotency-key');
-    const t = key ? this.tries.get(key) : undefined;
-    if (t?.lost) await t.sending?.();
-    try {
-      const res = await noRetryOfBilling(url, init);
-      if (t) t.lost = false;
-      return res;
-    } catch (err) {
-      if (t) t.lost = true;
-      throw err;
-    }
   }
 
   async write(
     req: LyricsRequest,
     idempotencyKey: string,
-    sending?: () => Promise<void>,
+    tries?: PaidTries,
   ): Promise<{ lyrics: LyricsDraft; usage: Usage }> {
     const ownerText = [req.hints, ...req.keywords, req.store.pitch]
       .filter((t): t is string => !!t?.trim())
       .join('\n');
     if (ownerText) await this.moderate(ownerText);
-    await sending?.();
-    const first = await this.complete(req, idempotencyKey, this.cfg.maxCompletionTokens, sending);
-    let charged = tokens(first);
+    const first = await this.complete(req, idempotencyKey, this.cfg.maxCompletionTokens, tries);
     let completion = first;
-    // cut short: asked once more with room to finish; both completions are billed
-    if (first.choices?.[0]?.finish_reason === 'length') {
+    // cut short: asked once more with room to finish; both completions are billed (each try
+    // was metered as it was answered)
+    if (first.choices?.[0]?.finish_reason === 'length')
       completion = await this.complete(
         req,
         `${idempotencyKey}:longer`,
         this.cfg.maxCompletionTokens * 2,
-      ).catch((err: ProviderError) => {
-        throw withCharge(err, { unit: '1k_tokens', units: charged + (err.charged?.units ?? 0) });
-      });
-      charged += tokens(completion);
-    }
-    const usage = { unit: '1k_tokens', units: charged };
+        tries,
+      );
+    const usage = {
+      unit: '1k_tokens',
+      units: tokens(first) + (completion === first ? 0 : tokens(completion)),
+    };
     const choice = completion.choices?.[0];
-    const fail = <E extends ProviderError>(err: E) => withCharge(err, usage);
-    if (!choice)
-      throw fail(new ProviderUnavailableError('openai', 'openai answered without a choice'));
+    if (!choice) throw new ProviderUnavailableError('openai', 'openai answered without a choice');
     if (choice.message?.refusal)
-      throw fail(
-        new ProviderRejectedError(
-          'openai',
-          `openai refused to write these lyrics: ${choice.message.refusal}`,
-        ),
+      throw new ProviderRejectedError(
+        'openai',
+        `openai refused to write these lyrics: ${choice.message.refusal}`,
       );
     if (choice.finish_reason === 'content_filter')
-      throw fail(
-        new ProviderRejectedError('openai', 'openai’s content filter stopped these lyrics'),
-      );
+      throw new ProviderRejectedError('openai', 'openai’s content filter stopped these lyrics');
     if (choice.finish_reason === 'length')
-      throw fail(
-        new ProviderRejectedError(
-          'openai',
-          `openai ran out of room twice before finishing the lyrics (${this.cfg.maxCompletionTokens * 2} tokens); retry, or shorten the hints`,
-        ),
+      throw new ProviderRejectedError(
+        'openai',
+        `openai ran out of room twice before finishing the lyrics (${this.cfg.maxCompletionTokens * 2} tokens); retry, or shorten the hints`,
       );
-    let lyrics: LyricsDraft;
-    try {
-      lyrics = parseLyrics(choice.message?.content);
-    } catch (err) {
-      throw fail(err as ProviderError);
-    }
-    return { lyrics, usage };
+    return { lyrics: parseLyrics(choice.message?.content), usage };
   }
 
   /** A completion's prompt (about this many tokens) and all the room it is given to answer. */
@@ -157,23 +117,21 @@ export class OpenAiLyricsEngine extends LyricsEngine {
     return { unit: '1k_tokens', units: (PROMPT_TOKENS + this.cfg.maxCompletionTokens) / 1000 };
   }
 
+  /**
+   * One completion, metered try by try: its first try is announced before it leaves, each
+   * resend the SDK makes after a lost answer too (meteredFetch), and the answer's tokens are
+   * reported as soon as it arrives (refused or cut short, it was billed).
+   */
   private async complete(
     req: LyricsRequest,
     idempotencyKey: string,
     maxTokens: number,
-    sending?: () => Promise<void>,
+    tries?: PaidTries,
   ) {
-    this.tries.set(idempotencyKey, { sending, lost: false });
-    try {
-      return await this.completeOnce(req, idempotencyKey, maxTokens);
-    } finally {
-      this.tries.delete(idempotencyKey);
-    }
-  }
-
-  private completeOnce(req: LyricsRequest, idempotencyKey: string, maxTokens: number) {
-    return this.call(() =>
-      this.client.chat.completions.create(
+    await tries?.sending();
+    const client = tries ? this.client.withOptions({ fetch: meteredFetch(tries) }) : this.client;
+    const completion = await this.call(() =>
+      client.chat.completions.create(
         {
           model: this.cfg.model,
           temperature: 0.9,
@@ -190,6 +148,8 @@ export class OpenAiLyricsEngine extends LyricsEngine {
         { headers: { 'Idempotency-Key': idempotencyKey } },
       ),
     );
+    await tries?.answered({ unit: '1k_tokens', units: tokens(completion) });
+    return completion;
   }
 
   private async moderate(input: string): Promise<void> {
@@ -237,6 +197,34 @@ export class OpenAiLyricsEngine extends LyricsEngine {
 /** Thousands of tokens a completion was billed. */
 function tokens(c: { usage?: { total_tokens?: number } | null }): number {
   return (c.usage?.total_tokens ?? 0) / 1000;
+}
+
+/**
+ * The HTTP tries of one completion as the SDK makes them (it resends a timeout, a cut
+ * connection, a 429 or a 5xx by itself, maxRetries times). A try whose answer was lost may
+ * have been billed, so the resend after it is another paid try: the caller hears `sending`
+ * again and meters it as its own row. A resend after an answered 429/5xx (nothing billed),
+ * after a connection OpenAI refused, or after a try that never left (our timeout ran out
+ * before it did) goes out under the row already written.
+ */
+function meteredFetch(tries: PaidTries) {
+  let spent = false;
+  return async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    if (spent) await tries.sending();
+    spent = false;
+    if (init?.signal?.aborted) throw init.signal.reason ?? new Error('aborted before it left');
+    try {
+      return await noRetryOfBilling(url, init);
+    } catch (err) {
+      spent = !refusedConnection(err);
+      throw err;
+    }
+  };
+}
+
+/** The connection was refused: the request never reached OpenAI. */
+function refusedConnection(err: unknown): boolean {
+  return (err as { cause?: { code?: string } })?.cause?.code === 'ECONNREFUSED';
 }
 
 /**

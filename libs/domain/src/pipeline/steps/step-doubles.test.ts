@@ -8,6 +8,7 @@ import {
   BlobStore,
   LyricsEngine,
   LyricsRequest,
+  PaidTries,
   MediaSource,
   RenderOptions,
   RenderSubmission,
@@ -238,8 +239,8 @@ export class FakeLyricsEngine extends LyricsEngine {
   readonly calls: { req: LyricsRequest; key: string }[] = [];
   failWith?: Error;
   estimatedUsage = () => ({ unit: 'token', units: 500 });
-  async write(req: LyricsRequest, key: string, sending?: () => Promise<void>) {
-    await sending?.();
+  async write(req: LyricsRequest, key: string, tries?: PaidTries) {
+    await tries?.sending();
     this.calls.push({ req, key });
     if (this.failWith) throw this.failWith;
     return {

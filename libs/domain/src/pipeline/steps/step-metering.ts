@@ -41,32 +41,43 @@ export class StepMetering {
    * answer: the units the answer says (`answered` names the engine that took it and what it
    * used), what a refusal says it charged, or nothing for a refusal that charged nothing. A
    * failure that may hide a charge (a timeout, a cut connection, a stop mid-call) keeps the
-   * estimate.
+   * estimate. A call of several tries the provider may each bill (a resend after a lost answer,
+   * a second completion) calls `sending` before each: each gets its own row, settled by
+   * `answeredTry` as its answer comes (the call's `answered` then settles nothing more).
    */
   async paid<T>(
     ctx: StepContext,
     c: PaidCall,
-    call: (sending: () => Promise<void>) => Promise<T>,
+    call: (sending: () => Promise<void>, answeredTry: (u: Usage) => Promise<void>) => Promise<T>,
     answered: (value: T) => { provider: string; usage: Usage },
     beforeSend: () => Promise<void> = async () => undefined,
   ): Promise<T> {
     const base = { ...this.owner(ctx), provider: c.provider, operation: c.operation };
     const key = c.key ?? ctx.idempotencyKey;
+    // the row of the try sent last, until an answer settles it; whether any try was sent
     let row: string | null = null;
+    let sent = false;
     const sending = async () => {
       await beforeSend();
       row = await this.usage.sent({ ...base, ...c.estimate, idempotencyKey: key }, c.dedupesByKey);
+      sent = true;
+    };
+    const settle = async (usage: Usage, provider = c.provider) => {
+      const open = row;
+      row = null;
+      if (open || !sent)
+        await this.settle(open, { ...base, provider, ...usage, idempotencyKey: key });
     };
     let value: T;
     try {
-      value = await call(sending);
+      value = await call(sending, (u) => settle(u));
     } catch (err) {
       const charged = refusalCharge(err, ctx.signal);
-      if (charged) await this.settle(row, { ...base, ...charged, idempotencyKey: key });
+      if (charged) await settle(charged);
       throw err;
     }
     const { provider, usage } = answered(value);
-    await this.settle(row, { ...base, provider, ...usage, idempotencyKey: key });
+    await settle(usage, provider);
     return value;
   }
 

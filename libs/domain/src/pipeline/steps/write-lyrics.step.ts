@@ -37,7 +37,7 @@ export class WriteLyricsStep extends PipelineStep {
     const { lyrics } = await this.metering.paid(
       ctx,
       paid,
-      (sending) =>
+      (sending, answered) =>
         this.engine.write(
           {
             store: s,
@@ -48,7 +48,7 @@ export class WriteLyricsStep extends PipelineStep {
             lengthSec: o.lengthSec,
           },
           ctx.idempotencyKey,
-          sending,
+          { sending, answered },
         ),
       ({ usage }) => ({ provider: this.engine.name, usage }),
     );

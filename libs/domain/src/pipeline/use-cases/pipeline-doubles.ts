@@ -116,6 +116,10 @@ export class InMemoryProjects {
     return true;
   }
 
+  goAhead(id: string, expected: ProjectState, patch: ProjectPatch): Promise<boolean> {
+    return this.updateIfState(id, expected, patch);
+  }
+
   async updateIfState(id: string, expected: ProjectState, patch: ProjectPatch): Promise<boolean> {
     const p = this.rows.get(id);
     if (!p || p.state !== expected) return false;
@@ -267,6 +271,11 @@ export class InMemoryUsage {
       x.provider === r.provider &&
       x.operation === r.operation;
     if (!this.rows.some(same)) this.rows.push(r);
+  }
+
+  /** no "sent" rows here: a recovered call is recorded as it is */
+  recovered(r: UsageRow & { idempotencyKey: string }): Promise<void> {
+    return this.record(r);
   }
 
   asRepository(): UsageRepository {

@@ -66,13 +66,16 @@ export async function remake(
   return reread(projects, p.id);
 }
 
-/** The owner's go-ahead at a stop: the project, still in `state`, is due now. */
+/**
+ * The owner's go-ahead at a stop: the project, still in `state`, is due now (recorded with the
+ * request's Idempotency-Key in the same transaction). One that moved meanwhile is shown as it is.
+ */
 export async function goAhead(
   projects: ProjectRepository,
   id: string,
   state: ProjectState,
   patch: ProjectPatch = {},
 ): Promise<ProjectEntity> {
-  await projects.updateIfState(id, state, { ...patch, nextRunAt: new Date() });
+  await projects.goAhead(id, state, { ...patch, nextRunAt: new Date() });
   return reread(projects, id);
 }

@@ -96,7 +96,7 @@ export class ProviderCallback {
   }
 
   private meter(p: ProjectEntity, provider: string, step: StepName, key: string, usage: Usage) {
-    return this.usage.record({
+    return this.usage.recovered({
       projectId: p.id,
       userId: p.ownerUserId,
       provider,
