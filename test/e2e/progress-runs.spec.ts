@@ -1,3 +1,4 @@
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startApi, startScheduler, TestApi } from '../harness/api-app';
@@ -70,12 +71,17 @@ describe('progress that never lies', () => {
 
   const get = async (id: string) => {
     const p = (await api.request('GET', `/v1/projects/${id}`, { token })).body;
-    return { state: p.state as string, lastError: p.lastError, percent: p.progress.percent };
+    return {
+      state: p.state as string,
+      subState: p.subState as string | null,
+      lastError: p.lastError,
+      percent: p.progress.percent,
+    };
   };
-  const create = async () => {
+  const create = async (lengthSec = 30) => {
     const res = await api.request('POST', '/v1/projects', {
       token,
-      body: { storeId, lengthSec: 30, autopilot: true },
+      body: { storeId, lengthSec, autopilot: true },
     });
     expect(res.status).toBe(202);
     return res.body.id as string;
@@ -108,18 +114,33 @@ describe('progress that never lies', () => {
     const id = await create();
     const sse = await stream(id);
     const reads: number[] = [];
+    const shownWhileRendering = new Set<string>();
     await waitFor(
       'DONE',
       async () => {
         const p = await get(id);
         if (p.state === 'FAILED') throw new Error(`FAILED: ${p.lastError}`);
         reads.push(p.percent);
+        if (p.percent > 30 && p.state !== 'DONE')
+          shownWhileRendering.add(`${p.state}/${p.subState}`);
         return p.state === 'DONE' || undefined;
       },
       480_000,
       150,
     );
     await sse.ended;
+    // the render's events say what GET says meanwhile: rendering, not the clip choice
+    const renderEvents = sse.events.filter(
+      (e) => e.type === 'progress' || e.data.state === 'VIDEO_SUBMITTED',
+    );
+    expect(renderEvents.length).toBeGreaterThan(0);
+    for (const e of renderEvents) expect(e.data.subState).toBe('rendering');
+    expect(shownWhileRendering.size).toBeGreaterThan(0);
+    for (const read of shownWhileRendering)
+      expect(read).toMatch(/^(SONG_READY|VIDEO_SUBMITTED)\/rendering$/);
+    expect(
+      new Set(progressOf(sse.events).map((e) => `${e.data.state}/${e.data.subState}`)),
+    ).toEqual(new Set(['SONG_READY/rendering']));
     const percents = progressOf(sse.events).map((e) => e.data.percent);
     // several steps of the render between its start and 100, rising, none said to go back
     expect(new Set(percents).size).toBeGreaterThanOrEqual(3);
@@ -249,5 +270,119 @@ describe('progress that never lies', () => {
     expect(sse.events.at(-1)?.data.subState).toBeUndefined();
     // the new video replaced the old one
     expect((await file()).equals(oldVideo)).toBe(false);
+  });
+  /** A finished project of its own (a 15 s video: these tests render it several times). */
+  const finished = async () => {
+    await scheduler();
+    const id = await create(15);
+    await (
+      await stream(id)
+    ).ended;
+    expect((await get(id)).state).toBe('DONE');
+    return id;
+  };
+  const videoFile = async (id: string) => {
+    const video = (await api.request('GET', `/v1/projects/${id}/video`, { token })).body;
+    const u = new URL(video.downloadUrl);
+    const res = await api.app.inject({ method: 'GET', url: `${u.pathname}${u.search}` });
+    expect(res.statusCode).toBe(200);
+    return res.rawPayload;
+  };
+  const rerender = async (id: string) => {
+    const res = await api.request('POST', `/v1/projects/${id}/video`, {
+      token,
+      body: { engine: 'ffmpeg', templateId: 'clean' },
+    });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ state: 'DONE', subState: 're-rendering' });
+  };
+
+  it('brings a cancelled re-render back to DONE with the video it had', async () => {
+    const id = await finished();
+    const oldVideo = await videoFile(id);
+    await rerender(id);
+    const sse = await stream(id);
+    await reportAbove(sse, 31);
+    const cancelled = await api.request('POST', `/v1/projects/${id}/cancel`, { token });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ state: 'DONE', subState: null, lastError: null });
+    expect(cancelled.body.progress).toMatchObject({ percent: 100, waitingFor: null });
+    await sse.ended;
+    expect(sse.events.at(-1)?.data).toMatchObject({
+      state: 'DONE',
+      from: 'DONE',
+      step: 'cancel',
+      message: expect.stringMatching(/re-render was cancelled/),
+    });
+    // the stopped render writes nothing back: the project keeps its state and its video
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await get(id)).toMatchObject({ state: 'DONE', subState: null, lastError: null });
+    expect((await videoFile(id)).equals(oldVideo)).toBe(true);
+    const archived = (await api.request('GET', '/v1/archive', { token })).body.items as {
+      projectId: string;
+    }[];
+    expect(archived.some((a) => a.projectId === id)).toBe(true);
+    // a cancelled re-render is no end: the project is rendered again as any finished one, and
+    // that re-render too is cancelled back to the same video
+    await rerender(id);
+    const again = await api.request('POST', `/v1/projects/${id}/cancel`, { token });
+    expect(again.body).toMatchObject({ state: 'DONE', subState: null });
+    expect((await videoFile(id)).equals(oldVideo)).toBe(true);
+  });
+
+  it('keeps a failed re-render a re-render: its retry shows DONE, re-rendering, to the new video', async () => {
+    const id = await finished();
+    const oldVideo = await videoFile(id);
+    // the picked clip's file goes missing: the re-render fails for good (one attempt)
+    for (const s of [...schedulers]) await s.close();
+    schedulers.clear();
+    const db = new Database(join(dir, 'castad.sqlite'), { readonly: true });
+    const { blob_key: clipKey } = db
+      .prepare('SELECT blob_key FROM songs WHERE project_id = ? AND selected = 1')
+      .get(id) as { blob_key: string };
+    db.close();
+    const clipFile = join(dir, 'blobs', 'audio', clipKey);
+    renameSync(clipFile, `${clipFile}.away`);
+    const hasty = await scheduler({ PIPELINE_MAX_ATTEMPTS: '1' });
+    await rerender(id);
+    const failing = await stream(id);
+    await failing.ended;
+    expect(failing.events.at(-1)?.data).toMatchObject({ state: 'FAILED', from: 'DONE' });
+    await hasty.stop();
+    expect(await get(id)).toMatchObject({ state: 'FAILED', subState: null });
+    expect((await videoFile(id)).equals(oldVideo)).toBe(true);
+
+    renameSync(`${clipFile}.away`, clipFile);
+    await scheduler();
+    const retried = await api.request('POST', `/v1/projects/${id}/retry`, { token });
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ state: 'DONE', subState: 're-rendering' });
+    const after = await stream(id, failing.events.at(-1)!.id);
+    const seen = new Set<string>();
+    await waitFor(
+      'the new video',
+      async () => {
+        const p = await get(id);
+        if (p.state !== 'DONE') throw new Error(`${p.state}: ${p.lastError}`);
+        if (!p.subState) return true;
+        seen.add(p.subState);
+        return undefined;
+      },
+      480_000,
+      200,
+    );
+    expect([...seen]).toEqual(['re-rendering']);
+    await after.ended;
+    expect(after.events[0].data).toMatchObject({
+      from: 'FAILED',
+      state: 'DONE',
+      subState: 're-rendering',
+      progressReset: 'retried',
+    });
+    for (const e of after.events.slice(0, -1))
+      expect(e.data).toMatchObject({ state: 'DONE', subState: 're-rendering' });
+    expect(progressOf(after.events).length).toBeGreaterThan(0);
+    expect(after.events.at(-1)?.data).toMatchObject({ state: 'DONE', step: 'poll_video' });
+    expect((await videoFile(id)).equals(oldVideo)).toBe(false);
   });
 });

@@ -22,9 +22,11 @@ export const project = {
     .string()
     .describe(`one of ${PROJECT_STATES.join(', ')}; a finished project rendered again stays DONE`),
   subState: z
-    .enum(['re-rendering'])
+    .enum(['rendering', 're-rendering'])
     .nullable()
-    .describe('re-rendering: a DONE project renders a new video; its current one stays until then'),
+    .describe(
+      'rendering: the video is being made; re-rendering: a DONE project renders a new video, its current one stays until then',
+    ),
   step: z.string().nullable(),
   autopilot: z.boolean(),
   options: z.object({

@@ -4,6 +4,7 @@ import {
   AppConfig,
   LimitReachedError,
   ownerActionOf,
+  presentedEventState,
   presentedState,
   progressResetOf,
   ProjectEventFeed,
@@ -131,10 +132,14 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
 
 /** An event as the stream sends it; `rerendering`: one of a re-render of a finished project. */
 function stateMessage(e: ProjectEventMessage, rerendering: boolean): SseMessage {
-  const shown = (state: string) => presentedState({ state: state as ProjectState, rerendering });
-  // during a re-render the project stays DONE, and says what it does
-  const { state, subState } = shown(e.toState);
+  // as GET shows the project: a render says so, and during a re-render the project stays DONE
+  const { state, subState } = presentedEventState(e, rerendering);
   const seen = { state, ...(subState ? { subState } : {}) };
+  const from = presentedState({
+    state: e.fromState as ProjectState,
+    rerendering,
+    rendering: false,
+  });
   // why the bar went back (a restart, the owner's retry or re-render), said where it goes back
   const reset = progressResetOf(e);
   const progressReset = reset ? { progressReset: reset } : {};
@@ -157,7 +162,7 @@ function stateMessage(e: ProjectEventMessage, rerendering: boolean): SseMessage 
     id: String(e.seq),
     data: {
       ...seen,
-      from: shown(e.fromState).state,
+      from: from.state,
       step: e.step,
       message: e.message,
       // the owner's turn: what they must do for the project to go on

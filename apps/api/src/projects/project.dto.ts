@@ -27,7 +27,7 @@ import {
   PROJECT_MOODS,
   PROJECT_STATES,
   PROJECT_VIDEO_ENGINES,
-  presentedState,
+  presentedProject,
   ProjectEntity,
   ProjectSubState,
   Progress,
@@ -136,9 +136,9 @@ export class ProjectDto {
   state: string;
   @ApiProperty({
     nullable: true,
-    enum: ['re-rendering', null],
+    enum: ['rendering', 're-rendering', null],
     description:
-      '"re-rendering": a DONE project renders a new video (progress follows it); its current video stays downloadable until the new one is saved',
+      '"rendering": the video is being made (SONG_READY once the clip is chosen, or VIDEO_SUBMITTED; progress follows the render); "re-rendering": a DONE project renders a new video (progress follows it); its current video stays downloadable until the new one is saved, and a cancel brings it back to DONE with that video',
   })
   subState: ProjectSubState | null;
   @ApiProperty({
@@ -161,7 +161,7 @@ export class ProjectDto {
 
   static from(p: ProjectEntity, progress: Progress): ProjectDto {
     // named rather than spread in: a spread in the middle of the literal built every DTO slowly
-    const { state, subState } = presentedState(p);
+    const { state, subState } = presentedProject(p);
     return {
       id: p.id,
       storeId: p.storeId,

@@ -177,7 +177,7 @@ export class ProjectsController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description:
-      'An event stream: `event: state` with `id` (the event number) and JSON `data` {state, from, step, message, at}, plus {waitingFor: "owner", action: "approve_lyrics" | "select_clip"} when the project now waits for its owner; `: heartbeat` comments while idle',
+      'An event stream: `event: state` with `id` (the event number) and JSON `data` {state, from, step, message, at}, plus {waitingFor: "owner", action: "approve_lyrics" | "select_clip"} when the project now waits for its owner; `event: progress` with {state, step, percent, message, at}; both carry the project\'s subState as GET shows it ("rendering", "re-rendering") when it has one, and progressReset when the percent goes back; `: heartbeat` comments while idle',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   @ApiBadRequestResponse({
@@ -218,7 +218,8 @@ export class ProjectsController {
   @HttpCode(200)
   @Scopes('projects:write')
   @ApiOperation({
-    summary: 'Stop a project (a provider task in flight is abandoned, never paid again)',
+    summary:
+      'Stop a project (a provider task in flight is abandoned, never paid again); a re-render of a finished project, running or failed, stops back to DONE with the video it had',
   })
   @ApiOkResponse({ type: ProjectDto })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'already DONE or CANCELLED' })

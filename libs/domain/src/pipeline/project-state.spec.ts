@@ -48,6 +48,10 @@ const ALLOWED: [ProjectState, ProjectState, TransitionCause][] = [
     ['FAILED', s, 'retry'],
   ]),
   ['FAILED', 'CANCELLED', 'cancel'],
+  // a re-render cancelled, running or failed: back to the video the project had
+  ['SONG_READY', 'DONE', 'cancel'],
+  ['VIDEO_SUBMITTED', 'DONE', 'cancel'],
+  ['FAILED', 'DONE', 'cancel'],
 ];
 
 describe('the project state machine', () => {

@@ -85,6 +85,10 @@ for (const s of PROJECT_STATES) {
   if (s !== 'FAILED') (T[s].FAILED ??= []).push('fail');
   (T[s].CANCELLED ??= []).push('cancel');
 }
+// a re-render cancelled (running, or failed) goes back to the video the project had: DONE
+// (CancelProject takes this way for a re-render only; any other cancel ends in CANCELLED)
+for (const s of ['SONG_READY', 'VIDEO_SUBMITTED', 'FAILED'] as const)
+  (T[s].DONE ??= []).push('cancel');
 export const TRANSITIONS: Readonly<TransitionTable<ProjectState, TransitionCause>> = T;
 
 export class IllegalTransitionError extends Error {

@@ -7,8 +7,7 @@ import { newestFirstAfter } from '../database/keyset';
 import { ProjectEntity } from '../entities/project.entity';
 import { Owner, ownerKey } from '../stores/owner';
 import { LeasedTable } from '../work/leased-table';
-import { isFinalState } from './live/project-event-message';
-import { presentedStateSql } from './presented-state';
+import { endsRerender, presentedStateSql } from './presented-state';
 import { ProjectEventRepository } from './project-event.repository';
 import { assertTransition, ProjectState, TransitionCause } from './project-state';
 
@@ -160,8 +159,8 @@ export class ProjectRepository {
         ? { id, state: t.from, leaseOwner: t.leaseOwner }
         : { id, state: t.from };
       const r = await em.update(ProjectEntity, guard, {
-        // a re-render ends with the render's end, however it ends
-        ...(isFinalState(t.to) ? { rerendering: false } : {}),
+        // a re-render ends once the project is DONE again (see endsRerender)
+        ...(endsRerender(t.to) ? { rerendering: false } : {}),
         ...t.patch,
         state: t.to,
         updatedAt: new Date(),

@@ -24,7 +24,9 @@ export class RunCancellation {
     const timer = setTimeout(() => {
       subscription = this.feed.changes(projectId).subscribe({
         next: (e) => {
-          if (e.toState === 'CANCELLED') cancel.abort(new Error('the project was cancelled'));
+          // a cancelled re-render goes back to DONE: the cancel is told by its cause
+          if (e.toState === 'CANCELLED' || e.step === 'cancel')
+            cancel.abort(new Error('the project was cancelled'));
         },
         // the feed failing (the database away) leaves the heartbeat to notice a cancel
         error: () => undefined,

@@ -1,8 +1,9 @@
 import { AppConfig } from '../../config/app-config';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../errors/domain-errors';
-import { ProjectState } from '../project-state';
+import { presentedProject } from '../presented-state';
+import { ProjectState, STEP_FOR_STATE } from '../project-state';
 import { ApproveLyrics } from './approve-lyrics.use-case';
-import { CancelProject } from './cancel-project.use-case';
+import { CancelProject, RERENDER_CANCELLED } from './cancel-project.use-case';
 import { EditLyrics } from './edit-lyrics.use-case';
 import { MakeSong } from './make-song.use-case';
 import { MakeVideo } from './make-video.use-case';
@@ -120,6 +121,7 @@ describe("the owner's commands", () => {
       ).toMatchObject({
         state: 'SONG_READY',
         step: 'submit_video',
+        rerendering: true,
         options: { videoEngine: 'creatomate' },
       });
     });
@@ -202,6 +204,72 @@ describe("the owner's commands", () => {
         NotFoundError,
       );
       expect((await cancel().execute('admin', at('DRAFT').id)).state).toBe('CANCELLED');
+    });
+
+    it('stops a re-render, running or failed, back to DONE with the video it had', async () => {
+      for (const state of ['SONG_READY', 'VIDEO_SUBMITTED', 'FAILED'] as const) {
+        const p = at(state, {
+          rerendering: true,
+          step: state === 'FAILED' ? 'submit_video' : STEP_FOR_STATE[state],
+          leaseOwner: 'w',
+          leaseUntil: new Date(),
+          nextRunAt: new Date(),
+          lastError: 'ffmpeg exited with code 1',
+          pendingSubmissionKey: 'k',
+          pendingSubmissionAt: new Date(),
+        });
+        const after = await cancel().execute(OWNER, p.id);
+        expect(after).toMatchObject({
+          state: 'DONE',
+          rerendering: false,
+          step: null,
+          lastError: null,
+          nextRunAt: null,
+          leaseOwner: null,
+          pendingSubmissionKey: null,
+        });
+        expect(presentedProject(after)).toEqual({ state: 'DONE', subState: null });
+        expect(projects.events.at(-1)).toMatchObject({
+          fromState: state,
+          toState: 'DONE',
+          step: 'cancel',
+          message: RERENDER_CANCELLED,
+        });
+      }
+      // a first render has no video to go back to: it is cancelled
+      expect((await cancel().execute(OWNER, at('VIDEO_SUBMITTED').id)).state).toBe('CANCELLED');
+    });
+
+    it('keeps a failed re-render a re-render: its retry shows DONE, re-rendering', async () => {
+      const done = at('DONE');
+      content.addClip(done.id, { selected: true });
+      const config = { integrations: { video: { engine: 'ffmpeg' } } } as unknown as AppConfig;
+      await new MakeVideo(config, projects.asRepository(), content.asRepository()).execute(
+        OWNER,
+        done.id,
+        { templateId: 'bold' },
+      );
+      // the render fails for good
+      await projects.transition(done.id, { from: 'SONG_READY', to: 'FAILED', cause: 'fail' });
+      const failed = (await projects.findById(done.id))!;
+      expect(failed.rerendering).toBe(true);
+      expect(presentedProject(failed)).toEqual({ state: 'FAILED', subState: null });
+
+      const retried = await retry().execute(OWNER, done.id);
+      expect(retried).toMatchObject({ state: 'SONG_READY', rerendering: true });
+      expect(presentedProject(retried)).toEqual({ state: 'DONE', subState: 're-rendering' });
+      // the new video saved: the re-render is over
+      await projects.transition(done.id, {
+        from: 'SONG_READY',
+        to: 'VIDEO_SUBMITTED',
+        cause: 'submit_video',
+      });
+      await projects.transition(done.id, {
+        from: 'VIDEO_SUBMITTED',
+        to: 'DONE',
+        cause: 'poll_video',
+      });
+      expect((await projects.findById(done.id))!.rerendering).toBe(false);
     });
 
     it('cancels from where the project is now when the scheduler moved it meanwhile', async () => {

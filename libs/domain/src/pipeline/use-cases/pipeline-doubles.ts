@@ -9,6 +9,7 @@ import { ContentRepository } from '../content.repository';
 import { CreatedProject, DailyQuotaRepository } from '../daily-quota.repository';
 import { PipelineHealthRepository } from '../pipeline-health.repository';
 import { ProjectEventRepository } from '../project-event.repository';
+import { endsRerender } from '../presented-state';
 import { assertTransition, ProjectState } from '../project-state';
 import { ProjectPatch, ProjectRepository, Transition } from '../project.repository';
 import { UsageRepository } from '../usage.repository';
@@ -53,6 +54,7 @@ export class InMemoryProjects {
       pendingSubmissionAt: null,
       songTaskId: null,
       videoTaskId: null,
+      rerendering: false,
       callbackToken: 'token-0123456789',
       quotaDay: null,
       quotaSlot: null,
@@ -111,8 +113,14 @@ export class InMemoryProjects {
     assertTransition(t.from, t.to, t.cause);
     const p = this.rows.get(id);
     if (!p || p.state !== t.from) return false;
-    Object.assign(p, t.patch, { state: t.to });
-    this.events.push({ projectId: id, fromState: t.from, toState: t.to, message: t.message });
+    Object.assign(p, endsRerender(t.to) ? { rerendering: false } : {}, t.patch, { state: t.to });
+    this.events.push({
+      projectId: id,
+      fromState: t.from,
+      toState: t.to,
+      step: t.step === undefined ? t.cause : t.step,
+      message: t.message,
+    });
     return true;
   }
 
