@@ -6,6 +6,7 @@ import { ProjectEntity, ProjectOptions } from '../entities/project.entity';
 import { recordCreated } from '../idempotency/idempotency.repository';
 import { Owner, ownerKey } from '../stores/owner';
 import { ProjectEventRepository } from './project-event.repository';
+import { NO_RUN_IN_FLIGHT } from './project.repository';
 import { pickFreeSlot, takeQuotaPlace } from './quota-slots';
 
 /** What asking for a new project came to. */
@@ -129,14 +130,7 @@ function newProject(input: NewProject, day: string, slot: number, now: Date): Pr
     rerendering: false,
     options: input.options,
     nextRunAt: now,
-    leaseOwner: null,
-    leaseUntil: null,
-    lastError: null,
-    lastProviderError: null,
-    waitReason: null,
-    stepStartedAt: null,
-    pendingSubmissionKey: null,
-    pendingSubmissionAt: null,
+    ...NO_RUN_IN_FLIGHT,
     songTaskId: null,
     videoTaskId: null,
     callbackToken: randomBytes(24).toString('base64url'),

@@ -14,6 +14,18 @@ import { assertTransition, ProjectState, TransitionCause } from './project-state
 /** What may change beside a transition; the state itself changes only through `transition()`. */
 export type ProjectPatch = Partial<Omit<ProjectEntity, 'id' | 'createdAt' | 'state'>>;
 
+/** A project with no step run in flight: no lease, no submission pending, no error of a run. */
+export const NO_RUN_IN_FLIGHT = {
+  leaseOwner: null,
+  leaseUntil: null,
+  lastError: null,
+  lastProviderError: null,
+  waitReason: null,
+  stepStartedAt: null,
+  pendingSubmissionKey: null,
+  pendingSubmissionAt: null,
+} as const satisfies ProjectPatch;
+
 /** One change of state: checked against the table, guarded on `from`, recorded as an event. */
 export interface Transition {
   from: ProjectState;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ProjectEntity } from '../../entities/project.entity';
 import { ConflictError } from '../../errors/domain-errors';
 import { TERMINAL_STATES } from '../project-state';
-import { ProjectRepository, Transition } from '../project.repository';
+import { NO_RUN_IN_FLIGHT, ProjectRepository, Transition } from '../project.repository';
 import { Actor, projectFor, reread } from './project-lookup';
 
 /** A cancel that met the scheduler moving the project looks again this many times. */
@@ -42,17 +42,7 @@ function cancelOf(p: ProjectEntity): Transition {
     to: 'DONE',
     cause: 'cancel',
     // DONE as the render that made its video left it: no step, no error, nothing pending
-    patch: {
-      ...stopped,
-      step: null,
-      stepAttempts: 0,
-      lastError: null,
-      lastProviderError: null,
-      waitReason: null,
-      stepStartedAt: null,
-      pendingSubmissionKey: null,
-      pendingSubmissionAt: null,
-    },
+    patch: { ...stopped, ...NO_RUN_IN_FLIGHT, step: null, stepAttempts: 0 },
     message: RERENDER_CANCELLED,
   };
 }
