@@ -42,7 +42,7 @@ export function presentedState(p: {
 export function presentedProject(
   p: Pick<ProjectEntity, 'state' | 'rerendering' | 'nextRunAt' | 'leaseOwner'>,
 ): PresentedState {
-  const rendering = p.state === 'VIDEO_SUBMITTED' || p.nextRunAt !== null || p.leaseOwner !== null;
+  const rendering = p.state === 'VIDEO_SUBMITTED' || p.nextRunAt != null || p.leaseOwner != null;
   return presentedState({ state: p.state, rerendering: p.rerendering, rendering });
 }
 
