@@ -114,6 +114,19 @@ export class IdempotencyRepository {
 }
 
 /**
+ * Runs a repository's writes that create the request's thing in ONE statement: in a transaction
+ * when the request holds an Idempotency-Key (the key is completed with it, see recordCreated),
+ * else as it is — one statement is atomic by itself, and BEGIN and COMMIT around it were two
+ * round trips of three.
+ */
+export function writeCreating<T>(
+  db: DatabaseRouter,
+  fn: (em: EntityManager) => Promise<T>,
+): Promise<T> {
+  return IdempotencyScope.current() ? db.transaction(fn) : db.write(fn);
+}
+
+/**
  * Called by a repository inside the transaction that creates the request's thing: when the
  * request holds an Idempotency-Key (IdempotencyScope), the key is completed with the thing's
  * kind and ids in that same transaction, so the outcome commits with the row or not at all.

@@ -4,7 +4,7 @@ import { DatabaseRouter } from '../database/database-router';
 import { newestFirstAfter } from '../database/keyset';
 import { sqlTime } from '../database/raw-sql';
 import { StoreEntity, StorePhotoEntity } from '../entities/store.entity';
-import { recordCreated } from '../idempotency/idempotency.repository';
+import { recordCreated, writeCreating } from '../idempotency/idempotency.repository';
 import { Owner } from './owner';
 
 @Injectable()
@@ -12,13 +12,13 @@ export class StoreRepository {
   constructor(private readonly db: DatabaseRouter) {}
 
   /**
-   * One INSERT of every column, with the row it made (no look-up, no re-read, no builder); a
-   * request's Idempotency-Key is completed with it in the same transaction.
+   * One INSERT of every column, with the row it made (no look-up, no re-read, no builder): one
+   * round trip; a request's Idempotency-Key is completed with it in the same transaction.
    */
   insert(store: Omit<StoreEntity, 'createdAt' | 'updatedAt'>): Promise<StoreEntity> {
     const now = new Date();
     const row: StoreEntity = { ...store, createdAt: now, updatedAt: now };
-    return this.db.transaction(async (em) => {
+    return writeCreating(this.db, async (em) => {
       const at = sqlTime(em, now);
       await em.query(
         `INSERT INTO stores (id, owner_user_id, partner_id, name, category, address, road_address,
