@@ -184,6 +184,64 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     );
   });
 
+  it('takes each tool’s input and output schemas from the REST route’s DTOs (as in the OpenAPI document)', async () => {
+    const { tools } = await (await agent(writer)).listTools();
+    const dtos = (await api.request('GET', '/docs-json')).body.components.schemas as Record<
+      string,
+      { properties: Record<string, unknown>; required?: string[] }
+    >;
+    const rest: [string, string | null, string][] = [
+      ['search_stores', null, 'StoreSearchResultDto'],
+      ['create_store', 'CreateStoreFromSearchDto', 'StoreDto'],
+      ['add_photo_from_url', 'ImportPhotoDto', 'StorePhotoDto'],
+      ['create_project', 'CreateProjectDto', 'ProjectDto'],
+      ['get_progress', null, 'ProjectDto'],
+      ['choose_lyrics', 'ApproveLyricsDto', 'ProjectDto'],
+      ['choose_clip', 'SelectClipDto', 'ProjectDto'],
+      ['list_videos', null, 'ArchivePageDto'],
+      ['list_accounts', null, 'SocialAccountListDto'],
+      ['publish', 'CreateUploadDto', 'UploadListDto'],
+      ['get_publications', null, 'UploadListDto'],
+      ['read_video_results', null, 'VideoResultsDto'],
+    ];
+    for (const [name, body, answer] of rest) {
+      const tool = tools.find((t) => t.name === name)!;
+      expect([name, Object.keys(tool.outputSchema!.properties!).sort()]).toEqual([
+        name,
+        Object.keys(dtos[answer].properties).sort(),
+      ]);
+      if (body)
+        expect([name, Object.keys(tool.inputSchema.properties!)]).toEqual([
+          name,
+          expect.arrayContaining(Object.keys(dtos[body].properties)),
+        ]);
+    }
+    // nested DTOs too: a project's progress is ProgressDto, a publication UploadDto
+    const progress = (tools.find((t) => t.name === 'get_progress')!.outputSchema as any).properties
+      .progress;
+    expect(Object.keys(progress.properties).sort()).toEqual(
+      Object.keys(dtos.ProgressDto.properties).sort(),
+    );
+    // and the DTO's class-validator rules hold where the schema says less (title: no < or >)
+    const bad = (await (
+      await agent(writer)
+    ).callTool({
+      name: 'publish',
+      arguments: {
+        projectId: '7b0e5d1c-3f7a-4a53-9d43-2b1f0c9e8a61',
+        accounts: ['7b0e5d1c-3f7a-4a53-9d43-2b1f0c9e8a61'],
+        title: '<script>',
+        privacy: 'public',
+        idempotencyKey: 'bad-title',
+      },
+    })) as ToolAnswer;
+    expect(bad.isError).toBe(true);
+    expect(JSON.parse(bad.content[0].text)).toMatchObject({
+      statusCode: 400,
+      message: expect.stringMatching(/title must not contain < or >/),
+    });
+  });
+
   it('store -> photo -> project -> progress -> video, to a finished video with a signed link', async () => {
     const client = await agent(writer);
     const found = await call(client, 'search_stores', { query: '해운대 국밥' });

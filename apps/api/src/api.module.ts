@@ -1,4 +1,4 @@
-import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
@@ -23,6 +23,7 @@ import { RedisHealth } from './health/redis-health';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { IdempotentReplaysModule } from './http/idempotent-replays';
 import { loggerParams } from './http/logging';
+import { requestValidation } from './http/request-validation';
 import { StudioController } from './studio/studio.controller';
 
 /**
@@ -52,15 +53,7 @@ import { StudioController } from './studio/studio.controller';
   providers: [
     RedisHealth,
     { provide: APP_FILTER, useClass: HttpErrorFilter },
-    // unknown fields are refused, not silently dropped
-    {
-      provide: APP_PIPE,
-      useValue: new ValidationPipe({
-        whitelist: true,
-        forbidNonWhitelisted: true,
-        transform: true,
-      }),
-    },
+    { provide: APP_PIPE, useValue: requestValidation() },
   ],
 })
 export class ApiModule {

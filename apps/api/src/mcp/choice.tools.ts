@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { z } from 'zod';
-import { ApproveLyrics, MediaLinks, Principal, ProjectContent, SelectClip } from '@app/domain';
+import { ApproveLyrics, ProjectContent, SelectClip } from '@app/domain';
+import { ApproveLyricsDto, LyricsDto, ProjectDto, SelectClipDto } from '../projects/project.dto';
+import { ClipView } from '../projects/clip-view';
 import { ProjectView } from '../projects/project-view';
+import { ChoicesDto } from './choices.dto';
 import { defineTool, McpTool } from './mcp-tool';
-import { project, projectId } from './project.tools';
+import { projectId } from './project.tools';
 
 /** The owner's two choices: the lyrics the song is made from, the clip the video is made with. */
 @Injectable()
@@ -12,7 +14,7 @@ export class ChoiceTools {
     private readonly content: ProjectContent,
     private readonly approve: ApproveLyrics,
     private readonly select: SelectClip,
-    private readonly links: MediaLinks,
+    private readonly clips: ClipView,
     private readonly view: ProjectView,
   ) {}
 
@@ -27,25 +29,11 @@ export class ChoiceTools {
         creates: false,
         readOnly: true,
         input: { projectId },
-        output: {
-          lyrics: z.array(
-            z.object({
-              version: z.number(),
-              title: z.string(),
-              text: z.string(),
-              approved: z.boolean(),
-            }),
-          ),
-          clips: z.array(
-            z.object({
-              id: z.string(),
-              durationSec: z.number(),
-              selected: z.boolean(),
-              listenUrl: z.string(),
-            }),
-          ),
-        },
-        run: async (by, { projectId }) => this.choices(by, projectId),
+        output: ChoicesDto,
+        run: async (by, { projectId }) => ({
+          lyrics: (await this.content.lyricsVersions(by, projectId)).map(LyricsDto.from),
+          clips: await this.clips.of(by, projectId),
+        }),
       }),
       defineTool({
         name: 'choose_lyrics',
@@ -55,11 +43,9 @@ export class ChoiceTools {
         access: { scopes: ['projects:write'] },
         creates: false,
         readOnly: false,
-        input: {
-          projectId,
-          version: z.number().int().min(1).optional().describe('default: the latest'),
-        },
-        output: project,
+        input: { projectId },
+        body: ApproveLyricsDto,
+        output: ProjectDto,
         run: async (by, { projectId, version }) =>
           this.view.of(await this.approve.execute(by, projectId, version)),
       }),
@@ -71,33 +57,12 @@ export class ChoiceTools {
         access: { scopes: ['projects:write'] },
         creates: false,
         readOnly: false,
-        input: { projectId, clipId: z.string().uuid().describe('a clip id (get_choices)') },
-        output: project,
+        input: { projectId },
+        body: SelectClipDto,
+        output: ProjectDto,
         run: async (by, { projectId, clipId }) =>
           this.view.of(await this.select.execute(by, projectId, clipId)),
       }),
     ];
-  }
-
-  private async choices(by: Principal, projectId: string) {
-    const lyrics = await this.content.lyricsVersions(by, projectId);
-    const clips = await this.content.clips(by, projectId);
-    for (const c of clips) this.links.accessed('audio', c.blobKey);
-    return {
-      lyrics: lyrics.map((l) => ({
-        version: l.version,
-        title: l.title,
-        text: l.sections.map((s) => s.lines.join('\n')).join('\n\n'),
-        approved: l.approvedAt !== null,
-      })),
-      clips: await Promise.all(
-        clips.map(async (c) => ({
-          id: c.id,
-          durationSec: c.durationSec,
-          selected: c.selected,
-          listenUrl: await this.links.view('audio', c.blobKey),
-        })),
-      ),
-    };
   }
 }

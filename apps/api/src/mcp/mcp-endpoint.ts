@@ -6,9 +6,12 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { IdempotentRequests, InvalidInputError, Principal } from '@app/domain';
 import { AccessGuard } from '../auth/access.guard';
+import { z } from 'zod';
 import { errorBody } from '../http/http-error.filter';
 import { CreatedKind, IdempotentReplays } from '../http/idempotent-replays';
+import { requestValidation } from '../http/request-validation';
 import { ChoiceTools } from './choice.tools';
+import { shapeOf } from './dto-schema';
 import { idempotencyKey, McpTool } from './mcp-tool';
 import { ProjectTools } from './project.tools';
 import { StoreTools } from './store.tools';
@@ -21,10 +24,21 @@ import { ResultsTools } from './results.tools';
  * tool call is held to the tool's scopes by the same rule as REST (AccessGuard.assertAllowed),
  * and a creating tool runs once per idempotency key (IdempotentRequests).
  */
+/** A tool with its schemas, made once from its DTOs. */
+interface Listed {
+  tool: McpTool;
+  input: z.ZodRawShape;
+  /** the arguments that are the body DTO's (validated by its class-validator rules) */
+  bodyKeys: string[];
+  output: z.ZodRawShape;
+}
+
 @Injectable()
 export class McpEndpoint {
   private readonly logger = new Logger('Mcp');
+  private readonly validation = requestValidation();
   readonly tools: McpTool[];
+  private readonly listed: Listed[];
 
   constructor(
     private readonly access: AccessGuard,
@@ -43,6 +57,11 @@ export class McpEndpoint {
       ...videos.list(),
       ...results.list(),
     ];
+    this.listed = this.tools.map((tool) => {
+      const body = tool.body ? shapeOf(tool.body) : {};
+      const input = { ...tool.input, ...body, ...(tool.creates ? { idempotencyKey } : {}) };
+      return { tool, input, bodyKeys: Object.keys(body), output: shapeOf(tool.output) };
+    });
   }
 
   /**
@@ -90,14 +109,15 @@ export class McpEndpoint {
 
   private serverFor(by: Principal): McpServer {
     const server = new McpServer({ name: 'castad', version: '1.0.0' });
-    for (const tool of this.tools) {
+    for (const listed of this.listed) {
+      const { tool } = listed;
       server.registerTool(
         tool.name,
         {
           title: tool.title,
           description: tool.description,
-          inputSchema: tool.creates ? { ...tool.input, idempotencyKey } : tool.input,
-          outputSchema: tool.output,
+          inputSchema: listed.input,
+          outputSchema: listed.output,
           annotations: {
             readOnlyHint: tool.readOnly,
             destructiveHint: false,
@@ -105,7 +125,7 @@ export class McpEndpoint {
             openWorldHint: !tool.readOnly,
           },
         },
-        (args: Record<string, unknown>) => this.call(by, tool, args),
+        (args: Record<string, unknown>) => this.call(by, listed, args),
       );
     }
     return server;
@@ -128,20 +148,35 @@ export class McpEndpoint {
         statusCode: 200,
         resource: kind,
       },
-      () => tool.run(by, input),
+      async () => (await tool.run(by, input)) as Record<string, unknown>,
       async (made) => (await this.replays.rebuild(by, made)) as Record<string, unknown>,
     );
     return answer.body;
   }
 
+  /** The arguments with the body DTO's part validated as REST validates that body (400s alike). */
+  private async validated(
+    { tool, bodyKeys }: Listed,
+    args: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    if (!tool.body) return args;
+    const body = Object.fromEntries(Object.entries(args).filter(([k]) => bodyKeys.includes(k)));
+    const dto: object = await this.validation.transform(body, {
+      type: 'body',
+      metatype: tool.body,
+    });
+    return { ...args, ...dto };
+  }
+
   private async call(
     by: Principal,
-    tool: McpTool,
+    listed: Listed,
     args: Record<string, unknown>,
   ): Promise<CallToolResult> {
+    const { tool } = listed;
     try {
       this.access.assertAllowed(by, tool.access);
-      const { idempotencyKey: key, ...input } = args;
+      const { idempotencyKey: key, ...input } = await this.validated(listed, args);
       const answer = tool.creates
         ? await this.once(by, tool, tool.creates, String(key), input)
         : await tool.run(by, input);

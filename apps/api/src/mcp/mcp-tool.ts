@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { z } from 'zod';
 import type { Principal } from '@app/domain';
 import type { AccessNeed } from '../auth/decorators';
@@ -6,11 +7,10 @@ import type { CreatedKind } from '../http/idempotent-replays';
 /**
  * One MCP tool: what an agent sees (name, description with its cost, typed input and output)
  * and what it calls (a use case of libs/domain, as the REST controller for the same action does).
+ * Its schemas come from the REST route's own DTO classes (`body`, `output`; see dto-schema.ts),
+ * and its body is validated by the same class-validator rules as on REST.
  */
-export interface McpTool<
-  I extends z.ZodRawShape = z.ZodRawShape,
-  O extends z.ZodRawShape = z.ZodRawShape,
-> {
+export interface McpTool<I extends z.ZodRawShape = z.ZodRawShape, B = object, O = unknown> {
   name: string;
   title: string;
   /** what it does, what it costs and whether it pays a provider */
@@ -25,14 +25,18 @@ export interface McpTool<
   creates: false | CreatedKind;
   /** it changes nothing */
   readOnly: boolean;
+  /** the arguments the REST route takes in its path (ids) */
   input: I;
-  output: O;
-  run(by: Principal, args: z.infer<z.ZodObject<I>>): Promise<z.infer<z.ZodObject<O>>>;
+  /** the REST route's body or query DTO */
+  body?: Type<B>;
+  /** the REST route's answer DTO */
+  output: Type<O>;
+  run(by: Principal, args: z.infer<z.ZodObject<I>> & B): Promise<O>;
 }
 
-/** Keeps a tool's input and output types tied to its schemas, then lists it with the others. */
-export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
-  tool: McpTool<I, O>,
+/** Keeps a tool's argument and answer types tied to its DTOs, then lists it with the others. */
+export function defineTool<I extends z.ZodRawShape, B = object, O = unknown>(
+  tool: McpTool<I, B, O>,
 ): McpTool {
   return tool as unknown as McpTool;
 }
@@ -44,6 +48,3 @@ export const idempotencyKey = z
   .describe(
     'any unique string (a UUID) for this creation: a call repeated with the same key and arguments within 24 h returns what the first call created, as it is now, and creates nothing new',
   );
-
-/** Timestamps go out as ISO strings: the output schemas are JSON. */
-export const iso = (d: Date | string): string => new Date(d).toISOString();

@@ -7,6 +7,7 @@ import {
   StoresModule,
 } from '@app/domain';
 import { AuthModule } from '../auth/auth.module';
+import { ClipView } from '../projects/clip-view';
 import { ProjectView } from '../projects/project-view';
 import { StorePhotoView } from '../stores/store-photo.view';
 import { ChoiceTools } from './choice.tools';
@@ -29,6 +30,7 @@ import { ResultsTools } from './results.tools';
     VideoTools,
     ResultsTools,
     ProjectView,
+    ClipView,
     StorePhotoView,
   ],
 })

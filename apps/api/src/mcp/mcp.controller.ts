@@ -33,9 +33,13 @@ export class McpController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Model Context Protocol (streamable HTTP, stateless, JSON answers): tools to search and create stores, create projects with their options, follow progress, choose lyrics and a clip, list videos with signed links and publish',
-    description:
-      'JSON-RPC 2.0 messages as the MCP specification defines them (initialize, tools/list, tools/call). Send `Accept: application/json, text/event-stream`. Each tool needs the scope of the matching REST route; a tools/call outside the key’s scopes is refused with 403 and the usual error body. Creating tools take an `idempotencyKey` argument. See the README, "MCP for agents".',
+      'Model Context Protocol (streamable HTTP, stateless, JSON answers): tools to search and create stores, add photos by URL, create projects with their options, follow progress, choose lyrics and a clip, list videos with signed links, publish and follow publications, read a video’s results',
+    description: [
+      'JSON-RPC 2.0 messages as the MCP specification defines them (initialize, tools/list, tools/call). Send `Accept: application/json, text/event-stream`.',
+      'Connect an agent with any MCP client that speaks streamable HTTP, with the URL of this endpoint and the same credentials as REST, e.g. (Claude Desktop / Cursor `mcp.json`):',
+      '`{"mcpServers": {"castad": {"type": "http", "url": "https://api.castad.kr/mcp", "headers": {"X-API-Key": "cak_…"}}}}`.',
+      'Each tool needs the scope of the matching REST route (publish: `publish`, to accounts whose owner let the partner publish there); a tools/call outside the key’s scopes is refused with 403 and the usual error body. Tools take and answer the REST routes’ DTOs (their schemas here), and say in their description what they cost and whether they pay a provider. Creating tools take an `idempotencyKey` argument. Rate-limited with REST. See the README, "MCP for agents".',
+    ].join(' '),
   })
   @ApiBody({
     schema: {

@@ -1,52 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import {
-  CreateProject,
-  GetProject,
-  PROJECT_GENRES,
-  PROJECT_KEYWORDS,
-  PROJECT_LENGTH_SEC,
-  PROJECT_MOODS,
-  PROJECT_STATES,
-} from '@app/domain';
+import { CreateProject, GetProject } from '@app/domain';
+import { CreateProjectDto, ProjectDto } from '../projects/project.dto';
 import { ProjectView } from '../projects/project-view';
 import { defineTool, McpTool } from './mcp-tool';
 
 export const projectId = z.string().uuid().describe('a project id (create_project)');
-
-/** A project as every project tool answers it: the REST route's ProjectDto. */
-export const project = {
-  id: z.string().uuid(),
-  storeId: z.string().uuid(),
-  state: z
-    .string()
-    .describe(`one of ${PROJECT_STATES.join(', ')}; a finished project rendered again stays DONE`),
-  subState: z
-    .enum(['rendering', 're-rendering'])
-    .nullable()
-    .describe(
-      'rendering: the video is being made; re-rendering: a DONE project renders a new video, its current one stays until then',
-    ),
-  step: z.string().nullable(),
-  autopilot: z.boolean(),
-  options: z.object({
-    mood: z.string().optional(),
-    genre: z.string().optional(),
-    lengthSec: z.number().optional(),
-    keywords: z.array(z.string()).optional(),
-  }),
-  progress: z.object({
-    percent: z.number(),
-    etaSec: z.number().nullable().describe('seconds to DONE; null once FAILED or CANCELLED'),
-    waitingFor: z
-      .enum(['owner', 'scheduler', 'budget'])
-      .nullable()
-      .describe('owner: choose_lyrics (LYRICS_READY) or choose_clip (SONG_READY) is awaited'),
-  }),
-  lastError: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-};
 
 const PAID_PIPELINE =
   'pays providers: OpenAI for the lyrics, Suno for the song (one request, two clips) and Creatomate for the render unless the server renders with its own FFmpeg (no provider); offline engines pay nothing';
@@ -72,25 +31,9 @@ export class ProjectTools {
         access: { scopes: ['projects:write'] },
         creates: 'project',
         readOnly: false,
-        input: {
-          storeId: z.string().uuid().describe('one of your stores (create_store)'),
-          mood: z.enum(PROJECT_MOODS).optional().describe('default bright'),
-          genre: z.enum(PROJECT_GENRES).optional().describe('default pop'),
-          lengthSec: z
-            .number()
-            .int()
-            .min(PROJECT_LENGTH_SEC.min)
-            .max(PROJECT_LENGTH_SEC.max)
-            .optional()
-            .describe(`jingle and video length, seconds (default ${PROJECT_LENGTH_SEC.default})`),
-          keywords: z
-            .array(z.string().max(PROJECT_KEYWORDS.maxLength))
-            .max(PROJECT_KEYWORDS.max)
-            .optional()
-            .describe('words the lyrics should carry'),
-          autopilot: z.boolean().optional().describe('run straight through (default false)'),
-        },
-        output: project,
+        input: {},
+        body: CreateProjectDto,
+        output: ProjectDto,
         run: async (by, { storeId, autopilot, ...options }) =>
           this.view.of(await this.create.execute(by, { storeId, autopilot, options })),
       }),
@@ -103,7 +46,7 @@ export class ProjectTools {
         creates: false,
         readOnly: true,
         input: { projectId },
-        output: project,
+        output: ProjectDto,
         run: async (by, { projectId }) => this.view.of(await this.get.execute(by, projectId)),
       }),
     ];

@@ -6,6 +6,7 @@ import { ArchiveController } from '../archive/archive.controller';
 import { AdminUsageController } from '../admin/admin-usage.controller';
 import { FilesController } from '../files/files.controller';
 import { ProjectEventsStream } from './project-events.stream';
+import { ClipView } from './clip-view';
 import { ProjectView } from './project-view';
 import { ProjectReplays } from './project.replays';
 import { ProjectsController } from './projects.controller';
@@ -21,6 +22,6 @@ import { WebhooksController } from './webhooks.controller';
     AdminProjectsController,
     AdminUsageController,
   ],
-  providers: [ProjectEventsStream, ProjectView, ProjectReplays],
+  providers: [ProjectEventsStream, ProjectView, ProjectReplays, ClipView],
 })
 export class ProjectsApiModule {}

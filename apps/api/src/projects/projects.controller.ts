@@ -1,4 +1,5 @@
 import { Idempotent } from '../http/idempotency';
+import { ClipView } from './clip-view';
 import {
   Body,
   Controller,
@@ -99,6 +100,7 @@ export class ProjectsController {
     private readonly events: ProjectEventsStream,
     private readonly access: AccessRecheck,
     private readonly links: MediaLinks,
+    private readonly clipView: ClipView,
   ) {}
 
   private dto(p: ProjectEntity): Promise<ProjectDto> {
@@ -311,17 +313,7 @@ export class ProjectsController {
   @ApiOperation({ summary: "The song's clips with stream and download URLs" })
   @ApiOkResponse({ type: [ClipDto] })
   async clips(@CurrentPrincipal() by: Principal, @Id() id: string): Promise<ClipDto[]> {
-    const clips = await this.content.clips(by, id);
-    for (const c of clips) this.links.accessed('audio', c.blobKey);
-    return Promise.all(
-      clips.map(async (c, i) =>
-        ClipDto.from(
-          c,
-          await this.links.view('audio', c.blobKey),
-          await this.links.download('audio', c.blobKey, this.links.clipName(id, i + 1, c.blobKey)),
-        ),
-      ),
-    );
+    return this.clipView.of(by, id);
   }
 
   @Post(':id/song/select')
