@@ -39,7 +39,7 @@ describeWithServers(['chromium', 'ffmpeg'], 'the studio page in headless Chromiu
     removeDir(dir);
   });
 
-  it('signs in, adds a store and a photo, makes a video with lyrics and a clip chosen, and plays it', async () => {
+  it('signs in, adds a store and a photo, makes a video with lyrics rewritten, edited and a clip chosen, and plays it; a reload keeps the store and the project', async () => {
     const { default: sharp } = await import('sharp');
     const photo = await sharp({
       create: { width: 900, height: 1200, channels: 3, background: '#2a6' },
@@ -90,6 +90,16 @@ describeWithServers(['chromium', 'ffmpeg'], 'the studio page in headless Chromiu
         200,
       );
 
+      // a reload comes back to the chosen store, with its photo
+      const storeId = new URL(page.url()).searchParams.get('store');
+      expect(storeId).toMatch(/^[0-9a-f-]{36}$/);
+      await page.reload({ waitUntil: 'networkidle' });
+      await page.waitForSelector('#store-chosen:not([hidden])');
+      await expect(page.textContent('#store-chosen')).resolves.toContain('국밥');
+      await page.waitForSelector('#photo-list img');
+      await expect(page.locator('#photo-list img').count()).resolves.toBe(1);
+      await shot('2b-reloaded');
+
       await page.selectOption('#mood', 'bright');
       await page.selectOption('#genre', 'trot');
       await page.fill('#length', '15');
@@ -101,9 +111,65 @@ describeWithServers(['chromium', 'ffmpeg'], 'the studio page in headless Chromiu
       await expect(page.textContent('#state')).resolves.toBe(
         'Waiting for you: read and approve the lyrics',
       );
-      await expect(page.locator('#lyrics p').count()).resolves.toBeGreaterThan(0);
+      await expect(page.locator('#lyrics textarea').count()).resolves.toBeGreaterThan(0);
+      await expect(page.textContent('#lyrics-version')).resolves.toMatch(/^Version 1 /);
       await shot('3-lyrics');
+
+      // new lyrics asked for with a hint: written again, then the owner's turn again
+      await page.fill('#hints', '더 신나게');
+      await page.click('#regenerate-lyrics');
+      await page.waitForSelector('#lyrics-choice:not([hidden])', { timeout: 60_000 });
+      await waitFor(
+        'the second version',
+        async () => /^Version 2 /.test((await page.textContent('#lyrics-version')) ?? ''),
+        30_000,
+        200,
+      );
+      await shot('3b-lyrics-rewritten');
+
+      // the owner's own words, saved as a version of their own
+      const mine = '국밥 한 그릇에 하루가 든든';
+      await page.fill('#lyrics-title', '우리 동네 국밥');
+      await page.fill('#lyrics-section-0', mine);
+      await page.click('#save-lyrics');
+      await waitFor(
+        'the edit saved',
+        async () =>
+          /^Version 3 · your edit/.test((await page.textContent('#lyrics-version')) ?? ''),
+        30_000,
+        200,
+      );
+      await shot('3c-lyrics-edited');
+
+      // a reload at the stop comes back to the project, showing the edit
+      const projectId = new URL(page.url()).searchParams.get('project');
+      expect(projectId).toMatch(/^[0-9a-f-]{36}$/);
+      // (not networkidle: the page holds the project's live stream open)
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('#lyrics-choice:not([hidden])', { timeout: 30_000 });
+      await expect(page.inputValue('#lyrics-section-0')).resolves.toBe(mine);
+      await expect(page.inputValue('#lyrics-title')).resolves.toBe('우리 동네 국밥');
       await page.click('#approve-lyrics');
+      // the song is made from the edit: version 3 approved, as the owner wrote it
+      const token = (await page.evaluate(
+        "JSON.parse(sessionStorage.getItem('castad.session')).accessToken",
+      )) as string;
+      const versions = (await (
+        await fetch(`${base}/v1/projects/${projectId}/lyrics`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json()) as {
+        version: number;
+        title: string;
+        source: string;
+        approvedAt: string | null;
+        sections: { lines: string[] }[];
+      }[];
+      const approved = versions.filter((v) => v.approvedAt);
+      expect(approved.map((v) => [v.version, v.source, v.title])).toEqual([
+        [3, 'edited', '우리 동네 국밥'],
+      ]);
+      expect(approved[0].sections[0].lines).toEqual([mine]);
 
       // the second stop: a clip of the song
       await page.waitForSelector('#clip-choice:not([hidden]) #clips li button', {

@@ -10,9 +10,12 @@
 /** @typedef {Schemas['StoreSearchResultDto']} SearchResult */
 /** @typedef {Schemas['CreateStoreFromSearchDto']} NewStore */
 /** @typedef {Schemas['StorePhotoDto']} Photo */
+/** @typedef {Schemas['StorePhotoListDto']} PhotoList */
 /** @typedef {Schemas['CreateProjectDto']} NewProject */
 /** @typedef {Schemas['ProjectDto']} Project */
 /** @typedef {Schemas['LyricsDto']} Lyrics */
+/** @typedef {Schemas['EditLyricsDto']} LyricsEdit */
+/** @typedef {Schemas['LyricSectionDto']['name']} SectionName */
 /** @typedef {Schemas['ClipDto']} Clip */
 /** @typedef {Schemas['VideoDto']} Video */
 /** @typedef {Schemas['ArchivePageDto']} ArchivePage */
@@ -35,8 +38,15 @@ const STATE_WORDS = {
   CANCELLED: 'Cancelled',
 };
 
-/** @type {{ session: Session | null, store: Store | null, project: Project | null }} */
-const studio = { session: null, store: null, project: null };
+/**
+ * @type {{
+ *   session: Session | null,
+ *   store: Store | null,
+ *   project: Project | null,
+ *   lyrics: Lyrics | null,
+ * }}
+ */
+const studio = { session: null, store: null, project: null, lyrics: null };
 
 /** @param {string} id */
 function byId(id) {
@@ -125,6 +135,49 @@ function el(tag, text, attrs = {}) {
   return node;
 }
 
+/**
+ * The page's place in its address (`?store=…&project=…`): a reload comes back to the same store
+ * and project. The user's last store is kept in localStorage too, for their next visit.
+ * @param {'store' | 'project'} key
+ * @param {string | null} value
+ */
+function remember(key, value) {
+  const url = new URL(location.href);
+  if (value) url.searchParams.set(key, value);
+  else url.searchParams.delete(key);
+  history.replaceState(null, '', url);
+  const user = studio.session?.user.id;
+  if (key !== 'store' || !user) return;
+  if (value) localStorage.setItem(`castad.store.${user}`, value);
+  else localStorage.removeItem(`castad.store.${user}`);
+}
+
+/** Back to the store and project the address (or the user's last visit) names. */
+async function restore() {
+  const url = new URL(location.href);
+  const user = studio.session?.user.id;
+  const storeId =
+    url.searchParams.get('store') ?? (user && localStorage.getItem(`castad.store.${user}`));
+  if (storeId) {
+    try {
+      chooseStore(await call('GET', `/v1/stores/${encodeURIComponent(storeId)}`));
+    } catch {
+      remember('store', null); // gone, or another user's: the page starts from the search
+      return;
+    }
+    /** @type {PhotoList} */
+    const photos = await call('GET', `/v1/stores/${encodeURIComponent(storeId)}/photos`);
+    photos.items.forEach(showPhoto);
+  }
+  const projectId = url.searchParams.get('project');
+  if (!projectId || !studio.store) return;
+  try {
+    await openProject(await call('GET', `/v1/projects/${encodeURIComponent(projectId)}`));
+  } catch {
+    remember('project', null);
+  }
+}
+
 /** @param {Session} session */
 function signedIn(session) {
   studio.session = session;
@@ -181,7 +234,12 @@ function showResults(result) {
 
 /** @param {Store} store */
 function chooseStore(store) {
+  if (studio.store?.id !== store.id) {
+    byId('photo-list').replaceChildren();
+    if (studio.store) remember('project', null);
+  }
   studio.store = store;
+  remember('store', store.id);
   byId('results').replaceChildren();
   const chosen = byId('store-chosen');
   chosen.textContent = `✓ ${store.name}`;
@@ -332,14 +390,63 @@ async function follow(projectId) {
 async function showLyrics(project) {
   /** @type {Lyrics[]} */
   const versions = await call('GET', `/v1/projects/${project.id}/lyrics`);
-  const latest = versions[versions.length - 1];
+  showLyricsVersion(versions[versions.length - 1]);
+}
+
+/**
+ * A lyrics version in the form the owner edits: the title, and a box per section with a line a row.
+ * @param {Lyrics} lyrics
+ */
+function showLyricsVersion(lyrics) {
+  studio.lyrics = lyrics;
+  const by = lyrics.source === 'edited' ? 'your edit' : 'written for your store';
+  byId('lyrics-version').textContent = `Version ${lyrics.version} · ${by}`;
+  /** @type {HTMLInputElement} */ (byId('lyrics-title')).value = lyrics.title;
   const box = byId('lyrics');
-  box.replaceChildren(el('h3', latest.title));
-  for (const section of latest.sections) {
-    const verse = el('p');
-    verse.append(el('em', section.name), document.createElement('br'), section.lines.join('\n'));
-    box.append(verse);
-  }
+  box.replaceChildren();
+  lyrics.sections.forEach((section, i) => {
+    const id = `lyrics-section-${i}`;
+    box.append(el('label', section.name, { for: id }));
+    const lines = /** @type {HTMLTextAreaElement} */ (
+      el('textarea', undefined, {
+        id,
+        rows: String(section.lines.length + 1),
+        'data-name': section.name,
+      })
+    );
+    lines.value = section.lines.join('\n');
+    box.append(lines);
+  });
+}
+
+/** @returns {LyricsEdit} the lyrics as the form now has them */
+function lyricsInForm() {
+  const boxes = Array.from(byId('lyrics').querySelectorAll('textarea'));
+  return {
+    title: /** @type {HTMLInputElement} */ (byId('lyrics-title')).value.trim(),
+    sections: boxes.map((box) => ({
+      name: /** @type {SectionName} */ (box.dataset.name),
+      lines: box.value
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== ''),
+    })),
+  };
+}
+
+/** Saves the form as a new version when the owner changed it; the version to approve. */
+async function saveLyricsEdit() {
+  const project = studio.project;
+  const shown = studio.lyrics;
+  if (!project || !shown) throw new Error('no lyrics to save');
+  const edit = lyricsInForm();
+  const same =
+    edit.title === shown.title && JSON.stringify(edit.sections) === JSON.stringify(shown.sections);
+  if (same) return shown.version;
+  /** @type {Lyrics} */
+  const saved = await call('PUT', `/v1/projects/${project.id}/lyrics`, edit);
+  showLyricsVersion(saved);
+  return saved.version;
 }
 
 /** @param {Project} project */
@@ -410,7 +517,10 @@ function wire() {
     e.preventDefault();
     const nickname = /** @type {HTMLInputElement} */ (byId('nickname')).value.trim();
     const button = /** @type {HTMLElement} */ (e.submitter ?? byId('sign-in-form'));
-    void act(button, async () => signedIn(await call('POST', '/v1/auth/dev-login', { nickname })));
+    void act(button, async () => {
+      signedIn(await call('POST', '/v1/auth/dev-login', { nickname }));
+      await restore();
+    });
   });
   byId('search-form').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -437,26 +547,67 @@ function wire() {
       lengthSec: Number(/** @type {HTMLInputElement} */ (byId('length')).value),
       autopilot: /** @type {HTMLInputElement} */ (byId('autopilot')).checked,
     };
-    void act(button, async () => {
-      const project = /** @type {Project} */ (await call('POST', '/v1/projects', body));
-      studio.project = null;
-      byId('progress').hidden = false;
-      byId('video').hidden = true;
-      await update(project);
-      void follow(project.id).catch(showError);
-    });
+    void act(button, async () =>
+      openProject(/** @type {Project} */ (await call('POST', '/v1/projects', body))),
+    );
   });
+  wireLyrics();
+  const saved = sessionStorage.getItem('castad.session');
+  if (saved) {
+    signedIn(JSON.parse(saved));
+    void restore().catch(showError);
+  }
+}
+
+/** The owner's three ways at the lyrics: approve them (with their edit), save an edit, ask anew. */
+function wireLyrics() {
   const approve = byId('approve-lyrics');
   approve.addEventListener('click', () =>
     act(approve, async () => {
       if (!studio.project) return;
-      await call('POST', `/v1/projects/${studio.project.id}/lyrics/approve`, {});
+      const version = await saveLyricsEdit();
+      await call('POST', `/v1/projects/${studio.project.id}/lyrics/approve`, { version });
       byId('lyrics-choice').hidden = true;
       await reread(studio.project.id);
     }),
   );
-  const saved = sessionStorage.getItem('castad.session');
-  if (saved) signedIn(JSON.parse(saved));
+  byId('lyrics-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const button = /** @type {HTMLElement} */ (e.submitter ?? byId('save-lyrics'));
+    void act(button, async () => {
+      await saveLyricsEdit();
+    });
+  });
+  byId('regenerate-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const project = studio.project;
+    if (!project) return;
+    const hints = /** @type {HTMLInputElement} */ (byId('hints')).value.trim();
+    const button = /** @type {HTMLElement} */ (e.submitter ?? byId('regenerate-lyrics'));
+    void act(button, async () => {
+      /** @type {Project} */
+      const writing = await call(
+        'POST',
+        `/v1/projects/${project.id}/lyrics`,
+        hints ? { hints } : {},
+      );
+      /** @type {HTMLInputElement} */ (byId('hints')).value = '';
+      await update(writing);
+    });
+  });
+}
+
+/**
+ * Shows a project (new, or named by the address after a reload) and follows it until it ends.
+ * @param {Project} project
+ */
+async function openProject(project) {
+  studio.project = null;
+  remember('project', project.id);
+  byId('progress').hidden = false;
+  byId('video').hidden = true;
+  await update(project);
+  if (!isFinal(project.state)) void follow(project.id).catch(showError);
 }
 
 wire();
