@@ -216,6 +216,11 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
           expect.arrayContaining(Object.keys(dtos[body].properties)),
         ]);
     }
+    // the OpenAPI document says how an agent connects, and has the results endpoints
+    const doc = (await api.request('GET', '/docs-json')).body;
+    expect(doc.paths['/mcp'].post.description).toMatch(/"mcpServers".*"X-API-Key"/);
+    expect(doc.paths['/v1/projects/{id}/results'].get).toBeDefined();
+    expect(doc.paths['/v1/admin/results/comparison'].get).toBeDefined();
     // nested DTOs too: a project's progress is ProgressDto, a publication UploadDto
     const progress = (tools.find((t) => t.name === 'get_progress')!.outputSchema as any).properties
       .progress;
@@ -371,6 +376,42 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     expect(rest.body.items).toHaveLength(2);
   });
 
+  it('the owner’s two choices by tool: choose_lyrics, then choose_clip, to a second video', async () => {
+    const client = await agent(writer);
+    const [store] = (await api.request('GET', '/v1/stores', { apiKey: writer })).body.items;
+    const project = await call(client, 'create_project', {
+      storeId: store.id,
+      lengthSec: 15,
+      idempotencyKey: 'project-by-hand',
+    });
+    const reach = (state: string) =>
+      waitFor(
+        `the project to reach ${state}`,
+        async () => {
+          const p = await call(client, 'get_progress', { projectId: project.id });
+          if (p.state === 'FAILED') throw new Error(`FAILED: ${p.lastError}`);
+          return p.state === state ? p : undefined;
+        },
+        240_000,
+        200,
+      );
+    expect((await reach('LYRICS_READY')).progress.waitingFor).toBe('owner');
+    const { lyrics } = await call(client, 'get_choices', { projectId: project.id });
+    expect(lyrics[0]).toMatchObject({ version: 1, approvedAt: null });
+    await call(client, 'choose_lyrics', { projectId: project.id, version: 1 });
+    expect((await reach('SONG_READY')).progress.waitingFor).toBe('owner');
+    const { clips } = await call(client, 'get_choices', { projectId: project.id });
+    expect(clips.length).toBeGreaterThan(0);
+    expect(clips[0].streamUrl).toEqual(expect.any(String));
+    await call(client, 'choose_clip', { projectId: project.id, clipId: clips[0].id });
+    await reach('DONE');
+    const { lyrics: approved, clips: picked } = await call(client, 'get_choices', {
+      projectId: project.id,
+    });
+    expect(approved[0].approvedAt).toEqual(expect.any(String));
+    expect(picked.find((c: { id: string }) => c.id === clips[0].id).selected).toBe(true);
+  });
+
   it('publishing needs the publish scope (the same 403 as REST) and the owner’s consent', async () => {
     const body = { accounts: [accounts.youtube], title: '몰래', privacy: 'public' };
     // a key without `publish`: refused before anything runs, here and on REST
@@ -461,6 +502,22 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     // written on the raw response by the SDK: still says which instance answered, and its id
     expect(ok.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(ok.headers.get('x-instance-id')).toBeTruthy();
+    // counted as REST counts a route: the same limit per key, each request (any tool) one
+    const remaining = (r: Response) => Number(r.headers.get('ratelimit-remaining'));
+    const rest = await fetch(`${url.origin}/v1/stores`, { headers: { 'x-api-key': reader } });
+    expect(rest.headers.get('ratelimit-limit')).toBe(ok.headers.get('ratelimit-limit'));
+    const again = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'x-api-key': reader },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'list_videos', arguments: {} },
+      }),
+    });
+    expect(again.status).toBe(200);
+    expect(remaining(again)).toBe(remaining(ok) - 1);
   });
 
   it('refuses a JSON-RPC batch (one rate-limited request must not carry many tool calls)', async () => {
