@@ -21,7 +21,8 @@ export class UsageRecordEntity {
   @Str(200, { nullable: true }) idempotencyKey: string | null;
   /**
    * 'sent': written before the call left, with its estimated units (the answer never came, or
-   * has not yet); 'settled': the units the provider's answer says
+   * has not yet, or said the same where no recovery drops the row: see StepMetering.paid);
+   * 'settled': the units the provider's answer says
    */
   @Str(16, { default: 'settled' }) status: UsageStatus;
   @CreatedAt() createdAt: Date;

@@ -26,6 +26,12 @@ export interface MeteredCall {
   idempotencyKey: string | null;
 }
 
+/** A paid call's usage row as sent(): `written` when this call wrote it (with its estimate). */
+export interface SentRow {
+  id: string;
+  written: boolean;
+}
+
 /** A resend of one key is a new paid call where the provider does not dedupe: at most this many. */
 const MAX_CALLS_PER_KEY = 20;
 
@@ -69,12 +75,16 @@ export class UsageRepository {
   /**
    * The row of a paid call about to leave, written as "sent" with its estimated units (so the
    * spend counts it from now on, and keeps counting the estimate if no answer ever comes);
-   * returns its id for settle(), or null for a free call (nothing to meter). The first call
+   * returns it for settle(), or null for a free call (nothing to meter). The first call
    * under a key gets the key's row (the one a callback adopting its lost answer would write);
-   * a resend under the same key gets that row back where the provider dedupes by key (it
-   * charges once), else a row of its own: it is another call the provider is paid for.
+   * a resend under the same key gets that row back (`written` false: it holds what an earlier
+   * call wrote) where the provider dedupes by key (it charges once), else a row of its own: it
+   * is another call the provider is paid for.
    */
-  async sent(r: MeteredCall & { idempotencyKey: string }, dedupesByKey: boolean) {
+  async sent(
+    r: MeteredCall & { idempotencyKey: string },
+    dedupesByKey: boolean,
+  ): Promise<SentRow | null> {
     if (r.units <= 0) return null;
     const costUsd = this.price(r.provider, r.unit) * r.units;
     for (let n = 1; n <= MAX_CALLS_PER_KEY; n++) {
@@ -93,10 +103,10 @@ export class UsageRepository {
             createdAt: new Date(),
           }),
         );
-        return id;
+        return { id, written: true };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
-        if (dedupesByKey) return id;
+        if (dedupesByKey) return { id, written: false };
       }
     }
     throw new Error(`more than ${MAX_CALLS_PER_KEY} paid calls under ${r.idempotencyKey}`);

@@ -75,7 +75,7 @@ export class CreatomateVideoRenderer extends VideoRenderer {
       throw new ProviderUnavailableError('creatomate', 'creatomate answered without a render id');
     return {
       taskId: renders[0].id,
-      usage: { unit: 'render_second', units: req.durationSec },
+      usage: this.submittedUsage(req),
       engine: this.name,
       readyWhenSubmitted: false,
     };
@@ -87,6 +87,11 @@ export class CreatomateVideoRenderer extends VideoRenderer {
    */
   recoveredUsage(req: { lengthSec: number }): Usage {
     return { unit: 'render_second', units: req.lengthSec + 1 };
+  }
+
+  /** A render is billed by its seconds: the length it is asked for. */
+  submittedUsage(req: Pick<VideoRequest, 'durationSec'>): Usage {
+    return { unit: 'render_second', units: req.durationSec };
   }
 
   /** Creatomate posts the render object itself: its `id` is the render's. */

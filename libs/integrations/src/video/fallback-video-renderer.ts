@@ -80,6 +80,11 @@ export class FallbackVideoRenderer extends VideoRenderer {
     return this.primary.recoveredUsage(req);
   }
 
+  /** Sent to the first choice (a fallback's answer names its own engine and usage). */
+  submittedUsage(req: Pick<VideoRequest, 'durationSec'>): Usage {
+    return this.primary.submittedUsage(req);
+  }
+
   poll(taskId: string): Promise<VideoPoll> {
     const { engine, id } = this.holder(taskId);
     return engine.poll(id);

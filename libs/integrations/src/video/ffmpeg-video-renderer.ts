@@ -145,7 +145,7 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     // rendered here, inside the submission: ready when it returns
     return {
       taskId,
-      usage: cpuUsage(req.durationSec),
+      usage: this.submittedUsage(req),
       engine: this.name,
       readyWhenSubmitted: true,
     };
@@ -154,6 +154,10 @@ export class FfmpegVideoRenderer extends VideoRenderer {
   /** Never called back (it renders inside the submission); its charge is its CPU all the same. */
   recoveredUsage(req: { lengthSec: number }): Usage {
     return cpuUsage(req.lengthSec);
+  }
+
+  submittedUsage(req: Pick<VideoRequest, 'durationSec'>): Usage {
+    return cpuUsage(req.durationSec);
   }
 
   /**

@@ -135,6 +135,12 @@ export abstract class VideoRenderer {
    */
   abstract recoveredUsage(req: { lengthSec: number }): Usage;
   /**
+   * What a submission of this request is billed when its answer comes (the answer's `usage`,
+   * known before it leaves): the usage row written before the request goes carries it, so an
+   * answer that says the same needs no second write.
+   */
+  abstract submittedUsage(req: Pick<VideoRequest, 'durationSec'>): Usage;
+  /**
    * The task's result has been taken (or given up on): local work files go. Providers keep
    * nothing of ours to remove, so by default this does nothing.
    */

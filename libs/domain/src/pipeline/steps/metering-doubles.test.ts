@@ -26,11 +26,11 @@ export class InMemoryUsage {
     const ids = (n: number) => `${r.provider}/${r.operation}/${r.idempotencyKey}#${n}`;
     let n = 1;
     while (this.rows.some((x) => x.id === ids(n))) {
-      if (dedupesByKey) return ids(n);
+      if (dedupesByKey) return { id: ids(n), written: false };
       n++;
     }
     this.rows.push({ ...r, id: ids(n), status: 'sent' });
-    return ids(n);
+    return { id: ids(n), written: true };
   }
   async settle(id: string, u: Pick<MeteredCall, 'provider' | 'unit' | 'units'>) {
     const i = this.rows.findIndex((x) => x.id === id);

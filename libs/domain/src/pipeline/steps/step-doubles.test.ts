@@ -275,6 +275,7 @@ export class FakeSongEngine extends SongEngine {
   }
 }
 
+const renderSeconds = (units: number) => ({ unit: 'render_second', units });
 export class FakeRenderer extends VideoRenderer {
   dedupesByKey = false;
   fallbackTo: 'ffmpeg' | 'creatomate' | null = null;
@@ -297,7 +298,7 @@ export class FakeRenderer extends VideoRenderer {
     if (this.failWith) throw this.failWith;
     return {
       taskId: `render-${this.submitted.length}`,
-      usage: { unit: 'render_second', units: req.durationSec },
+      usage: this.submittedUsage(req),
       engine: this.name,
       readyWhenSubmitted: false,
       ...this.answer,
@@ -306,9 +307,8 @@ export class FakeRenderer extends VideoRenderer {
   async poll(): Promise<VideoPoll> {
     return this.polls.length > 1 ? this.polls.shift()! : this.polls[0];
   }
-  recoveredUsage(req: { lengthSec: number }) {
-    return { unit: 'render_second', units: req.lengthSec };
-  }
+  recoveredUsage = (r: { lengthSec: number }) => renderSeconds(r.lengthSec);
+  submittedUsage = (r: { durationSec: number }) => renderSeconds(r.durationSec);
   override async discard(taskId: string) {
     this.discarded.push(taskId);
   }

@@ -142,3 +142,105 @@ describe('StepMetering', () => {
     expect(t.usage.rows.filter((r) => r.idempotencyKey === 'k9')).toHaveLength(1);
   });
 });
+
+/**
+ * A paid call's row is written as "sent" with its estimate before the call leaves; its answer
+ * is written down only where it says something else, or where recovery would take a row left
+ * "sent" for a call the provider never got (a submission to a provider that does not dedupe).
+ */
+describe('StepMetering: the answer written down only where it matters', () => {
+  const render = { unit: 'render_second', units: 30 };
+  const asEstimated = () => ({ provider: 'creatomate', usage: render });
+
+  /** the metering doubles, counting the UPDATEs that settle a row */
+  function counted() {
+    const t = support();
+    const settled: string[] = [];
+    const settle = t.usage.settle.bind(t.usage);
+    t.usage.settle = async (id, u) => (settled.push(id), settle(id, u));
+    return { ...t, settled };
+  }
+
+  const submission = (dedupesByKey: boolean, key = 'k1') => ({
+    provider: 'creatomate',
+    operation: 'submit_video' as const,
+    estimate: render,
+    dedupesByKey,
+    key,
+  });
+  const sendThen = (v: string) => async (sending: () => Promise<void>) => (await sending(), v);
+
+  it('leaves as written the row of a deduplicated submission whose answer says the estimate', async () => {
+    const t = counted();
+    const { ctx } = context(project());
+    await t.guard.submit(ctx, submission(true), sendThen('task-1'), asEstimated);
+    expect(t.settled).toEqual([]);
+    expect(t.usage.rows).toMatchObject([{ status: 'sent', units: 30, provider: 'creatomate' }]);
+  });
+
+  it('always settles a submission recovery may drop (no deduplication), even as estimated', async () => {
+    const t = counted();
+    const { ctx } = context(project());
+    await t.guard.submit(ctx, submission(false), sendThen('task-1'), asEstimated);
+    expect(t.settled).toHaveLength(1);
+    expect(t.usage.rows).toMatchObject([{ status: 'settled', units: 30 }]);
+    // recovery of that key after a crash finds an answered call: nothing to drop
+    expect(await t.usage.dropUnanswered('creatomate', 'submit_video', 'k1')).toBe(0);
+  });
+
+  it('settles an answer that says something else: other units, or another engine took it', async () => {
+    const t = counted();
+    const { ctx } = context(project());
+    await t.guard.submit(ctx, submission(true, 'k1'), sendThen('a'), () => ({
+      provider: 'creatomate',
+      usage: { unit: 'render_second', units: 28 },
+    }));
+    await t.guard.submit(ctx, submission(true, 'k2'), sendThen('b'), () => ({
+      provider: 'ffmpeg',
+      usage: render,
+    }));
+    expect(t.usage.rows.map((r) => [r.idempotencyKey, r.status, r.provider, r.units])).toEqual([
+      ['k1', 'settled', 'creatomate', 28],
+      ['k2', 'settled', 'ffmpeg', 30],
+    ]);
+  });
+
+  it('writes again a deduplicated resend whose row an earlier call wrote (it may hold another answer)', async () => {
+    const t = counted();
+    const { ctx } = context(project());
+    await t.guard.submit(ctx, submission(true), sendThen('a'), () => ({
+      provider: 'creatomate',
+      usage: { unit: 'render_second', units: 28 },
+    }));
+    await t.guard.submit(ctx, submission(true), sendThen('a'), asEstimated);
+    expect(t.settled).toHaveLength(2);
+    expect(t.usage.rows).toMatchObject([{ status: 'settled', units: 30 }]);
+  });
+
+  it('leaves as written a lyrics call answered as estimated (no recovery drops it)', async () => {
+    const t = counted();
+    const { ctx } = context(project(), 'p1:write_lyrics:1');
+    const estimate = { unit: 'token', units: 500 };
+    const call = {
+      provider: 'openai',
+      operation: 'write_lyrics' as const,
+      estimate,
+      dedupesByKey: false,
+      droppedIfUnanswered: false,
+    };
+    await t.metering.paid(ctx, call, sendThen('lyrics'), () => ({
+      provider: 'openai',
+      usage: estimate,
+    }));
+    expect(t.settled).toEqual([]);
+    expect(t.usage.rows).toMatchObject([{ status: 'sent', units: 500 }]);
+    // a call that does not say may be dropped is settled as before
+    await t.metering.paid(
+      ctx,
+      { ...call, droppedIfUnanswered: undefined, key: 'k2' },
+      sendThen('lyrics'),
+      () => ({ provider: 'openai', usage: estimate }),
+    );
+    expect(t.settled).toHaveLength(1);
+  });
+});

@@ -116,7 +116,8 @@ export class SubmissionGuard {
    * Sends the held submission: right before the request leaves (`sending`, called by `call`
    * once what it sends is ready), the project is marked as submitting and the usage row written
    * as sent; from then on that row counts against the budget, so the hold ends. The row is
-   * settled from the answer (StepMetering.paid).
+   * settled from the answer (StepMetering.paid), always where recover() may drop it (a
+   * provider that does not dedupe): there the settled status is what tells an answered call.
    */
   submit<T>(
     ctx: StepContext,
@@ -126,7 +127,7 @@ export class SubmissionGuard {
   ): Promise<T> {
     return this.metering.paid(
       ctx,
-      c,
+      { ...c, droppedIfUnanswered: !c.dedupesByKey },
       (sending) =>
         call(async () => {
           await sending();

@@ -204,8 +204,8 @@ describe('SubmitVideoStep', () => {
     expect(marked).toEqual([]);
   });
 
-  it('marks the submission and writes its sent row after the media links are made, right before the request leaves', async () => {
-    const t = await setup();
+  it('marks the submission and writes its sent row (the request’s seconds) after the media links are made, right before the request leaves', async () => {
+    const t = await setup(config, { durationSec: 28 });
     const order: string[] = [];
     const links = jest.spyOn(InMemoryBlob.prototype, 'asMedia');
     links.mockImplementation(async (container, key, contentType) => {
@@ -216,7 +216,7 @@ describe('SubmitVideoStep', () => {
     ctx.markSubmitting = async () => void order.push('mark');
     const submit = t.creatomate.submit.bind(t.creatomate);
     t.creatomate.submit = async (...args) => {
-      order.push(`submit (rows: ${t.usage.rows.map((r) => r.status).join()})`);
+      order.push(`submit (rows: ${t.usage.rows.map((r) => `${r.status} ${r.units}`).join()})`);
       return submit(...args);
     };
     try {
@@ -224,8 +224,16 @@ describe('SubmitVideoStep', () => {
     } finally {
       links.mockRestore();
     }
-    expect(order).toEqual(['link', 'link', 'mark', 'submit (rows: sent)']);
-    expect(t.usage.rows).toMatchObject([{ status: 'settled', units: 30 }]);
+    expect(order).toEqual(['link', 'link', 'mark', 'submit (rows: sent 28)']);
+    // no deduplication: recovery may drop a row left sent, so the answer is written down
+    expect(t.usage.rows).toMatchObject([{ status: 'settled', units: 28 }]);
+  });
+
+  it('leaves the sent row as written when a deduplicating engine answers what it said', async () => {
+    const t = await setup(config, { durationSec: 28 });
+    t.creatomate.dedupesByKey = true;
+    await t.step.run(context(songReady()).ctx);
+    expect(t.usage.rows).toMatchObject([{ status: 'sent', units: 28, provider: 'creatomate' }]);
   });
 
   it('recovers a lost submission: waits within the window, submits again past it, resends to a deduplicating engine', async () => {

@@ -69,7 +69,10 @@ export class SubmitVideoStep extends PipelineStep {
         fallback,
         this.renderers.for(fallback).recoveredUsage({ lengthSec }),
       ));
-    const paid = { provider: renderer.name, operation: this.name, estimate, key };
+    // the sent row says what the answer will (the request's length is known): as answered, it
+    // needs no second write; the hold above took the recovered estimate, never short
+    const billed = renderer.submittedUsage(req);
+    const paid = { provider: renderer.name, operation: this.name, estimate: billed, key };
     const sub = await this.guard.submit(
       ctx,
       { ...paid, dedupesByKey: renderer.dedupesByKey },

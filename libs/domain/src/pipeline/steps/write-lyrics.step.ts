@@ -33,6 +33,8 @@ export class WriteLyricsStep extends PipelineStep {
       estimate: this.engine.estimatedUsage(),
       // a completion resent under the same key is another paid call
       dedupesByKey: false,
+      // not a submission: no recovery drops its row, an answer as estimated leaves it as sent
+      droppedIfUnanswered: false,
     };
     const { lyrics } = await this.metering.paid(
       ctx,
