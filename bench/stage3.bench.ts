@@ -11,7 +11,10 @@ import { NginxServer } from '../test/harness/nginx';
 import { processCost, report } from './common';
 import { childCpuSeconds, cpuSecondsWithChildren, machineCpuSeconds, tcpStates } from './proc-cpu';
 import { seedOwner, SeededOwner, Stage3Stack } from './stage3-stack';
-import { splitWarmUp, tlsLoad } from './tls-load';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { nginxSeconds } from './nginx-seconds';
+import { LoadRun, splitWarmUp, tlsLoad } from './tls-load';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
       const machineBefore = machineCpuSeconds();
       const workersBefore = childCpuSeconds(nginx.pid);
       const tcpBefore = tcpStates(ports);
+      const startMs = Date.now();
       const run = await tlsLoad({
         port: nginx.tlsPort,
         connections: CONNECTIONS,
@@ -78,6 +82,13 @@ async function main(): Promise<void> {
       const tcpAfter = tcpStates(ports);
       const apisAfter = await Promise.all(ports.map((p) => processCost(p)));
       const split = splitWarmUp(run);
+      // nginx writes its access log at most 1 s late
+      await sleep(1500);
+      const perSecond = whereSecondsWent(
+        split.perSecond,
+        run,
+        nginxSeconds(join(nginx.dir, 'logs', 'access.log'), startMs, Math.ceil(run.seconds)),
+      );
       const n = Math.max(1, run.samples.length);
       const share = (cpuSec: number) => ({
         cpuSec: Number(cpuSec.toFixed(2)),
@@ -104,6 +115,7 @@ async function main(): Promise<void> {
         seconds: Number(run.seconds.toFixed(1)),
         unsent: run.unsent,
         ...split,
+        perSecond,
         steadyWorstSecondP99ms: Math.max(
           0,
           ...split.perSecond.filter((s) => s.second >= split.warmUpSeconds).map((s) => s.p99ms),
@@ -197,6 +209,32 @@ async function main(): Promise<void> {
     await nginx.destroy();
     await stack.destroy();
   }
+}
+
+/**
+ * Each second's latencies as the client measured them (by due second) beside where that second
+ * went: the client's own stalls (event loop lateness, GC) and nginx's view of it (its own and
+ * the APIs' p99), by wall-clock second. A second slow at the client but not in nginx's log was
+ * lost before nginx (the client, or the machine under it).
+ */
+function whereSecondsWent(
+  client: { second: number; requests: number; p50ms: number; p99ms: number }[],
+  run: LoadRun,
+  nginxBySecond: ReturnType<typeof nginxSeconds>,
+) {
+  const stalls = new Map(run.clientStalls.map((c) => [c.second, c]));
+  const nginxAt = new Map(nginxBySecond.map((n) => [n.second, n]));
+  return client.map((c) => ({
+    second: c.second,
+    requests: c.requests,
+    p50ms: c.p50ms,
+    p99ms: c.p99ms,
+    clientLoopLateMaxMs: stalls.get(c.second)?.loopLateMaxMs ?? null,
+    clientGcMs: stalls.get(c.second)?.gcMs ?? null,
+    nginxRequests: nginxAt.get(c.second)?.requests ?? 0,
+    nginxP99ms: nginxAt.get(c.second)?.rtP99ms ?? null,
+    upstreamP99ms: nginxAt.get(c.second)?.urtP99ms ?? null,
+  }));
 }
 
 void main();

@@ -8,7 +8,7 @@
    chunked end): the client shares the machine with what it measures, and node:https's
    per-request machinery cost more CPU than nginx did per request. */
 import { connect, TLSSocket } from 'node:tls';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 
 export interface Sample {
   /** ms since the run began: when the request was due (paced) or sent (unbounded) */
@@ -30,6 +30,12 @@ export interface LoadRun {
   seconds: number;
   /** the client's own CPU over the run, seconds */
   clientCpuSec: number;
+  /**
+   * The client's own stalls by second of the run (wall clock, not due time): its event loop's
+   * worst lateness (a 10 ms timer) and its GC pauses, ms. Every latency this client records
+   * includes them, so a second where every request is slow is told apart from a slow server.
+   */
+  clientStalls: { second: number; loopLateMaxMs: number; gcMs: number }[];
 }
 
 export interface LoadOptions {
@@ -79,6 +85,7 @@ export async function tlsLoad(o: LoadOptions): Promise<LoadRun> {
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
   const end = t0 + o.seconds * 1000;
+  const stalls = clientStalls(t0);
   const inFlight = new Map<number, { sentAt: number; fail: (e: string) => void }>();
   const sweep = setInterval(() => {
     const now = performance.now();
@@ -166,7 +173,44 @@ export async function tlsLoad(o: LoadOptions): Promise<LoadRun> {
   const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sweep);
   for (const s of sockets) s.destroy();
-  return { samples, unsent, seconds, clientCpuSec: (cpu.user + cpu.system) / 1e6 };
+  return {
+    samples,
+    unsent,
+    seconds,
+    clientCpuSec: (cpu.user + cpu.system) / 1e6,
+    clientStalls: stalls.stop(),
+  };
+}
+
+/** Watches this process's event loop and GC from `t0` on (see LoadRun.clientStalls). */
+function clientStalls(t0: number) {
+  const TICK_MS = 10;
+  const late: number[] = [];
+  const gc: number[] = [];
+  const secondOf = (t: number) => Math.max(0, Math.floor((t - t0) / 1000));
+  let last = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    const s = secondOf(now);
+    late[s] = Math.max(late[s] ?? 0, now - last - TICK_MS);
+    last = now;
+  }, TICK_MS);
+  const pauses = new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      gc[secondOf(e.startTime)] = (gc[secondOf(e.startTime)] ?? 0) + e.duration;
+  });
+  pauses.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      clearInterval(ticker);
+      pauses.disconnect();
+      return Array.from({ length: Math.max(late.length, gc.length) }, (_, second) => ({
+        second,
+        loopLateMaxMs: Number(Math.max(0, late[second] ?? 0).toFixed(1)),
+        gcMs: Number((gc[second] ?? 0).toFixed(1)),
+      }));
+    },
+  };
 }
 
 export const percentile = (sorted: number[], p: number): number =>
