@@ -2,7 +2,7 @@
 // `npm start`'s build: skipped when dist/ was built after every change to what it is built from
 // (apps/ and libs/, the tsconfigs, the lockfile), so a second start is quick.
 'use strict';
-const { execSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { existsSync, readdirSync, statSync, utimesSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
@@ -21,24 +21,55 @@ function newest(file) {
 
 /** Whether the tree at `root` changed since its last build (or was never built this way). */
 function needsBuild(root) {
-  const stamp = path.join(root, STAMP);
-  const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-  return INPUTS.some((f) => newest(path.join(root, f)) >= builtAt);
+  return buildReason(root) !== null;
 }
 
-/** Builds, then stamps dist/ with the time the build started: an edit made meanwhile counts. */
-function build(root) {
-  const started = new Date();
-  execSync('npm run --silent build', { cwd: root, stdio: 'inherit' });
+/** Why the tree at `root` must be built, or null when dist/ is up to date. */
+function buildReason(root) {
   const stamp = path.join(root, STAMP);
-  writeFileSync(stamp, `${started.toISOString()}\n`);
-  utimesSync(stamp, started, started);
+  if (!existsSync(stamp)) return 'no build yet';
+  const builtAt = statSync(stamp).mtimeMs;
+  return INPUTS.some((f) => newest(path.join(root, f)) >= builtAt)
+    ? 'sources changed since the last build'
+    : null;
+}
+
+/**
+ * Builds, saying what it does (tsc prints nothing until it is done: a first build is about a
+ * minute of silence otherwise), then stamps dist/ with the time the build started: an edit made
+ * meanwhile counts. Resolves once built; rejects when the build fails.
+ */
+function build(root, reason, tickMs = 10_000) {
+  const started = new Date();
+  const seconds = () => Math.round((Date.now() - started.getTime()) / 1000);
+  console.log(
+    `[build] ${reason}: compiling apps/ and libs/ into dist/ (a first build takes about a minute)`,
+  );
+  const ticker = setInterval(() => console.log(`[build] still compiling (${seconds()} s)`), tickMs);
+  return new Promise((ok, fail) => {
+    const child = spawn('npm run --silent build', { cwd: root, stdio: 'inherit', shell: true });
+    child.on('error', fail);
+    child.on('exit', (code, signal) => {
+      clearInterval(ticker);
+      if (code !== 0) return fail(new Error(`the build failed (${signal || `exit code ${code}`})`));
+      const stamp = path.join(root, STAMP);
+      writeFileSync(stamp, `${started.toISOString()}\n`);
+      utimesSync(stamp, started, started);
+      console.log(`[build] built in ${seconds()} s`);
+      ok();
+    });
+  });
 }
 
 if (require.main === module) {
   const root = path.resolve(__dirname, '..');
-  if (needsBuild(root)) build(root);
+  const reason = buildReason(root);
+  if (reason)
+    build(root, reason).catch((err) => {
+      console.error(`[build] ${err.message}`);
+      process.exit(1);
+    });
   else console.log('[build] dist/ is up to date (sources unchanged since the last build)');
 }
 
-module.exports = { needsBuild };
+module.exports = { needsBuild, build };

@@ -101,4 +101,37 @@ describe('the launcher and the address the API listens on', () => {
     at(source, 10); // edited after the build
     expect(needsBuild(tree)).toBe(true);
   });
+
+  it('says what the build does while it runs, and when it is done', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { build, needsBuild } = require('../../scripts/build-if-changed');
+    const tree = join(dir, 'slow-build');
+    mkdirSync(join(tree, 'apps'), { recursive: true });
+    // a build that takes a while and prints nothing, as tsc does
+    writeFileSync(
+      join(tree, 'package.json'),
+      JSON.stringify({
+        scripts: { build: `node -e "setTimeout(() => require('fs').mkdirSync('dist'), 1200)"` },
+      }),
+    );
+    const said: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => said.push(line));
+    try {
+      await build(tree, 'no build yet', 300);
+    } finally {
+      log.mockRestore();
+    }
+    expect(said[0]).toBe(
+      '[build] no build yet: compiling apps/ and libs/ into dist/ (a first build takes about a minute)',
+    );
+    const ticks = said.filter((l) => /^\[build\] still compiling \(\d+ s\)$/.test(l));
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(said.at(-1)).toMatch(/^\[build\] built in \d+ s$/);
+    expect(needsBuild(tree)).toBe(false);
+    // a failed build says so
+    writeFileSync(join(tree, 'package.json'), JSON.stringify({ scripts: { build: 'exit 3' } }));
+    await expect(build(tree, 'sources changed since the last build', 300)).rejects.toThrow(
+      'the build failed (exit code 3)',
+    );
+  });
 });
