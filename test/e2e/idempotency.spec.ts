@@ -58,6 +58,7 @@ describe('Idempotency-Key', () => {
       caller: `user:${me}`,
       requestHash: sha(JSON.stringify({ url: '/v1/stores', body })),
       limit: 1000,
+      holder: 'another-instance',
     });
     const res = await post('/v1/stores', body, 'key-running');
     expect(res.status).toBe(409);

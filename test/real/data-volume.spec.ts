@@ -212,6 +212,7 @@ describeWithServers(
                 caller: `user:beside-${Math.random()}`,
                 requestHash: 'h'.repeat(64),
                 limit: 1000,
+                holder: 'beside',
               }),
           ],
         ];

@@ -14,7 +14,8 @@ jest.setTimeout(180_000);
  * created and before it answered: the client's retry, on another instance, finds the outcome
  * (the key was completed in the creating transaction) and gets the same thing, created once.
  * The instance is stopped at that point by TEST_FAULT=stall_before_answer, which logs when it
- * stalls: the kill follows that line, not a timing guess.
+ * stalls: the kill follows that line, not a timing guess. Killed before its work
+ * (stall_before_work), the request's hold on its key lapses and the retry creates, once.
  */
 describeWithServers(['mariadbd', 'mariadb-install-db'], 'Idempotency-Key across a crash', () => {
   const cluster = new ReplicatedMariaDb(0);
@@ -57,20 +58,30 @@ describeWithServers(['mariadbd', 'mariadb-install-db'], 'Idempotency-Key across 
       body: JSON.stringify(body),
     });
 
-  /** sends the request to an instance that stalls before answering, and kills it there */
-  async function killedBeforeAnswer(path: string, body: unknown, key: string): Promise<void> {
-    const { api, url } = await startApi({ TEST_FAULT: 'stall_before_answer' });
+  /**
+   * Sends the request to an instance that stalls at `fault` (before answering, after its
+   * commit; or before its work, after claiming its key) and kills it there.
+   */
+  async function killedAt(
+    fault: 'stall_before_answer' | 'stall_before_work',
+    path: string,
+    body: unknown,
+    key: string,
+  ): Promise<void> {
+    const { api, url } = await startApi({ TEST_FAULT: fault });
     const lost = post(url, path, body, key).then(
       (res) => `answered ${res.status}`,
       () => 'no answer',
     );
-    await waitFor('the instance to stall after its commit', async () =>
+    await waitFor(`the instance to stall (${fault})`, async () =>
       readFileSync(api.logFile, 'utf8').includes('TEST_FAULT: stalled'),
     );
     api.signal('SIGKILL');
     await api.exitCode();
     expect(await lost).toBe('no answer');
   }
+  const killedBeforeAnswer = (path: string, body: unknown, key: string) =>
+    killedAt('stall_before_answer', path, body, key);
 
   const count = async (sql: string, args: unknown[]) => {
     const [{ n }] = await cluster.primary.query<{ n: number }[]>(sql, args);
@@ -136,6 +147,29 @@ describeWithServers(['mariadbd', 'mariadb-install-db'], 'Idempotency-Key across 
     expect(
       await count('SELECT COUNT(*) AS n FROM castad.projects WHERE id = ?', [replayed.id]),
     ).toBe(1);
+  });
+
+  it('a request killed before its commit frees its key within seconds: the retry creates once', async () => {
+    const body = { name: '늦은 가게 (crash)' };
+    await killedAt('stall_before_work', '/v1/stores', body, 'crash-store-4');
+    const { url } = await startApi();
+    // the dead request's hold on the key lapses (10 s, not the 2 minutes it was): 409 until then
+    const retried = await waitFor(
+      'the retry to get past the dead request',
+      async () => {
+        const res = await post(url, '/v1/stores', body, 'crash-store-4');
+        return res.status === 409 ? undefined : res;
+      },
+      60_000,
+      500,
+    );
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    const again = await post(url, '/v1/stores', body, 'crash-store-4');
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await count('SELECT COUNT(*) AS n FROM castad.stores WHERE name = ?', [body.name])).toBe(
+      1,
+    );
   });
 
   it('a go-ahead at a stop committed by a killed instance is replayed, not run again', async () => {

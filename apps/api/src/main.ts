@@ -19,11 +19,12 @@ async function main(): Promise<void> {
   );
   const warning = exposureWarning(config.http.host, config.auth.devLogin);
   if (warning) console.warn(JSON.stringify({ level: 'warn', msg: warning }));
-  if (config.idempotency.stallBeforeAnswer)
+  const { stallBeforeAnswer, stallBeforeWork } = config.idempotency;
+  if (stallBeforeAnswer || stallBeforeWork)
     console.warn(
       JSON.stringify({
         level: 'warn',
-        msg: 'TEST_FAULT=stall_before_answer: requests with an Idempotency-Key never answer (tests only)',
+        msg: `TEST_FAULT=${stallBeforeWork ? 'stall_before_work' : 'stall_before_answer'}: requests with an Idempotency-Key never answer (tests only)`,
       }),
     );
   // `npm start` (scripts/start-embedded.js) waits on the address the API actually took

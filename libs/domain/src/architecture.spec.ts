@@ -118,7 +118,9 @@ describe('the layering of the middle', () => {
       expect(read(f)).not.toMatch(/holdLease\(/);
     }
     const heartbeatUsers = code.filter((f) => /holdLease\(/.test(read(f)));
+    // besides the skeleton: a request's hold on its Idempotency-Key (not leased work, the same beat)
     expect(heartbeatUsers.sort()).toEqual([
+      'libs/domain/src/idempotency/idempotent-requests.ts',
       'libs/domain/src/work/lease-heartbeat.ts',
       'libs/domain/src/work/leased-work-runner.ts',
     ]);

@@ -67,8 +67,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
           resource: Reflect.getMetadata(RESOURCE, ctx.getHandler()) as string,
         },
         async () => {
+          if (this.config.idempotency.stallBeforeWork)
+            await this.stall('after its key, before its work');
           const body: unknown = await lastValueFrom(next.handle());
-          if (this.config.idempotency.stallBeforeAnswer) await this.stall();
+          if (this.config.idempotency.stallBeforeAnswer)
+            await this.stall('after the commit, before the answer');
           return body;
         },
         (resource) => this.replays.rebuild(req.user, resource),
@@ -84,10 +87,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   /**
    * TEST_FAULT=stall_before_answer: the work committed; neither the key's completion after it
-   * nor the answer ever comes (a test kills the instance here)
+   * nor the answer ever comes. stall_before_work: the key is claimed, nothing else happens. A
+   * test kills the instance here.
    */
-  private stall(): Promise<never> {
-    this.logger.warn('TEST_FAULT: stalled after the commit, before the answer');
+  private stall(where: string): Promise<never> {
+    this.logger.warn(`TEST_FAULT: stalled ${where}`);
     return new Promise<never>(() => undefined);
   }
 }

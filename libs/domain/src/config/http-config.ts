@@ -68,11 +68,12 @@ export class HttpVariables {
 
   /**
    * Tests only: `stall_before_answer` makes a request with an Idempotency-Key stop after its
-   * work committed and before its answer (logged), so a test can kill the instance right there
+   * work committed and before its answer (logged), so a test can kill the instance right there;
+   * `stall_before_work` stops it after it claimed its key, before its work (nothing committed)
    */
   @IsOptional()
-  @Matches(/^$|^stall_before_answer$/, {
-    message: 'TEST_FAULT must be empty or stall_before_answer',
+  @Matches(/^$|^stall_before_answer$|^stall_before_work$/, {
+    message: 'TEST_FAULT must be empty, stall_before_answer or stall_before_work',
   })
   TEST_FAULT?: string;
 }
@@ -104,12 +105,15 @@ export interface IdempotencyConfig {
   keysPerCaller: number;
   /** TEST_FAULT=stall_before_answer (tests only) */
   stallBeforeAnswer: boolean;
+  /** TEST_FAULT=stall_before_work (tests only) */
+  stallBeforeWork: boolean;
 }
 
 export function idempotencyConfig(env: HttpVariables): IdempotencyConfig {
   return {
     keysPerCaller: env.IDEMPOTENCY_KEYS_PER_CALLER,
     stallBeforeAnswer: env.TEST_FAULT === 'stall_before_answer',
+    stallBeforeWork: env.TEST_FAULT === 'stall_before_work',
   };
 }
 

@@ -3,6 +3,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 /** The key a request holds while it runs, and how its success is answered. */
 export interface OpenIdempotencyKey {
   id: string;
+  /** this request's token on the key: what it records counts only while it holds the key */
+  holder: string;
   /** the status a replay answers with (201 or 202: the route's) */
   statusCode: number;
 }

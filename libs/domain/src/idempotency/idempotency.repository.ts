@@ -1,19 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull, LessThan, MoreThan } from 'typeorm';
+import { EntityManager, In, IsNull, LessThan, LessThanOrEqual, MoreThan, Not } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
 import { isDuplicateKey } from '../database/connection-errors';
 import { IdempotencyKeyEntity } from '../entities/idempotency-key.entity';
+import { ConflictError } from '../errors/domain-errors';
+import { pickFreeSlot, takeQuotaPlace } from '../pipeline/quota-slots';
 import { IdempotencyScope } from './idempotency-scope';
 
 /** How long a key's outcome is kept and replayed */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 /**
- * How long a request still running holds its key. A request that created its thing recorded
- * it with the key in the same transaction, so an instance dying after that commit leaves the
- * outcome; one that died before committing (no answer, no release) frees the key after this,
- * so the client's retry goes through.
+ * How long a running request holds its key unless it renews the hold (it does, every third of
+ * this, while it runs). A request that created its thing recorded it with the key in the same
+ * transaction, so an instance dying after that commit leaves the outcome; one that died before
+ * committing stops renewing, and the client's retry takes the key over within this time.
  */
-export const IDEMPOTENCY_LOCK_MS = 2 * 60_000;
+export const IDEMPOTENCY_LEASE_MS = 10_000;
 
 /** What a request made with a key created (or answered with): a replay shows it as it is now. */
 export interface IdempotentOutcome {
@@ -29,69 +31,125 @@ export type IdempotencyClaim =
   /** the caller holds `limit` live keys already; the oldest expires at `freesAt` */
   | { kind: 'too_many'; freesAt: Date };
 
+/** A request asking for its key: who asks, with what, holding at most `limit` live keys. */
+export interface KeyRequest {
+  id: string;
+  caller: string;
+  requestHash: string;
+  limit: number;
+  /** the request's own token on the key */
+  holder: string;
+}
+
 /**
  * Idempotency-Key records, on the primary: the key's row is inserted before the request does
  * anything (its primary key decides which of two concurrent requests is first, on any
- * instance), completed with what the request created (in the creating transaction itself
- * where the thing is a new row), or removed when the request failed so it can be tried again.
+ * instance; its place among the caller's numbered places bounds the caller's live keys),
+ * completed with what the request created (in the creating transaction itself where the thing
+ * is a new row), or removed when the request failed so it can be tried again.
  */
 @Injectable()
 export class IdempotencyRepository {
   constructor(private readonly db: DatabaseRouter) {}
 
-  /** `limit`: how many live keys one caller may hold; a new key beyond it is refused */
-  async claim(
-    input: { id: string; caller: string; requestHash: string; limit: number },
-    now = new Date(),
-  ): Promise<IdempotencyClaim> {
-    const { id, caller, requestHash } = input;
-    return this.db.transaction(async (em) => {
-      const found = await em.findOne(IdempotencyKeyEntity, { where: { id } });
-      if (found && found.expiresAt > now) return answerOf(found, requestHash);
-      const full = await this.fullUntil(em, caller, input.limit, now);
-      if (full) return { kind: 'too_many', freesAt: full };
-      if (found) await em.delete(IdempotencyKeyEntity, { id });
-      try {
-        await em.insert(IdempotencyKeyEntity, {
-          id,
-          caller,
-          requestHash,
-          statusCode: null,
-          resourceKind: null,
-          resourceIds: null,
-          expiresAt: new Date(now.getTime() + IDEMPOTENCY_LOCK_MS),
-        });
-      } catch (err) {
-        if (isDuplicateKey(err)) return { kind: 'in_progress' }; // another instance inserted it a moment ago
-        throw err;
-      }
-      return { kind: 'first' };
+  async claim(input: KeyRequest, now = new Date()): Promise<IdempotencyClaim> {
+    const found = await this.db.write((em) =>
+      em.findOne(IdempotencyKeyEntity, { where: { id: input.id } }),
+    );
+    if (found && found.expiresAt > now) return answerOf(found, input.requestHash);
+    const placed = await takeQuotaPlace(input.limit, {
+      takeAt: (slot) => this.insertAt(input, slot, now),
+      freeSlot: () => this.freeSlot(input.caller, input.limit, now),
     });
+    if (placed.placed) return placed.value;
+    return { kind: 'too_many', freesAt: await this.freesAt(input.caller, now) };
   }
 
-  /** When the caller's oldest live key expires, if the caller holds `limit` of them already. */
-  private async fullUntil(
-    em: EntityManager,
-    caller: string,
-    limit: number,
-    now: Date,
-  ): Promise<Date | null> {
-    const live = await em.find(IdempotencyKeyEntity, {
-      select: { id: true, expiresAt: true },
-      where: { caller, expiresAt: MoreThan(now) },
-      order: { expiresAt: 'ASC' },
-      take: limit,
-    });
-    return live.length >= limit ? live[0].expiresAt : null;
+  /**
+   * The key's row in place `slot`: first. In the way may stand the key itself (another request
+   * claimed it a moment ago: its answer; or its lapsed record, taken away) or the place's
+   * holder (a lapsed key: taken away; a live one: the unique violation stands, another place).
+   */
+  private async insertAt(r: KeyRequest, slot: number, now: Date): Promise<IdempotencyClaim> {
+    const row = { id: r.id, caller: r.caller, requestHash: r.requestHash, slot, holder: r.holder };
+    for (let tries = 1; ; tries++) {
+      try {
+        await this.db.write((em) =>
+          em.insert(IdempotencyKeyEntity, {
+            ...row,
+            statusCode: null,
+            resourceKind: null,
+            resourceIds: null,
+            expiresAt: new Date(now.getTime() + IDEMPOTENCY_LEASE_MS),
+          }),
+        );
+        return { kind: 'first' };
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const inTheWay = await this.db.write((em) =>
+          em.find(IdempotencyKeyEntity, { where: [{ id: r.id }, { caller: r.caller, slot }] }),
+        );
+        const same = inTheWay.find((x) => x.id === r.id && x.expiresAt > now);
+        if (same) return answerOf(same, r.requestHash);
+        const lapsed = inTheWay.filter((x) => x.expiresAt <= now).map((x) => x.id);
+        if (lapsed.length === 0 || tries >= 3) throw err;
+        await this.db.write((em) =>
+          em.delete(IdempotencyKeyEntity, { id: In(lapsed), expiresAt: LessThanOrEqual(now) }),
+        );
+      }
+    }
+  }
+
+  /** A place none of the caller's live keys holds, or null when all `limit` are held. */
+  private async freeSlot(caller: string, limit: number, now: Date): Promise<number | null> {
+    const live = await this.db.write((em) =>
+      em.find(IdempotencyKeyEntity, {
+        select: { id: true, slot: true },
+        where: { caller, expiresAt: MoreThan(now), slot: Not(IsNull()) },
+      }),
+    );
+    return pickFreeSlot(
+      live.map((k) => Number(k.slot)),
+      limit,
+    );
+  }
+
+  /** When the caller's oldest live key expires. */
+  private async freesAt(caller: string, now: Date): Promise<Date> {
+    const oldest = await this.db.write((em) =>
+      em.findOne(IdempotencyKeyEntity, {
+        select: { id: true, expiresAt: true },
+        where: { caller, expiresAt: MoreThan(now) },
+        order: { expiresAt: 'ASC' },
+      }),
+    );
+    return oldest?.expiresAt ?? now;
+  }
+
+  /**
+   * The running request's hold on its key, renewed (once its outcome is recorded, the key is
+   * kept for the outcome's time instead): false when it is no longer its own (the hold lapsed
+   * and a retry took the key over).
+   */
+  async renew(id: string, holder: string, now = new Date()): Promise<boolean> {
+    const r = await this.db.write((em) =>
+      em.update(
+        IdempotencyKeyEntity,
+        { id, holder, statusCode: IsNull() },
+        { expiresAt: new Date(now.getTime() + IDEMPOTENCY_LEASE_MS) },
+      ),
+    );
+    if ((r.affected ?? 0) === 1) return true;
+    return this.db.write((em) => em.exists(IdempotencyKeyEntity, { where: { id, holder } }));
   }
 
   /**
    * The request succeeded: its outcome, unless its creating transaction recorded one already
    * (an action on a project has no such transaction).
    */
-  async complete(id: string, answer: IdempotentOutcome): Promise<void> {
+  async complete(id: string, holder: string, answer: IdempotentOutcome): Promise<void> {
     await this.db.write((em) =>
-      em.update(IdempotencyKeyEntity, { id, statusCode: IsNull() }, outcome(answer)),
+      em.update(IdempotencyKeyEntity, { id, holder, statusCode: IsNull() }, outcome(answer)),
     );
   }
 
@@ -99,8 +157,10 @@ export class IdempotencyRepository {
    * The request failed: the key is free again, unless what it created was committed (and
    * recorded) before the failure: the key stays with that.
    */
-  async release(id: string): Promise<void> {
-    await this.db.write((em) => em.delete(IdempotencyKeyEntity, { id, statusCode: IsNull() }));
+  async release(id: string, holder: string): Promise<void> {
+    await this.db.write((em) =>
+      em.delete(IdempotencyKeyEntity, { id, holder, statusCode: IsNull() }),
+    );
   }
 
   async deleteExpired(now = new Date()): Promise<number> {
@@ -130,16 +190,27 @@ export function writeCreating<T>(
  * Called by a repository inside the transaction that creates the request's thing: when the
  * request holds an Idempotency-Key (IdempotencyScope), the key is completed with the thing's
  * kind and ids in that same transaction, so the outcome commits with the row or not at all.
- * The first thing recorded is the outcome (a transaction run again records it again).
+ * The first thing recorded is the outcome (a transaction run again records it again). A request
+ * whose key a retry took over (its lease lapsed while it was held up) records nothing and its
+ * transaction is rolled back: the retry creates the thing, never both.
  */
 export async function recordCreated(em: EntityManager, kind: string, ids: string[]): Promise<void> {
   const key = IdempotencyScope.current();
   if (!key) return;
-  await em.update(
+  const r = await em.update(
     IdempotencyKeyEntity,
-    { id: key.id, statusCode: IsNull() },
+    { id: key.id, holder: key.holder, statusCode: IsNull() },
     outcome({ statusCode: key.statusCode, resource: { kind, ids } }),
   );
+  if ((r.affected ?? 0) === 1) return;
+  const mine = await em.findOne(IdempotencyKeyEntity, {
+    select: { id: true },
+    where: { id: key.id, holder: key.holder },
+  });
+  if (!mine)
+    throw new ConflictError(
+      'this request was held up past its hold on the Idempotency-Key, and a retry with the key took it over: the retry’s answer stands',
+    );
 }
 
 function answerOf(found: IdempotencyKeyEntity, requestHash: string): IdempotencyClaim {

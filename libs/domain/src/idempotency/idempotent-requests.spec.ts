@@ -17,6 +17,7 @@ import { IdempotentRequest, IdempotentRequests } from './idempotent-requests';
 
 interface KeyRow {
   caller: string;
+  holder: string;
   requestHash: string;
   expiresAt: number;
   outcome?: IdempotentOutcome;
@@ -35,6 +36,7 @@ class KeysDouble {
     caller: string;
     requestHash: string;
     limit: number;
+    holder: string;
   }): Promise<IdempotencyClaim> {
     const found = this.rows.get(input.id);
     if (found && found.expiresAt > this.now) {
@@ -55,13 +57,18 @@ class KeysDouble {
     const row = this.rows.get(key.id)!;
     row.outcome ??= { statusCode: key.statusCode, resource: { kind, ids } };
   }
-  async complete(id: string, outcome: IdempotentOutcome): Promise<void> {
+  async renew(): Promise<boolean> {
+    return true;
+  }
+  async complete(id: string, holder: string, outcome: IdempotentOutcome): Promise<void> {
     const row = this.rows.get(id)!;
+    if (row.holder !== holder) return;
     row.outcome ??= outcome;
     row.expiresAt = this.now + 24 * 3600_000;
   }
-  async release(id: string): Promise<void> {
-    if (!this.rows.get(id)?.outcome) this.rows.delete(id);
+  async release(id: string, holder: string): Promise<void> {
+    const row = this.rows.get(id);
+    if (row && !row.outcome && row.holder === holder) this.rows.delete(id);
   }
 }
 

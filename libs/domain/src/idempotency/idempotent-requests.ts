@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Principal } from '../accounts/principal';
 import { AppConfig } from '../config/app-config';
 import {
@@ -9,8 +9,9 @@ import {
   QuotaExceededError,
   UnprocessableError,
 } from '../errors/domain-errors';
-import { IdempotencyRepository } from './idempotency.repository';
+import { IDEMPOTENCY_LEASE_MS, IdempotencyRepository } from './idempotency.repository';
 import { IdempotencyScope } from './idempotency-scope';
+import { holdLease } from '../work/lease-heartbeat';
 
 /** most creating requests end within a second or two; a retry sooner only finds them running */
 const IN_PROGRESS_RETRY_AFTER_SEC = 2;
@@ -43,7 +44,8 @@ export interface IdempotentAnswer<T> {
  * the same request (per caller and route) within 24 hours creates once; a repeat gets the thing
  * the first made, rebuilt as it is now (fresh signed links; 410 when it is gone). The same key
  * with another request is refused (422); while the first still runs, busy (409, Retry-After).
- * A request that failed leaves no record. One caller holds a bounded number of live keys (429).
+ * A request that failed leaves no record; one that died before its commit lets its hold on the
+ * key lapse (IDEMPOTENCY_LEASE_MS), and a retry takes the key over. One caller holds a bounded number of live keys (429).
  */
 @Injectable()
 export class IdempotentRequests {
@@ -68,11 +70,13 @@ export class IdempotentRequests {
     replay: Replay<T>,
   ): Promise<IdempotentAnswer<T>> {
     const id = sha256(`${callerOf(req.by)}\n${req.route}\n${req.key}`);
+    const holder = randomUUID();
     const claim = await this.keys.claim({
       id,
       caller: callerOf(req.by),
       requestHash: req.requestHash,
       limit: this.keysPerCaller,
+      holder,
     });
     if (claim.kind === 'replay') {
       const body = await replay(claim.resource).catch((err) => {
@@ -81,16 +85,25 @@ export class IdempotentRequests {
       return { statusCode: claim.statusCode, body, replayed: true };
     }
     if (claim.kind !== 'first') throw refusal(claim, this.keysPerCaller);
+    // the hold on the key, renewed while the work runs: a request that died lets it lapse
+    const hold = holdLease(
+      `Idempotency-Key ${id.slice(0, 12)}`,
+      IDEMPOTENCY_LEASE_MS,
+      () => this.keys.renew(id, holder),
+      this.logger,
+    );
     let body: T;
     try {
-      body = await IdempotencyScope.run({ id, statusCode: req.statusCode }, work);
+      body = await IdempotencyScope.run({ id, holder, statusCode: req.statusCode }, work);
     } catch (err) {
-      await this.keys.release(id).catch((e: Error) => this.unrecorded(e, 'released'));
+      await this.keys.release(id, holder).catch((e: Error) => this.unrecorded(e, 'released'));
       throw err;
+    } finally {
+      hold.stop();
     }
     const resource = { kind: req.resource, ids: idsOf(body) };
     await this.keys
-      .complete(id, { statusCode: req.statusCode, resource })
+      .complete(id, holder, { statusCode: req.statusCode, resource })
       .catch((e: Error) => this.unrecorded(e, 'completed'));
     return { statusCode: req.statusCode, body, replayed: false };
   }

@@ -24,7 +24,7 @@ describe('writes that create the request’s thing in one statement', () => {
 
   it('run in a transaction when the request holds a key, which is completed with them', async () => {
     const { asked, db } = recordingRouter();
-    await IdempotencyScope.run({ id: 'k1', statusCode: 201 }, () =>
+    await IdempotencyScope.run({ id: 'k1', holder: 'h1', statusCode: 201 }, () =>
       writeCreating(db as unknown as DatabaseRouter, async () => 'made'),
     );
     expect(asked).toEqual(['transaction']);

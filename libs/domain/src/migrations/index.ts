@@ -19,6 +19,7 @@ import { VideoResults1765960000000 } from './1765960000000-video-results';
 import { ProjectRerendering1765990000028 } from './1765990000028-project-rerendering';
 import { UsageSent1766000000270 } from './1766000000270-usage-sent';
 import { PublishingPartners1766010000000 } from './1766010000000-publishing-partners';
+import { IdempotencyKeyPlaces1766020000000 } from './1766020000000-idempotency-key-places';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   ProjectRerendering1765990000028,
   UsageSent1766000000270,
   PublishingPartners1766010000000,
+  IdempotencyKeyPlaces1766020000000,
 ];
