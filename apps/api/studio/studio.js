@@ -6,7 +6,6 @@
 /** @typedef {import('./castad-api').components['schemas']} Schemas */
 /** @typedef {Schemas['SessionDto']} Session */
 /** @typedef {Schemas['StoreDto']} Store */
-/** @typedef {Schemas['StoreCandidateDto']} Candidate */
 /** @typedef {Schemas['StoreSearchResultDto']} SearchResult */
 /** @typedef {Schemas['CreateStoreFromSearchDto']} NewStore */
 /** @typedef {Schemas['StorePhotoDto']} Photo */
@@ -190,25 +189,6 @@ function signedIn(session) {
   void showArchive();
 }
 
-/**
- * A search result as POST /v1/stores takes it: its facts without the empty ones (a null is
- * refused), the list's source, and its link as the source reference.
- * @param {Candidate} c
- * @param {SearchResult['source']} source
- */
-function storeFrom(c, source) {
-  /** @type {NewStore} */
-  const store = { name: c.name, source };
-  if (c.category !== null) store.category = c.category;
-  if (c.address !== null) store.address = c.address;
-  if (c.roadAddress !== null) store.roadAddress = c.roadAddress;
-  if (c.phone !== null) store.phone = c.phone;
-  if (c.latitude !== null) store.latitude = c.latitude;
-  if (c.longitude !== null) store.longitude = c.longitude;
-  if (c.link !== null) store.sourceRef = c.link;
-  return store;
-}
-
 /** @param {SearchResult} result */
 function showResults(result) {
   const list = byId('results');
@@ -224,7 +204,9 @@ function showResults(result) {
     const add = el('button', 'Add', { type: 'button', class: 'secondary' });
     add.addEventListener('click', () =>
       act(add, async () => {
-        chooseStore(await call('POST', '/v1/stores', storeFrom(candidate, result.source)));
+        /** @type {NewStore} a result posts as it is, with the list's source */
+        const store = { ...candidate, source: result.source };
+        chooseStore(await call('POST', '/v1/stores', store));
       }),
     );
     item.append(about, add);

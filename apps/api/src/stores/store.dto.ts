@@ -132,6 +132,16 @@ export class CreateStoreFromSearchDto extends CreateStoreDto {
   @IsString()
   @MaxLength(500)
   sourceRef?: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      'a search result posted as it is: its link, kept as sourceRef when sourceRef is not given',
+    example: 'https://map.naver.com/...',
+  })
+  @IsOptionalOrNull()
+  @IsString()
+  @MaxLength(500)
+  link?: string;
 }
 
 // a field left out stays as it is; null clears it (the name, required, cannot be cleared)

@@ -24,6 +24,8 @@ export interface StoreInput {
   /** where the facts came from: a search result, or the owner's own entry */
   source?: StoreSource;
   sourceRef?: string | null;
+  /** a search result's own link, posted as it is: kept as `sourceRef` when none is given */
+  link?: string | null;
 }
 
 /** Stores entered by hand (search results arrive with the Naver integration). */
@@ -57,7 +59,7 @@ export class StoreService {
       hours: input.hours ?? null,
       pitch: input.pitch ?? null,
       source: input.source ?? 'manual',
-      sourceRef: input.sourceRef ?? null,
+      sourceRef: input.sourceRef ?? input.link ?? null,
     });
   }
 
