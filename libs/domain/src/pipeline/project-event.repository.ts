@@ -18,14 +18,10 @@ export type NewProjectEvent = Omit<ProjectEventEntity, 'seq'>;
 export class ProjectEventRepository {
   constructor(private readonly db: DatabaseRouter) {}
 
-  /** One event inside the caller's transaction (a transition writes its event with its UPDATE). */
-  async append(em: EntityManager, e: Omit<NewProjectEvent, 'percent'>): Promise<void> {
-    await em.insert(ProjectEventEntity, e);
-  }
-
   /**
-   * One event row with raw SQL, handed to the event subscribers (live progress, once the
-   * transaction commits) as em.insert() hands it, without building the INSERT on every call.
+   * One event inside the caller's transaction (a transition writes its event with its UPDATE),
+   * with raw SQL, handed to the event subscribers (live progress, once the transaction commits)
+   * as em.insert() hands it, without building the INSERT on every call.
    */
   async appendRaw(em: EntityManager, e: NewProjectEvent): Promise<void> {
     const { insertId } = await execute(

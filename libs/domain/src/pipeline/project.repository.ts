@@ -167,24 +167,30 @@ export class ProjectRepository {
   async transition(id: string, t: Transition): Promise<boolean> {
     assertTransition(t.from, t.to, t.cause);
     return this.db.transaction(async (em) => {
-      const guard = t.leaseOwner
-        ? { id, state: t.from, leaseOwner: t.leaseOwner }
-        : { id, state: t.from };
-      const r = await em.update(ProjectEntity, guard, {
-        // a re-render ends once the project is DONE again (see endsRerender)
-        ...(endsRerender(t.to) ? { rerendering: false } : {}),
-        ...t.patch,
-        state: t.to,
-        updatedAt: new Date(),
-      });
-      if ((r.affected ?? 0) !== 1) return false;
-      await this.events.append(em, {
+      // raw SQL like the claims (EntityRows.update, ProjectEventRepository.appendRaw): every
+      // step ends here, and the query builder was a good part of the scheduler's CPU
+      const fenced = t.leaseOwner ? ' AND lease_owner = ?' : '';
+      const changed = await this.rows.update(
+        em,
+        {
+          // a re-render ends once the project is DONE again (see endsRerender)
+          ...(endsRerender(t.to) ? { rerendering: false } : {}),
+          ...t.patch,
+          state: t.to,
+          updatedAt: new Date(),
+        },
+        `id = ? AND state = ?${fenced}`,
+        t.leaseOwner ? [id, t.from, t.leaseOwner] : [id, t.from],
+      );
+      if (changed !== 1) return false;
+      await this.events.appendRaw(em, {
         projectId: id,
         fromState: t.from,
         toState: t.to,
         step: t.step === undefined ? t.cause : t.step,
         durationMs: t.durationMs ?? null,
         message: t.message ?? null,
+        percent: null,
         at: new Date(),
       });
       await recordCreated(em, 'project', [id]);

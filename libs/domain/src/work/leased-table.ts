@@ -157,19 +157,18 @@ export class LeasedTable<E extends LeasedRow> {
     return this.updateIfLeased(id, owner, { leaseUntil: new Date(Date.now() + leaseMs) } as never);
   }
 
-  /** Writes a result only while `owner` still holds the row's lease (a fencing check). */
+  /**
+   * Writes a result only while `owner` still holds the row's lease (a fencing check); one raw
+   * UPDATE (EntityRows.update), as the claims are raw: it runs after every step and heartbeat.
+   */
   async updateIfLeased(id: string, owner: string, patch: Partial<E>): Promise<boolean> {
-    const r = await this.db.write((em) =>
-      em.update(
-        this.entity,
-        { id, leaseOwner: owner } as never,
-        {
-          ...patch,
-          updatedAt: new Date(),
-        } as never,
-      ),
+    const changed = await this.db.write((em) =>
+      this.rows.update(em, { ...patch, updatedAt: new Date() }, 'id = ? AND lease_owner = ?', [
+        id,
+        owner,
+      ]),
     );
-    return (r.affected ?? 0) === 1;
+    return changed === 1;
   }
 
   /** Gives back every row claimed by a scheduler known to be dead (`<instance id>:` tokens). */

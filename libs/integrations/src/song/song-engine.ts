@@ -56,7 +56,10 @@ export interface SongClip {
   vocals: boolean;
   /** start second of each lyric line, when the engine knows it */
   lineTimings?: number[];
-  /** tempo and beat times, when the engine knows or could detect them */
+  /**
+   * tempo and beat times, when the engine knows them (the synth composes them); without, the
+   * FFmpeg renderer finds them in the audio
+   */
   beats?: SongBeats;
 }
 

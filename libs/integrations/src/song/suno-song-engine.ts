@@ -1,7 +1,6 @@
 import { ProviderRejectedError, ProviderUnavailableError } from '../provider-errors';
 import { bearerJson, parseJson, retryAfterOf } from '../http/provider-http';
 import { Usage } from '../lyrics/lyrics-engine';
-import { detectBeats } from './beat-detector';
 import { SongClip, SongEngine, SongPoll, SongRequest, SungWord, SungWords } from './song-engine';
 
 export interface SunoConfig {
@@ -45,8 +44,10 @@ export const SUNO_OUT_OF_CREDITS =
 
 /**
  * Suno through sunoapi.org's developer API: generate, then poll record-info. Two clips come
- * back; their URLs expire, so the pipeline copies the audio into our blob store. Their beats
- * are detected in the audio (FFmpeg decodes it).
+ * back; their URLs expire, so the pipeline copies the audio into our blob store. Suno does not
+ * say where their beats fall: the FFmpeg renderer finds them in the audio when it cuts a video
+ * on them (where the audio is decoded anyway, on the render's host), not the poll (a scheduler
+ * spawning FFmpeg for each clip of every finished song, for videos Creatomate may render).
  */
 export class SunoSongEngine extends SongEngine {
   readonly name = 'suno';
@@ -150,12 +151,6 @@ export class SunoSongEngine extends SongEngine {
         vocals: true,
       }));
       if (clips.length === 0) return { status: 'failed', reason: 'Suno finished without any clip' };
-      // Suno does not say where its beats fall: found in the audio, for cutting the video on
-      // them (a clip whose pulse cannot be found is still a clip: the renderer tries again)
-      for (const clip of clips)
-        clip.beats =
-          (await detectBeats(clip.audio, { timeoutMs: this.cfg.timeoutMs }).catch(() => null)) ??
-          undefined;
       return { status: 'done', clips };
     }
     if (
