@@ -4,7 +4,7 @@
 // apps/api/studio/castad-api.d.ts (not committed). `npm run typecheck` writes them, then checks
 // the script with apps/api/studio/tsconfig.json.
 'use strict';
-const { readFileSync, writeFileSync } = require('node:fs');
+const { readFileSync, statSync, utimesSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
@@ -14,7 +14,11 @@ async function main() {
   const { default: openapiTS, astToString } = await import('openapi-typescript');
   const doc = JSON.parse(readFileSync(path.join(root, 'openapi.json'), 'utf8'));
   const header = '// Generated from openapi.json by scripts/studio-types.js: do not edit.\n';
+  // creating the file touches its folder, which `npm start` would take for a changed source
+  // (scripts/build-if-changed.js skips the file itself): the folder keeps its time
+  const folder = statSync(path.dirname(out));
   writeFileSync(out, header + astToString(await openapiTS(doc)));
+  utimesSync(path.dirname(out), folder.atimeMs / 1000, folder.mtimeMs / 1000);
 }
 
 main().catch((err) => {

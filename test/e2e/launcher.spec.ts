@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess, getJson, ROOT, waitForHttp } from '../harness/app-process';
@@ -99,6 +100,37 @@ describe('the launcher and the address the API listens on', () => {
     at(stamp, 30);
     expect(needsBuild(tree)).toBe(false);
     at(source, 10); // edited after the build
+    expect(needsBuild(tree)).toBe(true);
+  });
+
+  it('does not build again after a type check: the studio types it writes under apps/ are not a source', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { needsBuild } = require('../../scripts/build-if-changed');
+    const studio = join(ROOT, 'apps/api/studio');
+    const types = join(studio, 'castad-api.d.ts');
+    // as in a fresh clone: the file does not exist until the first type check writes it
+    rmSync(types, { force: true });
+    const folderBefore = statSync(studio).mtimeMs;
+    execFileSync(process.execPath, [join(ROOT, 'scripts/studio-types.js')]);
+    expect(readFileSync(types, 'utf8')).toMatch(/^\/\/ Generated from openapi\.json/);
+    expect(statSync(studio).mtimeMs).toBeCloseTo(folderBefore, 0); // within half a millisecond
+
+    // a tree built before that type check
+    const tree = join(dir, 'typechecked');
+    const source = join(tree, 'apps/api/studio/studio.js');
+    mkdirSync(join(tree, 'apps/api/studio'), { recursive: true });
+    mkdirSync(join(tree, 'dist'));
+    writeFileSync(source, '// @ts-check\n');
+    const stamp = join(tree, 'dist/.built');
+    writeFileSync(stamp, '');
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
+    for (const f of [source, ...['apps/api/studio', 'apps/api', 'apps'].map((d) => join(tree, d))])
+      utimesSync(f, ago(60), ago(60));
+    utimesSync(stamp, ago(30), ago(30));
+    writeFileSync(join(tree, 'apps/api/studio/castad-api.d.ts'), 'export {};\n');
+    utimesSync(join(tree, 'apps/api/studio'), ago(60), ago(60)); // as studio-types.js leaves it
+    expect(needsBuild(tree)).toBe(false);
+    utimesSync(source, ago(10), ago(10)); // the page's script edited: that is a source
     expect(needsBuild(tree)).toBe(true);
   });
 
