@@ -13,11 +13,13 @@ const config = (accessTtlSec: number) =>
 
 describe('AccessTokens', () => {
   it('remembers a verified token, but never past its expiry', async () => {
-    const tokens = new AccessTokens(config(1));
+    // 2 s: `exp` is whole seconds, so a 1 s token signed late in a second can expire before a
+    // busy machine verifies it; a 2 s one lives at least a second
+    const tokens = new AccessTokens(config(2));
     const token = tokens.signAccess({ sub: 'u1', role: 'user', fam: 'f1' });
     expect(tokens.verifyAccess(token)).toMatchObject({ sub: 'u1', role: 'user', fam: 'f1' });
     expect(tokens.verifyAccess(token)).toMatchObject({ sub: 'u1' });
-    await new Promise((r) => setTimeout(r, 2100));
+    await new Promise((r) => setTimeout(r, 3100));
     expect(() => tokens.verifyAccess(token)).toThrow(new UnauthorizedError('token expired'));
   });
 
