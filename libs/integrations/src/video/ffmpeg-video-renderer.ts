@@ -236,7 +236,13 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     const size: StillSize = { frame: { w: W, h: H }, canvas: { w: even(W * m), h: even(H * m) } };
     const cards = photos.length ? [] : titleCards(req);
     const timeline = planTimeline(D, photos.length || cards.length, beats, tpl);
-    const stills = await this.stills(timeline, photos, cards, dir, tpl, size);
+    // the song's loudness measured while the stills are made (FFmpeg on the song, sharp on photos)
+    const audioPath = mediaPath(req.audio);
+    const measuring = measureSongLoudness(audioPath, D, { timeoutMs: this.timeoutMs, signal });
+    const stills = await this.stills(timeline, photos, cards, dir, tpl, size).catch(async (err) => {
+      await measuring.catch(() => undefined);
+      throw err;
+    });
     await drawPictures(g, req, timeline, (k) => stills[k], cards, size.canvas, D);
     const shown = this.opts.captions === false ? [] : captionsShown(req.captions, timeline);
     const hookEnd = hookEndSec(shown);
@@ -247,9 +253,7 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     g.filters.push(`[body]${callouts.join(',') || 'null'}[called]`);
     const placed = await drawCaptions(g, shown, 'called');
     // the platforms' loudness: the song measured once, normalised in the render's own run
-    const audioPath = mediaPath(req.audio);
-    const loudness = await measureSongLoudness(audioPath, D, { timeoutMs: this.timeoutMs, signal });
-    g.filters.push(soundTrack(g.input(audioPath, false), D, loudness));
+    g.filters.push(soundTrack(g.input(audioPath, false), D, await measuring));
     const out = join(dir, 'video.mp4');
     await this.encode(g, out, D, signal, onProgress);
     // the thumbnail is the hook: the name (and the selling line) over the first photo
@@ -292,30 +296,47 @@ export class FfmpegVideoRenderer extends VideoRenderer {
     tpl: VideoTemplate,
     size: StillSize,
   ): Promise<RenderedStill[]> {
-    const made = new Map<string, RenderedStill>();
-    const out: RenderedStill[] = [];
-    for (const [k, shot] of timeline.shots.entries()) {
+    const made = new Map<string, Promise<RenderedStill>>();
+    const out = timeline.shots.map((shot, k) => {
       const v = shot.visual;
       const framing = photos.length ? framingOf(k, photos.length) : 'card';
       const key = `${v}-${framing}`;
-      if (!made.has(key)) {
-        const file = join(dir, `still-${key}.jpg`);
-        if (framing === 'card') {
-          const colors = tpl.colors.backgrounds[v % tpl.colors.backgrounds.length];
-          const { w, h } = size.canvas;
-          await gradientStill(colors, tpl.colors.accent, v + 1, w, h, file);
-          made.set(key, { file, visual: v, framing, range: { x: 1, y: 1 } });
-        } else {
-          const fits = await photoStill(photos[v], size, framing, file);
-          // along the side a whole photo spans, a pan travels only the 5% it is larger by
-          const cap = Math.min(1, (WHOLE_OVER - 1) / tpl.motion.margin);
-          const range = { x: fits.width ? cap : 1, y: fits.height ? cap : 1 };
-          made.set(key, { file, visual: v, framing, range });
-        }
-      }
-      out.push(made.get(key)!);
+      const file = join(dir, `still-${key}.jpg`);
+      if (!made.has(key)) made.set(key, this.still(v, framing, file, photos, tpl, size));
+      return made.get(key)!;
+    });
+    // made side by side (JPEG decoding and encoding are mostly one core's work each), and all
+    // ended before a failure is thrown: nothing writes into the work dir once it is cleared
+    const settled = await Promise.allSettled(out);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<RenderedStill>).value);
+  }
+
+  /** One still: a title card's background, or a photo framed whole, close up or in detail. */
+  private async still(
+    v: number,
+    framing: PhotoFraming | 'card',
+    file: string,
+    photos: Buffer[],
+    tpl: VideoTemplate,
+    size: StillSize,
+  ): Promise<RenderedStill> {
+    if (framing === 'card') {
+      const colors = tpl.colors.backgrounds[v % tpl.colors.backgrounds.length];
+      const { w, h } = size.canvas;
+      await gradientStill(colors, tpl.colors.accent, v + 1, w, h, file);
+      return { file, visual: v, framing, range: { x: 1, y: 1 } };
     }
-    return out;
+    const fits = await photoStill(photos[v], size, framing, file);
+    // along the side a whole photo spans, a pan travels only the 5% it is larger by
+    const cap = Math.min(1, (WHOLE_OVER - 1) / tpl.motion.margin);
+    return {
+      file,
+      visual: v,
+      framing,
+      range: { x: fits.width ? cap : 1, y: fits.height ? cap : 1 },
+    };
   }
 
   /** The encode of the filter graph into `out` (H.264/AAC, faststart), with its progress. */

@@ -33,8 +33,10 @@ export function motionFilter(
     const p = move === 'zoomIn' ? `(n/${frames})` : `(1-n/${frames})`;
     const gx = `trunc(${num((W * m) / 2)}*${p})`;
     const gy = `trunc(${num((H * m) / 2)}*${p})`;
+    // the scaling sliced over the cores (threads=0: as many as this process may use): the same
+    // pixels, off the filter graph's one thread, which bounds a render's wall clock
     return (
-      `${start},scale=w='${W}+2*${gx}':h='${H}+2*${gy}':eval=frame:flags=bicubic,` +
+      `${start},scale=w='${W}+2*${gx}':h='${H}+2*${gy}':eval=frame:flags=bicubic:threads=0,` +
       `crop=${W}:${H}:x='${gx}':y='${gy}'`
     );
   }
