@@ -35,6 +35,8 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
   /** makes stores and projects, but may not publish */
   let maker: string;
   let reader: string;
+  /** reads stores only */
+  let storeReader: string;
   /** another partner's key with `publish` */
   let rival: string;
   /** the store owner whose accounts the partner publishes to */
@@ -113,6 +115,7 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     writer = (await keys.issue('Agency', [...making, 'publish'])).key;
     maker = (await keys.issue('Agency', making)).key;
     reader = (await keys.issue('Agency', ['stores:read', 'projects:read'])).key;
+    storeReader = (await keys.issue('Agency', ['stores:read'])).key;
     rival = (await keys.issue('Rival', [...making, 'publish'])).key;
     owner = (await api.request('POST', '/v1/auth/dev-login', { body: { nickname: '채널사장' } }))
       .body.accessToken;
@@ -374,6 +377,21 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     expect(instagram.containers.size).toBe(1);
     const rest = await api.request('GET', `/v1/projects/${projectId}/uploads`, { apiKey: writer });
     expect(rest.body.items).toHaveLength(2);
+    // the partner reads its video's results back, here and on REST: nothing read yet
+    const results = await call(await agent(reader), 'read_video_results', { projectId });
+    expect(results.items.map((i: { platform: string }) => i.platform).sort()).toEqual([
+      'instagram',
+      'youtube',
+    ]);
+    expect(results.items.every((i: { status: string }) => i.status === 'not_yet')).toBe(true);
+    const viaRest = await api.request('GET', `/v1/projects/${projectId}/results`, {
+      apiKey: reader,
+    });
+    expect(viaRest.status).toBe(200);
+    expect(viaRest.body).toEqual(JSON.parse(JSON.stringify(results)));
+    // another partner's key finds no such project
+    const rivals = await api.request('GET', `/v1/projects/${projectId}/results`, { apiKey: rival });
+    expect(rivals.status).toBe(404);
   });
 
   it('the owner’s two choices by tool: choose_lyrics, then choose_clip, to a second video', async () => {
@@ -473,13 +491,18 @@ describe('MCP at /mcp (streamable HTTP, partner API keys)', () => {
     });
     await expect(refused).rejects.toMatchObject({ code: 403 });
     await expect(refused).rejects.toThrow(/lacks the scope stores:write/);
-    // and so are a video's results (the owner's, on REST and here)
+    // a video's results need projects:read, on REST and here
     await expect(
-      (await agent(reader)).callTool({
+      (await agent(storeReader)).callTool({
         name: 'read_video_results',
-        arguments: { projectId: '7b0e5d1c-3f7a-4a53-9d43-2b1f0c9e8a61' },
+        arguments: { projectId },
       }),
     ).rejects.toMatchObject({ code: 403 });
+    const viaRest = await api.request('GET', `/v1/projects/${projectId}/results`, {
+      apiKey: storeReader,
+    });
+    expect(viaRest.status).toBe(403);
+    expect(viaRest.body.message).toMatch(/lacks the scope projects:read/);
     // nothing was created by the refused call
     expect((await api.request('GET', '/v1/stores', { apiKey: writer })).body.items).toHaveLength(1);
   });

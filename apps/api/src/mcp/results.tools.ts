@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError, VideoResultsService } from '@app/domain';
+import { VideoResultsService } from '@app/domain';
 import { ResultsPeriodQuery, VideoResultsDto } from '../results/results.dto';
 import { defineTool, McpTool } from './mcp-tool';
 import { projectId } from './project.tools';
@@ -15,18 +15,16 @@ export class ResultsTools {
         name: 'read_video_results',
         title: 'Read a video’s results',
         description:
-          'A published video’s figures per publication as YouTube and Instagram count them (views, likes, comments; Instagram reach, saves, shares and average watch time): the latest, the 7-day change and the readings of the last `days`. `status: "not_yet"` with a `note` while the platform has none (Instagram lags up to 48 h and gives none for too few viewers). Read from our store: costs nothing and calls no platform (the scheduler reads them hourly the first day, daily to 30 days, weekly after). For signed-in users only, as on the REST route.',
-        access: {},
+          'A published video’s figures per publication as YouTube and Instagram count them (views, likes, comments; Instagram reach, saves, shares and average watch time): the latest, the 7-day change and the readings of the last `days`. `status: "not_yet"` with a `note` while the platform has none (Instagram lags up to 48 h and gives none for too few viewers). Read from our store: costs nothing and calls no platform (the scheduler reads them hourly the first day, daily to 30 days, weekly after). For the video’s owner or the partner whose key made it (scope `projects:read`), as on the REST route.',
+        access: { scopes: ['projects:read'] },
         creates: false,
         readOnly: true,
         input: { projectId },
         body: ResultsPeriodQuery,
         output: VideoResultsDto,
-        run: async (by, { projectId, days }) => {
-          // (the access rule has refused partner keys already: this narrows the type)
-          if (by.kind !== 'user') throw new ForbiddenError('results are for signed-in users');
-          return { items: await this.results.forOwner(by.userId, projectId, days ?? 30) };
-        },
+        run: async (by, { projectId, days }) => ({
+          items: await this.results.forMaker(by, projectId, days ?? 30),
+        }),
       }),
     ];
   }

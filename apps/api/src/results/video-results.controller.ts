@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { VideoResultsService } from '@app/domain';
+import { Principal, VideoResultsService } from '@app/domain';
 // (the route's answers first, then where Swagger lists it)
 import {
   ApiOkResponse,
@@ -7,33 +7,36 @@ import {
   ApiOperation,
   ApiTags,
   ApiBearerAuth,
+  ApiSecurity,
 } from '@nestjs/swagger';
-import { CurrentUserId } from '../auth/decorators';
+import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { LagTolerant } from '../http/lag-tolerant';
 import { ResultsPeriodQuery, VideoResultsDto } from './results.dto';
 
-const OWNER_RESULTS =
-  'The video’s results per publication: latest figures, 7-day change and the readings of the last `days` (read back hourly the first day, daily to 30 days, weekly after)';
+const MAKER_RESULTS =
+  'The video’s results per publication: latest figures, 7-day change and the readings of the last `days` (read back hourly the first day, daily to 30 days, weekly after). For its owner, or the partner whose key made it (scope `projects:read`)';
 
-/** A published video's results read back from YouTube and Instagram, for its owner. */
+/** A published video's results read back from YouTube and Instagram, for whoever made it. */
 @ApiTags('sns')
 @ApiBearerAuth('bearer')
+@ApiSecurity('api-key')
 @Controller('v1/projects/:id/results')
 export class VideoResultsController {
   constructor(private readonly results: VideoResultsService) {}
 
-  @ApiOperation({ summary: OWNER_RESULTS })
+  @ApiOperation({ summary: MAKER_RESULTS })
   @ApiOkResponse({ type: VideoResultsDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such project, or not yours' })
   @LagTolerant()
+  @Scopes('projects:read')
   @Get()
   get(
     @Param('id', new ParseUUIDPipe()) projectId: string,
     @Query() period: ResultsPeriodQuery,
-    @CurrentUserId() ownerId: string,
+    @CurrentPrincipal() by: Principal,
   ): Promise<VideoResultsDto> {
     const days = period.days ?? 30;
-    return this.results.forOwner(ownerId, projectId, days).then((items) => ({ items }));
+    return this.results.forMaker(by, projectId, days).then((items) => ({ items }));
   }
 }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DEFAULT_VIDEO_TEMPLATE, VideoFigures } from '@app/integrations';
 import { VideoReadingEntity } from '../entities/results.entity';
-import { NotFoundError } from '../errors/domain-errors';
+import { Principal } from '../accounts/principal';
 import { lengthSecOf, withDefaults } from '../pipeline/project-options';
 import { ProjectRepository } from '../pipeline/project.repository';
+import { ownedProject } from '../pipeline/use-cases/project-lookup';
 import { Clock } from './clock';
 import { ComparedVideo, compareVideos, ComparisonGroup } from './results-comparison';
 import { figuresOf, PublicationResults, ResultSummaries } from './result-summaries';
@@ -14,7 +15,10 @@ export interface PublicationSeries extends PublicationResults {
   readings: (VideoFigures & { readAt: Date })[];
 }
 
-/** A video's results for its owner, and the admins' comparison of what videos were made with. */
+/**
+ * A video's results for whoever made it (its owner, or the partner whose key made it), and the
+ * admins' comparison of what videos were made with.
+ */
 @Injectable()
 export class VideoResultsService {
   constructor(
@@ -24,13 +28,12 @@ export class VideoResultsService {
     private readonly clock: Clock,
   ) {}
 
-  /** The owner's video's results per publication, with the last `days` of readings. */
-  async forOwner(userId: string, projectId: string, days: number): Promise<PublicationSeries[]> {
-    const project = await this.projects.findOwned(projectId, {
-      ownerUserId: userId,
-      partnerId: null,
-    });
-    if (!project) throw new NotFoundError('project not found');
+  /**
+   * The caller's video's results per publication, with the last `days` of readings; someone
+   * else's project is not found.
+   */
+  async forMaker(by: Principal, projectId: string, days: number): Promise<PublicationSeries[]> {
+    await ownedProject(this.projects, by, projectId);
     const published = await this.readings.publishedOf([projectId]);
     const summary = (await this.summaries.summarize(published)).get(projectId) ?? [];
     const since = new Date(this.clock.now().getTime() - days * 86_400_000);
