@@ -176,6 +176,17 @@ describeWithServers(['chromium', 'ffmpeg'], 'the studio page in headless Chromiu
         timeout: 120_000,
       });
       await expect(page.textContent('#state')).resolves.toBe('Waiting for you: choose a clip');
+      // each clip's player knows its length before anyone plays it (not 0:00)
+      const lengths = await waitFor(
+        'the clip players to know their lengths',
+        async () =>
+          (await page.evaluate(
+            "(() => { const ds = [...document.querySelectorAll('#clips audio')].map((a) => a.duration); return ds.every((d) => Number.isFinite(d) && d > 0) ? ds : undefined; })()",
+          )) as number[] | undefined,
+        30_000,
+        200,
+      );
+      expect(lengths.length).toBeGreaterThan(0);
       await shot('4-clips');
       const percents: number[] = [];
       await page.exposeFunction('reportPercent', (p: number) => percents.push(p));

@@ -441,7 +441,10 @@ async function showClips(project) {
     const item = el('li');
     const about = el('div');
     about.append(el('strong', `Clip ${i + 1} · ${Math.round(clip.durationSec)} s`));
-    about.append(el('audio', undefined, { controls: '', preload: 'none', src: clip.streamUrl }));
+    // the player shows the clip's length before it is played (its header, not the sound, is read)
+    about.append(
+      el('audio', undefined, { controls: '', preload: 'metadata', src: clip.streamUrl }),
+    );
     const choose = el('button', 'Choose', { type: 'button', class: 'secondary' });
     choose.addEventListener('click', () =>
       act(choose, async () => {
