@@ -13,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import Queue from 'bull';
 import { stepQueueName } from '@app/domain';
 import type { AppProcess } from '../test/harness/app-process';
-import { RedisServer } from '../test/harness/redis';
+import { bullStage3Env, RedisServer } from '../test/harness/redis';
 import { StagedStack } from '../test/harness/staged-stack';
 import { waitFor } from '../test/harness/ports';
 import { report } from './common';
@@ -73,9 +73,7 @@ async function main(): Promise<void> {
   const redis = new RedisServer();
   await redis.start();
   const env = {
-    CASTAD_STAGE: '3',
-    DISPATCH_DRIVER: 'bull',
-    REDIS_URL: redis.url,
+    ...bullStage3Env(redis.url),
     VIDEO_ENGINE: 'ffmpeg',
     SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true',
     PROVIDER_TIMEOUT_MS: '10000',

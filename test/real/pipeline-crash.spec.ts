@@ -1,6 +1,6 @@
 import { describeWithServers } from '../harness/binaries';
 import { StagedStack } from '../harness/staged-stack';
-import { RedisServer } from '../harness/redis';
+import { bullStage3Env, RedisServer } from '../harness/redis';
 import { dispatcherContract } from './dispatcher-contract';
 import type { AppProcess } from '../harness/app-process';
 import { waitFor } from '../harness/ports';
@@ -185,11 +185,7 @@ describeWithServers(
   () => {
     const redis = new RedisServer();
     const stack = new StagedStack();
-    const bull = () => ({
-      CASTAD_STAGE: '3',
-      DISPATCH_DRIVER: 'bull',
-      REDIS_URL: redis.url,
-    });
+    const bull = () => bullStage3Env(redis.url);
     const bullDeduped = () => ({
       ...bull(),
       SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true',

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { describeWithServers } from '../harness/binaries';
 import type { AppProcess } from '../harness/app-process';
 import { waitFor } from '../harness/ports';
-import { RedisServer } from '../harness/redis';
+import { bullStage3Env, RedisServer } from '../harness/redis';
 import { StagedStack } from '../harness/staged-stack';
 
 jest.setTimeout(400_000);
@@ -34,9 +34,7 @@ describeWithServers(
     const redis = new RedisServer();
     const stack = new StagedStack();
     const bull = () => ({
-      CASTAD_STAGE: '3',
-      DISPATCH_DRIVER: 'bull',
-      REDIS_URL: redis.url,
+      ...bullStage3Env(redis.url),
       VIDEO_ENGINE: 'ffmpeg',
       SUNO_DEDUPES_IDEMPOTENCY_KEY: 'true',
       PROVIDER_TIMEOUT_MS: '10000',
