@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // `npm start`'s build: skipped when dist/ was built after every change to what it is built from
-// (apps/ and libs/, the tsconfigs, the lockfile), so a second start is quick.
+// (apps/ and libs/, the tsconfigs, the lockfile), so a second start is quick. The marker is
+// dist/.built, left by `npm run build` itself (whoever runs it: this script, `npm test`, the
+// benches) with the time the build started: touched as dist/.building before tsc, renamed when
+// everything is built (a rename keeps the time), so an edit made during a build counts and a
+// build that failed leaves none.
 'use strict';
 const { spawn } = require('node:child_process');
-const { existsSync, readdirSync, statSync, utimesSync, writeFileSync } = require('node:fs');
+const { existsSync, readdirSync, statSync } = require('node:fs');
 const path = require('node:path');
 
 const INPUTS = ['apps', 'libs', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
@@ -40,8 +44,8 @@ function buildReason(root) {
 
 /**
  * Builds, saying what it does (tsc prints nothing until it is done: a first build is about a
- * minute of silence otherwise), then stamps dist/ with the time the build started: an edit made
- * meanwhile counts. Resolves once built; rejects when the build fails.
+ * minute of silence otherwise). Resolves once built (the build marked dist/); rejects when the
+ * build fails.
  */
 function build(root, reason, tickMs = 10_000) {
   const started = new Date();
@@ -56,9 +60,6 @@ function build(root, reason, tickMs = 10_000) {
     child.on('exit', (code, signal) => {
       clearInterval(ticker);
       if (code !== 0) return fail(new Error(`the build failed (${signal || `exit code ${code}`})`));
-      const stamp = path.join(root, STAMP);
-      writeFileSync(stamp, `${started.toISOString()}\n`);
-      utimesSync(stamp, started, started);
       console.log(`[build] built in ${seconds()} s`);
       ok();
     });

@@ -143,7 +143,10 @@ describe('the launcher and the address the API listens on', () => {
     writeFileSync(
       join(tree, 'package.json'),
       JSON.stringify({
-        scripts: { build: `node -e "setTimeout(() => require('fs').mkdirSync('dist'), 1200)"` },
+        // and marks dist/ as built, as package.json's build does
+        scripts: {
+          build: `node -e "setTimeout(() => { const fs = require('fs'); fs.mkdirSync('dist'); fs.writeFileSync('dist/.built', '') }, 1200)"`,
+        },
       }),
     );
     const said: string[] = [];
@@ -165,5 +168,44 @@ describe('the launcher and the address the API listens on', () => {
     await expect(build(tree, 'sources changed since the last build', 300)).rejects.toThrow(
       'the build failed (exit code 3)',
     );
+  });
+
+  it('is not made to build again by any `npm run build` (npm test, the benches): that build marks dist/ itself, as of its start', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { needsBuild } = require('../../scripts/build-if-changed');
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: { build: string };
+    };
+    const tree = join(dir, 'npm-run-build');
+    const source = join(tree, 'apps/api/src/main.ts');
+    mkdirSync(join(tree, 'apps/api/studio'), { recursive: true });
+    mkdirSync(join(tree, 'apps/api/src'));
+    mkdirSync(join(tree, 'node_modules/.bin'), { recursive: true });
+    writeFileSync(source, 'export {};\n');
+    writeFileSync(join(tree, 'package.json'), JSON.stringify({ scripts: manifest.scripts }));
+    const ago = new Date(Date.now() - 60_000);
+    for (const f of ['apps/api/src/main.ts', 'apps/api/src', 'apps/api/studio', 'apps/api', 'apps'])
+      utimesSync(join(tree, f), ago, ago);
+    /** the real build script, with tsc standing in for the compiler (tsc-alias does nothing) */
+    const npmRunBuild = (tsc: string) => {
+      writeFileSync(join(tree, 'node_modules/.bin/tsc'), `#!/bin/sh\n${tsc}\n`, { mode: 0o755 });
+      writeFileSync(join(tree, 'node_modules/.bin/tsc-alias'), '#!/bin/sh\n', { mode: 0o755 });
+      execFileSync('npm', ['run', '--silent', 'build'], { cwd: tree, stdio: 'ignore' });
+    };
+    const compile = 'mkdir -p dist/apps/api/src && echo built > dist/apps/api/src/main.js';
+
+    npmRunBuild(compile);
+    expect(needsBuild(tree)).toBe(false);
+    expect(readFileSync(join(tree, 'dist/apps/api/src/main.js'), 'utf8')).toBe('built\n');
+
+    // a source edited while the build ran is not in it: the marker has the build's start time
+    npmRunBuild(`${compile} && touch apps/api/src/main.ts`);
+    expect(needsBuild(tree)).toBe(true);
+
+    // a build that fails leaves no marker (and the one before it was removed with dist/)
+    npmRunBuild(compile);
+    expect(needsBuild(tree)).toBe(false);
+    expect(() => npmRunBuild('exit 2')).toThrow();
+    expect(needsBuild(tree)).toBe(true);
   });
 });
