@@ -60,6 +60,8 @@ interface Copy {
   volume: DataVolume;
   generatedEvents: number;
   fillSeconds: number;
+  /** filled by this run (not taken from the cache) */
+  filledNow: boolean;
 }
 
 /**
@@ -101,7 +103,13 @@ async function prepare(name: string, scale: VolumeScale): Promise<Copy> {
   if (existsSync(metaFile)) {
     const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
     console.log(`${name}: cached in ${dir} (filled in ${meta.fillSeconds} s)`);
-    return { name, dir, ...meta, volume: new DataVolume(scale, new Date(meta.anchor)) };
+    return {
+      name,
+      dir,
+      ...meta,
+      volume: new DataVolume(scale, new Date(meta.anchor)),
+      filledNow: false,
+    };
   }
   const building = `${dir}.building`;
   rmSync(building, { recursive: true, force: true });
@@ -144,6 +152,7 @@ async function prepare(name: string, scale: VolumeScale): Promise<Copy> {
       volume,
       generatedEvents: meta.generatedEvents,
       fillSeconds: meta.fillSeconds,
+      filledNow: true,
     };
   } finally {
     await stopKeeping(server);
@@ -432,6 +441,8 @@ async function main(): Promise<void> {
     loadAverageAtStart: Number(load.toFixed(2)),
     measureSeconds,
     seconds: elapsed(t0),
+    // a first run's fill: npm run bench leaves it out of its 20-minute budget (cached after)
+    oneOffSeconds: [month, year].reduce((sum, c) => sum + (c.filledNow ? c.fillSeconds : 0), 0),
   });
 }
 
