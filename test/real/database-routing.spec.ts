@@ -5,6 +5,7 @@ import {
   DatabaseContext,
   DatabaseRouter,
   ProjectEntity,
+  ProjectEventEntity,
   QuotaExceededError,
   StoreEntity,
   UserEntity,
@@ -15,6 +16,7 @@ import {
   ProjectRepository,
 } from '@app/domain/repositories';
 import { describeWithServers } from '../harness/binaries';
+import { captureSql } from '../harness/sql-capture';
 import { databaseApp } from '../harness/database-app';
 import { APP_DB, ReplicatedMariaDb } from '../harness/mariadb';
 import { waitFor } from '../harness/ports';
@@ -268,6 +270,73 @@ describeWithServers(
       await expect(create.execute({ ...by, userId: randomUUID() }, input)).rejects.toThrow(
         `store ${storeId} not found`,
       );
+    });
+
+    it('creates a project and its first event in one round trip (CALL create_project), for a partner too', async () => {
+      const partnerId = randomUUID();
+      const storeId = randomUUID();
+      await cluster.primary.query(
+        `INSERT INTO ${APP_DB.database}.stores (id, partner_id, name, source, created_at, updated_at) VALUES (?, ?, 'p', 'manual', NOW(3), NOW(3))`,
+        [storeId, partnerId],
+      );
+      const announced: { projectId: string; message: string | null; seq: number }[] = [];
+      const listener = {
+        listenTo: () => ProjectEventEntity,
+        afterInsert: (e: { entity: (typeof announced)[number] }) => void announced.push(e.entity),
+      };
+      app.dataSource.subscribers.push(listener as never);
+      const config = { pipeline: { projectsPerDay: 1 } } as AppConfig;
+      const create = new CreateProject(
+        config,
+        new DailyQuotaRepository(router, new ProjectEventRepository(router)),
+      );
+      const by = { kind: 'partner' as const, partnerId, keyId: 'k', scopes: [] };
+      const input = { storeId, autopilot: true, options: { mood: 'calm' } };
+      try {
+        const { result: made, statements } = await captureSql(app.dataSource, () =>
+          create.execute(by, input),
+        );
+        expect(statements.map((q) => q.sql.trim().split('(')[0])).toEqual(['CALL create_project']);
+        const [row] = await cluster.primary.query<Record<string, unknown>[]>(
+          `SELECT partner_id, owner_user_id, store_id, state, autopilot, options, created_at, quota_slot FROM ${APP_DB.database}.projects WHERE id = ?`,
+          [made.id],
+        );
+        expect(row).toMatchObject({
+          partner_id: partnerId,
+          owner_user_id: null,
+          store_id: storeId,
+          state: 'DRAFT',
+          autopilot: 1,
+          quota_slot: 0,
+        });
+        expect(JSON.parse(row.options as string)).toEqual(made.options);
+        expect((row.created_at as Date).getTime()).toBe(made.createdAt.getTime());
+        const events = await cluster.primary.query<{ seq: number; message: string }[]>(
+          `SELECT seq, message FROM ${APP_DB.database}.project_events WHERE project_id = ?`,
+          [made.id],
+        );
+        expect(events).toEqual([{ seq: expect.any(Number), message: 'created' }]);
+        // live progress is told of the committed event, with its number
+        expect(announced).toEqual([
+          expect.objectContaining({ projectId: made.id, message: 'created', seq: events[0].seq }),
+        ]);
+        // past the limit (the CALL's INSERT refused, rolled back): nothing written, no event
+        await expect(create.execute(by, input)).rejects.toBeInstanceOf(QuotaExceededError);
+        // the store is the partner's: not a user's with the same id, nor another partner's
+        for (const other of [
+          { kind: 'user' as const, userId: partnerId, role: 'user' as const },
+          { ...by, partnerId: randomUUID() },
+        ])
+          await expect(create.execute(other, input)).rejects.toThrow(`store ${storeId} not found`);
+        const [{ n }] = await cluster.primary.query<{ n: number }[]>(
+          `SELECT COUNT(*) AS n FROM ${APP_DB.database}.project_events e JOIN ${APP_DB.database}.projects p ON p.id = e.project_id WHERE p.store_id = ?`,
+          [storeId],
+        );
+        expect(Number(n)).toBe(1);
+        expect(announced).toHaveLength(1);
+      } finally {
+        app.dataSource.subscribers.splice(app.dataSource.subscribers.indexOf(listener as never), 1);
+      }
     });
 
     it('does not surface connections closed by a short wait_timeout either', async () => {

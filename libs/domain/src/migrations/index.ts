@@ -20,6 +20,7 @@ import { ProjectRerendering1765990000028 } from './1765990000028-project-rerende
 import { UsageSent1766000000270 } from './1766000000270-usage-sent';
 import { PublishingPartners1766010000000 } from './1766010000000-publishing-partners';
 import { IdempotencyKeyPlaces1766020000000 } from './1766020000000-idempotency-key-places';
+import { CreateProjectProcedure1766030000000 } from './1766030000000-create-project-procedure';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   UsageSent1766000000270,
   PublishingPartners1766010000000,
   IdempotencyKeyPlaces1766020000000,
+  CreateProjectProcedure1766030000000,
 ];

@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DatabaseRouter } from '../database/database-router';
-import { execute, sqlTime } from '../database/raw-sql';
+import { execute, isSqlite, sqlTime } from '../database/raw-sql';
 import { ProjectEntity, ProjectOptions } from '../entities/project.entity';
 import { recordCreated } from '../idempotency/idempotency.repository';
+import { IdempotencyScope } from '../idempotency/idempotency-scope';
 import { Owner, ownerKey } from '../stores/owner';
-import { ProjectEventRepository } from './project-event.repository';
+import { NewProjectEvent, ProjectEventRepository } from './project-event.repository';
 import { NO_RUN_IN_FLIGHT } from './project.repository';
 import { pickFreeSlot, takeQuotaPlace } from './quota-slots';
 
@@ -51,16 +52,15 @@ export class DailyQuotaRepository {
   }
 
   /** The INSERTs of a new project and its first event; null when the store is not the owner's. */
-  private async insertNew(
-    input: NewProject,
-    day: string,
-    slot: number,
-  ): Promise<ProjectEntity | null> {
+  private insertNew(input: NewProject, day: string, slot: number): Promise<ProjectEntity | null> {
     const p = newProject(input, day, slot, new Date());
+    // an Idempotency-Key is completed in the creating transaction (recordCreated): not in a CALL
+    if (!isSqlite(this.db.dataSource) && !IdempotencyScope.current()) return this.callCreate(p);
     const [ownerColumn, ownerId] = ownerKey(input.owner);
     return this.db.transaction(async (em) => {
       const at = sqlTime(em, p.createdAt);
-      // the columns a new project sets (every other one is NULL or its default), from the owner's store row
+      // the columns a new project sets (every other one is NULL or its default), from the owner's
+      // store row; create_project (MySQL/MariaDB, see its migration) writes the same
       const { affected } = await execute(
         em,
         `INSERT INTO projects (id, owner_user_id, partner_id, store_id, state, step_attempts,
@@ -85,18 +85,43 @@ export class DailyQuotaRepository {
         ],
       );
       if (affected !== 1) return null;
-      await this.events.appendRaw(em, {
-        projectId: p.id,
-        fromState: 'DRAFT',
-        toState: 'DRAFT',
-        step: null,
-        durationMs: null,
-        message: 'created',
-        percent: null,
-        at: p.createdAt,
-      });
+      await this.events.appendRaw(em, firstEvent(p));
       await recordCreated(em, 'project', [p.id]);
       return p;
+    });
+  }
+
+  /**
+   * The same two INSERTs in one round trip on MySQL/MariaDB: CALL create_project, which runs
+   * them in a transaction of its own and answers the event's number (null: not the owner's
+   * store, nothing written). Its unique violations and deadlocks reach here as the INSERT's.
+   */
+  private callCreate(p: ProjectEntity): Promise<ProjectEntity | null> {
+    const event = firstEvent(p);
+    return this.db.write(async (em) => {
+      const runner = em.connection.createQueryRunner('master');
+      try {
+        const [rows] = (await runner.query('CALL create_project(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+          p.id,
+          p.ownerUserId,
+          p.partnerId,
+          p.storeId,
+          p.autopilot,
+          JSON.stringify(p.options),
+          p.createdAt,
+          p.callbackToken,
+          p.quotaDay,
+          p.quotaSlot,
+          event.message,
+        ])) as [{ seq: number | string | null }[]];
+        const seq = rows[0]?.seq ?? null;
+        if (seq === null) return null;
+        // committed already: live progress has it at once
+        await this.events.announce(runner, { ...event, seq: Number(seq) });
+        return p;
+      } finally {
+        await runner.release();
+      }
     });
   }
 
@@ -114,6 +139,20 @@ export class DailyQuotaRepository {
       limit,
     );
   }
+}
+
+/** A new project's first event: created, in DRAFT. */
+function firstEvent(p: ProjectEntity): NewProjectEvent {
+  return {
+    projectId: p.id,
+    fromState: 'DRAFT',
+    toState: 'DRAFT',
+    step: null,
+    durationMs: null,
+    message: 'created',
+    percent: null,
+    at: p.createdAt,
+  };
 }
 
 /** A new project as its INSERT writes it: DRAFT, due now, holding place `slot` of `day`. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, QueryRunner } from 'typeorm';
 import { BroadcasterResult } from 'typeorm/subscriber/BroadcasterResult';
 import { DatabaseRouter } from '../database/database-router';
 import { execute, sqlTime } from '../database/raw-sql';
@@ -40,11 +40,19 @@ export class ProjectEventRepository {
         sqlTime(em, e.at),
       ],
     );
+    await this.announce(em.queryRunner!, { ...e, seq: insertId });
+  }
+
+  /**
+   * An event written by raw SQL on `runner`, handed to the event subscribers (live progress:
+   * at once when no transaction is open on it, else once it commits) as em.insert() hands it.
+   */
+  async announce(runner: QueryRunner, e: ProjectEventEntity): Promise<void> {
     const told = new BroadcasterResult();
-    em.queryRunner!.broadcaster.broadcastAfterInsertEvent(
+    runner.broadcaster.broadcastAfterInsertEvent(
       told,
-      em.connection.getMetadata(ProjectEventEntity),
-      { ...e, seq: insertId },
+      runner.connection.getMetadata(ProjectEventEntity),
+      e,
     );
     await told.wait();
   }
