@@ -22,13 +22,20 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => vo
   return { server, port };
 }
 
+/** One load of a profiled pass: its name, path and (for a write) its JSON body. */
+interface Pass {
+  name: string;
+  path: string;
+  body?: unknown;
+}
+
 /**
- * What bounds the reads: the API's CPU profile (self time) over a separate pass of the two
- * reads, started after a warm-up so that start-up is left out.
+ * What bounds a set of routes: the API's CPU profile (self time) over a separate pass of them,
+ * started after a warm-up of the same routes so that start-up is left out.
  */
-async function profiled(env: Record<string, string>, token: string, projectId: string) {
+async function profiled(env: Record<string, string>, token: string, what: string, passes: Pass[]) {
   mkdirSync(join(__dirname, 'results'), { recursive: true });
-  const profile = join(__dirname, 'results', 'api.cpuprofile');
+  const profile = join(__dirname, 'results', `api-${what}.cpuprofile`);
   const port = await freePort();
   const api = new AppProcess(
     'dist/apps/api/src/main.js',
@@ -44,11 +51,19 @@ async function profiled(env: Record<string, string>, token: string, projectId: s
   ).start();
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health/live`);
-    const auth = { authorization: `Bearer ${token}` };
-    await load('profile warm-up', `http://127.0.0.1:${port}/v1/projects/${projectId}`, auth, 2);
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const run = (p: Pass, label: string, seconds: number) =>
+      p.body === undefined
+        ? load(
+            label,
+            `http://127.0.0.1:${port}${p.path}`,
+            { authorization: headers.authorization },
+            seconds,
+          )
+        : load(label, `http://127.0.0.1:${port}${p.path}`, headers, seconds, 100, p.body);
+    for (const p of passes) await run(p, 'profile warm-up', 2);
     api.signal('SIGUSR2');
-    await load('profiled: GET one', `http://127.0.0.1:${port}/v1/projects/${projectId}`, auth, 5);
-    await load('profiled: list', `http://127.0.0.1:${port}/v1/projects?limit=20`, auth, 5);
+    for (const p of passes) await run(p, `profiled: ${p.name}`, 5);
   } finally {
     await api.stop();
   }
@@ -209,12 +224,24 @@ async function main(): Promise<void> {
       },
     ];
     await api.stop();
-    const where = await profiled(env, token, ids[0]);
+    const where = await profiled(env, token, 'reads', [
+      { name: 'GET one', path: `/v1/projects/${ids[0]}` },
+      { name: 'list', path: '/v1/projects?limit=20' },
+    ]);
     console.log(
       '\nAPI CPU by package / top functions (self time, a profiled pass of the two reads):',
     );
     console.table(where.packages);
     console.table(where.functions);
+    const writes = await profiled(env, token, 'writes', [
+      { name: 'POST /v1/stores', path: '/v1/stores', body: { name: '부하 가게' } },
+      { name: 'POST /v1/projects', path: '/v1/projects', body: { storeId } },
+    ]);
+    console.log(
+      '\nAPI CPU by package / top functions (self time, a profiled pass of the two writes):',
+    );
+    console.table(writes.packages);
+    console.table(writes.functions);
     const goals = {
       getOne: ratio(one, readFloor) >= 0.6,
       list: ratio(list, readFloor) >= 0.45,
@@ -238,6 +265,8 @@ async function main(): Promise<void> {
       machineLoadAverage: { before: loadBefore, after: loadavg()[0] },
       apiCpuByPackage: where.packages,
       apiCpuTopFunctions: where.functions,
+      apiWriteCpuByPackage: writes.packages,
+      apiWriteCpuTopFunctions: writes.functions,
     });
   } finally {
     bare.server.close();

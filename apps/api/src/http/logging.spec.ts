@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startTime } from 'pino-http';
-import { requestForLog, requestLogLevel, SLOW_REQUEST_MS } from './logging';
+import { ServerResponse as Response } from 'node:http';
+import { requestForLog, requestLogLevel, responseForLog, SLOW_REQUEST_MS } from './logging';
 
 const req = (method: string) => ({ method }) as IncomingMessage;
 const res = (statusCode: number, tookMs = 1) =>
@@ -60,5 +61,22 @@ describe('requestForLog', () => {
       remotePort: 5000,
     });
     expect(req.headers.authorization).toBe('Bearer secret-token');
+  });
+});
+
+describe('responseForLog', () => {
+  it('shows the status and headers with a cookie it sets redacted, and leaves the response alone', () => {
+    const res = new Response({ method: 'POST' } as IncomingMessage);
+    res.statusCode = 201;
+    res.setHeader('content-type', 'application/json');
+    res.setHeader('set-cookie', ['castad_login=secret; HttpOnly']);
+    Object.defineProperty(res, 'headersSent', { value: true });
+    expect(responseForLog(res)).toEqual({
+      statusCode: 201,
+      headers: { 'content-type': 'application/json', 'set-cookie': '[redacted]' },
+    });
+    expect(res.getHeader('set-cookie')).toEqual(['castad_login=secret; HttpOnly']);
+    res.removeHeader('set-cookie');
+    expect(responseForLog(res).headers).toEqual({ 'content-type': 'application/json' });
   });
 });

@@ -66,6 +66,17 @@ export function requestForLog(
   };
 }
 
+/**
+ * A response as its log line shows it: status and headers, a cookie it sets redacted. Censored
+ * here rather than by pino's redaction, which cloned the response object on every line (every
+ * write logs one): the headers are getHeaders()'s own copy, so the response is not touched.
+ */
+export function responseForLog(res: ServerResponse): Record<string, unknown> {
+  const headers = res.getHeaders();
+  if (headers['set-cookie'] !== undefined) headers['set-cookie'] = '[redacted]';
+  return { statusCode: res.headersSent ? res.statusCode : null, headers };
+}
+
 /** pino JSON logs, one line per request (see requestLogLevel), carrying the request id and this instance's id. */
 export function loggerParams(config: AppConfig): Params {
   return {
@@ -78,11 +89,11 @@ export function loggerParams(config: AppConfig): Params {
       genReqId: (req: IncomingMessage) =>
         (req as IncomingMessage & { id?: string }).id ?? requestIdOf(req),
       // secrets never reach the logs: not in headers, nor in URLs (signed links' sig, webhook
-      // callback tokens, OAuth codes and states, the queue board's access_token); the request
-      // is serialized by requestForLog (not wrapped in the generic one), res and err as usual
+      // callback tokens, OAuth codes and states, the queue board's access_token), nor cookies
+      // set; the request and the response are serialized by requestForLog and responseForLog
+      // (not wrapped in the generic ones), err as usual
       wrapSerializers: false,
-      serializers: { req: requestForLog, res: stdSerializers.res, err: stdSerializers.err },
-      redact: { paths: ['res.headers["set-cookie"]'], censor: '[redacted]' },
+      serializers: { req: requestForLog, res: responseForLog, err: stdSerializers.err },
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' },
     },
   };
