@@ -54,4 +54,36 @@ describe('AzureBlobStore on Azurite', () => {
     expect((await fetch(url)).status).toBe(404);
     await expect(store.get('video', 'p1/video.mp4')).rejects.toThrow(/no file/);
   });
+
+  it('sends a stream of known length as it comes, in one request, and stores it whole', async () => {
+    const bytes = Buffer.alloc(250_000, 3);
+    const body = Readable.from([bytes.subarray(0, 50_000), bytes.subarray(50_000)]);
+    expect((await store.put('audio', 'p2/song-1.mp3', body, 'audio/mpeg', 250_000)).bytes).toBe(
+      250_000,
+    );
+    const res = await fetch(await store.readUrl('audio', 'p2/song-1.mp3', 60));
+    expect(res.headers.get('content-type')).toBe('audio/mpeg');
+    expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+    // one Put Blob: no block list was staged and committed
+    const service = (await import('@azure/storage-blob')).BlobServiceClient.fromConnectionString(
+      azurite.connectionString,
+    );
+    const blocks = await service
+      .getContainerClient('test-audio')
+      .getBlockBlobClient('p2/song-1.mp3')
+      .getBlockList('all');
+    expect(blocks.committedBlocks ?? []).toEqual([]);
+  });
+
+  it('fails a streamed upload whose source breaks off, as unavailable (the step copies again)', async () => {
+    const body = new Readable({
+      read() {
+        this.push(Buffer.alloc(10_000, 1));
+        this.destroy(new Error('the download was cut'));
+      },
+    });
+    await expect(store.put('audio', 'p3/song-1.mp3', body, 'audio/mpeg', 100_000)).rejects.toThrow(
+      /upload of audio\/p3\/song-1.mp3 failed/,
+    );
+  });
 });

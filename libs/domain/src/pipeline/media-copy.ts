@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import {
   BlobContainer,
@@ -10,7 +11,9 @@ import {
 
 /**
  * Copies an engine's output into our blob store: provider URLs expire (Suno ~14 days,
- * Creatomate 30), so nothing we keep may point at them.
+ * Creatomate 30), so nothing we keep may point at them. The file streams through: its size,
+ * when known before (the file's, the answer's Content-Length), lets the store send it as it
+ * comes instead of buffering it.
  */
 export async function copyIntoBlob(
   blob: BlobStore,
@@ -19,8 +22,10 @@ export async function copyIntoBlob(
   key: string,
   timeoutMs: number,
 ): Promise<{ bytes: number }> {
-  if (source.kind === 'file')
-    return blob.put(container, key, createReadStream(source.path), source.contentType);
+  if (source.kind === 'file') {
+    const { size } = await stat(source.path);
+    return blob.put(container, key, createReadStream(source.path), source.contentType, size);
+  }
   let res: Response;
   try {
     res = await fetch(source.url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -42,5 +47,14 @@ export async function copyIntoBlob(
     key,
     Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
     source.contentType,
+    bodyLength(res.headers),
   );
+}
+
+/** The body's size as it reaches us: a compressed answer's Content-Length is not (fetch inflates it). */
+function bodyLength(headers: Headers): number | undefined {
+  const encoding = headers.get('content-encoding');
+  if (encoding && encoding !== 'identity') return undefined;
+  const length = headers.get('content-length');
+  return length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
 }

@@ -4,6 +4,9 @@ import { ProviderNotFoundError, ProviderUnavailableError } from '../provider-err
 import { MediaSource } from '../song/song-engine';
 import { BlobContainer, BlobStore } from './blob-store';
 
+/** The largest body Put Blob takes in one request (service versions since 2019-12-12). */
+const MAX_SINGLE_PUT_BYTES = 5000 * 1024 * 1024;
+
 /**
  * Azure Blob Storage: one container per kind of file, content types set, read access only
  * through short-lived read-only SAS URLs, access tiers, delete.
@@ -11,6 +14,11 @@ import { BlobContainer, BlobStore } from './blob-store';
 export class AzureBlobStore extends BlobStore {
   readonly name = 'azure';
   private readonly service: BlobServiceClient;
+  /**
+   * The same account, for streamed single-request uploads: no retry inside the SDK, as a
+   * stream already sent cannot be sent again (the step that copies the file retries instead).
+   */
+  private readonly singleTry: BlobServiceClient;
   private readonly ready = new Map<BlobContainer, Promise<ContainerClient>>();
 
   constructor(
@@ -19,6 +27,9 @@ export class AzureBlobStore extends BlobStore {
   ) {
     super();
     this.service = BlobServiceClient.fromConnectionString(connectionString);
+    this.singleTry = BlobServiceClient.fromConnectionString(connectionString, {
+      retryOptions: { maxTries: 1 },
+    });
   }
 
   async put(
@@ -26,12 +37,37 @@ export class AzureBlobStore extends BlobStore {
     key: string,
     body: Buffer | Readable,
     contentType: string,
+    length?: number,
   ): Promise<{ bytes: number }> {
-    const blob = (await this.container(container)).getBlockBlobClient(key);
+    const containerClient = await this.container(container);
+    const blob = containerClient.getBlockBlobClient(key);
     try {
       if (Buffer.isBuffer(body)) {
         await blob.uploadData(body, { blobHTTPHeaders: { blobContentType: contentType } });
         return { bytes: body.length };
+      }
+      if (length !== undefined && length <= MAX_SINGLE_PUT_BYTES) {
+        // one Put Blob with the stream as its body: uploadStream() copies every file into 4 MiB
+        // buffers of its own (allocated per upload, a GC load) and commits a block list after
+        // the SDK pipes the stream into its request, which does not end when the stream fails
+        // (a download cut mid-file): the failure cuts the request, or it would wait forever
+        const cut = new AbortController();
+        const onError = (err: Error) => cut.abort(err);
+        body.once('error', onError);
+        try {
+          await this.singleTry
+            .getContainerClient(containerClient.containerName)
+            .getBlockBlobClient(key)
+            .upload(body, length, {
+              blobHTTPHeaders: { blobContentType: contentType },
+              abortSignal: cut.signal,
+            });
+        } catch (err) {
+          throw cut.signal.aborted ? (cut.signal.reason as Error) : err;
+        } finally {
+          body.off('error', onError);
+        }
+        return { bytes: length };
       }
       let bytes = 0;
       const counted = body.on('data', (c: Buffer) => (bytes += c.length));

@@ -7,11 +7,16 @@ export type BlobContainer = (typeof BLOB_CONTAINERS)[number];
 /** Where every artifact lives: Azure Blob when staged, a local folder when embedded. */
 export abstract class BlobStore {
   abstract readonly name: string;
+  /**
+   * Stores a file. `length`, when a stream's size is known beforehand (a Content-Length, a
+   * file's size), lets the store send it as it comes in one request, without buffering it.
+   */
   abstract put(
     container: BlobContainer,
     key: string,
     body: Buffer | Readable,
     contentType: string,
+    length?: number,
   ): Promise<{ bytes: number }>;
   /** The file's bytes, from `offset` on (an interrupted upload resumes mid-file). */
   abstract get(container: BlobContainer, key: string, offset?: number): Promise<Readable>;
