@@ -1,10 +1,12 @@
 import { join } from 'node:path';
-import { StorePhotoEntity } from '@app/domain';
+import { AppConfig, StorePhotoEntity } from '@app/domain';
 import {
+  BlobObjectRepository,
   BudgetHoldRepository,
   ContentRepository,
   StorePhotoRepository,
   StoreRepository,
+  UsageRepository,
 } from '@app/domain/repositories';
 import { describeWithServers } from '../harness/binaries';
 import { databaseApp } from '../harness/database-app';
@@ -87,6 +89,8 @@ function writesContent(start: () => Promise<App>, stop: () => Promise<void>): vo
       ['clip-1', true],
       ['clip-2', false],
     ]);
+    // JSON and boolean columns come back as written (the raw INSERT converts as TypeORM does)
+    expect(rows[0]).toMatchObject({ lineTimings: [1, 2], beats: null, vocals: true, words: null });
     // a remake (the next generation) replaces them
     await content.saveClips('p-song', 1, [clip(3)]);
     expect((await content.clips('p-song')).map((c) => c.providerClipId)).toEqual(['clip-3']);
@@ -134,6 +138,56 @@ function writesContent(start: () => Promise<App>, stop: () => Promise<void>): vo
     expect(found!.store).not.toHaveProperty('photos');
     expect(found!.photos.map((p) => p.blobKey)).toEqual(['photos/a.jpg', 'photos/b.jpg']);
     expect(await stores.findWithPhotos('no-such-store')).toBeNull();
+  });
+
+  it('tracks copied files in one INSERT; a copy run again updates its row', async () => {
+    const files = new BlobObjectRepository(app.router);
+    const file = (bytes: number) => ({
+      container: 'video',
+      blobKey: 'projects/p-files/video.mp4',
+      contentType: 'video/mp4',
+      bytes,
+      ownerUserId: null,
+    });
+    expect(await statements(() => files.trackAll([file(100)]))).toEqual(['INSERT']);
+    await files.trackAll([file(250)]);
+    expect(await files.find('video', 'projects/p-files/video.mp4')).toMatchObject({
+      bytes: 250,
+      tier: 'Hot',
+      deleteRequestedAt: null,
+    });
+  });
+
+  it("meters a paid call as sent in one INSERT; a resend under its key gets the key's row back", async () => {
+    const usage = new UsageRepository(app.router, app.module.get(AppConfig));
+    const price = Object.entries(app.module.get(AppConfig).prices)[0];
+    const [provider, unit] = price[0].split(':');
+    const call = {
+      projectId: 'p-usage',
+      userId: null,
+      provider,
+      operation: 'submit_song',
+      unit,
+      units: 2,
+      idempotencyKey: 'p-usage:submit_song:1',
+    };
+    let first: Awaited<ReturnType<UsageRepository['sent']>> = null;
+    expect(await statements(async () => (first = await usage.sent(call, true)))).toEqual([
+      'INSERT',
+    ]);
+    expect(first!.written).toBe(true);
+    expect(await usage.sent(call, true)).toEqual({ id: first!.id, written: false });
+    // a call the provider does not dedupe is another paid call: a row of its own
+    expect((await usage.sent(call, false))?.written).toBe(true);
+    await usage.record({ ...call, idempotencyKey: null, units: 1 });
+    const rows = await usage.forProject('p-usage');
+    // sorted: the rows may share a millisecond
+    expect(rows.map((r) => [r.status, r.units, r.costUsd]).sort()).toEqual([
+      ['sent', 2, price[1] * 2],
+      ['sent', 2, price[1] * 2],
+      // no status given: the column's default
+      ['settled', 1, price[1]],
+    ]);
   });
 
   it("purges past days' budget holds and day rows, keeping the days asked to keep", async () => {

@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DatabaseRouter } from '../database/database-router';
+import { EntityRows } from '../database/entity-rows';
 import { BlobObjectEntity } from '../entities/blob-object.entity';
 
 /** Every stored file, so access tiers and deletions are driven from the DB. */
 @Injectable()
 export class BlobObjectRepository {
-  constructor(private readonly db: DatabaseRouter) {}
+  /** raw INSERTs (EntityRows): every result a step copies is tracked */
+  private readonly rows: EntityRows<BlobObjectEntity>;
+
+  constructor(private readonly db: DatabaseRouter) {
+    this.rows = new EntityRows(db.dataSource, BlobObjectEntity, 'b');
+  }
 
   track(f: TrackedFile): Promise<void> {
     return this.trackAll([f]);
@@ -17,23 +23,21 @@ export class BlobObjectRepository {
     if (files.length === 0) return;
     const now = new Date();
     await this.db.write((em) =>
-      em
-        .createQueryBuilder()
-        .insert()
-        .into(BlobObjectEntity)
-        .values(
-          files.map((f) => ({
-            id: randomUUID(),
-            ...f,
-            tier: 'Hot' as const,
-            lastAccessedAt: now,
-            deleteRequestedAt: null,
-            createdAt: now,
-          })),
-        )
-        .orUpdate(['bytes', 'content_type', 'last_accessed_at', 'tier'], ['container', 'blob_key'])
-        .updateEntity(false)
-        .execute(),
+      this.rows.insert(
+        em,
+        files.map((f) => ({
+          id: randomUUID(),
+          ...f,
+          tier: 'Hot' as const,
+          lastAccessedAt: now,
+          deleteRequestedAt: null,
+          createdAt: now,
+        })),
+        {
+          conflict: ['container', 'blob_key'],
+          update: ['bytes', 'content_type', 'last_accessed_at', 'tier'],
+        },
+      ),
     );
   }
 

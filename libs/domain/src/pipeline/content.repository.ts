@@ -1,29 +1,39 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
+import { EntityTarget, In, ObjectLiteral } from 'typeorm';
 import type { SungWord } from '@app/integrations';
 import { DatabaseRouter } from '../database/database-router';
+import { EntityRows } from '../database/entity-rows';
 import { sqlTime } from '../database/raw-sql';
 import { LyricSection, LyricsEntity, SongEntity, VideoEntity } from '../entities/content.entity';
 
 /** Lyrics versions, song clips and videos of a project. */
 @Injectable()
 export class ContentRepository {
-  constructor(private readonly db: DatabaseRouter) {}
+  /** raw SQL (EntityRows) for the step loop's reads and writes, which the query builder made costly */
+  private readonly lyricsRows: EntityRows<LyricsEntity>;
+  private readonly songRows: EntityRows<SongEntity>;
+  private readonly videoRows: EntityRows<VideoEntity>;
+
+  constructor(private readonly db: DatabaseRouter) {
+    this.lyricsRows = new EntityRows(db.dataSource, LyricsEntity, 'l');
+    this.songRows = new EntityRows(db.dataSource, SongEntity, 's');
+    this.videoRows = new EntityRows(db.dataSource, VideoEntity, 'v');
+  }
 
   latestLyrics(projectId: string): Promise<LyricsEntity | null> {
-    return this.db.read((em) =>
-      em.findOne(LyricsEntity, { where: { projectId }, order: { version: 'DESC' } }),
-    );
+    return this.newestLyrics(projectId, '');
   }
 
   approvedLyrics(projectId: string): Promise<LyricsEntity | null> {
-    return this.db.read((em) =>
-      em
-        .createQueryBuilder(LyricsEntity, 'l')
-        .where('l.project_id = :projectId AND l.approved_at IS NOT NULL', { projectId })
-        .orderBy('l.version', 'DESC')
-        .getOne(),
+    return this.newestLyrics(projectId, ' AND l.approved_at IS NOT NULL');
+  }
+
+  /** The newest version of a project's lyrics that `where` allows (raw SQL: the steps read it). */
+  private newestLyrics(projectId: string, where: string): Promise<LyricsEntity | null> {
+    const sql = `SELECT ${this.lyricsRows.columns} FROM lyrics l WHERE l.project_id = :projectId${where} ORDER BY l.version DESC LIMIT 1`;
+    return this.db.read(
+      async (em) => (await this.lyricsRows.query(em, sql, { projectId }))[0] ?? null,
     );
   }
 
@@ -111,7 +121,7 @@ export class ContentRepository {
       projectId,
       createdAt: new Date(at + i),
     }));
-    return this.saveGeneration(SongEntity, projectId, generation, rows, [
+    return this.saveGeneration(SongEntity, this.songRows, projectId, generation, rows, [
       'provider_clip_id',
       'blob_key',
       'duration_sec',
@@ -129,12 +139,8 @@ export class ContentRepository {
   }
 
   clips(projectId: string): Promise<SongEntity[]> {
-    return this.db.read((em) =>
-      em.find(SongEntity, {
-        where: { projectId },
-        order: { createdAt: 'ASC', providerClipId: 'ASC' },
-      }),
-    );
+    const sql = `SELECT ${this.songRows.columns} FROM songs s WHERE s.project_id = :projectId ORDER BY s.created_at ASC, s.provider_clip_id ASC`;
+    return this.db.read((em) => this.songRows.query(em, sql, { projectId }));
   }
 
   async selectClip(projectId: string, songId: string): Promise<boolean> {
@@ -161,6 +167,7 @@ export class ContentRepository {
     };
     await this.saveGeneration(
       VideoEntity,
+      this.videoRows,
       projectId,
       generation,
       [row],
@@ -178,26 +185,18 @@ export class ContentRepository {
    */
   private async saveGeneration<E extends ObjectLiteral>(
     entity: EntityTarget<E>,
+    table: EntityRows<E>,
     projectId: string,
     generation: number,
     rows: E[],
     columns: string[],
   ): Promise<E[]> {
     if (generation === 0)
-      await this.db.write((em) =>
-        em
-          .createQueryBuilder()
-          .insert()
-          .into(entity)
-          .values(rows)
-          .orUpdate(columns, ['id'])
-          .updateEntity(false)
-          .execute(),
-      );
+      await this.db.write((em) => table.insert(em, rows, { conflict: ['id'], update: columns }));
     else
       await this.db.transaction(async (em) => {
         await em.delete(entity, { projectId });
-        await insertOnly(em, entity, rows);
+        await table.insert(em, rows);
       });
     return rows;
   }
@@ -209,21 +208,11 @@ export class ContentRepository {
   }
 
   video(projectId: string): Promise<VideoEntity | null> {
-    return this.db.read((em) => em.findOne(VideoEntity, { where: { projectId } }));
+    const sql = `SELECT ${this.videoRows.columns} FROM videos v WHERE v.project_id = :projectId LIMIT 1`;
+    return this.db.read(
+      async (em) => (await this.videoRows.query(em, sql, { projectId }))[0] ?? null,
+    );
   }
-}
-
-/**
- * New rows with every column given, in one INSERT: no look-up first and no re-read of the
- * defaults after (what save() does, a statement each).
- */
-async function insertOnly<E extends ObjectLiteral>(
-  em: EntityManager,
-  entity: EntityTarget<E>,
-  rows: E[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await em.createQueryBuilder().insert().into(entity).values(rows).updateEntity(false).execute();
 }
 
 /**

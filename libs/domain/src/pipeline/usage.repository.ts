@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { DatabaseRouter } from '../database/database-router';
 import { isDuplicateKey } from '../database/connection-errors';
+import { EntityRows } from '../database/entity-rows';
 import { UsageRecordEntity } from '../entities/usage.entity';
 
 export interface CostRow {
@@ -44,10 +45,15 @@ function keyedId(provider: string, operation: string, key: string): string {
 /** Metering: every paid provider call, its units and its cost from the configured price table. */
 @Injectable()
 export class UsageRepository {
+  /** raw INSERTs (EntityRows): every paid call of a step writes a row */
+  private readonly rows: EntityRows<UsageRecordEntity>;
+
   constructor(
     private readonly db: DatabaseRouter,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.rows = new EntityRows(db.dataSource, UsageRecordEntity, 'u');
+  }
 
   /** USD per unit; a unit without a price is a configuration error, never a silent $0. */
   price(provider: string, unit: string): number {
@@ -65,7 +71,7 @@ export class UsageRepository {
     const id = r.idempotencyKey ? keyedId(r.provider, r.operation, r.idempotencyKey) : randomUUID();
     try {
       await this.db.write((em) =>
-        em.insert(UsageRecordEntity, { id, ...r, costUsd, createdAt: new Date() }),
+        this.rows.insert(em, [{ id, ...r, costUsd, createdAt: new Date() }]),
       );
     } catch (err) {
       if (!(r.idempotencyKey && isDuplicateKey(err))) throw err;
@@ -95,13 +101,7 @@ export class UsageRepository {
       );
       try {
         await this.db.write((em) =>
-          em.insert(UsageRecordEntity, {
-            id,
-            ...r,
-            costUsd,
-            status: 'sent',
-            createdAt: new Date(),
-          }),
+          this.rows.insert(em, [{ id, ...r, costUsd, status: 'sent', createdAt: new Date() }]),
         );
         return { id, written: true };
       } catch (err) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { DatabaseRouter } from '../database/database-router';
+import { EntityRows } from '../database/entity-rows';
 import { newestFirstAfter } from '../database/keyset';
 import { sqlTime } from '../database/raw-sql';
 import { StoreEntity, StorePhotoEntity } from '../entities/store.entity';
@@ -9,7 +10,11 @@ import { Owner } from './owner';
 
 @Injectable()
 export class StoreRepository {
-  constructor(private readonly db: DatabaseRouter) {}
+  private readonly rows: EntityRows<StoreEntity>;
+
+  constructor(private readonly db: DatabaseRouter) {
+    this.rows = new EntityRows(db.dataSource, StoreEntity, 's');
+  }
 
   /**
    * One INSERT of every column, with the row it made (no look-up, no re-read, no builder): one
@@ -51,8 +56,10 @@ export class StoreRepository {
     });
   }
 
+  /** Raw SQL, fixed column list (EntityRows): the steps that write from the store read it. */
   findById(id: string): Promise<StoreEntity | null> {
-    return this.db.read((em) => em.findOne(StoreEntity, { where: { id } }));
+    const sql = `SELECT ${this.rows.columns} FROM stores s WHERE s.id = :id LIMIT 1`;
+    return this.db.read(async (em) => (await this.rows.query(em, sql, { id }))[0] ?? null);
   }
 
   /**
