@@ -161,14 +161,41 @@ describeWithServers(
         em.findOne(ProjectEntity, { where: { id: project.id } }),
       );
       expect({ ...byTypeOrm }).toEqual(project);
-      const projects = new ProjectRepository(router, new ProjectEventRepository(router));
+      const events = new ProjectEventRepository(router);
+      const projects = new ProjectRepository(router, events);
       const ownedBy = { ownerUserId: owner, partnerId: null };
-      expect({ ...(await projects.findOwned(project.id, ownedBy)) }).toEqual(project);
+      // the owner's reads carry the render's latest report of this run (none yet)
+      const read = { ...project, latestReportPercent: null };
+      expect({ ...(await projects.findOwned(project.id, ownedBy)) }).toEqual(read);
       expect(
         await projects.findOwned(project.id, { ownerUserId: randomUUID(), partnerId: null }),
       ).toBeNull();
       const page = await projects.listOwned(ownedBy, { limit: 20, states: ['SONG_READY'] });
-      expect(page.map((p) => ({ ...p }))).toEqual([project]);
+      expect(page.map((p) => ({ ...p }))).toEqual([read]);
+      // a report of an earlier run, the project entering SONG_READY again, this run's reports
+      const event = (fromState: string, toState: string, percent: number | null) =>
+        router.transaction((em) =>
+          events.appendRaw(em, {
+            projectId: project.id,
+            fromState,
+            toState,
+            step: 'submit_video',
+            durationMs: null,
+            message: null,
+            percent,
+            at: new Date(),
+          }),
+        );
+      await event('SONG_READY', 'SONG_READY', 91);
+      await event('DONE', 'SONG_READY', null);
+      expect((await projects.findOwned(project.id, ownedBy))!.latestReportPercent).toBeNull();
+      await event('SONG_READY', 'SONG_READY', 40);
+      await event('SONG_READY', 'SONG_READY', 64);
+      const reported = await projects.findOwned(project.id, ownedBy);
+      expect(reported!.latestReportPercent).toBe(64);
+      // the same report the log's own read finds
+      expect((await events.latestReportSince(project.id, 'SONG_READY'))!.percent).toBe(64);
+      expect((await projects.listOwned(ownedBy, { limit: 20 }))[0].latestReportPercent).toBe(64);
       expect(
         await projects.listOwned(ownedBy, { limit: 20, after: { createdAt: at, id: project.id } }),
       ).toEqual([]);

@@ -23,7 +23,7 @@ import { RedisHealth } from './health/redis-health';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { IdempotentReplaysModule } from './http/idempotent-replays';
 import { loggerParams } from './http/logging';
-import { requestValidation } from './http/request-validation';
+import { restValidation } from './http/request-validation';
 import { StudioController } from './studio/studio.controller';
 
 /**
@@ -53,7 +53,7 @@ import { StudioController } from './studio/studio.controller';
   providers: [
     RedisHealth,
     { provide: APP_FILTER, useClass: HttpErrorFilter },
-    { provide: APP_PIPE, useValue: requestValidation() },
+    { provide: APP_PIPE, useValue: restValidation() },
   ],
 })
 export class ApiModule {

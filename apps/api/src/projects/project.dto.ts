@@ -34,6 +34,7 @@ import {
   SongEntity,
 } from '@app/domain';
 import { CursorQuery, PageDto } from '../http/pagination';
+import { responseSchemaOf } from '../http/response-schema';
 
 const MOODS = PROJECT_MOODS;
 const GENRES = PROJECT_GENRES;
@@ -169,7 +170,7 @@ export class ProjectDto {
       subState,
       step: p.step,
       autopilot: p.autopilot,
-      options: { ...p.options } as ProjectOptionsDto,
+      options: p.options as ProjectOptionsDto,
       progress,
       lastError: p.lastError,
       createdAt: p.createdAt.toISOString(),
@@ -181,6 +182,13 @@ export class ProjectDto {
 export class ProjectPageDto extends PageDto<ProjectDto> {
   @ApiProperty({ type: [ProjectDto] }) declare items: ProjectDto[];
 }
+
+/**
+ * Fastify's serializers of a project and of a page of them (fast-json-stringify), from their
+ * documented schema: a project's options are what its owner stored, written whole.
+ */
+export const PROJECT_RESPONSE = { 200: responseSchemaOf(ProjectDto, [ProjectOptionsDto]) };
+export const PROJECT_PAGE_RESPONSE = { 200: responseSchemaOf(ProjectPageDto, [ProjectOptionsDto]) };
 
 export class LyricSectionDto {
   @ApiProperty({ enum: ['intro', 'verse', 'pre-chorus', 'chorus', 'bridge', 'outro'] })

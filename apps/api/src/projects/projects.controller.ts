@@ -15,6 +15,7 @@ import {
   Sse,
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -67,6 +68,8 @@ import {
   MakeSongDto,
   MakeVideoDto,
   ProjectDto,
+  PROJECT_PAGE_RESPONSE,
+  PROJECT_RESPONSE,
   ProjectListQuery,
   ProjectPageDto,
   RegenerateLyricsDto,
@@ -135,6 +138,7 @@ export class ProjectsController {
 
   @Get()
   @LagTolerant()
+  @RouteSchema({ response: PROJECT_PAGE_RESPONSE })
   @Scopes('projects:read')
   @ApiOperation({ summary: 'My projects, newest first (cursor pagination, optional state filter)' })
   @ApiOkResponse({ type: ProjectPageDto })
@@ -149,13 +153,14 @@ export class ProjectsController {
       after: decodeCursor(q.cursor),
     });
     return {
-      items: await Promise.all(rows.map((r) => this.dto(r))),
+      items: await this.view.ofAll(rows),
       nextCursor: rows.length === limit ? encodeCursor(rows[rows.length - 1]) : null,
     };
   }
 
   @Get(':id')
   @LagTolerant()
+  @RouteSchema({ response: PROJECT_RESPONSE })
   @Scopes('projects:read')
   @ApiOperation({ summary: 'One project: state, step, percent and ETA' })
   @ApiOkResponse({ type: ProjectDto })

@@ -9,6 +9,7 @@ import { Owner, ownerKey } from '../stores/owner';
 import { LeasedTable } from '../work/leased-table';
 import { endsRerender, presentedStateSql } from './presented-state';
 import { ProjectEventRepository } from './project-event.repository';
+import type { ProjectWithReport } from './use-cases/project-progress.use-case';
 import { assertTransition, ProjectState, TransitionCause } from './project-state';
 
 /** What may change beside a transition; the state itself changes only through `transition()`. */
@@ -50,6 +51,9 @@ export interface Transition {
 export class ProjectRepository {
   private readonly leases: LeasedTable<ProjectEntity>;
   private readonly rows: EntityRows<ProjectEntity>;
+  /** the owner's reads: each row with its render's latest report (ProjectWithReport) */
+  private readonly ownedRows: EntityRows<ProjectWithReport>;
+  private readonly ownedColumns: string;
 
   constructor(
     private readonly db: DatabaseRouter,
@@ -57,25 +61,37 @@ export class ProjectRepository {
   ) {
     this.leases = new LeasedTable(db, ProjectEntity, 'projects', 'p');
     this.rows = new EntityRows(db.dataSource, ProjectEntity, 'p');
+    this.ownedRows = new EntityRows<ProjectWithReport>(db.dataSource, ProjectEntity, 'p', {
+      latestReportPercent: 'latest_report_percent',
+    });
+    this.ownedColumns = `${ProjectEventRepository.latestReportSql('p')} AS latest_report_percent`;
   }
 
   findById(id: string): Promise<ProjectEntity | null> {
     return this.db.read((em) => em.findOne(ProjectEntity, { where: { id } }));
   }
 
-  /** A project if `owner`'s (raw SQL, fixed column list: the API's hottest read). */
-  findOwned(id: string, owner: Owner): Promise<ProjectEntity | null> {
+  /**
+   * A project if `owner`'s (raw SQL, fixed column list: the API's hottest read), with its
+   * render's latest report of this run (ProjectWithReport): its progress needs no other read.
+   */
+  findOwned(id: string, owner: Owner): Promise<ProjectWithReport | null> {
     const [ownerColumn, ownerId] = ownerKey(owner);
-    const sql = `SELECT ${this.rows.columns} FROM projects p WHERE p.id = :id AND p.${ownerColumn} = :owner LIMIT 1`;
+    const sql = `SELECT ${this.ownedSelect()} FROM projects p WHERE p.id = :id AND p.${ownerColumn} = :owner LIMIT 1`;
     // null, not an empty list: a replica that finds nothing asks the primary (DatabaseRouter)
     return this.db.read(
-      async (em) => (await this.rows.query(em, sql, { id, owner: ownerId }))[0] ?? null,
+      async (em) => (await this.ownedRows.query(em, sql, { id, owner: ownerId }))[0] ?? null,
     );
+  }
+
+  private ownedSelect(): string {
+    return `${this.ownedRows.columns}, ${this.ownedColumns}`;
   }
 
   /**
    * `owner`'s projects newest first, a page after `after` (keyset on created_at, id; see
-   * newestFirstAfter). Raw SQL with a fixed column list: the API's list route.
+   * newestFirstAfter). Raw SQL with a fixed column list: the API's list route; each row with its
+   * render's latest report of this run, so a rendering project costs the list no query more.
    */
   listOwned(
     owner: Owner,
@@ -86,7 +102,7 @@ export class ProjectRepository {
       withVideo?: boolean;
       after?: { createdAt: Date; id: string };
     },
-  ): Promise<ProjectEntity[]> {
+  ): Promise<ProjectWithReport[]> {
     const [ownerColumn, ownerId] = ownerKey(owner);
     const where = [`p.${ownerColumn} = :owner`];
     if (opts.states?.length) where.push(presentedStateSql(opts.states));
@@ -94,10 +110,10 @@ export class ProjectRepository {
     if (opts.after)
       where.push('(p.created_at < :cursorAt OR (p.created_at = :cursorAt AND p.id < :cursorId))');
     const sql =
-      `SELECT ${this.rows.columns} FROM projects p WHERE ${where.join(' AND ')}` +
+      `SELECT ${this.ownedSelect()} FROM projects p WHERE ${where.join(' AND ')}` +
       ' ORDER BY p.created_at DESC, p.id DESC LIMIT :limit';
     return this.db.read((em) =>
-      this.rows.query(em, sql, {
+      this.ownedRows.query(em, sql, {
         owner: ownerId,
         states: opts.states,
         cursorAt: opts.after?.createdAt,

@@ -59,6 +59,26 @@ export function reportsSince(state: ProjectState): ProjectState {
   return state === 'VIDEO_SUBMITTED' ? 'SONG_READY' : state;
 }
 
+/** The state a project's bar stands in: for FAILED and CANCELLED, where the run stopped (the failed step's). */
+export function barStateOf(p: { state: ProjectState; step: string | null }): ProjectState {
+  if (p.state !== 'FAILED' && p.state !== 'CANCELLED') return p.state;
+  return (p.step && STEPS[p.step as StepName]?.from) || 'DRAFT';
+}
+
+/**
+ * The state since whose entry a step's reports count for a project's percent, or null when its
+ * percent is its state's alone. A report of this run holds even when the step's lease ran out
+ * (the bar waits for the step to run again, whose first report says why it went back).
+ */
+export function reportStateOf(p: {
+  state: ProjectState;
+  step: string | null;
+}): ProjectState | null {
+  if (p.state === 'DONE') return null;
+  const at = barStateOf(p);
+  return REPORTING_STATES.includes(at) ? reportsSince(at) : null;
+}
+
 /**
  * The project's one percent: its state's, or further when a step of this run reported more.
  * Within a run it never goes back; only a reset (see progressResetOf) lowers it, and says why.

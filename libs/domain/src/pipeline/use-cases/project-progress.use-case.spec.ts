@@ -91,4 +91,54 @@ describe('ProjectProgress', () => {
     // the six steps, once each
     expect(projects.medianReads).toBe(6);
   });
+
+  it('takes the render’s report a row was read with instead of reading it again', async () => {
+    const rendering = projects.add({
+      state: 'SONG_READY',
+      nextRunAt: new Date(),
+      leaseOwner: 'worker-1',
+      leaseUntil: soon(),
+    });
+    const failed = projects.add({ state: 'FAILED', step: 'poll_video' });
+    // the log holds an older report: the rows' own reports are the ones that count
+    for (const p of [rendering, failed])
+      projects.events.push({
+        projectId: p.id,
+        fromState: 'SONG_READY',
+        toState: 'SONG_READY',
+        step: 'submit_video',
+        percent: 40,
+      } as Partial<ProjectEventEntity>);
+    const asLog = jest.spyOn(projects, 'latestReportSince');
+    const [a, b, c] = await progress.ofRows([
+      { ...rendering, latestReportPercent: 64 },
+      { ...failed, latestReportPercent: 97 },
+      { ...rendering, latestReportPercent: null },
+    ]);
+    expect(a).toEqual({ percent: 64, etaSec: 30, waitingFor: 'scheduler' });
+    expect(b).toEqual({ percent: 97, etaSec: null, waitingFor: null });
+    // read with the row and none came in this run: the state's own percent
+    expect(c.percent).toBe(30);
+    expect(asLog).not.toHaveBeenCalled();
+    // a row read without it (undefined): the log is asked, once
+    expect((await progress.ofRows([rendering]))[0].percent).toBe(40);
+    expect(asLog).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives a page of rows the same progress as each row alone, reading each median once', async () => {
+    projects.medians = { poll_song: 10_000 };
+    const rows = [
+      projects.add({ state: 'DRAFT', nextRunAt: new Date() }),
+      projects.add({ state: 'LYRICS_READY', nextRunAt: null }),
+      projects.add({ state: 'DONE' }),
+      projects.add({ state: 'CANCELLED', step: 'submit_song' }),
+    ];
+    const together = await progress.ofRows(rows);
+    expect(projects.medianReads).toBe(6);
+    const alone = await Promise.all(
+      rows.map((p) => new ProjectProgress(projects.asEvents(), projects.asHealth()).of(p)),
+    );
+    expect(together).toEqual(alone);
+    expect(together[1]).toEqual({ percent: 6, etaSec: 70, waitingFor: 'owner' });
+  });
 });

@@ -12,10 +12,11 @@ import {
 import { PipelineHealthRepository } from '../pipeline-health.repository';
 import { ProjectEventRepository } from '../project-event.repository';
 import {
+  barStateOf,
   DEFAULT_STEP_MS,
   fractionAt,
   REPORTING_STATES,
-  reportsSince,
+  reportStateOf,
   runPercent,
 } from '../step-progress';
 
@@ -26,6 +27,18 @@ export interface Progress {
   waitingFor: 'owner' | 'scheduler' | 'budget' | null;
 }
 
+/**
+ * A project row as a read may carry it: with the percent of its render's latest report of this
+ * run read in the same statement (ProjectRepository's owner reads), so a rendering project costs
+ * its list no query of its own. Absent (undefined) when the row was read without it.
+ */
+export type ProjectWithReport = ProjectEntity & { latestReportPercent?: number | null };
+
+/** The typical duration of each step still ahead of the rows asked about (ms; null: unknown). */
+type StepDurations = Partial<Record<StepName, number | null>>;
+
+const STEP_NAMES = Object.keys(STEPS) as StepName[];
+
 /** How far a project is, what it waits for, and when it should be done. */
 @Injectable()
 export class ProjectProgress {
@@ -34,42 +47,38 @@ export class ProjectProgress {
     private readonly health: PipelineHealthRepository,
   ) {}
 
-  async of(p: ProjectEntity): Promise<Progress> {
-    const state = p.state;
-    const waitingFor = waitingForOf(p);
-    if (state === 'DONE') return { percent: 100, etaSec: 0, waitingFor: null };
-    if (state === 'FAILED' || state === 'CANCELLED') {
-      // where the run stopped: the failed step's state, and how far that step had reported
-      const at = (p.step && STEPS[p.step as StepName]?.from) || 'DRAFT';
-      return { percent: await this.percentIn(p.id, at), etaSec: null, waitingFor };
-    }
-    const percent = await this.percentIn(p.id, state);
-    const step = STEP_FOR_STATE[state];
-    const fraction = step && this.leased(p) ? fractionAt(step, percent) : 0;
-    // the steps still to run, the running one for what it has left; a step never timed here
-    // yet counts its default, so the ETA is an estimate from the first step on, never unknown
-    let etaMs = 0;
-    for (const [name, s] of Object.entries(STEPS) as [StepName, (typeof STEPS)[StepName]][]) {
-      if (PROGRESS[s.from] < PROGRESS[state]) continue;
-      const ms = (await this.typicalStepMs(name)) ?? DEFAULT_STEP_MS[name];
-      etaMs += name === step ? ms * (1 - fraction) : ms;
-    }
-    return { percent, etaSec: Math.round(etaMs / 1000), waitingFor };
+  async of(p: ProjectWithReport): Promise<Progress> {
+    return (await this.ofRows([p]))[0];
   }
 
   /**
-   * The run's percent in `state`: a step's report of this run holds even when its lease ran out
-   * (the bar waits for the step to run again, whose first report says why it went back).
+   * The progress of each row, computed once per row from what it holds: the step durations are
+   * gathered once for them all (cached, see typicalStepMs), and a render's report is read only
+   * for a row read without it.
    */
-  private async percentIn(id: string, state: ProjectState): Promise<number> {
-    if (!REPORTING_STATES.includes(state)) return PROGRESS[state];
-    const report = await this.events.latestReportSince(id, reportsSince(state));
-    return runPercent(state, report?.percent ?? null);
+  async ofRows(rows: readonly ProjectWithReport[]): Promise<Progress[]> {
+    const ahead = new Set<StepName>();
+    for (const p of rows) for (const step of stepsAhead(p.state)) ahead.add(step);
+    const durations: StepDurations = {};
+    if (ahead.size) {
+      const names = [...ahead];
+      const ms = await Promise.all(names.map((s) => this.typicalStepMs(s)));
+      names.forEach((s, i) => (durations[s] = ms[i]));
+    }
+    const now = Date.now();
+    const out: Progress[] = [];
+    for (const p of rows) {
+      const since = reportStateOf(p);
+      let report = p.latestReportPercent ?? null;
+      if (since && p.latestReportPercent === undefined)
+        report = await this.reportSince(p.id, since);
+      out.push(progressOf(p, report, durations, now));
+    }
+    return out;
   }
 
-  /** The state's step is running now: its lease held (what it reported is then under way). */
-  private leased(p: ProjectEntity): boolean {
-    return !!p.leaseOwner && !!p.leaseUntil && p.leaseUntil.getTime() >= Date.now();
+  private async reportSince(id: string, since: ProjectState): Promise<number | null> {
+    return (await this.events.latestReportSince(id, since))?.percent ?? null;
   }
 
   /**
@@ -90,6 +99,41 @@ export class ProjectProgress {
     );
     return entry.ms;
   }
+}
+
+/** The steps a live project in `state` still runs (none once it is over). */
+function stepsAhead(state: ProjectState): StepName[] {
+  if (state === 'DONE' || state === 'FAILED' || state === 'CANCELLED') return [];
+  return STEP_NAMES.filter((name) => PROGRESS[STEPS[name].from] >= PROGRESS[state]);
+}
+
+/**
+ * A row's progress from what it holds: its state, step and lease, its render's latest report of
+ * this run (`report`), and the typical durations of the steps ahead (a step never timed here yet
+ * counts its default, so the ETA is an estimate from the first step on, never unknown).
+ */
+export function progressOf(
+  p: ProjectEntity,
+  report: number | null,
+  durations: StepDurations,
+  now: number,
+): Progress {
+  const state = p.state;
+  const waitingFor = waitingForOf(p);
+  if (state === 'DONE') return { percent: 100, etaSec: 0, waitingFor: null };
+  const at = barStateOf(p);
+  const percent = REPORTING_STATES.includes(at) ? runPercent(at, report) : PROGRESS[at];
+  if (state === 'FAILED' || state === 'CANCELLED') return { percent, etaSec: null, waitingFor };
+  const step = STEP_FOR_STATE[state];
+  // the running step counts for what it has left (its lease held: what it reported is under way)
+  const leased = !!p.leaseOwner && !!p.leaseUntil && p.leaseUntil.getTime() >= now;
+  const fraction = step && leased ? fractionAt(step, percent) : 0;
+  let etaMs = 0;
+  for (const name of stepsAhead(state)) {
+    const ms = durations[name] ?? DEFAULT_STEP_MS[name];
+    etaMs += name === step ? ms * (1 - fraction) : ms;
+  }
+  return { percent, etaSec: Math.round(etaMs / 1000), waitingFor };
 }
 
 function waitingForOf(p: ProjectEntity): Progress['waitingFor'] {

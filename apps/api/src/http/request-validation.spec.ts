@@ -1,0 +1,38 @@
+import { ArgumentMetadata, BadRequestException } from '@nestjs/common';
+import { ProjectListQuery } from '../projects/project.dto';
+import { restValidation } from './request-validation';
+
+describe('REST validation of queries', () => {
+  const asQuery: ArgumentMetadata = { type: 'query', metatype: ProjectListQuery };
+  /** Fastify's parsed query: an object without a prototype */
+  const query = (q: Record<string, string | undefined>) => Object.assign(Object.create(null), q);
+
+  it('validates a query once and answers the same one again from memory, unchangeable', async () => {
+    const pipe = restValidation();
+    const validate = jest.spyOn(Object.getPrototypeOf(Object.getPrototypeOf(pipe)), 'transform');
+    const first = await pipe.transform(query({ limit: '20', state: 'DONE' }), asQuery);
+    expect(first).toBeInstanceOf(ProjectListQuery);
+    expect(first).toEqual({ limit: 20, state: 'DONE' });
+    const again = await pipe.transform(query({ limit: '20', state: 'DONE' }), asQuery);
+    expect(again).toBe(first);
+    expect(Object.isFrozen(again)).toBe(true);
+    expect(validate).toHaveBeenCalledTimes(1);
+    // another query is validated on its own
+    expect(await pipe.transform(query({ limit: '5' }), asQuery)).toEqual({ limit: 5 });
+    expect(validate).toHaveBeenCalledTimes(2);
+    validate.mockRestore();
+  });
+
+  it('refuses a bad query every time it comes, and remembers no refusal as valid', async () => {
+    const pipe = restValidation();
+    for (const bad of [{ limit: '0' }, { limit: '0' }, { state: 'NOPE' }, { sneaky: 'x' }])
+      await expect(pipe.transform(query(bad), asQuery)).rejects.toBeInstanceOf(BadRequestException);
+  });
+
+  it('validates bodies every time', async () => {
+    const pipe = restValidation();
+    const body: ArgumentMetadata = { type: 'body', metatype: ProjectListQuery };
+    const a = await pipe.transform({ limit: 20 }, body);
+    expect(await pipe.transform({ limit: 20 }, body)).not.toBe(a);
+  });
+});
