@@ -6,6 +6,11 @@ import {
   ProjectPageDto,
 } from '../projects/project.dto';
 
+const CREATED_THEN_UPDATED = {
+  createdAt: '2026-12-07T20:00:00.000Z',
+  updatedAt: '2026-12-07T20:01:00.000Z',
+};
+
 const project = (over: Partial<ProjectDto> = {}): ProjectDto => ({
   id: 'b1f7d3a2-0000-4000-8000-000000000001',
   storeId: 'b1f7d3a2-0000-4000-8000-000000000002',
@@ -22,8 +27,7 @@ const project = (over: Partial<ProjectDto> = {}): ProjectDto => ({
   } as never,
   progress: { percent: 64, etaSec: 30, waitingFor: null },
   lastError: 'line one\nline "two"',
-  createdAt: '2026-12-07T20:00:00.000Z',
-  updatedAt: '2026-12-07T20:01:00.000Z',
+  ...CREATED_THEN_UPDATED,
   ...over,
 });
 

@@ -10,6 +10,14 @@ describe('ProjectProgress', () => {
     progress = new ProjectProgress(projects.asEvents(), projects.asHealth());
   });
   const soon = () => new Date(Date.now() + 60_000);
+  /** a project whose render runs now (its step leased) */
+  const renderingNow = () =>
+    projects.add({
+      state: 'SONG_READY',
+      nextRunAt: new Date(),
+      leaseOwner: 'worker-1',
+      leaseUntil: soon(),
+    });
 
   it('is 100 % with nothing left once DONE; FAILED keeps the percent of the failed step', async () => {
     expect(await progress.of(projects.add({ state: 'DONE' }))).toEqual({
@@ -34,12 +42,7 @@ describe('ProjectProgress', () => {
   });
 
   it('counts what the running step has left from the progress it reported', async () => {
-    const p = projects.add({
-      state: 'SONG_READY',
-      nextRunAt: new Date(),
-      leaseOwner: 'worker-1',
-      leaseUntil: soon(),
-    });
+    const p = renderingNow();
     projects.events.push({
       projectId: p.id,
       fromState: 'SONG_READY',
@@ -93,12 +96,7 @@ describe('ProjectProgress', () => {
   });
 
   it('takes the render’s report a row was read with instead of reading it again', async () => {
-    const rendering = projects.add({
-      state: 'SONG_READY',
-      nextRunAt: new Date(),
-      leaseOwner: 'worker-1',
-      leaseUntil: soon(),
-    });
+    const rendering = renderingNow();
     const failed = projects.add({ state: 'FAILED', step: 'poll_video' });
     // the log holds an older report: the rows' own reports are the ones that count
     for (const p of [rendering, failed])
