@@ -1,5 +1,7 @@
 import fastJson from 'fast-json-stringify';
+import { STORE_CREATED_RESPONSE, StoreDto } from '../stores/store.dto';
 import {
+  PROJECT_CREATED_RESPONSE,
   PROJECT_PAGE_RESPONSE,
   PROJECT_RESPONSE,
   ProjectDto,
@@ -53,6 +55,38 @@ describe('response serializers built from the documented DTOs', () => {
       { items: [], nextCursor: null },
     ] satisfies ProjectPageDto[])
       expect(JSON.parse(write(page))).toEqual(JSON.parse(JSON.stringify(page)));
+  });
+
+  it('write a new project (202) as GET writes it', () => {
+    const write = fastJson(PROJECT_CREATED_RESPONSE[202] as never);
+    const p = project({ state: 'DRAFT', subState: null, step: null, lastError: null });
+    expect(write(p)).toBe(fastJson(PROJECT_RESPONSE[200] as never)(p));
+    expect(JSON.parse(write(p))).toEqual(JSON.parse(JSON.stringify(p)));
+  });
+
+  it('write a new store as JSON.stringify does: its menu, nulls, every field once', () => {
+    const write = fastJson(STORE_CREATED_RESPONSE[201] as never);
+    const store: StoreDto = {
+      id: 'b1f7d3a2-0000-4000-8000-000000000003',
+      name: '해운대 "할매" 국밥',
+      category: null,
+      address: '부산광역시 해운대구',
+      roadAddress: null,
+      phone: '051-123-4567',
+      latitude: 35.1631,
+      longitude: null,
+      description: 'line one\nline two',
+      menu: [{ name: '돼지국밥', price: '9,000원' }, { name: '수육' }],
+      hours: null,
+      pitch: null,
+      source: 'manual',
+      ...CREATED_THEN_UPDATED,
+    };
+    for (const s of [store, { ...store, menu: null }]) {
+      const written = write(s);
+      expect(JSON.parse(written)).toEqual(JSON.parse(JSON.stringify(s)));
+      expect(Object.keys(JSON.parse(written)).sort()).toEqual(Object.keys(s).sort());
+    }
   });
 
   it('names every property the OpenAPI document gives the DTO, in its order', () => {

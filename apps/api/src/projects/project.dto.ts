@@ -188,6 +188,8 @@ export class ProjectPageDto extends PageDto<ProjectDto> {
  * documented schema: a project's options are what its owner stored, written whole.
  */
 export const PROJECT_RESPONSE = { 200: responseSchemaOf(ProjectDto, [ProjectOptionsDto]) };
+/** A new project, as POST /v1/projects answers it (202: its work follows in the background). */
+export const PROJECT_CREATED_RESPONSE = { 202: PROJECT_RESPONSE[200] };
 export const PROJECT_PAGE_RESPONSE = { 200: responseSchemaOf(ProjectPageDto, [ProjectOptionsDto]) };
 
 export class LyricSectionDto {

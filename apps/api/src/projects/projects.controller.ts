@@ -69,6 +69,7 @@ import {
   MakeVideoDto,
   ProjectDto,
   PROJECT_PAGE_RESPONSE,
+  PROJECT_CREATED_RESPONSE,
   PROJECT_RESPONSE,
   ProjectListQuery,
   ProjectPageDto,
@@ -113,6 +114,7 @@ export class ProjectsController {
   @Post()
   @Idempotent('project')
   @HttpCode(202)
+  @RouteSchema({ response: PROJECT_CREATED_RESPONSE })
   @Scopes('projects:write')
   @ApiOperation({
     summary:

@@ -16,6 +16,7 @@ import {
 import { IsOptionalNotNull, IsOptionalOrNull } from '../http/optional-not-null';
 import { STORE_SOURCES, StoreEntity, StoreSource } from '@app/domain';
 import { PageDto } from '../http/pagination';
+import { responseSchemaOf } from '../http/response-schema';
 
 export class MenuItemDto {
   @ApiProperty({ example: '돼지국밥' }) @IsString() @IsNotEmpty() @MaxLength(60) name: string;
@@ -210,6 +211,9 @@ export class StoreDto extends StorePlaceDto {
     };
   }
 }
+
+/** Fastify's serializer of a new store (fast-json-stringify), from its documented schema. */
+export const STORE_CREATED_RESPONSE = { 201: responseSchemaOf(StoreDto) };
 
 export class StorePageDto extends PageDto<StoreDto> {
   @ApiProperty({ type: [StoreDto] }) declare items: StoreDto[];

@@ -1,5 +1,6 @@
 import { Idempotent } from '../http/idempotency';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -20,6 +21,7 @@ import {
   StoreDto,
   StorePageDto,
   StoreSearchQuery,
+  STORE_CREATED_RESPONSE,
   StoreSearchResultDto,
   UpdateStoreDto,
 } from './store.dto';
@@ -37,6 +39,7 @@ export class StoresController {
 
   @Post()
   @Idempotent('store')
+  @RouteSchema({ response: STORE_CREATED_RESPONSE })
   @Scopes('stores:write')
   @ApiOperation({ summary: 'Add a store: entered by hand, or from a search result' })
   @ApiCreatedResponse({ type: StoreDto })
