@@ -39,6 +39,8 @@ export function machineCpuSeconds(): {
   total: number;
   interrupts: number;
   steal: number;
+  /** idle while a disk write or read of some process was outstanding */
+  iowait: number;
 } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
   // user nice system idle iowait irq softirq steal (guest time is within user)
@@ -50,7 +52,21 @@ export function machineCpuSeconds(): {
     total: total / TICKS_PER_SECOND,
     interrupts: (t[5] + t[6]) / TICKS_PER_SECOND,
     steal: t[7] / TICKS_PER_SECOND,
+    iowait: t[4] / TICKS_PER_SECOND,
   };
+}
+
+/** The live children of `pid` (nginx's workers). */
+export function childPids(pid: number | undefined): number[] {
+  if (!pid) return [];
+  return readdirSync('/proc')
+    .map(Number)
+    .filter((child) => child && stat(child)?.[0] === pid);
+}
+
+/** CPU seconds of the processes `pids` (no scan of /proc: cheap enough to read every second). */
+export function cpuSecondsOf(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + (stat(pid)?.[1] ?? 0), 0);
 }
 
 /** CPU seconds of each live child of `pid` (nginx's workers): an uneven share shows in it. */

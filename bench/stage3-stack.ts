@@ -96,8 +96,17 @@ export class Stage3Stack {
     });
   }
 
-  /** `count` API instances, answering /health/live; their logs go to the stack's directory. */
-  async startApis(count: number): Promise<number[]> {
+  /** where API instance `n` (from 1) writes its stalls, with `startApis(..., { stalls: true })` */
+  stallLog(n: number): string {
+    return join(this.dir, `api-${n}.stalls`);
+  }
+
+  /**
+   * `count` API instances, answering /health/live; their logs go to the stack's directory.
+   * `stalls`: each also writes its event loop's lateness and GC pauses per second
+   * (bench/stall-hook.js) to `stallLog(n)`.
+   */
+  async startApis(count: number, opts: { stalls?: boolean } = {}): Promise<number[]> {
     const ports: number[] = [];
     for (let i = 0; i < count; i++) {
       const n = this.apis.length + 1;
@@ -112,6 +121,10 @@ export class Stage3Stack {
             PORT: String(port),
             HOST: '127.0.0.1',
             INSTANCE_ID: `api-${n}`,
+            ...(opts.stalls && {
+              NODE_OPTIONS: `-r ${join(__dirname, 'stall-hook.js')}`,
+              CASTAD_STALL_LOG: this.stallLog(n),
+            }),
           }),
           join(this.dir, `api-${n}.log`),
         ).start(),

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,17 +18,25 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Starts a server process with its output in `logFile`, tracked for clean-up. */
+/**
+ * Starts a server process with its output in `logFile`, tracked for clean-up. The process
+ * writes the file itself (it inherits the descriptor): piped through this process instead, a
+ * server that logs synchronously (pino) would wait on this one's event loop whenever the pipe
+ * filled, so a busy test or load generator stalled the servers it measures.
+ */
 export function startProcess(
   cmd: string,
   args: string[],
   logFile: string,
   opts: SpawnOptions = {},
 ): ChildProcess {
-  const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  const log = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(cmd, args, { stdio: ['ignore', log, log], ...opts });
+  } finally {
+    closeSync(log);
+  }
   started.add(child);
   child.on('exit', () => started.delete(child));
   return child;
