@@ -15,5 +15,6 @@ export * from './social';
 export * from './health';
 export * from './work';
 export * from './lifecycle/stop-on-signals';
+export * from './leases/lease-heartbeat';
 export * from './idempotency/idempotent-requests';
 export * from './results';

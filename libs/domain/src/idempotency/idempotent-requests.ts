@@ -11,7 +11,7 @@ import {
 } from '../errors/domain-errors';
 import { IDEMPOTENCY_LEASE_MS, IdempotencyRepository } from './idempotency.repository';
 import { IdempotencyScope } from './idempotency-scope';
-import { holdLease } from '../work/lease-heartbeat';
+import { holdLease } from '../leases/lease-heartbeat';
 
 /** most creating requests end within a second or two; a retry sooner only finds them running */
 const IN_PROGRESS_RETRY_AFTER_SEC = 2;

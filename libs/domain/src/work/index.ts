@@ -1,5 +1,4 @@
 export * from './backoff';
-export * from './lease-heartbeat';
 export * from './leased-table';
 export * from './retry-policy';
 export * from './step-queues';

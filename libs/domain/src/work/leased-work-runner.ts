@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { holdLease } from './lease-heartbeat';
+import { holdLease } from '../leases/lease-heartbeat';
 import { WorkResult } from './retry-policy';
 
 /** What every row of leased work carries: who holds it, until when. */
