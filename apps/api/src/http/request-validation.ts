@@ -1,4 +1,5 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { rememberValidationRules } from './validation-rules';
 
 /** How many distinct query strings a route's validated queries are remembered for. */
 const QUERIES_KEPT = 500;
@@ -42,7 +43,13 @@ const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, transform: true }
  * How every request body and query is validated against its DTO (REST's global pipe, and MCP
  * tool arguments against the same DTOs): unknown fields are refused, not silently dropped.
  */
-export const requestValidation = (): ValidationPipe => new ValidationPipe(OPTIONS);
+export const requestValidation = (): ValidationPipe => {
+  rememberValidationRules();
+  return new ValidationPipe(OPTIONS);
+};
 
 /** REST's global pipe: requestValidation, with the queries seen before remembered. */
-export const restValidation = (): ValidationPipe => new QueryRememberingValidation(OPTIONS);
+export const restValidation = (): ValidationPipe => {
+  rememberValidationRules();
+  return new QueryRememberingValidation(OPTIONS);
+};
