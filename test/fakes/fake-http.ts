@@ -237,6 +237,8 @@ export class FakeHttpServer {
     let payload: string | Buffer = '';
     if (Buffer.isBuffer(reply.body)) {
       payload = reply.body;
+      // a file, as a CDN or object store serves one: its length said up front, not chunked
+      headers['content-length'] ??= String(payload.length);
     } else if (reply.body !== undefined) {
       payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
       headers['content-type'] ??=

@@ -19,6 +19,7 @@ export class AzureBlobStore extends BlobStore {
    * stream already sent cannot be sent again (the step that copies the file retries instead).
    */
   private readonly singleTry: BlobServiceClient;
+  private readonly singleTryContainers = new Map<BlobContainer, ContainerClient>();
   private readonly ready = new Map<BlobContainer, Promise<ContainerClient>>();
 
   constructor(
@@ -40,23 +41,22 @@ export class AzureBlobStore extends BlobStore {
     length?: number,
   ): Promise<{ bytes: number }> {
     const containerClient = await this.container(container);
-    const blob = containerClient.getBlockBlobClient(key);
     try {
       if (Buffer.isBuffer(body)) {
+        const blob = containerClient.getBlockBlobClient(key);
         await blob.uploadData(body, { blobHTTPHeaders: { blobContentType: contentType } });
         return { bytes: body.length };
       }
+      // one Put Blob with the stream as its body: uploadStream() copies every file into 4 MiB
+      // buffers of its own (allocated per upload, a GC load) and commits a block list after
       if (length !== undefined && length <= MAX_SINGLE_PUT_BYTES) {
-        // one Put Blob with the stream as its body: uploadStream() copies every file into 4 MiB
-        // buffers of its own (allocated per upload, a GC load) and commits a block list after
         // the SDK pipes the stream into its request, which does not end when the stream fails
         // (a download cut mid-file): the failure cuts the request, or it would wait forever
         const cut = new AbortController();
         const onError = (err: Error) => cut.abort(err);
         body.once('error', onError);
         try {
-          await this.singleTry
-            .getContainerClient(containerClient.containerName)
+          await this.singleTryContainer(container)
             .getBlockBlobClient(key)
             .upload(body, length, {
               blobHTTPHeaders: { blobContentType: contentType },
@@ -69,6 +69,7 @@ export class AzureBlobStore extends BlobStore {
         }
         return { bytes: length };
       }
+      const blob = containerClient.getBlockBlobClient(key);
       let bytes = 0;
       const counted = body.on('data', (c: Buffer) => (bytes += c.length));
       await blob.uploadStream(counted, 4 * 1024 * 1024, 4, {
@@ -136,6 +137,16 @@ export class AzureBlobStore extends BlobStore {
     tier: 'Hot' | 'Cool' | 'Cold',
   ): Promise<void> {
     await (await this.container(container)).getBlobClient(key).setAccessTier(tier);
+  }
+
+  /** the container's client of `singleTry` (made once: a client parses its URL when made) */
+  private singleTryContainer(kind: BlobContainer): ContainerClient {
+    let c = this.singleTryContainers.get(kind);
+    if (!c) {
+      c = this.singleTry.getContainerClient(`${this.prefix}-${kind}`);
+      this.singleTryContainers.set(kind, c);
+    }
+    return c;
   }
 
   private container(kind: BlobContainer): Promise<ContainerClient> {
