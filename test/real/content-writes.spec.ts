@@ -137,6 +137,14 @@ function writesContent(start: () => Promise<App>, stop: () => Promise<void>): vo
     expect(found!.store.name).toBe('가게');
     expect(found!.store).not.toHaveProperty('photos');
     expect(found!.photos.map((p) => p.blobKey)).toEqual(['photos/a.jpg', 'photos/b.jpg']);
+    // the photos' own columns, not the store's of the same name (id, created_at)
+    expect(found!.photos[0]).toMatchObject({
+      id: 'a',
+      storeId: 'store-photos',
+      width: 10,
+      createdAt: new Date('2026-12-01T00:00:01Z'),
+    });
+    expect(found!.store.id).toBe('store-photos');
     expect(await stores.findWithPhotos('no-such-store')).toBeNull();
   });
 

@@ -23,10 +23,14 @@ interface Built {
  * its metadata (names quoted as JSON), because a loop adding properties by computed name made
  * every entity a slow object of its own: 8% of the owner's list's profile, now under 1% (bench:api).
  */
-function hydrator(columns: ColumnMetadata[], numbers: Record<string, string>): Hydrator {
+function hydrator(
+  columns: ColumnMetadata[],
+  numbers: Record<string, string>,
+  prefix = '',
+): Hydrator {
   const props = columns.map(
     (c, i) =>
-      `${JSON.stringify(c.propertyName)}: driver.prepareHydratedValue(row[${JSON.stringify(c.databaseName)}], columns[${i}])`,
+      `${JSON.stringify(c.propertyName)}: driver.prepareHydratedValue(row[${JSON.stringify(prefix + c.databaseName)}], columns[${i}])`,
   );
   for (const [property, alias] of Object.entries(numbers)) {
     const value = `row[${JSON.stringify(alias)}]`;
@@ -43,6 +47,7 @@ function hydrator(columns: ColumnMetadata[], numbers: Record<string, string>): H
  */
 export class EntityRows<T extends ObjectLiteral> {
   private built?: Built;
+  private readonly prefixed = new Map<string, Hydrator>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -139,6 +144,30 @@ export class EntityRows<T extends ObjectLiteral> {
   /** One raw row (snake_case column names) as the entity, converted as TypeORM converts it. */
   hydrate(row: Record<string, unknown>): T {
     return this.metadata().hydrate(row, this.dataSource.driver, this.metadata().columns) as T;
+  }
+
+  /**
+   * The entity's part of a joined row, its columns selected as `prefixedColumns(prefix)` (a
+   * join's tables share column names: `id`, `created_at`). Null where a LEFT JOIN found none.
+   */
+  hydratePrefixed(row: Record<string, unknown>, prefix: string): T | null {
+    const { columns } = this.metadata();
+    const primary = columns.find((c) => c.isPrimary)!;
+    if (row[prefix + primary.databaseName] == null) return null;
+    let hydrate = this.prefixed.get(prefix);
+    if (!hydrate) this.prefixed.set(prefix, (hydrate = hydrator(columns, {}, prefix)));
+    return hydrate(row, this.dataSource.driver, columns) as T;
+  }
+
+  /** `alias.col1 AS prefixcol1, …`: every column under names of its own, for a join */
+  prefixedColumns(prefix: string): string {
+    const driver = this.dataSource.driver;
+    return this.metadata()
+      .columns.map(
+        (c) =>
+          `${this.alias}.${driver.escape(c.databaseName)} AS ${driver.escape(prefix + c.databaseName)}`,
+      )
+      .join(', ');
   }
 
   private metadata(): Built {

@@ -11,9 +11,11 @@ import { Owner } from './owner';
 @Injectable()
 export class StoreRepository {
   private readonly rows: EntityRows<StoreEntity>;
+  private readonly photoRows: EntityRows<StorePhotoEntity>;
 
   constructor(private readonly db: DatabaseRouter) {
     this.rows = new EntityRows(db.dataSource, StoreEntity, 's');
+    this.photoRows = new EntityRows(db.dataSource, StorePhotoEntity, 'ph');
   }
 
   /**
@@ -69,18 +71,20 @@ export class StoreRepository {
   async findWithPhotos(
     id: string,
   ): Promise<{ store: StoreEntity; photos: StorePhotoEntity[] } | null> {
-    const found = await this.db.read((em) =>
-      em
-        .createQueryBuilder(StoreEntity, 's')
-        .leftJoinAndMapMany('s.photos', StorePhotoEntity, 'ph', 'ph.storeId = s.id')
-        .where('s.id = :id', { id })
-        .orderBy('ph.createdAt', 'ASC')
-        .addOrderBy('ph.id', 'ASC')
-        .getOne(),
-    );
-    if (!found) return null;
-    const { photos, ...store } = found as StoreEntity & { photos: StorePhotoEntity[] };
-    return { store, photos };
+    // raw SQL (EntityRows), the photos' columns under names of their own: submit_video reads it
+    const sql =
+      `SELECT ${this.rows.columns}, ${this.photoRows.prefixedColumns('ph_')} FROM stores s` +
+      ' LEFT JOIN store_photos ph ON ph.store_id = s.id WHERE s.id = :id' +
+      ' ORDER BY ph.created_at ASC, ph.id ASC';
+    const rows = await this.db.read(async (em) => {
+      const [text, values] = em.connection.driver.escapeQueryWithParameters(sql, { id });
+      return (await em.query(text, values)) as Record<string, unknown>[];
+    });
+    if (rows.length === 0) return null;
+    const photos = rows
+      .map((r) => this.photoRows.hydratePrefixed(r, 'ph_'))
+      .filter((p): p is StorePhotoEntity => p !== null);
+    return { store: this.rows.hydrate(rows[0]), photos };
   }
 
   /**
