@@ -6,8 +6,10 @@ import {
   DatabaseRouter,
   ProjectEntity,
   ProjectEventEntity,
+  ProjectState,
   QuotaExceededError,
   StoreEntity,
+  TransitionCause,
   UserEntity,
 } from '@app/domain';
 import {
@@ -144,6 +146,7 @@ describeWithServers(
         quotaDay: '2026-01-02',
         quotaSlot: 3,
         rerendering: false,
+        reportPercent: 41,
         createdAt: at,
         updatedAt: at,
       };
@@ -161,44 +164,41 @@ describeWithServers(
         em.findOne(ProjectEntity, { where: { id: project.id } }),
       );
       expect({ ...byTypeOrm }).toEqual(project);
-      const events = new ProjectEventRepository(router);
-      const projects = new ProjectRepository(router, events);
+      const projects = new ProjectRepository(router, new ProjectEventRepository(router));
       const ownedBy = { ownerUserId: owner, partnerId: null };
-      // the owner's reads carry the render's latest report of this run (none yet)
-      const read = { ...project, latestReportPercent: null };
-      expect({ ...(await projects.findOwned(project.id, ownedBy)) }).toEqual(read);
+      expect({ ...(await projects.findOwned(project.id, ownedBy)) }).toEqual(project);
       expect(
         await projects.findOwned(project.id, { ownerUserId: randomUUID(), partnerId: null }),
       ).toBeNull();
       const page = await projects.listOwned(ownedBy, { limit: 20, states: ['SONG_READY'] });
-      expect(page.map((p) => ({ ...p }))).toEqual([read]);
-      // a report of an earlier run, the project entering SONG_READY again, this run's reports
-      const event = (fromState: string, toState: string, percent: number | null) =>
-        router.transaction((em) =>
-          events.appendRaw(em, {
-            projectId: project.id,
-            fromState,
-            toState,
-            step: 'submit_video',
-            durationMs: null,
-            message: null,
-            percent,
-            at: new Date(),
-          }),
-        );
-      await event('SONG_READY', 'SONG_READY', 91);
-      await event('DONE', 'SONG_READY', null);
-      expect((await projects.findOwned(project.id, ownedBy))!.latestReportPercent).toBeNull();
-      await event('SONG_READY', 'SONG_READY', 40);
-      await event('SONG_READY', 'SONG_READY', 64);
-      const reported = await projects.findOwned(project.id, ownedBy);
-      expect(reported!.latestReportPercent).toBe(64);
-      // the same report the log's own read finds
-      expect((await events.latestReportSince(project.id, 'SONG_READY'))!.percent).toBe(64);
-      expect((await projects.listOwned(ownedBy, { limit: 20 }))[0].latestReportPercent).toBe(64);
+      expect(page.map((p) => ({ ...p }))).toEqual([project]);
       expect(
         await projects.listOwned(ownedBy, { limit: 20, after: { createdAt: at, id: project.id } }),
       ).toEqual([]);
+    });
+
+    it('keeps the render’s newest report of this run on the project row, cleared by a new run', async () => {
+      // the project the test above wrote, rendering, its row holding a report of 41 %
+      const project = (await router.read((em) =>
+        em.findOne(ProjectEntity, { where: { callbackToken: 'cb', leaseOwner: 'worker-1' } }),
+      ))!;
+      const events = new ProjectEventRepository(router);
+      const projects = new ProjectRepository(router, events);
+      const percentOf = async () => (await projects.findById(project.id))!.reportPercent;
+      const move = (from: ProjectState, to: ProjectState, cause: TransitionCause) =>
+        projects.transition(project.id, { from, to, cause });
+      const report = { state: 'SONG_READY' as const, step: 'submit_video', percent: 64 };
+      // written with the report, under the step's lease only
+      expect(await events.recordProgress(project.id, 'someone-else', report)).toBe(false);
+      expect(await percentOf()).toBe(41);
+      expect(await events.recordProgress(project.id, 'worker-1', report)).toBe(true);
+      expect(await percentOf()).toBe(64);
+      // the render's submission moves it on within the run; a re-render starts a new one
+      expect(await move('SONG_READY', 'VIDEO_SUBMITTED', 'submit_video')).toBe(true);
+      expect(await percentOf()).toBe(64);
+      expect(await move('VIDEO_SUBMITTED', 'DONE', 'poll_video')).toBe(true);
+      expect(await move('DONE', 'SONG_READY', 'remake_video')).toBe(true);
+      expect(await percentOf()).toBeNull();
     });
 
     it('serves reads from the primary while the replica is down, and returns to the replica after', async () => {

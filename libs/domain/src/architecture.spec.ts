@@ -43,9 +43,11 @@ describe('the layering of the middle', () => {
         /update\(ProjectEntity|UPDATE projects SET[^']*state/i.test(read(f)),
     );
     expect(offenders).toEqual([]);
-    // the event log's one write to a project: a progress report's lease fence, `updated_at` only
-    expect(read(progress).match(/update\(ProjectEntity[^;]*;/g)).toEqual([
-      'update(ProjectEntity, { id, leaseOwner }, { updatedAt: now });',
+    // the event log's one write to a project: a progress report's lease fence, `updated_at` and
+    // the report's percent only (the row keeps it for reads)
+    const writes = read(progress).match(/update\(\s*ProjectEntity[^;]*;/g) ?? [];
+    expect(writes.map((w) => w.replace(/\s+/g, ' '))).toEqual([
+      'update( ProjectEntity, { id, leaseOwner }, { updatedAt: now, reportPercent: report.percent }, );',
     ]);
     expect(read(progress)).not.toMatch(/UPDATE projects/i);
     // and the repository's own writes take patches without `state` (checked by the compiler)

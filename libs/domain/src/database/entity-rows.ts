@@ -23,19 +23,11 @@ interface Built {
  * its metadata (names quoted as JSON), because a loop adding properties by computed name made
  * every entity a slow object of its own: 8% of the owner's list's profile, now under 1% (bench:api).
  */
-function hydrator(
-  columns: ColumnMetadata[],
-  numbers: Record<string, string>,
-  prefix = '',
-): Hydrator {
+function hydrator(columns: ColumnMetadata[], prefix = ''): Hydrator {
   const props = columns.map(
     (c, i) =>
       `${JSON.stringify(c.propertyName)}: driver.prepareHydratedValue(row[${JSON.stringify(prefix + c.databaseName)}], columns[${i}])`,
   );
-  for (const [property, alias] of Object.entries(numbers)) {
-    const value = `row[${JSON.stringify(alias)}]`;
-    props.push(`${JSON.stringify(property)}: ${value} == null ? null : Number(${value})`);
-  }
   return new Function('row', 'driver', 'columns', `return { ${props.join(', ')} };`) as Hydrator;
 }
 
@@ -54,11 +46,6 @@ export class EntityRows<T extends ObjectLiteral> {
     private readonly target: EntityTarget<T>,
     /** the table's alias in the caller's SQL */
     private readonly alias: string,
-    /**
-     * Numbers the caller's SELECT adds beside the columns (property -> the alias it selects them
-     * as), hydrated with them (null when NULL), so the entity keeps one shape.
-     */
-    private readonly numbers: Record<string, string> = {},
   ) {}
 
   /** `alias.col1, alias.col2, …`: every column, for the caller's SELECT */
@@ -155,7 +142,7 @@ export class EntityRows<T extends ObjectLiteral> {
     const primary = columns.find((c) => c.isPrimary)!;
     if (row[prefix + primary.databaseName] == null) return null;
     let hydrate = this.prefixed.get(prefix);
-    if (!hydrate) this.prefixed.set(prefix, (hydrate = hydrator(columns, {}, prefix)));
+    if (!hydrate) this.prefixed.set(prefix, (hydrate = hydrator(columns, prefix)));
     return hydrate(row, this.dataSource.driver, columns) as T;
   }
 
@@ -179,7 +166,7 @@ export class EntityRows<T extends ObjectLiteral> {
       this.built = {
         columns,
         list,
-        hydrate: hydrator(columns, this.numbers),
+        hydrate: hydrator(columns),
         table: metadata.tableName,
         byProperty: new Map(columns.map((c) => [c.propertyName, c])),
       };

@@ -47,6 +47,13 @@ export class ProjectEntity {
    * ends otherwise: the owner still sees it DONE, with its video, while it runs the render's steps.
    */
   @Bool({ default: false }) rerendering: boolean;
+  /**
+   * The percent of the newest progress report of this run (a render's), written with the report
+   * (ProjectEventRepository.recordProgress) and cleared when a new run starts (startsReportedRun,
+   * in transition()): what a read of the project shows without reading the event log. Null
+   * while no report came in this run.
+   */
+  @Int({ nullable: true }) reportPercent: number | null;
   @Json() options: ProjectOptions;
   @Time({ nullable: true }) nextRunAt: Date | null;
   @Str(100, { nullable: true }) leaseOwner: string | null;

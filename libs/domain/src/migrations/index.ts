@@ -21,6 +21,7 @@ import { UsageSent1766000000270 } from './1766000000270-usage-sent';
 import { PublishingPartners1766010000000 } from './1766010000000-publishing-partners';
 import { IdempotencyKeyPlaces1766020000000 } from './1766020000000-idempotency-key-places';
 import { CreateProjectProcedure1766030000000 } from './1766030000000-create-project-procedure';
+import { ProjectReportPercent1766045000000 } from './1766045000000-project-report-percent';
 
 /** Every migration, in order. Listed here (not globbed) so the compiled apps need no file scan. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   PublishingPartners1766010000000,
   IdempotencyKeyPlaces1766020000000,
   CreateProjectProcedure1766030000000,
+  ProjectReportPercent1766045000000,
 ];

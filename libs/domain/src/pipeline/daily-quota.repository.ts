@@ -167,6 +167,7 @@ function newProject(input: NewProject, day: string, slot: number, now: Date): Pr
     retries: 0,
     autopilot: input.autopilot,
     rerendering: false,
+    reportPercent: null,
     options: input.options,
     nextRunAt: now,
     ...NO_RUN_IN_FLIGHT,

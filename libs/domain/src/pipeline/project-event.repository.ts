@@ -5,8 +5,7 @@ import { DatabaseRouter } from '../database/database-router';
 import { execute, sqlTime } from '../database/raw-sql';
 import { ProjectEntity } from '../entities/project.entity';
 import { ProjectEventEntity } from '../entities/project-event.entity';
-import { PROJECT_STATES, ProjectState, STEPS, StepName } from './project-state';
-import { reportStateOf } from './step-progress';
+import { ProjectState } from './project-state';
 
 /** An event as its writer gives it: the log numbers it. */
 export type NewProjectEvent = Omit<ProjectEventEntity, 'seq'>;
@@ -61,7 +60,8 @@ export class ProjectEventRepository {
   /**
    * A running step's progress (a render's percent), as an event that changes no state:
    * written only while `leaseOwner` still holds the project (a taken-over step reports nothing).
-   * The project row's `updated_at` is the fence; its state is never written here.
+   * The project row's `updated_at` is the fence; its state is never written here. The row keeps
+   * the report's percent (`reportPercent`), so reads of the project need not look for it.
    */
   async recordProgress(
     id: string,
@@ -70,7 +70,11 @@ export class ProjectEventRepository {
   ): Promise<boolean> {
     return this.db.transaction(async (em) => {
       const now = new Date();
-      const r = await em.update(ProjectEntity, { id, leaseOwner }, { updatedAt: now });
+      const r = await em.update(
+        ProjectEntity,
+        { id, leaseOwner },
+        { updatedAt: now, reportPercent: report.percent },
+      );
       if ((r.affected ?? 0) !== 1) return false;
       await em.insert(ProjectEventEntity, {
         projectId: id,
@@ -117,28 +121,6 @@ export class ProjectEventRepository {
         .limit(1)
         .getOne();
     });
-  }
-
-  /**
-   * A SELECT expression for the row of `projects` aliased `alias`: the percent of its newest
-   * progress report since it last entered the state whose reports count for it (reportStateOf),
-   * NULL when none came or its percent is its state's alone. The same report latestReportSince
-   * finds, read with the project itself, so a rendering project costs its reader no query more.
-   */
-  static latestReportSql(alias: string): string {
-    const branches: string[] = [];
-    for (const state of PROJECT_STATES)
-      for (const step of [null, ...(Object.keys(STEPS) as StepName[])]) {
-        const since = reportStateOf({ state, step });
-        if (!since) continue;
-        const onStep = step ? ` AND ${alias}.step = '${step}'` : '';
-        // a state that reports whatever its step: one branch for it
-        if (step && reportStateOf({ state, step: null }) === since) continue;
-        branches.push(
-          `WHEN ${alias}.state = '${state}'${onStep} THEN ${reportSince(alias, since)}`,
-        );
-      }
-    return `CASE ${branches.join(' ')} ELSE NULL END`;
   }
 
   /** One project's events after `afterSeq`, oldest first, a page of 100. */
@@ -198,15 +180,4 @@ export class ProjectEventRepository {
     );
     return e?.step ?? null;
   }
-}
-
-/** The newest report's percent since the project of `alias` last entered `state` (SQL). */
-function reportSince(alias: string, state: ProjectState): string {
-  const entered =
-    `SELECT COALESCE(MAX(s.seq), 0) FROM project_events s WHERE s.project_id = ${alias}.id` +
-    ` AND s.to_state = '${state}' AND s.from_state <> '${state}'`;
-  return (
-    `(SELECT e.percent FROM project_events e WHERE e.project_id = ${alias}.id` +
-    ` AND e.percent IS NOT NULL AND e.seq > (${entered}) ORDER BY e.seq DESC LIMIT 1)`
-  );
 }

@@ -9,8 +9,8 @@ import { Owner, ownerKey } from '../stores/owner';
 import { LeasedTable } from '../work/leased-table';
 import { endsRerender, presentedStateSql } from './presented-state';
 import { ProjectEventRepository } from './project-event.repository';
-import type { ProjectWithReport } from './use-cases/project-progress.use-case';
 import { assertTransition, ProjectState, TransitionCause } from './project-state';
+import { startsReportedRun } from './step-progress';
 
 /** What may change beside a transition; the state itself changes only through `transition()`. */
 export type ProjectPatch = Partial<Omit<ProjectEntity, 'id' | 'createdAt' | 'state'>>;
@@ -51,9 +51,6 @@ export interface Transition {
 export class ProjectRepository {
   private readonly leases: LeasedTable<ProjectEntity>;
   private readonly rows: EntityRows<ProjectEntity>;
-  /** the owner's reads: each row with its render's latest report (ProjectWithReport) */
-  private readonly ownedRows: EntityRows<ProjectWithReport>;
-  private readonly ownedColumns: string;
 
   constructor(
     private readonly db: DatabaseRouter,
@@ -61,37 +58,25 @@ export class ProjectRepository {
   ) {
     this.leases = new LeasedTable(db, ProjectEntity, 'projects', 'p');
     this.rows = new EntityRows(db.dataSource, ProjectEntity, 'p');
-    this.ownedRows = new EntityRows<ProjectWithReport>(db.dataSource, ProjectEntity, 'p', {
-      latestReportPercent: 'latest_report_percent',
-    });
-    this.ownedColumns = `${ProjectEventRepository.latestReportSql('p')} AS latest_report_percent`;
   }
 
   findById(id: string): Promise<ProjectEntity | null> {
     return this.db.read((em) => em.findOne(ProjectEntity, { where: { id } }));
   }
 
-  /**
-   * A project if `owner`'s (raw SQL, fixed column list: the API's hottest read), with its
-   * render's latest report of this run (ProjectWithReport): its progress needs no other read.
-   */
-  findOwned(id: string, owner: Owner): Promise<ProjectWithReport | null> {
+  /** A project if `owner`'s (raw SQL, fixed column list: the API's hottest read). */
+  findOwned(id: string, owner: Owner): Promise<ProjectEntity | null> {
     const [ownerColumn, ownerId] = ownerKey(owner);
-    const sql = `SELECT ${this.ownedSelect()} FROM projects p WHERE p.id = :id AND p.${ownerColumn} = :owner LIMIT 1`;
+    const sql = `SELECT ${this.rows.columns} FROM projects p WHERE p.id = :id AND p.${ownerColumn} = :owner LIMIT 1`;
     // null, not an empty list: a replica that finds nothing asks the primary (DatabaseRouter)
     return this.db.read(
-      async (em) => (await this.ownedRows.query(em, sql, { id, owner: ownerId }))[0] ?? null,
+      async (em) => (await this.rows.query(em, sql, { id, owner: ownerId }))[0] ?? null,
     );
-  }
-
-  private ownedSelect(): string {
-    return `${this.ownedRows.columns}, ${this.ownedColumns}`;
   }
 
   /**
    * `owner`'s projects newest first, a page after `after` (keyset on created_at, id; see
-   * newestFirstAfter). Raw SQL with a fixed column list: the API's list route; each row with its
-   * render's latest report of this run, so a rendering project costs the list no query more.
+   * newestFirstAfter). Raw SQL with a fixed column list: the API's list route.
    */
   listOwned(
     owner: Owner,
@@ -102,7 +87,7 @@ export class ProjectRepository {
       withVideo?: boolean;
       after?: { createdAt: Date; id: string };
     },
-  ): Promise<ProjectWithReport[]> {
+  ): Promise<ProjectEntity[]> {
     const [ownerColumn, ownerId] = ownerKey(owner);
     const where = [`p.${ownerColumn} = :owner`];
     if (opts.states?.length) where.push(presentedStateSql(opts.states));
@@ -110,10 +95,10 @@ export class ProjectRepository {
     if (opts.after)
       where.push('(p.created_at < :cursorAt OR (p.created_at = :cursorAt AND p.id < :cursorId))');
     const sql =
-      `SELECT ${this.ownedSelect()} FROM projects p WHERE ${where.join(' AND ')}` +
+      `SELECT ${this.rows.columns} FROM projects p WHERE ${where.join(' AND ')}` +
       ' ORDER BY p.created_at DESC, p.id DESC LIMIT :limit';
     return this.db.read((em) =>
-      this.ownedRows.query(em, sql, {
+      this.rows.query(em, sql, {
         owner: ownerId,
         states: opts.states,
         cursorAt: opts.after?.createdAt,
@@ -191,6 +176,8 @@ export class ProjectRepository {
         {
           // a re-render ends once the project is DONE again (see endsRerender)
           ...(endsRerender(t.to) ? { rerendering: false } : {}),
+          // a new run of the render: the last one's report no longer counts (see reportPercent)
+          ...(startsReportedRun(t.from, t.to) ? { reportPercent: null } : {}),
           ...t.patch,
           state: t.to,
           updatedAt: new Date(),

@@ -59,6 +59,14 @@ export function reportsSince(state: ProjectState): ProjectState {
   return state === 'VIDEO_SUBMITTED' ? 'SONG_READY' : state;
 }
 
+/**
+ * A change of state that starts a run whose reports count anew: the project enters a state that
+ * some reporting state counts its reports since (reportsSince), from another state.
+ */
+export function startsReportedRun(from: ProjectState, to: ProjectState): boolean {
+  return from !== to && REPORTING_STATES.some((s) => reportsSince(s) === to);
+}
+
 /** The state a project's bar stands in: for FAILED and CANCELLED, where the run stopped (the failed step's). */
 export function barStateOf(p: { state: ProjectState; step: string | null }): ProjectState {
   if (p.state !== 'FAILED' && p.state !== 'CANCELLED') return p.state;

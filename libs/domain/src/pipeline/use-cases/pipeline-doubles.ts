@@ -10,6 +10,7 @@ import { CreatedProject, DailyQuotaRepository } from '../daily-quota.repository'
 import { PipelineHealthRepository } from '../pipeline-health.repository';
 import { ProjectEventRepository } from '../project-event.repository';
 import { endsRerender } from '../presented-state';
+import { startsReportedRun } from '../step-progress';
 import { assertTransition, ProjectState } from '../project-state';
 import { ProjectPatch, ProjectRepository, Transition } from '../project.repository';
 import { UsageRepository } from '../usage.repository';
@@ -55,6 +56,7 @@ export class InMemoryProjects {
       songTaskId: null,
       videoTaskId: null,
       rerendering: false,
+      reportPercent: null,
       callbackToken: 'token-0123456789',
       quotaDay: null,
       quotaSlot: null,
@@ -113,7 +115,10 @@ export class InMemoryProjects {
     assertTransition(t.from, t.to, t.cause);
     const p = this.rows.get(id);
     if (!p || p.state !== t.from) return false;
-    Object.assign(p, endsRerender(t.to) ? { rerendering: false } : {}, t.patch, { state: t.to });
+    const newRun = startsReportedRun(t.from, t.to) ? { reportPercent: null } : {};
+    Object.assign(p, endsRerender(t.to) ? { rerendering: false } : {}, newRun, t.patch, {
+      state: t.to,
+    });
     this.events.push({
       projectId: id,
       fromState: t.from,

@@ -1,4 +1,4 @@
-import { ProjectEventEntity } from '../../entities/project-event.entity';
+import { PROGRESS, ProjectState, TransitionCause } from '../project-state';
 import { InMemoryProjects } from './pipeline-doubles';
 import { ProjectProgress } from './project-progress.use-case';
 
@@ -7,7 +7,7 @@ describe('ProjectProgress', () => {
   let progress: ProjectProgress;
   beforeEach(() => {
     projects = new InMemoryProjects();
-    progress = new ProjectProgress(projects.asEvents(), projects.asHealth());
+    progress = new ProjectProgress(projects.asHealth());
   });
   const soon = () => new Date(Date.now() + 60_000);
   /** a project whose render runs now (its step leased) */
@@ -36,20 +36,15 @@ describe('ProjectProgress', () => {
     const p = projects.add({ state: 'LYRICS_READY', nextRunAt: null });
     // submit_song 5 s + poll_song 30 s + submit_video 50 s + poll_video 5 s
     expect(await progress.of(p)).toEqual({ percent: 6, etaSec: 90, waitingFor: 'owner' });
-    const q = new ProjectProgress(projects.asEvents(), projects.asHealth());
+    const q = new ProjectProgress(projects.asHealth());
     projects.medians = { poll_song: 10_000 };
     expect((await q.of(p)).etaSec).toBe(70);
   });
 
   it('counts what the running step has left from the progress it reported', async () => {
     const p = renderingNow();
-    projects.events.push({
-      projectId: p.id,
-      fromState: 'SONG_READY',
-      toState: 'SONG_READY',
-      step: 'submit_video',
-      percent: 64,
-    } as Partial<ProjectEventEntity>);
+    // the row as the step's report left it (ProjectEventRepository.recordProgress)
+    p.reportPercent = 64;
     // half of submit_video's 50 s, then poll_video's 5 s
     expect(await progress.of(p)).toEqual({ percent: 64, etaSec: 30, waitingFor: 'scheduler' });
     // a lease that ran out: the step will run again in full, but the bar does not go back
@@ -60,24 +55,27 @@ describe('ProjectProgress', () => {
 
   it('keeps the render’s percent once its submission moved the project on, and only this run’s', async () => {
     const p = projects.add({ state: 'SONG_READY', nextRunAt: new Date() });
-    const event = (e: Partial<ProjectEventEntity>) =>
-      projects.events.push({ projectId: p.id, ...e } as Partial<ProjectEventEntity>);
+    const move = async (from: ProjectState, to: ProjectState, cause: TransitionCause) =>
+      expect(await projects.transition(p.id, { from, to, cause })).toBe(true);
     // a first render, done; then a re-render from the finished project
-    event({ fromState: 'SONG_READY', toState: 'SONG_READY', step: 'submit_video', percent: 96 });
-    event({ fromState: 'SONG_READY', toState: 'VIDEO_SUBMITTED', step: 'submit_video' });
-    event({ fromState: 'VIDEO_SUBMITTED', toState: 'DONE', step: 'poll_video' });
-    event({ fromState: 'DONE', toState: 'SONG_READY', step: 'remake_video' });
+    p.reportPercent = 96;
+    await move('SONG_READY', 'VIDEO_SUBMITTED', 'submit_video');
+    await move('VIDEO_SUBMITTED', 'DONE', 'poll_video');
+    await move('DONE', 'SONG_READY', 'remake_video');
     // the old render's 96 % is not this run's
+    expect(p.reportPercent).toBeNull();
     expect((await progress.of(p)).percent).toBe(30);
-    event({ fromState: 'SONG_READY', toState: 'SONG_READY', step: 'submit_video', percent: 58 });
+    p.reportPercent = 58;
     expect((await progress.of(p)).percent).toBe(58);
-    event({ fromState: 'SONG_READY', toState: 'SONG_READY', step: 'submit_video', percent: 97 });
-    event({ fromState: 'SONG_READY', toState: 'VIDEO_SUBMITTED', step: 'submit_video' });
-    const submitted = { ...p, state: 'VIDEO_SUBMITTED' as const };
-    expect((await progress.of(submitted)).percent).toBe(97);
-    // a render that failed keeps where it got to
-    const failed = { ...p, state: 'FAILED' as const, step: 'poll_video' as const };
-    expect((await progress.of(failed)).percent).toBe(97);
+    p.reportPercent = 97;
+    await move('SONG_READY', 'VIDEO_SUBMITTED', 'submit_video');
+    expect((await progress.of(p)).percent).toBe(97);
+    // a render that failed keeps where it got to; its retry from the clip starts a new run
+    await move('VIDEO_SUBMITTED', 'FAILED', 'fail');
+    p.step = 'poll_video';
+    expect((await progress.of(p)).percent).toBe(97);
+    await move('FAILED', 'SONG_READY', 'retry');
+    expect((await progress.of(p)).percent).toBe(30);
   });
 
   it('says when a project waits on the day’s budget', async () => {
@@ -95,32 +93,18 @@ describe('ProjectProgress', () => {
     expect(projects.medianReads).toBe(6);
   });
 
-  it('takes the render’s report a row was read with instead of reading it again', async () => {
+  it('reads no event to tell a rendering or failed render’s percent: the row holds it', async () => {
     const rendering = renderingNow();
-    const failed = projects.add({ state: 'FAILED', step: 'poll_video' });
-    // the log holds an older report: the rows' own reports are the ones that count
-    for (const p of [rendering, failed])
-      projects.events.push({
-        projectId: p.id,
-        fromState: 'SONG_READY',
-        toState: 'SONG_READY',
-        step: 'submit_video',
-        percent: 40,
-      } as Partial<ProjectEventEntity>);
+    rendering.reportPercent = 64;
+    const failed = projects.add({ state: 'FAILED', step: 'poll_video', reportPercent: 97 });
+    const notYet = projects.add({ state: 'VIDEO_SUBMITTED', reportPercent: null });
     const asLog = jest.spyOn(projects, 'latestReportSince');
-    const [a, b, c] = await progress.ofRows([
-      { ...rendering, latestReportPercent: 64 },
-      { ...failed, latestReportPercent: 97 },
-      { ...rendering, latestReportPercent: null },
-    ]);
+    const [a, b, c] = await progress.ofRows([rendering, failed, notYet]);
     expect(a).toEqual({ percent: 64, etaSec: 30, waitingFor: 'scheduler' });
     expect(b).toEqual({ percent: 97, etaSec: null, waitingFor: null });
-    // read with the row and none came in this run: the state's own percent
-    expect(c.percent).toBe(30);
+    // no report in this run yet: the state's own percent
+    expect(c.percent).toBe(PROGRESS.VIDEO_SUBMITTED);
     expect(asLog).not.toHaveBeenCalled();
-    // a row read without it (undefined): the log is asked, once
-    expect((await progress.ofRows([rendering]))[0].percent).toBe(40);
-    expect(asLog).toHaveBeenCalledTimes(1);
   });
 
   it('gives a page of rows the same progress as each row alone, reading each median once', async () => {
@@ -134,7 +118,7 @@ describe('ProjectProgress', () => {
     const together = await progress.ofRows(rows);
     expect(projects.medianReads).toBe(6);
     const alone = await Promise.all(
-      rows.map((p) => new ProjectProgress(projects.asEvents(), projects.asHealth()).of(p)),
+      rows.map((p) => new ProjectProgress(projects.asHealth()).of(p)),
     );
     expect(together).toEqual(alone);
     expect(together[1]).toEqual({ percent: 6, etaSec: 70, waitingFor: 'owner' });

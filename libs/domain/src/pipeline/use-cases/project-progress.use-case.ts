@@ -10,13 +10,11 @@ import {
   TERMINAL_STATES,
 } from '../project-state';
 import { PipelineHealthRepository } from '../pipeline-health.repository';
-import { ProjectEventRepository } from '../project-event.repository';
 import {
   barStateOf,
   DEFAULT_STEP_MS,
   fractionAt,
   REPORTING_STATES,
-  reportStateOf,
   runPercent,
 } from '../step-progress';
 
@@ -27,13 +25,6 @@ export interface Progress {
   waitingFor: 'owner' | 'scheduler' | 'budget' | null;
 }
 
-/**
- * A project row as a read may carry it: with the percent of its render's latest report of this
- * run read in the same statement (ProjectRepository's owner reads), so a rendering project costs
- * its list no query of its own. Absent (undefined) when the row was read without it.
- */
-export type ProjectWithReport = ProjectEntity & { latestReportPercent?: number | null };
-
 /** The typical duration of each step still ahead of the rows asked about (ms; null: unknown). */
 type StepDurations = Partial<Record<StepName, number | null>>;
 
@@ -42,21 +33,18 @@ const STEP_NAMES = Object.keys(STEPS) as StepName[];
 /** How far a project is, what it waits for, and when it should be done. */
 @Injectable()
 export class ProjectProgress {
-  constructor(
-    private readonly events: ProjectEventRepository,
-    private readonly health: PipelineHealthRepository,
-  ) {}
+  constructor(private readonly health: PipelineHealthRepository) {}
 
-  async of(p: ProjectWithReport): Promise<Progress> {
+  async of(p: ProjectEntity): Promise<Progress> {
     return (await this.ofRows([p]))[0];
   }
 
   /**
-   * The progress of each row, computed once per row from what it holds: the step durations are
-   * gathered once for them all (cached, see typicalStepMs), and a render's report is read only
-   * for a row read without it.
+   * The progress of each row, computed once per row from what it holds (its render's report
+   * included: reportPercent); the step durations are gathered once for them all (cached, see
+   * typicalStepMs).
    */
-  async ofRows(rows: readonly ProjectWithReport[]): Promise<Progress[]> {
+  async ofRows(rows: readonly ProjectEntity[]): Promise<Progress[]> {
     const ahead = new Set<StepName>();
     for (const p of rows) for (const step of stepsAhead(p.state)) ahead.add(step);
     const durations: StepDurations = {};
@@ -66,19 +54,7 @@ export class ProjectProgress {
       names.forEach((s, i) => (durations[s] = ms[i]));
     }
     const now = Date.now();
-    const out: Progress[] = [];
-    for (const p of rows) {
-      const since = reportStateOf(p);
-      let report = p.latestReportPercent ?? null;
-      if (since && p.latestReportPercent === undefined)
-        report = await this.reportSince(p.id, since);
-      out.push(progressOf(p, report, durations, now));
-    }
-    return out;
-  }
-
-  private async reportSince(id: string, since: ProjectState): Promise<number | null> {
-    return (await this.events.latestReportSince(id, since))?.percent ?? null;
+    return rows.map((p) => progressOf(p, durations, now));
   }
 
   /**
@@ -109,20 +85,15 @@ function stepsAhead(state: ProjectState): StepName[] {
 
 /**
  * A row's progress from what it holds: its state, step and lease, its render's latest report of
- * this run (`report`), and the typical durations of the steps ahead (a step never timed here yet
+ * this run (`reportPercent`), and the typical durations of the steps ahead (a step never timed here yet
  * counts its default, so the ETA is an estimate from the first step on, never unknown).
  */
-export function progressOf(
-  p: ProjectEntity,
-  report: number | null,
-  durations: StepDurations,
-  now: number,
-): Progress {
+export function progressOf(p: ProjectEntity, durations: StepDurations, now: number): Progress {
   const state = p.state;
   const waitingFor = waitingForOf(p);
   if (state === 'DONE') return { percent: 100, etaSec: 0, waitingFor: null };
   const at = barStateOf(p);
-  const percent = REPORTING_STATES.includes(at) ? runPercent(at, report) : PROGRESS[at];
+  const percent = REPORTING_STATES.includes(at) ? runPercent(at, p.reportPercent) : PROGRESS[at];
   if (state === 'FAILED' || state === 'CANCELLED') return { percent, etaSec: null, waitingFor };
   const step = STEP_FOR_STATE[state];
   // the running step counts for what it has left (its lease held: what it reported is under way)
