@@ -12,7 +12,7 @@ export class ProjectReportPercent1766045000000 implements MigrationInterface {
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.addColumn(
       'projects',
-      new TableColumn({ name: 'report_percent', type: 'int', isNullable: true }),
+      new TableColumn({ name: 'report_percent', type: 'integer', isNullable: true }),
     );
     await queryRunner.query(
       `UPDATE projects SET report_percent = (
