@@ -1,5 +1,11 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
 
+const REPORT_PERCENT = new TableColumn({
+  name: 'report_percent',
+  type: 'integer',
+  isNullable: true,
+});
+
 /**
  * A project row keeps the percent of its render's newest report of this run, so reading a
  * project (the API's GET one and the owner's list) needs no read of the event log for it.
@@ -10,10 +16,7 @@ export class ProjectReportPercent1766045000000 implements MigrationInterface {
   name = 'ProjectReportPercent1766045000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn(
-      'projects',
-      new TableColumn({ name: 'report_percent', type: 'integer', isNullable: true }),
-    );
+    await queryRunner.addColumn('projects', REPORT_PERCENT);
     await queryRunner.query(
       `UPDATE projects SET report_percent = (
          SELECT e.percent FROM project_events e
@@ -26,6 +29,6 @@ export class ProjectReportPercent1766045000000 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.dropColumn('projects', 'report_percent');
+    await queryRunner.dropColumn('projects', REPORT_PERCENT.name);
   }
 }
