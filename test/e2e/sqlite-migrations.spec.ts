@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ENTITIES } from '@app/domain';
+import { ENTITIES, MIGRATIONS } from '@app/domain';
 import { ProjectRepository } from '@app/domain/repositories';
 import { databaseApp } from '../harness/database-app';
 import { removeDir, tempDir } from '../harness/process';
@@ -47,6 +47,62 @@ describe('the migration set on SQLite (the embedded default)', () => {
       );
       expect(left.map((t) => t.name)).toEqual(['schema_migrations']);
     } finally {
+      await app.close();
+    }
+  });
+
+  it('fills a rendering or failed render’s percent from its events when adding report_percent', async () => {
+    const app = await databaseApp({ DB_SQLITE_PATH: join(dir, 'report-percent.sqlite') }, 'cli');
+    const qr = app.dataSource.createQueryRunner();
+    const Migration = MIGRATIONS.find((m) => m.name === 'ProjectReportPercent1766045000000')!;
+    const migration = new Migration();
+    try {
+      await app.dataSource.runMigrations({ transaction: 'each' });
+      await migration.down(qr);
+      await qr.query(
+        "INSERT INTO users (id, nickname, role, created_at, updated_at) VALUES ('u', 'u', 'user', '2026-01-01', '2026-01-01')",
+      );
+      await qr.query(
+        "INSERT INTO stores (id, owner_user_id, name, source, created_at, updated_at) VALUES ('s', 'u', 's', 'manual', '2026-01-01', '2026-01-01')",
+      );
+      const project = (id: string, state: string, step: string | null) =>
+        qr.query(
+          "INSERT INTO projects (id, owner_user_id, store_id, state, step, options, callback_token, created_at, updated_at) VALUES (?, 'u', 's', ?, ?, '{}', 't', '2026-01-01', '2026-01-01')",
+          [id, state, step],
+        );
+      const event = (id: string, from: string, to: string, percent: number | null) =>
+        qr.query(
+          "INSERT INTO project_events (project_id, from_state, to_state, percent, at) VALUES (?, ?, ?, ?, '2026-01-01')",
+          [id, from, to, percent],
+        );
+      // rendering: an old run's 91, a new run from DONE, this run's 40 and 64
+      await project('rendering', 'VIDEO_SUBMITTED', 'poll_video');
+      await event('rendering', 'SONG_READY', 'SONG_READY', 91);
+      await event('rendering', 'DONE', 'SONG_READY', null);
+      await event('rendering', 'SONG_READY', 'SONG_READY', 40);
+      await event('rendering', 'SONG_READY', 'SONG_READY', 64);
+      await event('rendering', 'SONG_READY', 'VIDEO_SUBMITTED', null);
+      // a re-render that has not reported yet; a failed render; a finished project
+      await project('new-run', 'SONG_READY', 'submit_video');
+      await event('new-run', 'SONG_READY', 'SONG_READY', 97);
+      await event('new-run', 'DONE', 'SONG_READY', null);
+      await project('failed', 'FAILED', 'submit_video');
+      await event('failed', 'SONG_READY', 'SONG_READY', 55);
+      await event('failed', 'SONG_READY', 'FAILED', null);
+      await project('done', 'DONE', 'poll_video');
+      await event('done', 'SONG_READY', 'SONG_READY', 99);
+      await migration.up(qr);
+      const rows: { id: string; report_percent: number | null }[] = await qr.query(
+        'SELECT id, report_percent FROM projects ORDER BY id',
+      );
+      expect(Object.fromEntries(rows.map((r) => [r.id, r.report_percent]))).toEqual({
+        done: null,
+        failed: 55,
+        'new-run': null,
+        rendering: 64,
+      });
+    } finally {
+      await qr.release();
       await app.close();
     }
   });
