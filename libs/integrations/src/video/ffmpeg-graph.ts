@@ -10,13 +10,14 @@ export const REF_WIDTH = 1080;
 
 /**
  * A filter graph under construction: inputs, filters, text files, sizes scaled to the frame.
- * The pictures are composed in yuv444p (full-resolution colour: crops move one pixel at a
- * time and no edge is left without its colour) and leave as yuv420p.
+ * The pictures are composed in the encoder's yuv420p (no frame converted on the way out);
+ * only the few frames of a transition are blended in yuv444p (FFmpeg's xfade takes no other).
  */
 export class FilterGraph {
   readonly inputs: string[] = [];
   readonly filters: string[] = [];
   private texts = 0;
+  private labels = 0;
   private readonly k: number;
 
   constructor(
@@ -33,6 +34,11 @@ export class FilterGraph {
     if (still) this.inputs.push('-framerate', String(FPS));
     this.inputs.push('-i', path);
     return this.inputs.filter((a) => a === '-i').length - 1;
+  }
+
+  /** a link label no other part of the graph uses */
+  label(prefix: string): string {
+    return `${prefix}${this.labels++}`;
   }
 
   /** px at 1080 wide, scaled to this frame */

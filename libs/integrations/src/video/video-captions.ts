@@ -25,10 +25,8 @@ export async function drawCaptions(
     drawn.push(...filters);
     placed.push({ text: c.text, startSec: c.startSec, endSec: c.endSec, rect, rows });
   }
-  // into the encoder's yuv420p by a scaler sliced over the cores: the same pixels as a plain
-  // format=yuv420p, without a conversion of every frame on the filter graph's one thread
-  const to420 = 'scale=threads=0,format=yuv420p';
-  g.filters.push(`[${from}]${drawn.length ? drawn.join(',') + ',' : ''}${to420}[vout]`);
+  // drawn on the encoder's yuv420p as the pictures were composed in (format: no conversion)
+  g.filters.push(`[${from}]${drawn.length ? drawn.join(',') + ',' : ''}format=yuv420p[vout]`);
   return placed;
 }
 
