@@ -60,9 +60,8 @@ export async function drawPictures(
 /**
  * The clips one after another into `[body]`, each coming in over the end of the one before
  * with its transition. Only a transition's frames are blended; every other frame goes through
- * in yuv420p as its clip made it. A transition starts on the frame FFmpeg's xfade would start
- * it at (its offset rounded to a frame, half a frame late: no frame falls on its very start,
- * where a slide draws a line of the wrong picture) and lasts as long as the clip before runs.
+ * in yuv420p as its clip made it. A transition starts on the frame its offset rounds to (as
+ * FFmpeg's xfade rounds it) and lasts as long as the clip before runs.
  */
 function joinClips(g: FilterGraph, clips: Clip[], transitionSec: number): void {
   const late = 0.5 / FPS;
@@ -100,25 +99,30 @@ function joinClips(g: FilterGraph, clips: Clip[], transitionSec: number): void {
  */
 const PLANE_WISE = /^(fade|smooth|slide|wipe|circle)(left|right|up|down|open)?$/;
 
-/** the transition from `a` into `b` (equally long), frames in yuv420p; returns its link */
+/**
+ * The transition from `a` into `b` (equally long), frames in yuv420p; returns its link. Half a
+ * frame late (timed in half frames): no frame falls on its very start, where FFmpeg's slides
+ * draw a line past the picture's edge.
+ */
 function transition(g: FilterGraph, a: string, b: string, kind: string, sec: number): string {
   const x = g.label('x');
-  const xfade = `xfade=transition=${kind}:duration=${num(sec)}:offset=0`;
+  const half = `settb=1/${2 * FPS}`;
+  const xfade = `xfade=transition=${kind}:duration=${num(sec)}:offset=${num(-0.5 / FPS)}`;
+  const whole = `settb=1/${FPS},setpts=N`;
   if (!PLANE_WISE.test(kind)) {
     g.filters.push(
-      `[${a}]format=yuv444p[${a}c];[${b}]format=yuv444p[${b}c];` +
-        `[${a}c][${b}c]${xfade},scale=threads=0,format=yuv420p[${x}]`,
+      `[${a}]${half},format=yuv444p[${a}c];[${b}]${half},format=yuv444p[${b}c];` +
+        `[${a}c][${b}c]${xfade},scale=threads=0,format=yuv420p,${whole}[${x}]`,
     );
     return x;
   }
   const planes = ['y', 'u', 'v'];
+  const split = (l: string) =>
+    `[${l}]${half},extractplanes=y+u+v${planes.map((p) => `[${l}${p}]`).join('')}`;
   g.filters.push(
-    [a, b]
-      .map((l) => `[${l}]extractplanes=y+u+v${planes.map((p) => `[${l}${p}]`).join('')}`)
-      .join(';') +
-      ';' +
+    `${split(a)};${split(b)};` +
       planes.map((p) => `[${a}${p}][${b}${p}]${xfade}[${x}${p}]`).join(';') +
-      `;${planes.map((p) => `[${x}${p}]`).join('')}mergeplanes=0x001020:yuv420p[${x}]`,
+      `;${planes.map((p) => `[${x}${p}]`).join('')}mergeplanes=0x001020:yuv420p,${whole}[${x}]`,
   );
   return x;
 }
