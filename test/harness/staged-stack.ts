@@ -257,9 +257,15 @@ export class StagedStack {
    * Per project: the lyrics completions the fake OpenAI received, and the usage rows of the
    * lyrics step in the database (one row per call received, however the scheduler died).
    */
-  async lyricsCalls(ids: string[]): Promise<Record<string, { received: number; rows: number }>> {
-    const rows = await this.db.primary.query<{ project_id: string; n: number }[]>(
-      `SELECT project_id, COUNT(*) AS n FROM castad.usage_records WHERE provider = 'openai' AND operation = 'write_lyrics' AND project_id IN (${ids.map(() => '?').join(',')}) GROUP BY project_id`,
+  /**
+   * Per project: the lyrics calls OpenAI received, and our usage rows for them (all, and those
+   * settled from an answer).
+   */
+  async lyricsCalls(
+    ids: string[],
+  ): Promise<Record<string, { received: number; rows: number; settled: number }>> {
+    const rows = await this.db.primary.query<{ project_id: string; n: number; settled: number }[]>(
+      `SELECT project_id, COUNT(*) AS n, SUM(status = 'settled') AS settled FROM castad.usage_records WHERE provider = 'openai' AND operation = 'write_lyrics' AND project_id IN (${ids.map(() => '?').join(',')}) GROUP BY project_id`,
       ids,
     );
     const received = (id: string) =>
@@ -272,6 +278,7 @@ export class StagedStack {
         {
           received: received(id),
           rows: Number(rows.find((r) => r.project_id === id)?.n ?? 0),
+          settled: Number(rows.find((r) => r.project_id === id)?.settled ?? 0),
         },
       ]),
     );

@@ -3,6 +3,9 @@ import { StagedStack } from '../harness/staged-stack';
 import { waitFor } from '../harness/ports';
 import { fakeEnv } from '../fakes/env';
 
+/** the kill loop's SIGKILLs of the scheduler */
+const KILLS = 15;
+
 /**
  * What every step dispatcher (in-process, Bull) promises, run against each: crashes, a second
  * scheduler and failing providers never pay a step twice, never lose a project, and every
@@ -33,7 +36,7 @@ export function dispatcherContract(stack: StagedStack, env: () => Record<string,
       const ids = await stack.createProjects(10);
       ({ proc } = await stack.startScheduler(asDocumented()));
       // kill at random moments: between steps, mid-step, between a submission and storing its answer
-      for (let kill = 0; kill < 15; kill++) {
+      for (let kill = 0; kill < KILLS; kill++) {
         await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 900)));
         proc.signal('SIGKILL');
         await proc.exitCode();
@@ -50,9 +53,17 @@ export function dispatcherContract(stack: StagedStack, env: () => Record<string,
       expect(stack.paidCounts(ids)).toEqual(
         Object.fromEntries(ids.map((id) => [id, { song: 1, video: 1 }])),
       );
-      // every lyrics call OpenAI received has its usage row (an answer lost to a kill: estimated)
+      // every lyrics call OpenAI received has its usage row (an answer lost to a kill: estimated);
+      // a kill after a row was written but before its call left leaves one row more, an estimate
+      // never settled (we cannot tell it from a call whose answer was lost, so it stays counted):
+      // at most one per kill, as a project has one lyrics call in flight at a time
       for (const [id, c] of Object.entries(await stack.lyricsCalls(ids)))
-        expect([id, c.received > 0, c.rows]).toEqual([id, true, c.received]);
+        expect([
+          id,
+          c.received > 0,
+          c.rows >= c.received && c.rows - c.received <= KILLS,
+          c.settled <= c.received,
+        ]).toEqual([id, true, true, true]);
       // and the results were copied into blob storage
       const videos = await stack.db.primary.query<{ n: number }[]>(
         `SELECT COUNT(*) AS n FROM castad.videos WHERE project_id IN (${ids.map(() => '?').join(',')})`,
