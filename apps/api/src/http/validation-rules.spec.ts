@@ -1,4 +1,12 @@
-import { IsInt, IsString, MaxLength, MetadataStorage, validate } from 'class-validator';
+import {
+  getMetadataStorage,
+  IsInt,
+  IsString,
+  MaxLength,
+  MetadataStorage,
+  ValidateNested,
+  validate,
+} from 'class-validator';
 import { rememberValidationRules } from './validation-rules';
 
 class Base {
@@ -54,5 +62,44 @@ describe('rememberValidationRules', () => {
     expect(await messages(Object.assign(new Later(), { title: 'a', size: 'big' }))).toEqual([
       'size must be an integer number',
     ]);
+  });
+
+  // The memo hands class-validator the same arrays on every validation; that is only sound while
+  // the installed class-validator reads them and never changes them. An upgrade that starts to
+  // (sorting, splicing, tagging rules) fails here rather than validating wrongly in production.
+  it('is handed back unchanged by class-validator after validations of every kind', async () => {
+    class Inner {
+      @IsInt({ groups: ['g'] }) @IsString({ always: true }) size: unknown;
+    }
+    class Outer extends Child {
+      @ValidateNested({ each: true }) inner: unknown;
+    }
+    // every answer the memo gives class-validator, as it was when first given
+    const storage = getMetadataStorage();
+    const memo = storage.getTargetValidationMetadatas;
+    const given = new Map<object[], { copy: object[]; fields: object[] }>();
+    storage.getTargetValidationMetadatas = ((...args: Parameters<typeof memo>) => {
+      const rules = memo.apply(storage, args);
+      if (!given.has(rules))
+        given.set(rules, { copy: [...rules], fields: rules.map((r) => ({ ...r })) });
+      return rules;
+    }) as typeof memo;
+    const bad = () =>
+      Object.assign(new Outer(), { name: 'long', count: 'x', inner: [new Inner()] });
+    try {
+      await validate(bad());
+      await validate(bad(), { whitelist: true, forbidNonWhitelisted: true });
+      await validate(bad(), { groups: ['g'], always: true, strictGroups: true });
+      await validate(bad(), { skipMissingProperties: true, stopAtFirstError: true });
+      await validate(bad());
+    } finally {
+      storage.getTargetValidationMetadatas = memo;
+    }
+    expect(given.size).toBeGreaterThanOrEqual(4);
+    for (const [rules, { copy, fields }] of given) {
+      expect(rules).toEqual(copy);
+      rules.forEach((rule, i) => expect(rule).toBe(copy[i]));
+      expect(rules.map((r) => ({ ...r }))).toEqual(fields);
+    }
   });
 });
