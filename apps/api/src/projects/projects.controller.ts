@@ -1,4 +1,4 @@
-import { Idempotent } from '../http/idempotency';
+import { Idempotent, IdempotencyKey, Once } from '../http/idempotency';
 import { ClipView } from './clip-view';
 import {
   Body,
@@ -129,13 +129,16 @@ export class ProjectsController {
   async create(
     @CurrentPrincipal() by: Principal,
     @Body() b: CreateProjectDto,
+    @IdempotencyKey() once: Once,
   ): Promise<ProjectDto> {
-    const p = await this.createProject.execute(by, {
-      storeId: b.storeId,
-      autopilot: b.autopilot,
-      options: { mood: b.mood, genre: b.genre, lengthSec: b.lengthSec, keywords: b.keywords },
+    return once(async () => {
+      const p = await this.createProject.execute(by, {
+        storeId: b.storeId,
+        autopilot: b.autopilot,
+        options: { mood: b.mood, genre: b.genre, lengthSec: b.lengthSec, keywords: b.keywords },
+      });
+      return this.dto(p);
     });
-    return this.dto(p);
   }
 
   @Get()
@@ -264,8 +267,9 @@ export class ProjectsController {
     @CurrentPrincipal() by: Principal,
     @Id() id: string,
     @Body() b: RegenerateLyricsDto,
+    @IdempotencyKey() once: Once,
   ): Promise<ProjectDto> {
-    return this.dto(await this.regenerateLyrics.execute(by, id, b.hints));
+    return once(async () => this.dto(await this.regenerateLyrics.execute(by, id, b.hints)));
   }
 
   @Put(':id/lyrics')
@@ -310,8 +314,9 @@ export class ProjectsController {
     @CurrentPrincipal() by: Principal,
     @Id() id: string,
     @Body() _b: MakeSongDto,
+    @IdempotencyKey() once: Once,
   ): Promise<ProjectDto> {
-    return this.dto(await this.makeSongOf.execute(by, id));
+    return once(async () => this.dto(await this.makeSongOf.execute(by, id)));
   }
 
   @Get(':id/song')
@@ -354,8 +359,9 @@ export class ProjectsController {
     @CurrentPrincipal() by: Principal,
     @Id() id: string,
     @Body() b: MakeVideoDto,
+    @IdempotencyKey() once: Once,
   ): Promise<ProjectDto> {
-    return this.dto(await this.makeVideoOf.execute(by, id, b));
+    return once(async () => this.dto(await this.makeVideoOf.execute(by, id, b)));
   }
 
   @Get(':id/video')

@@ -1,4 +1,4 @@
-import { Idempotent } from '../http/idempotency';
+import { Idempotent, IdempotencyKey, Once } from '../http/idempotency';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -48,8 +48,11 @@ export class UploadsController {
     @CurrentPrincipal() by: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() b: CreateUploadDto,
+    @IdempotencyKey() once: Once,
   ): Promise<UploadListDto> {
-    return { items: (await this.publications.request(by, id, b)).map(UploadDto.from) };
+    return once(async () => ({
+      items: (await this.publications.request(by, id, b)).map(UploadDto.from),
+    }));
   }
 
   @Get('draft')

@@ -1,4 +1,4 @@
-import { Idempotent } from '../http/idempotency';
+import { Idempotent, IdempotencyKey, Once } from '../http/idempotency';
 import { firstFile } from '../http/multipart-file';
 import {
   Body,
@@ -110,18 +110,21 @@ export class StorePhotosController {
     @CurrentPrincipal() by: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Req() req: FastifyRequest,
+    @IdempotencyKey() once: Once,
   ): Promise<StorePhotoDto> {
-    if (!req.isMultipart())
-      throw new InvalidInputError(
-        'send the photo as multipart/form-data in a field named "photo"',
-        { field: 'photo' },
-      );
-    const file = await firstFile(req);
-    if (!file || file.fieldname !== 'photo')
-      throw new InvalidInputError('the multipart field "photo" with the image file is missing', {
-        field: 'photo',
-      });
-    return this.dto(await this.photos.add(by, id, file.bytes));
+    return once(async () => {
+      if (!req.isMultipart())
+        throw new InvalidInputError(
+          'send the photo as multipart/form-data in a field named "photo"',
+          { field: 'photo' },
+        );
+      const file = await firstFile(req);
+      if (!file || file.fieldname !== 'photo')
+        throw new InvalidInputError('the multipart field "photo" with the image file is missing', {
+          field: 'photo',
+        });
+      return this.dto(await this.photos.add(by, id, file.bytes));
+    });
   }
 
   @Post('import')
@@ -136,8 +139,9 @@ export class StorePhotosController {
     @CurrentPrincipal() by: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() b: ImportPhotoDto,
+    @IdempotencyKey() once: Once,
   ): Promise<StorePhotoDto> {
-    return this.dto(await this.photos.importUrl(by, id, b.url));
+    return once(async () => this.dto(await this.photos.importUrl(by, id, b.url)));
   }
 
   @Get()

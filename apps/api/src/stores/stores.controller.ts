@@ -1,4 +1,4 @@
-import { Idempotent } from '../http/idempotency';
+import { Idempotent, IdempotencyKey, Once } from '../http/idempotency';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import {
@@ -46,8 +46,9 @@ export class StoresController {
   async create(
     @CurrentPrincipal() p: Principal,
     @Body() body: CreateStoreFromSearchDto,
+    @IdempotencyKey() once: Once,
   ): Promise<StoreDto> {
-    return StoreDto.from(await this.stores.create(p, body));
+    return once(async () => StoreDto.from(await this.stores.create(p, body)));
   }
 
   @Get('search')
