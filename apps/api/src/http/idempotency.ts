@@ -9,7 +9,7 @@ import {
   RequestMethod,
   SetMetadata,
 } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { HTTP_CODE_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import {
   ApiConflictResponse,
   ApiGoneResponse,
@@ -139,6 +139,7 @@ async function fingerprint(req: FastifyRequest): Promise<string> {
  */
 export function Idempotent(resource: CreatedKind): MethodDecorator {
   return applyDecorators(
+    takesItsKey,
     SetMetadata(RESOURCE, resource),
     ApiHeader({
       name: 'Idempotency-Key',
@@ -166,6 +167,20 @@ export function Idempotent(resource: CreatedKind): MethodDecorator {
     }),
   );
 }
+
+/**
+ * A route marked Idempotent whose handler does not take `@IdempotencyKey()` would ignore every key
+ * (creating again on a retry): refused when the class is defined. Parameter decorators are
+ * applied before method decorators, so the handler's are all there.
+ */
+const takesItsKey: MethodDecorator = (target, method) => {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, method) ??
+    {}) as Record<string, { factory?: unknown }>;
+  if (!Object.values(args).some((arg) => arg.factory === keyedRequestOf))
+    throw new Error(
+      `${target.constructor.name}.${String(method)} is @Idempotent but takes no @IdempotencyKey() to run its work in`,
+    );
+};
 
 function sha256(s: string | Buffer): string {
   return createHash('sha256').update(s).digest('hex');
