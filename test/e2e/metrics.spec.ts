@@ -26,9 +26,10 @@ describe('Prometheus metrics', () => {
       expect([anon.status, anon.body]).toEqual([401, expect.anything()]);
       expect((await api.request('GET', '/metrics', { token: user.accessToken })).status).toBe(403);
       await api.get(AccountService).setRole(user.user.id, 'admin');
-      const admin = (
+      const adminLogin = (
         await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })
-      ).body.accessToken;
+      ).body;
+      const admin = adminLogin.accessToken;
       const storeId = (
         await api.request('POST', '/v1/stores', { token: admin, body: { name: 'm' } })
       ).body.id;
@@ -60,6 +61,26 @@ describe('Prometheus metrics', () => {
       expect(scraped.body).toMatch(
         /castad_http_request_duration_seconds_count\{method="POST",route="\/v1\/projects",status="202"\} 1/,
       );
+      // admin is who the account is now, not what the token says: a role taken back, then a
+      // logout, count from the next request
+      await api.get(AccountService).setRole(user.user.id, 'user');
+      expect((await api.request('GET', '/metrics', { token: admin })).status).toBe(403);
+      await api.get(AccountService).setRole(user.user.id, 'admin');
+      expect((await api.request('GET', '/metrics', { token: admin })).status).toBe(200);
+      const grantedLater = (
+        await api.request('POST', '/v1/auth/dev-login', { body: { nickname: 'later' } })
+      ).body;
+      await api.get(AccountService).setRole(grantedLater.user.id, 'admin');
+      expect(
+        (await api.request('GET', '/metrics', { token: grantedLater.accessToken })).status,
+      ).toBe(200);
+      const refreshToken = adminLogin.refreshToken;
+      expect(
+        (await api.request('POST', '/v1/auth/logout', { token: admin, body: { refreshToken } }))
+          .status,
+      ).toBe(204);
+      const ended = await api.request('GET', '/metrics', { token: admin });
+      expect([ended.status, ended.body.message]).toEqual([401, expect.stringContaining('ended')]);
       // the scheduler's own metrics, on its internal port
       const res = await fetch(`http://127.0.0.1:${healthPort}/metrics`);
       const text = await res.text();

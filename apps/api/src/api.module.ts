@@ -14,6 +14,7 @@ import { AuthModule } from './auth/auth.module';
 import { HealthController } from './health/health.controller';
 import { McpApiModule } from './mcp/mcp.api.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { BearerModule } from './auth/bearer.module';
 import { ProjectsApiModule } from './projects/projects.api.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StoresApiModule } from './stores/stores.api.module';
@@ -41,6 +42,7 @@ import { StudioController } from './studio/studio.controller';
     }),
     RateLimitModule,
     AuthModule,
+    BearerModule,
     AccountsModule,
     StoresApiModule,
     ProjectsApiModule,

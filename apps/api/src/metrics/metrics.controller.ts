@@ -2,13 +2,16 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BlockList, isIP } from 'node:net';
-import { AccessTokens, AppConfig, ForbiddenError, registry, UnauthorizedError } from '@app/domain';
+import { AppConfig, ForbiddenError, registry, UnauthorizedError } from '@app/domain';
+import { BearerAuthenticator } from '../auth/bearer-authenticator';
 import { Public } from '../auth/decorators';
 
 /**
  * Prometheus metrics of this instance: served to admins (bearer token) or to a scraper on an
  * allowed network (METRICS_ALLOW_CIDRS, matched on the socket address, never on headers);
- * refused to everyone else. nginx does not route /metrics from the public side.
+ * refused to everyone else. nginx does not route /metrics from the public side. An admin is
+ * who the account is now (as on every route): a token issued before a logout, a block or a role
+ * change counts as the account stands, not as the token says.
  */
 @ApiTags('admin')
 @ApiBearerAuth('bearer')
@@ -19,7 +22,7 @@ export class MetricsController {
 
   constructor(
     config: AppConfig,
-    private readonly tokens: AccessTokens,
+    private readonly bearer: BearerAuthenticator,
   ) {
     for (const cidr of config.http.metricsAllowCidrs) {
       const [net, bits] = cidr.split('/');
@@ -48,8 +51,9 @@ export class MetricsController {
       const auth = req.headers.authorization;
       if (!auth?.startsWith('Bearer '))
         throw new UnauthorizedError('metrics are for admins or the internal network');
-      const claims = this.tokens.verifyAccess(auth.slice(7));
-      if (claims.role !== 'admin') throw new ForbiddenError('metrics are for admins');
+      const caller = await this.bearer.principal(req);
+      if (caller.kind !== 'user' || caller.role !== 'admin')
+        throw new ForbiddenError('metrics are for admins');
     }
     reply.header('Content-Type', registry.contentType);
     return registry.metrics();
