@@ -6,6 +6,7 @@ export * from './data-source-options';
 export * from './connection-errors';
 export * from './snake-naming.strategy';
 export * from './keyset';
+export * from './time-ordered-id';
 export * from './raw-sql';
 export * from './schema-migrations';
 export * from './database-server';

@@ -1,7 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DatabaseRouter } from '../database/database-router';
 import { execute, isSqlite, sqlTime } from '../database/raw-sql';
+import { timeOrderedId } from '../database/time-ordered-id';
 import { ProjectEntity, ProjectOptions } from '../entities/project.entity';
 import { recordCreated } from '../idempotency/idempotency.repository';
 import { IdempotencyScope } from '../idempotency/idempotency-scope';
@@ -155,10 +156,14 @@ function firstEvent(p: ProjectEntity): NewProjectEvent {
   };
 }
 
-/** A new project as its INSERT writes it: DRAFT, due now, holding place `slot` of `day`. */
+/**
+ * A new project as its INSERT writes it: DRAFT, due now, holding place `slot` of `day`. Its id
+ * is time-ordered, so the project's primary key and the event log's (project_id, seq) index
+ * take each new project at their end (timeOrderedId).
+ */
 function newProject(input: NewProject, day: string, slot: number, now: Date): ProjectEntity {
   return {
-    id: randomUUID(),
+    id: timeOrderedId(now),
     ...input.owner,
     storeId: input.storeId,
     state: 'DRAFT',
