@@ -270,6 +270,14 @@ describe('progress that never lies', () => {
     expect(sse.events.at(-1)?.data.subState).toBeUndefined();
     // the new video replaced the old one
     expect((await file()).equals(oldVideo)).toBe(false);
+    // the finished project's history, replayed, shows the re-render as it was seen live
+    const replay = await stream(id);
+    await replay.ended;
+    const seen = (events: SseEvent[]) =>
+      events.map((e) => [e.id, e.data.state, e.data.subState ?? null]);
+    const replayed = replay.events.filter((e) => Number(e.id) >= Number(sse.events[rerender].id));
+    expect(seen(replayed)).toEqual(seen(sse.events.slice(rerender)));
+    expect(replay.events.some((e) => e.data.subState === 're-rendering')).toBe(true);
   });
   /** A finished project of its own (a 15 s video: these tests render it several times). */
   const finished = async () => {

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { defer, map, Observable, of, switchMap } from 'rxjs';
 import {
   AppConfig,
+  endsRerender,
   LimitReachedError,
   ownerActionOf,
   presentedEventState,
@@ -10,6 +11,7 @@ import {
   ProjectEventFeed,
   ProjectEventMessage,
   ProjectState,
+  startsRerender,
 } from '@app/domain';
 
 export type SseMessage =
@@ -90,7 +92,8 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
           switchMap((from) =>
             this.feed
               .follow(projectId, afterSeq, project.finished)
-              .pipe(map((e) => stateMessage(e, from !== null && e.seq >= from))),
+              .pipe(map(rerenderMarker(from)))
+              .pipe(map(([e, rerendering]) => stateMessage(e, rerendering))),
           ),
         )
         .subscribe({
@@ -128,6 +131,22 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
       else this.held.delete(holderId);
     };
   }
+}
+
+/**
+ * Marks each event of a stream that is part of a re-render: from the re-render running when the
+ * stream opened (`from`, its first event's number), and from every re-render the stream shows
+ * start, up to the event that ends it. A finished project's history, replayed, shows its past
+ * re-renders as they were seen live: DONE, re-rendering.
+ */
+function rerenderMarker(from: number | null) {
+  let inRerender = false;
+  return (e: ProjectEventMessage): [ProjectEventMessage, boolean] => {
+    if ((from !== null && e.seq >= from) || startsRerender(e)) inRerender = true;
+    const marked: [ProjectEventMessage, boolean] = [e, inRerender];
+    if (endsRerender(e.toState as ProjectState)) inRerender = false;
+    return marked;
+  };
 }
 
 /** An event as the stream sends it; `rerendering`: one of a re-render of a finished project. */

@@ -46,6 +46,14 @@ export function presentedProject(
   return presentedState({ state: p.state, rerendering: p.rerendering, rendering });
 }
 
+/** A project's state in words as its owner sees it (for messages): `DONE, re-rendering`. */
+export function stateAsShown(
+  p: Pick<ProjectEntity, 'state' | 'rerendering' | 'nextRunAt' | 'leaseOwner'>,
+): string {
+  const { state, subState } = presentedProject(p);
+  return subState ? `${state}, ${subState}` : state;
+}
+
 /**
  * The state an event took the project to, as its owner sees it (`rerendering`: an event of a
  * re-render). A render's progress report, its submission and a way into SONG_READY that does not
@@ -59,6 +67,11 @@ export function presentedEventState(
   const state = e.toState as ProjectState;
   const rendering = e.percent !== null || state === 'VIDEO_SUBMITTED' || ownerActionOf(e) === null;
   return presentedState({ state, rerendering, rendering });
+}
+
+/** The event that starts a re-render of a finished project (the owner asked for a new video). */
+export function startsRerender(e: { step: string | null }): boolean {
+  return e.step === 'remake_video';
 }
 
 /**

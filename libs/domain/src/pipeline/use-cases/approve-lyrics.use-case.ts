@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../../errors/domain-errors';
 import { ContentRepository } from '../content.repository';
 import { ProjectRepository } from '../project.repository';
 import { goAhead, ownedProject } from './project-lookup';
+import { stateAsShown } from '../presented-state';
 
 /** Approves a lyrics version (the latest by default): the song is made from it. */
 @Injectable()
@@ -18,7 +19,7 @@ export class ApproveLyrics {
     const p = await ownedProject(this.projects, by, id);
     if (p.state !== 'LYRICS_READY')
       throw new ConflictError(
-        `lyrics can be approved while the project is LYRICS_READY (it is ${p.state})`,
+        `lyrics can be approved while the project is LYRICS_READY (it is ${stateAsShown(p)})`,
       );
     const versions = await this.content.lyricsVersions(id);
     const chosen =

@@ -5,6 +5,7 @@ import { ConflictError } from '../../errors/domain-errors';
 import { ContentRepository } from '../content.repository';
 import { ProjectRepository } from '../project.repository';
 import { ownedProject } from './project-lookup';
+import { stateAsShown } from '../presented-state';
 
 /** The owner's edit becomes a new version (kept, approvable) while the lyrics await review. */
 @Injectable()
@@ -22,7 +23,7 @@ export class EditLyrics {
     const p = await ownedProject(this.projects, by, id);
     if (p.state !== 'LYRICS_READY')
       throw new ConflictError(
-        `lyrics can be edited while the project is LYRICS_READY (it is ${p.state})`,
+        `lyrics can be edited while the project is LYRICS_READY (it is ${stateAsShown(p)})`,
       );
     const added = await this.content.addLyrics(id, { ...draft, source: 'edited' }, false);
     return (await this.content.lyrics(added))!;

@@ -5,6 +5,7 @@ import { ConflictError } from '../../errors/domain-errors';
 import { ContentRepository } from '../content.repository';
 import { ProjectRepository } from '../project.repository';
 import { goAhead, ownedProject, remake } from './project-lookup';
+import { stateAsShown } from '../presented-state';
 
 /**
  * Song: made from the approved lyrics (it starts when they are approved); asked again while
@@ -26,7 +27,7 @@ export class MakeSong {
     }
     if (p.state !== 'SONG_READY')
       throw new ConflictError(
-        `a song can be made while the project is LYRICS_READY or SONG_READY (it is ${p.state})`,
+        `a song can be made while the project is LYRICS_READY or SONG_READY (it is ${stateAsShown(p)})`,
       );
     return remake(this.projects, p, 'remake_song');
   }

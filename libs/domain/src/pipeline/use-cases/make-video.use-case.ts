@@ -12,6 +12,7 @@ import { ConflictError, InvalidInputError } from '../../errors/domain-errors';
 import { ContentRepository } from '../content.repository';
 import { ProjectRepository } from '../project.repository';
 import { goAhead, ownedProject, remake } from './project-lookup';
+import { stateAsShown } from '../presented-state';
 
 export interface VideoChoice {
   engine?: VideoEngineName;
@@ -43,7 +44,7 @@ export class MakeVideo {
     if (p.state === 'SONG_READY') return goAhead(this.projects, id, 'SONG_READY', { options });
     if (p.state !== 'DONE')
       throw new ConflictError(
-        `a video can be made while the project is SONG_READY or DONE (it is ${p.state})`,
+        `a video can be made while the project is SONG_READY or DONE (it is ${stateAsShown(p)})`,
       );
     // the owner keeps a finished project, and its video, until the new one is saved
     return remake(this.projects, p, 'remake_video', { options, rerendering: true });

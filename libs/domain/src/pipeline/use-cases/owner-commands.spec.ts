@@ -258,6 +258,10 @@ describe("the owner's commands", () => {
       const retried = await retry().execute(OWNER, done.id);
       expect(retried).toMatchObject({ state: 'SONG_READY', rerendering: true });
       expect(presentedProject(retried)).toEqual({ state: 'DONE', subState: 're-rendering' });
+      // refusals name the state as the owner sees it, not the step the render is in
+      await expect(retry().execute(OWNER, done.id)).rejects.toThrow(
+        'only a FAILED project can be retried (it is DONE, re-rendering)',
+      );
       // the new video saved: the re-render is over
       await projects.transition(done.id, {
         from: 'SONG_READY',

@@ -4,6 +4,7 @@ import { ConflictError } from '../../errors/domain-errors';
 import { STEPS, StepName } from '../project-state';
 import { ProjectRepository } from '../project.repository';
 import { Actor, projectFor, reread } from './project-lookup';
+import { stateAsShown } from '../presented-state';
 
 /** Resumes a FAILED project from the step that failed (a failed provider task is submitted anew). */
 @Injectable()
@@ -13,7 +14,7 @@ export class RetryProject {
   async execute(by: Actor, id: string): Promise<ProjectEntity> {
     const p = await projectFor(this.projects, by, id);
     if (p.state !== 'FAILED')
-      throw new ConflictError(`only a FAILED project can be retried (it is ${p.state})`);
+      throw new ConflictError(`only a FAILED project can be retried (it is ${stateAsShown(p)})`);
     const resume = resumeStep(p);
     const ok = await this.projects.transition(id, {
       from: 'FAILED',

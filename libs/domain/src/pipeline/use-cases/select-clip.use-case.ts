@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../../errors/domain-errors';
 import { ContentRepository } from '../content.repository';
 import { ProjectRepository } from '../project.repository';
 import { goAhead, ownedProject } from './project-lookup';
+import { stateAsShown } from '../presented-state';
 
 /** Picks the clip the video is made with; the video follows. */
 @Injectable()
@@ -18,7 +19,7 @@ export class SelectClip {
     const p = await ownedProject(this.projects, by, id);
     if (p.state !== 'SONG_READY')
       throw new ConflictError(
-        `a clip can be picked while the project is SONG_READY (it is ${p.state})`,
+        `a clip can be picked while the project is SONG_READY (it is ${stateAsShown(p)})`,
       );
     if (!(await this.content.selectClip(id, songId)))
       throw new NotFoundError(`clip ${songId} not found in this project`);
