@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { newSecret } from '../accounts/secrets';
 import { DatabaseRouter } from '../database/database-router';
 import { execute, isSqlite, sqlTime } from '../database/raw-sql';
 import { timeOrderedId } from '../database/time-ordered-id';
@@ -178,7 +178,7 @@ function newProject(input: NewProject, day: string, slot: number, now: Date): Pr
     ...NO_RUN_IN_FLIGHT,
     songTaskId: null,
     videoTaskId: null,
-    callbackToken: randomBytes(24).toString('base64url'),
+    callbackToken: newSecret(24),
     quotaDay: day,
     quotaSlot: slot,
     createdAt: now,
