@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '../crypto/random-pool';
 
 /**
  * A UUID whose first 48 bits are the time in milliseconds (RFC 9562's version 7), the other 74
@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
  * own); it says when the row was made, which the row's `created_at` says too.
  */
 export function timeOrderedId(at: Date = new Date()): string {
-  const b = randomBytes(16);
+  const b = pooledRandomBytes(16);
   b.writeUIntBE(Math.max(0, Math.floor(at.getTime())), 0, 6);
   b[6] = (b[6] & 0x0f) | 0x70; // version 7
   b[8] = (b[8] & 0x3f) | 0x80; // the RFC variant
