@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
 import { Params } from 'nestjs-pino';
 import { stdSerializers } from 'pino';
 import { startTime } from 'pino-http';
@@ -22,7 +21,8 @@ export function requestLogLevel(
   err?: Error,
 ): 'error' | 'warn' | 'info' | 'debug' {
   // a 503 is an outage we answered cleanly (database failing over, a provider down, with
-  // Retry-After): worth a warning, not an error line per request (pino-http hands it an err)
+  // Retry-After): worth a warning, not an error line per request (the request logger hands it
+  // an err, as pino-http did)
   if (res.statusCode === 503) return 'warn';
   if (err || res.statusCode >= 500) return 'error';
   if (res.statusCode >= 400 || (req.method !== 'GET' && req.method !== 'HEAD')) return 'info';
@@ -41,9 +41,9 @@ const SECRET_HEADERS = ['authorization', 'cookie', 'x-api-key'];
 /**
  * A request as its log lines show it: id, method, URL (its secrets redacted), headers
  * (credentials redacted), client address. Built directly from the request, and the
- * credentials censored here rather than by pino's redaction: pino-http binds it to a child
- * logger on every request, logged or not, and the generic serializer plus the redaction's
- * clone of the headers were a tenth of a read's CPU. The query and params repeat the URL
+ * credentials censored here rather than by pino's redaction: the generic serializer plus the
+ * redaction's clone of the headers were a tenth of a read's CPU when every request bound it
+ * (now bound only when the request logs a line: request-logger.ts). The query and params repeat the URL
  * (secrets and all), so they are left out.
  */
 export function requestForLog(
@@ -77,24 +77,23 @@ export function responseForLog(res: ServerResponse): Record<string, unknown> {
   return { statusCode: res.headersSent ? res.statusCode : null, headers };
 }
 
-/** pino JSON logs, one line per request (see requestLogLevel), carrying the request id and this instance's id. */
+/**
+ * pino JSON logs carrying this instance's id. One line per request (see requestLogLevel) is
+ * written by logRequests (request-logger.ts), a Fastify hook: nestjs-pino mounts no middleware
+ * (no route), it provides the root logger and Nest's Logger over it.
+ */
 export function loggerParams(config: AppConfig): Params {
   return {
-    // nestjs-pino's default route pattern does not match under the Fastify adapter here
-    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+    forRoutes: [],
     pinoHttp: {
       level: config.logLevel,
-      customLogLevel: requestLogLevel,
       base: { instance: config.instanceId, app: config.role },
-      genReqId: (req: IncomingMessage) =>
-        (req as IncomingMessage & { id?: string }).id ?? requestIdOf(req),
       // secrets never reach the logs: not in headers, nor in URLs (signed links' sig, webhook
       // callback tokens, OAuth codes and states, the queue board's access_token), nor cookies
       // set; the request and the response are serialized by requestForLog and responseForLog
       // (not wrapped in the generic ones), err as usual
       wrapSerializers: false,
       serializers: { req: requestForLog, res: responseForLog, err: stdSerializers.err },
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' },
     },
   };
 }

@@ -12,6 +12,31 @@ import { AccessClaims } from '@app/domain';
 import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
 import { BearerAuthenticator } from '../auth/bearer-authenticator';
 
+/** how many rate-limit keys' digests are kept (a few MB at most) */
+const KEYS_KEPT = 10_000;
+
+/**
+ * The throttler's route metadata (per-route limits, skips, trackers) looked up once per route
+ * and key: it is fixed once the app is built, and the guard asked reflect-metadata for five
+ * keys on two targets on every request (~1% of a read's CPU).
+ */
+function routeMetadataOnce(reflector: Reflector): Reflector {
+  const found = new WeakMap<object, WeakMap<object, Map<unknown, unknown>>>();
+  const once = Object.create(reflector) as Reflector;
+  once.getAllAndOverride = ((key: unknown, targets: Parameters<Reflector['get']>[1][]) => {
+    const [handler, classRef] = targets;
+    if (targets.length !== 2 || !handler || !classRef)
+      return reflector.getAllAndOverride(key, targets);
+    let byClass = found.get(handler);
+    if (!byClass) found.set(handler, (byClass = new WeakMap()));
+    let byKey = byClass.get(classRef);
+    if (!byKey) byClass.set(classRef, (byKey = new Map()));
+    if (!byKey.has(key)) byKey.set(key, reflector.getAllAndOverride(key, targets));
+    return byKey.get(key);
+  }) as Reflector['getAllAndOverride'];
+  return once;
+}
+
 /**
  * Who a limit counts for: the signed-in user (a valid access token), the partner key (a
  * verified one), or else the client address (Fastify's request.ip, which trusts X-Forwarded-For only from the
@@ -26,7 +51,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     private readonly bearer: BearerAuthenticator,
     private readonly apiKeys: ApiKeyAuthenticator,
   ) {
-    super(options, storage, reflector);
+    super(options, storage, routeMetadataOnce(reflector));
     // the IETF draft's header names (RateLimit-Limit, -Remaining, -Reset), not the X- ones
     this.headerPrefix = 'RateLimit';
   }
@@ -41,9 +66,22 @@ export class RateLimitGuard extends ThrottlerGuard {
     return `ip:${req.ip}`;
   }
 
-  /** The throttler's own key (the same digest), with Node's one-shot hash rather than a Hash object per request. */
+  /** digests of recent keys' names (see generateKey) */
+  private readonly keys = new Map<string, string>();
+
+  /**
+   * The throttler's own key (the same digest), with Node's one-shot hash, once per route and
+   * tracker while they stay among the last KEYS_KEPT: a client's requests reuse it.
+   */
   protected override generateKey(ctx: ExecutionContext, suffix: string, name: string): string {
-    return hash('sha256', `${ctx.getClass().name}-${ctx.getHandler().name}-${name}-${suffix}`);
+    const named = `${ctx.getClass().name}-${ctx.getHandler().name}-${name}-${suffix}`;
+    let key = this.keys.get(named);
+    if (key === undefined) {
+      if (this.keys.size >= KEYS_KEPT) this.keys.clear();
+      key = hash('sha256', named);
+      this.keys.set(named, key);
+    }
+    return key;
   }
 
   protected override async shouldSkip(ctx: ExecutionContext): Promise<boolean> {
