@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ProjectEntity, ProjectProgress } from '@app/domain';
+import { ProjectListing, ProjectProgress } from '@app/domain';
 import { ProjectDto } from './project.dto';
 
 /** A project as the API answers it, on REST and MCP alike: the row with its progress. */
@@ -7,12 +7,12 @@ import { ProjectDto } from './project.dto';
 export class ProjectView {
   constructor(private readonly progress: ProjectProgress) {}
 
-  async of(p: ProjectEntity): Promise<ProjectDto> {
+  async of(p: ProjectListing): Promise<ProjectDto> {
     return ProjectDto.from(p, await this.progress.of(p));
   }
 
   /** Several rows (a page): their progress computed together, once per row. */
-  async ofAll(rows: readonly ProjectEntity[]): Promise<ProjectDto[]> {
+  async ofAll(rows: readonly ProjectListing[]): Promise<ProjectDto[]> {
     const progress = await this.progress.ofRows(rows);
     return rows.map((p, i) => ProjectDto.from(p, progress[i]));
   }

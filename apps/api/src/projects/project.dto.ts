@@ -28,7 +28,7 @@ import {
   PROJECT_STATES,
   PROJECT_VIDEO_ENGINES,
   presentedProject,
-  ProjectEntity,
+  ProjectListing,
   ProjectSubState,
   Progress,
   SongEntity,
@@ -160,7 +160,7 @@ export class ProjectDto {
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 
-  static from(p: ProjectEntity, progress: Progress): ProjectDto {
+  static from(p: ProjectListing, progress: Progress): ProjectDto {
     // named rather than spread in: a spread in the middle of the literal built every DTO slowly
     const { state, subState } = presentedProject(p);
     return {

@@ -11,3 +11,4 @@ export * from './live';
 export * from './usage-totals';
 export { progressResetOf, type ProgressReset } from './step-progress';
 export * from './presented-state';
+export * from './project-listing';

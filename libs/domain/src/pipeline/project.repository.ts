@@ -8,6 +8,7 @@ import { ProjectEntity } from '../entities/project.entity';
 import { Owner, ownerKey } from '../stores/owner';
 import { LeasedTable } from '../work/leased-table';
 import { endsRerender, presentedStateSql } from './presented-state';
+import { PROJECT_LISTING_COLUMNS, ProjectListing } from './project-listing';
 import { ProjectEventRepository } from './project-event.repository';
 import { assertTransition, ProjectState, TransitionCause } from './project-state';
 import { startsReportedRun } from './step-progress';
@@ -51,6 +52,7 @@ export interface Transition {
 export class ProjectRepository {
   private readonly leases: LeasedTable<ProjectEntity>;
   private readonly rows: EntityRows<ProjectEntity>;
+  private readonly listings: EntityRows<ProjectListing>;
 
   constructor(
     private readonly db: DatabaseRouter,
@@ -58,6 +60,9 @@ export class ProjectRepository {
   ) {
     this.leases = new LeasedTable(db, ProjectEntity, 'projects', 'p');
     this.rows = new EntityRows(db.dataSource, ProjectEntity, 'p');
+    this.listings = new EntityRows<ProjectListing>(db.dataSource, ProjectEntity, 'p', [
+      ...PROJECT_LISTING_COLUMNS,
+    ]);
   }
 
   findById(id: string): Promise<ProjectEntity | null> {
@@ -76,7 +81,8 @@ export class ProjectRepository {
 
   /**
    * `owner`'s projects newest first, a page after `after` (keyset on created_at, id; see
-   * newestFirstAfter). Raw SQL with a fixed column list: the API's list route.
+   * newestFirstAfter), as lists show them (ProjectListing's columns only). Raw SQL with a fixed
+   * column list: the API's list route.
    */
   listOwned(
     owner: Owner,
@@ -87,7 +93,7 @@ export class ProjectRepository {
       withVideo?: boolean;
       after?: { createdAt: Date; id: string };
     },
-  ): Promise<ProjectEntity[]> {
+  ): Promise<ProjectListing[]> {
     const [ownerColumn, ownerId] = ownerKey(owner);
     const where = [`p.${ownerColumn} = :owner`];
     if (opts.states?.length) where.push(presentedStateSql(opts.states));
@@ -95,10 +101,10 @@ export class ProjectRepository {
     if (opts.after)
       where.push('(p.created_at < :cursorAt OR (p.created_at = :cursorAt AND p.id < :cursorId))');
     const sql =
-      `SELECT ${this.rows.columns} FROM projects p WHERE ${where.join(' AND ')}` +
+      `SELECT ${this.listings.columns} FROM projects p WHERE ${where.join(' AND ')}` +
       ' ORDER BY p.created_at DESC, p.id DESC LIMIT :limit';
     return this.db.read((em) =>
-      this.rows.query(em, sql, {
+      this.listings.query(em, sql, {
         owner: ownerId,
         states: opts.states,
         cursorAt: opts.after?.createdAt,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Principal } from '../../accounts/principal';
 import { ProjectEntity } from '../../entities/project.entity';
 import { ownerOf } from '../../stores/owner';
+import { ProjectListing } from '../project-listing';
 import { ProjectRepository } from '../project.repository';
 
 export interface ProjectPageQuery {
@@ -15,7 +16,7 @@ export interface ProjectPageQuery {
 export class ListProjects {
   constructor(private readonly projects: ProjectRepository) {}
 
-  execute(by: Principal, query: ProjectPageQuery): Promise<ProjectEntity[]> {
+  execute(by: Principal, query: ProjectPageQuery): Promise<ProjectListing[]> {
     return this.projects.listOwned(ownerOf(by), query);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ProjectEntity } from '../../entities/project.entity';
+import { ProjectListing } from '../project-listing';
 import {
   OWNER_STOPS,
   PROGRESS,
@@ -35,7 +35,7 @@ const STEP_NAMES = Object.keys(STEPS) as StepName[];
 export class ProjectProgress {
   constructor(private readonly health: PipelineHealthRepository) {}
 
-  async of(p: ProjectEntity): Promise<Progress> {
+  async of(p: ProjectListing): Promise<Progress> {
     return (await this.ofRows([p]))[0];
   }
 
@@ -44,7 +44,7 @@ export class ProjectProgress {
    * included: reportPercent); the step durations are gathered once for them all (cached, see
    * typicalStepMs).
    */
-  async ofRows(rows: readonly ProjectEntity[]): Promise<Progress[]> {
+  async ofRows(rows: readonly ProjectListing[]): Promise<Progress[]> {
     const ahead = new Set<StepName>();
     for (const p of rows) for (const step of stepsAhead(p.state)) ahead.add(step);
     const durations: StepDurations = {};
@@ -88,7 +88,7 @@ function stepsAhead(state: ProjectState): StepName[] {
  * this run (`reportPercent`), and the typical durations of the steps ahead (a step never timed here yet
  * counts its default, so the ETA is an estimate from the first step on, never unknown).
  */
-export function progressOf(p: ProjectEntity, durations: StepDurations, now: number): Progress {
+export function progressOf(p: ProjectListing, durations: StepDurations, now: number): Progress {
   const state = p.state;
   const waitingFor = waitingForOf(p);
   if (state === 'DONE') return { percent: 100, etaSec: 0, waitingFor: null };
@@ -107,7 +107,7 @@ export function progressOf(p: ProjectEntity, durations: StepDurations, now: numb
   return { percent, etaSec: Math.round(etaMs / 1000), waitingFor };
 }
 
-function waitingForOf(p: ProjectEntity): Progress['waitingFor'] {
+function waitingForOf(p: ProjectListing): Progress['waitingFor'] {
   if (OWNER_STOPS[p.state] && !p.nextRunAt) return 'owner';
   if (TERMINAL_STATES.includes(p.state) || p.state === 'FAILED') return null;
   return p.waitReason === 'budget' ? 'budget' : 'scheduler';
