@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import helmet from 'helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import { AppConfig } from '@app/domain';
 import { mediaOrigins } from './media-origins';
 
@@ -22,13 +22,10 @@ type HeaderChange = [name: string, value: string | number | readonly string[] | 
 
 /**
  * The security headers (helmet): nosniff, no framing, no referrer, a CSP that lets Swagger UI
- * (/docs) run from our own origin; HSTS is nginx's, where TLS ends. None depends on the
- * request (no directive is a function), so helmet runs once, here, on a response that records
- * what it does, and each response gets that list: helmet's chain of a dozen middleware per
- * request was ~2% of a read's CPU. Same headers, same order.
+ * (/docs) run from our own origin; HSTS is nginx's, where TLS ends.
  */
-export function securityHeaders(config: AppConfig): (res: ServerResponse) => void {
-  const middleware = helmet({
+export function helmetOptions(config: AppConfig): HelmetOptions {
+  return {
     hsts: false,
     frameguard: { action: 'deny' },
     crossOriginEmbedderPolicy: false,
@@ -40,7 +37,17 @@ export function securityHeaders(config: AppConfig): (res: ServerResponse) => voi
         mediaSrc: mediaOrigins(config),
       },
     },
-  });
+  };
+}
+
+/**
+ * Sets helmetOptions' headers on a response. None depends on the request (no directive is a
+ * function), so helmet runs once, here, on a response that records what it does, and each
+ * response gets that list: helmet's chain of a dozen middleware per request was ~2% of a
+ * read's CPU. Same headers, same order.
+ */
+export function securityHeaders(config: AppConfig): (res: ServerResponse) => void {
+  const middleware = helmet(helmetOptions(config));
   const changes: HeaderChange[] = [];
   const recorder = {
     setHeader: (name: string, value: HeaderChange[1]) => changes.push([name, value]),
