@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, httpDuration } from '@app/domain';
+import { AppConfig, StartUpQuietLogger, httpDuration } from '@app/domain';
 import { ApiModule } from './api.module';
 import { depthLimitedJsonParser } from './http/json-body';
 import { openDatabaseScopes } from './http/lag-tolerant';
@@ -41,7 +41,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new StartUpQuietLogger(app.get(Logger)));
   const fastify = app.getHttpAdapter().getInstance();
   logRequests(fastify);
   openDatabaseScopes(fastify);

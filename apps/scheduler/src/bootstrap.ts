@@ -1,7 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from '@app/domain';
+import { AppConfig, StartUpQuietLogger } from '@app/domain';
 import { SchedulerModule } from './scheduler.module';
 
 /** Builds the background app on the configuration given (main.ts loads it; a test builds its own). */
@@ -9,6 +9,6 @@ export async function createSchedulerApp(config: AppConfig): Promise<INestApplic
   const app = await NestFactory.createApplicationContext(SchedulerModule.forRoot(config), {
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new StartUpQuietLogger(app.get(Logger)));
   return app;
 }

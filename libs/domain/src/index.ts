@@ -15,6 +15,7 @@ export * from './social';
 export * from './health';
 export * from './work';
 export * from './lifecycle/stop-on-signals';
+export * from './lifecycle/start-up-logger';
 export * from './leases/lease-heartbeat';
 export * from './idempotency/idempotent-requests';
 export * from './results';
