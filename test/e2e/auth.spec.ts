@@ -438,7 +438,12 @@ describe('accounts and access on the embedded stack, Kakao through the fake', ()
         (await api.request('POST', '/v1/auth/refresh', { body: { refreshToken: b.refreshToken } }))
           .status,
       ).toBe(401);
-      expect((await api.request('GET', '/v1/me', { token: b.accessToken })).status).toBe(401);
+      const reused = await api.request('GET', '/v1/me', { token: b.accessToken });
+      expect(reused.status).toBe(401);
+      // the owner did not log out: the message gives every way a login ends
+      expect(reused.body.message).toMatch(
+        /a logout, a block, or its refresh token used a second time/,
+      );
       // the same user's other login goes on
       expect((await api.request('GET', '/v1/me', { token: c.accessToken })).status).toBe(200);
     });

@@ -58,7 +58,7 @@ export class BearerAuthenticator {
       throw new UnauthorizedError('access token refused: this account is blocked');
     if (now.revokedFamilies?.includes(c.fam))
       throw new UnauthorizedError(
-        'access token refused: this login was ended (logout), sign in again',
+        'access token refused: this login was ended (a logout, a block, or its refresh token used a second time), sign in again',
       );
     return { kind: 'user', userId: c.sub, role: now.role };
   }
