@@ -193,6 +193,13 @@ describe('bad input on every documented route', () => {
           });
           documented('bad id', res.statusCode);
           if (res.statusCode >= 500) failures.push(`${m} ${path} bad id: ${res.statusCode}`);
+          // a refused id says which of the path's parameters it is
+          const params = [...path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => name);
+          if (
+            /uuid/i.test(res.body) &&
+            !params.some((name) => res.body.includes(`${name} in the path must be a UUID`))
+          )
+            failures.push(`${m} ${path} bad id: does not name the parameter: ${res.body}`);
         }
       }
     }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import {
   CancelProject,
@@ -12,6 +12,7 @@ import { Roles } from '../auth/decorators';
 import { decodeCursor, encodeCursor, PageDto } from '../http/pagination';
 import { ProjectDto, ProjectListQuery } from '../projects/project.dto';
 import { LagTolerant } from '../http/lag-tolerant';
+import { UuidParam } from '../http/uuid-param';
 
 class AdminProjectDto extends ProjectDto {
   @ApiProperty({ nullable: true, type: String }) ownerUserId: string | null;
@@ -88,7 +89,7 @@ export class AdminProjectsController {
   @LagTolerant()
   @ApiOperation({ summary: "A project's metered provider calls and estimated cost" })
   @ApiOkResponse({ type: ProjectCostDto })
-  async cost(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProjectCostDto> {
+  async cost(@UuidParam('id') id: string): Promise<ProjectCostDto> {
     const { totalUsd, lines } = await this.projectCost.execute(id);
     return {
       projectId: id,
@@ -101,7 +102,7 @@ export class AdminProjectsController {
   @HttpCode(202)
   @ApiOperation({ summary: "Retry any user's FAILED project" })
   @ApiOkResponse({ type: AdminProjectDto })
-  async retry(@Param('id', new ParseUUIDPipe()) id: string): Promise<AdminProjectDto> {
+  async retry(@UuidParam('id') id: string): Promise<AdminProjectDto> {
     return this.dto(await this.retryProject.execute('admin', id));
   }
 
@@ -109,7 +110,7 @@ export class AdminProjectsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Cancel any user's project" })
   @ApiOkResponse({ type: AdminProjectDto })
-  async cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<AdminProjectDto> {
+  async cancel(@UuidParam('id') id: string): Promise<AdminProjectDto> {
     return this.dto(await this.cancelProject.execute('admin', id));
   }
 }

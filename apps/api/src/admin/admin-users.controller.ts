@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -14,6 +14,7 @@ import { UserDto } from '../auth/auth.dto';
 import { Roles } from '../auth/decorators';
 import { CursorQuery, decodeCursor, page, PageDto } from '../http/pagination';
 import { LagTolerant } from '../http/lag-tolerant';
+import { UuidParam } from '../http/uuid-param';
 
 class AdminUsersQuery extends CursorQuery {
   @ApiPropertyOptional({ description: 'part of a nickname or email, or an exact Kakao id' })
@@ -52,7 +53,7 @@ export class AdminUsersController {
   @LagTolerant()
   @ApiOperation({ summary: 'One user (admins only)' })
   @ApiOkResponse({ type: UserDto })
-  async one(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserDto> {
+  async one(@UuidParam('id') id: string): Promise<UserDto> {
     return UserDto.from(await this.accounts.get(id));
   }
 
@@ -63,7 +64,7 @@ export class AdminUsersController {
       'Block a user: sessions end and their access tokens stop working on the next request (admins only)',
   })
   @ApiOkResponse({ type: UserDto })
-  async block(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserDto> {
+  async block(@UuidParam('id') id: string): Promise<UserDto> {
     return UserDto.from(await this.accounts.block(id));
   }
 
@@ -71,7 +72,7 @@ export class AdminUsersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Let a blocked user sign in again (admins only)' })
   @ApiOkResponse({ type: UserDto })
-  async unblock(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserDto> {
+  async unblock(@UuidParam('id') id: string): Promise<UserDto> {
     return UserDto.from(await this.accounts.unblock(id));
   }
 }

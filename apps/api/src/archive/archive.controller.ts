@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -16,6 +16,7 @@ import { ErrorBodyDto } from '../http/error-body.dto';
 import { PublicationResultsDto } from '../results/results.dto';
 import { CursorQuery, decodeCursor, encodeCursor, PageDto } from '../http/pagination';
 import { LagTolerant } from '../http/lag-tolerant';
+import { UuidParam } from '../http/uuid-param';
 
 export class ArchiveItemDto {
   @ApiProperty({ format: 'uuid' }) projectId: string;
@@ -83,7 +84,7 @@ export class ArchiveController {
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'the project is still running' })
   async remove(
     @CurrentPrincipal() by: Principal,
-    @Param('projectId', new ParseUUIDPipe()) id: string,
+    @UuidParam('projectId') id: string,
   ): Promise<void> {
     await this.deleteProject.execute(by, id);
   }

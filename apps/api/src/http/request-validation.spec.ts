@@ -1,6 +1,7 @@
 import { ArgumentMetadata, BadRequestException } from '@nestjs/common';
 import { ProjectListQuery } from '../projects/project.dto';
-import { restValidation } from './request-validation';
+import { CreateStoreDto } from '../stores/store.dto';
+import { requestValidation, restValidation } from './request-validation';
 
 describe('REST validation of queries', () => {
   const asQuery: ArgumentMetadata = { type: 'query', metatype: ProjectListQuery };
@@ -34,5 +35,38 @@ describe('REST validation of queries', () => {
     const body: ArgumentMetadata = { type: 'body', metatype: ProjectListQuery };
     const a = await pipe.transform({ limit: 20 }, body);
     expect(await pipe.transform({ limit: 20 }, body)).not.toBe(a);
+  });
+});
+
+describe('REST and MCP validation of bodies', () => {
+  const asBody: ArgumentMetadata = { type: 'body', metatype: CreateStoreDto };
+  const refusal = async (pipe: ReturnType<typeof restValidation>, body: unknown) => {
+    const err = await pipe.transform(body, asBody).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadRequestException);
+    return ((err as BadRequestException).getResponse() as { message: string[] }).message;
+  };
+
+  it('says a missing field is required, on both pipes', async () => {
+    for (const pipe of [restValidation(), requestValidation()])
+      expect(await refusal(pipe, {})).toEqual(['name is required']);
+  });
+
+  it("keeps a sent field's own messages, in nested fields too, and refuses unknown ones", async () => {
+    const pipe = restValidation();
+    expect(await refusal(pipe, { name: '' })).toEqual(['name should not be empty']);
+    expect(await refusal(pipe, { name: 7 })).toEqual([
+      'name must be shorter than or equal to 200 characters',
+      'name must be a string',
+    ]);
+    expect(await refusal(pipe, { name: 'a', menu: [{ price: 1000 }] })).toEqual([
+      'menu.0.name is required',
+    ]);
+    expect(await refusal(pipe, { name: 'a', menu: [{ name: 5 }] })).toEqual([
+      'menu.0.name must be shorter than or equal to 60 characters',
+      'menu.0.name must be a string',
+    ]);
+    expect(await refusal(pipe, { name: 'a', extra: 1 })).toEqual([
+      'property extra should not exist',
+    ]);
   });
 });

@@ -1,5 +1,31 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import type { ValidationError } from 'class-validator';
 import { rememberValidationRules } from './validation-rules';
+
+/**
+ * The pipe every request is validated by: a field that is missing is refused as `name is
+ * required`, not with every rule it would have had to meet (`name must be shorter than or equal
+ * to 200 characters; name should not be empty; name must be a string`), which read as if the
+ * value sent were wrong. A field that was sent keeps its rules' own messages.
+ */
+class RequestValidation extends ValidationPipe {
+  override createExceptionFactory(): (errors?: ValidationError[]) => unknown {
+    const refuse = super.createExceptionFactory();
+    return (errors = []) => refuse(errors.map(requiredWhereMissing));
+  }
+}
+
+/** The error of a missing field (and of a missing field within a nested one) says it is required. */
+function requiredWhereMissing(error: ValidationError): ValidationError {
+  error.children = error.children?.map(requiredWhereMissing);
+  const missing =
+    error.value === undefined &&
+    !error.children?.length &&
+    error.constraints !== undefined &&
+    !('whitelistValidation' in error.constraints);
+  if (missing) error.constraints = { isRequired: `${error.property} is required` };
+  return error;
+}
 
 /** How many distinct query strings a route's validated queries are remembered for. */
 const QUERIES_KEPT = 500;
@@ -11,7 +37,7 @@ const QUERIES_KEPT = 500;
  * validated query is frozen, since the next request with the same one gets the same object.
  * Refused queries are not kept: each refusal is validated again.
  */
-class QueryRememberingValidation extends ValidationPipe {
+class QueryRememberingValidation extends RequestValidation {
   private readonly queries = new Map<unknown, Map<string, unknown>>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -45,7 +71,7 @@ const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, transform: true }
  */
 export const requestValidation = (): ValidationPipe => {
   rememberValidationRules();
-  return new ValidationPipe(OPTIONS);
+  return new RequestValidation(OPTIONS);
 };
 
 /** REST's global pipe: requestValidation, with the queries seen before remembered. */

@@ -6,8 +6,6 @@ import {
   Delete,
   Get,
   HttpCode,
-  Param,
-  ParseUUIDPipe,
   Post,
   Put,
   Query,
@@ -78,8 +76,9 @@ import {
   VideoDto,
 } from './project.dto';
 import { LagTolerant } from '../http/lag-tolerant';
+import { UuidParam } from '../http/uuid-param';
 
-const Id = () => Param('id', new ParseUUIDPipe());
+const Id = () => UuidParam('id');
 
 @ApiTags('projects')
 @ApiBearerAuth('bearer')

@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { CallbackLane, ProviderCallback } from '@app/domain';
 import { Public } from '../auth/decorators';
+import { UuidParam } from '../http/uuid-param';
 
 /**
  * Provider callbacks, one route per lane: the lane's engine reads its own body. They carry no
@@ -21,7 +22,7 @@ export class WebhooksController {
   @Post(['song/:projectId/:token', 'suno/:projectId/:token'])
   @HttpCode(200)
   song(
-    @Param('projectId', new ParseUUIDPipe()) projectId: string,
+    @UuidParam('projectId') projectId: string,
     @Param('token') token: string,
     @Query('key') key: string | undefined,
     @Body() body: unknown,
@@ -32,7 +33,7 @@ export class WebhooksController {
   @Post(['video/:projectId/:token', 'creatomate/:projectId/:token'])
   @HttpCode(200)
   video(
-    @Param('projectId', new ParseUUIDPipe()) projectId: string,
+    @UuidParam('projectId') projectId: string,
     @Param('token') token: string,
     @Query('key') key: string | undefined,
     @Body() body: unknown,

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { Principal, VideoResultsService } from '@app/domain';
 // (the route's answers first, then where Swagger lists it)
 import {
@@ -13,6 +13,7 @@ import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { LagTolerant } from '../http/lag-tolerant';
 import { ResultsPeriodQuery, VideoResultsDto } from './results.dto';
+import { UuidParam } from '../http/uuid-param';
 
 const MAKER_RESULTS =
   'The video’s results per publication: latest figures, 7-day change and the readings of the last `days` (read back hourly the first day, daily to 30 days, weekly after). For its owner, or the partner whose key made it (scope `projects:read`)';
@@ -32,7 +33,7 @@ export class VideoResultsController {
   @Scopes('projects:read')
   @Get()
   get(
-    @Param('id', new ParseUUIDPipe()) projectId: string,
+    @UuidParam('id') projectId: string,
     @Query() period: ResultsPeriodQuery,
     @CurrentPrincipal() by: Principal,
   ): Promise<VideoResultsDto> {

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -41,6 +30,7 @@ import {
   SocialAccountDto,
   SocialAccountListDto,
 } from './social.dto';
+import { UuidParam } from '../http/uuid-param';
 
 /** Connecting YouTube and Instagram accounts (OAuth, with a state bound to the user). */
 @ApiTags('social')
@@ -81,7 +71,7 @@ export class SocialController {
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such account of yours, or partner' })
   async allowPartner(
     @CurrentUserId() userId: string,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Body() b: PublishingPartnerDto,
   ): Promise<SocialAccountDto> {
     return SocialAccountDto.from(await this.social.allowPartner(userId, id, b.partner));
@@ -97,7 +87,7 @@ export class SocialController {
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async disallowPartner(
     @CurrentUserId() userId: string,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
   ): Promise<void> {
     await this.social.disallowPartner(userId, id);
   }
@@ -169,10 +159,7 @@ export class SocialController {
   @ApiOperation({ summary: 'Disconnect an account (its sealed tokens are deleted)' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async disconnect(
-    @CurrentUserId() userId: string,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<void> {
+  async disconnect(@CurrentUserId() userId: string, @UuidParam('id') id: string): Promise<void> {
     await this.social.disconnect(userId, id);
   }
 }

@@ -1,5 +1,5 @@
 import { Idempotent, IdempotencyKey, Once } from '../http/idempotency';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -14,6 +14,7 @@ import { CONTAINS_SYNTHETIC_MEDIA, Principal, PublicationService } from '@app/do
 import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { CreateUploadDto, UploadDraftDto, UploadDto, UploadListDto } from './social.dto';
+import { UuidParam } from '../http/uuid-param';
 
 /**
  * SNS: publishing a finished video to connected accounts. A partner key with `publish`
@@ -46,7 +47,7 @@ export class UploadsController {
   })
   async create(
     @CurrentPrincipal() by: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Body() b: CreateUploadDto,
     @IdempotencyKey() once: Once,
   ): Promise<UploadListDto> {
@@ -65,7 +66,7 @@ export class UploadsController {
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'the project is not finished' })
   async draft(
     @CurrentPrincipal() by: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
   ): Promise<UploadDraftDto> {
     const draft = await this.publications.draft(by, id);
     return { ...draft, containsSyntheticMedia: CONTAINS_SYNTHETIC_MEDIA };
@@ -79,7 +80,7 @@ export class UploadsController {
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async list(
     @CurrentPrincipal() by: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
   ): Promise<UploadListDto> {
     return { items: (await this.publications.list(by, id)).map(UploadDto.from) };
   }

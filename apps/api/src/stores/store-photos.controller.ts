@@ -1,16 +1,6 @@
 import { Idempotent, IdempotencyKey, Once } from '../http/idempotency';
 import { firstFile } from '../http/multipart-file';
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Req,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -38,6 +28,7 @@ import { CurrentPrincipal, Scopes } from '../auth/decorators';
 import { ErrorBodyDto } from '../http/error-body.dto';
 import { LagTolerant } from '../http/lag-tolerant';
 import { StorePhotoView } from './store-photo.view';
+import { UuidParam } from '../http/uuid-param';
 
 export class StorePhotoDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -108,7 +99,7 @@ export class StorePhotosController {
   @ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'larger than PHOTO_MAX_BYTES' })
   async upload(
     @CurrentPrincipal() by: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Req() req: FastifyRequest,
     @IdempotencyKey() once: Once,
   ): Promise<StorePhotoDto> {
@@ -137,7 +128,7 @@ export class StorePhotosController {
   @ApiCreatedResponse({ type: StorePhotoDto })
   async import(
     @CurrentPrincipal() by: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Body() b: ImportPhotoDto,
     @IdempotencyKey() once: Once,
   ): Promise<StorePhotoDto> {
@@ -152,7 +143,7 @@ export class StorePhotosController {
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async list(
     @CurrentPrincipal() by: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
   ): Promise<StorePhotoListDto> {
     return { items: await Promise.all((await this.photos.list(by, id)).map((p) => this.dto(p))) };
   }
@@ -165,8 +156,8 @@ export class StorePhotosController {
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async remove(
     @CurrentPrincipal() by: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('photoId', new ParseUUIDPipe()) photoId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('photoId') photoId: string,
   ): Promise<void> {
     await this.photos.remove(by, id, photoId);
   }

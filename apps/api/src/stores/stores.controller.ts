@@ -1,5 +1,5 @@
 import { Idempotent, IdempotencyKey, Once } from '../http/idempotency';
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import {
   ApiBearerAuth,
@@ -26,6 +26,7 @@ import {
   UpdateStoreDto,
 } from './store.dto';
 import { LagTolerant } from '../http/lag-tolerant';
+import { UuidParam } from '../http/uuid-param';
 
 @ApiTags('stores')
 @ApiBearerAuth('bearer')
@@ -78,10 +79,7 @@ export class StoresController {
   @ApiOperation({ summary: 'One of my stores' })
   @ApiOkResponse({ type: StoreDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such store, or not yours' })
-  async get(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<StoreDto> {
+  async get(@CurrentPrincipal() p: Principal, @UuidParam('id') id: string): Promise<StoreDto> {
     return StoreDto.from(await this.stores.get(p, id));
   }
 
@@ -95,7 +93,7 @@ export class StoresController {
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such store, or not yours' })
   async photoCandidates(
     @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
   ): Promise<ImageCandidateListDto> {
     return this.search_.photoCandidates(await this.stores.get(p, id));
   }
@@ -110,7 +108,7 @@ export class StoresController {
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such store, or not yours' })
   async placeDetails(
     @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
   ): Promise<PlaceDetailsDto> {
     return this.search_.placeDetails(await this.stores.get(p, id));
   }
@@ -122,7 +120,7 @@ export class StoresController {
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'no such store, or not yours' })
   async update(
     @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateStoreDto,
   ): Promise<StoreDto> {
     return StoreDto.from(await this.stores.update(p, id, body));
