@@ -34,6 +34,7 @@ import {
   SongEntity,
 } from '@app/domain';
 import { CursorQuery, PageDto } from '../http/pagination';
+import { isoTime } from '../http/iso-time';
 import { responseSchemaOf } from '../http/response-schema';
 
 const MOODS = PROJECT_MOODS;
@@ -173,8 +174,8 @@ export class ProjectDto {
       options: p.options as ProjectOptionsDto,
       progress,
       lastError: p.lastError,
-      createdAt: p.createdAt.toISOString(),
-      updatedAt: p.updatedAt.toISOString(),
+      createdAt: isoTime(p.createdAt),
+      updatedAt: isoTime(p.updatedAt),
     };
   }
 }
