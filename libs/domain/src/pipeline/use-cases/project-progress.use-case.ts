@@ -3,6 +3,7 @@ import { ProjectListing } from '../project-listing';
 import {
   OWNER_STOPS,
   PROGRESS,
+  PROJECT_STATES,
   ProjectState,
   STEP_FOR_STATE,
   STEPS,
@@ -77,10 +78,19 @@ export class ProjectProgress {
   }
 }
 
+/** The steps a live project in each state still runs (none once it is over), listed once. */
+const STEPS_AHEAD = new Map<ProjectState, readonly StepName[]>(
+  PROJECT_STATES.map((state) => [
+    state,
+    state === 'DONE' || state === 'FAILED' || state === 'CANCELLED'
+      ? []
+      : STEP_NAMES.filter((name) => PROGRESS[STEPS[name].from] >= PROGRESS[state]),
+  ]),
+);
+
 /** The steps a live project in `state` still runs (none once it is over). */
-function stepsAhead(state: ProjectState): StepName[] {
-  if (state === 'DONE' || state === 'FAILED' || state === 'CANCELLED') return [];
-  return STEP_NAMES.filter((name) => PROGRESS[STEPS[name].from] >= PROGRESS[state]);
+function stepsAhead(state: ProjectState): readonly StepName[] {
+  return STEPS_AHEAD.get(state) ?? [];
 }
 
 /**
