@@ -6,6 +6,7 @@ import {
   DatabaseRouter,
   ProjectEntity,
   ProjectEventEntity,
+  PROJECT_LISTING_COLUMNS,
   ProjectState,
   QuotaExceededError,
   StoreEntity,
@@ -170,8 +171,12 @@ describeWithServers(
       expect(
         await projects.findOwned(project.id, { ownerUserId: randomUUID(), partnerId: null }),
       ).toBeNull();
+      // a list reads the columns a listed project shows (ProjectListing), converted the same way
+      const listed = Object.fromEntries(PROJECT_LISTING_COLUMNS.map((c) => [c, project[c]]));
       const page = await projects.listOwned(ownedBy, { limit: 20, states: ['SONG_READY'] });
-      expect(page.map((p) => ({ ...p }))).toEqual([project]);
+      expect(page.map((p) => ({ ...p }))).toEqual([listed]);
+      const firstPage = await projects.listOwned(ownedBy, { limit: 20 });
+      expect(firstPage.map((p) => ({ ...p }))).toEqual([listed]);
       expect(
         await projects.listOwned(ownedBy, { limit: 20, after: { createdAt: at, id: project.id } }),
       ).toEqual([]);
