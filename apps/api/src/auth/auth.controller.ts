@@ -112,7 +112,8 @@ export class AuthController {
       reply.status(200).send(session);
       return;
     }
-    // the fragment never reaches a server log or a Referer header
+    // the fragment never reaches a server log (ours cuts it from the Location it logs, see
+    // responseForLog) or a Referer header
     const fragment = new URLSearchParams({
       accessToken: session.accessToken,
       refreshToken: session.refreshToken,

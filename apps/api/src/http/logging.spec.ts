@@ -79,4 +79,20 @@ describe('responseForLog', () => {
     res.removeHeader('set-cookie');
     expect(responseForLog(res).headers).toEqual({ 'content-type': 'application/json' });
   });
+
+  it("keeps a redirect's secrets out: the sign-in's tokens in the fragment, an OAuth state", () => {
+    const res = new Response({ method: 'GET' } as IncomingMessage);
+    res.statusCode = 302;
+    Object.defineProperty(res, 'headersSent', { value: true });
+    res.setHeader('location', '/studio/#accessToken=eyJ.a.b&refreshToken=rt_secret');
+    expect(responseForLog(res).headers).toEqual({ location: '/studio/#[redacted]' });
+    res.setHeader(
+      'location',
+      'https://kauth.kakao.com/oauth/authorize?client_id=app&state=s3cret&response_type=code',
+    );
+    const logged = JSON.stringify(responseForLog(res));
+    expect(logged).not.toContain('s3cret');
+    expect(logged).toContain('https://kauth.kakao.com/oauth/authorize?client_id=app&state=');
+    expect(res.getHeader('location')).toContain('state=s3cret');
+  });
 });

@@ -4,7 +4,7 @@ import { Params } from 'nestjs-pino';
 import { stdSerializers } from 'pino';
 import { startTime } from 'pino-http';
 import { AppConfig } from '@app/domain';
-import { redactUrl } from '@app/integrations';
+import { redactUrl, redactUrlsIn } from '@app/integrations';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** a successful read slower than this is logged at info like a write (ms) */
@@ -67,14 +67,25 @@ export function requestForLog(
 }
 
 /**
- * A response as its log line shows it: status and headers, a cookie it sets redacted. Censored
- * here rather than by pino's redaction, which cloned the response object on every line (every
- * write logs one): the headers are getHeaders()'s own copy, so the response is not touched.
+ * A response as its log line shows it: status and headers, a cookie it sets redacted, and the
+ * secrets of a redirect's Location (the sign-in's tokens in its fragment, an OAuth state in its
+ * query). Censored here rather than by pino's redaction, which cloned the response object on
+ * every line (every write logs one): the headers are getHeaders()'s own copy, so the response is
+ * not touched.
  */
 export function responseForLog(res: ServerResponse): Record<string, unknown> {
   const headers = res.getHeaders();
   if (headers['set-cookie'] !== undefined) headers['set-cookie'] = '[redacted]';
+  if (typeof headers.location === 'string') headers.location = locationForLog(headers.location);
   return { statusCode: res.headersSent ? res.statusCode : null, headers };
+}
+
+/** A redirect's target without its secrets: the fragment cut, the URL's secrets redacted. */
+function locationForLog(location: string): string {
+  const hash = location.indexOf('#');
+  const target = hash < 0 ? location : location.slice(0, hash);
+  const redacted = /^https?:\/\//i.test(target) ? redactUrlsIn(target) : redactUrl(target);
+  return hash < 0 ? redacted : `${redacted}#[redacted]`;
 }
 
 /**
