@@ -23,7 +23,8 @@ import { ErrorBodyDto } from './error-body.dto';
 import { CreatedKind, IdempotentReplays } from './idempotent-replays';
 import { firstFile } from './multipart-file';
 
-const KEY = /^[\x21-\x7e]{1,255}$/;
+/** An Idempotency-Key: 1 to 255 visible ASCII characters (the header, and MCP's idempotencyKey). */
+export const IDEMPOTENCY_KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 const RESOURCE = 'idempotency:resource';
 
 /**
@@ -59,7 +60,7 @@ function keyedRequestOf(_: unknown, ctx: ExecutionContext): KeyedRequest | undef
   const raw = req.headers['idempotency-key'];
   if (raw === undefined) return undefined;
   const key = Array.isArray(raw) ? raw[0] : raw;
-  if (!KEY.test(key))
+  if (!IDEMPOTENCY_KEY_FORMAT.test(key))
     throw new InvalidInputError('Idempotency-Key must be 1 to 255 visible ASCII characters');
   const statusCode: number =
     Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ??

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Principal } from '@app/domain';
 import type { AccessNeed } from '../auth/decorators';
 import type { CreatedKind } from '../http/idempotent-replays';
+import { IDEMPOTENCY_KEY_FORMAT } from '../http/idempotency';
 
 /**
  * One MCP tool: what an agent sees (name, description with its cost, typed input and output)
@@ -44,7 +45,7 @@ export function defineTool<I extends z.ZodRawShape, B = object, O = unknown>(
 /** The key a creating tool call carries: the same format as REST's Idempotency-Key header. */
 export const idempotencyKey = z
   .string()
-  .regex(/^[\x21-\x7e]{1,255}$/, '1 to 255 visible ASCII characters')
+  .regex(IDEMPOTENCY_KEY_FORMAT, '1 to 255 visible ASCII characters')
   .describe(
     'any unique string (a UUID) for this creation: a call repeated with the same key and arguments within 24 h returns what the first call created, as it is now, and creates nothing new',
   );

@@ -18,6 +18,15 @@ describe('pooledRandomBytes', () => {
     expect(first.some((b) => b !== 0)).toBe(true);
   });
 
+  it('refuses a count that is not a whole number >= 0, and draws on unharmed', () => {
+    for (const bad of [-1, 1.5, Number.NaN, Infinity])
+      expect(() => pooledRandomBytes(bad)).toThrow(RangeError);
+    expect(pooledRandomBytes(0)).toHaveLength(0);
+    const draws = Array.from({ length: 50 }, () => pooledRandomBytes(16).toString('hex'));
+    expect(new Set(draws).size).toBe(50);
+    expect(draws).not.toContain('0'.repeat(32));
+  });
+
   it('gives draws larger than its pool too', () => {
     const big = pooledRandomBytes(10_000);
     expect(big).toHaveLength(10_000);

@@ -11,6 +11,9 @@ let used = 0;
  * pool, so it never holds a secret already given.
  */
 export function pooledRandomBytes(bytes: number): Buffer {
+  // a negative count would move `used` back onto bytes already handed out (and zeroed)
+  if (!Number.isSafeInteger(bytes) || bytes < 0)
+    throw new RangeError(`a count of random bytes must be a whole number >= 0 (got ${bytes})`);
   if (bytes > POOL_BYTES) return randomFillSync(Buffer.alloc(bytes));
   if (used + bytes > pool.length) {
     pool = randomFillSync(Buffer.allocUnsafeSlow(POOL_BYTES));

@@ -36,4 +36,9 @@ describe('StartUpQuietLogger', () => {
       ['error', 'boom', 'RouterExplorer'],
     ]);
   });
+
+  it('gives a fatal line to a logger without fatal as an error', () => {
+    logger.fatal('the database is gone', 'api');
+    expect(lines).toEqual([['error', 'the database is gone', 'api']]);
+  });
 });

@@ -36,6 +36,8 @@ export class StartUpQuietLogger implements LoggerService {
   }
 
   fatal(message: unknown, ...rest: unknown[]): void {
-    this.logger.fatal?.(message, ...rest);
+    // a logger without fatal still gets the line, as an error
+    if (this.logger.fatal) this.logger.fatal(message, ...rest);
+    else this.logger.error(message, ...rest);
   }
 }
