@@ -278,6 +278,12 @@ describe('progress that never lies', () => {
     const replayed = replay.events.filter((e) => Number(e.id) >= Number(sse.events[rerender].id));
     expect(seen(replayed)).toEqual(seen(sse.events.slice(rerender)));
     expect(replay.events.some((e) => e.data.subState === 're-rendering')).toBe(true);
+    // and so does a stream resumed (Last-Event-ID) in the middle of the finished re-render
+    const resumeAt = sse.events[rerender + 1];
+    const resumed = await stream(id, resumeAt.id);
+    await resumed.ended;
+    expect(seen(resumed.events)).toEqual(seen(sse.events.slice(rerender + 2)));
+    expect(resumed.events[0].data).toMatchObject({ state: 'DONE', subState: 're-rendering' });
   });
   /** A finished project of its own (a 15 s video: these tests render it several times). */
   const finished = async () => {

@@ -83,16 +83,17 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
         () => void holder.stillHolds().then((ok) => ok || end()),
         this.heartbeatMs,
       );
-      // a re-render's events show the project as its owner sees it: DONE, re-rendering
+      // a re-render's events show the project as its owner sees it: DONE, re-rendering. Where
+      // the stream starts inside one (running now, or resumed past its start), where it began
       const rerenderFrom = defer(() =>
-        project.rerendering ? this.feed.rerenderStart(projectId) : of(null),
+        project.rerendering || afterSeq > 0 ? this.feed.rerenderStart(projectId) : of(null),
       );
       const events = rerenderFrom
         .pipe(
           switchMap((from) =>
             this.feed
               .follow(projectId, afterSeq, project.finished)
-              .pipe(map(rerenderMarker(from)))
+              .pipe(map(rerenderMarker(from !== null && from <= afterSeq)))
               .pipe(map(([e, rerendering]) => stateMessage(e, rerendering))),
           ),
         )
@@ -134,15 +135,16 @@ export class ProjectEventsStream implements BeforeApplicationShutdown {
 }
 
 /**
- * Marks each event of a stream that is part of a re-render: from the re-render running when the
- * stream opened (`from`, its first event's number), and from every re-render the stream shows
- * start, up to the event that ends it. A finished project's history, replayed, shows its past
- * re-renders as they were seen live: DONE, re-rendering.
+ * Marks each event of a stream that is part of a re-render: from the first one when the stream
+ * starts inside a re-render (`startsInside`: resumed with Last-Event-ID past its start), and from
+ * every re-render the stream shows start, up to the event that ends it. A finished project's
+ * history, replayed or resumed, shows its past re-renders as they were seen live: DONE,
+ * re-rendering.
  */
-function rerenderMarker(from: number | null) {
-  let inRerender = false;
+function rerenderMarker(startsInside: boolean) {
+  let inRerender = startsInside;
   return (e: ProjectEventMessage): [ProjectEventMessage, boolean] => {
-    if ((from !== null && e.seq >= from) || startsRerender(e)) inRerender = true;
+    if (startsRerender(e)) inRerender = true;
     const marked: [ProjectEventMessage, boolean] = [e, inRerender];
     if (endsRerender(e.toState as ProjectState)) inRerender = false;
     return marked;
