@@ -332,6 +332,11 @@ export class ProjectsController {
   @Scopes('projects:write')
   @ApiOperation({ summary: 'Pick the clip the video is made with' })
   @ApiAcceptedResponse({ type: ProjectDto })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description:
+      'the project is not SONG_READY, or its video is being made (the render keeps the clip it started with)',
+  })
   async select(
     @CurrentPrincipal() by: Principal,
     @Id() id: string,
@@ -352,7 +357,7 @@ export class ProjectsController {
   @ApiConflictResponse({
     type: ErrorBodyDto,
     description:
-      'no clip picked yet, the engine is not configured, or the project is not SONG_READY or DONE',
+      'no clip picked yet, the engine is not configured, the project is not SONG_READY or DONE, or its video is being made (the render keeps the engine and look it started with)',
   })
   async makeVideo(
     @CurrentPrincipal() by: Principal,

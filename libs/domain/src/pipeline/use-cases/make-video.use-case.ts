@@ -11,7 +11,7 @@ import { ProjectEntity } from '../../entities/project.entity';
 import { ConflictError, InvalidInputError } from '../../errors/domain-errors';
 import { ContentRepository } from '../content.repository';
 import { ProjectRepository } from '../project.repository';
-import { goAhead, ownedProject, remake } from './project-lookup';
+import { goAhead, ownedProject, refuseWhileRendering, remake } from './project-lookup';
 import { stateAsShown } from '../presented-state';
 
 export interface VideoChoice {
@@ -41,7 +41,10 @@ export class MakeVideo {
     };
     if (!(await this.content.clips(id)).some((c) => c.selected))
       throw new ConflictError('pick a clip first (POST /v1/projects/{id}/song/select)');
-    if (p.state === 'SONG_READY') return goAhead(this.projects, id, 'SONG_READY', { options });
+    if (p.state === 'SONG_READY') {
+      refuseWhileRendering(p, 'the engine and look');
+      return goAhead(this.projects, id, 'SONG_READY', { options });
+    }
     if (p.state !== 'DONE')
       throw new ConflictError(
         `a video can be made while the project is SONG_READY or DONE (it is ${stateAsShown(p)})`,

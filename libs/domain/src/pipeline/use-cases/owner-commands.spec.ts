@@ -79,6 +79,21 @@ describe("the owner's commands", () => {
       );
     });
 
+    it('keeps the clip a running render was started with: another pick waits until it is done', async () => {
+      const p = at('SONG_READY', { leaseOwner: 'scheduler-1', nextRunAt: null });
+      const [a, b] = [content.addClip(p.id, { selected: true }), content.addClip(p.id)];
+      await expect(select().execute(OWNER, p.id, b.id)).rejects.toThrow(
+        `the clip cannot change while the video is being made (it is SONG_READY, rendering); once it is done, make a new video (POST /v1/projects/${p.id}/video)`,
+      );
+      expect((await content.clips(p.id)).map((c) => c.selected)).toEqual([true, false]);
+      // due but not started: the pick is taken
+      const due = at('SONG_READY', { nextRunAt: new Date() });
+      const [, d] = [content.addClip(due.id, { selected: true }), content.addClip(due.id)];
+      await select().execute(OWNER, due.id, d.id);
+      expect((await content.clips(due.id)).map((c) => c.selected)).toEqual([false, true]);
+      expect(a.id).not.toBe(b.id);
+    });
+
     it('makes the song from approved lyrics only, and remakes it as new clips', async () => {
       const p = at('LYRICS_READY');
       await content.addLyrics(p.id, { ...draft, source: 'template' }, false);
@@ -124,6 +139,22 @@ describe("the owner's commands", () => {
         rerendering: true,
         options: { videoEngine: 'creatomate' },
       });
+    });
+
+    it('keeps the look a running render was started with, first render or re-render', async () => {
+      for (const rerendering of [false, true]) {
+        const p = picked('SONG_READY');
+        await projects.updateIfState(p.id, 'SONG_READY', {
+          leaseOwner: 'scheduler-1',
+          rerendering,
+        });
+        await expect(
+          withEngine('ffmpeg').execute(OWNER, p.id, { templateId: 'bold' }),
+        ).rejects.toThrow(
+          `the engine and look cannot change while the video is being made (it is ${rerendering ? 'DONE, re-rendering' : 'SONG_READY, rendering'})`,
+        );
+        expect((await projects.findById(p.id))!.options.templateId).not.toBe('bold');
+      }
     });
 
     it('refuses what this server cannot do: an engine not configured, an unknown local look', async () => {

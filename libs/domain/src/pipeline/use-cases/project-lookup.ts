@@ -4,9 +4,22 @@ import { ConflictError, NotFoundError } from '../../errors/domain-errors';
 import { ownerOf } from '../../stores/owner';
 import { ProjectState, StepName, TransitionCause } from '../project-state';
 import { ProjectPatch, ProjectRepository } from '../project.repository';
+import { stateAsShown } from '../presented-state';
 
 /** Who acts on a project: its owner (another's project is not found), or ops on any project. */
 export type Actor = Principal | 'admin';
+
+/**
+ * Refuses a change to what a video is made of (its clip, its engine or look) while its render
+ * runs: the render keeps what it started with, so the finished video would not be what the
+ * project then shows. Before the render starts, or once it is done, the change is taken.
+ */
+export function refuseWhileRendering(p: ProjectEntity, change: string): void {
+  if (p.state === 'SONG_READY' && p.leaseOwner !== null)
+    throw new ConflictError(
+      `${change} cannot change while the video is being made (it is ${stateAsShown(p)}); once it is done, make a new video (POST /v1/projects/${p.id}/video)`,
+    );
+}
 
 /** The caller's project; someone else's is "not found", never "forbidden". */
 export async function ownedProject(
